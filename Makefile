@@ -1,0 +1,92 @@
+# wallboard: real-time wallboards for contact centres.
+#
+#   make            build everything into $(BUILD) (default build/)
+#   make test       unit, replay, config and integration tests
+#   make asan       the whole suite again under ASan + UBSan (build-asan/)
+#   make bench      benchmarks, figures printed
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+BUILD ?= build
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+CORE_PKGS := yaml-0.1 libcjson
+PKGS := $(CORE_PKGS) libzmq libevent
+
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
+	-Wstrict-prototypes -Wno-unused-parameter -Werror
+OPT ?= -O2 -g
+SAN ?=
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib
+CFLAGS += -std=c11 $(OPT) $(WARN) $(SAN) \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDFLAGS += $(SAN)
+CORE_LIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS)) -lm
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
+
+# The pure core: decoding, config, KPI engine, snapshot encoding. No libevent,
+# ZeroMQ, curses or clock reads: unit tests link it alone.
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libwallboard.a
+
+DAEMON_SRC := $(wildcard daemon/*.c)
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
+
+UNIT_SRC := $(wildcard tests/unit/test-*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+PROGRAMS := $(BUILD)/wallboardd
+
+.PHONY: all test unit asan bench install clean
+all: $(PROGRAMS) $(UNIT_BIN)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h daemon/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/wallboardd: $(DAEMON_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(DAEMON_OBJ) $(LIB) $(CORE_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(CORE_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(CORE_LIBS)
+
+test: all
+	BUILD=$(BUILD) tests/run.sh
+
+unit: $(UNIT_BIN)
+	BUILD=$(BUILD) tests/run.sh unit
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+bench: $(PROGRAMS) $(BENCH_BIN)
+	BUILD=$(BUILD) bench/run.sh
+
+install: $(PROGRAMS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/wallboard
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -m 644 config/wallboard.yaml $(DESTDIR)$(SYSCONFDIR)/wallboard/wallboard.yaml
+
+clean:
+	rm -rf build build-asan

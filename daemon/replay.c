@@ -1,0 +1,116 @@
+/*
+ * replay.c: the --replay mode of wallboardd.
+ */
+#include "replay.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "event.h"
+#include "jsonw.h"
+#include "log.h"
+#include "snapshot.h"
+
+struct replay {
+	const char *path;
+	FILE *fp;
+	char *line;
+	size_t cap;
+	long lineno;
+	struct event_decoder *decoder;
+	struct event ev;
+};
+
+/* The next non-blank line, without its line ending; NULL at the end. */
+static const char *
+replay_next_line(struct replay *r, size_t *len)
+{
+	ssize_t n;
+
+	while ((n = getline(&r->line, &r->cap, r->fp)) >= 0) {
+		r->lineno++;
+		while (n > 0 && (r->line[n - 1] == '\n' || r->line[n - 1] == '\r'))
+			n--;
+		r->line[n] = '\0';
+		if (strspn(r->line, " \t") == (size_t)n)
+			continue;
+		*len = (size_t)n;
+		return r->line;
+	}
+	return NULL;
+}
+
+/* The ts of the first valid event: where the engine's clock starts. */
+static bool
+replay_first_ts(struct replay *r, int64_t *ts)
+{
+	const char *line;
+	size_t len;
+
+	while ((line = replay_next_line(r, &len)) != NULL)
+		if (event_decode(r->decoder, line, len, &r->ev) == REJECT_NONE &&
+		    r->ev.type != EVENT_UNKNOWN) {
+			*ts = r->ev.ts;
+			break;
+		}
+	rewind(r->fp);
+	r->lineno = 0;
+	return line != NULL;
+}
+
+static void
+replay_line(struct replay *r, struct engine *e, const char *line, size_t len,
+    bool has_at, int64_t at)
+{
+	enum event_reject why = event_decode(r->decoder, line, len, &r->ev);
+
+	if (why != REJECT_NONE) {
+		fprintf(stderr, "%s:%ld: rejected (%s): %s\n", r->path, r->lineno,
+		    event_reject_name(why), event_decoder_error(r->decoder));
+		engine_reject(e, r->ev.src, r->ev.has_seq, r->ev.seq);
+		return;
+	}
+	if (has_at && r->ev.type != EVENT_UNKNOWN && r->ev.ts > at)
+		return;
+	if (engine_apply(e, &r->ev) == ENGINE_ORPHAN && log_enabled(LOG_DEBUG))
+		fprintf(stderr, "%s:%ld: orphan %s: changes no figure\n", r->path,
+		    r->lineno, event_type_name(r->ev.type));
+}
+
+int
+replay_run(const struct config *config, const char *path, bool has_at, int64_t at)
+{
+	struct replay r = { .path = path };
+	struct jsonw w = { 0 };
+	struct snapshot_meta meta = { .seq = 1 };
+	struct engine *e;
+	const char *line;
+	size_t len;
+	int64_t start = has_at ? at : 0;
+
+	r.fp = fopen(path, "r");
+	if (r.fp == NULL) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	r.decoder = event_decoder_new();
+	if (replay_first_ts(&r, &start) && has_at && at < start)
+		start = at;
+	e = engine_new(config, start);
+	while ((line = replay_next_line(&r, &len)) != NULL)
+		replay_line(&r, e, line, len, has_at, at);
+	if (has_at)
+		engine_advance(e, at);
+	snapshot_write(&w, e, &meta);
+	fputs(jsonw_text(&w), stdout);
+	fputc('\n', stdout);
+	jsonw_release(&w);
+	engine_free(&e);
+	event_decoder_free(&r.decoder);
+	free(r.line);
+	fclose(r.fp);
+	return 0;
+}

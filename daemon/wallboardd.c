@@ -1,0 +1,126 @@
+/*
+ * wallboardd.c: the daemon's command line.
+ *
+ *   wallboardd -c CONFIG                    run (foreground, systemd style)
+ *   wallboardd -c CONFIG --check-config     validate the config
+ *   wallboardd -c CONFIG --replay FILE [--at MS]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "replay.h"
+
+#define WALLBOARD_VERSION "0.1.0"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: wallboardd -c CONFIG [-v]\n"
+	    "       wallboardd -c CONFIG --check-config\n"
+	    "       wallboardd -c CONFIG --replay EVENTS.jsonl [--at MS]\n"
+	    "\n"
+	    "  -c, --config FILE   the configuration (YAML)\n"
+	    "      --check-config  validate it: errors as FILE:LINE:COL: message\n"
+	    "      --replay FILE   apply a JSON Lines file of protocol-v1 events\n"
+	    "                      with the clock driven by event time, print the\n"
+	    "                      snapshot and exit; opens no socket\n"
+	    "      --at MS         the snapshot's time (ms since the epoch);\n"
+	    "                      default: the last event's ts\n"
+	    "  -v, --verbose       more log lines (twice: debug)\n"
+	    "  -V, --version       print the version\n"
+	    "  -h, --help          this text\n");
+}
+
+static bool
+parse_ms(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Load the config, printing every error; NULL if it is not whole. */
+static struct config *
+load_config(const char *path)
+{
+	struct config_errors errors = { 0 };
+	struct config *config = config_load(path, &errors);
+
+	for (size_t i = 0; i < errors.n; i++)
+		fprintf(stderr, "%s\n", errors.lines[i]);
+	config_errors_clear(&errors);
+	return config;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_CHECK = 256, OPT_REPLAY, OPT_AT };
+	static const struct option options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "at", required_argument, NULL, OPT_AT },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config_path = NULL, *replay_path = NULL;
+	bool check = false, has_at = false;
+	int64_t at = 0;
+	int verbose = 0, opt, status;
+	struct config *config;
+
+	while ((opt = getopt_long(argc, argv, "c:vVh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c': config_path = optarg; break;
+		case OPT_CHECK: check = true; break;
+		case OPT_REPLAY: replay_path = optarg; break;
+		case OPT_AT:
+			if (!parse_ms(optarg, &at)) {
+				fprintf(stderr, "wallboardd: --at wants milliseconds "
+				    "since the epoch, not '%s'\n", optarg);
+				return 2;
+			}
+			has_at = true;
+			break;
+		case 'v': verbose++; break;
+		case 'V': printf("wallboardd %s\n", WALLBOARD_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (config_path == NULL || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	log_set_level(verbose >= 2 ? LOG_DEBUG : verbose ? LOG_INFO : LOG_NOTICE);
+	config = load_config(config_path);
+	if (config == NULL)
+		return 1;
+	if (check)
+		status = 0;
+	else if (replay_path != NULL)
+		status = replay_run(config, replay_path, has_at, at);
+	else {
+		fprintf(stderr, "wallboardd: live mode is not built yet; use "
+		    "--replay or --check-config\n");
+		status = 2;
+	}
+	config_free(&config);
+	return status;
+}

@@ -1,0 +1,1034 @@
+/*
+ * engine.c: calls, agents, scopes and feeds, and the events that move them.
+ *
+ * Each happening becomes an entry in the kpi_set of every scope it counts
+ * for: a queue outcome in its queue, the teams configured with that queue,
+ * and all; a handled call in its queue, its agent's team, and all; an agent's
+ * state change in every scope the agent belongs to. See docs/protocol.md §6
+ * for the readings this file implements.
+ */
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strmap.h"
+#include "tz.h"
+#include "xalloc.h"
+
+#define CALL_MEMORY_MS (2 * 3600 * 1000LL)  /* ended calls kept for surveys */
+#define CALLER_SWEEP_MS (3600 * 1000LL)
+
+struct scope {
+	enum scope_kind kind;
+	char *key;
+	const char *name;       /* points into key */
+	char *label;
+	struct queue_settings settings;
+	struct kpi_set *kpi;
+	int64_t agents[AGENT_STATE_COUNT]; /* assigned agents by state */
+	/* queue: its waiting calls, oldest first, and the teams that show it */
+	struct call *wait_head, *wait_tail;
+	int64_t waiting;
+	struct scope **teams;
+	size_t n_teams;
+	/* team: the queues it shows (from the config) */
+	struct scope **queues;
+	size_t n_queues;
+	bool has_queues;
+};
+
+struct feed {
+	struct feed_info info;
+	bool seen_seq;
+	int64_t last_seq;
+};
+
+struct call {
+	const char *id;         /* the map's copy */
+	struct feed *feed;
+	/* The current visit to a queue. */
+	struct scope *queue;
+	int64_t queued_ts;
+	unsigned visit_flags;   /* KPI_F_CALLER, KPI_F_REPEAT */
+	bool waiting;
+	struct call *qprev, *qnext;   /* in queue->wait list */
+	/* The conversation. */
+	bool talking;
+	struct agent *agent;
+	struct scope *answered_queue;
+	int64_t answered_ts;
+	/* Every call is in one of the engine's time-ordered lists: live (waiting
+	 * or talking, by last activity) or ended (by end time). */
+	int64_t touched;
+	int list;               /* CALL_LIVE or CALL_ENDED */
+	struct call *prev, *next;
+};
+
+enum { CALL_LIVE, CALL_ENDED, CALL_LISTS };
+
+struct call_list {
+	struct call *head, *tail;
+};
+
+struct agent {
+	char *id;
+	char *name;
+	char *feed_team;        /* the team the feed reported */
+	bool config_placed;     /* the config gives this agent a team */
+	struct scope *team;
+	struct scope **queues;
+	size_t n_queues;
+	bool feed_queues;       /* queues came from the feed */
+	enum agent_state state;
+	int64_t since;
+	char *reason;
+	struct scope *wrap_queue;    /* where the current wrap time counts */
+	struct scope *last_queue;    /* queue of the last call it ended */
+	int64_t handled_today;
+	int64_t handled_day;         /* the day_start handled_today belongs to */
+};
+
+/* The two most recent distinct calls of a caller, for repeat_rate. */
+struct caller {
+	uint64_t call[2];
+	int64_t ts[2];
+};
+
+struct engine {
+	const struct config *config;
+	struct tz *tz;
+	int64_t now;
+	int64_t day_start, next_day_start;
+	int64_t *window_lengths;
+	size_t n_windows;
+	int64_t max_repeat_window;
+	int64_t next_caller_sweep;
+
+	struct scope **scopes;  /* [0] is all; then queues and teams as made */
+	size_t n_scopes, cap_scopes;
+	struct strmap *scope_map;
+	struct scope *all;
+
+	struct agent **agents;
+	size_t n_agents, cap_agents;
+	struct strmap *agent_map;
+
+	struct feed **feeds;
+	size_t n_feeds, cap_feeds;
+	struct strmap *feed_map;
+
+	struct strmap *calls;
+	struct call_list lists[CALL_LISTS];
+	struct strmap *callers;
+};
+
+/* Grow a pointer array by one slot. */
+#define ENGINE_PUSH(array, n, cap, item) do {                          \
+	if ((n) == (cap)) {                                            \
+		(cap) = (cap) ? (cap) * 2 : 16;                        \
+		(array) = xrealloc((array), (cap) * sizeof *(array));  \
+	}                                                              \
+	(array)[(n)++] = (item);                                       \
+} while (0)
+
+/* ---- scopes ---------------------------------------------------------- */
+
+static struct scope *
+engine_scope_new(struct engine *e, enum scope_kind kind, const char *name,
+    const char *label)
+{
+	struct scope *s = xcalloc(1, sizeof *s);
+	static const char *const prefix[] = { "", "queue:", "team:" };
+
+	s->kind = kind;
+	s->key = kind == SCOPE_ALL ? xstrdup("all") : xasprintf("%s%s", prefix[kind], name);
+	s->name = s->key + strlen(prefix[kind]);
+	s->label = xstrdup(label ? label : (kind == SCOPE_ALL ? e->config->site_name : name));
+	s->settings = e->config->defaults;
+	s->kpi = kpi_set_new(e->window_lengths, e->n_windows, e->now, e->day_start);
+	strmap_put(e->scope_map, s->key, s);
+	ENGINE_PUSH(e->scopes, e->n_scopes, e->cap_scopes, s);
+	return s;
+}
+
+static void
+engine_scope_free(struct scope *s)
+{
+	kpi_set_free(&s->kpi);
+	free(s->teams);
+	free(s->queues);
+	free(s->label);
+	free(s->key);
+	free(s);
+}
+
+/* Bring a scope's windows to the engine's clock before touching them. */
+static struct kpi_set *
+engine_kpi(struct engine *e, struct scope *s)
+{
+	kpi_set_advance(s->kpi, e->now, e->day_start);
+	return s->kpi;
+}
+
+/* The scope of a queue, made with the defaults if the config lacks it. */
+static struct scope *
+engine_queue(struct engine *e, const char *name)
+{
+	char key[EVENT_ID_MAX + 16];
+	struct scope *s;
+
+	snprintf(key, sizeof key, "queue:%s", name);
+	s = strmap_get(e->scope_map, key);
+	return s ? s : engine_scope_new(e, SCOPE_QUEUE, name, NULL);
+}
+
+static struct scope *
+engine_team(struct engine *e, const char *name)
+{
+	char key[EVENT_ID_MAX + 16];
+	struct scope *s;
+
+	snprintf(key, sizeof key, "team:%s", name);
+	s = strmap_get(e->scope_map, key);
+	return s ? s : engine_scope_new(e, SCOPE_TEAM, name, NULL);
+}
+
+/* Append to a small exact-size array of scopes (config-time only). */
+static void
+engine_link(struct scope ***array, size_t *n, struct scope *s)
+{
+	*array = xrealloc(*array, (*n + 1) * sizeof **array);
+	(*array)[(*n)++] = s;
+}
+
+static void
+engine_scopes_from_config(struct engine *e)
+{
+	const struct config *c = e->config;
+
+	e->all = engine_scope_new(e, SCOPE_ALL, "all", NULL);
+	e->all->has_queues = true;
+	for (size_t i = 0; i < c->n_queues; i++) {
+		struct scope *q = engine_scope_new(e, SCOPE_QUEUE, c->queues[i].name,
+		    c->queues[i].label);
+		q->settings = c->queues[i].settings;
+	}
+	for (size_t i = 0; i < c->n_teams; i++) {
+		const struct config_team *ct = &c->teams[i];
+		struct scope *t = engine_scope_new(e, SCOPE_TEAM, ct->name, ct->label);
+
+		t->has_queues = ct->has_queues;
+		for (size_t j = 0; j < ct->n_queues; j++) {
+			struct scope *q = engine_queue(e, ct->queues[j]);
+
+			engine_link(&t->queues, &t->n_queues, q);
+			engine_link(&q->teams, &q->n_teams, t);
+		}
+	}
+}
+
+/* Record an entry in a scope, at the engine's clock. */
+static void
+engine_count(struct engine *e, struct scope *s, enum kpi_kind kind,
+    int64_t value, unsigned flags)
+{
+	if (s != NULL)
+		kpi_set_add(engine_kpi(e, s), kind, value, flags);
+}
+
+/* A queue outcome counts in its queue, the teams that show it, and all. */
+static void
+engine_count_outcome(struct engine *e, struct scope *q, enum kpi_kind kind,
+    int64_t wait, unsigned flags)
+{
+	engine_count(e, q, kind, wait, flags);
+	for (size_t i = 0; i < q->n_teams; i++)
+		engine_count(e, q->teams[i], kind, wait, flags);
+	engine_count(e, e->all, kind, wait, flags);
+}
+
+/* ---- agents ---------------------------------------------------------- */
+
+/* Which kpi_time a state adds to, or -1. */
+static int
+engine_state_time(enum agent_state state)
+{
+	switch (state) {
+	case AGENT_BUSY: return KT_BUSY;
+	case AGENT_WRAP: return KT_WRAP;
+	case AGENT_READY: return KT_READY;
+	default: return -1;
+	}
+}
+
+/* An agent in `state` joins (+1) or leaves (-1) a scope. */
+static void
+engine_scope_agent(struct engine *e, struct scope *s, enum agent_state state, int sign)
+{
+	int8_t delta[KT_COUNT] = { 0 };
+	int k = engine_state_time(state);
+
+	if (s == NULL)
+		return;
+	s->agents[state] += sign;
+	if (k < 0)
+		return;
+	delta[k] = (int8_t)sign;
+	kpi_set_agents(engine_kpi(e, s), delta);
+}
+
+static void
+engine_wrap_attribution(struct engine *e, struct scope *q, int sign)
+{
+	int8_t delta[KT_COUNT] = { 0 };
+
+	if (q == NULL)
+		return;
+	delta[KT_WRAP_ATTR] = (int8_t)sign;
+	kpi_set_agents(engine_kpi(e, q), delta);
+}
+
+/* Every scope an agent belongs to joins or leaves with its state. */
+static void
+engine_agent_scopes(struct engine *e, struct agent *a, int sign)
+{
+	engine_scope_agent(e, e->all, a->state, sign);
+	engine_scope_agent(e, a->team, a->state, sign);
+	for (size_t i = 0; i < a->n_queues; i++)
+		engine_scope_agent(e, a->queues[i], a->state, sign);
+}
+
+static void
+engine_agent_set_state(struct engine *e, struct agent *a, enum agent_state state)
+{
+	if (a->state == state)
+		return;
+	if (a->state == AGENT_WRAP) {
+		engine_wrap_attribution(e, a->wrap_queue, -1);
+		a->wrap_queue = NULL;
+	}
+	engine_agent_scopes(e, a, -1);
+	a->state = state;
+	a->since = e->now;
+	engine_agent_scopes(e, a, +1);
+	if (state == AGENT_WRAP) {
+		a->wrap_queue = a->last_queue;
+		engine_wrap_attribution(e, a->wrap_queue, +1);
+	}
+	if (state != AGENT_AWAY && state != AGENT_OFFLINE) {
+		free(a->reason);
+		a->reason = NULL;
+	}
+}
+
+static void
+engine_agent_set_queues(struct engine *e, struct agent *a, char *const *names,
+    size_t n)
+{
+	engine_agent_scopes(e, a, -1);
+	free(a->queues);
+	a->queues = n ? xcalloc(n, sizeof *a->queues) : NULL;
+	a->n_queues = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct scope *q = engine_queue(e, names[i]);
+		bool dup = false;
+
+		for (size_t j = 0; j < a->n_queues; j++)
+			dup |= a->queues[j] == q;
+		if (!dup)
+			a->queues[a->n_queues++] = q;
+	}
+	engine_agent_scopes(e, a, +1);
+}
+
+static void
+engine_agent_set_team(struct engine *e, struct agent *a, const char *team)
+{
+	struct scope *t = team ? engine_team(e, team) : NULL;
+
+	if (t == a->team)
+		return;
+	engine_scope_agent(e, a->team, a->state, -1);
+	a->team = t;
+	engine_scope_agent(e, a->team, a->state, +1);
+}
+
+/* The team the config gives an agent: teams.X.agents, then agents.id.team. */
+static const char *
+engine_config_team(const struct config *c, const char *id)
+{
+	const struct config_agent *ca = config_find_agent(c, id);
+
+	for (size_t i = 0; i < c->n_teams; i++)
+		for (size_t j = 0; j < c->teams[i].n_agents; j++)
+			if (strcmp(c->teams[i].agents[j], id) == 0)
+				return c->teams[i].name;
+	return ca ? ca->team : NULL;
+}
+
+static struct agent *
+engine_agent_new(struct engine *e, const char *id, enum agent_state state)
+{
+	struct agent *a = xcalloc(1, sizeof *a);
+	const struct config_agent *ca = config_find_agent(e->config, id);
+	const char *team = engine_config_team(e->config, id);
+
+	a->id = xstrdup(id);
+	a->state = state;
+	a->since = e->now;
+	a->handled_day = e->day_start;
+	strmap_put(e->agent_map, id, a);
+	ENGINE_PUSH(e->agents, e->n_agents, e->cap_agents, a);
+	engine_scope_agent(e, e->all, a->state, +1);
+	if (ca != NULL && ca->name != NULL)
+		a->name = xstrdup(ca->name);
+	a->config_placed = team != NULL;
+	engine_agent_set_team(e, a, team);
+	if (ca != NULL && ca->has_queues)
+		engine_agent_set_queues(e, a, ca->queues, ca->n_queues);
+	return a;
+}
+
+static void
+engine_agents_from_config(struct engine *e)
+{
+	const struct config *c = e->config;
+
+	for (size_t i = 0; i < c->n_agents; i++)
+		engine_agent_new(e, c->agents[i].id, AGENT_OFFLINE);
+	for (size_t i = 0; i < c->n_teams; i++)
+		for (size_t j = 0; j < c->teams[i].n_agents; j++)
+			if (strmap_get(e->agent_map, c->teams[i].agents[j]) == NULL)
+				engine_agent_new(e, c->teams[i].agents[j], AGENT_OFFLINE);
+}
+
+static void
+engine_agent_free(struct agent *a)
+{
+	free(a->id);
+	free(a->name);
+	free(a->feed_team);
+	free(a->reason);
+	free(a->queues);
+	free(a);
+}
+
+/* ---- calls ----------------------------------------------------------- */
+
+static void
+engine_list_remove(struct engine *e, struct call *c)
+{
+	struct call_list *l = &e->lists[c->list];
+
+	if (c->prev) c->prev->next = c->next; else l->head = c->next;
+	if (c->next) c->next->prev = c->prev; else l->tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+/* Move a call to the tail of a list, stamped with the clock. */
+static void
+engine_list_append(struct engine *e, struct call *c, int list)
+{
+	struct call_list *l = &e->lists[list];
+
+	c->list = list;
+	c->touched = e->now;
+	c->prev = l->tail;
+	c->next = NULL;
+	if (l->tail) l->tail->next = c; else l->head = c;
+	l->tail = c;
+}
+
+static void
+engine_wait_remove(struct call *c)
+{
+	struct scope *q = c->queue;
+
+	if (!c->waiting)
+		return;
+	if (c->qprev) c->qprev->qnext = c->qnext; else q->wait_head = c->qnext;
+	if (c->qnext) c->qnext->qprev = c->qprev; else q->wait_tail = c->qprev;
+	c->qprev = c->qnext = NULL;
+	c->waiting = false;
+	q->waiting--;
+}
+
+static void
+engine_wait_append(struct call *c)
+{
+	struct scope *q = c->queue;
+
+	c->qprev = q->wait_tail;
+	c->qnext = NULL;
+	if (q->wait_tail) q->wait_tail->qnext = c; else q->wait_head = c;
+	q->wait_tail = c;
+	c->waiting = true;
+	q->waiting++;
+}
+
+static void
+engine_call_forget(struct engine *e, struct call *c)
+{
+	engine_wait_remove(c);
+	engine_list_remove(e, c);
+	free(strmap_delete(e->calls, c->id));
+}
+
+/* Is this visit a repeat contact? Records the caller's call either way. */
+static unsigned
+engine_caller_flags(struct engine *e, const char *token, const char *call_id,
+    int64_t ts, int64_t repeat_window)
+{
+	uint64_t id = strmap_hash(call_id, strlen(call_id));
+	struct caller *c = strmap_get(e->callers, token);
+	unsigned flags = KPI_F_CALLER;
+	int other;
+
+	if (c == NULL) {
+		c = xcalloc(1, sizeof *c);
+		strmap_put(e->callers, token, c);
+		c->call[0] = id;
+		c->ts[0] = ts;
+		return flags;
+	}
+	other = c->call[0] == id ? 1 : 0;
+	if (c->call[other] != 0 && c->ts[other] >= ts - repeat_window)
+		flags |= KPI_F_REPEAT;
+	if (other == 0) {
+		c->call[1] = c->call[0];
+		c->ts[1] = c->ts[0];
+		c->call[0] = id;
+	}
+	c->ts[0] = ts;
+	return flags;
+}
+
+static void
+engine_call_queued(struct engine *e, struct feed *f, const struct event *ev)
+{
+	struct call *c = strmap_get(e->calls, ev->call);
+
+	if (c == NULL) {
+		c = xcalloc(1, sizeof *c);
+		c->id = strmap_put(e->calls, ev->call, c);
+	} else {
+		engine_wait_remove(c);
+		engine_list_remove(e, c);
+	}
+	c->feed = f;
+	c->queue = engine_queue(e, ev->queue);
+	c->queued_ts = ev->ts;
+	c->visit_flags = ev->caller == NULL ? 0 : engine_caller_flags(e,
+	    ev->caller, ev->call, ev->ts, c->queue->settings.repeat_window_ms);
+	engine_wait_append(c);
+	engine_list_append(e, c, CALL_LIVE);
+}
+
+/* The waiting call an outcome is about, or NULL (an orphan). */
+static struct call *
+engine_waiting_call(struct engine *e, const struct event *ev)
+{
+	struct call *c = strmap_get(e->calls, ev->call);
+
+	return c != NULL && c->waiting ? c : NULL;
+}
+
+static void
+engine_outcome(struct engine *e, struct call *c, enum kpi_kind kind, int64_t ts)
+{
+	struct scope *q = c->queue;
+	int64_t wait = ts > c->queued_ts ? ts - c->queued_ts : 0;
+	unsigned flags = c->visit_flags;
+
+	if (wait <= q->settings.sl_threshold_ms)
+		flags |= KPI_F_IN_SL;
+	if (kind == KPI_ABANDONED && q->settings.short_abandon_ms > 0 &&
+	    wait <= q->settings.short_abandon_ms)
+		flags |= KPI_F_SHORT;
+	engine_wait_remove(c);
+	engine_count_outcome(e, q, kind, wait, flags);
+}
+
+static struct agent *
+engine_agent(struct engine *e, const char *id, enum agent_state initial)
+{
+	struct agent *a = strmap_get(e->agent_map, id);
+
+	return a ? a : engine_agent_new(e, id, initial);
+}
+
+static enum engine_result
+engine_call_answered(struct engine *e, const struct event *ev)
+{
+	struct call *c = strmap_get(e->calls, ev->call);
+	struct agent *a;
+
+	if (c == NULL || c->list != CALL_LIVE)
+		return ENGINE_ORPHAN;
+	a = engine_agent(e, ev->agent, AGENT_BUSY);
+	if (c->waiting) {
+		engine_outcome(e, c, KPI_ANSWERED, ev->ts);
+		c->answered_queue = c->queue;
+	}
+	c->talking = true;
+	c->agent = a;
+	c->answered_ts = ev->ts;
+	engine_list_remove(e, c);
+	engine_list_append(e, c, CALL_LIVE);
+	engine_agent_set_state(e, a, AGENT_BUSY);
+	return ENGINE_APPLIED;
+}
+
+static enum engine_result
+engine_call_left(struct engine *e, const struct event *ev, enum kpi_kind kind)
+{
+	struct call *c = engine_waiting_call(e, ev);
+
+	if (c == NULL)
+		return ENGINE_ORPHAN;
+	engine_outcome(e, c, kind, ev->ts);
+	if (!c->talking)
+		engine_call_forget(e, c);
+	return ENGINE_APPLIED;
+}
+
+/* A wrap that began at this very instant belongs to the call ending now. */
+static void
+engine_reattribute_wrap(struct engine *e, struct agent *a, struct scope *q)
+{
+	if (a->state != AGENT_WRAP || a->since != e->now || a->wrap_queue == q)
+		return;
+	engine_wrap_attribution(e, a->wrap_queue, -1);
+	a->wrap_queue = q;
+	engine_wrap_attribution(e, q, +1);
+}
+
+static enum engine_result
+engine_call_ended(struct engine *e, const struct event *ev)
+{
+	struct call *c = strmap_get(e->calls, ev->call);
+	struct agent *a;
+	unsigned flags = 0;
+
+	if (c == NULL || !c->talking)
+		return ENGINE_ORPHAN;
+	a = c->agent;
+	if (ev->transferred == FLAG_TRUE)
+		flags |= KPI_F_TRANSFERRED;
+	if (ev->resolved != FLAG_ABSENT)
+		flags |= KPI_F_RESOLVED_KNOWN;
+	if (ev->resolved == FLAG_TRUE)
+		flags |= KPI_F_RESOLVED;
+	int64_t talk = ev->ts > c->answered_ts ? ev->ts - c->answered_ts : 0;
+	engine_count(e, c->answered_queue, KPI_HANDLED, talk, flags);
+	engine_count(e, a->team, KPI_HANDLED, talk, flags);
+	engine_count(e, e->all, KPI_HANDLED, talk, flags);
+	if (a->handled_day != e->day_start) {
+		a->handled_day = e->day_start;
+		a->handled_today = 0;
+	}
+	a->handled_today++;
+	a->last_queue = c->answered_queue;
+	engine_reattribute_wrap(e, a, c->answered_queue);
+	if (a->state == AGENT_BUSY)
+		engine_agent_set_state(e, a, AGENT_READY);
+	c->talking = false;
+	engine_list_remove(e, c);
+	if (c->waiting)         /* back in a queue: still live */
+		engine_list_append(e, c, CALL_LIVE);
+	else
+		engine_list_append(e, c, CALL_ENDED);
+	return ENGINE_APPLIED;
+}
+
+static void
+engine_agent_state(struct engine *e, const struct event *ev)
+{
+	struct agent *a = engine_agent(e, ev->agent, ev->state);
+
+	if (ev->name != NULL && (a->name == NULL || strcmp(a->name, ev->name) != 0)) {
+		free(a->name);
+		a->name = xstrdup(ev->name);
+	}
+	if (ev->team != NULL && !a->config_placed) {
+		free(a->feed_team);
+		a->feed_team = xstrdup(ev->team);
+		engine_agent_set_team(e, a, ev->team);
+	}
+	if (ev->has_queues) {
+		a->feed_queues = true;
+		engine_agent_set_queues(e, a, (char *const *)ev->queues, ev->n_queues);
+	}
+	engine_agent_set_state(e, a, ev->state);
+	if (ev->reason != NULL && (a->reason == NULL || strcmp(a->reason, ev->reason) != 0)) {
+		free(a->reason);
+		a->reason = xstrdup(ev->reason);
+	}
+}
+
+static void
+engine_survey(struct engine *e, const struct event *ev)
+{
+	struct call *c = ev->call ? strmap_get(e->calls, ev->call) : NULL;
+	struct scope *q = NULL;
+	struct agent *a = NULL;
+
+	if (ev->queue != NULL)
+		q = engine_queue(e, ev->queue);
+	else if (c != NULL)
+		q = c->answered_queue ? c->answered_queue : c->queue;
+	if (ev->agent != NULL)
+		a = strmap_get(e->agent_map, ev->agent);
+	else if (c != NULL)
+		a = c->agent;
+	engine_count(e, q, KPI_SURVEY, ev->csat, 0);
+	if (a != NULL)
+		engine_count(e, a->team, KPI_SURVEY, ev->csat, 0);
+	engine_count(e, e->all, KPI_SURVEY, ev->csat, 0);
+}
+
+/* ---- feeds ----------------------------------------------------------- */
+
+static struct feed *
+engine_feed(struct engine *e, const char *name)
+{
+	struct feed *f = strmap_get(e->feed_map, name);
+
+	if (f != NULL)
+		return f;
+	f = xcalloc(1, sizeof *f);
+	f->info.name = strmap_put(e->feed_map, name, f);
+	ENGINE_PUSH(e->feeds, e->n_feeds, e->cap_feeds, f);
+	return f;
+}
+
+/* Sequence bookkeeping; false for a duplicate to skip. */
+static bool
+engine_feed_sequence(struct feed *f, bool has_seq, int64_t seq)
+{
+	if (!has_seq)
+		return true;
+	if (f->seen_seq && seq == 1)
+		f->info.restarts++;
+	else if (f->seen_seq && seq <= f->last_seq) {
+		f->info.duplicates++;
+		return false;
+	} else if (f->seen_seq && seq > f->last_seq + 1)
+		f->info.gaps += seq - f->last_seq - 1;
+	f->seen_seq = true;
+	f->last_seq = seq;
+	return true;
+}
+
+void
+engine_reject(struct engine *e, const char *src, bool has_seq, int64_t seq)
+{
+	struct feed *f = engine_feed(e, src ? src : "?");
+
+	if (src != NULL && has_seq && seq >= 1)
+		engine_feed_sequence(f, true, seq);
+	f->info.rejected++;
+}
+
+/* ---- the clock ------------------------------------------------------- */
+
+static void
+engine_expire_calls(struct engine *e)
+{
+	struct call *c;
+
+	while ((c = e->lists[CALL_LIVE].head) != NULL &&
+	    c->touched < e->now - e->config->call_timeout_ms) {
+		c->feed->info.lost++;
+		engine_call_forget(e, c);
+	}
+	while ((c = e->lists[CALL_ENDED].head) != NULL &&
+	    c->touched < e->now - CALL_MEMORY_MS)
+		engine_call_forget(e, c);
+}
+
+static void
+engine_sweep_callers(struct engine *e)
+{
+	size_t pos = 0;
+	const char *key;
+	void *value;
+	char **stale = NULL;
+	size_t n = 0, cap = 0;
+
+	if (e->now < e->next_caller_sweep)
+		return;
+	e->next_caller_sweep = e->now + CALLER_SWEEP_MS;
+	while (strmap_next(e->callers, &pos, &key, &value)) {
+		struct caller *c = value;
+
+		if (c->ts[0] < e->now - e->max_repeat_window)
+			ENGINE_PUSH(stale, n, cap, (char *)key);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *copy = xstrdup(stale[i]);
+
+		free(strmap_delete(e->callers, copy));
+		free(copy);
+	}
+	free(stale);
+}
+
+void
+engine_advance(struct engine *e, int64_t now)
+{
+	if (now <= e->now)
+		return;
+	e->now = now;
+	while (now >= e->next_day_start) {
+		e->day_start = e->next_day_start;
+		e->next_day_start = tz_next_day_start(e->tz,
+		    e->config->day_start_minutes, e->day_start);
+	}
+	engine_expire_calls(e);
+	engine_sweep_callers(e);
+}
+
+enum engine_result
+engine_apply(struct engine *e, const struct event *ev)
+{
+	struct feed *f = engine_feed(e, ev->src);
+
+	if (!engine_feed_sequence(f, ev->has_seq, ev->seq))
+		return ENGINE_DUPLICATE;
+	f->info.events++;
+	if (ev->type == EVENT_UNKNOWN) {
+		f->info.ignored++;
+		return ENGINE_IGNORED;
+	}
+	engine_advance(e, ev->ts);
+	f->info.last_event = e->now;
+	enum engine_result r = ENGINE_APPLIED;
+	switch (ev->type) {
+	case EVENT_CALL_QUEUED:
+		engine_call_queued(e, f, ev);
+		break;
+	case EVENT_CALL_ANSWERED:
+		r = engine_call_answered(e, ev);
+		break;
+	case EVENT_CALL_ABANDONED:
+		r = engine_call_left(e, ev, KPI_ABANDONED);
+		break;
+	case EVENT_CALL_EXITED:
+		r = engine_call_left(e, ev, KPI_EXITED);
+		break;
+	case EVENT_CALL_ENDED:
+		r = engine_call_ended(e, ev);
+		break;
+	case EVENT_AGENT_STATE:
+		engine_agent_state(e, ev);
+		break;
+	case EVENT_SURVEY:
+		engine_survey(e, ev);
+		break;
+	default:
+		break;
+	}
+	if (r == ENGINE_ORPHAN)
+		f->info.orphans++;
+	return r;
+}
+
+/* ---- life ------------------------------------------------------------ */
+
+struct engine *
+engine_new(const struct config *config, int64_t now)
+{
+	struct engine *e = xcalloc(1, sizeof *e);
+	char err[256];
+
+	e->config = config;
+	e->tz = tz_load(config->timezone, err, sizeof err);
+	if (e->tz == NULL) {
+		fprintf(stderr, "<4>wallboard: %s; 'today' follows UTC\n", err);
+		e->tz = tz_load("UTC", NULL, 0);
+	}
+	e->now = now;
+	e->day_start = tz_day_start(e->tz, config->day_start_minutes, now);
+	e->next_day_start = tz_next_day_start(e->tz, config->day_start_minutes,
+	    e->day_start);
+	e->n_windows = config->n_windows;
+	e->window_lengths = xcalloc(e->n_windows, sizeof *e->window_lengths);
+	for (size_t i = 0; i < e->n_windows; i++)
+		e->window_lengths[i] = config->windows[i].length_ms;
+	e->max_repeat_window = config->defaults.repeat_window_ms;
+	for (size_t i = 0; i < config->n_queues; i++)
+		if (config->queues[i].settings.repeat_window_ms > e->max_repeat_window)
+			e->max_repeat_window = config->queues[i].settings.repeat_window_ms;
+	e->next_caller_sweep = now + CALLER_SWEEP_MS;
+	e->scope_map = strmap_new();
+	e->agent_map = strmap_new();
+	e->feed_map = strmap_new();
+	e->calls = strmap_new();
+	e->callers = strmap_new();
+	engine_scopes_from_config(e);
+	engine_agents_from_config(e);
+	return e;
+}
+
+static void
+engine_free_values(struct strmap *map)
+{
+	size_t pos = 0;
+	void *value;
+
+	while (strmap_next(map, &pos, NULL, &value))
+		free(value);
+}
+
+void
+engine_free(struct engine **ep)
+{
+	struct engine *e = ep ? *ep : NULL;
+
+	if (e == NULL)
+		return;
+	for (size_t i = 0; i < e->n_scopes; i++)
+		engine_scope_free(e->scopes[i]);
+	for (size_t i = 0; i < e->n_agents; i++)
+		engine_agent_free(e->agents[i]);
+	engine_free_values(e->feed_map);
+	engine_free_values(e->calls);
+	engine_free_values(e->callers);
+	strmap_free(&e->scope_map);
+	strmap_free(&e->agent_map);
+	strmap_free(&e->feed_map);
+	strmap_free(&e->calls);
+	strmap_free(&e->callers);
+	free(e->scopes);
+	free(e->agents);
+	free(e->feeds);
+	free(e->window_lengths);
+	tz_free(&e->tz);
+	free(e);
+	*ep = NULL;
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+int64_t engine_now(const struct engine *e) { return e->now; }
+int64_t engine_day_start(const struct engine *e) { return e->day_start; }
+const struct config *engine_config(const struct engine *e) { return e->config; }
+size_t engine_scope_count(const struct engine *e) { return e->n_scopes; }
+size_t engine_agent_count(const struct engine *e) { return e->n_agents; }
+size_t engine_feed_count(const struct engine *e) { return e->n_feeds; }
+size_t engine_call_count(const struct engine *e) { return strmap_count(e->calls); }
+
+void
+engine_scope_info(const struct engine *e, size_t i, struct scope_info *out)
+{
+	const struct scope *s = e->scopes[i];
+
+	out->kind = s->kind;
+	out->key = s->key;
+	out->name = s->name;
+	out->label = s->label;
+	out->settings = &s->settings;
+	out->queue_outcomes_known = s->kind != SCOPE_TEAM || s->has_queues;
+}
+
+long
+engine_scope_find(const struct engine *e, const char *key)
+{
+	for (size_t i = 0; i < e->n_scopes; i++)
+		if (strcmp(e->scopes[i]->key, key) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Waiting calls and the oldest one's age, over the queues a scope shows. */
+static void
+engine_scope_waiting(const struct engine *e, const struct scope *s,
+    struct scope_now *out)
+{
+	struct scope *const *queues = s->queues;
+	size_t n = s->n_queues;
+	struct scope *self = (struct scope *)s;
+
+	if (s->kind == SCOPE_QUEUE) {
+		queues = &self;
+		n = 1;
+	} else if (s->kind == SCOPE_ALL) {
+		queues = e->scopes;
+		n = e->n_scopes;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct scope *q = queues[i];
+
+		if (q->kind != SCOPE_QUEUE || q->wait_head == NULL)
+			continue;
+		out->waiting += q->waiting;
+		int64_t age = e->now - q->wait_head->queued_ts;
+		if (age > out->longest_wait_ms)
+			out->longest_wait_ms = age;
+	}
+}
+
+void
+engine_scope_now(const struct engine *e, size_t i, struct scope_now *out)
+{
+	const struct scope *s = e->scopes[i];
+
+	memset(out, 0, sizeof *out);
+	out->waiting_known = s->kind != SCOPE_TEAM || s->has_queues;
+	if (out->waiting_known)
+		engine_scope_waiting(e, s, out);
+	for (int k = 0; k < AGENT_STATE_COUNT; k++) {
+		out->agents[k] = s->agents[k];
+		if (k != AGENT_OFFLINE)
+			out->staffed += s->agents[k];
+	}
+}
+
+void
+engine_scope_figures(struct engine *e, size_t i, size_t w, struct kpi_figures *out)
+{
+	struct scope *s = e->scopes[i];
+	struct kpi_sums sums;
+	enum sl_formula formula = s->kind == SCOPE_QUEUE ? s->settings.sl_formula :
+	    e->config->defaults.sl_formula;
+
+	kpi_set_read(engine_kpi(e, s), w, &sums);
+	kpi_figures_compute(&sums, formula, s->kind == SCOPE_QUEUE,
+	    s->kind != SCOPE_TEAM || s->has_queues, out);
+}
+
+void
+engine_agent_info(const struct engine *e, size_t i, struct agent_info *out)
+{
+	const struct agent *a = e->agents[i];
+
+	out->id = a->id;
+	out->name = a->name;
+	out->team = a->team ? a->team->name : NULL;
+	out->state = a->state;
+	out->since = a->since;
+	out->reason = a->reason;
+	out->handled_today = a->handled_day == e->day_start ? a->handled_today : 0;
+}
+
+void
+engine_feed_info(const struct engine *e, size_t i, struct feed_info *out)
+{
+	*out = e->feeds[i]->info;
+}
+
+size_t
+engine_memory(const struct engine *e)
+{
+	size_t bytes = sizeof *e;
+
+	for (size_t i = 0; i < e->n_scopes; i++)
+		bytes += sizeof *e->scopes[i] + kpi_set_memory(e->scopes[i]->kpi);
+	bytes += e->n_agents * sizeof(struct agent);
+	bytes += strmap_count(e->calls) * sizeof(struct call);
+	bytes += strmap_count(e->callers) * sizeof(struct caller);
+	return bytes;
+}

@@ -1,0 +1,106 @@
+/*
+ * engine.h: the KPI engine. Events in, figures out (PROTOCOL §2).
+ *
+ * The engine owns calls, agents, scopes (all, queue:*, team:*) and feeds, and
+ * applies decoded events to them. It reads no clock: its time moves with the
+ * events it is given (an event is applied at max(ts, clock)) and with
+ * engine_advance. Every figure is worked out from kpi_sets (kpi.h), so the
+ * cost of an event does not grow with the number of events held.
+ */
+#ifndef WALLBOARD_ENGINE_H
+#define WALLBOARD_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "event.h"
+#include "kpi.h"
+
+struct engine;
+
+enum engine_result {
+	ENGINE_APPLIED,
+	ENGINE_DUPLICATE,       /* seq not above the feed's last: skipped */
+	ENGINE_ORPHAN,          /* about a call never seen queued: no figure changed */
+	ENGINE_IGNORED,         /* unknown type */
+};
+
+enum scope_kind { SCOPE_ALL, SCOPE_QUEUE, SCOPE_TEAM };
+
+/* What a board needs to know about a scope besides its figures. */
+struct scope_info {
+	enum scope_kind kind;
+	const char *key;        /* "all", "queue:support", "team:billing" */
+	const char *name;       /* "all", "support", "billing" */
+	const char *label;
+	const struct queue_settings *settings; /* queue's own; defaults otherwise */
+	bool queue_outcomes_known; /* false: a team without configured queues */
+};
+
+struct scope_now {
+	bool waiting_known;     /* false: team without queues (null) */
+	int64_t waiting;
+	int64_t longest_wait_ms;
+	int64_t agents[AGENT_STATE_COUNT];
+	int64_t staffed;
+};
+
+struct agent_info {
+	const char *id;
+	const char *name;       /* NULL if never given */
+	const char *team;       /* NULL if none */
+	enum agent_state state;
+	int64_t since;
+	const char *reason;     /* NULL if none */
+	int64_t handled_today;
+};
+
+struct feed_info {
+	const char *name;
+	int64_t last_event;     /* engine time of the last event; 0 if none */
+	int64_t events, gaps, duplicates, restarts, rejected, orphans, ignored, lost;
+};
+
+/* A new engine for `config` (borrowed: it must outlive the engine or be
+ * replaced with engine_reconfigure), clock at `now`. Free with engine_free. */
+struct engine *engine_new(const struct config *config, int64_t now);
+void engine_free(struct engine **engine);
+
+/* Apply one valid event. */
+enum engine_result engine_apply(struct engine *, const struct event *ev);
+
+/* Count a rejected event against its feed (src may be NULL: unreadable). A
+ * readable seq still moves the feed's sequence on, so the event is counted
+ * once, as rejected, and not again as a gap. */
+void engine_reject(struct engine *, const char *src, bool has_seq, int64_t seq);
+
+/* Move the clock to now (never backwards). */
+void engine_advance(struct engine *, int64_t now);
+int64_t engine_now(const struct engine *);
+int64_t engine_day_start(const struct engine *);
+const struct config *engine_config(const struct engine *);
+
+/* Scopes, in board order: all, queues, teams. Reading figures brings the
+ * scope's windows up to the engine's clock, hence not const. */
+size_t engine_scope_count(const struct engine *);
+void engine_scope_info(const struct engine *, size_t i, struct scope_info *out);
+void engine_scope_now(const struct engine *, size_t i, struct scope_now *out);
+/* Window w of scope i: 0 .. n_windows-1 as configured, n_windows = today. */
+void engine_scope_figures(struct engine *, size_t i, size_t w, struct kpi_figures *out);
+/* The scope with this key, or -1. */
+long engine_scope_find(const struct engine *, const char *key);
+
+size_t engine_agent_count(const struct engine *);
+void engine_agent_info(const struct engine *, size_t i, struct agent_info *out);
+
+size_t engine_feed_count(const struct engine *);
+void engine_feed_info(const struct engine *, size_t i, struct feed_info *out);
+
+/* Calls the engine holds (waiting, talking or remembered) and bytes held by
+ * the windows: for the memory figures. */
+size_t engine_call_count(const struct engine *);
+size_t engine_memory(const struct engine *);
+
+#endif

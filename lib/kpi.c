@@ -1,0 +1,424 @@
+/*
+ * kpi.c: rolling windows over a time-ordered log of entries.
+ *
+ * The log is a ring of entries shared by all windows of a set; each window
+ * keeps a cursor at its far edge. Entries leave the ring once the longest
+ * window has passed them. A window's running maximum of waits is a monotonic
+ * queue (waits decreasing from front to back), also O(1) amortised.
+ */
+#include "kpi.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+struct kpi_peak {
+	int64_t t;
+	int64_t wait;
+};
+
+/* Monotonic queue of (t, wait): front holds the window's longest wait. */
+struct kpi_maxq {
+	struct kpi_peak *items;
+	size_t cap;             /* power of two */
+	uint64_t head, tail;
+};
+
+struct kpi_window {
+	int64_t length;
+	int64_t edge;           /* far edge: entries at or before it are out */
+	uint64_t cursor;        /* first log entry still inside */
+	int32_t n_edge[KT_COUNT]; /* agents in each state at the far edge */
+	struct kpi_sums sums;
+	struct kpi_maxq peaks;
+};
+
+struct kpi_set {
+	int64_t t;
+	int64_t today_start;
+	int32_t n_now[KT_COUNT];
+	struct kpi_sums today;
+	struct kpi_entry *log;
+	size_t cap;             /* power of two; 0 when there are no windows */
+	uint64_t head, tail;    /* absolute indices: entries [head, tail) */
+	size_t longest;         /* index of the longest window */
+	size_t n_windows;
+	struct kpi_window windows[];
+};
+
+static void
+kpi_sums_clear(struct kpi_sums *s)
+{
+	memset(s, 0, sizeof *s);
+	s->max_wait_ms = -1;
+}
+
+struct kpi_set *
+kpi_set_new(const int64_t *lengths, size_t n, int64_t now, int64_t day_start)
+{
+	struct kpi_set *set = xcalloc(1, sizeof *set + n * sizeof set->windows[0]);
+
+	set->t = now;
+	set->today_start = day_start;
+	set->n_windows = n;
+	kpi_sums_clear(&set->today);
+	for (size_t i = 0; i < n; i++) {
+		struct kpi_window *w = &set->windows[i];
+
+		w->length = lengths[i];
+		w->edge = now - lengths[i];
+		kpi_sums_clear(&w->sums);
+		if (lengths[i] > set->windows[set->longest].length)
+			set->longest = i;
+	}
+	return set;
+}
+
+void
+kpi_set_free(struct kpi_set **setp)
+{
+	struct kpi_set *set = setp ? *setp : NULL;
+
+	if (set == NULL)
+		return;
+	for (size_t i = 0; i < set->n_windows; i++)
+		free(set->windows[i].peaks.items);
+	free(set->log);
+	free(set);
+	*setp = NULL;
+}
+
+/* Count (sign +1) or uncount (-1) an entry's counters in sums. */
+static void
+kpi_count(struct kpi_sums *s, const struct kpi_entry *e, int sign)
+{
+	int64_t v = e->value;
+	unsigned f = e->flags;
+
+	switch (e->kind) {
+	case KPI_ANSWERED:
+		s->n[KS_ANSWERED] += sign;
+		s->n[KS_ANSWERED_IN_SL] += sign * !!(f & KPI_F_IN_SL);
+		s->n[KS_WAIT_ANSWERED_MS] += sign * v;
+		break;
+	case KPI_ABANDONED:
+		s->n[KS_ABANDONED] += sign;
+		s->n[KS_ABANDONED_IN_SL] += sign * !!(f & KPI_F_IN_SL);
+		s->n[KS_SHORT_ABANDONED] += sign * !!(f & KPI_F_SHORT);
+		s->n[KS_WAIT_ABANDONED_MS] += sign * v;
+		break;
+	case KPI_EXITED:
+		s->n[KS_EXITED] += sign;
+		break;
+	case KPI_HANDLED:
+		s->n[KS_HANDLED] += sign;
+		s->n[KS_TALK_MS] += sign * v;
+		s->n[KS_TRANSFERRED] += sign * !!(f & KPI_F_TRANSFERRED);
+		s->n[KS_RESOLVED] += sign * !!(f & KPI_F_RESOLVED);
+		s->n[KS_RESOLVED_KNOWN] += sign * !!(f & KPI_F_RESOLVED_KNOWN);
+		return;
+	case KPI_SURVEY:
+		s->n[KS_SURVEYS] += sign;
+		s->n[KS_SURVEYS_GOOD] += sign * (v >= 4);
+		s->n[KS_SURVEY_SUM] += sign * v;
+		return;
+	default:
+		return;
+	}
+	/* Every queue outcome (answered, abandoned, exited) is offered. */
+	s->n[KS_WITH_CALLER] += sign * !!(f & KPI_F_CALLER);
+	s->n[KS_REPEATS] += sign * !!(f & KPI_F_REPEAT);
+}
+
+static bool
+kpi_is_outcome(const struct kpi_entry *e)
+{
+	return e->kind == KPI_ANSWERED || e->kind == KPI_ABANDONED ||
+	    e->kind == KPI_EXITED;
+}
+
+/* Agent time between `from` and `to` at constant counts n. */
+static void
+kpi_integrate(int64_t time_ms[KT_COUNT], const int32_t n[KT_COUNT],
+    int64_t span, int sign)
+{
+	if (span <= 0)
+		return;
+	for (int k = 0; k < KT_COUNT; k++)
+		time_ms[k] += sign * n[k] * span;
+}
+
+static void
+kpi_peaks_push(struct kpi_maxq *q, int64_t t, int64_t wait)
+{
+	while (q->tail > q->head && q->items[(q->tail - 1) & (q->cap - 1)].wait <= wait)
+		q->tail--;
+	if (q->tail - q->head == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 16;
+		struct kpi_peak *items = xmalloc(cap * sizeof *items);
+
+		for (uint64_t i = q->head; i < q->tail; i++)
+			items[i - q->head] = q->items[i & (q->cap - 1)];
+		free(q->items);
+		q->items = items;
+		q->tail -= q->head;
+		q->head = 0;
+		q->cap = cap;
+	}
+	q->items[q->tail++ & (q->cap - 1)] = (struct kpi_peak){ t, wait };
+}
+
+static void
+kpi_peaks_expire(struct kpi_maxq *q, int64_t edge)
+{
+	while (q->tail > q->head && q->items[q->head & (q->cap - 1)].t <= edge)
+		q->head++;
+}
+
+/* Move a window's far edge to `edge`, taking out what it passes. */
+static void
+kpi_window_slide(struct kpi_set *set, struct kpi_window *w, int64_t edge)
+{
+	int64_t at = w->edge;
+
+	while (w->cursor < set->tail) {
+		const struct kpi_entry *e = &set->log[w->cursor & (set->cap - 1)];
+
+		if (e->t > edge)
+			break;
+		kpi_integrate(w->sums.time_ms, w->n_edge, e->t - at, -1);
+		at = e->t > at ? e->t : at;
+		if (e->kind == KPI_STATE) {
+			for (int k = 0; k < KT_COUNT; k++)
+				w->n_edge[k] += e->delta[k];
+		} else
+			kpi_count(&w->sums, e, -1);
+		w->cursor++;
+	}
+	kpi_integrate(w->sums.time_ms, w->n_edge, edge - at, -1);
+	w->edge = edge;
+	kpi_peaks_expire(&w->peaks, edge);
+}
+
+/* Drop log entries that every window has passed. */
+static void
+kpi_set_trim(struct kpi_set *set)
+{
+	if (set->n_windows > 0)
+		set->head = set->windows[set->longest].cursor;
+}
+
+static void
+kpi_set_integrate(struct kpi_set *set, int64_t t)
+{
+	int64_t span = t - set->t;
+
+	if (span <= 0)
+		return;
+	kpi_integrate(set->today.time_ms, set->n_now, span, +1);
+	for (size_t i = 0; i < set->n_windows; i++) {
+		struct kpi_window *w = &set->windows[i];
+
+		kpi_integrate(w->sums.time_ms, set->n_now, span, +1);
+		kpi_window_slide(set, w, t - w->length);
+	}
+	set->t = t;
+	kpi_set_trim(set);
+}
+
+void
+kpi_set_advance(struct kpi_set *set, int64_t t, int64_t day_start)
+{
+	if (day_start > set->today_start) {
+		kpi_set_integrate(set, day_start);
+		kpi_sums_clear(&set->today);
+		set->today_start = day_start;
+	}
+	kpi_set_integrate(set, t);
+}
+
+static void
+kpi_set_append(struct kpi_set *set, const struct kpi_entry *e)
+{
+	if (set->n_windows == 0)
+		return;
+	if (set->tail - set->head == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 64;
+		struct kpi_entry *log = xmalloc(cap * sizeof *log);
+
+		for (uint64_t i = set->head; i < set->tail; i++)
+			log[i & (cap - 1)] = set->log[i & (set->cap - 1)];
+		free(set->log);
+		set->log = log;
+		set->cap = cap;
+	}
+	set->log[set->tail++ & (set->cap - 1)] = *e;
+}
+
+void
+kpi_set_add(struct kpi_set *set, enum kpi_kind kind, int64_t value, unsigned flags)
+{
+	struct kpi_entry e = { .t = set->t, .kind = (uint16_t)kind,
+	    .flags = (uint16_t)flags };
+
+	if (value < 0)
+		value = 0;
+	e.value = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+	kpi_count(&set->today, &e, +1);
+	for (size_t i = 0; i < set->n_windows; i++)
+		kpi_count(&set->windows[i].sums, &e, +1);
+	if (kpi_is_outcome(&e)) {
+		if (e.value > set->today.max_wait_ms)
+			set->today.max_wait_ms = e.value;
+		for (size_t i = 0; i < set->n_windows; i++)
+			kpi_peaks_push(&set->windows[i].peaks, e.t, e.value);
+	}
+	kpi_set_append(set, &e);
+}
+
+void
+kpi_set_agents(struct kpi_set *set, const int8_t delta[KT_COUNT])
+{
+	struct kpi_entry e = { .t = set->t, .kind = KPI_STATE };
+
+	for (int k = 0; k < KT_COUNT; k++) {
+		set->n_now[k] += delta[k];
+		e.delta[k] = delta[k];
+	}
+	kpi_set_append(set, &e);
+}
+
+void
+kpi_set_read(const struct kpi_set *set, size_t i, struct kpi_sums *out)
+{
+	const struct kpi_window *w;
+
+	if (i >= set->n_windows) {
+		*out = set->today;
+		return;
+	}
+	w = &set->windows[i];
+	*out = w->sums;
+	out->max_wait_ms = w->peaks.tail > w->peaks.head ?
+	    w->peaks.items[w->peaks.head & (w->peaks.cap - 1)].wait : -1;
+}
+
+size_t
+kpi_set_memory(const struct kpi_set *set)
+{
+	size_t bytes = sizeof *set + set->n_windows * sizeof set->windows[0];
+
+	bytes += set->cap * sizeof set->log[0];
+	for (size_t i = 0; i < set->n_windows; i++)
+		bytes += set->windows[i].peaks.cap * sizeof(struct kpi_peak);
+	return bytes;
+}
+
+/* Ratio num/den, null when den is 0. */
+static void
+kpi_ratio(struct kpi_figures *f, enum metric_id id, int64_t num, int64_t den)
+{
+	f->null[id] = den <= 0;
+	f->value[id] = den > 0 ? (double)num / (double)den : 0;
+}
+
+/* Mean in whole ms (rounded to nearest), null when nothing was counted. */
+static void
+kpi_mean_ms(struct kpi_figures *f, enum metric_id id, int64_t sum, int64_t count)
+{
+	f->null[id] = count <= 0;
+	f->value[id] = count > 0 ? (double)((2 * sum + count) / (2 * count)) : 0;
+}
+
+static void
+kpi_value(struct kpi_figures *f, enum metric_id id, int64_t v)
+{
+	f->null[id] = false;
+	f->value[id] = (double)v;
+}
+
+static int64_t
+kpi_service_level_num(const int64_t *n, enum sl_formula formula)
+{
+	if (formula == SL_ABANDONS_POSITIVE)
+		return n[KS_ANSWERED_IN_SL] + n[KS_ABANDONED_IN_SL];
+	return n[KS_ANSWERED_IN_SL];
+}
+
+static int64_t
+kpi_service_level_den(const int64_t *n, int64_t offered, enum sl_formula formula)
+{
+	switch (formula) {
+	case SL_ANSWERED:
+		return n[KS_ANSWERED];
+	case SL_ABANDONS_POSITIVE:
+		return offered;
+	case SL_ABANDONS_IGNORED:
+		return offered - n[KS_ABANDONED_IN_SL];
+	default:
+		return offered - n[KS_SHORT_ABANDONED];
+	}
+}
+
+static void
+kpi_figures_outcomes(const struct kpi_sums *s, enum sl_formula formula,
+    struct kpi_figures *f)
+{
+	const int64_t *n = s->n;
+	int64_t offered = n[KS_ANSWERED] + n[KS_ABANDONED] + n[KS_EXITED];
+
+	kpi_value(f, M_OFFERED, offered);
+	kpi_value(f, M_ANSWERED, n[KS_ANSWERED]);
+	kpi_value(f, M_ANSWERED_IN_SL, n[KS_ANSWERED_IN_SL]);
+	kpi_value(f, M_ABANDONED, n[KS_ABANDONED]);
+	kpi_value(f, M_SHORT_ABANDONED, n[KS_SHORT_ABANDONED]);
+	kpi_value(f, M_ABANDONED_IN_SL, n[KS_ABANDONED_IN_SL]);
+	kpi_value(f, M_EXITED, n[KS_EXITED]);
+	kpi_ratio(f, M_SERVICE_LEVEL, kpi_service_level_num(n, formula),
+	    kpi_service_level_den(n, offered, formula));
+	kpi_mean_ms(f, M_ASA_MS, n[KS_WAIT_ANSWERED_MS], n[KS_ANSWERED]);
+	kpi_mean_ms(f, M_AVG_ABANDON_MS, n[KS_WAIT_ABANDONED_MS], n[KS_ABANDONED]);
+	kpi_value(f, M_MAX_WAIT_MS, s->max_wait_ms);
+	f->null[M_MAX_WAIT_MS] = s->max_wait_ms < 0;
+	kpi_ratio(f, M_ABANDON_RATE, n[KS_ABANDONED] - n[KS_SHORT_ABANDONED],
+	    offered - n[KS_SHORT_ABANDONED]);
+	kpi_ratio(f, M_REPEAT_RATE, n[KS_REPEATS], n[KS_WITH_CALLER]);
+}
+
+static void
+kpi_figures_handling(const struct kpi_sums *s, bool wrap_attributed,
+    struct kpi_figures *f)
+{
+	const int64_t *n = s->n;
+	const int64_t *tm = s->time_ms;
+	int64_t wrap = wrap_attributed ? tm[KT_WRAP_ATTR] : tm[KT_WRAP];
+
+	kpi_value(f, M_HANDLED, n[KS_HANDLED]);
+	kpi_value(f, M_TALK_MS, n[KS_TALK_MS]);
+	kpi_value(f, M_WRAP_MS, wrap);
+	kpi_mean_ms(f, M_AHT_MS, n[KS_TALK_MS] + wrap, n[KS_HANDLED]);
+	kpi_ratio(f, M_OCCUPANCY, tm[KT_BUSY] + tm[KT_WRAP],
+	    tm[KT_BUSY] + tm[KT_WRAP] + tm[KT_READY]);
+	kpi_ratio(f, M_TRANSFER_RATE, n[KS_TRANSFERRED], n[KS_HANDLED]);
+	kpi_ratio(f, M_FCR, n[KS_RESOLVED], n[KS_RESOLVED_KNOWN]);
+	kpi_ratio(f, M_CSAT, n[KS_SURVEYS_GOOD], n[KS_SURVEYS]);
+	f->null[M_CSAT_AVG] = n[KS_SURVEYS] == 0;
+	f->value[M_CSAT_AVG] = n[KS_SURVEYS] ?
+	    (double)n[KS_SURVEY_SUM] / (double)n[KS_SURVEYS] : 0;
+}
+
+void
+kpi_figures_compute(const struct kpi_sums *s, enum sl_formula formula,
+    bool wrap_attributed, bool queue_outcomes_known, struct kpi_figures *f)
+{
+	kpi_figures_outcomes(s, formula, f);
+	kpi_figures_handling(s, wrap_attributed, f);
+	if (queue_outcomes_known)
+		return;
+	for (int id = 0; id < M_WINDOWED_COUNT; id++)
+		if (metric_get((enum metric_id)id)->queue_outcome) {
+			f->null[id] = true;
+			f->value[id] = 0;
+		}
+}

@@ -1,0 +1,119 @@
+/*
+ * kpi.h: rolling windows of contact-centre figures for one scope.
+ *
+ * A kpi_set holds, for one scope (a queue, a team, the site), every
+ * configured rolling window plus 'today'. Each happening (an outcome, a
+ * handled call, a survey, an agent changing state) is one small entry in a
+ * time-ordered log; each window keeps running sums and a cursor at its far
+ * edge, so adding an entry and sliding a window cost O(1) amortised, whatever
+ * the number of events held. Windows are exact to the millisecond: a window
+ * of length L at time t holds the entries in (t - L, t].
+ *
+ * Agent time in a state is the integral of the number of agents in that state
+ * over the window: the near edge adds it as the clock moves, the far edge
+ * takes it away using the state changes it passes.
+ *
+ * Pure: the clock is always passed in.
+ */
+#ifndef WALLBOARD_KPI_H
+#define WALLBOARD_KPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "metric.h"
+
+/* Counters summed over a window. */
+enum kpi_sum {
+	KS_ANSWERED, KS_ANSWERED_IN_SL, KS_ABANDONED, KS_SHORT_ABANDONED,
+	KS_ABANDONED_IN_SL, KS_EXITED, KS_WAIT_ANSWERED_MS, KS_WAIT_ABANDONED_MS,
+	KS_WITH_CALLER, KS_REPEATS, KS_HANDLED, KS_TALK_MS, KS_TRANSFERRED,
+	KS_RESOLVED, KS_RESOLVED_KNOWN, KS_SURVEYS, KS_SURVEYS_GOOD,
+	KS_SURVEY_SUM,
+	KS_COUNT
+};
+
+/* Agent-time integrals (ms). KT_WRAP_ATTR is wrap time attributed to a queue
+ * through the agent's last ended call; the others are the scope's agents'. */
+enum kpi_time { KT_BUSY, KT_WRAP, KT_READY, KT_WRAP_ATTR, KT_COUNT };
+
+struct kpi_sums {
+	int64_t n[KS_COUNT];
+	int64_t time_ms[KT_COUNT];
+	int64_t max_wait_ms;     /* -1: no outcome in the window */
+};
+
+enum kpi_kind {
+	KPI_ANSWERED, KPI_ABANDONED, KPI_EXITED, KPI_HANDLED, KPI_SURVEY,
+	KPI_STATE,
+};
+
+/* Entry flags, worked out once when the entry is made (by the call's own
+ * queue's T and S), so every scope that holds it counts it alike. */
+enum {
+	KPI_F_IN_SL = 1 << 0,          /* wait <= T */
+	KPI_F_SHORT = 1 << 1,          /* abandoned with wait <= S */
+	KPI_F_REPEAT = 1 << 2,         /* the caller's other call was recent */
+	KPI_F_CALLER = 1 << 3,         /* the visit carried a caller */
+	KPI_F_TRANSFERRED = 1 << 4,
+	KPI_F_RESOLVED = 1 << 5,
+	KPI_F_RESOLVED_KNOWN = 1 << 6, /* call.ended carried `resolved` */
+};
+
+struct kpi_entry {
+	int64_t t;
+	union {
+		uint32_t value;          /* wait or talk ms, or survey score */
+		int8_t delta[KT_COUNT];  /* KPI_STATE: change in agents per kpi_time */
+	};
+	uint16_t kind;
+	uint16_t flags;
+};
+
+struct kpi_set;
+
+/* A set with windows of the given lengths (ms, any order) and 'today',
+ * starting empty at `now`, in the day that began at `day_start`. */
+struct kpi_set *kpi_set_new(const int64_t *lengths, size_t n_windows,
+    int64_t now, int64_t day_start);
+void kpi_set_free(struct kpi_set **set);
+
+/*
+ * Move the set's clock to t (never backwards: an earlier t is ignored).
+ * day_start is the start of the day t is in; when it is later than the set's
+ * day, 'today' is integrated up to it and starts again from zero.
+ */
+void kpi_set_advance(struct kpi_set *, int64_t t, int64_t day_start);
+
+/* Record an entry at the set's clock (advance first). value is a wait or a
+ * talk time in ms (clamped to 32 bits) or a survey score. */
+void kpi_set_add(struct kpi_set *, enum kpi_kind kind, int64_t value, unsigned flags);
+
+/* Agents entering (+1) or leaving (-1) states in this scope, at its clock. */
+void kpi_set_agents(struct kpi_set *, const int8_t delta[KT_COUNT]);
+
+/* The sums of window i (0 .. n_windows-1), or of 'today' for i == n_windows,
+ * as of the set's clock. */
+void kpi_set_read(const struct kpi_set *, size_t i, struct kpi_sums *out);
+
+/* Bytes held by the set, for the memory figures. */
+size_t kpi_set_memory(const struct kpi_set *);
+
+/* The figures of PROTOCOL §2 from a window's sums. */
+struct kpi_figures {
+	double value[M_WINDOWED_COUNT];
+	bool null[M_WINDOWED_COUNT];
+};
+
+/*
+ * Work out every windowed figure. formula: the scope's sl_formula.
+ * wrap_attributed: wrap_ms is the queue-attributed wrap (queue scopes).
+ * queue_outcomes_known: false for a team without configured queues, whose
+ * queue-outcome figures are then null.
+ */
+void kpi_figures_compute(const struct kpi_sums *, enum sl_formula formula,
+    bool wrap_attributed, bool queue_outcomes_known, struct kpi_figures *out);
+
+#endif

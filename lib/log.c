@@ -1,0 +1,68 @@
+/*
+ * log.c: levelled, rate-limited log lines on stderr.
+ */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static enum log_level log_max = LOG_INFO;
+
+void
+log_set_level(enum log_level max)
+{
+	log_max = max;
+}
+
+bool
+log_enabled(enum log_level level)
+{
+	return level <= log_max;
+}
+
+static void
+log_vmsg(enum log_level level, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	vsnprintf(line, sizeof line, fmt, ap);
+	fprintf(stderr, "<%d>%s\n", (int)level, line);
+}
+
+void
+log_msg(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	log_vmsg(level, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_limited(struct log_limiter *l, int64_t now, enum log_level level,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_enabled(level))
+		return;
+	if (now - l->window_start >= l->period_ms) {
+		if (l->suppressed > 0)
+			log_msg(level, "(%lld similar lines suppressed)",
+			    (long long)l->suppressed);
+		l->window_start = now;
+		l->used = 0;
+		l->suppressed = 0;
+	}
+	if (l->used >= l->burst) {
+		l->suppressed++;
+		return;
+	}
+	l->used++;
+	va_start(ap, fmt);
+	log_vmsg(level, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,175 @@
+/*
+ * snapshot.c: encoding the engine's state as the snapshot of PROTOCOL §3.
+ */
+#include "snapshot.h"
+
+#include <string.h>
+
+#include "metric.h"
+
+static const char *const scope_kind_names[] = { "all", "queue", "team" };
+
+static void
+snapshot_feeds(struct jsonw *w, const struct engine *e)
+{
+	const struct config *c = engine_config(e);
+	struct feed_info f;
+
+	jsonw_key(w, "feeds");
+	jsonw_object(w);
+	for (size_t i = 0; i < engine_feed_count(e); i++) {
+		engine_feed_info(e, i, &f);
+		bool live = f.last_event > 0 &&
+		    engine_now(e) - f.last_event < c->feeds_stale_after_ms;
+		jsonw_key(w, f.name);
+		jsonw_object(w);
+		jsonw_key(w, "state"); jsonw_string(w, live ? "live" : "stale");
+		jsonw_key(w, "last_event");
+		if (f.last_event > 0) jsonw_int(w, f.last_event); else jsonw_null(w);
+		jsonw_key(w, "events"); jsonw_int(w, f.events);
+		jsonw_key(w, "gaps"); jsonw_int(w, f.gaps);
+		jsonw_key(w, "rejected"); jsonw_int(w, f.rejected);
+		jsonw_key(w, "duplicates"); jsonw_int(w, f.duplicates);
+		jsonw_key(w, "restarts"); jsonw_int(w, f.restarts);
+		jsonw_key(w, "orphans"); jsonw_int(w, f.orphans);
+		jsonw_key(w, "ignored"); jsonw_int(w, f.ignored);
+		jsonw_key(w, "lost"); jsonw_int(w, f.lost);
+		jsonw_end_object(w);
+	}
+	jsonw_end_object(w);
+}
+
+static void
+snapshot_now(struct jsonw *w, const struct engine *e, size_t i)
+{
+	struct scope_now now;
+
+	engine_scope_now(e, i, &now);
+	jsonw_key(w, "now");
+	jsonw_object(w);
+	jsonw_key(w, "waiting");
+	if (now.waiting_known) jsonw_int(w, now.waiting); else jsonw_null(w);
+	jsonw_key(w, "longest_wait_ms");
+	if (now.waiting_known) jsonw_int(w, now.longest_wait_ms); else jsonw_null(w);
+	jsonw_key(w, "agents");
+	jsonw_object(w);
+	for (int k = 0; k < AGENT_STATE_COUNT; k++) {
+		jsonw_key(w, event_state_name((enum agent_state)k));
+		jsonw_int(w, now.agents[k]);
+	}
+	jsonw_key(w, "staffed");
+	jsonw_int(w, now.staffed);
+	jsonw_end_object(w);
+	jsonw_end_object(w);
+}
+
+static void
+snapshot_figures(struct jsonw *w, const struct kpi_figures *f)
+{
+	jsonw_object(w);
+	for (int id = 0; id < M_WINDOWED_COUNT; id++) {
+		const struct metric_info *m = metric_get((enum metric_id)id);
+
+		jsonw_key(w, m->key);
+		if (f->null[id])
+			jsonw_null(w);
+		else if (m->kind == METRIC_RATIO || m->kind == METRIC_SCORE)
+			jsonw_double(w, f->value[id]);
+		else
+			jsonw_int(w, (int64_t)f->value[id]);
+	}
+	jsonw_end_object(w);
+}
+
+static void
+snapshot_scope(struct jsonw *w, struct engine *e, size_t i)
+{
+	const struct config *c = engine_config(e);
+	struct scope_info info;
+	struct kpi_figures f;
+
+	engine_scope_info(e, i, &info);
+	jsonw_key(w, info.key);
+	jsonw_object(w);
+	jsonw_key(w, "label"); jsonw_string(w, info.label);
+	jsonw_key(w, "kind"); jsonw_string(w, scope_kind_names[info.kind]);
+	jsonw_key(w, "sl_threshold_ms"); jsonw_int(w, info.settings->sl_threshold_ms);
+	jsonw_key(w, "sl_target"); jsonw_double(w, info.settings->sl_target);
+	jsonw_key(w, "sl_formula");
+	jsonw_string(w, config_sl_formula_name(info.settings->sl_formula));
+	snapshot_now(w, e, i);
+	jsonw_key(w, "windows");
+	jsonw_object(w);
+	for (size_t k = 0; k <= c->n_windows; k++) {
+		jsonw_key(w, k < c->n_windows ? c->windows[k].name : "today");
+		engine_scope_figures(e, i, k, &f);
+		snapshot_figures(w, &f);
+	}
+	jsonw_end_object(w);
+	jsonw_end_object(w);
+}
+
+static void
+snapshot_agents(struct jsonw *w, const struct engine *e)
+{
+	struct agent_info a;
+
+	jsonw_key(w, "agents");
+	jsonw_array(w);
+	for (size_t i = 0; i < engine_agent_count(e); i++) {
+		engine_agent_info(e, i, &a);
+		jsonw_object(w);
+		jsonw_key(w, "id"); jsonw_string(w, a.id);
+		jsonw_key(w, "name"); jsonw_string(w, a.name);
+		jsonw_key(w, "team"); jsonw_string(w, a.team);
+		jsonw_key(w, "state"); jsonw_string(w, event_state_name(a.state));
+		jsonw_key(w, "since"); jsonw_int(w, a.since);
+		jsonw_key(w, "reason"); jsonw_string(w, a.reason);
+		jsonw_key(w, "handled_today"); jsonw_int(w, a.handled_today);
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+}
+
+static void
+snapshot_raw(struct jsonw *w, const char *key, const char *json, const char *empty)
+{
+	jsonw_key(w, key);
+	if (json == NULL)
+		json = empty;
+	jsonw_raw(w, json, strlen(json));
+}
+
+void
+snapshot_write(struct jsonw *w, struct engine *e, const struct snapshot_meta *meta)
+{
+	const struct config *c = engine_config(e);
+
+	jsonw_reset(w);
+	jsonw_object(w);
+	jsonw_key(w, "v"); jsonw_int(w, SNAPSHOT_VERSION);
+	jsonw_key(w, "seq"); jsonw_int(w, (int64_t)meta->seq);
+	jsonw_key(w, "now"); jsonw_int(w, engine_now(e));
+	jsonw_key(w, "day_start"); jsonw_int(w, engine_day_start(e));
+	jsonw_key(w, "site");
+	jsonw_object(w);
+	jsonw_key(w, "name"); jsonw_string(w, c->site_name);
+	jsonw_key(w, "timezone"); jsonw_string(w, c->timezone);
+	jsonw_end_object(w);
+	jsonw_key(w, "windows");
+	jsonw_array(w);
+	for (size_t k = 0; k < c->n_windows; k++)
+		jsonw_string(w, c->windows[k].name);
+	jsonw_string(w, "today");
+	jsonw_end_array(w);
+	snapshot_feeds(w, e);
+	jsonw_key(w, "scopes");
+	jsonw_object(w);
+	for (size_t i = 0; i < engine_scope_count(e); i++)
+		snapshot_scope(w, e, i);
+	jsonw_end_object(w);
+	snapshot_agents(w, e);
+	snapshot_raw(w, "alerts", meta->alerts_json, "[]");
+	snapshot_raw(w, "message", meta->message_json, "null");
+	jsonw_end_object(w);
+}

@@ -1,0 +1,27 @@
+/*
+ * snapshot.h: the board state as one JSON document (PROTOCOL §3).
+ *
+ * This file owns the snapshot's format and version ("v": 1). The engine
+ * gives the figures; the daemon adds what it alone knows (the snapshot's
+ * sequence number, alerts, the team leader's message) as ready JSON.
+ */
+#ifndef WALLBOARD_SNAPSHOT_H
+#define WALLBOARD_SNAPSHOT_H
+
+#include <stdint.h>
+
+#include "engine.h"
+#include "jsonw.h"
+
+#define SNAPSHOT_VERSION 1
+
+struct snapshot_meta {
+	uint64_t seq;
+	const char *alerts_json;   /* a JSON array; NULL writes [] */
+	const char *message_json;  /* a JSON object; NULL writes null */
+};
+
+/* Write the snapshot of the engine as of its clock into w (reset first). */
+void snapshot_write(struct jsonw *w, struct engine *e, const struct snapshot_meta *meta);
+
+#endif

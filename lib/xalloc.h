@@ -1,0 +1,24 @@
+/*
+ * xalloc.h: allocation that never returns NULL, and fatal exits.
+ *
+ * Out-of-memory is fatal in exactly one place (here), so callers do not check.
+ */
+#ifndef WALLBOARD_XALLOC_H
+#define WALLBOARD_XALLOC_H
+
+#include <stddef.h>
+
+/* Allocate or die with a message on stderr. Free with free(). */
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a fresh string (caller frees). */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "wallboard: message" (fatal adds ": strerror(errno)") and exit(1). */
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

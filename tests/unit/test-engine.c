@@ -1,0 +1,619 @@
+/*
+ * test-engine.c: the KPI engine against hand-worked figures.
+ *
+ * Every scenario feeds real protocol-v1 JSON through the real decoder into an
+ * engine built from a real YAML config; every expected value is worked out
+ * by hand in the comment beside it.
+ */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "engine.h"
+#include "event.h"
+#include "metric.h"
+
+#define S 1000LL
+#define MIN (60 * S)
+#define T0 1795165200000LL      /* 2026-11-20T09:00:00Z, a Friday morning */
+
+struct fixture {
+	struct config *config;
+	struct engine *engine;
+	struct event_decoder *decoder;
+	char path[64];
+};
+
+static struct fixture fx;
+
+/* Build an engine from YAML text, clock at `now`. */
+static void
+setup(const char *yaml, int64_t now)
+{
+	struct config_errors errors = { 0 };
+	int fd;
+
+	strcpy(fx.path, "/tmp/wallboard-test-XXXXXX");
+	fd = mkstemp(fx.path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, yaml, strlen(yaml)), (int)strlen(yaml));
+	close(fd);
+	fx.config = config_load(fx.path, &errors);
+	for (size_t i = 0; i < errors.n; i++)
+		fprintf(stderr, "%s\n", errors.lines[i]);
+	assert_non_null(fx.config);
+	config_errors_clear(&errors);
+	fx.engine = engine_new(fx.config, now);
+	fx.decoder = event_decoder_new();
+}
+
+static int
+teardown(void **state)
+{
+	engine_free(&fx.engine);
+	config_free(&fx.config);
+	event_decoder_free(&fx.decoder);
+	unlink(fx.path);
+	return 0;
+}
+
+/* Apply one event written as printf-style JSON. */
+static enum engine_result
+feed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static enum engine_result
+feed(const char *fmt, ...)
+{
+	char json[1024];
+	struct event ev;
+	va_list ap;
+	enum event_reject why;
+
+	va_start(ap, fmt);
+	vsnprintf(json, sizeof json, fmt, ap);
+	va_end(ap);
+	why = event_decode(fx.decoder, json, strlen(json), &ev);
+	if (why != REJECT_NONE) {
+		engine_reject(fx.engine, ev.src, ev.has_seq, ev.seq);
+		return (enum engine_result)-1;
+	}
+	return engine_apply(fx.engine, &ev);
+}
+
+static void
+queued(int64_t ts, const char *call, const char *queue)
+{
+	feed("{\"type\":\"call.queued\",\"ts\":%lld,\"call\":\"%s\",\"queue\":\"%s\"}",
+	    (long long)ts, call, queue);
+}
+
+static void
+answered(int64_t ts, const char *call, const char *agent)
+{
+	feed("{\"type\":\"call.answered\",\"ts\":%lld,\"call\":\"%s\",\"agent\":\"%s\"}",
+	    (long long)ts, call, agent);
+}
+
+static void
+abandoned(int64_t ts, const char *call)
+{
+	feed("{\"type\":\"call.abandoned\",\"ts\":%lld,\"call\":\"%s\"}",
+	    (long long)ts, call);
+}
+
+static void
+ended(int64_t ts, const char *call, const char *extra)
+{
+	feed("{\"type\":\"call.ended\",\"ts\":%lld,\"call\":\"%s\"%s}",
+	    (long long)ts, call, extra ? extra : "");
+}
+
+static void
+agent_state(int64_t ts, const char *agent, const char *state, const char *extra)
+{
+	feed("{\"type\":\"agent.state\",\"ts\":%lld,\"agent\":\"%s\",\"state\":\"%s\"%s}",
+	    (long long)ts, agent, state, extra ? extra : "");
+}
+
+/* Window index by name ("today" is the last). */
+static size_t
+window(const char *name)
+{
+	for (size_t i = 0; i < fx.config->n_windows; i++)
+		if (strcmp(fx.config->windows[i].name, name) == 0)
+			return i;
+	assert_string_equal(name, "today");
+	return fx.config->n_windows;
+}
+
+static struct kpi_figures
+figures(const char *scope, const char *win)
+{
+	struct kpi_figures f;
+	long i = engine_scope_find(fx.engine, scope);
+
+	if (i < 0)
+		fail_msg("no scope %s", scope);
+	engine_scope_figures(fx.engine, (size_t)i, window(win), &f);
+	return f;
+}
+
+static double
+value(const char *scope, const char *win, const char *key)
+{
+	struct kpi_figures f = figures(scope, win);
+	const struct metric_info *m = metric_find(key);
+
+	assert_non_null(m);
+	if (f.null[metric_id_of(m)])
+		fail_msg("%s %s %s is null", scope, win, key);
+	return f.value[metric_id_of(m)];
+}
+
+static bool
+is_null(const char *scope, const char *win, const char *key)
+{
+	struct kpi_figures f = figures(scope, win);
+
+	return f.null[metric_id_of(metric_find(key))];
+}
+
+static struct scope_now
+now_of(const char *scope)
+{
+	struct scope_now n;
+	long i = engine_scope_find(fx.engine, scope);
+
+	assert_true(i >= 0);
+	engine_scope_now(fx.engine, (size_t)i, &n);
+	return n;
+}
+
+#define assert_value(scope, win, key, expected) \
+	assert_float_equal(value(scope, win, key), (expected), 1e-9)
+
+static const char *const basic_yaml =
+    "site: {name: Leeds, timezone: Europe/London}\n"
+    "windows: [15m, 60m]\n"
+    "defaults: {sl_threshold: 20s, short_abandon: 5s}\n"
+    "queues:\n"
+    "  std: {}\n"
+    "  ans: {sl_formula: answered}\n"
+    "  pos: {sl_formula: abandons_positive}\n"
+    "  ign: {sl_formula: abandons_ignored}\n";
+
+/* Six calls in queue q, all queued at T0:
+ *   c1 answered at 10s   (in SL)
+ *   c2 answered at 20s   (exactly T: in SL)
+ *   c3 abandoned at 3s   (short: <= S = 5s; in SL)
+ *   c4 abandoned at 30s  (not short, out of SL)
+ *   c5 abandoned at 8s   (not short, in SL)
+ *   c6 exited (timeout) at 60s */
+static void
+six_calls(const char *q)
+{
+	char id[6][16];
+
+	for (int i = 0; i < 6; i++) {
+		snprintf(id[i], sizeof id[i], "%s-c%d", q, i + 1);
+		queued(T0, id[i], q);
+	}
+	abandoned(T0 + 3 * S, id[2]);
+	abandoned(T0 + 8 * S, id[4]);
+	answered(T0 + 10 * S, id[0], "a1");
+	answered(T0 + 20 * S, id[1], "a2");
+	abandoned(T0 + 30 * S, id[3]);
+	feed("{\"type\":\"call.exited\",\"ts\":%lld,\"call\":\"%s\",\"reason\":\"timeout\"}",
+	    (long long)(T0 + 60 * S), id[5]);
+}
+
+static void
+test_queue_outcomes(void **state)
+{
+	setup(basic_yaml, T0);
+	six_calls("std");
+	/* offered 6 = 2 answered + 3 abandoned + 1 exited */
+	assert_value("queue:std", "15m", "offered", 6);
+	assert_value("queue:std", "15m", "answered", 2);
+	assert_value("queue:std", "15m", "answered_in_sl", 2);
+	assert_value("queue:std", "15m", "abandoned", 3);
+	assert_value("queue:std", "15m", "short_abandoned", 1);
+	assert_value("queue:std", "15m", "abandoned_in_sl", 2);  /* 3s and 8s */
+	assert_value("queue:std", "15m", "exited", 1);
+	/* standard: 2 / (6 - 1) */
+	assert_value("queue:std", "15m", "service_level", 0.4);
+	/* ASA (10 + 20) / 2 = 15 s; abandons (3 + 30 + 8) / 3 = 13666.67 -> 13667 */
+	assert_value("queue:std", "15m", "asa_ms", 15000);
+	assert_value("queue:std", "15m", "avg_abandon_ms", 13667);
+	assert_value("queue:std", "15m", "max_wait_ms", 60000);
+	/* (3 - 1) / (6 - 1) */
+	assert_value("queue:std", "15m", "abandon_rate", 0.4);
+	assert_value("queue:std", "today", "offered", 6);
+	assert_value("all", "60m", "offered", 6);
+	assert_value("all", "60m", "service_level", 0.4);
+}
+
+static void
+test_sl_formulas(void **state)
+{
+	setup(basic_yaml, T0);
+	six_calls("std");
+	six_calls("ans");
+	six_calls("pos");
+	six_calls("ign");
+	assert_value("queue:std", "15m", "service_level", 2.0 / 5);
+	assert_value("queue:ans", "15m", "service_level", 2.0 / 2);   /* in SL / answered */
+	assert_value("queue:pos", "15m", "service_level", 4.0 / 6);   /* (2 + 2) / 6 */
+	assert_value("queue:ign", "15m", "service_level", 2.0 / 4);   /* 2 / (6 - 2) */
+	/* all aggregates 24 calls with the default (standard) formula: 8 / (24 - 4) */
+	assert_value("all", "15m", "service_level", 8.0 / 20);
+}
+
+static void
+test_windows_slide_and_empty_null(void **state)
+{
+	setup(basic_yaml, T0);
+	/* Nothing yet: counts 0, ratios and means null. */
+	assert_value("queue:std", "15m", "offered", 0);
+	assert_true(is_null("queue:std", "15m", "service_level"));
+	assert_true(is_null("queue:std", "15m", "asa_ms"));
+	assert_true(is_null("queue:std", "15m", "max_wait_ms"));
+	assert_true(is_null("queue:std", "15m", "occupancy"));
+	assert_true(is_null("queue:std", "15m", "csat_avg"));
+	queued(T0, "c1", "std");
+	answered(T0 + 10 * S, "c1", "a1");
+	/* The answer happened at T0+10s: in the 15m window until T0+10s+15m. */
+	engine_advance(fx.engine, T0 + 10 * S + 15 * MIN - 1);
+	assert_value("queue:std", "15m", "answered", 1);
+	engine_advance(fx.engine, T0 + 10 * S + 15 * MIN);
+	assert_value("queue:std", "15m", "answered", 0);
+	assert_true(is_null("queue:std", "15m", "asa_ms"));
+	assert_true(is_null("queue:std", "15m", "max_wait_ms"));
+	assert_value("queue:std", "60m", "answered", 1);
+	assert_value("queue:std", "60m", "asa_ms", 10000);
+	assert_value("queue:std", "today", "answered", 1);
+}
+
+static void
+test_max_wait_slides(void **state)
+{
+	setup(basic_yaml, T0);
+	/* A 50 s wait answered at T0+50s, then a 10 s wait answered at T0+5m. */
+	queued(T0, "a", "std");
+	answered(T0 + 50 * S, "a", "x1");
+	queued(T0 + 290 * S, "b", "std");
+	answered(T0 + 300 * S, "b", "x2");
+	assert_value("queue:std", "15m", "max_wait_ms", 50000);
+	/* 15 minutes after the first answer only the 10 s wait remains. */
+	engine_advance(fx.engine, T0 + 50 * S + 15 * MIN);
+	assert_value("queue:std", "15m", "max_wait_ms", 10000);
+	assert_value("queue:std", "60m", "max_wait_ms", 50000);
+}
+
+static void
+test_now_waiting_and_longest(void **state)
+{
+	setup(basic_yaml, T0);
+	queued(T0, "c1", "std");
+	queued(T0 + 30 * S, "c2", "std");
+	engine_advance(fx.engine, T0 + 41 * S);
+	struct scope_now n = now_of("queue:std");
+	assert_int_equal(n.waiting, 2);
+	assert_int_equal(n.longest_wait_ms, 41000);
+	answered(T0 + 45 * S, "c1", "a1");
+	n = now_of("queue:std");
+	assert_int_equal(n.waiting, 1);
+	assert_int_equal(n.longest_wait_ms, 15000);  /* c2: 45 - 30 */
+	assert_int_equal(now_of("all").waiting, 1);
+	abandoned(T0 + 50 * S, "c2");
+	n = now_of("queue:std");
+	assert_int_equal(n.waiting, 0);
+	assert_int_equal(n.longest_wait_ms, 0);
+}
+
+static void
+test_occupancy_and_aht(void **state)
+{
+	setup(basic_yaml, T0);
+	/* a1: ready at T0; call answered at +60s; ended at +120s with wrap-up
+	 * sent AFTER call.ended at the same ts; ready again at +150s. */
+	agent_state(T0, "a1", "ready", ",\"queues\":[\"std\"]");
+	queued(T0 + 50 * S, "c1", "std");
+	answered(T0 + 60 * S, "c1", "a1");
+	ended(T0 + 120 * S, "c1", NULL);
+	agent_state(T0 + 120 * S, "a1", "wrap", NULL);
+	agent_state(T0 + 150 * S, "a1", "ready", NULL);
+	engine_advance(fx.engine, T0 + 200 * S);
+	/* busy 60 s, wrap 30 s, ready 60 + 50 = 110 s: occupancy 90 / 200 */
+	assert_value("queue:std", "15m", "occupancy", 90.0 / 200);
+	assert_value("all", "15m", "occupancy", 90.0 / 200);
+	assert_value("queue:std", "15m", "handled", 1);
+	assert_value("queue:std", "15m", "talk_ms", 60000);
+	assert_value("queue:std", "15m", "wrap_ms", 30000);
+	/* AHT (60 + 30) / 1 */
+	assert_value("queue:std", "15m", "aht_ms", 90000);
+	assert_value("all", "15m", "aht_ms", 90000);
+}
+
+static void
+test_wrap_before_ended(void **state)
+{
+	setup(basic_yaml, T0);
+	/* The same call, wrap-up sent BEFORE call.ended at the same ts: the wrap
+	 * still counts for the call's queue. An earlier call in another queue
+	 * must not take it. */
+	agent_state(T0, "a1", "ready", ",\"queues\":[\"std\",\"ans\"]");
+	queued(T0, "old", "ans");
+	answered(T0 + 10 * S, "old", "a1");
+	ended(T0 + 20 * S, "old", NULL);
+	queued(T0 + 30 * S, "c1", "std");
+	answered(T0 + 40 * S, "c1", "a1");
+	agent_state(T0 + 100 * S, "a1", "wrap", NULL);
+	ended(T0 + 100 * S, "c1", NULL);
+	agent_state(T0 + 145 * S, "a1", "ready", NULL);
+	engine_advance(fx.engine, T0 + 200 * S);
+	assert_value("queue:std", "15m", "wrap_ms", 45000);
+	assert_value("queue:ans", "15m", "wrap_ms", 0);
+	/* std: talk 60 s + wrap 45 s over 1 call */
+	assert_value("queue:std", "15m", "aht_ms", 105000);
+	/* ans: talk 10 s, no wrap */
+	assert_value("queue:ans", "15m", "aht_ms", 10000);
+	/* The agent serves both queues: both see its time.
+	 * busy 10 + 60 = 70 s, wrap 45 s, ready 10 + 20 + 55 = 85 s. */
+	assert_value("queue:std", "15m", "occupancy", 115.0 / 200);
+	assert_value("queue:ans", "15m", "occupancy", 115.0 / 200);
+	/* handled counts only in each call's own queue */
+	assert_value("queue:std", "15m", "handled", 1);
+	assert_value("queue:ans", "15m", "handled", 1);
+	assert_value("all", "15m", "handled", 2);
+}
+
+static void
+test_state_time_slides_out(void **state)
+{
+	setup(basic_yaml, T0);
+	/* Busy from T0 to T0+10m, then ready. At T0+20m the 15m window covers
+	 * T0+5m..T0+20m: busy 5 min, ready 10 min. */
+	agent_state(T0, "a1", "busy", NULL);
+	agent_state(T0 + 10 * MIN, "a1", "ready", NULL);
+	engine_advance(fx.engine, T0 + 20 * MIN);
+	assert_value("all", "15m", "occupancy", 5.0 / 15);
+	assert_value("all", "60m", "occupancy", 10.0 / 20);
+}
+
+static const char *const team_yaml =
+    "site: {name: Leeds, timezone: Europe/London}\n"
+    "windows: [15m]\n"
+    "queues: {support: {}, sales: {}}\n"
+    "teams:\n"
+    "  billing: {agents: [a1], queues: [support]}\n"
+    "  floaters: {agents: [a2]}\n";
+
+static void
+test_teams(void **state)
+{
+	setup(team_yaml, T0);
+	queued(T0, "c1", "support");
+	answered(T0 + 5 * S, "c1", "a2");   /* a floater answers a support call */
+	ended(T0 + 65 * S, "c1", ",\"resolved\":true");
+	queued(T0 + 70 * S, "c2", "sales");
+	abandoned(T0 + 80 * S, "c2");
+	/* billing shows queue support's outcomes (c1 answered), not sales'. */
+	assert_value("team:billing", "15m", "offered", 1);
+	assert_value("team:billing", "15m", "answered", 1);
+	/* but the handled call was a2's, a floater's */
+	assert_value("team:billing", "15m", "handled", 0);
+	assert_value("team:floaters", "15m", "handled", 1);
+	assert_value("team:floaters", "15m", "fcr", 1);
+	/* floaters has no queues: its queue-outcome figures are null */
+	assert_true(is_null("team:floaters", "15m", "offered"));
+	assert_true(is_null("team:floaters", "15m", "service_level"));
+	assert_false(now_of("team:floaters").waiting_known);
+	assert_true(now_of("team:billing").waiting_known);
+	/* config agents start offline and are counted in their team */
+	assert_int_equal(now_of("team:billing").agents[AGENT_OFFLINE], 1);
+	assert_int_equal(now_of("team:floaters").agents[AGENT_READY], 1);
+}
+
+static void
+test_overflow_to_another_queue(void **state)
+{
+	setup(basic_yaml, T0);
+	/* One call waits 30 s in std, overflows, waits 12 s in ans, answered. */
+	queued(T0, "c1", "std");
+	feed("{\"type\":\"call.exited\",\"ts\":%lld,\"call\":\"c1\",\"reason\":"
+	    "\"overflow\",\"queue\":\"std\",\"to_queue\":\"ans\"}", (long long)(T0 + 30 * S));
+	queued(T0 + 30 * S, "c1", "ans");
+	answered(T0 + 42 * S, "c1", "a1");
+	assert_value("queue:std", "15m", "offered", 1);
+	assert_value("queue:std", "15m", "exited", 1);
+	assert_value("queue:std", "15m", "max_wait_ms", 30000);
+	assert_value("queue:ans", "15m", "offered", 1);
+	assert_value("queue:ans", "15m", "asa_ms", 12000);
+	assert_value("queue:ans", "15m", "service_level", 1);
+	/* all sums its queues: two visits */
+	assert_value("all", "15m", "offered", 2);
+	assert_value("all", "15m", "answered", 1);
+	assert_int_equal(now_of("all").waiting, 0);
+}
+
+static void
+test_surveys(void **state)
+{
+	setup(team_yaml, T0);
+	queued(T0, "c1", "support");
+	answered(T0 + 5 * S, "c1", "a1");
+	ended(T0 + 65 * S, "c1", NULL);
+	/* For a known call with no queue/agent: the call's queue and agent. */
+	feed("{\"type\":\"survey\",\"ts\":%lld,\"call\":\"c1\",\"csat\":5}",
+	    (long long)(T0 + 120 * S));
+	/* For an unknown call, naming only a queue. */
+	feed("{\"type\":\"survey\",\"ts\":%lld,\"call\":\"nobody\",\"queue\":\"sales\",\"csat\":2}",
+	    (long long)(T0 + 130 * S));
+	/* For no call at all: counts in all only. */
+	feed("{\"type\":\"survey\",\"ts\":%lld,\"csat\":4}", (long long)(T0 + 140 * S));
+	assert_value("queue:support", "15m", "csat", 1);
+	assert_value("queue:support", "15m", "csat_avg", 5);
+	assert_value("team:billing", "15m", "csat_avg", 5);
+	assert_value("queue:sales", "15m", "csat", 0);
+	/* all: scores 5, 2, 4 -> 2 of 3 are 4 or 5; mean 11/3 */
+	assert_value("all", "15m", "csat", 2.0 / 3);
+	assert_value("all", "15m", "csat_avg", 11.0 / 3);
+}
+
+static void
+test_transfer_fcr_repeat(void **state)
+{
+	setup(basic_yaml, T0);
+	feed("{\"type\":\"call.queued\",\"ts\":%lld,\"call\":\"c1\",\"queue\":\"std\",\"caller\":\"h1\"}",
+	    (long long)T0);
+	answered(T0 + 5 * S, "c1", "a1");
+	ended(T0 + 60 * S, "c1", ",\"transferred\":true,\"resolved\":false");
+	/* h1 calls again 10 min later: a repeat. h2 is new. c3 has no caller. */
+	feed("{\"type\":\"call.queued\",\"ts\":%lld,\"call\":\"c2\",\"queue\":\"std\",\"caller\":\"h1\"}",
+	    (long long)(T0 + 10 * MIN));
+	feed("{\"type\":\"call.queued\",\"ts\":%lld,\"call\":\"c4\",\"queue\":\"std\",\"caller\":\"h2\"}",
+	    (long long)(T0 + 10 * MIN));
+	queued(T0 + 10 * MIN, "c3", "std");
+	answered(T0 + 10 * MIN + 5 * S, "c2", "a1");
+	ended(T0 + 11 * MIN, "c2", ",\"resolved\":true");
+	answered(T0 + 11 * MIN, "c3", "a1");
+	ended(T0 + 12 * MIN, "c3", NULL);
+	abandoned(T0 + 12 * MIN, "c4");
+	/* transfers 1 of 3 handled; fcr 1 of the 2 that carry resolved */
+	assert_value("queue:std", "15m", "transfer_rate", 1.0 / 3);
+	assert_value("queue:std", "15m", "fcr", 1.0 / 2);
+	/* repeat: c2 of {c1, c2, c4} carrying a caller */
+	assert_value("queue:std", "15m", "repeat_rate", 1.0 / 3);
+}
+
+static void
+test_duplicate_gap_restart(void **state)
+{
+	setup(basic_yaml, T0);
+	struct feed_info f;
+
+	feed("{\"type\":\"call.queued\",\"ts\":%lld,\"src\":\"p\",\"seq\":1,\"call\":\"c1\",\"queue\":\"std\"}", (long long)T0);
+	/* seq 1 again would be a restart; a repeat of seq 2 is a duplicate */
+	feed("{\"type\":\"call.answered\",\"ts\":%lld,\"src\":\"p\",\"seq\":2,\"call\":\"c1\",\"agent\":\"a1\"}", (long long)(T0 + S));
+	assert_int_equal(feed("{\"type\":\"call.answered\",\"ts\":%lld,\"src\":\"p\",\"seq\":2,\"call\":\"c1\",\"agent\":\"a1\"}", (long long)(T0 + S)), ENGINE_DUPLICATE);
+	/* seq 3, 4 lost: seq 5 shows a gap of 2 */
+	feed("{\"type\":\"call.queued\",\"ts\":%lld,\"src\":\"p\",\"seq\":5,\"call\":\"c2\",\"queue\":\"std\"}", (long long)(T0 + 2 * S));
+	/* the feed restarts */
+	feed("{\"type\":\"call.queued\",\"ts\":%lld,\"src\":\"p\",\"seq\":1,\"call\":\"c3\",\"queue\":\"std\"}", (long long)(T0 + 3 * S));
+	engine_feed_info(fx.engine, 0, &f);
+	assert_string_equal(f.name, "p");
+	assert_int_equal(f.events, 4);
+	assert_int_equal(f.duplicates, 1);
+	assert_int_equal(f.gaps, 2);
+	assert_int_equal(f.restarts, 1);
+	/* the duplicate answer was not applied twice */
+	assert_value("queue:std", "15m", "answered", 1);
+	assert_int_equal(now_of("queue:std").waiting, 2);
+}
+
+static void
+test_orphans_and_rejects(void **state)
+{
+	setup(basic_yaml, T0);
+	struct feed_info f;
+
+	/* A feed started mid-call: answer and end for a call never queued. */
+	assert_int_equal(feed("{\"type\":\"call.answered\",\"ts\":%lld,\"call\":\"x\",\"agent\":\"a9\"}", (long long)T0), ENGINE_ORPHAN);
+	assert_int_equal(feed("{\"type\":\"call.ended\",\"ts\":%lld,\"call\":\"x\"}", (long long)T0), ENGINE_ORPHAN);
+	/* A call.queued without its queue is rejected whole. */
+	feed("{\"type\":\"call.queued\",\"ts\":%lld,\"call\":\"y\"}", (long long)T0);
+	feed("{\"type\":\"call.future\",\"ts\":%lld}", (long long)T0);
+	engine_feed_info(fx.engine, 0, &f);
+	assert_int_equal(f.orphans, 2);
+	assert_int_equal(f.rejected, 1);
+	assert_int_equal(f.ignored, 1);
+	assert_value("all", "15m", "offered", 0);
+	assert_int_equal(now_of("all").waiting, 0);
+	/* the orphan's agent was not made busy, not even created */
+	assert_int_equal(now_of("all").staffed, 0);
+}
+
+static void
+test_call_timeout(void **state)
+{
+	setup("site: {timezone: UTC}\ncall_timeout: 1h\n", T0);
+	struct feed_info f;
+
+	queued(T0, "lostcall", "q");
+	engine_advance(fx.engine, T0 + 59 * MIN);
+	assert_int_equal(now_of("all").longest_wait_ms, 59 * MIN);
+	engine_advance(fx.engine, T0 + 61 * MIN);
+	assert_int_equal(now_of("all").waiting, 0);
+	assert_int_equal(now_of("all").longest_wait_ms, 0);
+	engine_feed_info(fx.engine, 0, &f);
+	assert_int_equal(f.lost, 1);
+	/* its outcome, arriving now, is an orphan */
+	abandoned(T0 + 62 * MIN, "lostcall");
+	engine_feed_info(fx.engine, 0, &f);
+	assert_int_equal(f.orphans, 1);
+}
+
+static void
+test_day_start_dst(void **state)
+{
+	/* 2026-03-29 in London is 23 hours long: BST starts at 01:00Z. */
+	const int64_t day = 1774742400000LL;        /* 2026-03-29T00:00Z */
+	const int64_t next = 1774825200000LL;       /* 2026-03-30T00:00 BST */
+
+	setup("site: {timezone: Europe/London, day_start: \"00:00\"}\n", day + 12 * 3600 * S);
+	assert_int_equal(engine_day_start(fx.engine), day);
+	queued(day + 12 * 3600 * S, "c1", "q");
+	abandoned(day + 12 * 3600 * S + 30 * S, "c1");
+	engine_advance(fx.engine, next - 1);
+	assert_value("all", "today", "abandoned", 1);
+	engine_advance(fx.engine, next);
+	assert_int_equal(engine_day_start(fx.engine), next);
+	assert_value("all", "today", "abandoned", 0);
+}
+
+static void
+test_today_state_time_splits_at_midnight(void **state)
+{
+	const int64_t midnight = 1795132800000LL + 24 * 3600 * S; /* 2026-11-21T00:00Z */
+
+	setup("site: {timezone: UTC}\nwindows: [60m]\n", midnight - 30 * MIN);
+	/* busy across midnight: today holds only the part after it */
+	agent_state(midnight - 30 * MIN, "a1", "busy", NULL);
+	agent_state(midnight + 10 * MIN, "a1", "ready", NULL);
+	engine_advance(fx.engine, midnight + 20 * MIN);
+	/* today: busy 10 min, ready 10 min; 60m: busy 40 min, ready 10 min */
+	assert_value("all", "today", "occupancy", 0.5);
+	assert_value("all", "60m", "occupancy", 0.8);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_queue_outcomes, teardown),
+		cmocka_unit_test_teardown(test_sl_formulas, teardown),
+		cmocka_unit_test_teardown(test_windows_slide_and_empty_null, teardown),
+		cmocka_unit_test_teardown(test_max_wait_slides, teardown),
+		cmocka_unit_test_teardown(test_now_waiting_and_longest, teardown),
+		cmocka_unit_test_teardown(test_occupancy_and_aht, teardown),
+		cmocka_unit_test_teardown(test_wrap_before_ended, teardown),
+		cmocka_unit_test_teardown(test_state_time_slides_out, teardown),
+		cmocka_unit_test_teardown(test_teams, teardown),
+		cmocka_unit_test_teardown(test_overflow_to_another_queue, teardown),
+		cmocka_unit_test_teardown(test_surveys, teardown),
+		cmocka_unit_test_teardown(test_transfer_fcr_repeat, teardown),
+		cmocka_unit_test_teardown(test_duplicate_gap_restart, teardown),
+		cmocka_unit_test_teardown(test_orphans_and_rejects, teardown),
+		cmocka_unit_test_teardown(test_call_timeout, teardown),
+		cmocka_unit_test_teardown(test_day_start_dst, teardown),
+		cmocka_unit_test_teardown(test_today_state_time_splits_at_midnight, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
