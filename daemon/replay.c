@@ -51,8 +51,7 @@ replay_first_ts(struct replay *r, int64_t *ts)
 	size_t len;
 
 	while ((line = replay_next_line(r, &len)) != NULL)
-		if (event_decode(r->decoder, line, len, &r->ev) == REJECT_NONE &&
-		    r->ev.type != EVENT_UNKNOWN) {
+		if (event_decode(r->decoder, line, len, &r->ev) == REJECT_NONE) {
 			*ts = r->ev.ts;
 			break;
 		}
@@ -61,23 +60,26 @@ replay_first_ts(struct replay *r, int64_t *ts)
 	return line != NULL;
 }
 
-static void
+/* Apply one line; false once the line lies after the cut-off (the rest of
+ * the file is then the future, and is not read). */
+static bool
 replay_line(struct replay *r, struct engine *e, const char *line, size_t len,
     bool has_at, int64_t at)
 {
 	enum event_reject why = event_decode(r->decoder, line, len, &r->ev);
 
+	if (has_at && r->ev.has_ts && r->ev.ts > at)
+		return false;
 	if (why != REJECT_NONE) {
 		fprintf(stderr, "%s:%ld: rejected (%s): %s\n", r->path, r->lineno,
 		    event_reject_name(why), event_decoder_error(r->decoder));
 		engine_reject(e, r->ev.src, r->ev.has_seq, r->ev.seq);
-		return;
+		return true;
 	}
-	if (has_at && r->ev.type != EVENT_UNKNOWN && r->ev.ts > at)
-		return;
 	if (engine_apply(e, &r->ev) == ENGINE_ORPHAN && log_enabled(LOG_DEBUG))
 		fprintf(stderr, "%s:%ld: orphan %s: changes no figure\n", r->path,
 		    r->lineno, event_type_name(r->ev.type));
+	return true;
 }
 
 int
@@ -101,7 +103,8 @@ replay_run(const struct config *config, const char *path, bool has_at, int64_t a
 		start = at;
 	e = engine_new(config, start);
 	while ((line = replay_next_line(&r, &len)) != NULL)
-		replay_line(&r, e, line, len, has_at, at);
+		if (!replay_line(&r, e, line, len, has_at, at))
+			break;
 	if (has_at)
 		engine_advance(e, at);
 	snapshot_write(&w, e, &meta);

@@ -108,7 +108,8 @@ struct engine {
 
 	struct scope **scopes;  /* [0] is all; then queues and teams as made */
 	size_t n_scopes, cap_scopes;
-	struct strmap *scope_map;
+	struct strmap *queue_map;  /* by bare name */
+	struct strmap *team_map;
 	struct scope *all;
 
 	struct agent **agents;
@@ -118,6 +119,7 @@ struct engine {
 	struct feed **feeds;
 	size_t n_feeds, cap_feeds;
 	struct strmap *feed_map;
+	struct feed *last_feed;     /* most events come from one feed */
 
 	struct strmap *calls;
 	struct call_list lists[CALL_LISTS];
@@ -148,7 +150,8 @@ engine_scope_new(struct engine *e, enum scope_kind kind, const char *name,
 	s->label = xstrdup(label ? label : (kind == SCOPE_ALL ? e->config->site_name : name));
 	s->settings = e->config->defaults;
 	s->kpi = kpi_set_new(e->window_lengths, e->n_windows, e->now, e->day_start);
-	strmap_put(e->scope_map, s->key, s);
+	if (kind != SCOPE_ALL)
+		strmap_put(kind == SCOPE_QUEUE ? e->queue_map : e->team_map, s->name, s);
 	ENGINE_PUSH(e->scopes, e->n_scopes, e->cap_scopes, s);
 	return s;
 }
@@ -176,22 +179,16 @@ engine_kpi(struct engine *e, struct scope *s)
 static struct scope *
 engine_queue(struct engine *e, const char *name)
 {
-	char key[EVENT_ID_MAX + 16];
-	struct scope *s;
+	struct scope *s = strmap_get(e->queue_map, name);
 
-	snprintf(key, sizeof key, "queue:%s", name);
-	s = strmap_get(e->scope_map, key);
 	return s ? s : engine_scope_new(e, SCOPE_QUEUE, name, NULL);
 }
 
 static struct scope *
 engine_team(struct engine *e, const char *name)
 {
-	char key[EVENT_ID_MAX + 16];
-	struct scope *s;
+	struct scope *s = strmap_get(e->team_map, name);
 
-	snprintf(key, sizeof key, "team:%s", name);
-	s = strmap_get(e->scope_map, key);
 	return s ? s : engine_scope_new(e, SCOPE_TEAM, name, NULL);
 }
 
@@ -263,20 +260,35 @@ engine_state_time(enum agent_state state)
 	}
 }
 
+/* An agent moves between states in a scope: from `from` (or nowhere, -1) to
+ * `to` (or nowhere, -1), as one entry. */
+static void
+engine_scope_move(struct engine *e, struct scope *s, int from, int to)
+{
+	int8_t delta[KT_COUNT] = { 0 };
+	int kf = from >= 0 ? engine_state_time((enum agent_state)from) : -1;
+	int kt = to >= 0 ? engine_state_time((enum agent_state)to) : -1;
+
+	if (s == NULL)
+		return;
+	if (from >= 0)
+		s->agents[from]--;
+	if (to >= 0)
+		s->agents[to]++;
+	if (kf == kt)
+		return;
+	if (kf >= 0)
+		delta[kf] = -1;
+	if (kt >= 0)
+		delta[kt] = +1;
+	kpi_set_agents(engine_kpi(e, s), delta);
+}
+
 /* An agent in `state` joins (+1) or leaves (-1) a scope. */
 static void
 engine_scope_agent(struct engine *e, struct scope *s, enum agent_state state, int sign)
 {
-	int8_t delta[KT_COUNT] = { 0 };
-	int k = engine_state_time(state);
-
-	if (s == NULL)
-		return;
-	s->agents[state] += sign;
-	if (k < 0)
-		return;
-	delta[k] = (int8_t)sign;
-	kpi_set_agents(engine_kpi(e, s), delta);
+	engine_scope_move(e, s, sign < 0 ? (int)state : -1, sign > 0 ? (int)state : -1);
 }
 
 static void
@@ -303,16 +315,20 @@ engine_agent_scopes(struct engine *e, struct agent *a, int sign)
 static void
 engine_agent_set_state(struct engine *e, struct agent *a, enum agent_state state)
 {
+	int from = (int)a->state;
+
 	if (a->state == state)
 		return;
 	if (a->state == AGENT_WRAP) {
 		engine_wrap_attribution(e, a->wrap_queue, -1);
 		a->wrap_queue = NULL;
 	}
-	engine_agent_scopes(e, a, -1);
+	engine_scope_move(e, e->all, from, (int)state);
+	engine_scope_move(e, a->team, from, (int)state);
+	for (size_t i = 0; i < a->n_queues; i++)
+		engine_scope_move(e, a->queues[i], from, (int)state);
 	a->state = state;
 	a->since = e->now;
-	engine_agent_scopes(e, a, +1);
 	if (state == AGENT_WRAP) {
 		a->wrap_queue = a->last_queue;
 		engine_wrap_attribution(e, a->wrap_queue, +1);
@@ -694,14 +710,17 @@ engine_survey(struct engine *e, const struct event *ev)
 static struct feed *
 engine_feed(struct engine *e, const char *name)
 {
-	struct feed *f = strmap_get(e->feed_map, name);
+	struct feed *f = e->last_feed;
 
-	if (f != NULL)
+	if (f != NULL && strcmp(f->info.name, name) == 0)
 		return f;
+	f = strmap_get(e->feed_map, name);
+	if (f != NULL)
+		return e->last_feed = f;
 	f = xcalloc(1, sizeof *f);
 	f->info.name = strmap_put(e->feed_map, name, f);
 	ENGINE_PUSH(e->feeds, e->n_feeds, e->cap_feeds, f);
-	return f;
+	return e->last_feed = f;
 }
 
 /* Sequence bookkeeping; false for a duplicate to skip. */
@@ -739,9 +758,12 @@ engine_expire_calls(struct engine *e)
 {
 	struct call *c;
 
+	/* A call waiting past call_timeout is lost; a conversation with no
+	 * call.ended by then is forgotten (it was counted when answered). */
 	while ((c = e->lists[CALL_LIVE].head) != NULL &&
 	    c->touched < e->now - e->config->call_timeout_ms) {
-		c->feed->info.lost++;
+		if (c->waiting)
+			c->feed->info.lost++;
 		engine_call_forget(e, c);
 	}
 	while ((c = e->lists[CALL_ENDED].head) != NULL &&
@@ -863,7 +885,8 @@ engine_new(const struct config *config, int64_t now)
 		if (config->queues[i].settings.repeat_window_ms > e->max_repeat_window)
 			e->max_repeat_window = config->queues[i].settings.repeat_window_ms;
 	e->next_caller_sweep = now + CALLER_SWEEP_MS;
-	e->scope_map = strmap_new();
+	e->queue_map = strmap_new();
+	e->team_map = strmap_new();
 	e->agent_map = strmap_new();
 	e->feed_map = strmap_new();
 	e->calls = strmap_new();
@@ -897,7 +920,8 @@ engine_free(struct engine **ep)
 	engine_free_values(e->feed_map);
 	engine_free_values(e->calls);
 	engine_free_values(e->callers);
-	strmap_free(&e->scope_map);
+	strmap_free(&e->queue_map);
+	strmap_free(&e->team_map);
 	strmap_free(&e->agent_map);
 	strmap_free(&e->feed_map);
 	strmap_free(&e->calls);

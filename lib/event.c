@@ -21,8 +21,24 @@
 #define EVENT_JSON_MAX (64 * 1024)   /* a longer message is rejected unread */
 #define ARENA_SIZE (256 * 1024)
 
+/* The fields we read; one pass over an object's members fills their slots,
+ * instead of a linear search of the members for every field. */
+enum event_field {
+	F_TYPE, F_TS, F_SRC, F_SEQ, F_CALL, F_QUEUE, F_AGENT, F_CALLER,
+	F_PRIORITY, F_TO_QUEUE, F_REASON, F_STATE, F_NAME, F_TEAM, F_QUEUES,
+	F_RESOLVED, F_TRANSFERRED, F_CSAT,
+	F_COUNT
+};
+
+static const char *const field_names[F_COUNT] = {
+	"type", "ts", "src", "seq", "call", "queue", "agent", "caller",
+	"priority", "to_queue", "reason", "state", "name", "team", "queues",
+	"resolved", "transferred", "csat",
+};
+
 struct event_decoder {
 	cJSON *root;
+	const cJSON *slot[F_COUNT];
 	char error[256];
 };
 
@@ -31,6 +47,7 @@ static struct {
 	unsigned char *base;
 	size_t used;
 	int active;
+	int spilled;            /* some node of this parse came from malloc */
 } event_arena;
 
 static void *
@@ -43,6 +60,7 @@ event_arena_malloc(size_t size)
 		event_arena.used += need;
 		return p;
 	}
+	event_arena.spilled |= event_arena.active;
 	return malloc(size);
 }
 
@@ -74,14 +92,16 @@ event_decoder_new(void)
 	return xcalloc(1, sizeof(struct event_decoder));
 }
 
+/* Drop the last parse. A tree wholly in the arena goes with the arena's
+ * reset; only one that spilled into malloc needs walking. */
 static void
 event_release(struct event_decoder *d)
 {
-	if (d->root != NULL) {
+	if (d->root != NULL && event_arena.spilled)
 		cJSON_Delete(d->root);
-		d->root = NULL;
-	}
+	d->root = NULL;
 	event_arena.used = 0;
+	event_arena.spilled = 0;
 }
 
 void
@@ -156,11 +176,31 @@ event_state_parse(const char *name, enum agent_state *out)
 }
 
 /* A string field: NULL in *out when absent and not required. */
-static enum event_reject
-event_string(struct event_decoder *d, const cJSON *obj, const char *key,
-    bool required, const char **out)
+/* Fill the slots from the object's members (the first of a repeated key). */
+static void
+event_slots(struct event_decoder *d, const cJSON *obj)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const cJSON *m;
+
+	memset(d->slot, 0, sizeof d->slot);
+	cJSON_ArrayForEach(m, obj) {
+		for (int f = 0; f < F_COUNT; f++) {
+			if (m->string[0] == field_names[f][0] &&
+			    strcmp(m->string, field_names[f]) == 0) {
+				if (d->slot[f] == NULL)
+					d->slot[f] = m;
+				break;
+			}
+		}
+	}
+}
+
+static enum event_reject
+event_string(struct event_decoder *d, enum event_field f, bool required,
+    const char **out)
+{
+	const cJSON *item = d->slot[f];
+	const char *key = field_names[f];
 
 	*out = NULL;
 	if (item == NULL || cJSON_IsNull(item)) {
@@ -181,10 +221,11 @@ event_string(struct event_decoder *d, const cJSON *obj, const char *key,
 
 /* An integer field; *present says whether it was there. */
 static enum event_reject
-event_integer(struct event_decoder *d, const cJSON *obj, const char *key,
-    bool required, bool *present, int64_t *out)
+event_integer(struct event_decoder *d, enum event_field f, bool required,
+    bool *present, int64_t *out)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const cJSON *item = d->slot[f];
+	const char *key = field_names[f];
 	double v;
 
 	*present = false;
@@ -204,10 +245,10 @@ event_integer(struct event_decoder *d, const cJSON *obj, const char *key,
 }
 
 static enum event_reject
-event_bool(struct event_decoder *d, const cJSON *obj, const char *key,
-    enum event_flag *out)
+event_bool(struct event_decoder *d, enum event_field f, enum event_flag *out)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const cJSON *item = d->slot[f];
+	const char *key = field_names[f];
 
 	*out = FLAG_ABSENT;
 	if (item == NULL || cJSON_IsNull(item))
@@ -219,9 +260,9 @@ event_bool(struct event_decoder *d, const cJSON *obj, const char *key,
 }
 
 static enum event_reject
-event_queues(struct event_decoder *d, const cJSON *obj, struct event *ev)
+event_queues(struct event_decoder *d, struct event *ev)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, "queues");
+	const cJSON *item = d->slot[F_QUEUES];
 	const cJSON *q;
 
 	ev->has_queues = false;
@@ -249,82 +290,82 @@ event_queues(struct event_decoder *d, const cJSON *obj, struct event *ev)
 #define TRY(expr) do { enum event_reject r_ = (expr); if (r_ != REJECT_NONE) return r_; } while (0)
 
 static enum event_reject
-event_decode_exited(struct event_decoder *d, const cJSON *obj, struct event *ev)
+event_decode_exited(struct event_decoder *d, struct event *ev)
 {
 	const char *reason;
 	int i;
 
-	TRY(event_string(d, obj, "reason", true, &reason));
+	TRY(event_string(d, F_REASON, true, &reason));
 	i = event_lookup(exit_names, EXIT_REASON_COUNT, reason);
 	if (i < 0)
 		return event_fail(d, REJECT_VALUE, "'reason' must be one of timeout, "
 		    "overflow, key, empty, withdraw");
 	ev->exit_reason = (enum exit_reason)i;
-	TRY(event_string(d, obj, "to_queue", false, &ev->to_queue));
+	TRY(event_string(d, F_TO_QUEUE, false, &ev->to_queue));
 	return REJECT_NONE;
 }
 
 static enum event_reject
-event_decode_agent(struct event_decoder *d, const cJSON *obj, struct event *ev)
+event_decode_agent(struct event_decoder *d, struct event *ev)
 {
 	const char *state;
 
-	TRY(event_string(d, obj, "state", true, &state));
+	TRY(event_string(d, F_STATE, true, &state));
 	if (!event_state_parse(state, &ev->state))
 		return event_fail(d, REJECT_VALUE, "'state' must be one of ready, "
 		    "busy, wrap, away, offline");
-	TRY(event_string(d, obj, "reason", false, &ev->reason));
-	TRY(event_string(d, obj, "name", false, &ev->name));
-	TRY(event_string(d, obj, "team", false, &ev->team));
-	return event_queues(d, obj, ev);
+	TRY(event_string(d, F_REASON, false, &ev->reason));
+	TRY(event_string(d, F_NAME, false, &ev->name));
+	TRY(event_string(d, F_TEAM, false, &ev->team));
+	return event_queues(d, ev);
 }
 
 static enum event_reject
-event_decode_survey(struct event_decoder *d, const cJSON *obj, struct event *ev)
+event_decode_survey(struct event_decoder *d, struct event *ev)
 {
 	bool present;
 	int64_t csat;
 
-	TRY(event_integer(d, obj, "csat", true, &present, &csat));
+	TRY(event_integer(d, F_CSAT, true, &present, &csat));
 	if (csat < 1 || csat > 5)
 		return event_fail(d, REJECT_VALUE, "'csat' must be 1 to 5");
 	ev->csat = (int)csat;
-	TRY(event_string(d, obj, "call", false, &ev->call));
-	TRY(event_string(d, obj, "agent", false, &ev->agent));
-	return event_string(d, obj, "queue", false, &ev->queue);
+	TRY(event_string(d, F_CALL, false, &ev->call));
+	TRY(event_string(d, F_AGENT, false, &ev->agent));
+	return event_string(d, F_QUEUE, false, &ev->queue);
 }
 
 /* The fields of each type, required ones first. */
 static enum event_reject
-event_decode_fields(struct event_decoder *d, const cJSON *obj, struct event *ev)
+event_decode_fields(struct event_decoder *d, struct event *ev)
 {
 	bool call_required = ev->type != EVENT_SURVEY && ev->type != EVENT_AGENT_STATE;
 
 	if (call_required)
-		TRY(event_string(d, obj, "call", true, &ev->call));
+		TRY(event_string(d, F_CALL, true, &ev->call));
 	switch (ev->type) {
 	case EVENT_CALL_QUEUED:
-		TRY(event_string(d, obj, "queue", true, &ev->queue));
-		TRY(event_string(d, obj, "caller", false, &ev->caller));
-		return event_integer(d, obj, "priority", false, &ev->has_priority,
+		TRY(event_string(d, F_QUEUE, true, &ev->queue));
+		TRY(event_string(d, F_CALLER, false, &ev->caller));
+		return event_integer(d, F_PRIORITY, false, &ev->has_priority,
 		    &ev->priority);
 	case EVENT_CALL_ANSWERED:
-		TRY(event_string(d, obj, "agent", true, &ev->agent));
-		return event_string(d, obj, "queue", false, &ev->queue);
+		TRY(event_string(d, F_AGENT, true, &ev->agent));
+		return event_string(d, F_QUEUE, false, &ev->queue);
 	case EVENT_CALL_ABANDONED:
-		return event_string(d, obj, "queue", false, &ev->queue);
+		return event_string(d, F_QUEUE, false, &ev->queue);
 	case EVENT_CALL_EXITED:
-		TRY(event_string(d, obj, "queue", false, &ev->queue));
-		return event_decode_exited(d, obj, ev);
+		TRY(event_string(d, F_QUEUE, false, &ev->queue));
+		return event_decode_exited(d, ev);
 	case EVENT_CALL_ENDED:
-		TRY(event_string(d, obj, "agent", false, &ev->agent));
-		TRY(event_bool(d, obj, "resolved", &ev->resolved));
-		return event_bool(d, obj, "transferred", &ev->transferred);
+		TRY(event_string(d, F_AGENT, false, &ev->agent));
+		TRY(event_bool(d, F_RESOLVED, &ev->resolved));
+		return event_bool(d, F_TRANSFERRED, &ev->transferred);
 	case EVENT_AGENT_STATE:
-		TRY(event_string(d, obj, "agent", true, &ev->agent));
-		return event_decode_agent(d, obj, ev);
+		TRY(event_string(d, F_AGENT, true, &ev->agent));
+		return event_decode_agent(d, ev);
 	case EVENT_SURVEY:
-		return event_decode_survey(d, obj, ev);
+		return event_decode_survey(d, ev);
 	default:
 		return REJECT_NONE;
 	}
@@ -332,39 +373,56 @@ event_decode_fields(struct event_decoder *d, const cJSON *obj, struct event *ev)
 
 /* src and seq first, so that even a rejected event is counted to its feed. */
 static enum event_reject
-event_decode_envelope(struct event_decoder *d, const cJSON *obj, struct event *ev)
+event_decode_envelope(struct event_decoder *d, struct event *ev)
 {
 	const cJSON *type;
 	int i;
 
-	if (event_string(d, obj, "src", false, &ev->src) != REJECT_NONE) {
+	if (event_string(d, F_SRC, false, &ev->src) != REJECT_NONE) {
 		ev->src = NULL;
 		return REJECT_TYPE;
 	}
 	if (ev->src == NULL)
 		ev->src = "default";
-	TRY(event_integer(d, obj, "seq", false, &ev->has_seq, &ev->seq));
-	if (ev->has_seq && ev->seq < 1) {
+	/* seq and ts are each read whatever became of the other, so that a
+	 * rejected event still moves its feed's sequence and has a time. */
+	enum event_reject seq_why = event_integer(d, F_SEQ, false, &ev->has_seq, &ev->seq);
+	if (seq_why == REJECT_NONE && ev->has_seq && ev->seq < 1) {
 		ev->has_seq = false;
-		return event_fail(d, REJECT_VALUE, "'seq' must be 1 or more");
+		seq_why = event_fail(d, REJECT_VALUE, "'seq' must be 1 or more");
 	}
-	type = cJSON_GetObjectItemCaseSensitive(obj, "type");
+	char seq_error[sizeof d->error];
+	memcpy(seq_error, d->error, sizeof seq_error);
+	TRY(event_integer(d, F_TS, true, &ev->has_ts, &ev->ts));
+	if (seq_why != REJECT_NONE) {
+		memcpy(d->error, seq_error, sizeof d->error);
+		return seq_why;
+	}
+	type = d->slot[F_TYPE];
 	if (type == NULL)
 		return event_fail(d, REJECT_MISSING, "missing required 'type'");
 	if (!cJSON_IsString(type))
 		return event_fail(d, REJECT_TYPE, "'type' must be a string");
 	i = event_lookup(type_names, EVENT_UNKNOWN, type->valuestring);
 	ev->type = i < 0 ? EVENT_UNKNOWN : (enum event_type)i;
-	if (ev->type == EVENT_UNKNOWN)
-		return REJECT_NONE;
-	bool has_ts;
-	return event_integer(d, obj, "ts", true, &has_ts, &ev->ts);
+	return REJECT_NONE;
+}
+
+/* Only white space may follow the object. */
+static bool
+event_trailing_ok(const char *end, const char *limit)
+{
+	for (; end < limit; end++)
+		if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n')
+			return false;
+	return true;
 }
 
 enum event_reject
 event_decode(struct event_decoder *d, const char *json, size_t len, struct event *ev)
 {
 	enum event_reject r;
+	const char *end = NULL;
 
 	event_release(d);
 	memset(ev, 0, sizeof *ev);
@@ -374,14 +432,15 @@ event_decode(struct event_decoder *d, const char *json, size_t len, struct event
 		return event_fail(d, REJECT_TOO_LONG, "message of %zu bytes is over "
 		    "the %d byte limit", len, EVENT_JSON_MAX);
 	event_arena.active = 1;
-	d->root = cJSON_ParseWithLength(json, len);
+	d->root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
 	event_arena.active = 0;
-	if (d->root == NULL)
+	if (d->root == NULL || !event_trailing_ok(end, json + len))
 		return event_fail(d, REJECT_JSON, "not valid JSON");
 	if (!cJSON_IsObject(d->root))
 		return event_fail(d, REJECT_NOT_OBJECT, "not a JSON object");
-	r = event_decode_envelope(d, d->root, ev);
+	event_slots(d, d->root);
+	r = event_decode_envelope(d, ev);
 	if (r == REJECT_NONE && ev->type != EVENT_UNKNOWN)
-		r = event_decode_fields(d, d->root, ev);
+		r = event_decode_fields(d, ev);
 	return r;
 }

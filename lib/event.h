@@ -60,6 +60,7 @@ enum event_flag { FLAG_ABSENT = -1, FLAG_FALSE = 0, FLAG_TRUE = 1 };
  */
 struct event {
 	enum event_type type;
+	bool has_ts;            /* ts was read (even if the event was then rejected) */
 	int64_t ts;
 	const char *src;
 	bool has_seq;
@@ -93,9 +94,10 @@ void event_decoder_free(struct event_decoder **decoder);
 /*
  * Decode one event from len bytes of JSON (no NUL needed). Returns
  * REJECT_NONE and fills *ev, or a reject reason with a sentence in
- * the decoder (event_decoder_error). Even when rejected, ev->src and
- * ev->has_seq/seq are filled if they could be read, so the rejection can be
- * counted against its feed.
+ * the decoder (event_decoder_error). Even when rejected, ev->src,
+ * ev->has_seq/seq and ev->has_ts/ts are filled if they could be read, so the
+ * rejection can be counted against its feed and placed in time. Anything but
+ * white space after the object is an error.
  */
 enum event_reject event_decode(struct event_decoder *, const char *json, size_t len,
     struct event *ev);

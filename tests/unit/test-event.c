@@ -1,0 +1,201 @@
+/*
+ * test-event.c: decoding protocol-v1 events; every rejection has its reason
+ * and nothing half-valid gets through.
+ */
+#include "testutil.h"
+
+#include <string.h>
+
+#include "event.h"
+
+static struct event_decoder *dec;
+static struct event ev;
+
+static enum event_reject
+decode(const char *json)
+{
+	return event_decode(dec, json, strlen(json), &ev);
+}
+
+static int
+setup(void **state)
+{
+	dec = event_decoder_new();
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	event_decoder_free(&dec);
+	assert_null(dec);
+	return 0;
+}
+
+static void
+test_every_type(void **state)
+{
+	assert_int_equal(decode("{\"type\":\"call.queued\",\"ts\":1795424400123,"
+	    "\"src\":\"pbx1\",\"seq\":7,\"call\":\"c1\",\"queue\":\"support\","
+	    "\"caller\":\"h:ab12\",\"priority\":2,\"extra\":[1,2]}"), REJECT_NONE);
+	assert_int_equal(ev.type, EVENT_CALL_QUEUED);
+	assert_true(ev.ts == 1795424400123LL);
+	assert_string_equal(ev.src, "pbx1");
+	assert_true(ev.has_seq);
+	assert_int_equal(ev.seq, 7);
+	assert_string_equal(ev.call, "c1");
+	assert_string_equal(ev.queue, "support");
+	assert_string_equal(ev.caller, "h:ab12");
+	assert_int_equal(ev.priority, 2);
+
+	assert_int_equal(decode("{\"type\":\"call.answered\",\"ts\":1,\"call\":\"c1\","
+	    "\"agent\":\"a17\"}"), REJECT_NONE);
+	assert_string_equal(ev.src, "default");
+	assert_false(ev.has_seq);
+	assert_null(ev.queue);
+
+	assert_int_equal(decode("{\"type\":\"call.exited\",\"ts\":1,\"call\":\"c1\","
+	    "\"reason\":\"overflow\",\"to_queue\":\"sales\"}"), REJECT_NONE);
+	assert_int_equal(ev.exit_reason, EXIT_OVERFLOW);
+	assert_string_equal(ev.to_queue, "sales");
+
+	assert_int_equal(decode("{\"type\":\"call.ended\",\"ts\":1,\"call\":\"c1\","
+	    "\"resolved\":true}"), REJECT_NONE);
+	assert_int_equal(ev.resolved, FLAG_TRUE);
+	assert_int_equal(ev.transferred, FLAG_ABSENT);
+
+	assert_int_equal(decode("{\"type\":\"agent.state\",\"ts\":1,\"agent\":\"a1\","
+	    "\"state\":\"away\",\"reason\":\"lunch\",\"queues\":[\"a\",\"b\"]}"), REJECT_NONE);
+	assert_int_equal(ev.state, AGENT_AWAY);
+	assert_string_equal(ev.reason, "lunch");
+	assert_int_equal(ev.n_queues, 2);
+	assert_string_equal(ev.queues[1], "b");
+
+	assert_int_equal(decode("{\"ts\":1,\"csat\":4,\"type\":\"survey\"}"), REJECT_NONE);
+	assert_int_equal(ev.csat, 4);
+	assert_int_equal(decode("{\"type\":\"survey\",\"ts\":1,\"csat\":4} \r\n"), REJECT_NONE);
+
+	assert_int_equal(decode("{\"type\":\"call.held\",\"ts\":1}"), REJECT_NONE);
+	assert_int_equal(ev.type, EVENT_UNKNOWN);
+}
+
+struct bad {
+	const char *json;
+	enum event_reject why;
+	const char *says;
+};
+
+static void
+test_rejections(void **state)
+{
+	static const struct bad cases[] = {
+		{ "{\"type\":\"call.queued\",", REJECT_JSON, "not valid JSON" },
+		{ "", REJECT_JSON, "not valid JSON" },
+		{ "[1,2]", REJECT_NOT_OBJECT, "not a JSON object" },
+		{ "{\"ts\":1}", REJECT_MISSING, "missing required 'type'" },
+		{ "{\"type\":7,\"ts\":1}", REJECT_TYPE, "'type' must be a string" },
+		{ "{\"type\":\"call.queued\",\"call\":\"c\",\"queue\":\"q\"}", REJECT_MISSING,
+		  "missing required 'ts'" },
+		{ "{\"type\":\"call.queued\",\"ts\":\"1\",\"call\":\"c\",\"queue\":\"q\"}",
+		  REJECT_TYPE, "'ts' must be an integer" },
+		{ "{\"type\":\"call.queued\",\"ts\":1.5,\"call\":\"c\",\"queue\":\"q\"}",
+		  REJECT_TYPE, "'ts' must be an integer" },
+		{ "{\"type\":\"call.queued\",\"ts\":1,\"call\":\"c\"}", REJECT_MISSING,
+		  "missing required 'queue'" },
+		{ "{\"type\":\"call.queued\",\"ts\":1,\"call\":5,\"queue\":\"q\"}", REJECT_TYPE,
+		  "'call' must be a string" },
+		{ "{\"type\":\"call.queued\",\"ts\":1,\"call\":\"\",\"queue\":\"q\"}", REJECT_VALUE,
+		  "'call' is empty" },
+		{ "{\"type\":\"call.answered\",\"ts\":1,\"call\":\"c\"}", REJECT_MISSING,
+		  "missing required 'agent'" },
+		{ "{\"type\":\"call.exited\",\"ts\":1,\"call\":\"c\",\"reason\":\"bored\"}",
+		  REJECT_VALUE, "'reason' must be one of" },
+		{ "{\"type\":\"call.ended\",\"ts\":1,\"call\":\"c\",\"resolved\":\"yes\"}",
+		  REJECT_TYPE, "'resolved' must be true or false" },
+		{ "{\"type\":\"agent.state\",\"ts\":1,\"agent\":\"a\",\"state\":\"asleep\"}",
+		  REJECT_VALUE, "'state' must be one of" },
+		{ "{\"type\":\"agent.state\",\"ts\":1,\"agent\":\"a\",\"state\":\"ready\","
+		  "\"queues\":\"q\"}", REJECT_TYPE, "'queues' must be an array" },
+		{ "{\"type\":\"agent.state\",\"ts\":1,\"agent\":\"a\",\"state\":\"ready\","
+		  "\"queues\":[\"q\",3]}", REJECT_TYPE, "'queues' must be an array" },
+		{ "{\"type\":\"survey\",\"ts\":1,\"csat\":6}", REJECT_VALUE, "'csat' must be 1 to 5" },
+		{ "{\"type\":\"survey\",\"ts\":1,\"csat\":4.5}", REJECT_TYPE, "'csat' must be an integer" },
+		{ "{\"type\":\"survey\",\"ts\":1}", REJECT_MISSING, "missing required 'csat'" },
+		{ "{\"type\":\"survey\",\"ts\":1,\"csat\":4,\"seq\":0}", REJECT_VALUE,
+		  "'seq' must be 1 or more" },
+		{ "{\"type\":\"survey\",\"ts\":1,\"csat\":4,\"src\":[]}", REJECT_TYPE,
+		  "'src' must be a string" },
+		/* an unknown type still needs its ts (PROTOCOL §1) */
+		{ "{\"type\":\"call.held\"}", REJECT_MISSING, "missing required 'ts'" },
+		/* one object and nothing after it but white space */
+		{ "{\"type\":\"survey\",\"ts\":1,\"csat\":4} x", REJECT_JSON, "not valid JSON" },
+		{ "{\"type\":\"survey\",\"ts\":1,\"csat\":4}{}", REJECT_JSON, "not valid JSON" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		enum event_reject why = decode(cases[i].json);
+
+		if (why != cases[i].why || strstr(event_decoder_error(dec), cases[i].says) == NULL)
+			fail_msg("%s: got %s (%s), want %s (%s)", cases[i].json,
+			    event_reject_name(why), event_decoder_error(dec),
+			    event_reject_name(cases[i].why), cases[i].says);
+	}
+}
+
+static void
+test_rejected_event_keeps_its_feed(void **state)
+{
+	/* so that the rejection is counted against pbx2, at seq 9 */
+	assert_int_equal(decode("{\"type\":\"call.queued\",\"ts\":1,\"src\":\"pbx2\","
+	    "\"seq\":9,\"call\":\"c\"}"), REJECT_MISSING);
+	assert_string_equal(ev.src, "pbx2");
+	assert_true(ev.has_seq);
+	assert_int_equal(ev.seq, 9);
+}
+
+static void
+test_limits(void **state)
+{
+	char big[300];
+	char json[512];
+
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	snprintf(json, sizeof json, "{\"type\":\"call.queued\",\"ts\":1,\"call\":\"%s\","
+	    "\"queue\":\"q\"}", big);
+	assert_int_equal(decode(json), REJECT_TOO_LONG);
+	/* a message over 64 KiB is refused before it is parsed */
+	static char huge[70000];
+	memset(huge, ' ', sizeof huge);
+	assert_int_equal(event_decode(dec, huge, sizeof huge, &ev), REJECT_TOO_LONG);
+	/* no NUL needed: the length is what counts */
+	const char *two = "{\"type\":\"survey\",\"ts\":1,\"csat\":3}{garbage";
+	assert_int_equal(event_decode(dec, two, 33, &ev), REJECT_NONE);
+}
+
+static void
+test_decoder_survives_garbage(void **state)
+{
+	/* A stream of junk, then a good event: the decoder is unharmed. */
+	const char *junk[] = { "{", "}", "nul", "\"str\"", "{\"a\":", "\x01\x02", "[[[[",
+	    "{\"type\":\"call.queued\",\"ts\":1e400}" };
+
+	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
+		assert_int_not_equal(decode(junk[i]), REJECT_NONE);
+	assert_int_equal(decode("{\"type\":\"survey\",\"ts\":2,\"csat\":5}"), REJECT_NONE);
+	assert_int_equal(ev.csat, 5);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_type),
+		cmocka_unit_test(test_rejections),
+		cmocka_unit_test(test_rejected_event_keeps_its_feed),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_decoder_survives_garbage),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
