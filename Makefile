@@ -42,7 +42,7 @@ DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-BENCH_SRC := $(wildcard bench/*.c)
+BENCH_SRC := $(wildcard bench/bench-*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 PROGRAMS := $(BUILD)/wallboardd
@@ -66,9 +66,20 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(CORE_LIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/bench/%: bench/%.c $(LIB)
+# The JSON parser comparison (docs/json-choice.md) also links jansson and
+# json-c, which nothing else uses; built by `make bench` only, like the rest.
+# Their headers clash, so the json-c part of the file is compiled on its own.
+$(BUILD)/bench/bench-json: bench/bench-json.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(CORE_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags json-c) \
+		-DBENCH_JSON_C -c -o $@-json-c.o $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags jansson) \
+		-o $@ $< $@-json-c.o $(LDFLAGS) \
+		$(shell $(PKG_CONFIG) --libs jansson libcjson json-c)
+
+$(BUILD)/bench/%: bench/%.c bench/gen.c bench/gen.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS)
 
 test: all
 	BUILD=$(BUILD) tests/run.sh
