@@ -1,0 +1,1902 @@
+/*
+ * config.c: the typed configuration, loaded from YAML through tables of keys.
+ *
+ * Each section is a table of keys (redis style): a key's name, how to read
+ * its YAML node, how to read its text, where it goes, its bounds and its
+ * default written the way a config file would say it. One walker checks any
+ * mapping against its table (unknown keys, with a suggestion; duplicates)
+ * and then reads the keys in table order, so a section that depends on
+ * another (queues on defaults, alerts on windows) always sees it first,
+ * wherever it sits in the file. config_default() applies the same tables'
+ * defaults through the same readers, so a default cannot drift from what
+ * the parser would make of it.
+ *
+ * Errors never stop the walk: each is recorded with its position and the
+ * walk moves on, so one run shows a person every problem. They are sorted by
+ * position at the end, because table order is not file order.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "metric.h"
+#include "units.h"
+#include "xalloc.h"
+
+/* One error, kept apart from its text until the end so they can be sorted. */
+struct config_error {
+	size_t		 line;		/* 1-based */
+	size_t		 column;	/* 1-based */
+	size_t		 order;		/* keeps equal positions in found order */
+	char		*message;
+};
+
+struct config_loader {
+	const char		*path;
+	yaml_document_t		*document;
+	struct config		*config;
+	struct config_error	*errors;
+	size_t			 n_errors;
+};
+
+struct config_key;
+
+/* Reads a key's YAML value into base (the struct its table describes). */
+typedef void config_node_fn(struct config_loader *, const struct config_key *,
+    yaml_node_t *, void *);
+/*
+ * Reads one scalar (or one item of a list) into base. node is NULL (and so
+ * is loader) when applying a table default.
+ */
+typedef bool config_text_fn(struct config_loader *, const struct config_key *,
+    const char *, const yaml_node_t *, void *);
+
+struct config_key {
+	const char		*name;
+	config_node_fn		*node;
+	config_text_fn		*text;
+	const char		*what;		/* "a duration": for type errors */
+	size_t			 offset;	/* into base */
+	size_t			 count_offset;	/* lists: the size_t count */
+	double			 min;		/* bounds; ms for durations */
+	double			 max;		/* 0: none */
+	bool			 open_min;	/* min itself is refused */
+	const char *const	*names;		/* enums: the names, in order */
+	const char		*def;		/* default; lists split on ',' */
+	const struct config_key	*keys;		/* a section's keys */
+};
+
+/* Room for the longest table; checked by config_walk. */
+#define CONFIG_MAX_KEYS 16
+
+#define DAY_MS (24.0 * 3600 * 1000)
+
+static config_node_fn config_node_scalar, config_node_strings,
+    config_node_windows, config_node_section, config_node_capture,
+    config_node_queues, config_node_teams, config_node_agents,
+    config_node_alerts, config_node_team_queues, config_node_agent_queues;
+static config_text_fn config_text_string, config_text_duration,
+    config_text_share, config_text_number, config_text_clock,
+    config_text_enum, config_text_timezone, config_text_scope,
+    config_item_string, config_item_window, config_item_team_agent,
+    config_item_team_queue, config_item_agent_queue;
+
+static const char *const config_formula_names[] = {
+	[SL_STANDARD] = "standard",
+	[SL_ANSWERED] = "answered",
+	[SL_ABANDONS_POSITIVE] = "abandons_positive",
+	[SL_ABANDONS_IGNORED] = "abandons_ignored",
+	NULL
+};
+
+static const char *const config_severity_names[] = {
+	[SEVERITY_INFO] = "info",
+	[SEVERITY_WARNING] = "warning",
+	[SEVERITY_CRITICAL] = "critical",
+	NULL
+};
+
+/* Shorthands for table rows; T is the struct the table describes. */
+#define KEY_STRING(n, T, f, d) { .name = n, .node = config_node_scalar,	\
+	.text = config_text_string, .what = "a string",			\
+	.offset = offsetof(T, f), .def = d }
+#define KEY_DURATION(n, T, f, lo, d) { .name = n,			\
+	.node = config_node_scalar, .text = config_text_duration,	\
+	.what = "a duration", .offset = offsetof(T, f), .min = lo, .def = d }
+#define KEY_SHARE(n, T, f, d) { .name = n, .node = config_node_scalar,	\
+	.text = config_text_share, .what = "a share",			\
+	.offset = offsetof(T, f), .def = d }
+#define KEY_ENUM(n, T, f, list, d) { .name = n, .node = config_node_scalar, \
+	.text = config_text_enum, .what = "a string", .offset = offsetof(T, f), \
+	.names = list, .def = d }
+#define KEY_STRINGS(n, T, f, nf, d) { .name = n,			\
+	.node = config_node_strings, .text = config_item_string,	\
+	.what = "a string", .offset = offsetof(T, f),			\
+	.count_offset = offsetof(T, nf), .def = d }
+/* A section; off is where its keys' struct sits in base (0: base itself). */
+#define KEY_SECTION(n, off, k) { .name = n, .node = config_node_section, \
+	.offset = off, .keys = k }
+#define KEY_CAPTURE(n, T, f) { .name = n, .node = config_node_capture,	\
+	.offset = offsetof(T, f) }
+
+/*
+ * A queue's service settings, for `defaults:` (T = struct queue_settings,
+ * P empty) and for each queue (T = struct config_queue, P = settings.). Only
+ * `defaults:` applies the defaults written here; a queue starts from the
+ * loaded `defaults:` instead.
+ */
+#define KEYS_SETTINGS(T, P)						\
+	KEY_DURATION("sl_threshold", T, P sl_threshold_ms, 0, "20s"),	\
+	KEY_SHARE("sl_target", T, P sl_target, "80%"),			\
+	KEY_DURATION("short_abandon", T, P short_abandon_ms, 0, "5s"),	\
+	KEY_ENUM("sl_formula", T, P sl_formula, config_formula_names,	\
+	    "standard"),						\
+	KEY_DURATION("repeat_window", T, P repeat_window_ms, 0, "24h")
+
+static const struct config_key config_settings_keys[] = {
+	KEYS_SETTINGS(struct queue_settings, ),
+	{ .name = NULL }
+};
+
+static const struct config_key config_queue_keys[] = {
+	KEY_STRING("label", struct config_queue, label, NULL),
+	KEYS_SETTINGS(struct config_queue, settings.),
+	{ .name = NULL }
+};
+
+static const struct config_key config_team_keys[] = {
+	KEY_STRING("label", struct config_team, label, NULL),
+	{ .name = "agents", .node = config_node_strings,
+	  .text = config_item_team_agent, .what = "a string",
+	  .offset = offsetof(struct config_team, agents),
+	  .count_offset = offsetof(struct config_team, n_agents) },
+	{ .name = "queues", .node = config_node_team_queues,
+	  .text = config_item_team_queue, .what = "a string",
+	  .offset = offsetof(struct config_team, queues),
+	  .count_offset = offsetof(struct config_team, n_queues) },
+	{ .name = NULL }
+};
+
+static const struct config_key config_agent_keys[] = {
+	KEY_STRING("name", struct config_agent, name, NULL),
+	KEY_STRING("team", struct config_agent, team, NULL),
+	{ .name = "queues", .node = config_node_agent_queues,
+	  .text = config_item_agent_queue, .what = "a string",
+	  .offset = offsetof(struct config_agent, queues),
+	  .count_offset = offsetof(struct config_agent, n_queues) },
+	{ .name = NULL }
+};
+
+/*
+ * An alert rule being read. The keys whose meaning depends on another key
+ * (the threshold's syntax on the metric's kind, the window on the metric)
+ * are only captured by the walk and read afterwards.
+ */
+struct config_alert_draft {
+	struct config_alert	 alert;
+	yaml_node_t		*name;
+	yaml_node_t		*metric;
+	yaml_node_t		*window;
+	yaml_node_t		*below;
+	yaml_node_t		*above;
+	yaml_node_t		*clear;
+};
+
+static const struct config_key config_alert_keys[] = {
+	KEY_CAPTURE("name", struct config_alert_draft, name),
+	KEY_CAPTURE("metric", struct config_alert_draft, metric),
+	KEY_CAPTURE("window", struct config_alert_draft, window),
+	{ .name = "scope", .node = config_node_scalar,
+	  .text = config_text_scope, .what = "a string",
+	  .offset = offsetof(struct config_alert_draft, alert.scope),
+	  .def = "all" },
+	KEY_CAPTURE("below", struct config_alert_draft, below),
+	KEY_CAPTURE("above", struct config_alert_draft, above),
+	KEY_DURATION("for", struct config_alert_draft, alert.for_ms, 0, "0s"),
+	KEY_CAPTURE("clear", struct config_alert_draft, clear),
+	KEY_ENUM("severity", struct config_alert_draft, alert.severity,
+	    config_severity_names, "warning"),
+	{ .name = NULL }
+};
+
+static const struct config_key config_site_keys[] = {
+	KEY_STRING("name", struct config, site_name, "wallboard"),
+	{ .name = "timezone", .node = config_node_scalar,
+	  .text = config_text_timezone, .what = "a string",
+	  .offset = offsetof(struct config, timezone), .def = "UTC" },
+	{ .name = "day_start", .node = config_node_scalar,
+	  .text = config_text_clock, .what = "a time (HH:MM)",
+	  .offset = offsetof(struct config, day_start_minutes),
+	  .def = "00:00" },
+	{ .name = NULL }
+};
+
+static const struct config_key config_feeds_keys[] = {
+	KEY_DURATION("stale_after", struct config, feeds_stale_after_ms, 1000,
+	    "30s"),
+	{ .name = NULL }
+};
+
+static const struct config_key config_ingest_keys[] = {
+	KEY_STRINGS("bind", struct config, ingest_bind, n_ingest_bind,
+	    "tcp://*:7410"),
+	KEY_STRINGS("connect", struct config, ingest_connect,
+	    n_ingest_connect, ""),
+	{ .name = NULL }
+};
+
+static const struct config_key config_publish_keys[] = {
+	KEY_STRINGS("bind", struct config, publish_bind, n_publish_bind,
+	    "tcp://*:7411"),
+	{ .name = "max_rate", .node = config_node_scalar,
+	  .text = config_text_number, .what = "a number",
+	  .offset = offsetof(struct config, publish_max_rate),
+	  .min = 0, .open_min = true, .max = 1000, .def = "10" },
+	KEY_DURATION("heartbeat", struct config, publish_heartbeat_ms, 100,
+	    "1s"),
+	{ .name = NULL }
+};
+
+/*
+ * The top level. Order matters: each key is read after the ones it refers
+ * to (defaults before queues, queues before teams and agents, teams before
+ * agents, windows before alerts).
+ */
+static const struct config_key config_keys[] = {
+	KEY_SECTION("site", 0, config_site_keys),
+	{ .name = "windows", .node = config_node_windows,
+	  .text = config_item_window, .what = "a duration",
+	  .offset = offsetof(struct config, windows),
+	  .count_offset = offsetof(struct config, n_windows),
+	  .min = 0, .open_min = true, .max = 31 * DAY_MS,
+	  .def = "15m,60m" },
+	KEY_SECTION("defaults", offsetof(struct config, defaults),
+	    config_settings_keys),
+	{ .name = "queues", .node = config_node_queues },
+	{ .name = "teams", .node = config_node_teams },
+	{ .name = "agents", .node = config_node_agents },
+	{ .name = "alerts", .node = config_node_alerts },
+	KEY_DURATION("call_timeout", struct config, call_timeout_ms, 60000,
+	    "4h"),
+	KEY_SECTION("feeds", 0, config_feeds_keys),
+	KEY_SECTION("ingest", 0, config_ingest_keys),
+	KEY_SECTION("publish", 0, config_publish_keys),
+	KEY_STRING("state_dir", struct config, state_dir,
+	    "/var/lib/wallboard"),
+	{ .name = NULL }
+};
+
+/* ------------------------------------------------------------------------
+ * Errors.
+ */
+
+static void config_error(struct config_loader *, const yaml_mark_t *,
+    const char *, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Record an error at mark (1-based in the output, 0-based in libyaml).
+ * Without a loader we are applying a table's default: a bad one is a bug in
+ * this file, not in anyone's config.
+ */
+static void
+config_error(struct config_loader *loader, const yaml_mark_t *mark,
+    const char *fmt, ...)
+{
+	struct config_error *e;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (loader == NULL || len < 0)
+		fatalx("config: bad built-in default (%s)", fmt);
+
+	loader->errors = xrealloc(loader->errors,
+	    (loader->n_errors + 1) * sizeof *loader->errors);
+	e = &loader->errors[loader->n_errors];
+	e->line = mark->line + 1;
+	e->column = mark->column + 1;
+	e->order = loader->n_errors++;
+	e->message = xmalloc((size_t)len + 1);
+	va_start(ap, fmt);
+	vsnprintf(e->message, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+}
+
+static int
+config_error_compare(const void *a, const void *b)
+{
+	const struct config_error *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Hand the loader's errors over as sorted "FILE:LINE:COL: message" lines. */
+static void
+config_errors_take(struct config_loader *loader, struct config_errors *out)
+{
+	struct config_error *e;
+
+	qsort(loader->errors, loader->n_errors, sizeof *loader->errors,
+	    config_error_compare);
+	out->lines = xcalloc(loader->n_errors, sizeof *out->lines);
+	out->n = loader->n_errors;
+	for (size_t i = 0; i < loader->n_errors; i++) {
+		e = &loader->errors[i];
+		out->lines[i] = xasprintf("%s:%zu:%zu: %s", loader->path,
+		    e->line, e->column, e->message);
+		free(e->message);
+	}
+	free(loader->errors);
+	loader->errors = NULL;
+	loader->n_errors = 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Nodes.
+ */
+
+static yaml_node_t *
+config_get(struct config_loader *loader, int index)
+{
+	return yaml_document_get_node(loader->document, index);
+}
+
+/* YAML's null: a plain (unquoted) empty scalar, ~ or null. */
+static bool
+config_is_null(const yaml_node_t *node)
+{
+	const char *v;
+
+	if (node->type != YAML_SCALAR_NODE ||
+	    node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	v = (const char *)node->data.scalar.value;
+	return *v == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
+	    strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
+}
+
+/* What a node is, for "expected X, got Y". */
+static const char *
+config_kind(const yaml_node_t *node)
+{
+	if (config_is_null(node))
+		return "nothing";
+	switch (node->type) {
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	case YAML_SEQUENCE_NODE:
+		return "a sequence";
+	default:
+		return "a string";
+	}
+}
+
+static const char *
+config_scalar_text(const yaml_node_t *node)
+{
+	return (const char *)node->data.scalar.value;
+}
+
+/*
+ * The text of a scalar that must have a value, or NULL after saying why not
+ * (a mapping, a sequence, or null where a value is needed).
+ */
+static const char *
+config_expect_scalar(struct config_loader *loader, const char *name,
+    const char *what, const yaml_node_t *node)
+{
+	if (node->type == YAML_SCALAR_NODE && !config_is_null(node))
+		return config_scalar_text(node);
+	if (config_is_null(node))
+		config_error(loader, &node->start_mark,
+		    "missing value for '%s' (expected %s)", name, what);
+	else
+		config_error(loader, &node->start_mark,
+		    "expected %s for '%s', got %s", what, name,
+		    config_kind(node));
+	return NULL;
+}
+
+/*
+ * Whether a node may stand for a mapping: null is an empty one, so that
+ * "sales:" and "sales: {}" mean the same. Says why not otherwise.
+ */
+static bool
+config_expect_mapping(struct config_loader *loader, const char *name,
+    const yaml_node_t *node)
+{
+	if (node->type == YAML_MAPPING_NODE || config_is_null(node))
+		return true;
+	config_error(loader, &node->start_mark,
+	    "expected a mapping for '%s', got %s", name, config_kind(node));
+	return false;
+}
+
+/* The same for sequences: null is an empty one. */
+static bool
+config_expect_sequence(struct config_loader *loader, const char *name,
+    const yaml_node_t *node)
+{
+	if (node->type == YAML_SEQUENCE_NODE || config_is_null(node))
+		return true;
+	config_error(loader, &node->start_mark,
+	    "expected a sequence for '%s', got %s", name, config_kind(node));
+	return false;
+}
+
+/* Number of pairs of a mapping, or 0 for anything else (null). */
+static size_t
+config_pairs(const yaml_node_t *node)
+{
+	if (node->type != YAML_MAPPING_NODE)
+		return 0;
+	return (size_t)(node->data.mapping.pairs.top -
+	    node->data.mapping.pairs.start);
+}
+
+static size_t
+config_items(const yaml_node_t *node)
+{
+	if (node->type != YAML_SEQUENCE_NODE)
+		return 0;
+	return (size_t)(node->data.sequence.items.top -
+	    node->data.sequence.items.start);
+}
+
+/*
+ * Whether pair i of a mapping has a usable key: a scalar not seen before in
+ * the same mapping. The first of duplicates wins; the others are errors.
+ */
+static bool
+config_pair_ok(struct config_loader *loader, const yaml_node_t *mapping,
+    size_t i)
+{
+	yaml_node_pair_t *pairs = mapping->data.mapping.pairs.start;
+	yaml_node_t *key = config_get(loader, pairs[i].key), *other;
+
+	if (key->type != YAML_SCALAR_NODE) {
+		config_error(loader, &key->start_mark,
+		    "expected a string as key, got %s", config_kind(key));
+		return false;
+	}
+	for (size_t j = 0; j < i; j++) {
+		other = config_get(loader, pairs[j].key);
+		if (other->type == YAML_SCALAR_NODE &&
+		    strcmp(config_scalar_text(other),
+		    config_scalar_text(key)) == 0) {
+			config_error(loader, &key->start_mark,
+			    "duplicate key '%s' (first at line %zu)",
+			    config_scalar_text(key),
+			    other->start_mark.line + 1);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Suggestions for unknown keys.
+ */
+
+static int
+config_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/*
+ * Edit distance, ignoring case, with a swap of neighbours counting as one
+ * edit (optimal string alignment): "sl_treshold" and "nmae" are one typo
+ * away from what was meant. Long inputs are not worth the work.
+ */
+static size_t
+config_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), d[33][33], cost, v;
+
+	if (la > 32 || lb > 32)
+		return SIZE_MAX;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			cost = config_lower(a[i - 1]) != config_lower(b[j - 1]);
+			v = d[i - 1][j - 1] + cost;
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && config_lower(a[i - 1]) ==
+			    config_lower(b[j - 2]) && config_lower(a[i - 2]) ==
+			    config_lower(b[j - 1]) && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	}
+	return d[la][lb];
+}
+
+/* Whether word is close enough to candidate to suggest it. */
+static bool
+config_close(const char *word, const char *candidate, size_t *best)
+{
+	size_t d = config_distance(word, candidate);
+
+	/* At most two edits, and fewer than half the word's letters. */
+	if (d > 2 || d * 2 >= strlen(candidate) || d >= *best)
+		return false;
+	*best = d;
+	return true;
+}
+
+/* The key of a table nearest to word, or NULL when none is near. */
+static const char *
+config_suggest_key(const struct config_key *keys, const char *word)
+{
+	const char *found = NULL;
+	size_t best = SIZE_MAX;
+
+	for (; keys->name != NULL; keys++)
+		if (config_close(word, keys->name, &best))
+			found = keys->name;
+	return found;
+}
+
+static const char *
+config_suggest_metric(const char *word)
+{
+	const char *found = NULL, *key;
+	size_t best = SIZE_MAX;
+
+	for (int id = 0; id < M_COUNT; id++) {
+		key = metric_get((enum metric_id)id)->key;
+		if (config_close(word, key, &best))
+			found = key;
+	}
+	return found;
+}
+
+/* ------------------------------------------------------------------------
+ * The walker.
+ */
+
+static const struct config_key *
+config_lookup(const struct config_key *keys, const char *name, size_t *index)
+{
+	for (size_t i = 0; keys[i].name != NULL; i++) {
+		if (strcmp(keys[i].name, name) == 0) {
+			*index = i;
+			return &keys[i];
+		}
+	}
+	return NULL;
+}
+
+static void
+config_unknown_key(struct config_loader *loader, const struct config_key *keys,
+    const yaml_node_t *key)
+{
+	const char *name = config_scalar_text(key);
+	const char *near = config_suggest_key(keys, name);
+
+	if (near != NULL)
+		config_error(loader, &key->start_mark,
+		    "unknown key '%s' (did you mean '%s'?)", name, near);
+	else
+		config_error(loader, &key->start_mark, "unknown key '%s'", name);
+}
+
+/*
+ * Check a mapping's keys against a table and read the known ones into base,
+ * in table order. mapping may be null (nothing to read).
+ */
+static void
+config_walk(struct config_loader *loader, yaml_node_t *mapping,
+    const struct config_key *keys, void *base)
+{
+	yaml_node_t *found[CONFIG_MAX_KEYS] = { NULL };
+	yaml_node_pair_t *pairs;
+	size_t index;
+
+	if (config_pairs(mapping) == 0)
+		return;
+	pairs = mapping->data.mapping.pairs.start;
+	for (size_t i = 0; i < config_pairs(mapping); i++) {
+		yaml_node_t *key = config_get(loader, pairs[i].key);
+
+		if (!config_pair_ok(loader, mapping, i))
+			continue;
+		if (config_lookup(keys, config_scalar_text(key), &index) == NULL)
+			config_unknown_key(loader, keys, key);
+		else if (index < CONFIG_MAX_KEYS)
+			found[index] = config_get(loader, pairs[i].value);
+		else
+			fatalx("config: table too long for %s", keys->name);
+	}
+	for (size_t i = 0; keys[i].name != NULL && i < CONFIG_MAX_KEYS; i++)
+		if (found[i] != NULL)
+			keys[i].node(loader, &keys[i], found[i], base);
+}
+
+/* The value under key in a mapping, or NULL (the first, if duplicated). */
+static yaml_node_t *
+config_value_of(struct config_loader *loader, yaml_node_t *mapping,
+    const char *key)
+{
+	yaml_node_pair_t *pairs;
+	yaml_node_t *k;
+
+	if (config_pairs(mapping) == 0)
+		return NULL;
+	pairs = mapping->data.mapping.pairs.start;
+	for (size_t i = 0; i < config_pairs(mapping); i++) {
+		k = config_get(loader, pairs[i].key);
+		if (k->type == YAML_SCALAR_NODE &&
+		    strcmp(config_scalar_text(k), key) == 0)
+			return config_get(loader, pairs[i].value);
+	}
+	return NULL;
+}
+
+/* Apply every default of a table (and its sections) to base. */
+static void
+config_apply_defaults(const struct config_key *keys, void *base)
+{
+	char *copy, *item, *next;
+
+	for (; keys->name != NULL; keys++) {
+		if (keys->keys != NULL)
+			config_apply_defaults(keys->keys,
+			    (char *)base + keys->offset);
+		if (keys->def == NULL)
+			continue;
+		if (keys->count_offset == 0) {
+			keys->text(NULL, keys, keys->def, NULL, base);
+			continue;
+		}
+		/*
+		 * A list (the only rows with a count_offset): its items,
+		 * comma-separated; "" is the empty list.
+		 */
+		copy = xstrdup(keys->def);
+		for (item = copy; *item != '\0'; item = next) {
+			next = item + strcspn(item, ",");
+			if (*next != '\0')
+				*next++ = '\0';
+			keys->text(NULL, keys, item, NULL, base);
+		}
+		free(copy);
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Node readers: how a key's YAML value is read.
+ */
+
+static void
+config_node_scalar(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, void *base)
+{
+	const char *text = config_expect_scalar(loader, key->name, key->what,
+	    node);
+
+	if (text != NULL)
+		key->text(loader, key, text, node, base);
+}
+
+static void
+config_node_section(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, void *base)
+{
+	if (config_expect_mapping(loader, key->name, node))
+		config_walk(loader, node, key->keys, (char *)base + key->offset);
+}
+
+/* Keep the node for a reader that needs other keys first. */
+static void
+config_node_capture(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, void *base)
+{
+	*(yaml_node_t **)(void *)((char *)base + key->offset) = node;
+}
+
+/* Read each scalar item of a sequence through key->text. */
+static void
+config_each_item(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, void *base)
+{
+	yaml_node_t *item;
+
+	for (size_t i = 0; i < config_items(node); i++) {
+		item = config_get(loader, node->data.sequence.items.start[i]);
+		if (item->type == YAML_SCALAR_NODE && !config_is_null(item))
+			key->text(loader, key, config_scalar_text(item), item,
+			    base);
+		else
+			config_error(loader, &item->start_mark,
+			    "expected %s in '%s', got %s", key->what,
+			    key->name, config_kind(item));
+	}
+}
+
+static void
+config_strings_free(char ***list, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
+}
+
+/* A list of strings; a list given replaces the default, it does not add. */
+static void
+config_node_strings(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, void *base)
+{
+	char ***list = (char ***)(void *)((char *)base + key->offset);
+	size_t *n = (size_t *)(void *)((char *)base + key->count_offset);
+
+	if (!config_expect_sequence(loader, key->name, node))
+		return;
+	config_strings_free(list, n);
+	config_each_item(loader, key, node, base);
+}
+
+static void
+config_windows_free(struct config *config)
+{
+	for (size_t i = 0; i < config->n_windows; i++)
+		free(config->windows[i].name);
+	free(config->windows);
+	config->windows = NULL;
+	config->n_windows = 0;
+}
+
+static void
+config_node_windows(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, void *base)
+{
+	if (!config_expect_sequence(loader, key->name, node))
+		return;
+	config_windows_free(base);
+	config_each_item(loader, key, node, base);
+}
+
+static void
+config_node_team_queues(struct config_loader *loader,
+    const struct config_key *key, yaml_node_t *node, void *base)
+{
+	struct config_team *team = base;
+
+	team->has_queues = true;
+	config_node_strings(loader, key, node, base);
+}
+
+static void
+config_node_agent_queues(struct config_loader *loader,
+    const struct config_key *key, yaml_node_t *node, void *base)
+{
+	struct config_agent *agent = base;
+
+	agent->has_queues = true;
+	config_node_strings(loader, key, node, base);
+}
+
+/* ------------------------------------------------------------------------
+ * Text readers: how one value is read, from the file or from a default.
+ */
+
+static void *
+config_field(const struct config_key *key, void *base)
+{
+	return (char *)base + key->offset;
+}
+
+static bool
+config_text_string(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	char **field = config_field(key, base);
+
+	free(*field);
+	*field = xstrdup(text);
+	return true;
+}
+
+/* A bound as the config would write it: "100ms", "1000"; zero needs no unit. */
+static void
+config_bound_text(double v, bool duration, char *buf, size_t len)
+{
+	if (v == 0)
+		snprintf(buf, len, "0");
+	else if (duration)
+		units_format_duration((int64_t)v, buf, len);
+	else
+		snprintf(buf, len, "%g", v);
+}
+
+/* Whether v is within key's bounds; says which bound it breaks otherwise. */
+static bool
+config_in_bounds(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, double v, bool duration)
+{
+	const yaml_mark_t *mark = node ? &node->start_mark : NULL;
+	char bound[32];
+
+	if (v < key->min || (key->open_min && v == key->min)) {
+		config_bound_text(key->min, duration, bound, sizeof bound);
+		config_error(loader, mark, key->open_min ?
+		    "'%s' value '%s' is too %s (it must be above %s)" :
+		    "'%s' value '%s' is too %s (the minimum is %s)", key->name,
+		    text, duration ? "short" : "small", bound);
+		return false;
+	}
+	if (key->max > 0 && v > key->max) {
+		config_bound_text(key->max, duration, bound, sizeof bound);
+		config_error(loader, mark,
+		    "'%s' value '%s' is too %s (the maximum is %s)", key->name,
+		    text, duration ? "long" : "large", bound);
+		return false;
+	}
+	return true;
+}
+
+/* A duration within key's bounds into *out. */
+static bool
+config_duration(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, int64_t *out)
+{
+	int64_t ms;
+
+	if (!units_parse_duration(text, &ms)) {
+		config_error(loader, node ? &node->start_mark : NULL,
+		    "bad duration '%s' for '%s' (expected e.g. 500ms, 20s, "
+		    "15m, 24h, 1d or 1h30m)", text, key->name);
+		return false;
+	}
+	if (!config_in_bounds(loader, key, text, node, (double)ms, true))
+		return false;
+	*out = ms;
+	return true;
+}
+
+static bool
+config_text_duration(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	return config_duration(loader, key, text, node,
+	    config_field(key, base));
+}
+
+static bool
+config_text_share(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	double v;
+
+	if (!units_parse_share(text, &v)) {
+		config_error(loader, node ? &node->start_mark : NULL,
+		    "bad share '%s' for '%s' (expected a percentage like 80%% "
+		    "or a fraction from 0 to 1)", text, key->name);
+		return false;
+	}
+	*(double *)config_field(key, base) = v;
+	return true;
+}
+
+/*
+ * A plain non-negative decimal, "10" or "2.5". No sign, exponent or hex:
+ * nothing in the config needs them and strtod alone would take "inf".
+ */
+static bool
+config_parse_number(const char *text, double *out)
+{
+	const char *dot = strchr(text, '.');
+
+	if (*text < '0' || *text > '9' ||
+	    strspn(text, "0123456789.") != strlen(text) ||
+	    (dot != NULL && (strchr(dot + 1, '.') != NULL || dot[1] == '\0')))
+		return false;
+	*out = strtod(text, NULL);
+	return true;
+}
+
+static bool
+config_text_number(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	double v;
+
+	if (!config_parse_number(text, &v)) {
+		config_error(loader, node ? &node->start_mark : NULL,
+		    "expected a number for '%s', got '%s'", key->name, text);
+		return false;
+	}
+	if (!config_in_bounds(loader, key, text, node, v, false))
+		return false;
+	*(double *)config_field(key, base) = v;
+	return true;
+}
+
+static bool
+config_text_clock(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	if (!units_parse_clock(text, config_field(key, base))) {
+		config_error(loader, node ? &node->start_mark : NULL,
+		    "bad time '%s' for '%s' (expected HH:MM, 00:00 to 23:59)",
+		    text, key->name);
+		return false;
+	}
+	return true;
+}
+
+/* "a, b, c": the names of an enum, for messages. */
+static char *
+config_join(const char *const *names, const char *sep)
+{
+	size_t len = 1;
+	char *s;
+
+	for (size_t i = 0; names[i] != NULL; i++)
+		len += strlen(names[i]) + strlen(sep);
+	s = xcalloc(1, len);
+	for (size_t i = 0; names[i] != NULL; i++) {
+		if (i > 0)
+			strcat(s, sep);
+		strcat(s, names[i]);
+	}
+	return s;
+}
+
+static bool
+config_text_enum(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	char *expected;
+
+	for (int i = 0; key->names[i] != NULL; i++) {
+		if (strcmp(key->names[i], text) == 0) {
+			*(int *)config_field(key, base) = i;
+			return true;
+		}
+	}
+	expected = config_join(key->names, ", ");
+	config_error(loader, node ? &node->start_mark : NULL,
+	    "unknown %s '%s' (expected %s)", key->name, text, expected);
+	free(expected);
+	return false;
+}
+
+/*
+ * Whether name is a zone of the system's tzdata: a TZif file under $TZDIR
+ * (or /usr/share/zoneinfo). The magic keeps out the directory's other files
+ * (zone.tab, leapseconds); the name checks keep the lookup inside it.
+ */
+static bool
+config_timezone_exists(const char *name)
+{
+	const char *dir = getenv("TZDIR");
+	char magic[4], *path;
+	FILE *f;
+	bool ok = false;
+
+	if (*name == '\0' || *name == '/' || strstr(name, "..") != NULL)
+		return false;
+	if (dir == NULL || *dir == '\0')
+		dir = "/usr/share/zoneinfo";
+	path = xasprintf("%s/%s", dir, name);
+	if ((f = fopen(path, "rb")) != NULL) {
+		ok = fread(magic, 1, sizeof magic, f) == sizeof magic &&
+		    memcmp(magic, "TZif", sizeof magic) == 0;
+		fclose(f);
+	}
+	free(path);
+	return ok;
+}
+
+static bool
+config_text_timezone(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	/*
+	 * The built-in default (UTC) is not looked up: a minimal system
+	 * without tzdata still knows UTC.
+	 */
+	if (loader != NULL && !config_timezone_exists(text)) {
+		config_error(loader, &node->start_mark,
+		    "unknown timezone '%s' (expected an IANA name like "
+		    "Europe/London)", text);
+		return false;
+	}
+	return config_text_string(loader, key, text, node, base);
+}
+
+/*
+ * "all", "queue:NAME" or "team:NAME", where NAME may end in '*' to match
+ * every name with that start ("queue:*", "queue:sup*"). A '*' elsewhere would
+ * promise a glob the alert engine does not do, so it is refused.
+ */
+static bool
+config_scope_valid(const char *s)
+{
+	const char *name, *star;
+
+	if (strcmp(s, "all") == 0)
+		return true;
+	if (strncmp(s, "queue:", 6) == 0)
+		name = s + 6;
+	else if (strncmp(s, "team:", 5) == 0)
+		name = s + 5;
+	else
+		return false;
+	star = strchr(name, '*');
+	return *name != '\0' && (star == NULL || star[1] == '\0');
+}
+
+static bool
+config_text_scope(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	if (!config_scope_valid(text)) {
+		config_error(loader, node ? &node->start_mark : NULL,
+		    "bad scope '%s' (expected all, queue:NAME, team:NAME, "
+		    "queue:* or team:*)", text);
+		return false;
+	}
+	return config_text_string(loader, key, text, node, base);
+}
+
+/* ------------------------------------------------------------------------
+ * List items.
+ */
+
+/* Append to a string list; refuses (and says so) an item given twice. */
+static bool
+config_item_string(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	char ***list = config_field(key, base);
+	size_t *n = (size_t *)(void *)((char *)base + key->count_offset);
+
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*list)[i], text) == 0) {
+			config_error(loader, node ? &node->start_mark : NULL,
+			    "'%s' is listed twice in '%s'", text, key->name);
+			return false;
+		}
+	}
+	*list = xrealloc(*list, (*n + 1) * sizeof **list);
+	(*list)[(*n)++] = xstrdup(text);
+	return true;
+}
+
+static bool
+config_item_window(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	struct config *config = base;
+	struct config_window *w;
+	int64_t ms;
+
+	if (!config_duration(loader, key, text, node, &ms))
+		return false;
+	for (size_t i = 0; i < config->n_windows; i++) {
+		w = &config->windows[i];
+		if (strcmp(w->name, text) == 0) {
+			config_error(loader, node ? &node->start_mark : NULL,
+			    "duplicate window '%s'", text);
+			return false;
+		}
+		/* Two names for one window would split its alerts. */
+		if (w->length_ms == ms) {
+			config_error(loader, node ? &node->start_mark : NULL,
+			    "window '%s' is the same length as window '%s'",
+			    text, w->name);
+			return false;
+		}
+	}
+	config->windows = xrealloc(config->windows,
+	    (config->n_windows + 1) * sizeof *config->windows);
+	w = &config->windows[config->n_windows++];
+	w->name = xstrdup(text);
+	w->length_ms = ms;
+	return true;
+}
+
+static bool
+config_team_has_agent(const struct config_team *team, const char *id)
+{
+	for (size_t i = 0; i < team->n_agents; i++)
+		if (strcmp(team->agents[i], id) == 0)
+			return true;
+	return false;
+}
+
+/* An agent has one team: a second team listing it is an error. */
+static bool
+config_item_team_agent(struct config_loader *loader,
+    const struct config_key *key, const char *text, const yaml_node_t *node,
+    void *base)
+{
+	const struct config *config = loader->config;
+	const struct config_team *team = base, *other;
+
+	if (!config_item_string(loader, key, text, node, base))
+		return false;
+	for (size_t i = 0; i < config->n_teams; i++) {
+		other = &config->teams[i];
+		if (other != team && config_team_has_agent(other, text)) {
+			config_error(loader, &node->start_mark,
+			    "agent '%s' is already in team '%s'", text,
+			    other->name);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * A team or agent may only name a configured queue: a queue that exists
+ * only through events has no settings of its own, so a typo here would
+ * quietly measure the wrong queue.
+ */
+static bool
+config_check_queue(struct config_loader *loader, const yaml_node_t *node,
+    const char *owner_kind, const char *owner, const char *name)
+{
+	const struct config *config = loader->config;
+	const char *near = NULL;
+	size_t best = SIZE_MAX;
+
+	if (config_find_queue(config, name) != NULL)
+		return true;
+	for (size_t i = 0; i < config->n_queues; i++)
+		if (config_close(name, config->queues[i].name, &best))
+			near = config->queues[i].name;
+	if (near != NULL)
+		config_error(loader, &node->start_mark, "%s '%s' names unknown "
+		    "queue '%s' (did you mean '%s'?)", owner_kind, owner, name,
+		    near);
+	else
+		config_error(loader, &node->start_mark,
+		    "%s '%s' names unknown queue '%s'", owner_kind, owner, name);
+	return false;
+}
+
+static bool
+config_item_team_queue(struct config_loader *loader,
+    const struct config_key *key, const char *text, const yaml_node_t *node,
+    void *base)
+{
+	const struct config_team *team = base;
+
+	if (!config_item_string(loader, key, text, node, base))
+		return false;
+	return config_check_queue(loader, node, "team", team->name, text);
+}
+
+static bool
+config_item_agent_queue(struct config_loader *loader,
+    const struct config_key *key, const char *text, const yaml_node_t *node,
+    void *base)
+{
+	const struct config_agent *agent = base;
+
+	if (!config_item_string(loader, key, text, node, base))
+		return false;
+	return config_check_queue(loader, node, "agent", agent->id, text);
+}
+
+/* ------------------------------------------------------------------------
+ * Queues, teams and agents: mappings of name to an entry.
+ */
+
+typedef void config_entry_fn(struct config_loader *, const char *,
+    yaml_node_t *);
+
+/* Call fn for each usable (scalar, not duplicated) name of a mapping. */
+static void
+config_each_entry(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, config_entry_fn *fn)
+{
+	yaml_node_pair_t *pairs;
+
+	if (!config_expect_mapping(loader, key->name, node))
+		return;
+	for (size_t i = 0; i < config_pairs(node); i++) {
+		pairs = node->data.mapping.pairs.start;
+		if (config_pair_ok(loader, node, i))
+			fn(loader, config_scalar_text(config_get(loader,
+			    pairs[i].key)), config_get(loader, pairs[i].value));
+	}
+}
+
+static void
+config_queue_entry(struct config_loader *loader, const char *name,
+    yaml_node_t *value)
+{
+	struct config *config = loader->config;
+	struct config_queue *queue;
+
+	config->queues = xrealloc(config->queues,
+	    (config->n_queues + 1) * sizeof *config->queues);
+	queue = &config->queues[config->n_queues++];
+	memset(queue, 0, sizeof *queue);
+	queue->name = xstrdup(name);
+	queue->settings = config->defaults;
+	if (config_expect_mapping(loader, name, value))
+		config_walk(loader, value, config_queue_keys, queue);
+	if (queue->label == NULL)
+		queue->label = xstrdup(name);
+}
+
+static void
+config_node_queues(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, void *base)
+{
+	config_each_entry(loader, key, node, config_queue_entry);
+}
+
+static void
+config_team_entry(struct config_loader *loader, const char *name,
+    yaml_node_t *value)
+{
+	struct config *config = loader->config;
+	struct config_team *team;
+
+	config->teams = xrealloc(config->teams,
+	    (config->n_teams + 1) * sizeof *config->teams);
+	team = &config->teams[config->n_teams++];
+	memset(team, 0, sizeof *team);
+	team->name = xstrdup(name);
+	if (config_expect_mapping(loader, name, value))
+		config_walk(loader, value, config_team_keys, team);
+	if (team->label == NULL)
+		team->label = xstrdup(name);
+}
+
+static void
+config_node_teams(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, void *base)
+{
+	config_each_entry(loader, key, node, config_team_entry);
+}
+
+/* The team an agent names must be the team that lists it, if one does. */
+static void
+config_agent_check_team(struct config_loader *loader,
+    const struct config_agent *agent, yaml_node_t *value)
+{
+	const struct config *config = loader->config;
+	const struct config_team *team;
+
+	if (agent->team == NULL)
+		return;
+	for (size_t i = 0; i < config->n_teams; i++) {
+		team = &config->teams[i];
+		if (strcmp(team->name, agent->team) != 0 &&
+		    config_team_has_agent(team, agent->id)) {
+			config_error(loader,
+			    &config_value_of(loader, value, "team")->start_mark,
+			    "agent '%s' has team '%s' but team '%s' lists it",
+			    agent->id, agent->team, team->name);
+			return;
+		}
+	}
+}
+
+static void
+config_agent_entry(struct config_loader *loader, const char *id,
+    yaml_node_t *value)
+{
+	struct config *config = loader->config;
+	struct config_agent *agent;
+
+	config->agents = xrealloc(config->agents,
+	    (config->n_agents + 1) * sizeof *config->agents);
+	agent = &config->agents[config->n_agents++];
+	memset(agent, 0, sizeof *agent);
+	agent->id = xstrdup(id);
+	if (config_expect_mapping(loader, id, value)) {
+		config_walk(loader, value, config_agent_keys, agent);
+		config_agent_check_team(loader, agent, value);
+	}
+}
+
+static void
+config_node_agents(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, void *base)
+{
+	config_each_entry(loader, key, node, config_agent_entry);
+}
+
+/* ------------------------------------------------------------------------
+ * Alert rules.
+ */
+
+static void
+config_bad_share(struct config_loader *loader, const yaml_node_t *node,
+    const char *text, const char *name)
+{
+	config_error(loader, &node->start_mark, "bad share '%s' for '%s' "
+	    "(expected a percentage like 80%% or a fraction from 0 to 1)",
+	    text, name);
+}
+
+/*
+ * A threshold or clear level, in the metric's unit: a share for ratios, a
+ * duration (or a plain number of ms) for durations, a number otherwise.
+ */
+static bool
+config_alert_level(struct config_loader *loader, const struct metric_info *info,
+    const char *name, const yaml_node_t *node, double *out)
+{
+	const char *what = info->kind == METRIC_RATIO ? "a share" :
+	    info->kind == METRIC_DURATION ? "a duration" : "a number";
+	const char *text = config_expect_scalar(loader, name, what, node);
+	int64_t ms;
+
+	if (text == NULL)
+		return false;
+	if (info->kind == METRIC_RATIO) {
+		if (units_parse_share(text, out))
+			return true;
+		config_bad_share(loader, node, text, name);
+	} else if (config_parse_number(text, out))
+		return true;
+	else if (info->kind == METRIC_DURATION) {
+		if (units_parse_duration(text, &ms)) {
+			*out = (double)ms;
+			return true;
+		}
+		config_error(loader, &node->start_mark, "bad duration '%s' "
+		    "for '%s' (expected e.g. 20s, 2m or 1h30m, or a number of "
+		    "ms)", text, name);
+	} else
+		config_error(loader, &node->start_mark,
+		    "expected a number for '%s', got '%s'", name, text);
+	return false;
+}
+
+static void
+config_alert_name(struct config_loader *loader,
+    struct config_alert_draft *draft, const yaml_node_t *mapping,
+    size_t number, char **label)
+{
+	const struct config *config = loader->config;
+	const char *text;
+
+	*label = xasprintf("alert #%zu", number);
+	if (draft->name == NULL) {
+		config_error(loader, &mapping->start_mark, "%s: missing 'name'",
+		    *label);
+		return;
+	}
+	if ((text = config_expect_scalar(loader, "name", "a string",
+	    draft->name)) == NULL)
+		return;
+	for (size_t i = 0; i < config->n_alerts; i++) {
+		if (config->alerts[i].name != NULL &&
+		    strcmp(config->alerts[i].name, text) == 0) {
+			config_error(loader, &draft->name->start_mark,
+			    "duplicate alert name '%s' (first at line %d)", text,
+			    config->alerts[i].line);
+			break;
+		}
+	}
+	draft->alert.name = xstrdup(text);
+	free(*label);
+	*label = xasprintf("alert '%s'", text);
+}
+
+static const struct metric_info *
+config_alert_metric(struct config_loader *loader,
+    struct config_alert_draft *draft, const yaml_node_t *mapping,
+    const char *label)
+{
+	const struct metric_info *info;
+	const char *text, *near;
+
+	if (draft->metric == NULL) {
+		config_error(loader, &mapping->start_mark,
+		    "%s: missing 'metric'", label);
+		return NULL;
+	}
+	if ((text = config_expect_scalar(loader, "metric", "a string",
+	    draft->metric)) == NULL)
+		return NULL;
+	if ((info = metric_find(text)) == NULL) {
+		if ((near = config_suggest_metric(text)) != NULL)
+			config_error(loader, &draft->metric->start_mark,
+			    "unknown metric '%s' (did you mean '%s'?)", text,
+			    near);
+		else
+			config_error(loader, &draft->metric->start_mark,
+			    "unknown metric '%s'", text);
+		return NULL;
+	}
+	draft->alert.metric = xstrdup(text);
+	return info;
+}
+
+/* The windows an alert may name: "15m, 60m, today". */
+static char *
+config_window_choices(const struct config *config)
+{
+	const char **names = xcalloc(config->n_windows + 2, sizeof *names);
+	char *s;
+
+	for (size_t i = 0; i < config->n_windows; i++)
+		names[i] = config->windows[i].name;
+	names[config->n_windows] = "today";
+	s = config_join(names, ", ");
+	free(names);
+	return s;
+}
+
+static bool
+config_window_known(const struct config *config, const char *name)
+{
+	if (strcmp(name, "today") == 0)
+		return true;
+	for (size_t i = 0; i < config->n_windows; i++)
+		if (strcmp(config->windows[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* A windowed metric needs a known window; a figure of `now` takes none. */
+static void
+config_alert_window(struct config_loader *loader,
+    struct config_alert_draft *draft, const yaml_node_t *mapping,
+    const struct metric_info *info, const char *label)
+{
+	char *choices = config_window_choices(loader->config);
+	const char *text = NULL;
+
+	if (!info->windowed && draft->window != NULL)
+		config_error(loader, &draft->window->start_mark,
+		    "%s: metric '%s' is not windowed, so it takes no 'window'",
+		    label, info->key);
+	else if (info->windowed && draft->window == NULL)
+		config_error(loader, &mapping->start_mark,
+		    "%s: metric '%s' needs a 'window' (%s)", label, info->key,
+		    choices);
+	else if (info->windowed)
+		text = config_expect_scalar(loader, "window", "a string",
+		    draft->window);
+	if (text != NULL && !config_window_known(loader->config, text))
+		config_error(loader, &draft->window->start_mark,
+		    "%s: unknown window '%s' (expected %s)", label, text,
+		    choices);
+	else if (text != NULL)
+		draft->alert.window = xstrdup(text);
+	free(choices);
+}
+
+static bool
+config_mark_before(const yaml_node_t *a, const yaml_node_t *b)
+{
+	return a->start_mark.index < b->start_mark.index;
+}
+
+/* The clear level must be on the side where the alert does not fire. */
+static void
+config_alert_clear(struct config_loader *loader,
+    struct config_alert_draft *draft, const struct metric_info *info,
+    const char *label)
+{
+	struct config_alert *alert = &draft->alert;
+	const yaml_node_t *level = alert->above ? draft->above : draft->below;
+
+	alert->clear = alert->threshold;
+	if (draft->clear == NULL ||
+	    !config_alert_level(loader, info, "clear", draft->clear,
+	    &alert->clear))
+		return;
+	alert->has_clear = true;
+	if (alert->above ? alert->clear > alert->threshold :
+	    alert->clear < alert->threshold)
+		config_error(loader, &draft->clear->start_mark,
+		    "%s: 'clear' (%s) must be at or %s '%s' (%s)", label,
+		    config_scalar_text(draft->clear),
+		    alert->above ? "below" : "above",
+		    alert->above ? "above" : "below",
+		    config_scalar_text(level));
+}
+
+static void
+config_alert_levels(struct config_loader *loader,
+    struct config_alert_draft *draft, const yaml_node_t *mapping,
+    const struct metric_info *info, const char *label)
+{
+	struct config_alert *alert = &draft->alert;
+	const yaml_node_t *level;
+
+	if (draft->below != NULL && draft->above != NULL) {
+		level = config_mark_before(draft->below, draft->above) ?
+		    draft->above : draft->below;
+		config_error(loader, &level->start_mark,
+		    "%s: give 'below' or 'above', not both", label);
+		return;
+	}
+	if (draft->below == NULL && draft->above == NULL) {
+		config_error(loader, &mapping->start_mark,
+		    "%s: missing 'below' or 'above'", label);
+		return;
+	}
+	alert->above = draft->above != NULL;
+	level = alert->above ? draft->above : draft->below;
+	/* Without a metric there is no unit to read the levels in. */
+	if (info == NULL || !config_alert_level(loader, info,
+	    alert->above ? "above" : "below", level, &alert->threshold))
+		return;
+	config_alert_clear(loader, draft, info, label);
+}
+
+static void
+config_alert_read(struct config_loader *loader, yaml_node_t *mapping,
+    size_t number)
+{
+	struct config *config = loader->config;
+	struct config_alert_draft draft;
+	const struct metric_info *info;
+	char *label;
+
+	memset(&draft, 0, sizeof draft);
+	config_apply_defaults(config_alert_keys, &draft);
+	draft.alert.line = (int)mapping->start_mark.line + 1;
+	config_walk(loader, mapping, config_alert_keys, &draft);
+
+	config_alert_name(loader, &draft, mapping, number, &label);
+	info = config_alert_metric(loader, &draft, mapping, label);
+	if (info != NULL)
+		config_alert_window(loader, &draft, mapping, info, label);
+	config_alert_levels(loader, &draft, mapping, info, label);
+	free(label);
+
+	config->alerts = xrealloc(config->alerts,
+	    (config->n_alerts + 1) * sizeof *config->alerts);
+	config->alerts[config->n_alerts++] = draft.alert;
+}
+
+static void
+config_node_alerts(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, void *base)
+{
+	yaml_node_t *item;
+
+	if (!config_expect_sequence(loader, key->name, node))
+		return;
+	for (size_t i = 0; i < config_items(node); i++) {
+		item = config_get(loader, node->data.sequence.items.start[i]);
+		if (item->type == YAML_MAPPING_NODE)
+			config_alert_read(loader, item, i + 1);
+		else
+			config_error(loader, &item->start_mark,
+			    "expected a mapping for an alert rule, got %s",
+			    config_kind(item));
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Loading.
+ */
+
+/* Read the whole file: libyaml then parses from memory, and a reader error's
+ * byte offset can be turned into a line and column. */
+static char *
+config_read_file(struct config_loader *loader, size_t *len)
+{
+	static const yaml_mark_t start = { 0, 0, 0 };
+	size_t size = 8192, n;
+	char *text;
+	FILE *f;
+
+	if ((f = fopen(loader->path, "rb")) == NULL) {
+		config_error(loader, &start, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	text = xmalloc(size);
+	*len = 0;
+	while ((n = fread(text + *len, 1, size - *len, f)) > 0) {
+		*len += n;
+		if (*len == size)
+			text = xrealloc(text, size *= 2);
+	}
+	if (ferror(f)) {
+		config_error(loader, &start, "cannot read: %s", strerror(errno));
+		free(text);
+		text = NULL;
+	}
+	fclose(f);
+	return text;
+}
+
+/* The line and column (0-based, in characters) of a byte offset. */
+static yaml_mark_t
+config_mark_at(const char *text, size_t len, size_t offset)
+{
+	yaml_mark_t mark = { offset, 0, 0 };
+
+	for (size_t i = 0; i < offset && i < len; i++) {
+		if (text[i] == '\n') {
+			mark.line++;
+			mark.column = 0;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80)
+			mark.column++;
+	}
+	return mark;
+}
+
+static void
+config_syntax_error(struct config_loader *loader, const yaml_parser_t *parser,
+    const char *text, size_t len)
+{
+	yaml_mark_t mark = parser->problem_mark;
+
+	if (parser->error == YAML_MEMORY_ERROR)
+		fatalx("out of memory parsing %s", loader->path);
+	/* The reader (bad encoding) knows only a byte offset. */
+	if (parser->error == YAML_READER_ERROR)
+		mark = config_mark_at(text, len, parser->problem_offset);
+	if (parser->context != NULL)
+		config_error(loader, &mark, "syntax error: %s (%s at %zu:%zu)",
+		    parser->problem, parser->context,
+		    parser->context_mark.line + 1,
+		    parser->context_mark.column + 1);
+	else
+		config_error(loader, &mark, "syntax error: %s",
+		    parser->problem ? parser->problem : "unknown");
+}
+
+/*
+ * Parse the one document of the file into *document. A second document is
+ * refused: the daemon would silently ignore it.
+ */
+static bool
+config_parse(struct config_loader *loader, const char *text, size_t len,
+    yaml_document_t *document)
+{
+	yaml_parser_t parser;
+	yaml_document_t extra;
+	bool ok = false;
+
+	if (!yaml_parser_initialize(&parser))
+		fatalx("out of memory parsing %s", loader->path);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, document))
+		config_syntax_error(loader, &parser, text, len);
+	else if (!yaml_parser_load(&parser, &extra)) {
+		config_syntax_error(loader, &parser, text, len);
+		yaml_document_delete(document);
+	} else {
+		if (yaml_document_get_root_node(&extra) != NULL)
+			config_error(loader, &extra.start_mark,
+			    "only one YAML document is allowed");
+		yaml_document_delete(&extra);
+		ok = true;
+	}
+	yaml_parser_delete(&parser);
+	return ok;
+}
+
+static void
+config_read_root(struct config_loader *loader)
+{
+	yaml_node_t *root = yaml_document_get_root_node(loader->document);
+
+	/* An empty file is every default. */
+	if (root == NULL || config_is_null(root))
+		return;
+	if (root->type != YAML_MAPPING_NODE) {
+		config_error(loader, &root->start_mark,
+		    "expected a mapping at the top of the file, got %s",
+		    config_kind(root));
+		return;
+	}
+	config_walk(loader, root, config_keys, loader->config);
+}
+
+/*
+ * Load path into a new config. errors is overwritten (not appended to): on
+ * success it is empty, on failure it holds every error, sorted by position.
+ */
+struct config *
+config_load(const char *path, struct config_errors *errors)
+{
+	struct config_loader loader = { .path = path };
+	struct config_errors discard;
+	yaml_document_t document;
+	char *text;
+	size_t len;
+
+	if (errors == NULL)
+		errors = &discard;
+	errors->lines = NULL;
+	errors->n = 0;
+	loader.config = config_default();
+	free(loader.config->path);
+	loader.config->path = xstrdup(path);
+
+	if ((text = config_read_file(&loader, &len)) != NULL) {
+		if (config_parse(&loader, text, len, &document)) {
+			loader.document = &document;
+			config_read_root(&loader);
+			yaml_document_delete(&document);
+		}
+		free(text);
+	}
+	if (loader.n_errors == 0)
+		return loader.config;
+	config_free(&loader.config);
+	config_errors_take(&loader, errors);
+	if (errors == &discard)
+		config_errors_clear(&discard);
+	return NULL;
+}
+
+/* Every default, from the tables: the same readers as a file's values. */
+struct config *
+config_default(void)
+{
+	struct config *config = xcalloc(1, sizeof *config);
+
+	config->path = xstrdup("(defaults)");
+	config_apply_defaults(config_keys, config);
+	return config;
+}
+
+static void
+config_alerts_free(struct config *config)
+{
+	struct config_alert *alert;
+
+	for (size_t i = 0; i < config->n_alerts; i++) {
+		alert = &config->alerts[i];
+		free(alert->name);
+		free(alert->metric);
+		free(alert->window);
+		free(alert->scope);
+	}
+	free(config->alerts);
+}
+
+static void
+config_entries_free(struct config *config)
+{
+	for (size_t i = 0; i < config->n_queues; i++) {
+		free(config->queues[i].name);
+		free(config->queues[i].label);
+	}
+	free(config->queues);
+	for (size_t i = 0; i < config->n_teams; i++) {
+		free(config->teams[i].name);
+		free(config->teams[i].label);
+		config_strings_free(&config->teams[i].agents,
+		    &config->teams[i].n_agents);
+		config_strings_free(&config->teams[i].queues,
+		    &config->teams[i].n_queues);
+	}
+	free(config->teams);
+	for (size_t i = 0; i < config->n_agents; i++) {
+		free(config->agents[i].id);
+		free(config->agents[i].name);
+		free(config->agents[i].team);
+		config_strings_free(&config->agents[i].queues,
+		    &config->agents[i].n_queues);
+	}
+	free(config->agents);
+}
+
+/* Free a config and clear the caller's pointer. Accepts NULL. */
+void
+config_free(struct config **configp)
+{
+	struct config *config;
+
+	if (configp == NULL || (config = *configp) == NULL)
+		return;
+	free(config->path);
+	free(config->site_name);
+	free(config->timezone);
+	config_windows_free(config);
+	config_entries_free(config);
+	config_alerts_free(config);
+	config_strings_free(&config->ingest_bind, &config->n_ingest_bind);
+	config_strings_free(&config->ingest_connect, &config->n_ingest_connect);
+	config_strings_free(&config->publish_bind, &config->n_publish_bind);
+	free(config->state_dir);
+	free(config);
+	*configp = NULL;
+}
+
+/* Free every error line and leave errors empty. Accepts NULL. */
+void
+config_errors_clear(struct config_errors *errors)
+{
+	if (errors == NULL)
+		return;
+	config_strings_free(&errors->lines, &errors->n);
+}
+
+/* ------------------------------------------------------------------------
+ * Lookups.
+ */
+
+/* The queue called name, or NULL. Linear: configs hold tens of queues. */
+const struct config_queue *
+config_find_queue(const struct config *config, const char *name)
+{
+	for (size_t i = 0; i < config->n_queues; i++)
+		if (strcmp(config->queues[i].name, name) == 0)
+			return &config->queues[i];
+	return NULL;
+}
+
+/* The team called name, or NULL. */
+const struct config_team *
+config_find_team(const struct config *config, const char *name)
+{
+	for (size_t i = 0; i < config->n_teams; i++)
+		if (strcmp(config->teams[i].name, name) == 0)
+			return &config->teams[i];
+	return NULL;
+}
+
+/* The agent with this id (from `agents:` only), or NULL. */
+const struct config_agent *
+config_find_agent(const struct config *config, const char *id)
+{
+	for (size_t i = 0; i < config->n_agents; i++)
+		if (strcmp(config->agents[i].id, id) == 0)
+			return &config->agents[i];
+	return NULL;
+}
+
+/* The formula's config name; "unknown" for a value outside the enum. */
+const char *
+config_sl_formula_name(enum sl_formula formula)
+{
+	if ((unsigned)formula > SL_ABANDONS_IGNORED)
+		return "unknown";
+	return config_formula_names[formula];
+}
+
+/* The formula called name into *out; false (out untouched) if none is. */
+bool
+config_sl_formula_parse(const char *name, enum sl_formula *out)
+{
+	for (int i = 0; config_formula_names[i] != NULL; i++) {
+		if (strcmp(config_formula_names[i], name) == 0) {
+			*out = (enum sl_formula)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The severity's config name; "unknown" for a value outside the enum. */
+const char *
+config_severity_name(enum alert_severity severity)
+{
+	if ((unsigned)severity > SEVERITY_CRITICAL)
+		return "unknown";
+	return config_severity_names[severity];
+}
