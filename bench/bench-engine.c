@@ -205,7 +205,7 @@ bench_rss(const char *windows)
 	size_t total = 0;
 	long base = bench_rss_kb("VmRSS:");
 
-	while (gen_fill(g, &s, 20000)) {
+	while (gen_fill(g, &s, 5000)) {
 		for (size_t i = 0; i < s.n; i++) {
 			size_t end = i + 1 < s.n ? s.offsets[i + 1] : s.len;
 
@@ -216,9 +216,16 @@ bench_rss(const char *windows)
 	}
 	printf("windows %s + today: %zu events over 24 h, %zu scopes, %zu agents\n",
 	    windows, total, engine_scope_count(e), engine_agent_count(e));
-	printf("  peak RSS %.1f MiB (target <= 64; process at start %.1f MiB); "
-	    "engine's own count %.1f MiB\n", bench_rss_kb("VmHWM:") / 1024.0,
-	    base / 1024.0, engine_memory(e) / 1048576.0);
+	struct engine_memory m;
+	engine_memory(e, &m);
+	printf("  peak RSS %.1f MiB (target <= 64; process at start %.1f MiB)\n",
+	    bench_rss_kb("VmHWM:") / 1024.0, base / 1024.0);
+	printf("  engine holds %.1f MiB: windows %.1f MiB (%zu log entries), "
+	    "%zu live calls %.1f MiB, %zu ended calls + %zu callers remembered "
+	    "%.1f MiB, agents %.1f MiB\n", m.total / 1048576.0,
+	    m.windows / 1048576.0, m.log_entries, m.live_calls,
+	    m.calls / 1048576.0, m.recent_calls, m.callers,
+	    m.memories / 1048576.0, m.agents / 1048576.0);
 	engine_free(&e);
 	event_decoder_free(&d);
 	gen_stream_free(&s);

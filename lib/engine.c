@@ -15,10 +15,11 @@
 
 #include "strmap.h"
 #include "tz.h"
+#include "u64map.h"
 #include "xalloc.h"
 
-#define CALL_MEMORY_MS (2 * 3600 * 1000LL)  /* ended calls kept for surveys */
-#define CALLER_SWEEP_MS (3600 * 1000LL)
+#define CALL_MEMORY_MS (3600 * 1000LL)      /* ended calls kept for surveys */
+#define SWEEP_MS (10 * 60 * 1000LL)         /* how often old memories go */
 
 struct scope {
 	enum scope_kind kind;
@@ -59,17 +60,9 @@ struct call {
 	struct agent *agent;
 	struct scope *answered_queue;
 	int64_t answered_ts;
-	/* Every call is in one of the engine's time-ordered lists: live (waiting
-	 * or talking, by last activity) or ended (by end time). */
+	/* Live calls are in a list ordered by last activity, for call_timeout. */
 	int64_t touched;
-	int list;               /* CALL_LIVE or CALL_ENDED */
 	struct call *prev, *next;
-};
-
-enum { CALL_LIVE, CALL_ENDED, CALL_LISTS };
-
-struct call_list {
-	struct call *head, *tail;
 };
 
 struct agent {
@@ -90,11 +83,16 @@ struct agent {
 	int64_t handled_day;         /* the day_start handled_today belongs to */
 };
 
-/* The two most recent distinct calls of a caller, for repeat_rate. */
-struct caller {
-	uint64_t call[2];
-	int64_t ts[2];
-};
+/*
+ * Memories kept in u64maps, keyed by the 64-bit hash of a string:
+ * - recent: a call that ended, for surveys that name it:
+ *   v[0] end time, v[1] its queue (struct scope *), v[2] its agent.
+ * - callers: a caller token (never kept as text), for repeat_rate:
+ *   v[0] hash of its latest call, v[1] when that was queued, v[2] when the
+ *   caller's previous other call was queued (INT64_MIN: none).
+ */
+enum { RECENT_END, RECENT_QUEUE, RECENT_AGENT };
+enum { CALLER_CALL, CALLER_TS, CALLER_OTHER_TS };
 
 struct engine {
 	const struct config *config;
@@ -104,7 +102,7 @@ struct engine {
 	int64_t *window_lengths;
 	size_t n_windows;
 	int64_t max_repeat_window;
-	int64_t next_caller_sweep;
+	int64_t next_sweep;
 
 	struct scope **scopes;  /* [0] is all; then queues and teams as made */
 	size_t n_scopes, cap_scopes;
@@ -121,9 +119,10 @@ struct engine {
 	struct strmap *feed_map;
 	struct feed *last_feed;     /* most events come from one feed */
 
-	struct strmap *calls;
-	struct call_list lists[CALL_LISTS];
-	struct strmap *callers;
+	struct strmap *calls;           /* live: waiting or talking */
+	struct call *live_head, *live_tail;
+	struct u64map recent;
+	struct u64map callers;
 };
 
 /* Grow a pointer array by one slot. */
@@ -434,27 +433,22 @@ engine_agent_free(struct agent *a)
 /* ---- calls ----------------------------------------------------------- */
 
 static void
-engine_list_remove(struct engine *e, struct call *c)
+engine_live_remove(struct engine *e, struct call *c)
 {
-	struct call_list *l = &e->lists[c->list];
-
-	if (c->prev) c->prev->next = c->next; else l->head = c->next;
-	if (c->next) c->next->prev = c->prev; else l->tail = c->prev;
+	if (c->prev) c->prev->next = c->next; else e->live_head = c->next;
+	if (c->next) c->next->prev = c->prev; else e->live_tail = c->prev;
 	c->prev = c->next = NULL;
 }
 
-/* Move a call to the tail of a list, stamped with the clock. */
+/* Move a call to the tail of the live list, stamped with the clock. */
 static void
-engine_list_append(struct engine *e, struct call *c, int list)
+engine_live_append(struct engine *e, struct call *c)
 {
-	struct call_list *l = &e->lists[list];
-
-	c->list = list;
 	c->touched = e->now;
-	c->prev = l->tail;
+	c->prev = e->live_tail;
 	c->next = NULL;
-	if (l->tail) l->tail->next = c; else l->head = c;
-	l->tail = c;
+	if (e->live_tail) e->live_tail->next = c; else e->live_head = c;
+	e->live_tail = c;
 }
 
 static void
@@ -488,8 +482,21 @@ static void
 engine_call_forget(struct engine *e, struct call *c)
 {
 	engine_wait_remove(c);
-	engine_list_remove(e, c);
+	engine_live_remove(e, c);
 	free(strmap_delete(e->calls, c->id));
+}
+
+/* Keep what a survey needs of an ended call, then let the call go. */
+static void
+engine_call_remember(struct engine *e, struct call *c)
+{
+	struct u64map_entry *r = u64map_put(&e->recent,
+	    strmap_hash(c->id, strlen(c->id)));
+
+	r->v[RECENT_END] = (uint64_t)e->now;
+	r->v[RECENT_QUEUE] = (uint64_t)(uintptr_t)c->answered_queue;
+	r->v[RECENT_AGENT] = (uint64_t)(uintptr_t)c->agent;
+	engine_call_forget(e, c);
 }
 
 /* Is this visit a repeat contact? Records the caller's call either way. */
@@ -497,27 +504,29 @@ static unsigned
 engine_caller_flags(struct engine *e, const char *token, const char *call_id,
     int64_t ts, int64_t repeat_window)
 {
+	uint64_t key = strmap_hash(token, strlen(token));
 	uint64_t id = strmap_hash(call_id, strlen(call_id));
-	struct caller *c = strmap_get(e->callers, token);
+	struct u64map_entry *c = u64map_get(&e->callers, key);
 	unsigned flags = KPI_F_CALLER;
-	int other;
+	int64_t other;
 
 	if (c == NULL) {
-		c = xcalloc(1, sizeof *c);
-		strmap_put(e->callers, token, c);
-		c->call[0] = id;
-		c->ts[0] = ts;
+		c = u64map_put(&e->callers, key);
+		c->v[CALLER_CALL] = id;
+		c->v[CALLER_TS] = (uint64_t)ts;
+		c->v[CALLER_OTHER_TS] = (uint64_t)INT64_MIN;
 		return flags;
 	}
-	other = c->call[0] == id ? 1 : 0;
-	if (c->call[other] != 0 && c->ts[other] >= ts - repeat_window)
+	/* The latest queueing of a call other than this one. */
+	other = c->v[CALLER_CALL] == id ? (int64_t)c->v[CALLER_OTHER_TS] :
+	    (int64_t)c->v[CALLER_TS];
+	if (other != INT64_MIN && other >= ts - repeat_window)
 		flags |= KPI_F_REPEAT;
-	if (other == 0) {
-		c->call[1] = c->call[0];
-		c->ts[1] = c->ts[0];
-		c->call[0] = id;
+	if (c->v[CALLER_CALL] != id) {
+		c->v[CALLER_OTHER_TS] = c->v[CALLER_TS];
+		c->v[CALLER_CALL] = id;
 	}
-	c->ts[0] = ts;
+	c->v[CALLER_TS] = (uint64_t)ts;
 	return flags;
 }
 
@@ -531,7 +540,7 @@ engine_call_queued(struct engine *e, struct feed *f, const struct event *ev)
 		c->id = strmap_put(e->calls, ev->call, c);
 	} else {
 		engine_wait_remove(c);
-		engine_list_remove(e, c);
+		engine_live_remove(e, c);
 	}
 	c->feed = f;
 	c->queue = engine_queue(e, ev->queue);
@@ -539,7 +548,7 @@ engine_call_queued(struct engine *e, struct feed *f, const struct event *ev)
 	c->visit_flags = ev->caller == NULL ? 0 : engine_caller_flags(e,
 	    ev->caller, ev->call, ev->ts, c->queue->settings.repeat_window_ms);
 	engine_wait_append(c);
-	engine_list_append(e, c, CALL_LIVE);
+	engine_live_append(e, c);
 }
 
 /* The waiting call an outcome is about, or NULL (an orphan). */
@@ -581,7 +590,7 @@ engine_call_answered(struct engine *e, const struct event *ev)
 	struct call *c = strmap_get(e->calls, ev->call);
 	struct agent *a;
 
-	if (c == NULL || c->list != CALL_LIVE)
+	if (c == NULL)
 		return ENGINE_ORPHAN;
 	a = engine_agent(e, ev->agent, AGENT_BUSY);
 	if (c->waiting) {
@@ -591,8 +600,8 @@ engine_call_answered(struct engine *e, const struct event *ev)
 	c->talking = true;
 	c->agent = a;
 	c->answered_ts = ev->ts;
-	engine_list_remove(e, c);
-	engine_list_append(e, c, CALL_LIVE);
+	engine_live_remove(e, c);
+	engine_live_append(e, c);
 	engine_agent_set_state(e, a, AGENT_BUSY);
 	return ENGINE_APPLIED;
 }
@@ -651,11 +660,8 @@ engine_call_ended(struct engine *e, const struct event *ev)
 	if (a->state == AGENT_BUSY)
 		engine_agent_set_state(e, a, AGENT_READY);
 	c->talking = false;
-	engine_list_remove(e, c);
-	if (c->waiting)         /* back in a queue: still live */
-		engine_list_append(e, c, CALL_LIVE);
-	else
-		engine_list_append(e, c, CALL_ENDED);
+	if (!c->waiting)        /* else it is back in a queue: still live */
+		engine_call_remember(e, c);
 	return ENGINE_APPLIED;
 }
 
@@ -684,21 +690,32 @@ engine_agent_state(struct engine *e, const struct event *ev)
 	}
 }
 
+static int engine_keep_recent(const struct u64map_entry *, void *);
+
 static void
 engine_survey(struct engine *e, const struct event *ev)
 {
 	struct call *c = ev->call ? strmap_get(e->calls, ev->call) : NULL;
+	struct u64map_entry *r = NULL;
 	struct scope *q = NULL;
 	struct agent *a = NULL;
 
+	if (c == NULL && ev->call != NULL)
+		r = u64map_get(&e->recent, strmap_hash(ev->call, strlen(ev->call)));
+	if (r != NULL && !engine_keep_recent(r, e))
+		r = NULL;       /* ended too long ago; the sweep just hasn't run */
 	if (ev->queue != NULL)
 		q = engine_queue(e, ev->queue);
 	else if (c != NULL)
 		q = c->answered_queue ? c->answered_queue : c->queue;
+	else if (r != NULL)
+		q = (struct scope *)(uintptr_t)r->v[RECENT_QUEUE];
 	if (ev->agent != NULL)
 		a = strmap_get(e->agent_map, ev->agent);
 	else if (c != NULL)
 		a = c->agent;
+	else if (r != NULL)
+		a = (struct agent *)(uintptr_t)r->v[RECENT_AGENT];
 	engine_count(e, q, KPI_SURVEY, ev->csat, 0);
 	if (a != NULL)
 		engine_count(e, a->team, KPI_SURVEY, ev->csat, 0);
@@ -760,42 +777,39 @@ engine_expire_calls(struct engine *e)
 
 	/* A call waiting past call_timeout is lost; a conversation with no
 	 * call.ended by then is forgotten (it was counted when answered). */
-	while ((c = e->lists[CALL_LIVE].head) != NULL &&
+	while ((c = e->live_head) != NULL &&
 	    c->touched < e->now - e->config->call_timeout_ms) {
 		if (c->waiting)
 			c->feed->info.lost++;
 		engine_call_forget(e, c);
 	}
-	while ((c = e->lists[CALL_ENDED].head) != NULL &&
-	    c->touched < e->now - CALL_MEMORY_MS)
-		engine_call_forget(e, c);
 }
 
-static void
-engine_sweep_callers(struct engine *e)
+static int
+engine_keep_recent(const struct u64map_entry *r, void *arg)
 {
-	size_t pos = 0;
-	const char *key;
-	void *value;
-	char **stale = NULL;
-	size_t n = 0, cap = 0;
+	const struct engine *e = arg;
 
-	if (e->now < e->next_caller_sweep)
+	return (int64_t)r->v[RECENT_END] >= e->now - CALL_MEMORY_MS;
+}
+
+static int
+engine_keep_caller(const struct u64map_entry *c, void *arg)
+{
+	const struct engine *e = arg;
+
+	return (int64_t)c->v[CALLER_TS] >= e->now - e->max_repeat_window;
+}
+
+/* Every few minutes, forget calls ended and callers seen long enough ago. */
+static void
+engine_sweep(struct engine *e)
+{
+	if (e->now < e->next_sweep)
 		return;
-	e->next_caller_sweep = e->now + CALLER_SWEEP_MS;
-	while (strmap_next(e->callers, &pos, &key, &value)) {
-		struct caller *c = value;
-
-		if (c->ts[0] < e->now - e->max_repeat_window)
-			ENGINE_PUSH(stale, n, cap, (char *)key);
-	}
-	for (size_t i = 0; i < n; i++) {
-		char *copy = xstrdup(stale[i]);
-
-		free(strmap_delete(e->callers, copy));
-		free(copy);
-	}
-	free(stale);
+	e->next_sweep = e->now + SWEEP_MS;
+	u64map_filter(&e->recent, engine_keep_recent, e);
+	u64map_filter(&e->callers, engine_keep_caller, e);
 }
 
 void
@@ -810,7 +824,7 @@ engine_advance(struct engine *e, int64_t now)
 		    e->config->day_start_minutes, e->day_start);
 	}
 	engine_expire_calls(e);
-	engine_sweep_callers(e);
+	engine_sweep(e);
 }
 
 enum engine_result
@@ -884,13 +898,12 @@ engine_new(const struct config *config, int64_t now)
 	for (size_t i = 0; i < config->n_queues; i++)
 		if (config->queues[i].settings.repeat_window_ms > e->max_repeat_window)
 			e->max_repeat_window = config->queues[i].settings.repeat_window_ms;
-	e->next_caller_sweep = now + CALLER_SWEEP_MS;
+	e->next_sweep = now + SWEEP_MS;
 	e->queue_map = strmap_new();
 	e->team_map = strmap_new();
 	e->agent_map = strmap_new();
 	e->feed_map = strmap_new();
 	e->calls = strmap_new();
-	e->callers = strmap_new();
 	engine_scopes_from_config(e);
 	engine_agents_from_config(e);
 	return e;
@@ -919,13 +932,13 @@ engine_free(struct engine **ep)
 		engine_agent_free(e->agents[i]);
 	engine_free_values(e->feed_map);
 	engine_free_values(e->calls);
-	engine_free_values(e->callers);
+	u64map_clear(&e->recent);
+	u64map_clear(&e->callers);
 	strmap_free(&e->queue_map);
 	strmap_free(&e->team_map);
 	strmap_free(&e->agent_map);
 	strmap_free(&e->feed_map);
 	strmap_free(&e->calls);
-	strmap_free(&e->callers);
 	free(e->scopes);
 	free(e->agents);
 	free(e->feeds);
@@ -1044,15 +1057,19 @@ engine_feed_info(const struct engine *e, size_t i, struct feed_info *out)
 	*out = e->feeds[i]->info;
 }
 
-size_t
-engine_memory(const struct engine *e)
+void
+engine_memory(const struct engine *e, struct engine_memory *m)
 {
-	size_t bytes = sizeof *e;
-
-	for (size_t i = 0; i < e->n_scopes; i++)
-		bytes += sizeof *e->scopes[i] + kpi_set_memory(e->scopes[i]->kpi);
-	bytes += e->n_agents * sizeof(struct agent);
-	bytes += strmap_count(e->calls) * sizeof(struct call);
-	bytes += strmap_count(e->callers) * sizeof(struct caller);
-	return bytes;
+	memset(m, 0, sizeof *m);
+	for (size_t i = 0; i < e->n_scopes; i++) {
+		m->windows += sizeof *e->scopes[i] + kpi_set_memory(e->scopes[i]->kpi);
+		m->log_entries += kpi_set_entries(e->scopes[i]->kpi);
+	}
+	m->live_calls = strmap_count(e->calls);
+	m->calls = m->live_calls * (sizeof(struct call) + 64);
+	m->recent_calls = e->recent.count;
+	m->callers = e->callers.count;
+	m->memories = u64map_memory(&e->recent) + u64map_memory(&e->callers);
+	m->agents = e->n_agents * (sizeof(struct agent) + 64);
+	m->total = sizeof *e + m->windows + m->calls + m->memories + m->agents;
 }

@@ -98,9 +98,20 @@ void engine_agent_info(const struct engine *, size_t i, struct agent_info *out);
 size_t engine_feed_count(const struct engine *);
 void engine_feed_info(const struct engine *, size_t i, struct feed_info *out);
 
-/* Calls the engine holds (waiting, talking or remembered) and bytes held by
- * the windows: for the memory figures. */
+/* What the engine holds, for the memory figures (bytes, and counts). */
+struct engine_memory {
+	size_t windows;         /* every scope's logs and window state */
+	size_t log_entries;     /* entries held in the logs */
+	size_t live_calls;      /* waiting or talking */
+	size_t calls;           /* their bytes */
+	size_t recent_calls;    /* ended calls remembered for surveys */
+	size_t callers;         /* callers remembered for repeat contacts */
+	size_t memories;        /* bytes of those two tables */
+	size_t agents;          /* agents' bytes */
+	size_t total;
+};
+
 size_t engine_call_count(const struct engine *);
-size_t engine_memory(const struct engine *);
+void engine_memory(const struct engine *, struct engine_memory *out);
 
 #endif

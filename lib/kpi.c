@@ -1,9 +1,10 @@
 /*
  * kpi.c: rolling windows over a time-ordered log of entries.
  *
- * The log is a ring of entries shared by all windows of a set; each window
- * keeps a cursor at its far edge. Entries leave the ring once the longest
- * window has passed them. A window's running maximum of waits is a monotonic
+ * The log is a chain of fixed-size blocks of entries shared by all windows
+ * of a set; each window keeps a cursor at its far edge. A block is freed once
+ * the longest window has passed it, so memory follows the entries held, with
+ * no regrowth copies or power-of-two slack. A window's running maximum of waits is a monotonic
  * queue (waits decreasing from front to back), also O(1) amortised.
  */
 #include "kpi.h"
@@ -25,10 +26,19 @@ struct kpi_maxq {
 	uint64_t head, tail;
 };
 
+#define KPI_BLOCK 250   /* entries a block: 3 kB */
+
+struct kpi_block {
+	struct kpi_block *next;
+	struct kpi_entry e[KPI_BLOCK];
+};
+
 struct kpi_window {
 	int64_t length;
 	int64_t edge;           /* far edge: entries at or before it are out */
-	uint64_t cursor;        /* first log entry still inside */
+	uint64_t cursor;        /* first log entry still inside (absolute) */
+	struct kpi_block *block; /* the block holding it ... */
+	unsigned offset;        /* ... at this index (KPI_BLOCK: the next block) */
 	int32_t n_edge[KT_COUNT]; /* agents in each state at the far edge */
 	struct kpi_sums sums;
 	struct kpi_maxq peaks;
@@ -36,12 +46,14 @@ struct kpi_window {
 
 struct kpi_set {
 	int64_t t;
+	int64_t epoch;          /* entries' times are ms after this */
 	int64_t today_start;
 	int32_t n_now[KT_COUNT];
 	struct kpi_sums today;
-	struct kpi_entry *log;
-	size_t cap;             /* power of two; 0 when there are no windows */
-	uint64_t head, tail;    /* absolute indices: entries [head, tail) */
+	struct kpi_block *first, *last;
+	unsigned last_fill;     /* entries in the last block */
+	size_t n_blocks;
+	uint64_t tail;          /* absolute index of the next entry */
 	size_t longest;         /* index of the longest window */
 	size_t n_windows;
 	struct kpi_window windows[];
@@ -60,6 +72,7 @@ kpi_set_new(const int64_t *lengths, size_t n, int64_t now, int64_t day_start)
 	struct kpi_set *set = xcalloc(1, sizeof *set + n * sizeof set->windows[0]);
 
 	set->t = now;
+	set->epoch = now;
 	set->today_start = day_start;
 	set->n_windows = n;
 	kpi_sums_clear(&set->today);
@@ -84,7 +97,11 @@ kpi_set_free(struct kpi_set **setp)
 		return;
 	for (size_t i = 0; i < set->n_windows; i++)
 		free(set->windows[i].peaks.items);
-	free(set->log);
+	while (set->first != NULL) {
+		struct kpi_block *b = set->first;
+		set->first = b->next;
+		free(b);
+	}
 	free(set);
 	*setp = NULL;
 }
@@ -176,6 +193,12 @@ kpi_peaks_expire(struct kpi_maxq *q, int64_t edge)
 		q->head++;
 }
 
+static int64_t
+kpi_entry_time(const struct kpi_set *set, const struct kpi_entry *e)
+{
+	return set->epoch + e->dt;
+}
+
 /* Move a window's far edge to `edge`, taking out what it passes. */
 static void
 kpi_window_slide(struct kpi_set *set, struct kpi_window *w, int64_t edge)
@@ -183,30 +206,45 @@ kpi_window_slide(struct kpi_set *set, struct kpi_window *w, int64_t edge)
 	int64_t at = w->edge;
 
 	while (w->cursor < set->tail) {
-		const struct kpi_entry *e = &set->log[w->cursor & (set->cap - 1)];
+		if (w->offset == KPI_BLOCK) {
+			w->block = w->block->next;
+			w->offset = 0;
+		}
+		const struct kpi_entry *e = &w->block->e[w->offset];
+		int64_t t = kpi_entry_time(set, e);
 
-		if (e->t > edge)
+		if (t > edge)
 			break;
-		kpi_integrate(w->sums.time_ms, w->n_edge, e->t - at, -1);
-		at = e->t > at ? e->t : at;
+		kpi_integrate(w->sums.time_ms, w->n_edge, t - at, -1);
+		at = t > at ? t : at;
 		if (e->kind == KPI_STATE) {
 			for (int k = 0; k < KT_COUNT; k++)
 				w->n_edge[k] += e->delta[k];
 		} else
 			kpi_count(&w->sums, e, -1);
 		w->cursor++;
+		w->offset++;
 	}
 	kpi_integrate(w->sums.time_ms, w->n_edge, edge - at, -1);
 	w->edge = edge;
 	kpi_peaks_expire(&w->peaks, edge);
 }
 
-/* Drop log entries that every window has passed. */
+/* Free the blocks that every window has passed. */
 static void
 kpi_set_trim(struct kpi_set *set)
 {
-	if (set->n_windows > 0)
-		set->head = set->windows[set->longest].cursor;
+	const struct kpi_window *w = &set->windows[set->longest];
+
+	if (set->n_windows == 0)
+		return;
+	while (set->first != NULL && set->first != w->block) {
+		struct kpi_block *b = set->first;
+
+		set->first = b->next;
+		free(b);
+		set->n_blocks--;
+	}
 }
 
 static void
@@ -238,29 +276,58 @@ kpi_set_advance(struct kpi_set *set, int64_t t, int64_t day_start)
 	kpi_set_integrate(set, t);
 }
 
+/* Keep entry times within 32 bits of the epoch: move the epoch up (once in
+ * some 49 days of uptime) and every held entry with it. */
 static void
-kpi_set_append(struct kpi_set *set, const struct kpi_entry *e)
+kpi_set_rebase(struct kpi_set *set)
+{
+	int64_t epoch = set->t - 24 * 3600 * 1000LL * 30;
+
+	if (epoch <= set->epoch)
+		return;
+	for (struct kpi_block *b = set->first; b != NULL; b = b->next) {
+		unsigned n = b == set->last ? set->last_fill : KPI_BLOCK;
+
+		for (unsigned i = 0; i < n; i++) {
+			int64_t t = kpi_entry_time(set, &b->e[i]);
+
+			b->e[i].dt = t > epoch ? (uint32_t)(t - epoch) : 0;
+		}
+	}
+	set->epoch = epoch;
+}
+
+static void
+kpi_set_append(struct kpi_set *set, struct kpi_entry *e)
 {
 	if (set->n_windows == 0)
 		return;
-	if (set->tail - set->head == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 64;
-		struct kpi_entry *log = xmalloc(cap * sizeof *log);
+	if (set->t - set->epoch >= (int64_t)UINT32_MAX)
+		kpi_set_rebase(set);
+	e->dt = (uint32_t)(set->t - set->epoch);
+	if (set->last == NULL || set->last_fill == KPI_BLOCK) {
+		struct kpi_block *b = xmalloc(sizeof *b);
 
-		for (uint64_t i = set->head; i < set->tail; i++)
-			log[i & (cap - 1)] = set->log[i & (set->cap - 1)];
-		free(set->log);
-		set->log = log;
-		set->cap = cap;
+		b->next = NULL;
+		if (set->last != NULL)
+			set->last->next = b;
+		else
+			set->first = b;
+		set->last = b;
+		set->last_fill = 0;
+		set->n_blocks++;
+		for (size_t i = 0; i < set->n_windows; i++)
+			if (set->windows[i].block == NULL)
+				set->windows[i].block = b;
 	}
-	set->log[set->tail++ & (set->cap - 1)] = *e;
+	set->last->e[set->last_fill++] = *e;
+	set->tail++;
 }
 
 void
 kpi_set_add(struct kpi_set *set, enum kpi_kind kind, int64_t value, unsigned flags)
 {
-	struct kpi_entry e = { .t = set->t, .kind = (uint16_t)kind,
-	    .flags = (uint16_t)flags };
+	struct kpi_entry e = { .kind = (uint16_t)kind, .flags = (uint16_t)flags };
 
 	if (value < 0)
 		value = 0;
@@ -272,21 +339,43 @@ kpi_set_add(struct kpi_set *set, enum kpi_kind kind, int64_t value, unsigned fla
 		if (e.value > set->today.max_wait_ms)
 			set->today.max_wait_ms = e.value;
 		for (size_t i = 0; i < set->n_windows; i++)
-			kpi_peaks_push(&set->windows[i].peaks, e.t, e.value);
+			kpi_peaks_push(&set->windows[i].peaks, set->t, e.value);
 	}
 	kpi_set_append(set, &e);
+}
+
+/* Fold state changes at the same instant into one entry: exact, since the
+ * far edge takes them out together anyway, and it keeps a busy floor's log
+ * small (call.ended's busy->ready and the wrap that follows, say). */
+static bool
+kpi_set_merge(struct kpi_set *set, const int8_t delta[KT_COUNT])
+{
+	struct kpi_entry *last;
+
+	if (set->last == NULL || set->last_fill == 0)
+		return false;
+	last = &set->last->e[set->last_fill - 1];
+	if (last->kind != KPI_STATE || kpi_entry_time(set, last) != set->t)
+		return false;
+	for (int k = 0; k < KT_COUNT; k++)
+		if (last->delta[k] + delta[k] > INT8_MAX || last->delta[k] + delta[k] < INT8_MIN)
+			return false;
+	for (int k = 0; k < KT_COUNT; k++)
+		last->delta[k] = (int8_t)(last->delta[k] + delta[k]);
+	return true;
 }
 
 void
 kpi_set_agents(struct kpi_set *set, const int8_t delta[KT_COUNT])
 {
-	struct kpi_entry e = { .t = set->t, .kind = KPI_STATE };
+	struct kpi_entry e = { .kind = KPI_STATE };
 
 	for (int k = 0; k < KT_COUNT; k++) {
 		set->n_now[k] += delta[k];
 		e.delta[k] = delta[k];
 	}
-	kpi_set_append(set, &e);
+	if (set->n_windows > 0 && !kpi_set_merge(set, delta))
+		kpi_set_append(set, &e);
 }
 
 void
@@ -309,10 +398,16 @@ kpi_set_memory(const struct kpi_set *set)
 {
 	size_t bytes = sizeof *set + set->n_windows * sizeof set->windows[0];
 
-	bytes += set->cap * sizeof set->log[0];
+	bytes += set->n_blocks * sizeof(struct kpi_block);
 	for (size_t i = 0; i < set->n_windows; i++)
 		bytes += set->windows[i].peaks.cap * sizeof(struct kpi_peak);
 	return bytes;
+}
+
+size_t
+kpi_set_entries(const struct kpi_set *set)
+{
+	return set->n_windows ? (size_t)(set->tail - set->windows[set->longest].cursor) : 0;
 }
 
 /* Ratio num/den, null when den is 0. */

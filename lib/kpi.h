@@ -62,8 +62,9 @@ enum {
 	KPI_F_RESOLVED_KNOWN = 1 << 6, /* call.ended carried `resolved` */
 };
 
+/* 12 bytes: the time is kept relative to the set's epoch. */
 struct kpi_entry {
-	int64_t t;
+	uint32_t dt;                     /* ms after the set's epoch */
 	union {
 		uint32_t value;          /* wait or talk ms, or survey score */
 		int8_t delta[KT_COUNT];  /* KPI_STATE: change in agents per kpi_time */
@@ -98,8 +99,9 @@ void kpi_set_agents(struct kpi_set *, const int8_t delta[KT_COUNT]);
  * as of the set's clock. */
 void kpi_set_read(const struct kpi_set *, size_t i, struct kpi_sums *out);
 
-/* Bytes held by the set, for the memory figures. */
+/* Bytes held by the set, and entries in its log, for the memory figures. */
 size_t kpi_set_memory(const struct kpi_set *);
+size_t kpi_set_entries(const struct kpi_set *);
 
 /* The figures of PROTOCOL §2 from a window's sums. */
 struct kpi_figures {

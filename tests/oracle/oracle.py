@@ -36,7 +36,7 @@ METRIC_KEYS = (
     "occupancy", "transfer_rate", "fcr", "repeat_rate", "csat", "csat_avg",
 )
 
-CALL_MEMORY_MS = 2 * 3600 * 1000          # §6.2: calls remembered 2 h after end
+CALL_MEMORY_MS = 1 * 3600 * 1000          # §6.2: calls remembered 1 h after end
 DEFAULT_CALL_TIMEOUT_MS = 4 * 3600 * 1000  # §6.2
 
 
