@@ -1,6 +1,8 @@
 # wallboard: real-time wallboards for contact centres.
 #
 #   make            build everything into $(BUILD) (default build/)
+#   make deps       install the Debian packages that are missing
+#   make demo       the demo board
 #   make test       unit, replay, config and integration tests
 #   make asan       the whole suite again under ASan + UBSan (build-asan/)
 #   make bench      benchmarks, figures printed
@@ -47,24 +49,30 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 PROGRAMS := $(BUILD)/wallboardd
 
-.PHONY: all test unit asan bench install clean
+.PHONY: all deps demo test unit asan bench install clean
 all: $(PROGRAMS) $(UNIT_BIN)
+
+# V=1 shows the whole command lines.
+Q := $(if $(V),,@)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h daemon/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@
-	ar rcs $@ $^
+	@rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/wallboardd: $(DAEMON_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(DAEMON_OBJ) $(LIB) $(CORE_LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(DAEMON_OBJ) $(LIB) $(CORE_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(CORE_LIBS) $(CMOCKA_LIBS)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(CORE_LIBS) $(CMOCKA_LIBS)
 
 # The JSON parser comparison (docs/json-choice.md) also links jansson and
 # json-c, which nothing else uses; built by `make bench` only, like the rest.
@@ -80,6 +88,12 @@ $(BUILD)/bench/bench-json: bench/bench-json.c
 $(BUILD)/bench/%: bench/%.c bench/gen.c bench/gen.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS)
+
+deps:
+	scripts/install-deps.sh
+
+demo: all
+	BUILD=$(BUILD) scripts/demo.sh
 
 test: all
 	BUILD=$(BUILD) tests/run.sh

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# make bench: every benchmark, figures printed. Medians of 5 runs on one
+# core where it applies; these machines are shared and noisy, so compare
+# ratios measured side by side, not absolute figures across runs.
+set -u
+cd "$(dirname "$0")/.."
+B="${BUILD:-build}/bench"
+echo "== decode + KPI engine (1,000 agents, 50 queues)"
+"$B/bench-engine" throughput
+echo
+echo "== memory: 10,000 agents, 1,000 queues, 24 h of traffic"
+"$B/bench-engine" rss "[15m, 60m]"
+echo
+echo "== JSON parsers for the event decoder (docs/json-choice.md)"
+"$B/bench-json"
+for extra in "$B"/bench-*; do
+	case "$(basename "$extra")" in
+	bench-engine|bench-json) ;;
+	*) echo; echo "== $(basename "$extra")"; "$extra" ;;
+	esac
+done
