@@ -19,7 +19,7 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 
 CORE_PKGS := yaml-0.1 libcjson
-PKGS := $(CORE_PKGS) libzmq libevent
+PKGS := $(CORE_PKGS) libzmq libevent libsystemd
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wno-unused-parameter -Werror
@@ -30,6 +30,7 @@ CFLAGS += -std=c11 $(OPT) $(WARN) $(SAN) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDFLAGS += $(SAN)
 CORE_LIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS)) -lm
+DAEMON_LIBS := $(shell $(PKG_CONFIG) --libs libzmq libevent libsystemd)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
 # The pure core: decoding, config, KPI engine, snapshot encoding. No libevent,
@@ -67,7 +68,7 @@ $(LIB): $(LIB_OBJ)
 
 $(BUILD)/wallboardd: $(DAEMON_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(DAEMON_OBJ) $(LIB) $(CORE_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(DAEMON_OBJ) $(LIB) $(CORE_LIBS) $(DAEMON_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
 	@mkdir -p $(dir $@)

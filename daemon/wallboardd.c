@@ -15,6 +15,7 @@
 #include "config.h"
 #include "log.h"
 #include "replay.h"
+#include "server.h"
 
 #define WALLBOARD_VERSION "0.1.0"
 
@@ -116,11 +117,8 @@ main(int argc, char **argv)
 		status = 0;
 	else if (replay_path != NULL)
 		status = replay_run(config, replay_path, has_at, at);
-	else {
-		fprintf(stderr, "wallboardd: live mode is not built yet; use "
-		    "--replay or --check-config\n");
-		status = 2;
-	}
+	else
+		return server_run(config_path, config);   /* it owns the config */
 	config_free(&config);
 	return status;
 }

@@ -10,6 +10,9 @@ set -u
 cd "$(dirname "$0")/.."
 export BUILD="${BUILD:-build}"
 export WB_ROOT="$PWD"
+# Debian's python3, where python3-zmq and python3-yaml install (a python3
+# earlier on PATH, from pyenv say, may lack them).
+export PYTHON="${PYTHON:-$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)}"
 what="${1:-all}"
 passed=0
 failed=0
@@ -43,7 +46,7 @@ if [ "$what" != unit ]; then
 		[ -f "$t" ] || continue
 		[ "$what" = all ] || [[ "$t" == *"$what"* ]] || continue
 		case "$t" in
-		*.py) run_one "$t" python3 "$t" ;;
+		*.py) run_one "$t" "$PYTHON" "$t" ;;
 		*) run_one "$t" bash "$t" ;;
 		esac
 	done

@@ -28,17 +28,17 @@ scenario() {
 	shift 2
 	local dir="$tmp/$name"
 	n=$((n + 1))
-	if ! python3 "$o/gen.py" --out-dir "$dir" "$@"; then
+	if ! "${PYTHON:-python3}" "$o/gen.py" --out-dir "$dir" "$@"; then
 		echo "FAIL $name: gen.py failed"
 		failed=$((failed + 1))
 		return
 	fi
 	local at=()
 	if [ "$mode" != last ]; then
-		at=(--at "$(python3 "$o/pick_at.py" "$mode" "$dir/events.jsonl")")
+		at=(--at "$("${PYTHON:-python3}" "$o/pick_at.py" "$mode" "$dir/events.jsonl")")
 	fi
 	local out
-	out=$(python3 "$o/compare.py" --wallboardd "$bin" --save "$dir" \
+	out=$("${PYTHON:-python3}" "$o/compare.py" --wallboardd "$bin" --save "$dir" \
 		"$dir/config.yaml" "$dir/events.jsonl" "${at[@]}" 2>&1)
 	local rc=$?
 	if [ $rc -eq 0 ]; then

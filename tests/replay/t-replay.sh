@@ -26,7 +26,7 @@ fi
 	--at 1795165440000 >"$tmp/early.json" 2>"$tmp/early.err" || fail=1
 [ -s "$tmp/early.err" ] && { echo "early replay reported lines after --at:"; cat "$tmp/early.err"; fail=1; }
 
-python3 - "$tmp" <<'PY' || fail=1
+"${PYTHON:-python3}" - "$tmp" <<'PY' || fail=1
 import json, sys
 d = sys.argv[1]
 snap = json.load(open(d + "/snap.json"))

@@ -1,0 +1,577 @@
+/*
+ * server.c: the live daemon.
+ *
+ * One libevent loop (proc.c). Each wake-up of the ingest socket reads every
+ * waiting message into a batch, writes the batch to the journal in one
+ * write(), and only then applies it to the engine: so whatever was applied
+ * survives a kill -9. Snapshots go out when the state changed, at most
+ * publish.max_rate a second, at least every publish.heartbeat, and at once
+ * when an alert changes.
+ *
+ * The clock follows event time: it is the wall clock plus an offset that
+ * moves up to the newest event's ts. Live feeds keep it on the wall clock;
+ * a recorded day replayed at full speed runs it on the recording's time, so
+ * the figures are the same as `--replay` gives.
+ */
+#include "server.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "alert.h"
+#include "engine.h"
+#include "event.h"
+#include "journal.h"
+#include "jsonw.h"
+#include "log.h"
+#include "proc.h"
+#include "server-internal.h"
+#include "snapshot.h"
+#include "xalloc.h"
+#include "zsock.h"
+
+#define BATCH_MAX 512           /* messages applied per journal write */
+#define HWM 1000000             /* lossless within reason; gaps show the rest */
+
+static void server_publish_due(struct server *s);
+
+/* ---- the clock --------------------------------------------------------- */
+
+int64_t
+server_clock(struct server *s)
+{
+	int64_t t = proc_wall_ms() + s->offset;
+
+	return t > engine_now(s->engine) ? t : engine_now(s->engine);
+}
+
+/* The clock follows the newest event's time: set by the first event (live
+ * feeds: about the wall clock; a recorded day: its own time), then only
+ * moving forward. */
+static void
+server_follow(struct server *s, int64_t ts)
+{
+	int64_t offset = ts - proc_wall_ms();
+
+	if (!s->offset_set || offset > s->offset)
+		s->offset = offset;
+	s->offset_set = true;
+}
+
+/* ---- applying events --------------------------------------------------- */
+
+/* Decode and apply one raw message at `clock` (the journal's record of it). */
+static void
+server_apply_raw(struct server *s, const char *data, size_t len, int64_t clock,
+    bool live)
+{
+	struct event ev;
+	enum event_reject why;
+
+	engine_advance(s->engine, clock);
+	why = event_decode(s->decoder, data, len, &ev);
+	if (why != REJECT_NONE) {
+		s->stats.rejected[why]++;
+		engine_reject(s->engine, ev.src, ev.has_seq, ev.seq);
+		if (live)
+			log_limited(&s->reject_log, proc_mono_ms(), LOG_WARNING,
+			    "rejected event from feed '%s': %s",
+			    ev.src ? ev.src : "?", event_decoder_error(s->decoder));
+		return;
+	}
+	if (engine_apply(s->engine, &ev) == ENGINE_DUPLICATE)
+		s->stats.duplicates++;
+	s->stats.applied++;
+	if (live)
+		server_follow(s, ev.ts);
+}
+
+static void
+server_on_event(const struct zsock_message *m, void *arg)
+{
+	struct server *s = arg;
+	struct server_batch *b = &s->batch;
+
+	s->stats.received++;
+	if (b->n == BATCH_MAX)
+		server_apply_batch(s);
+	if (b->used + m->len > b->cap) {
+		b->cap = (b->used + m->len) * 2;
+		b->buf = xrealloc(b->buf, b->cap);
+	}
+	memcpy(b->buf + b->used, m->data, m->len);
+	b->offsets[b->n] = b->used;
+	b->lens[b->n] = m->len;
+	b->used += m->len;
+	b->n++;
+}
+
+/* Journal the batch (one write), then apply it. */
+void
+server_apply_batch(struct server *s)
+{
+	struct server_batch *b = &s->batch;
+	int64_t clock = server_clock(s);
+
+	if (b->n == 0)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->lens[i] <= JOURNAL_PAYLOAD_MAX)
+			journal_append(s->journal, JOURNAL_EVENT, clock, b->buf + b->offsets[i],
+			    b->lens[i]);
+		else
+			journal_append_reject(s->journal, clock, NULL, false, 0);
+	}
+	if (journal_flush(s->journal) != 0)
+		log_msg(LOG_ERR, "journal %s: %s; running on without it: a restart "
+		    "will lose today's figures", journal_path(s->journal),
+		    journal_error(s->journal));
+	for (size_t i = 0; i < b->n; i++)
+		server_apply_raw(s, b->buf + b->offsets[i], b->lens[i], clock, true);
+	b->n = 0;
+	b->used = 0;
+	s->dirty = true;
+}
+
+static void
+server_on_drained(void *arg)
+{
+	struct server *s = arg;
+
+	server_apply_batch(s);
+	server_publish_due(s);
+}
+
+/* ---- publishing -------------------------------------------------------- */
+
+static void
+server_message_json(struct server *s, struct jsonw *w)
+{
+	jsonw_reset(w);
+	if (s->message_text == NULL || s->message_until <= engine_now(s->engine)) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_object(w);
+	jsonw_key(w, "text"); jsonw_string(w, s->message_text);
+	jsonw_key(w, "from"); jsonw_string(w, s->message_from);
+	jsonw_key(w, "until"); jsonw_int(w, s->message_until);
+	jsonw_end_object(w);
+}
+
+/* The snapshot as of the clock, into s->snapshot. */
+const char *
+server_snapshot(struct server *s)
+{
+	struct snapshot_meta meta = { .seq = ++s->snapshot_seq };
+	struct jsonw alerts = { 0 }, message = { 0 };
+
+	engine_advance(s->engine, server_clock(s));
+	alerts_write_json(s->alerts, &alerts);
+	server_message_json(s, &message);
+	meta.alerts_json = jsonw_text(&alerts);
+	meta.message_json = jsonw_text(&message);
+	snapshot_write(&s->snapshot, s->engine, &meta);
+	jsonw_release(&alerts);
+	jsonw_release(&message);
+	return jsonw_text(&s->snapshot);
+}
+
+static void
+server_send(struct server *s, const char *topic, const char *json)
+{
+	const void *frames[2] = { topic, json };
+	size_t lens[2] = { strlen(topic), strlen(json) };
+
+	if (zsock_send(s->publish, frames, lens, 2) != 0)
+		s->stats.publish_dropped++;
+}
+
+static void
+server_publish(struct server *s)
+{
+	const char *json = server_snapshot(s);
+
+	server_send(s, "snapshot", json);
+	s->stats.published++;
+	s->dirty = false;
+	s->last_publish = proc_mono_ms();
+	/* The next heartbeat counts from now. */
+	proc_timer_after(s->heartbeat_timer, s->config->publish_heartbeat_ms);
+}
+
+/* Log each alert that changed and publish it alone on the topic "alert"
+ * (one that left the list goes out as its id with state "cleared"). */
+static void
+server_publish_alerts(struct server *s)
+{
+	struct alert_transition t;
+	struct jsonw w = { 0 };
+
+	for (size_t i = 0; i < alerts_transition_count(s->alerts); i++) {
+		long at;
+
+		alerts_transition(s->alerts, i, &t);
+		log_msg(t.to == ALERT_FIRING ? LOG_WARNING : LOG_NOTICE,
+		    "alert %s %s -> %s: %s", t.id, alert_state_name(t.from),
+		    alert_state_name(t.to), t.text ? t.text : "");
+		at = alerts_find(s->alerts, t.id);
+		jsonw_reset(&w);
+		if (at >= 0)
+			alerts_write_one(s->alerts, (size_t)at, &w);
+		else {
+			jsonw_object(&w);
+			jsonw_key(&w, "id"); jsonw_string(&w, t.id);
+			jsonw_key(&w, "state"); jsonw_string(&w, "cleared");
+			jsonw_end_object(&w);
+		}
+		server_send(s, "alert", jsonw_text(&w));
+	}
+	jsonw_release(&w);
+}
+
+/* Evaluate alerts; a change goes out at once, with a snapshot. */
+static bool
+server_check_alerts(struct server *s)
+{
+	int64_t now = server_clock(s);
+	int64_t due;
+
+	engine_advance(s->engine, now);
+	if (!alerts_evaluate(s->alerts, s->engine, now))
+		return false;
+	server_publish_alerts(s);
+	due = alerts_next_due(s->alerts);
+	if (due != INT64_MAX)
+		proc_timer_after(s->alert_timer, due - now);
+	return true;
+}
+
+/* Publish now if allowed by max_rate, else when it is. */
+static void
+server_publish_due(struct server *s)
+{
+	int64_t gap = (int64_t)(1000.0 / s->config->publish_max_rate);
+	int64_t wait = s->last_publish + gap - proc_mono_ms();
+	bool alerts_changed = server_check_alerts(s);
+
+	if (!s->dirty && !alerts_changed)
+		return;
+	if (wait <= 0 || alerts_changed)
+		server_publish(s);
+	else if (!proc_timer_pending(s->rate_timer))
+		proc_timer_after(s->rate_timer, wait);
+}
+
+static void
+server_on_rate_timer(void *arg)
+{
+	struct server *s = arg;
+
+	if (s->dirty)
+		server_publish(s);
+}
+
+static void
+server_on_alert_timer(void *arg)
+{
+	struct server *s = arg;
+
+	if (server_check_alerts(s))
+		server_publish(s);
+}
+
+static void
+server_status_line(struct server *s)
+{
+	int64_t mono = proc_mono_ms();
+	int64_t span = mono - s->status_mono;
+	double rate = span > 0 ? (double)(s->stats.received - s->status_received) *
+	    1000.0 / (double)span : 0;
+	size_t live = 0;
+	struct feed_info f;
+
+	for (size_t i = 0; i < engine_feed_count(s->engine); i++) {
+		engine_feed_info(s->engine, i, &f);
+		live += f.last_event > 0 && engine_now(s->engine) - f.last_event <
+		    s->config->feeds_stale_after_ms;
+	}
+	sd_notifyf(0, "STATUS=%.0f events/s, %zu feed%s live, %llu snapshots sent",
+	    rate, live, live == 1 ? "" : "s", (unsigned long long)s->stats.published);
+	s->status_mono = mono;
+	s->status_received = s->stats.received;
+	s->stats.events_per_s = rate;
+}
+
+/* Every heartbeat: time moves on (waits grow, windows slide, feeds go
+ * stale), so a snapshot goes out even when nothing arrived. */
+static void
+server_on_heartbeat(void *arg)
+{
+	struct server *s = arg;
+	int64_t clock = server_clock(s);
+
+	if (engine_day_start(s->engine) != journal_day_start(s->journal)) {
+		engine_advance(s->engine, clock);
+		journal_roll(s->journal, engine_day_start(s->engine));
+	}
+	server_check_alerts(s);
+	server_publish(s);
+	int64_t wall = proc_wall_ms();  /* so that a restart resumes this clock */
+	journal_append(s->journal, JOURNAL_CLOCK, engine_now(s->engine), &wall, sizeof wall);
+	journal_flush(s->journal);
+	server_status_line(s);
+	if (s->watchdog)
+		sd_notify(0, "WATCHDOG=1");
+}
+
+/* ---- building the engine from the journal ------------------------------ */
+
+struct server_replay {
+	struct server *s;
+	const struct config *config;
+	int64_t last_clock;
+	bool has_offset;
+	int64_t offset;         /* from the last CLOCK record */
+};
+
+static int
+server_replay_record(const struct journal_record *r, void *arg)
+{
+	struct server_replay *rp = arg;
+	struct server *s = rp->s;
+	struct journal_reject rej;
+
+	rp->last_clock = r->clock_ms;
+	if (s->engine == NULL)  /* the engine starts where the journal does */
+		s->engine = engine_new(rp->config, r->clock_ms);
+	switch (r->type) {
+	case JOURNAL_EVENT:
+		server_apply_raw(s, (const char *)r->payload, r->len, r->clock_ms, false);
+		break;
+	case JOURNAL_REJECT:
+		engine_advance(s->engine, r->clock_ms);
+		if (journal_reject_decode(r, &rej))
+			engine_reject(s->engine, rej.src, rej.has_seq, rej.seq);
+		break;
+	case JOURNAL_CLOCK:
+		engine_advance(s->engine, r->clock_ms);
+		if (r->len == sizeof(int64_t)) {
+			int64_t wall;
+
+			memcpy(&wall, r->payload, sizeof wall);
+			rp->offset = r->clock_ms - wall;
+			rp->has_offset = true;
+		}
+		break;
+	default:
+		server_control_replay(s, r);
+		break;
+	}
+	return 0;
+}
+
+/*
+ * A new engine for `config`, fed everything the journal keeps (today's file
+ * and yesterday's): agents' states and waiting calls set before midnight
+ * come back too. Used at start and at reload, so a reload keeps the day.
+ */
+struct engine *
+server_rebuild(struct server *s, const struct config *config)
+{
+	struct journal_replay_result res = { 0 };
+	struct server_replay rp = { s, config, 0, false, 0 };
+	struct engine *old = s->engine, *fresh;
+	int64_t start_ms = proc_mono_ms();
+
+	s->engine = NULL;
+	journal_replay_since(config->state_dir, INT64_MIN, server_replay_record, &rp, &res);
+	if (s->engine == NULL)
+		s->engine = engine_new(config, proc_wall_ms() + s->offset);
+	if (res.error[0] != '\0')
+		log_msg(LOG_ERR, "journal: %s", res.error);
+	log_msg(LOG_INFO, "journal: %llu records replayed in %lld ms%s",
+	    (unsigned long long)res.records, (long long)(proc_mono_ms() - start_ms),
+	    res.torn_tail ? " (a torn last record, from a crash, was ignored)" : "");
+	s->stats.replayed = res.records;
+	s->stats.replay_ms = proc_mono_ms() - start_ms;
+	if (rp.has_offset && !s->offset_set) {
+		s->offset = rp.offset;
+		s->offset_set = true;
+	}
+	fresh = s->engine;
+	s->engine = old;
+	return fresh;
+}
+
+/* ---- reload ------------------------------------------------------------ */
+
+int
+server_reload(struct server *s, struct config_errors *errors)
+{
+	struct config *config = config_load(s->config_path, errors);
+	struct engine *engine;
+
+	if (config == NULL) {
+		log_msg(LOG_ERR, "reload refused: %s has %zu error%s; the running "
+		    "config stays", s->config_path, errors->n, errors->n == 1 ? "" : "s");
+		for (size_t i = 0; i < errors->n; i++)
+			log_msg(LOG_ERR, "%s", errors->lines[i]);
+		return -1;
+	}
+	server_apply_batch(s);
+	journal_flush(s->journal);
+	engine = server_rebuild(s, config);
+	engine_free(&s->engine);
+	s->engine = engine;
+	alerts_reconfigure(s->alerts, config);
+	config_free(&s->config);
+	s->config = config;
+	log_msg(LOG_NOTICE, "reloaded %s: %zu queues, %zu teams, %zu alert rules",
+	    s->config_path, config->n_queues, config->n_teams, config->n_alerts);
+	s->dirty = true;
+	server_publish_due(s);
+	return 0;
+}
+
+/* ---- life -------------------------------------------------------------- */
+
+static void
+server_on_signal(int signo, void *arg)
+{
+	struct server *s = arg;
+	struct config_errors errors = { 0 };
+
+	if (signo == SIGHUP) {
+		sd_notify(0, "RELOADING=1");
+		server_reload(s, &errors);
+		config_errors_clear(&errors);
+		sd_notify(0, "READY=1");
+		return;
+	}
+	log_msg(LOG_NOTICE, "signal %d: stopping", signo);
+	sd_notify(0, "STOPPING=1");
+	proc_exit(s->proc);
+}
+
+static int
+server_sockets(struct server *s)
+{
+	const struct config *c = s->config;
+	char err[256];
+	int hwm = HWM;
+
+	s->ingest = zsock_new(s->proc, s->zctx, ZMQ_SUB);
+	zmq_setsockopt(zsock_raw(s->ingest), ZMQ_RCVHWM, &hwm, sizeof hwm);
+	zmq_setsockopt(zsock_raw(s->ingest), ZMQ_SUBSCRIBE, "", 0);
+	for (size_t i = 0; i < c->n_ingest_bind; i++)
+		if (zsock_bind(s->ingest, c->ingest_bind[i], err, sizeof err) != 0)
+			goto fail;
+	for (size_t i = 0; i < c->n_ingest_connect; i++)
+		if (zsock_connect(s->ingest, c->ingest_connect[i], err, sizeof err) != 0)
+			goto fail;
+	s->publish = zsock_new(s->proc, s->zctx, ZMQ_PUB);
+	zmq_setsockopt(zsock_raw(s->publish), ZMQ_SNDHWM, &hwm, sizeof hwm);
+	for (size_t i = 0; i < c->n_publish_bind; i++)
+		if (zsock_bind(s->publish, c->publish_bind[i], err, sizeof err) != 0)
+			goto fail;
+	if (server_control_open(s, err, sizeof err) != 0)
+		goto fail;
+	zsock_watch(s->ingest, server_on_event, server_on_drained, s);
+	return 0;
+fail:
+	log_msg(LOG_ERR, "%s", err);
+	return -1;
+}
+
+static int
+server_state_dir(const char *dir)
+{
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+		log_msg(LOG_ERR, "state_dir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+server_timers(struct server *s)
+{
+	s->heartbeat_timer = proc_timer_new(s->proc, server_on_heartbeat, s);
+	s->rate_timer = proc_timer_new(s->proc, server_on_rate_timer, s);
+	s->alert_timer = proc_timer_new(s->proc, server_on_alert_timer, s);
+	proc_signal(s->proc, SIGTERM, server_on_signal, s);
+	proc_signal(s->proc, SIGINT, server_on_signal, s);
+	proc_signal(s->proc, SIGHUP, server_on_signal, s);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void
+server_free(struct server *s)
+{
+	server_apply_batch(s);
+	journal_free(&s->journal);
+	server_control_close(s);
+	zsock_free(&s->ingest);
+	zsock_free(&s->publish);
+	if (s->zctx != NULL)
+		zmq_ctx_term(s->zctx);
+	proc_timer_free(&s->heartbeat_timer);
+	proc_timer_free(&s->rate_timer);
+	proc_timer_free(&s->alert_timer);
+	alerts_free(&s->alerts);
+	engine_free(&s->engine);
+	event_decoder_free(&s->decoder);
+	jsonw_release(&s->snapshot);
+	free(s->batch.buf);
+	free(s->message_text);
+	free(s->message_from);
+	config_free(&s->config);
+	proc_free(&s->proc);
+}
+
+int
+server_run(const char *path, struct config *config)
+{
+	struct server s = { .config_path = path, .config = config };
+	struct journal_replay_result check = { 0 };
+	uint64_t usec;
+
+	s.reject_log.period_ms = 10000;
+	s.reject_log.burst = 10;
+	s.proc = proc_new();
+	s.decoder = event_decoder_new();
+	s.alerts = alerts_new(config);
+	server_timers(&s);
+	if (server_state_dir(config->state_dir) != 0) {
+		server_free(&s);
+		return 1;
+	}
+	s.engine = server_rebuild(&s, config);
+	s.journal = journal_open(config->state_dir, engine_day_start(s.engine), &check);
+	if (!journal_ok(s.journal))
+		log_msg(LOG_ERR, "journal: %s; running without it", journal_error(s.journal));
+	s.zctx = zmq_ctx_new();
+	if (server_sockets(&s) != 0) {
+		server_free(&s);
+		return 1;
+	}
+	s.watchdog = sd_watchdog_enabled(0, &usec) > 0;
+	s.status_mono = proc_mono_ms();
+	server_check_alerts(&s);
+	server_control_restore_acks(&s);
+	server_publish(&s);
+	sd_notify(0, "READY=1");
+	log_msg(LOG_NOTICE, "wallboardd ready: %s, %zu queues, %zu feeds known",
+	    path, config->n_queues, engine_feed_count(s.engine));
+	proc_loop(s.proc);
+	server_free(&s);
+	return 0;
+}

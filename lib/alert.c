@@ -1,0 +1,1019 @@
+/*
+ * alert.c: alert rules judged on the engine's scopes, and the feed watches.
+ *
+ * Every evaluation walks each rule over the scopes its pattern matches and
+ * steps the matching alert (made only when its condition first holds), then
+ * watches each feed, then sweeps the list for what the clock alone changes
+ * (resolved alerts leaving, counter alerts going quiet). State changes are
+ * found by comparing each alert's state with the one it had before the
+ * evaluation, so an alert that appears and fires in one evaluation is one
+ * transition, NONE -> FIRING. See docs/alerts.md for the rules of the game.
+ */
+#include "alert.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strmap.h"
+#include "xalloc.h"
+
+#define ALERT_TEXT_MAX 512
+
+enum alert_kind {
+	KIND_RULE,              /* a configured rule on an engine scope */
+	KIND_FEED_STALE,
+	KIND_FEED_GAPS,
+	KIND_CALLS_LOST,
+};
+
+struct alert {
+	char *id;
+	char *rule;
+	char *scope;
+	enum alert_kind kind;
+	const struct config_alert *config; /* KIND_RULE: its rule; else NULL */
+	enum alert_severity severity;
+	enum alert_state state;
+	enum alert_state was;   /* before this evaluation; ALERT_NONE if new */
+	bool seen;              /* judged in this evaluation */
+	int64_t since, fired_at, resolved_at;
+	int64_t last_rise;      /* counter alerts: the latest rise */
+	bool has_value;
+	double value;
+	char *text;
+	char *acked_by;
+	int64_t acked_at;
+};
+
+/* A feed's counters as last seen, so that a rise can be told from history. */
+struct alerts_feed {
+	int64_t gaps, lost;
+};
+
+/* A transition, with copies of what it names (the alert may be gone). */
+struct alerts_move {
+	char *id;
+	char *text;
+	enum alert_state from, to;
+	enum alert_severity severity;
+};
+
+struct alerts {
+	const struct config *config;
+	struct alert **list;    /* in list order after every public call */
+	size_t n, cap;
+	struct strmap *by_id;
+	struct strmap *feeds;   /* feed name -> struct alerts_feed */
+	bool baselined;         /* the first evaluation has seen the feeds */
+	bool changed;           /* news a board should get at once */
+	int64_t next_due;
+	struct alerts_move *moves;
+	size_t n_moves, cap_moves;
+	size_t n_moves_evaluated; /* moves[0..this) are the last evaluation's */
+	char *idbuf;            /* scratch for ids being looked up */
+	size_t idcap;
+};
+
+/* A rule made ready for one evaluation against the engine's windows. */
+struct alerts_rule {
+	const struct config_alert *config;
+	const struct metric_info *info;
+	enum metric_id metric;
+	size_t window;          /* engine_scope_figures' index */
+};
+
+/* What one evaluation found for one alert. */
+struct alerts_reading {
+	bool breach;            /* past the threshold: the condition holds */
+	bool clear;             /* past the clear level: a firing alert resolves */
+	bool has_value;
+	double value;
+	const char *text;       /* NULL: keep the alert's last value and text */
+};
+
+/* How each figure reads in a sentence: "Support SL 71%", "Sales 14 waiting". */
+static const char *const alerts_nouns[M_COUNT] = {
+	[M_OFFERED] = "offered",
+	[M_ANSWERED] = "answered",
+	[M_ANSWERED_IN_SL] = "answered in SL",
+	[M_ABANDONED] = "abandoned",
+	[M_SHORT_ABANDONED] = "short abandons",
+	[M_ABANDONED_IN_SL] = "abandoned in SL",
+	[M_EXITED] = "exited",
+	[M_SERVICE_LEVEL] = "SL",
+	[M_ASA_MS] = "ASA",
+	[M_AVG_ABANDON_MS] = "average abandon wait",
+	[M_MAX_WAIT_MS] = "max wait",
+	[M_ABANDON_RATE] = "abandon rate",
+	[M_HANDLED] = "handled",
+	[M_TALK_MS] = "talk time",
+	[M_WRAP_MS] = "wrap time",
+	[M_AHT_MS] = "AHT",
+	[M_OCCUPANCY] = "occupancy",
+	[M_TRANSFER_RATE] = "transfer rate",
+	[M_FCR] = "FCR",
+	[M_REPEAT_RATE] = "repeat rate",
+	[M_CSAT] = "CSAT",
+	[M_CSAT_AVG] = "CSAT average",
+	[M_WAITING] = "waiting",
+	[M_LONGEST_WAIT_MS] = "longest wait",
+};
+
+/* ---- numbers for people ---------------------------------------------- */
+
+/*
+ * Round x down (toward < 0), up (> 0) or to the nearest (0). A value is
+ * rounded toward the side where its rule fires, so a breach never reads as
+ * equal to its limit ("SL 79% (target 80%)", not "80%" for 0.7996). The
+ * epsilon keeps 0.12 * 100 = 12.000000000000002 at 12.
+ */
+static double
+alerts_round(double x, int toward)
+{
+	if (toward < 0)
+		return floor(x + 1e-9);
+	if (toward > 0)
+		return ceil(x - 1e-9);
+	return floor(x + 0.5);
+}
+
+static void
+alerts_format_percent(char *buf, size_t len, double v, int toward)
+{
+	double pct = v * 100;
+
+	/* A limit like 82.5% keeps its decimal; values never do. */
+	if (toward == 0 && fabs(pct - alerts_round(pct, 0)) > 1e-6)
+		snprintf(buf, len, "%.1f%%", pct);
+	else
+		snprintf(buf, len, "%.0f%%", alerts_round(pct, toward));
+}
+
+/* m:ss, or h:mm:ss from an hour up. */
+static void
+alerts_format_duration(char *buf, size_t len, double ms, int toward)
+{
+	long long s = (long long)alerts_round(ms / 1000, toward);
+
+	if (s < 0)
+		s = 0;
+	if (s >= 3600)
+		snprintf(buf, len, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60,
+		    s % 60);
+	else
+		snprintf(buf, len, "%lld:%02lld", s / 60, s % 60);
+}
+
+static void
+alerts_format(char *buf, size_t len, enum metric_kind kind, double v, int toward)
+{
+	switch (kind) {
+	case METRIC_RATIO:
+		alerts_format_percent(buf, len, v, toward);
+		break;
+	case METRIC_DURATION:
+		alerts_format_duration(buf, len, v, toward);
+		break;
+	case METRIC_SCORE:
+		snprintf(buf, len, "%.1f", alerts_round(v * 10, toward) / 10);
+		break;
+	default:
+		snprintf(buf, len, "%.0f", alerts_round(v, toward));
+		break;
+	}
+}
+
+/* ---- the list -------------------------------------------------------- */
+
+static void
+alerts_due(int64_t *due, int64_t t)
+{
+	if (t < *due)
+		*due = t;
+}
+
+/* "<rule>/<prefix><name>" in the scratch buffer. */
+static const char *
+alerts_id(struct alerts *a, const char *rule, const char *prefix,
+    const char *name)
+{
+	size_t need = strlen(rule) + strlen(prefix) + strlen(name) + 2;
+
+	if (need > a->idcap) {
+		a->idcap = need * 2;
+		a->idbuf = xrealloc(a->idbuf, a->idcap);
+	}
+	snprintf(a->idbuf, a->idcap, "%s/%s%s", rule, prefix, name);
+	return a->idbuf;
+}
+
+static struct alert *
+alerts_add(struct alerts *a, enum alert_kind kind, const char *rule,
+    const char *id)
+{
+	struct alert *al = xcalloc(1, sizeof *al);
+
+	al->id = xstrdup(id);
+	al->rule = xstrdup(rule);
+	al->scope = xstrdup(id + strlen(rule) + 1);
+	al->kind = kind;
+	al->severity = SEVERITY_WARNING;
+	al->state = al->was = ALERT_NONE;
+	strmap_put(a->by_id, al->id, al);
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 16;
+		a->list = xrealloc(a->list, a->cap * sizeof *a->list);
+	}
+	a->list[a->n++] = al;
+	return al;
+}
+
+/* The alert of a rule on a scope, or NULL; made (in state NONE) if create.
+ * Either way the alert is marked as judged. */
+static struct alert *
+alerts_lookup(struct alerts *a, enum alert_kind kind, const char *rule,
+    const char *prefix, const char *name, bool create)
+{
+	const char *id = alerts_id(a, rule, prefix, name);
+	struct alert *al = strmap_get(a->by_id, id);
+
+	if (al == NULL && create)
+		al = alerts_add(a, kind, rule, id);
+	if (al != NULL)
+		al->seen = true;
+	return al;
+}
+
+static void
+alerts_alert_free(struct alert *al)
+{
+	free(al->id);
+	free(al->rule);
+	free(al->scope);
+	free(al->text);
+	free(al->acked_by);
+	free(al);
+}
+
+static void
+alerts_record(struct alerts *a, const struct alert *al)
+{
+	struct alerts_move *m;
+
+	if (a->n_moves == a->cap_moves) {
+		a->cap_moves = a->cap_moves ? a->cap_moves * 2 : 16;
+		a->moves = xrealloc(a->moves, a->cap_moves * sizeof *a->moves);
+	}
+	m = &a->moves[a->n_moves++];
+	m->id = xstrdup(al->id);
+	m->text = al->text ? xstrdup(al->text) : NULL;
+	m->from = al->was;
+	m->to = al->state;
+	m->severity = al->severity;
+}
+
+/* Forget the first n transitions. */
+static void
+alerts_forget_moves(struct alerts *a, size_t n)
+{
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(a->moves[i].id);
+		free(a->moves[i].text);
+	}
+	memmove(a->moves, a->moves + n, (a->n_moves - n) * sizeof *a->moves);
+	a->n_moves -= n;
+}
+
+static int
+alerts_rank(enum alert_state state)
+{
+	return state == ALERT_FIRING ? 0 : state == ALERT_PENDING ? 1 : 2;
+}
+
+static int
+alerts_compare(const void *pa, const void *pb)
+{
+	const struct alert *x = *(const struct alert *const *)pa;
+	const struct alert *y = *(const struct alert *const *)pb;
+
+	if (alerts_rank(x->state) != alerts_rank(y->state))
+		return alerts_rank(x->state) - alerts_rank(y->state);
+	if (x->severity != y->severity)
+		return (int)y->severity - (int)x->severity;
+	if (x->since != y->since)
+		return x->since < y->since ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* Record every change of state, let the alerts in state NONE go, and put
+ * the rest in list order. */
+static void
+alerts_settle(struct alerts *a)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < a->n; i++) {
+		struct alert *al = a->list[i];
+
+		if (al->state != al->was)
+			alerts_record(a, al);
+		if (al->state == ALERT_NONE) {
+			strmap_delete(a->by_id, al->id);
+			alerts_alert_free(al);
+		} else
+			a->list[kept++] = al;
+	}
+	a->n = kept;
+	if (a->n > 1)
+		qsort(a->list, a->n, sizeof *a->list, alerts_compare);
+}
+
+/* ---- the lifecycle --------------------------------------------------- */
+
+static void
+alerts_unack(struct alert *al)
+{
+	free(al->acked_by);
+	al->acked_by = NULL;
+	al->acked_at = 0;
+}
+
+/* A new episode: pending from now, nothing of the last one kept. */
+static void
+alerts_begin(struct alert *al, int64_t now)
+{
+	al->state = ALERT_PENDING;
+	al->since = now;
+	al->fired_at = al->resolved_at = 0;
+	al->has_value = false;
+	al->value = 0;
+	alerts_unack(al);
+}
+
+static void
+alerts_fire(struct alert *al, int64_t now)
+{
+	al->state = ALERT_FIRING;
+	al->fired_at = now;
+}
+
+/* An ack belongs to the episode: it goes when the episode resolves. */
+static void
+alerts_resolve(struct alert *al, int64_t now)
+{
+	al->state = ALERT_RESOLVED;
+	al->resolved_at = now;
+	alerts_unack(al);
+}
+
+static void
+alerts_set_text(struct alert *al, const char *text)
+{
+	if (al->text != NULL && strcmp(al->text, text) == 0)
+		return;
+	free(al->text);
+	al->text = xstrdup(text);
+}
+
+static void
+alerts_set_value(struct alert *al, const struct alerts_reading *r)
+{
+	if (r->text == NULL)
+		return;
+	al->has_value = r->has_value;
+	al->value = r->value;
+	alerts_set_text(al, r->text);
+}
+
+/*
+ * One step of a condition alert (a rule, or a stale feed). A breach starts
+ * an episode, which fires once it has held for_ms; a pending alert whose
+ * breach stops is dropped without firing; a firing one resolves when the
+ * reading is past the clear level. A resolved alert keeps the value and text
+ * it resolved with.
+ */
+static void
+alerts_step(struct alert *al, const struct alerts_reading *r, int64_t for_ms,
+    int64_t now, int64_t *due)
+{
+	if (al->state == ALERT_NONE || al->state == ALERT_RESOLVED) {
+		if (!r->breach)
+			return;
+		alerts_begin(al, now);
+	}
+	if (al->state == ALERT_PENDING && !r->breach) {
+		al->state = ALERT_NONE;
+		return;
+	}
+	alerts_set_value(al, r);
+	if (al->state == ALERT_FIRING) {
+		if (r->clear)
+			alerts_resolve(al, now);
+	} else if (now - al->since >= for_ms)
+		alerts_fire(al, now);
+	else
+		alerts_due(due, al->since + for_ms);
+}
+
+/* ---- rules ----------------------------------------------------------- */
+
+/* "all", "queue:support", or a name ending in '*' matching its start. */
+static bool
+alerts_scope_match(const char *pattern, const char *key)
+{
+	size_t len = strlen(pattern);
+
+	if (len > 0 && pattern[len - 1] == '*')
+		return strncmp(pattern, key, len - 1) == 0;
+	return strcmp(pattern, key) == 0;
+}
+
+/* Ready a rule against the engine's windows; false if it cannot be read
+ * (a metric or window the engine does not have). */
+static bool
+alerts_rule_resolve(const struct config_alert *c, const struct config *ec,
+    struct alerts_rule *out)
+{
+	out->config = c;
+	out->window = 0;
+	if (c->name == NULL || c->metric == NULL || c->scope == NULL ||
+	    (out->info = metric_find(c->metric)) == NULL)
+		return false;
+	out->metric = metric_id_of(out->info);
+	if (!out->info->windowed)
+		return true;
+	if (c->window == NULL)
+		return false;
+	if (strcmp(c->window, "today") == 0) {
+		out->window = ec->n_windows;
+		return true;
+	}
+	for (size_t i = 0; i < ec->n_windows; i++) {
+		if (strcmp(ec->windows[i].name, c->window) == 0) {
+			out->window = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The rule's figure in scope i; false when it is null (no data). */
+static bool
+alerts_read(struct engine *e, const struct alerts_rule *r, size_t i,
+    double *out)
+{
+	struct kpi_figures f;
+	struct scope_now now;
+
+	if (r->info->windowed) {
+		engine_scope_figures(e, i, r->window, &f);
+		*out = f.value[r->metric];
+		return !f.null[r->metric];
+	}
+	engine_scope_now(e, i, &now);
+	*out = (double)(r->metric == M_WAITING ? now.waiting : now.longest_wait_ms);
+	return now.waiting_known;
+}
+
+/* Null is neither a breach nor a reason to stay firing. */
+static void
+alerts_rule_reading(const struct config_alert *c, bool has, double v,
+    struct alerts_reading *out)
+{
+	memset(out, 0, sizeof *out);
+	out->has_value = has;
+	out->value = v;
+	out->breach = has && (c->above ? v > c->threshold : v < c->threshold);
+	out->clear = !has || (c->above ? v <= c->clear : v >= c->clear);
+}
+
+/*
+ * "Support SL 71% (target 80%)", "Sales 14 waiting (limit 10)". Service
+ * level is measured against the scope's own target, whatever level the rule
+ * fires at; every other figure against the rule's threshold.
+ */
+static void
+alerts_rule_text(char *buf, size_t len, const struct alerts_rule *r,
+    const struct scope_info *si, const struct alerts_reading *reading)
+{
+	const struct config_alert *c = r->config;
+	bool target = r->metric == M_SERVICE_LEVEL;
+	const char *noun = alerts_nouns[r->metric];
+	const char *word = target ? "target" : "limit";
+	char value[32], limit[32];
+
+	alerts_format(limit, sizeof limit, r->info->kind,
+	    target ? si->settings->sl_target : c->threshold, 0);
+	alerts_format(value, sizeof value, r->info->kind, reading->value,
+	    c->above ? 1 : -1);
+	if (!reading->has_value)
+		snprintf(buf, len, "%s %s: no data (%s %s)", si->label, noun,
+		    word, limit);
+	else if (r->info->kind == METRIC_COUNT)
+		snprintf(buf, len, "%s %s %s (%s %s)", si->label, value, noun,
+		    word, limit);
+	else
+		snprintf(buf, len, "%s %s %s (%s %s)", si->label, noun, value,
+		    word, limit);
+}
+
+/*
+ * A waiting call's age grows with no event: tell the timer when it will
+ * pass an above-rule's threshold on longest_wait_ms (the first whole ms
+ * strictly above it).
+ */
+static void
+alerts_foresee(const struct alerts_rule *r, const struct alerts_reading *reading,
+    int64_t now, int64_t *due)
+{
+	if (r->metric != M_LONGEST_WAIT_MS || !r->config->above ||
+	    !reading->has_value || reading->breach || reading->value <= 0)
+		return;
+	alerts_due(due, now + (int64_t)floor(r->config->threshold -
+	    reading->value) + 1);
+}
+
+static void
+alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
+    size_t i, int64_t now, int64_t *due)
+{
+	struct alerts_reading reading;
+	struct scope_info si;
+	struct alert *al;
+	char text[ALERT_TEXT_MAX];
+	double v = 0;
+	bool has;
+
+	engine_scope_info(e, i, &si);
+	if (!alerts_scope_match(r->config->scope, si.key))
+		return;
+	has = alerts_read(e, r, i, &v);
+	alerts_rule_reading(r->config, has, v, &reading);
+	alerts_foresee(r, &reading, now, due);
+	al = alerts_lookup(a, KIND_RULE, r->config->name, "", si.key,
+	    reading.breach);
+	if (al == NULL)
+		return;
+	al->config = r->config;
+	al->severity = r->config->severity;
+	alerts_rule_text(text, sizeof text, r, &si, &reading);
+	reading.text = text;
+	alerts_step(al, &reading, r->config->for_ms, now, due);
+}
+
+/* Every rule on every scope it matches, scopes made since included. */
+static void
+alerts_rules(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
+{
+	struct alerts_rule r;
+
+	for (size_t k = 0; k < a->config->n_alerts; k++) {
+		if (!alerts_rule_resolve(&a->config->alerts[k],
+		    engine_config(e), &r))
+			continue;
+		for (size_t i = 0; i < engine_scope_count(e); i++)
+			alerts_judge(a, e, &r, i, now, due);
+	}
+}
+
+/* ---- feeds ----------------------------------------------------------- */
+
+/* "Feed pbx1 silent for 0:45 (limit 0:30)" */
+static void
+alerts_stale_text(char *buf, size_t len, const char *feed, int64_t silence,
+    int64_t limit)
+{
+	char quiet[32], lim[32];
+
+	alerts_format_duration(quiet, sizeof quiet, (double)silence, 1);
+	alerts_format_duration(lim, sizeof lim, (double)limit, 0);
+	snprintf(buf, len, "Feed %s silent for %s (limit %s)", feed, quiet, lim);
+}
+
+/* A feed that has been heard from and has gone quiet for stale_after. A
+ * feed never heard from (only rejects) has nothing to go quiet. */
+static void
+alerts_feed_stale(struct alerts *a, const struct feed_info *f, int64_t now,
+    int64_t *due)
+{
+	int64_t limit = a->config->feeds_stale_after_ms;
+	struct alerts_reading r = { 0 };
+	char text[ALERT_TEXT_MAX];
+	struct alert *al;
+
+	if (f->last_event <= 0)
+		return;
+	r.breach = now - f->last_event >= limit;
+	r.clear = !r.breach;
+	if (!r.breach)
+		alerts_due(due, f->last_event + limit);
+	al = alerts_lookup(a, KIND_FEED_STALE, ALERT_FEED_STALE, "feed:",
+	    f->name, r.breach);
+	if (al == NULL)
+		return;
+	if (r.breach) {
+		/* While it lasts the silence grows; once over, the text keeps
+		 * the longest silence seen. */
+		alerts_stale_text(text, sizeof text, f->name,
+		    now - f->last_event, limit);
+		r.has_value = true;
+		r.value = (double)(now - f->last_event);
+		r.text = text;
+	}
+	alerts_step(al, &r, 0, now, due);
+}
+
+static void
+alerts_counter_text(struct alerts *a, struct alert *al, const char *feed)
+{
+	char text[ALERT_TEXT_MAX], timeout[32];
+	long long n = (long long)al->value;
+
+	if (al->kind == KIND_FEED_GAPS) {
+		snprintf(text, sizeof text, "Feed %s missed %lld event%s "
+		    "(sequence gaps)", feed, n, n == 1 ? "" : "s");
+	} else {
+		alerts_format_duration(timeout, sizeof timeout,
+		    (double)a->config->call_timeout_ms, 0);
+		snprintf(text, sizeof text, "Feed %s lost %lld call%s "
+		    "(no outcome within %s)", feed, n, n == 1 ? "" : "s",
+		    timeout);
+	}
+	alerts_set_text(al, text);
+}
+
+/* A counter rose by `rise`: fire at once, or add to the firing episode. */
+static void
+alerts_counter(struct alerts *a, enum alert_kind kind, const char *rule,
+    const char *feed, int64_t rise, int64_t now)
+{
+	struct alert *al;
+
+	if (rise <= 0)
+		return;
+	al = alerts_lookup(a, kind, rule, "feed:", feed, true);
+	if (al->state != ALERT_FIRING) {
+		alerts_begin(al, now);
+		alerts_fire(al, now);
+	}
+	al->has_value = true;
+	al->value += (double)rise;
+	al->last_rise = now;
+	alerts_counter_text(a, al, feed);
+	a->changed = true;
+}
+
+/*
+ * Gaps and lost calls counted since the alerts last looked. The counters a
+ * feed already had at the first evaluation are history (a journal replayed
+ * at start), not news; a feed first seen later starts from zero.
+ */
+static void
+alerts_feed_counters(struct alerts *a, const struct feed_info *f, int64_t now)
+{
+	struct alerts_feed *w = strmap_get(a->feeds, f->name);
+
+	if (w == NULL) {
+		w = xcalloc(1, sizeof *w);
+		if (!a->baselined) {
+			w->gaps = f->gaps;
+			w->lost = f->lost;
+		}
+		strmap_put(a->feeds, f->name, w);
+	}
+	alerts_counter(a, KIND_FEED_GAPS, ALERT_FEED_GAPS, f->name,
+	    f->gaps - w->gaps, now);
+	alerts_counter(a, KIND_CALLS_LOST, ALERT_CALLS_LOST, f->name,
+	    f->lost - w->lost, now);
+	w->gaps = f->gaps;
+	w->lost = f->lost;
+}
+
+static void
+alerts_feeds(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
+{
+	struct feed_info f;
+
+	for (size_t i = 0; i < engine_feed_count(e); i++) {
+		engine_feed_info(e, i, &f);
+		alerts_feed_stale(a, &f, now, due);
+		alerts_feed_counters(a, &f, now);
+	}
+	a->baselined = true;
+}
+
+/* ---- the clock ------------------------------------------------------- */
+
+static bool
+alerts_is_counter(enum alert_kind kind)
+{
+	return kind == KIND_FEED_GAPS || kind == KIND_CALLS_LOST;
+}
+
+/* What the clock alone does to an alert. */
+static void
+alerts_sweep(struct alert *al, int64_t now, int64_t *due)
+{
+	static const struct alerts_reading gone = { .clear = true };
+
+	/* A condition alert not judged (its scope, rule or window went) is
+	 * read as no data: pending goes, firing resolves. */
+	if (!al->seen && !alerts_is_counter(al->kind))
+		alerts_step(al, &gone, 0, now, due);
+	if (alerts_is_counter(al->kind) && al->state == ALERT_FIRING) {
+		if (now - al->last_rise >= ALERT_QUIET_MS)
+			alerts_resolve(al, now);
+		else
+			alerts_due(due, al->last_rise + ALERT_QUIET_MS);
+	}
+	if (al->state == ALERT_RESOLVED) {
+		if (now - al->resolved_at >= ALERT_RESOLVED_KEEP_MS)
+			al->state = ALERT_NONE;
+		else
+			alerts_due(due, al->resolved_at + ALERT_RESOLVED_KEEP_MS);
+	}
+}
+
+/* ---- public ---------------------------------------------------------- */
+
+struct alerts *
+alerts_new(const struct config *config)
+{
+	struct alerts *a = xcalloc(1, sizeof *a);
+
+	a->config = config;
+	a->by_id = strmap_new();
+	a->feeds = strmap_new();
+	a->next_due = 0;
+	return a;
+}
+
+void
+alerts_free(struct alerts **ap)
+{
+	struct alerts *a = ap ? *ap : NULL;
+	size_t pos = 0;
+	void *value;
+
+	if (a == NULL)
+		return;
+	for (size_t i = 0; i < a->n; i++)
+		alerts_alert_free(a->list[i]);
+	while (strmap_next(a->feeds, &pos, NULL, &value))
+		free(value);
+	alerts_forget_moves(a, a->n_moves);
+	strmap_free(&a->by_id);
+	strmap_free(&a->feeds);
+	free(a->moves);
+	free(a->list);
+	free(a->idbuf);
+	free(a);
+	*ap = NULL;
+}
+
+/* Point a rule alert at its rule in a new config, or mark it to go. */
+static void
+alerts_rebind(struct alert *al, const struct config *c)
+{
+	const struct config_alert *rule = NULL;
+
+	for (size_t k = 0; k < c->n_alerts && rule == NULL; k++)
+		if (c->alerts[k].name != NULL &&
+		    strcmp(c->alerts[k].name, al->rule) == 0)
+			rule = &c->alerts[k];
+	al->config = rule;
+	if (rule == NULL || rule->scope == NULL ||
+	    !alerts_scope_match(rule->scope, al->scope))
+		al->state = ALERT_NONE;
+	else
+		al->severity = rule->severity;
+}
+
+void
+alerts_reconfigure(struct alerts *a, const struct config *new_config)
+{
+	a->config = new_config;
+	alerts_forget_moves(a, a->n_moves_evaluated);
+	a->n_moves_evaluated = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		struct alert *al = a->list[i];
+
+		al->was = al->state;
+		if (al->kind == KIND_RULE)
+			alerts_rebind(al, new_config);
+	}
+	alerts_settle(a);
+	a->changed = true;
+	a->next_due = 0;
+}
+
+bool
+alerts_evaluate(struct alerts *a, struct engine *e, int64_t now)
+{
+	int64_t due = INT64_MAX;
+	size_t before;
+	bool changed;
+
+	engine_advance(e, now);
+	alerts_forget_moves(a, a->n_moves_evaluated);
+	before = a->n_moves;
+	for (size_t i = 0; i < a->n; i++) {
+		a->list[i]->was = a->list[i]->state;
+		a->list[i]->seen = false;
+	}
+	alerts_rules(a, e, now, &due);
+	alerts_feeds(a, e, now, &due);
+	for (size_t i = 0; i < a->n; i++)
+		alerts_sweep(a->list[i], now, &due);
+	alerts_settle(a);
+	changed = a->changed || a->n_moves > before;
+	a->changed = false;
+	a->n_moves_evaluated = a->n_moves;
+	a->next_due = due;
+	return changed;
+}
+
+int64_t
+alerts_next_due(const struct alerts *a)
+{
+	return a->next_due;
+}
+
+int
+alerts_ack(struct alerts *a, const char *id, const char *by, int64_t now)
+{
+	struct alert *al = strmap_get(a->by_id, id);
+
+	if (al == NULL ||
+	    (al->state != ALERT_PENDING && al->state != ALERT_FIRING))
+		return -1;
+	free(al->acked_by);
+	al->acked_by = xstrdup(by != NULL ? by : "unknown");
+	al->acked_at = now;
+	a->changed = true;
+	return 0;
+}
+
+size_t
+alerts_count(const struct alerts *a)
+{
+	return a->n;
+}
+
+/* The unit, metric and levels: the rule's, or the built-in's. */
+static void
+alerts_describe(const struct alerts *a, const struct alert *al,
+    struct alert_info *out)
+{
+	const struct metric_info *info;
+
+	switch (al->kind) {
+	case KIND_RULE:
+		info = al->config ? metric_find(al->config->metric) : NULL;
+		out->metric = al->config ? al->config->metric : NULL;
+		out->window = al->config ? al->config->window : NULL;
+		out->threshold = al->config ? al->config->threshold : 0;
+		out->kind = info ? info->kind : METRIC_COUNT;
+		break;
+	case KIND_FEED_STALE:
+		out->metric = "silence_ms";
+		out->kind = METRIC_DURATION;
+		out->threshold = (double)a->config->feeds_stale_after_ms;
+		break;
+	case KIND_FEED_GAPS:
+	case KIND_CALLS_LOST:
+		out->metric = al->kind == KIND_FEED_GAPS ? "gaps" : "lost";
+		out->kind = METRIC_COUNT;
+		break;
+	}
+}
+
+void
+alerts_get(const struct alerts *a, size_t i, struct alert_info *out)
+{
+	const struct alert *al = a->list[i];
+
+	memset(out, 0, sizeof *out);
+	out->id = al->id;
+	out->rule = al->rule;
+	out->scope = al->scope;
+	out->severity = al->severity;
+	out->state = al->state;
+	out->since = al->since;
+	out->fired_at = al->fired_at;
+	out->resolved_at = al->resolved_at;
+	out->has_value = al->has_value;
+	out->value = al->value;
+	out->text = al->text;
+	out->acked_by = al->acked_by;
+	out->acked_at = al->acked_at;
+	alerts_describe(a, al, out);
+}
+
+long
+alerts_find(const struct alerts *a, const char *id)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->list[i]->id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Counts and milliseconds as integers, the rest as they are. */
+static void
+alerts_write_number(struct jsonw *w, enum metric_kind kind, double v)
+{
+	if (kind == METRIC_COUNT || kind == METRIC_DURATION)
+		jsonw_int(w, (int64_t)llround(v));
+	else
+		jsonw_double(w, v);
+}
+
+/* A time, or null for 0 (not yet, or not at all). */
+static void
+alerts_write_time(struct jsonw *w, const char *key, int64_t t)
+{
+	jsonw_key(w, key);
+	if (t != 0)
+		jsonw_int(w, t);
+	else
+		jsonw_null(w);
+}
+
+/* PROTOCOL §3's keys, then wallboard's own. */
+static void
+alerts_write_info(const struct alert_info *in, struct jsonw *w)
+{
+	jsonw_object(w);
+	jsonw_key(w, "id"); jsonw_string(w, in->id);
+	jsonw_key(w, "rule"); jsonw_string(w, in->rule);
+	jsonw_key(w, "scope"); jsonw_string(w, in->scope);
+	jsonw_key(w, "severity"); jsonw_string(w, config_severity_name(in->severity));
+	jsonw_key(w, "state"); jsonw_string(w, alert_state_name(in->state));
+	jsonw_key(w, "since"); jsonw_int(w, in->since);
+	jsonw_key(w, "value");
+	if (in->has_value)
+		alerts_write_number(w, in->kind, in->value);
+	else
+		jsonw_null(w);
+	jsonw_key(w, "text"); jsonw_string(w, in->text);
+	jsonw_key(w, "acked_by"); jsonw_string(w, in->acked_by);
+	alerts_write_time(w, "acked_at", in->acked_at);
+	jsonw_key(w, "metric"); jsonw_string(w, in->metric);
+	jsonw_key(w, "window"); jsonw_string(w, in->window);
+	jsonw_key(w, "threshold"); alerts_write_number(w, in->kind, in->threshold);
+	alerts_write_time(w, "fired_at", in->fired_at);
+	alerts_write_time(w, "resolved_at", in->resolved_at);
+	jsonw_end_object(w);
+}
+
+void
+alerts_write_one(const struct alerts *a, size_t i, struct jsonw *w)
+{
+	struct alert_info info;
+
+	alerts_get(a, i, &info);
+	alerts_write_info(&info, w);
+}
+
+void
+alerts_write_json(const struct alerts *a, struct jsonw *w)
+{
+	jsonw_array(w);
+	for (size_t i = 0; i < a->n; i++)
+		alerts_write_one(a, i, w);
+	jsonw_end_array(w);
+}
+
+size_t
+alerts_transition_count(const struct alerts *a)
+{
+	return a->n_moves;
+}
+
+void
+alerts_transition(const struct alerts *a, size_t i, struct alert_transition *out)
+{
+	const struct alerts_move *m = &a->moves[i];
+
+	out->id = m->id;
+	out->from = m->from;
+	out->to = m->to;
+	out->severity = m->severity;
+	out->text = m->text;
+}
+
+const char *
+alert_state_name(enum alert_state state)
+{
+	switch (state) {
+	case ALERT_PENDING: return "pending";
+	case ALERT_FIRING: return "firing";
+	case ALERT_RESOLVED: return "resolved";
+	default: return "none";
+	}
+}

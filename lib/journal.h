@@ -1,0 +1,195 @@
+/*
+ * journal.h: the daemon's journal of accepted events, so that `kill -9` and a
+ * restart give the same figures as a run that never stopped.
+ *
+ * The only file in lib/ that does file I/O: it reads no clock and knows
+ * nothing of events beyond their bytes, so unit tests link it alone.
+ *
+ * Files. One append-only file per day in the state directory, named after the
+ * day's start (ms since the epoch) as a UTC time for people and as a number
+ * for the code, which reads only the number:
+ *
+ *	journal-20261119T2300Z-1795129200000.wbj
+ *
+ * journal_roll moves to the next day's file. At open and at each roll, the
+ * directory keeps the current day's file and the newest one before it
+ * (yesterday's, for replay across midnight and for inspection); older journal
+ * files are removed. Other names are never touched, so a damaged file's
+ * copy (journal_open) stays until a person deals with it.
+ *
+ * Records. Little-endian, no padding; a 20-byte header, then the payload:
+ *
+ *	 0  u8   0xb1, 'J'  magic (never JSON text, never a zero-filled tail)
+ *	 2  u8   1          format version
+ *	 3  u8   type       enum journal_type; 0 is never written
+ *	 4  u32  length     payload bytes, at most JOURNAL_PAYLOAD_MAX
+ *	 8  i64  clock      engine clock (ms) at which the record is applied
+ *	16  u32  crc        CRC-32C (Castagnoli) of bytes 0-15 and the payload
+ *	20  payload
+ *
+ * Durability. journal_flush hands the batch to the kernel in one write():
+ * once it returns 0 the records survive the death of the process (kill -9)
+ * without any fsync. Only a power cut can lose them: journal_sync (fdatasync)
+ * narrows that to the time between two syncs, for a periodic call.
+ *
+ * Not thread-safe: one thread owns a journal.
+ */
+#ifndef WALLBOARD_JOURNAL_H
+#define WALLBOARD_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define JOURNAL_HEADER_SIZE 20
+#define JOURNAL_PAYLOAD_MAX 65536
+
+enum journal_type {
+	JOURNAL_EVENT = 1,      /* an accepted event's JSON, as received */
+	JOURNAL_REJECT = 2,     /* a rejected event: journal_append_reject */
+	JOURNAL_CLOCK = 3,      /* the clock moved without an event; no payload */
+	JOURNAL_MESSAGE = 4,    /* a team-leader message (the daemon's format) */
+	JOURNAL_ACK = 5,        /* an alert ack (the daemon's format) */
+	/* Types up to 255 may be added; a reader hands on what it does not know. */
+};
+
+/* One record, as the replay callback sees it. */
+struct journal_record {
+	unsigned type;          /* enum journal_type, or a newer one */
+	int64_t clock_ms;
+	const unsigned char *payload; /* valid during the callback only; no NUL */
+	size_t len;
+	uint64_t offset;        /* of its header in its file, for messages */
+};
+
+/* Called for each record in file order; return 0 to go on, anything else to
+ * stop the replay there. */
+typedef int journal_replay_fn(const struct journal_record *, void *arg);
+
+/* What a replay found. Zero-initialise, or let the replay do it. */
+struct journal_replay_result {
+	unsigned files;         /* files read */
+	uint64_t records;       /* whole records at or after from_ms (each
+				 * handed to fn, when there is one) */
+	uint64_t older;         /* whole records passed over: before from_ms */
+	uint64_t bytes;         /* bytes of whole, valid records read */
+	bool torn_tail;         /* a file ended in part of a record: ignored */
+	uint64_t torn_bytes;    /* the size of such tails, in all files */
+	bool corrupt;           /* a damaged record with whole ones after it */
+	uint64_t lost_bytes;    /* bytes from such a record to its file's end,
+				 * not replayed */
+	char error[512];        /* "" when nothing needs telling; else sentences
+				 * naming the file, the byte and what to do */
+};
+
+/*
+ * Replay the journal file at `path` through fn (NULL: only verify). Every
+ * record's CRC is checked. A torn tail (an incomplete or damaged last record,
+ * as a kill leaves) ends the replay quietly: counted in torn_tail/torn_bytes.
+ * A damaged record that has whole records after it ends the file's replay
+ * too, with corrupt, lost_bytes and a sentence in error: the figures after it
+ * would be wrong, and a person must know. Returns 0 when the file was read to
+ * its end or its torn tail, -1 when not (cannot read, damage, or fn stopped
+ * it); res->error says why.
+ */
+int journal_replay(const char *path, journal_replay_fn *fn, void *arg,
+    struct journal_replay_result *res);
+
+/*
+ * Replay, oldest first, the records with clock >= from_ms in every journal
+ * file of `dir` (usually yesterday's and today's). A damaged file is reported
+ * and the next one still replayed. A directory without journal files is not
+ * an error. Returns as journal_replay, over all files.
+ */
+int journal_replay_since(const char *dir, int64_t from_ms, journal_replay_fn *fn,
+    void *arg, struct journal_replay_result *res);
+
+struct journal;
+
+/*
+ * Open (creating it if need be) the journal file of the day starting at
+ * day_start_ms in `dir`, ready to append; remove old files as above. The file
+ * is read once to verify it: a torn tail is cut off so that new records do not
+ * follow garbage; a file damaged in the middle is copied to
+ * "<file>.damaged-<byte>" and cut at the damage, so that what is appended
+ * follows what a replay applies.
+ * `check` (may be NULL) receives what the verification found.
+ *
+ * Never NULL: a journal that cannot open is failed (journal_ok false,
+ * journal_error says why) and drops appends, so the daemon runs on without
+ * it. An exclusive lock keeps a second daemon out of the same file. Free with
+ * journal_free.
+ */
+struct journal *journal_open(const char *dir, int64_t day_start_ms,
+    struct journal_replay_result *check);
+
+/* Write out what is buffered (errors ignored: flush first to see them), close
+ * and free; clears *j. NULL ok. */
+void journal_free(struct journal **j);
+
+/*
+ * Buffer one record in memory (no I/O). payload may be NULL when len is 0.
+ * Returns 0, or -1 with errno EMSGSIZE when len is over JOURNAL_PAYLOAD_MAX
+ * or EINVAL for type 0 (nothing buffered). On a failed journal the record is
+ * dropped and 0 returned: the failure was reported once, by journal_flush.
+ */
+int journal_append(struct journal *j, unsigned type, int64_t clock_ms,
+    const void *payload, size_t len);
+
+/* A JOURNAL_REJECT record: the feed (NULL: unreadable) and its seq, so that a
+ * replay counts the rejection again (engine_reject). */
+int journal_append_reject(struct journal *j, int64_t clock_ms, const char *src,
+    bool has_seq, int64_t seq);
+
+struct journal_reject {
+	const char *src;        /* NULL: unreadable; points into the record */
+	bool has_seq;
+	int64_t seq;
+};
+
+/* Read a JOURNAL_REJECT record's fields; false if it is not a valid one. */
+bool journal_reject_decode(const struct journal_record *rec,
+    struct journal_reject *out);
+
+/*
+ * Write everything buffered in one write() (more only after a short write or
+ * EINTR). Call it once per loop wake-up, before the batch is applied: then
+ * nothing applied is missing from the file after a kill -9. Returns 0 when
+ * all is written or nothing was buffered; -1 with errno (and journal_error)
+ * when this call failed: the partial record is cut off and the journal is
+ * failed until the next journal_roll, dropping appends. Only the failing call
+ * returns -1, so the caller logs once; a failed journal's flush returns 0.
+ */
+int journal_flush(struct journal *j);
+
+/* journal_flush, then fdatasync (and the directory, once after a new file):
+ * only a power cut needs it. Returns 0, or -1 with errno as journal_flush. */
+int journal_sync(struct journal *j);
+
+/*
+ * Move to the day starting at new_day_start_ms: write out what is buffered
+ * into the old file (best effort: flush first to see errors), close it, open
+ * the new day's file as journal_open does and remove old files. A failed
+ * journal gets a fresh try. Returns 0, or -1 when the new file cannot be
+ * used (journal_error says why).
+ */
+int journal_roll(struct journal *j, int64_t new_day_start_ms);
+
+/* False once the journal has failed: it then drops appends. */
+bool journal_ok(const struct journal *j);
+/* Why it failed, a sentence naming the file; "" while it is ok. */
+const char *journal_error(const struct journal *j);
+/* The current day's file. */
+const char *journal_path(const struct journal *j);
+int64_t journal_day_start(const struct journal *j);
+/* Bytes in the current file, as written so far (not counting the buffer). */
+uint64_t journal_size(const struct journal *j);
+
+/* The file name (no directory) for a day start, into buf; returns buf. */
+#define JOURNAL_NAME_MAX 64
+char *journal_file_name(int64_t day_start_ms, char buf[JOURNAL_NAME_MAX]);
+
+/* CRC-32C, continuing from crc (0 to start), as the records use it. */
+uint32_t journal_crc32c(uint32_t crc, const void *buf, size_t len);
+
+#endif

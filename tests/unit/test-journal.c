@@ -1,0 +1,769 @@
+/*
+ * test-journal.c: the journal of applied events (lib/journal.c): records come
+ * back whole and in order, a torn tail is ignored at every byte, damage in
+ * the middle is reported and never passed over silently, days roll and old
+ * files go, and a write error turns the journal off without harm.
+ */
+#include "testutil.h"
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "journal.h"
+
+#define DAY (24 * 3600 * 1000LL)
+#define D0 1795132800000LL      /* 2026-11-20T00:00Z */
+#define H 20                    /* JOURNAL_HEADER_SIZE, short for offsets */
+
+/* A fresh temporary directory per test. */
+static char dir[64];
+
+static int
+setup_dir(void **state)
+{
+	snprintf(dir, sizeof dir, "/tmp/wallboard-journal-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	return 0;
+}
+
+static int
+remove_dir(void **state)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[512];
+
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(dir);
+	return 0;
+}
+
+/* ---- Collecting what a replay hands on. */
+
+#define MAX_SEEN 64
+
+struct seen {
+	size_t n;
+	unsigned type[MAX_SEEN];
+	int64_t clock[MAX_SEEN];
+	size_t len[MAX_SEEN];
+	unsigned char *payload[MAX_SEEN];
+};
+
+static int
+seen_add(const struct journal_record *rec, void *arg)
+{
+	struct seen *s = arg;
+
+	assert_true(s->n < MAX_SEEN);
+	s->type[s->n] = rec->type;
+	s->clock[s->n] = rec->clock_ms;
+	s->len[s->n] = rec->len;
+	s->payload[s->n] = malloc(rec->len + 1);
+	memcpy(s->payload[s->n], rec->payload, rec->len);
+	s->n++;
+	return 0;
+}
+
+static void
+seen_clear(struct seen *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->payload[i]);
+	memset(s, 0, sizeof *s);
+}
+
+static char *
+path_of(int64_t day_start)
+{
+	char name[JOURNAL_NAME_MAX];
+	static char path[512];
+
+	snprintf(path, sizeof path, "%s/%s", dir, journal_file_name(day_start, name));
+	return path;
+}
+
+static bool
+exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+static off_t
+file_size(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_size;
+}
+
+/* The whole file, into a fresh buffer. */
+static unsigned char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf;
+
+	assert_non_null(f);
+	*len = (size_t)file_size(path);
+	buf = malloc(*len + 1);
+	assert_int_equal(fread(buf, 1, *len, f), *len);
+	fclose(f);
+	return buf;
+}
+
+static void
+spill(const char *path, const unsigned char *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	fclose(f);
+}
+
+/* A journal for day D0 holding n EVENT records "event <i> ..." of
+ * payload_len bytes each, clock D0 + i s. Returns the file's path. */
+static const char *
+write_events(int n, size_t payload_len)
+{
+	struct journal *j = journal_open(dir, D0, NULL);
+	char payload[1024];
+
+	assert_true(journal_ok(j));
+	for (int i = 0; i < n; i++) {
+		memset(payload, 'x', sizeof payload);
+		snprintf(payload, sizeof payload, "{\"event\": %d}", i);
+		payload[strlen(payload)] = ' ';
+		assert_int_equal(journal_append(j, JOURNAL_EVENT, D0 + i * 1000LL,
+		    payload, payload_len), 0);
+	}
+	assert_int_equal(journal_flush(j), 0);
+	journal_free(&j);
+	assert_null(j);
+	return path_of(D0);
+}
+
+/* ---- Tests. */
+
+static void
+test_crc32c(void **state)
+{
+	const char *check = "123456789";
+
+	/* The standard check value of CRC-32C (Castagnoli). */
+	assert_int_equal(journal_crc32c(0, check, 9), 0xe3069283);
+	/* In pieces, across the 8-byte stride, the same. */
+	assert_int_equal(journal_crc32c(journal_crc32c(0, check, 3), check + 3, 6),
+	    0xe3069283);
+	assert_int_equal(journal_crc32c(0, "", 0), 0);
+}
+
+static void
+test_file_name(void **state)
+{
+	char name[JOURNAL_NAME_MAX];
+
+	assert_string_equal(journal_file_name(D0, name),
+	    "journal-20261120T0000Z-1795132800000.wbj");
+	/* Local midnight in London summer time is 23:00 UTC the day before. */
+	assert_string_equal(journal_file_name(D0 - 3600000, name),
+	    "journal-20261119T2300Z-1795129200000.wbj");
+}
+
+static void
+test_round_trip(void **state)
+{
+	struct journal *j = journal_open(dir, D0, NULL);
+	struct journal_replay_result res;
+	struct journal_reject rj;
+	struct journal_record rec;
+	struct seen s = { 0 };
+	static unsigned char big[JOURNAL_PAYLOAD_MAX + 1];
+	const char *ev = "{\"type\":\"call.queued\",\"ts\":1795132800000,\"call\":\"c1\",\"queue\":\"q\"}";
+
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (unsigned char)(i * 7);
+	assert_true(journal_ok(j));
+	assert_string_equal(journal_error(j), "");
+	assert_int_equal(journal_day_start(j), D0);
+	assert_string_equal(journal_path(j), path_of(D0));
+	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0 + 1, ev, strlen(ev)), 0);
+	assert_int_equal(journal_append_reject(j, D0 + 2, "pbx1", true, 42), 0);
+	assert_int_equal(journal_append_reject(j, D0 + 3, NULL, false, 0), 0);
+	assert_int_equal(journal_append(j, JOURNAL_CLOCK, D0 + 4, NULL, 0), 0);
+	assert_int_equal(journal_append(j, JOURNAL_MESSAGE, D0 + 5, "hi", 2), 0);
+	assert_int_equal(journal_append(j, JOURNAL_ACK, D0 + 6, "a1", 2), 0);
+	assert_int_equal(journal_append(j, 200, -7, "new", 3), 0);
+	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0 + 8, big, JOURNAL_PAYLOAD_MAX), 0);
+	/* Refused, and nothing of them buffered. */
+	errno = 0;
+	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0, big, sizeof big), -1);
+	assert_int_equal(errno, EMSGSIZE);
+	assert_int_equal(journal_append(j, 0, D0, "x", 1), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(journal_size(j), 0);   /* nothing written before a flush */
+	assert_int_equal(journal_flush(j), 0);
+	assert_int_equal(journal_flush(j), 0);  /* nothing more to write */
+	journal_free(&j);
+
+	assert_int_equal(journal_replay(path_of(D0), seen_add, &s, &res), 0);
+	assert_int_equal(s.n, 8);
+	assert_int_equal(res.records, 8);
+	assert_int_equal(res.files, 1);
+	assert_false(res.torn_tail);
+	assert_false(res.corrupt);
+	assert_string_equal(res.error, "");
+	assert_int_equal(res.bytes, file_size(path_of(D0)));
+	assert_int_equal(res.bytes, 8 * H + strlen(ev) + 14 + 9 + 0 + 2 + 2 + 3 +
+	    JOURNAL_PAYLOAD_MAX);
+
+	assert_int_equal(s.type[0], JOURNAL_EVENT);
+	assert_int_equal(s.clock[0], D0 + 1);
+	assert_int_equal(s.len[0], strlen(ev));
+	assert_memory_equal(s.payload[0], ev, strlen(ev));
+
+	rec = (struct journal_record){ .type = s.type[1], .payload = s.payload[1], .len = s.len[1] };
+	assert_true(journal_reject_decode(&rec, &rj));
+	assert_string_equal(rj.src, "pbx1");
+	assert_true(rj.has_seq);
+	assert_int_equal(rj.seq, 42);
+	assert_int_equal(s.clock[1], D0 + 2);
+	rec = (struct journal_record){ .type = s.type[2], .payload = s.payload[2], .len = s.len[2] };
+	assert_true(journal_reject_decode(&rec, &rj));
+	assert_null(rj.src);
+	assert_false(rj.has_seq);
+
+	assert_int_equal(s.type[3], JOURNAL_CLOCK);
+	assert_int_equal(s.clock[3], D0 + 4);
+	assert_int_equal(s.len[3], 0);
+	assert_int_equal(s.type[4], JOURNAL_MESSAGE);
+	assert_memory_equal(s.payload[4], "hi", 2);
+	assert_int_equal(s.type[5], JOURNAL_ACK);
+	assert_memory_equal(s.payload[5], "a1", 2);
+	/* A type this build does not know is handed on, for the caller to skip. */
+	assert_int_equal(s.type[6], 200);
+	assert_int_equal(s.clock[6], -7);
+	assert_int_equal(s.len[7], JOURNAL_PAYLOAD_MAX);
+	assert_memory_equal(s.payload[7], big, JOURNAL_PAYLOAD_MAX);
+	seen_clear(&s);
+}
+
+static void
+test_reject_decode_refuses(void **state)
+{
+	struct journal_reject rj;
+	struct journal_record rec = { .type = JOURNAL_REJECT };
+	const unsigned char no_nul[] = { 3, 1, 0, 0, 0, 0, 0, 0, 0, 'a', 'b' };
+	const unsigned char two_nul[] = { 2, 0, 0, 0, 0, 0, 0, 0, 0, 'a', 0, 'b', 0 };
+	const unsigned char no_src_extra[] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 'a' };
+	const unsigned char bad_flags[] = { 4, 0, 0, 0, 0, 0, 0, 0, 0 };
+	const unsigned char empty_src[] = { 2, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+	rec.payload = no_nul, rec.len = sizeof no_nul;
+	assert_false(journal_reject_decode(&rec, &rj));
+	rec.payload = two_nul, rec.len = sizeof two_nul;
+	assert_false(journal_reject_decode(&rec, &rj));
+	rec.payload = no_src_extra, rec.len = sizeof no_src_extra;
+	assert_false(journal_reject_decode(&rec, &rj));
+	rec.payload = bad_flags, rec.len = sizeof bad_flags;
+	assert_false(journal_reject_decode(&rec, &rj));
+	rec.payload = empty_src, rec.len = sizeof empty_src;
+	assert_false(journal_reject_decode(&rec, &rj));
+	rec.payload = bad_flags, rec.len = 5;
+	assert_false(journal_reject_decode(&rec, &rj));
+	rec.type = JOURNAL_EVENT, rec.payload = empty_src, rec.len = sizeof empty_src;
+	assert_false(journal_reject_decode(&rec, &rj));
+}
+
+/* Cut the file anywhere inside its last record: the earlier records come
+ * back whole, the tail is counted and nothing is an error. */
+static void
+test_torn_tail_every_byte(void **state)
+{
+	const char *path = write_events(4, 150);
+	size_t len, last = 3 * (H + 150);
+	unsigned char *whole = slurp(path, &len);
+	struct journal_replay_result res;
+	struct seen s = { 0 };
+
+	assert_int_equal(len, 4 * (H + 150));
+	for (size_t cut = last; cut <= len; cut++) {
+		spill(path, whole, cut);
+		assert_int_equal(journal_replay(path, seen_add, &s, &res), 0);
+		assert_int_equal(s.n, cut == len ? 4 : 3);
+		assert_int_equal(res.bytes, cut == len ? len : last);
+		assert_int_equal(res.torn_tail, cut != last && cut != len);
+		assert_int_equal(res.torn_bytes, cut == len ? 0 : cut - last);
+		assert_false(res.corrupt);
+		assert_string_equal(res.error, "");
+		for (size_t i = 0; i < s.n; i++) {
+			assert_int_equal(s.len[i], 150);
+			assert_memory_equal(s.payload[i], whole + i * (H + 150) + H, 150);
+		}
+		seen_clear(&s);
+	}
+	free(whole);
+}
+
+/* A power cut can leave the file longer than what reached the disk, filled
+ * with zeros: a torn tail too. */
+static void
+test_zero_filled_tail(void **state)
+{
+	const char *path = write_events(3, 100);
+	size_t len;
+	unsigned char *buf = slurp(path, &len);
+	struct journal_replay_result res;
+	struct seen s = { 0 };
+
+	buf = realloc(buf, len + 4096);
+	memset(buf + len, 0, 4096);
+	spill(path, buf, len + 4096);
+	assert_int_equal(journal_replay(path, seen_add, &s, &res), 0);
+	assert_int_equal(s.n, 3);
+	assert_true(res.torn_tail);
+	assert_int_equal(res.torn_bytes, 4096);
+	seen_clear(&s);
+	free(buf);
+}
+
+/* Every single bit flipped in the third of five records, header or payload,
+ * stops the replay there and is reported, never passed over in silence. */
+static void
+test_flipped_bit_in_middle(void **state)
+{
+	const char *path = write_events(5, 30);
+	size_t len, rec = H + 30, at = 2 * rec;
+	unsigned char *whole = slurp(path, &len);
+	struct journal_replay_result res;
+	struct seen s = { 0 };
+	char expect[64];
+
+	snprintf(expect, sizeof expect, "record at byte %zu is damaged", at);
+	for (size_t bit = 0; bit < rec * 8; bit++) {
+		whole[at + bit / 8] ^= (unsigned char)(1u << (bit % 8));
+		spill(path, whole, len);
+		whole[at + bit / 8] ^= (unsigned char)(1u << (bit % 8));
+		assert_int_equal(journal_replay(path, seen_add, &s, &res), -1);
+		assert_int_equal(s.n, 2);
+		assert_true(res.corrupt);
+		assert_false(res.torn_tail);
+		assert_int_equal(res.bytes, at);
+		assert_int_equal(res.lost_bytes, len - at);
+		assert_non_null(strstr(res.error, expect));
+		assert_non_null(strstr(res.error, path));
+		seen_clear(&s);
+	}
+	free(whole);
+}
+
+/* Reopening cuts the torn tail, so that new records follow whole ones. */
+static void
+test_reopen_cuts_torn_tail(void **state)
+{
+	const char *path = write_events(3, 50);
+	size_t good = 2 * (H + 50);
+	struct journal_replay_result check, res;
+	struct journal *j;
+	struct seen s = { 0 };
+
+	assert_int_equal(truncate(path, (off_t)good + 33), 0);
+	j = journal_open(dir, D0, &check);
+	assert_true(journal_ok(j));
+	assert_true(check.torn_tail);
+	assert_int_equal(check.torn_bytes, 33);
+	assert_int_equal(check.records, 2);
+	assert_int_equal(journal_size(j), good);
+	assert_int_equal(file_size(path), good);
+	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0 + 10, "after", 5), 0);
+	assert_int_equal(journal_append(j, JOURNAL_CLOCK, D0 + 11, NULL, 0), 0);
+	assert_int_equal(journal_flush(j), 0);
+	assert_int_equal(journal_size(j), good + H + 5 + H);
+	journal_free(&j);
+
+	assert_int_equal(journal_replay(path, seen_add, &s, &res), 0);
+	assert_false(res.torn_tail);
+	assert_int_equal(s.n, 4);
+	assert_int_equal(s.clock[1], D0 + 1000);
+	assert_int_equal(s.clock[2], D0 + 10);
+	assert_memory_equal(s.payload[2], "after", 5);
+	assert_int_equal(s.type[3], JOURNAL_CLOCK);
+	seen_clear(&s);
+}
+
+/* Damage in the middle: a copy is kept for a person, the file is cut where a
+ * replay stops, and appends go on from there. */
+static void
+test_reopen_after_damage(void **state)
+{
+	const char *path = write_events(4, 40);
+	size_t len, at = H + 40;
+	unsigned char *whole = slurp(path, &len);
+	struct journal_replay_result check, res;
+	char copy[600];
+	struct journal *j;
+	struct seen s = { 0 };
+
+	whole[at + H + 5] ^= 0x10;
+	spill(path, whole, len);
+	j = journal_open(dir, D0, &check);
+	assert_true(journal_ok(j));
+	assert_true(check.corrupt);
+	assert_int_equal(check.lost_bytes, len - at);
+	snprintf(copy, sizeof copy, "%s.damaged-%zu", path, at);
+	assert_non_null(strstr(check.error, copy));
+	assert_int_equal(file_size(copy), len);
+	assert_int_equal(file_size(path), at);
+	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0 + 9, "next", 4), 0);
+	journal_free(&j);       /* flushes */
+
+	assert_int_equal(journal_replay(path, seen_add, &s, &res), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.clock[0], D0);
+	assert_memory_equal(s.payload[1], "next", 4);
+	seen_clear(&s);
+	free(whole);
+}
+
+/* A second daemon on the same state directory is kept out. */
+static void
+test_lock(void **state)
+{
+	struct journal *a = journal_open(dir, D0, NULL);
+	struct journal *b = journal_open(dir, D0, NULL);
+
+	assert_true(journal_ok(a));
+	assert_false(journal_ok(b));
+	assert_non_null(strstr(journal_error(b), "in use by another process"));
+	journal_free(&b);
+	journal_free(&a);
+	b = journal_open(dir, D0, NULL);
+	assert_true(journal_ok(b));
+	journal_free(&b);
+}
+
+static void
+touch(const char *path)
+{
+	spill(path, (const unsigned char *)"", 0);
+}
+
+/* Rolling keeps today's file and yesterday's, removes older journal files
+ * and nothing else. */
+static void
+test_roll(void **state)
+{
+	struct journal *j;
+	struct journal_replay_result res;
+	struct seen s = { 0 };
+	char other[600], lookalike[600];
+
+	touch(path_of(D0 - 3 * DAY));
+	touch(path_of(D0 - 2 * DAY));
+	snprintf(other, sizeof other, "%s/notes.txt", dir);
+	touch(other);
+	/* The right pattern, but the date does not match the number. */
+	snprintf(lookalike, sizeof lookalike,
+	    "%s/journal-20200101T0000Z-1795132800000.wbj", dir);
+	touch(lookalike);
+
+	j = journal_open(dir, D0 - DAY, NULL);
+	/* At open: the newest before (D0-2d) stays, D0-3d goes. */
+	assert_false(exists(path_of(D0 - 3 * DAY)));
+	assert_true(exists(path_of(D0 - 2 * DAY)));
+	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0 - 1, "late", 4), 0);
+	/* Unflushed records written into the old day's file at the roll. */
+	assert_int_equal(journal_roll(j, D0), 0);
+	assert_true(journal_ok(j));
+	assert_string_equal(journal_path(j), path_of(D0));
+	assert_int_equal(journal_day_start(j), D0);
+	assert_int_equal(journal_size(j), 0);
+	assert_true(exists(path_of(D0)));
+	assert_true(exists(path_of(D0 - DAY)));
+	assert_false(exists(path_of(D0 - 2 * DAY)));
+	assert_true(exists(other));
+	assert_true(exists(lookalike));
+	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0 + 1, "early", 5), 0);
+	assert_int_equal(journal_flush(j), 0);
+
+	assert_int_equal(journal_roll(j, D0 + DAY), 0);
+	assert_false(exists(path_of(D0 - DAY)));
+	assert_true(exists(path_of(D0)));
+	assert_true(exists(path_of(D0 + DAY)));
+	journal_free(&j);
+
+	/* Yesterday's stayed whole. */
+	assert_int_equal(journal_replay(path_of(D0), seen_add, &s, &res), 0);
+	assert_int_equal(s.n, 1);
+	assert_memory_equal(s.payload[0], "early", 5);
+	seen_clear(&s);
+}
+
+/* Replay from a time in yesterday's file through today's, in order. */
+static void
+test_replay_since(void **state)
+{
+	struct journal *j = journal_open(dir, D0 - DAY, NULL);
+	struct journal_replay_result res;
+	struct seen s = { 0 };
+	char lookalike[600];
+
+	for (int i = 0; i < 4; i++)      /* 22:00, 22:30, 23:00, 23:30 */
+		journal_append(j, JOURNAL_EVENT, D0 - (4 - i) * 1800000LL, "y", 1);
+	journal_roll(j, D0);
+	for (int i = 0; i < 3; i++)      /* 00:00, 00:30, 01:00 */
+		journal_append(j, JOURNAL_EVENT, D0 + i * 1800000LL, "t", 1);
+	journal_append(j, JOURNAL_CLOCK, D0 + 3 * 1800000LL, NULL, 0);
+	journal_free(&j);
+	snprintf(lookalike, sizeof lookalike,
+	    "%s/journal-20200101T0000Z-1795132800000.wbj", dir);
+	spill(lookalike, (const unsigned char *)"garbage", 7);
+
+	/* From 23:00: the last two of yesterday, then all of today. */
+	assert_int_equal(journal_replay_since(dir, D0 - 3600000, seen_add, &s, &res), 0);
+	assert_int_equal(res.files, 2);
+	assert_int_equal(res.older, 2);
+	assert_int_equal(res.records, 6);
+	assert_string_equal(res.error, "");
+	assert_int_equal(s.n, 6);
+	for (size_t i = 0; i < s.n; i++)
+		assert_int_equal(s.clock[i], D0 - 3600000 + (int64_t)i * 1800000);
+	assert_memory_equal(s.payload[1], "y", 1);
+	assert_memory_equal(s.payload[2], "t", 1);
+	assert_int_equal(s.type[5], JOURNAL_CLOCK);
+	seen_clear(&s);
+}
+
+/* Damage in yesterday's file is reported; today's is still replayed. */
+static void
+test_replay_since_goes_on_after_damage(void **state)
+{
+	struct journal *j = journal_open(dir, D0 - DAY, NULL);
+	struct journal_replay_result res;
+	struct seen s = { 0 };
+	unsigned char *buf;
+	size_t len;
+
+	for (int i = 0; i < 3; i++)
+		journal_append(j, JOURNAL_EVENT, D0 - 1000 + i, "abc", 3);
+	journal_roll(j, D0);
+	journal_append(j, JOURNAL_EVENT, D0 + 1, "def", 3);
+	journal_free(&j);
+	buf = slurp(path_of(D0 - DAY), &len);
+	buf[H + 1] ^= 1;        /* in the first record's payload */
+	spill(path_of(D0 - DAY), buf, len);
+
+	assert_int_equal(journal_replay_since(dir, 0, seen_add, &s, &res), -1);
+	assert_true(res.corrupt);
+	assert_int_equal(res.lost_bytes, len);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.clock[0], D0 + 1);
+	assert_non_null(strstr(res.error, path_of(D0 - DAY)));
+	seen_clear(&s);
+	free(buf);
+}
+
+static int
+stop_after_two(const struct journal_record *rec, void *arg)
+{
+	return ++*(int *)arg == 2;
+}
+
+static void
+test_callback_stops(void **state)
+{
+	const char *path = write_events(5, 10);
+	struct journal_replay_result res;
+	int calls = 0;
+
+	assert_int_equal(journal_replay(path, stop_after_two, &calls, &res), -1);
+	assert_int_equal(calls, 2);
+	assert_non_null(strstr(res.error, "stopped by the caller"));
+	calls = 0;
+	assert_int_equal(journal_replay_since(dir, 0, stop_after_two, &calls, &res), -1);
+	assert_int_equal(calls, 2);
+}
+
+static void
+test_missing_and_empty(void **state)
+{
+	struct journal_replay_result res;
+	char path[600];
+
+	snprintf(path, sizeof path, "%s/nothing.wbj", dir);
+	assert_int_equal(journal_replay(path, NULL, NULL, &res), -1);
+	assert_non_null(strstr(res.error, "cannot open"));
+	/* A state directory without journals: a first start, not an error. */
+	assert_int_equal(journal_replay_since(dir, 0, NULL, NULL, &res), 0);
+	assert_int_equal(res.files, 0);
+	assert_int_equal(res.records, 0);
+	assert_int_equal(journal_replay_since("/nonexistent/dir", 0, NULL, NULL, &res), -1);
+	assert_non_null(strstr(res.error, "/nonexistent/dir"));
+	/* An empty file is a journal with no records yet. */
+	touch(path);
+	assert_int_equal(journal_replay(path, NULL, NULL, &res), 0);
+	assert_int_equal(res.records, 0);
+	assert_false(res.torn_tail);
+}
+
+/* A journal that cannot open is not fatal: it says why and drops appends. */
+static void
+test_cannot_open(void **state)
+{
+	struct journal *j = journal_open("/nonexistent/dir", D0, NULL);
+
+	assert_non_null(j);
+	assert_false(journal_ok(j));
+	assert_non_null(strstr(journal_error(j), "/nonexistent/dir"));
+	assert_non_null(strstr(journal_error(j), "cannot open"));
+	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0, "x", 1), 0);
+	assert_int_equal(journal_append_reject(j, D0, "s", false, 0), 0);
+	assert_int_equal(journal_flush(j), 0);
+	assert_int_equal(journal_sync(j), 0);
+	journal_free(&j);
+}
+
+/* A device in place of the day's file is refused, not read forever. */
+static void
+test_not_a_regular_file(void **state)
+{
+	struct journal *j;
+
+	assert_int_equal(symlink("/dev/zero", path_of(D0)), 0);
+	j = journal_open(dir, D0, NULL);
+	assert_false(journal_ok(j));
+	assert_non_null(strstr(journal_error(j), "not a regular file"));
+	journal_free(&j);
+}
+
+/* A write that fails half way (a full disk; here a file size limit, which
+ * root cannot bypass) turns the journal off, reported once; the file keeps
+ * whole records only; the next day's file gets a fresh try. */
+static void
+test_write_error(void **state)
+{
+	struct journal *j = journal_open(dir, D0, NULL);
+	struct journal_replay_result res;
+	struct rlimit old, small;
+	char payload[100];
+	uint64_t before;
+
+	memset(payload, 'p', sizeof payload);
+	journal_append(j, JOURNAL_EVENT, D0, payload, sizeof payload);
+	assert_int_equal(journal_flush(j), 0);
+	before = journal_size(j);
+	for (int i = 0; i < 30; i++)
+		journal_append(j, JOURNAL_EVENT, D0 + i, payload, sizeof payload);
+
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = 1000;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	errno = 0;
+	assert_int_equal(journal_flush(j), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+
+	assert_false(journal_ok(j));
+	assert_non_null(strstr(journal_error(j), "cannot write"));
+	assert_non_null(strstr(journal_error(j), path_of(D0)));
+	/* Off: appends dropped, flushes quiet, so the caller logs once. */
+	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0, payload, sizeof payload), 0);
+	assert_int_equal(journal_flush(j), 0);
+	assert_int_equal(journal_sync(j), 0);
+	assert_int_equal(file_size(path_of(D0)), before);
+	assert_int_equal(journal_replay(path_of(D0), NULL, NULL, &res), 0);
+	assert_int_equal(res.records, 1);
+	assert_false(res.torn_tail);
+
+	assert_int_equal(journal_roll(j, D0 + DAY), 0);
+	assert_true(journal_ok(j));
+	assert_string_equal(journal_error(j), "");
+	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0 + DAY, "x", 1), 0);
+	assert_int_equal(journal_sync(j), 0);
+	journal_free(&j);
+}
+
+/* Without root, a read-only directory refuses the file. */
+static void
+test_read_only_dir(void **state)
+{
+	struct journal *j;
+
+	if (geteuid() == 0)
+		skip();
+	assert_int_equal(chmod(dir, 0500), 0);
+	j = journal_open(dir, D0, NULL);
+	chmod(dir, 0700);
+	assert_false(journal_ok(j));
+	assert_non_null(strstr(journal_error(j), "Permission denied"));
+	journal_free(&j);
+}
+
+static void
+test_sync(void **state)
+{
+	struct journal *j = journal_open(dir, D0, NULL);
+	struct journal_replay_result res;
+
+	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0, "s", 1), 0);
+	assert_int_equal(journal_sync(j), 0);
+	assert_int_equal(journal_size(j), H + 1);
+	assert_int_equal(journal_sync(j), 0);
+	journal_free(&j);
+	journal_free(&j);       /* NULL is fine */
+	assert_int_equal(journal_replay(path_of(D0), NULL, NULL, &res), 0);
+	assert_int_equal(res.records, 1);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, remove_dir)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_crc32c),
+		cmocka_unit_test(test_file_name),
+		cmocka_unit_test(test_reject_decode_refuses),
+		T(test_round_trip),
+		T(test_torn_tail_every_byte),
+		T(test_zero_filled_tail),
+		T(test_flipped_bit_in_middle),
+		T(test_reopen_cuts_torn_tail),
+		T(test_reopen_after_damage),
+		T(test_lock),
+		T(test_roll),
+		T(test_replay_since),
+		T(test_replay_since_goes_on_after_damage),
+		T(test_callback_stops),
+		T(test_missing_and_empty),
+		T(test_cannot_open),
+		T(test_not_a_regular_file),
+		T(test_write_error),
+		T(test_read_only_dir),
+		T(test_sync),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
