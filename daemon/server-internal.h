@@ -68,6 +68,8 @@ struct server {
 
 /* The clock: wall time plus the event-time offset, never behind the engine. */
 int64_t server_clock(struct server *);
+/* Move the engine to the clock (journaled). */
+void server_tick(struct server *);
 /* Journal what has been read and apply it. */
 void server_apply_batch(struct server *);
 /* The snapshot as of now (owned by the server, valid until the next call). */

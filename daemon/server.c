@@ -44,12 +44,36 @@ static void server_publish_due(struct server *s);
 
 /* ---- the clock --------------------------------------------------------- */
 
+/* The clock trails the newest event's time by this much, so that events
+ * that arrive a little late (a burst split over two wake-ups, a second feed
+ * a few ms behind) still count at their own ts, as --replay counts them. */
+#define CLOCK_GRACE_MS 100
+
 int64_t
 server_clock(struct server *s)
 {
-	int64_t t = proc_wall_ms() + s->offset;
+	int64_t t = proc_wall_ms() + s->offset - CLOCK_GRACE_MS;
 
+	if (!s->offset_set)     /* nothing received yet: the engine's own time */
+		return engine_now(s->engine);
 	return t > engine_now(s->engine) ? t : engine_now(s->engine);
+}
+
+/*
+ * Move the engine to the clock. Events move it themselves (to their ts, as
+ * --replay does); this is the only other mover, and it is journaled, so a
+ * restart replays the same steps in the same order.
+ */
+void
+server_tick(struct server *s)
+{
+	int64_t t = server_clock(s);
+	int64_t wall = proc_wall_ms();
+
+	if (t <= engine_now(s->engine))
+		return;
+	engine_advance(s->engine, t);
+	journal_append(s->journal, JOURNAL_CLOCK, t, &wall, sizeof wall);
 }
 
 /* The clock follows the newest event's time: set by the first event (live
@@ -67,15 +91,13 @@ server_follow(struct server *s, int64_t ts)
 
 /* ---- applying events --------------------------------------------------- */
 
-/* Decode and apply one raw message at `clock` (the journal's record of it). */
+/* Decode and apply one raw message; the event moves the clock itself. */
 static void
-server_apply_raw(struct server *s, const char *data, size_t len, int64_t clock,
-    bool live)
+server_apply_raw(struct server *s, const char *data, size_t len, bool live)
 {
 	struct event ev;
 	enum event_reject why;
 
-	engine_advance(s->engine, clock);
 	why = event_decode(s->decoder, data, len, &ev);
 	if (why != REJECT_NONE) {
 		s->stats.rejected[why]++;
@@ -113,15 +135,42 @@ server_on_event(const struct zsock_message *m, void *arg)
 	b->n++;
 }
 
+/*
+ * Before the first event ever, the engine's clock is only a guess (the wall
+ * clock at start): start it again at the first event's time, so that a
+ * recorded day published at full speed keeps its own time.
+ */
+static void
+server_first_event(struct server *s)
+{
+	struct server_batch *b = &s->batch;
+	struct event ev;
+
+	if (s->offset_set || engine_feed_count(s->engine) > 0)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		if (event_decode(s->decoder, b->buf + b->offsets[i], b->lens[i], &ev) != REJECT_NONE)
+			continue;
+		if (ev.ts < engine_now(s->engine)) {
+			engine_free(&s->engine);
+			s->engine = engine_new(s->config, ev.ts);
+		}
+		server_follow(s, ev.ts);
+		return;
+	}
+}
+
 /* Journal the batch (one write), then apply it. */
 void
 server_apply_batch(struct server *s)
 {
 	struct server_batch *b = &s->batch;
-	int64_t clock = server_clock(s);
+	int64_t clock;
 
 	if (b->n == 0)
 		return;
+	server_first_event(s);
+	clock = engine_now(s->engine);
 	for (size_t i = 0; i < b->n; i++) {
 		if (b->lens[i] <= JOURNAL_PAYLOAD_MAX)
 			journal_append(s->journal, JOURNAL_EVENT, clock, b->buf + b->offsets[i],
@@ -134,7 +183,7 @@ server_apply_batch(struct server *s)
 		    "will lose today's figures", journal_path(s->journal),
 		    journal_error(s->journal));
 	for (size_t i = 0; i < b->n; i++)
-		server_apply_raw(s, b->buf + b->offsets[i], b->lens[i], clock, true);
+		server_apply_raw(s, b->buf + b->offsets[i], b->lens[i], true);
 	b->n = 0;
 	b->used = 0;
 	s->dirty = true;
@@ -173,7 +222,7 @@ server_snapshot(struct server *s)
 	struct snapshot_meta meta = { .seq = ++s->snapshot_seq };
 	struct jsonw alerts = { 0 }, message = { 0 };
 
-	engine_advance(s->engine, server_clock(s));
+	server_tick(s);
 	alerts_write_json(s->alerts, &alerts);
 	server_message_json(s, &message);
 	meta.alerts_json = jsonw_text(&alerts);
@@ -241,10 +290,11 @@ server_publish_alerts(struct server *s)
 static bool
 server_check_alerts(struct server *s)
 {
-	int64_t now = server_clock(s);
+	int64_t now;
 	int64_t due;
 
-	engine_advance(s->engine, now);
+	server_tick(s);
+	now = engine_now(s->engine);
 	if (!alerts_evaluate(s->alerts, s->engine, now))
 		return false;
 	server_publish_alerts(s);
@@ -316,16 +366,14 @@ static void
 server_on_heartbeat(void *arg)
 {
 	struct server *s = arg;
-	int64_t clock = server_clock(s);
 
+	server_tick(s);
 	if (engine_day_start(s->engine) != journal_day_start(s->journal)) {
-		engine_advance(s->engine, clock);
+		journal_flush(s->journal);      /* the day's last records stay in it */
 		journal_roll(s->journal, engine_day_start(s->engine));
 	}
 	server_check_alerts(s);
 	server_publish(s);
-	int64_t wall = proc_wall_ms();  /* so that a restart resumes this clock */
-	journal_append(s->journal, JOURNAL_CLOCK, engine_now(s->engine), &wall, sizeof wall);
 	journal_flush(s->journal);
 	server_status_line(s);
 	if (s->watchdog)
@@ -354,7 +402,7 @@ server_replay_record(const struct journal_record *r, void *arg)
 		s->engine = engine_new(rp->config, r->clock_ms);
 	switch (r->type) {
 	case JOURNAL_EVENT:
-		server_apply_raw(s, (const char *)r->payload, r->len, r->clock_ms, false);
+		server_apply_raw(s, (const char *)r->payload, r->len, false);
 		break;
 	case JOURNAL_REJECT:
 		engine_advance(s->engine, r->clock_ms);

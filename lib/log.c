@@ -58,7 +58,9 @@ log_limited(struct log_limiter *l, int64_t now, enum log_level level,
 		l->suppressed = 0;
 	}
 	if (l->used >= l->burst) {
-		l->suppressed++;
+		if (l->suppressed++ == 0)
+			log_msg(level, "(more lines like this are suppressed for %lld s)",
+			    (long long)((l->window_start + l->period_ms - now + 999) / 1000));
 		return;
 	}
 	l->used++;

@@ -1,0 +1,133 @@
+"""Helpers for the live tests: start the real wallboardd on free loopback
+ports with a private state directory, publish events and read snapshots over
+real ZeroMQ sockets, talk to the control socket."""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import zmq
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("BUILD", "build")
+WALLBOARDD = os.path.join(ROOT, BUILD, "wallboardd")
+WALLBOARDCTL = os.path.join(ROOT, BUILD, "wallboardctl")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Daemon:
+    """A wallboardd under test. `extra` is YAML appended to the config."""
+
+    def __init__(self, extra="", state_dir=None, ports=None):
+        self.dir = tempfile.mkdtemp(prefix="wb-live-")
+        self.state = state_dir or os.path.join(self.dir, "state")
+        self.ingest, self.pub = ports or (free_port(), free_port())
+        self.config = os.path.join(self.dir, "wallboard.yaml")
+        self.write_config(extra)
+        self.proc = None
+        self.ctx = zmq.Context.instance()
+        self.log = open(os.path.join(self.dir, "stderr.log"), "ab")
+
+    def write_config(self, extra):
+        with open(self.config, "w") as f:
+            f.write(f"""site: {{name: Test, timezone: UTC}}
+windows: [15m, 60m]
+ingest: {{bind: ["tcp://127.0.0.1:{self.ingest}"]}}
+publish: {{bind: ["tcp://127.0.0.1:{self.pub}"], max_rate: 50, heartbeat: 200ms}}
+state_dir: {self.state}
+""" + extra)
+
+    def start(self):
+        self.proc = subprocess.Popen([WALLBOARDD, "-c", self.config, "-v"],
+                                     stderr=self.log, stdout=self.log)
+        self.wait_control()
+        return self
+
+    def wait_control(self, timeout=10):
+        path = os.path.join(self.state, "control.sock")
+        end = time.time() + timeout
+        while time.time() < end:
+            if os.path.exists(path):
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError("wallboardd exited: " + self.stderr())
+            time.sleep(0.02)
+        raise RuntimeError("no control socket: " + self.stderr())
+
+    def stderr(self):
+        self.log.flush()
+        with open(os.path.join(self.dir, "stderr.log"), "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def publisher(self):
+        sock = self.ctx.socket(zmq.PUB)
+        sock.setsockopt(zmq.SNDHWM, 0)
+        sock.setsockopt(zmq.LINGER, 2000)
+        sock.connect(f"tcp://127.0.0.1:{self.ingest}")
+        time.sleep(0.3)     # PUB/SUB: let the connection settle
+        return sock
+
+    def subscriber(self, topic=b"snapshot"):
+        sock = self.ctx.socket(zmq.SUB)
+        sock.setsockopt(zmq.SUBSCRIBE, topic)
+        sock.setsockopt(zmq.RCVHWM, 0)
+        sock.connect(f"tcp://127.0.0.1:{self.pub}")
+        return sock
+
+    def control(self, request, timeout_ms=5000):
+        sock = self.ctx.socket(zmq.REQ)
+        sock.setsockopt(zmq.RCVTIMEO, timeout_ms)
+        sock.setsockopt(zmq.LINGER, 0)
+        sock.connect("ipc://" + os.path.join(self.state, "control.sock"))
+        sock.send(json.dumps(request).encode())
+        reply = json.loads(sock.recv())
+        sock.close()
+        return reply
+
+    def snapshot(self):
+        return self.control({"cmd": "snapshot"})
+
+    def wait_for(self, predicate, timeout=10):
+        """Poll snapshots (through control) until predicate(snapshot) holds."""
+        end = time.time() + timeout
+        snap = None
+        while time.time() < end:
+            snap = self.snapshot()
+            if predicate(snap):
+                return snap
+            time.sleep(0.05)
+        raise AssertionError("timed out; last snapshot: " + json.dumps(snap)[:2000])
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=5)
+        return self.proc.returncode
+
+    def close(self):
+        try:
+            self.stop(signal.SIGKILL)
+        except Exception:
+            pass
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def send(pub, event):
+    pub.send(json.dumps(event, separators=(",", ":")).encode())
+
+
+def figure(snap, path):
+    v = snap
+    for k in path.split("/"):
+        v = v[k]
+    return v
