@@ -26,6 +26,7 @@ enum alert_kind {
 	KIND_FEED_STALE,
 	KIND_FEED_GAPS,
 	KIND_CALLS_LOST,
+	KIND_UNDERSTAFFED,
 };
 
 struct alert {
@@ -706,6 +707,45 @@ alerts_feeds(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
 	a->baselined = true;
 }
 
+/* ---- staffing -------------------------------------------------------- */
+
+/*
+ * A queue with fewer agents staffed than it needs now (engine.h's Erlang
+ * figure): after a minute, so that a break starting or a login arriving a
+ * few seconds late does not flap it.
+ */
+static void
+alerts_staffing(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
+{
+	struct scope_info info;
+	struct scope_now sn;
+	char text[ALERT_TEXT_MAX];
+	int64_t needed;
+
+	for (size_t i = 0; i < engine_scope_count(e); i++) {
+		struct alerts_reading r = { 0 };
+		struct alert *al;
+
+		engine_scope_info(e, i, &info);
+		if (info.kind != SCOPE_QUEUE)
+			continue;
+		engine_scope_now(e, i, &sn);
+		r.breach = engine_scope_agents_needed(e, i, &needed) && sn.staffed < needed;
+		r.clear = !r.breach;
+		al = alerts_lookup(a, KIND_UNDERSTAFFED, ALERT_UNDERSTAFFED, "",
+		    info.key, r.breach);
+		if (al == NULL)
+			continue;
+		snprintf(text, sizeof text, "%s: %lld agent%s staffed, %lld needed",
+		    info.label, (long long)sn.staffed, sn.staffed == 1 ? "" : "s",
+		    (long long)needed);
+		r.has_value = true;
+		r.value = (double)sn.staffed;
+		r.text = text;
+		alerts_step(al, &r, ALERT_UNDERSTAFFED_FOR_MS, now, due);
+	}
+}
+
 /* ---- the clock ------------------------------------------------------- */
 
 static bool
@@ -827,6 +867,7 @@ alerts_evaluate(struct alerts *a, struct engine *e, int64_t now)
 	}
 	alerts_rules(a, e, now, &due);
 	alerts_feeds(a, e, now, &due);
+	alerts_staffing(a, e, now, &due);
 	for (size_t i = 0; i < a->n; i++)
 		alerts_sweep(a->list[i], now, &due);
 	alerts_settle(a);
@@ -883,6 +924,10 @@ alerts_describe(const struct alerts *a, const struct alert *al,
 		out->metric = "silence_ms";
 		out->kind = METRIC_DURATION;
 		out->threshold = (double)a->config->feeds_stale_after_ms;
+		break;
+	case KIND_UNDERSTAFFED:
+		out->metric = "staffed";
+		out->kind = METRIC_COUNT;
 		break;
 	case KIND_FEED_GAPS:
 	case KIND_CALLS_LOST:

@@ -32,6 +32,9 @@
 #define ALERT_FEED_STALE "feed-stale"
 #define ALERT_FEED_GAPS "feed-gaps"
 #define ALERT_CALLS_LOST "calls-lost"
+#define ALERT_UNDERSTAFFED "understaffed"
+/* An understaffed queue must stay so this long before it fires. */
+#define ALERT_UNDERSTAFFED_FOR_MS (60 * 1000LL)
 
 enum alert_state {
 	ALERT_NONE,             /* not in the list (transitions only) */

@@ -84,6 +84,7 @@ static config_node_fn config_node_scalar, config_node_strings,
 static config_text_fn config_text_string, config_text_duration,
     config_text_share, config_text_number, config_text_clock,
     config_text_enum, config_text_timezone, config_text_scope,
+    config_text_listen,
     config_item_string, config_item_window, config_item_team_agent,
     config_item_team_queue, config_item_agent_queue;
 
@@ -92,6 +93,8 @@ static const char *const config_formula_names[] = {
 	[SL_ANSWERED] = "answered",
 	[SL_ABANDONS_POSITIVE] = "abandons_positive",
 	[SL_ABANDONS_IGNORED] = "abandons_ignored",
+	[SL_ASTERISK] = "asterisk",
+	[SL_ASTERISK2] = "asterisk2",
 	NULL
 };
 
@@ -243,6 +246,14 @@ static const struct config_key config_publish_keys[] = {
 	{ .name = NULL }
 };
 
+static const struct config_key config_http_keys[] = {
+	{ .name = "listen", .node = config_node_scalar,
+	  .text = config_text_listen, .what = "a string",
+	  .offset = offsetof(struct config, http_listen),
+	  .def = "127.0.0.1:7412" },
+	{ .name = NULL }
+};
+
 /*
  * The top level. Order matters: each key is read after the ones it refers
  * to (defaults before queues, queues before teams and agents, teams before
@@ -267,6 +278,7 @@ static const struct config_key config_keys[] = {
 	KEY_SECTION("feeds", 0, config_feeds_keys),
 	KEY_SECTION("ingest", 0, config_ingest_keys),
 	KEY_SECTION("publish", 0, config_publish_keys),
+	KEY_SECTION("http", 0, config_http_keys),
 	KEY_STRING("state_dir", struct config, state_dir,
 	    "/var/lib/wallboard"),
 	{ .name = NULL }
@@ -1062,6 +1074,27 @@ config_text_scope(struct config_loader *loader, const struct config_key *key,
 	return config_text_string(loader, key, text, node, base);
 }
 
+/* An address to listen on; "" and "off" are both kept as "" (no listener). */
+static bool
+config_text_listen(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	char host[256];
+	unsigned port;
+
+	if (*text == '\0' || strcmp(text, "off") == 0)
+		return config_text_string(loader, key, "", node, base);
+	if (!config_listen_split(text, host, sizeof host, &port)) {
+		config_error(loader, node ? &node->start_mark : NULL,
+		    "bad address '%s' for '%s' (expected HOST:PORT or "
+		    "[IPV6]:PORT with a port from 1 to 65535, e.g. "
+		    "127.0.0.1:7412 or [::1]:7412; \"\" or off for none)", text,
+		    key->name);
+		return false;
+	}
+	return config_text_string(loader, key, text, node, base);
+}
+
 /* ------------------------------------------------------------------------
  * List items.
  */
@@ -1823,6 +1856,7 @@ config_free(struct config **configp)
 	config_strings_free(&config->ingest_connect, &config->n_ingest_connect);
 	config_strings_free(&config->publish_bind, &config->n_publish_bind);
 	free(config->state_dir);
+	free(config->http_listen);
 	free(config);
 	*configp = NULL;
 }
@@ -1834,6 +1868,66 @@ config_errors_clear(struct config_errors *errors)
 	if (errors == NULL)
 		return;
 	config_strings_free(&errors->lines, &errors->n);
+}
+
+/* ------------------------------------------------------------------------
+ * Listen addresses.
+ */
+
+/* A port: 1 to 5 digits, 1 to 65535. */
+static bool
+config_port_parse(const char *text, unsigned *port)
+{
+	size_t len = strlen(text);
+	unsigned long v;
+
+	if (len == 0 || len > 5 || strspn(text, "0123456789") != len)
+		return false;
+	v = strtoul(text, NULL, 10);
+	if (v == 0 || v > 65535)
+		return false;
+	*port = (unsigned)v;
+	return true;
+}
+
+/*
+ * The host part, len bytes of text: a name or IPv4 address, or inside
+ * brackets an IPv6 one. Only the characters each may hold: the resolver
+ * says the rest when the daemon binds.
+ */
+static bool
+config_host_valid(const char *text, size_t len, bool bracketed)
+{
+	const char *allowed = bracketed ? "0123456789abcdefABCDEF:." :
+	    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-";
+
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (strchr(allowed, text[i]) == NULL)
+			return false;
+	return !bracketed || memchr(text, ':', len) != NULL;
+}
+
+bool
+config_listen_split(const char *text, char *host, size_t hostlen,
+    unsigned *port)
+{
+	bool bracketed = *text == '[';
+	const char *start = text + bracketed, *end;
+
+	if (bracketed) {
+		if ((end = strchr(start, ']')) == NULL || end[1] != ':')
+			return false;
+	} else if ((end = strrchr(start, ':')) == NULL)
+		return false;
+	if (!config_host_valid(start, (size_t)(end - start), bracketed) ||
+	    (size_t)(end - start) >= hostlen ||
+	    !config_port_parse(end + 1 + bracketed, port))
+		return false;
+	memcpy(host, start, (size_t)(end - start));
+	host[end - start] = '\0';
+	return true;
 }
 
 /* ------------------------------------------------------------------------
@@ -1874,7 +1968,7 @@ config_find_agent(const struct config *config, const char *id)
 const char *
 config_sl_formula_name(enum sl_formula formula)
 {
-	if ((unsigned)formula > SL_ABANDONS_IGNORED)
+	if ((unsigned)formula > SL_ASTERISK2)
 		return "unknown";
 	return config_formula_names[formula];
 }

@@ -19,6 +19,8 @@ enum sl_formula {
 	SL_ANSWERED,          /* answered_in_sl / answered */
 	SL_ABANDONS_POSITIVE, /* (answered_in_sl + abandoned_in_sl) / offered */
 	SL_ABANDONS_IGNORED,  /* answered_in_sl / (offered - abandoned_in_sl) */
+	SL_ASTERISK,          /* app_queue's SL: completed in SL / completed */
+	SL_ASTERISK2,         /* app_queue's SL2: (C in SL + A in SL) / (C + A) */
 };
 
 enum alert_severity { SEVERITY_INFO, SEVERITY_WARNING, SEVERITY_CRITICAL };
@@ -76,6 +78,49 @@ struct config_alert {
 	int line;                 /* where it was defined, for messages */
 };
 
+/*
+ * Boards (docs/boards.md): what a wallboard shows. A tile is one figure of
+ * one scope; its colour comes from two levels, amber and red, read on the
+ * side that `good` says is better.
+ */
+struct config_tile {
+	char *scope;              /* "all", "queue:support", "team:billing" */
+	char *metric;             /* a metric key of PROTOCOL §2, waiting,
+	                           * longest_wait_ms or agents_<state>/staffed */
+	char *window;             /* NULL for figures of `now` */
+	char *label;              /* NULL: the board makes one */
+	int metric_id;            /* enum metric_id (metric.h), or -1 */
+	int agents_state;         /* agents_*: enum agent_state (event.h),
+	                           * AGENT_STATE_COUNT for staffed; else -1 */
+	bool good_below;          /* lower is better (waits, abandons) */
+	bool has_amber, has_red;  /* levels in the metric's unit */
+	double amber, red;
+	bool sl_target;           /* service_level with no levels: amber at
+	                           * the scope's sl_target, red 5 points under */
+	int line;
+};
+
+struct config_page {
+	char *title;              /* NULL when absent */
+	struct config_tile *tiles;
+	size_t n_tiles;
+	bool agent_grid;          /* default false */
+};
+
+struct config_board {
+	char *name;               /* the key under boards: */
+	char *title;              /* defaults to name */
+	char **scopes;            /* scope patterns the board needs; default:
+	                           * the scopes its tiles name */
+	size_t n_scopes;
+	char **agents;            /* scope patterns choosing the grid's agents;
+	                           * default ["all"] */
+	size_t n_agents;
+	struct config_page *pages;
+	size_t n_pages;           /* at least 1 */
+	int64_t rotate_ms;        /* 0: no rotation (default) */
+};
+
 struct config {
 	char *path;
 
@@ -111,6 +156,10 @@ struct config {
 	double publish_max_rate;  /* snapshots per second at most; default 10 */
 	int64_t publish_heartbeat_ms; /* default 1s */
 	char *state_dir;          /* default "/var/lib/wallboard" */
+	char *http_listen;        /* http: {listen: "127.0.0.1:7412"}; HOST:PORT
+	                           * or [V6]:PORT, "" when off */
+	struct config_board *boards; /* boards:, in file order */
+	size_t n_boards;
 };
 
 /* A list of error lines, each "FILE:LINE:COL: message". */
@@ -139,10 +188,25 @@ void config_errors_clear(struct config_errors *errors);
 const struct config_queue *config_find_queue(const struct config *, const char *name);
 const struct config_team *config_find_team(const struct config *, const char *name);
 const struct config_agent *config_find_agent(const struct config *, const char *id);
+const struct config_board *config_find_board(const struct config *, const char *name);
+
+/*
+ * Whether scope (a snapshot scope key: "all", "queue:support") matches
+ * pattern (a config scope: "all", "queue:support", "queue:*", "team:b*").
+ */
+bool config_scope_match(const char *pattern, const char *scope);
 
 /* The sl_formula's name ("standard", ...) and back. */
 const char *config_sl_formula_name(enum sl_formula);
 bool config_sl_formula_parse(const char *name, enum sl_formula *out);
 const char *config_severity_name(enum alert_severity);
+
+/*
+ * Split a listen address, "HOST:PORT" or "[V6ADDR]:PORT", into its host
+ * (without brackets, NUL-terminated in host) and a port from 1 to 65535.
+ * false if text is not one or the host does not fit in hostlen.
+ */
+bool config_listen_split(const char *text, char *host, size_t hostlen,
+    unsigned *port);
 
 #endif

@@ -9,10 +9,12 @@
  */
 #include "engine.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "erlang.h"
 #include "strmap.h"
 #include "tz.h"
 #include "u64map.h"
@@ -38,6 +40,10 @@ struct scope {
 	struct scope **queues;
 	size_t n_queues;
 	bool has_queues;
+	/* queue: staffing, worked out at most once per engine time */
+	int64_t staffing_at;
+	bool staffing_known;
+	int64_t agents_needed;
 };
 
 struct feed {
@@ -60,6 +66,7 @@ struct call {
 	struct agent *agent;
 	struct scope *answered_queue;
 	int64_t answered_ts;
+	bool answered_in_sl;    /* its answer's wait was within T */
 	/* Live calls are in a list ordered by last activity, for call_timeout. */
 	int64_t touched;
 	struct call *prev, *next;
@@ -97,6 +104,7 @@ enum { CALLER_CALL, CALLER_TS, CALLER_OTHER_TS };
 struct engine {
 	const struct config *config;
 	struct tz *tz;
+	int64_t started;
 	int64_t now;
 	int64_t day_start, next_day_start;
 	int64_t *window_lengths;
@@ -549,6 +557,7 @@ engine_call_queued(struct engine *e, struct feed *f, const struct event *ev)
 	    ev->caller, ev->call, ev->ts, c->queue->settings.repeat_window_ms);
 	engine_wait_append(c);
 	engine_live_append(e, c);
+	engine_count(e, c->queue, KPI_ARRIVAL, 0, 0);
 }
 
 /* The waiting call an outcome is about, or NULL (an orphan). */
@@ -560,8 +569,9 @@ engine_waiting_call(struct engine *e, const struct event *ev)
 	return c != NULL && c->waiting ? c : NULL;
 }
 
-static void
-engine_outcome(struct engine *e, struct call *c, enum kpi_kind kind, int64_t ts)
+static unsigned
+engine_outcome(struct engine *e, struct call *c, enum kpi_kind kind, int64_t ts,
+    unsigned extra)
 {
 	struct scope *q = c->queue;
 	int64_t wait = ts > c->queued_ts ? ts - c->queued_ts : 0;
@@ -573,7 +583,8 @@ engine_outcome(struct engine *e, struct call *c, enum kpi_kind kind, int64_t ts)
 	    wait <= q->settings.short_abandon_ms)
 		flags |= KPI_F_SHORT;
 	engine_wait_remove(c);
-	engine_count_outcome(e, q, kind, wait, flags);
+	engine_count_outcome(e, q, kind, wait, flags | extra);
+	return flags;
 }
 
 static struct agent *
@@ -594,8 +605,10 @@ engine_call_answered(struct engine *e, const struct event *ev)
 		return ENGINE_ORPHAN;
 	a = engine_agent(e, ev->agent, AGENT_BUSY);
 	if (c->waiting) {
-		engine_outcome(e, c, KPI_ANSWERED, ev->ts);
+		unsigned flags = engine_outcome(e, c, KPI_ANSWERED, ev->ts, 0);
+
 		c->answered_queue = c->queue;
+		c->answered_in_sl = (flags & KPI_F_IN_SL) != 0;
 	}
 	c->talking = true;
 	c->agent = a;
@@ -610,10 +623,13 @@ static enum engine_result
 engine_call_left(struct engine *e, const struct event *ev, enum kpi_kind kind)
 {
 	struct call *c = engine_waiting_call(e, ev);
+	/* app_queue's SL2 counts these exits as abandons (not key, overflow). */
+	bool as_abandon = kind == KPI_EXITED && (ev->exit_reason == EXIT_TIMEOUT ||
+	    ev->exit_reason == EXIT_EMPTY || ev->exit_reason == EXIT_WITHDRAW);
 
 	if (c == NULL)
 		return ENGINE_ORPHAN;
-	engine_outcome(e, c, kind, ev->ts);
+	engine_outcome(e, c, kind, ev->ts, as_abandon ? KPI_F_AS_ABANDON : 0);
 	if (!c->talking)
 		engine_call_forget(e, c);
 	return ENGINE_APPLIED;
@@ -646,6 +662,8 @@ engine_call_ended(struct engine *e, const struct event *ev)
 		flags |= KPI_F_RESOLVED_KNOWN;
 	if (ev->resolved == FLAG_TRUE)
 		flags |= KPI_F_RESOLVED;
+	if (c->answered_in_sl)
+		flags |= KPI_F_IN_SL;
 	int64_t talk = ev->ts > c->answered_ts ? ev->ts - c->answered_ts : 0;
 	engine_count(e, c->answered_queue, KPI_HANDLED, talk, flags);
 	engine_count(e, a->team, KPI_HANDLED, talk, flags);
@@ -887,6 +905,7 @@ engine_new(const struct config *config, int64_t now)
 		e->tz = tz_load("UTC", NULL, 0);
 	}
 	e->now = now;
+	e->started = now;
 	e->day_start = tz_day_start(e->tz, config->day_start_minutes, now);
 	e->next_day_start = tz_next_day_start(e->tz, config->day_start_minutes,
 	    e->day_start);
@@ -1035,6 +1054,98 @@ engine_scope_figures(struct engine *e, size_t i, size_t w, struct kpi_figures *o
 	kpi_set_read(engine_kpi(e, s), w, &sums);
 	kpi_figures_compute(&sums, formula, s->kind == SCOPE_QUEUE,
 	    s->kind != SCOPE_TEAM || s->has_queues, out);
+}
+
+/* The configured window nearest in length to `length` (the staffing
+ * windows: 15 minutes of arrivals, an hour of handling). */
+static size_t
+engine_window_near(const struct engine *e, int64_t length)
+{
+	size_t best = e->n_windows;     /* today, when there are no windows */
+	int64_t gap = INT64_MAX;
+
+	for (size_t i = 0; i < e->n_windows; i++) {
+		int64_t d = llabs(e->window_lengths[i] - length);
+
+		if (d < gap) {
+			gap = d;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* A window's span so far: its length, or less early in the engine's life. */
+static double
+engine_window_seconds(const struct engine *e, size_t w)
+{
+	int64_t span = e->now - (w < e->n_windows ? e->now - e->window_lengths[w] :
+	    e->day_start);
+
+	if (e->now - e->started < span)
+		span = e->now - e->started;
+	return (double)span / 1000.0;
+}
+
+/*
+ * Agents a queue needs now to meet its SL target: arrivals of the last 15
+ * minutes, the last hour's handle time (talk + wrap), and Erlang A when the
+ * hour had abandons (mean patience estimated from them), else Erlang C.
+ * Unknown without handled calls to learn the handle time from.
+ */
+static bool
+engine_queue_staffing(struct engine *e, struct scope *q, int64_t *needed)
+{
+	struct kpi_sums arr, hour;
+	size_t wa = engine_window_near(e, 15 * 60 * 1000LL);
+	size_t wh = engine_window_near(e, 60 * 60 * 1000LL);
+	const struct queue_settings *qs = &q->settings;
+	double rate, aht_s, patience_s, span;
+
+	if (q->staffing_at != e->now || q->staffing_at == 0) {
+		q->staffing_at = e->now;
+		kpi_set_read(engine_kpi(e, q), wa, &arr);
+		kpi_set_read(q->kpi, wh, &hour);
+		span = engine_window_seconds(e, wa);
+		q->staffing_known = hour.n[KS_HANDLED] > 0 || arr.n[KS_ARRIVALS] == 0;
+		q->agents_needed = 0;
+		if (hour.n[KS_HANDLED] > 0 && arr.n[KS_ARRIVALS] > 0 && span > 0) {
+			rate = (double)arr.n[KS_ARRIVALS] / span;
+			aht_s = (double)(hour.n[KS_TALK_MS] + hour.time_ms[KT_WRAP_ATTR]) /
+			    (double)hour.n[KS_HANDLED] / 1000.0;
+			patience_s = erlang_patience_estimate_s(hour.n[KS_ABANDONED],
+			    hour.n[KS_WAIT_ANSWERED_MS] + hour.n[KS_WAIT_ABANDONED_MS]);
+			q->agents_needed = isfinite(patience_s) ?
+			    erlang_a_agents_needed(rate, aht_s, patience_s, qs->sl_target,
+			    (double)qs->sl_threshold_ms / 1000.0, 100000) :
+			    erlang_c_agents_needed(rate, aht_s, qs->sl_target,
+			    (double)qs->sl_threshold_ms / 1000.0, 100000);
+		}
+	}
+	*needed = q->agents_needed;
+	return q->staffing_known;
+}
+
+bool
+engine_scope_agents_needed(struct engine *e, size_t i, int64_t *needed)
+{
+	struct scope *s = e->scopes[i];
+	bool known = false;
+	int64_t n;
+
+	*needed = 0;
+	if (s->kind == SCOPE_QUEUE)
+		return engine_queue_staffing(e, s, needed);
+	/* all and teams: the sum over the queues they show */
+	for (size_t k = 0; k < (s->kind == SCOPE_ALL ? e->n_scopes : s->n_queues); k++) {
+		struct scope *q = s->kind == SCOPE_ALL ? e->scopes[k] : s->queues[k];
+
+		if (q->kind == SCOPE_QUEUE && engine_queue_staffing(e, q, &n)) {
+			*needed += n;
+			known = true;
+		}
+	}
+	return known;
 }
 
 void

@@ -89,6 +89,11 @@ void engine_scope_info(const struct engine *, size_t i, struct scope_info *out);
 void engine_scope_now(const struct engine *, size_t i, struct scope_now *out);
 /* Window w of scope i: 0 .. n_windows-1 as configured, n_windows = today. */
 void engine_scope_figures(struct engine *, size_t i, size_t w, struct kpi_figures *out);
+/* Agents the scope needs now to meet its SL target (Erlang C, or Erlang A
+ * when the last hour had abandons): queues from the last 15 minutes'
+ * arrivals and the last hour's handle time; all and teams sum their queues.
+ * False when unknown (no handled call yet to learn the handle time). */
+bool engine_scope_agents_needed(struct engine *, size_t i, int64_t *needed);
 /* The scope with this key, or -1. */
 long engine_scope_find(const struct engine *, const char *key);
 

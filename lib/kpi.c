@@ -127,6 +127,9 @@ kpi_count(struct kpi_sums *s, const struct kpi_entry *e, int sign)
 		break;
 	case KPI_EXITED:
 		s->n[KS_EXITED] += sign;
+		s->n[KS_EXITED_AS_ABANDON] += sign * !!(f & KPI_F_AS_ABANDON);
+		s->n[KS_EXITED_AS_ABANDON_IN_SL] += sign *
+		    ((f & (KPI_F_AS_ABANDON | KPI_F_IN_SL)) == (KPI_F_AS_ABANDON | KPI_F_IN_SL));
 		break;
 	case KPI_HANDLED:
 		s->n[KS_HANDLED] += sign;
@@ -134,6 +137,10 @@ kpi_count(struct kpi_sums *s, const struct kpi_entry *e, int sign)
 		s->n[KS_TRANSFERRED] += sign * !!(f & KPI_F_TRANSFERRED);
 		s->n[KS_RESOLVED] += sign * !!(f & KPI_F_RESOLVED);
 		s->n[KS_RESOLVED_KNOWN] += sign * !!(f & KPI_F_RESOLVED_KNOWN);
+		s->n[KS_HANDLED_IN_SL] += sign * !!(f & KPI_F_IN_SL);
+		return;
+	case KPI_ARRIVAL:
+		s->n[KS_ARRIVALS] += sign;
 		return;
 	case KPI_SURVEY:
 		s->n[KS_SURVEYS] += sign;
@@ -436,9 +443,17 @@ kpi_value(struct kpi_figures *f, enum metric_id id, int64_t v)
 static int64_t
 kpi_service_level_num(const int64_t *n, enum sl_formula formula)
 {
-	if (formula == SL_ABANDONS_POSITIVE)
+	switch (formula) {
+	case SL_ABANDONS_POSITIVE:
 		return n[KS_ANSWERED_IN_SL] + n[KS_ABANDONED_IN_SL];
-	return n[KS_ANSWERED_IN_SL];
+	case SL_ASTERISK:
+		return n[KS_HANDLED_IN_SL];
+	case SL_ASTERISK2:
+		return n[KS_HANDLED_IN_SL] + n[KS_ABANDONED_IN_SL] +
+		    n[KS_EXITED_AS_ABANDON_IN_SL];
+	default:
+		return n[KS_ANSWERED_IN_SL];
+	}
 }
 
 static int64_t
@@ -451,6 +466,10 @@ kpi_service_level_den(const int64_t *n, int64_t offered, enum sl_formula formula
 		return offered;
 	case SL_ABANDONS_IGNORED:
 		return offered - n[KS_ABANDONED_IN_SL];
+	case SL_ASTERISK:
+		return n[KS_HANDLED];
+	case SL_ASTERISK2:
+		return n[KS_HANDLED] + n[KS_ABANDONED] + n[KS_EXITED_AS_ABANDON];
 	default:
 		return offered - n[KS_SHORT_ABANDONED];
 	}

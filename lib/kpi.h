@@ -32,6 +32,10 @@ enum kpi_sum {
 	KS_WITH_CALLER, KS_REPEATS, KS_HANDLED, KS_TALK_MS, KS_TRANSFERRED,
 	KS_RESOLVED, KS_RESOLVED_KNOWN, KS_SURVEYS, KS_SURVEYS_GOOD,
 	KS_SURVEY_SUM,
+	KS_HANDLED_IN_SL,       /* handled calls answered within T (asterisk) */
+	KS_EXITED_AS_ABANDON,   /* exits app_queue counts as abandons (asterisk2) */
+	KS_EXITED_AS_ABANDON_IN_SL,
+	KS_ARRIVALS,            /* call.queued (staffing) */
 	KS_COUNT
 };
 
@@ -47,7 +51,7 @@ struct kpi_sums {
 
 enum kpi_kind {
 	KPI_ANSWERED, KPI_ABANDONED, KPI_EXITED, KPI_HANDLED, KPI_SURVEY,
-	KPI_STATE,
+	KPI_STATE, KPI_ARRIVAL,
 };
 
 /* Entry flags, worked out once when the entry is made (by the call's own
@@ -60,6 +64,7 @@ enum {
 	KPI_F_TRANSFERRED = 1 << 4,
 	KPI_F_RESOLVED = 1 << 5,
 	KPI_F_RESOLVED_KNOWN = 1 << 6, /* call.ended carried `resolved` */
+	KPI_F_AS_ABANDON = 1 << 7,     /* an exit by timeout, empty or withdraw */
 };
 
 /* 12 bytes: the time is kept relative to the set's epoch. */

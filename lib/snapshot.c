@@ -40,9 +40,10 @@ snapshot_feeds(struct jsonw *w, const struct engine *e)
 }
 
 static void
-snapshot_now(struct jsonw *w, const struct engine *e, size_t i)
+snapshot_now(struct jsonw *w, struct engine *e, size_t i)
 {
 	struct scope_now now;
+	int64_t needed;
 
 	engine_scope_now(e, i, &now);
 	jsonw_key(w, "now");
@@ -60,6 +61,11 @@ snapshot_now(struct jsonw *w, const struct engine *e, size_t i)
 	jsonw_key(w, "staffed");
 	jsonw_int(w, now.staffed);
 	jsonw_end_object(w);
+	jsonw_key(w, "agents_needed");
+	if (engine_scope_agents_needed(e, i, &needed))
+		jsonw_int(w, needed);
+	else
+		jsonw_null(w);
 	jsonw_end_object(w);
 }
 

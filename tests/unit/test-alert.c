@@ -793,6 +793,35 @@ test_feed_gaps_and_lost_calls(void **state)
 	assert_int_equal(alerts_count(fx.alerts), 0);
 }
 
+static void
+test_understaffed(void **state)
+{
+	char id[16];
+
+	setup("site: {timezone: UTC}\nwindows: [15m, 60m]\nqueues: {q: {label: Help}}\n", T0);
+	/* As in test-engine's staffing case: AHT 100 s, 0.1 calls/s, no
+	 * abandons: Erlang C needs 13 agents for 80% in 20 s. None is staffed:
+	 * a1 answered, but no feed or config assigns a1 to the queue. */
+	queued(T0, "first", "q");
+	answered(T0, "first");
+	feed("{\"type\":\"call.ended\",\"ts\":%lld,\"call\":\"first\"}",
+	    (long long)(T0 + 100 * S));
+	for (int k = 1; k <= 90; k++) {
+		snprintf(id, sizeof id, "c%d", k);
+		queued(T0 + 45 * MIN + k * 10 * S, id, "q");
+	}
+	evaluate(T0 + 60 * MIN);
+	/* short of staff, but not yet for a minute: pending */
+	assert_alert("understaffed/queue:q", ALERT_PENDING, T0 + 60 * MIN,
+	    "Help: 0 agents staffed, 13 needed");
+	/* (the feed goes stale first, 30 s after its last event: due earlier) */
+	assert_true(alerts_next_due(fx.alerts) <= T0 + 61 * MIN);
+	evaluate(T0 + 61 * MIN - 1);
+	assert_int_equal(get("understaffed/queue:q").state, ALERT_PENDING);
+	evaluate(T0 + 61 * MIN);
+	assert_int_equal(get("understaffed/queue:q").state, ALERT_FIRING);
+}
+
 int
 main(void)
 {
@@ -807,6 +836,7 @@ main(void)
 		cmocka_unit_test_teardown(test_reconfigure_keeps_survivors, teardown),
 		cmocka_unit_test_teardown(test_feed_stale, teardown),
 		cmocka_unit_test_teardown(test_feed_gaps_and_lost_calls, teardown),
+		cmocka_unit_test_teardown(test_understaffed, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

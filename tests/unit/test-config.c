@@ -131,6 +131,7 @@ check_defaults(const struct config *c)
 	assert_float_equal(c->publish_max_rate, 10, 0);
 	assert_int_equal(c->publish_heartbeat_ms, 1000);
 	assert_string_equal(c->state_dir, "/var/lib/wallboard");
+	assert_string_equal(c->http_listen, "127.0.0.1:7412");
 }
 
 static void
@@ -411,6 +412,31 @@ test_bounds_edges(void **state)
 	config_free(&c);
 }
 
+/* http.listen: HOST:PORT, [V6]:PORT; "" and off both read as "" (none). */
+static void
+test_http_listen(void **state)
+{
+	static const char *const ok[][2] = {
+		{ "http: {listen: \"[::1]:8080\"}\n", "[::1]:8080" },
+		{ "http: {listen: localhost:65535}\n", "localhost:65535" },
+		{ "http: {listen: off}\n", "" },
+		{ "http: {listen: \"\"}\n", "" },
+	};
+	struct config *c;
+	char host[64];
+	unsigned port;
+
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		c = load_ok(ok[i][0]);
+		assert_string_equal(c->http_listen, ok[i][1]);
+		config_free(&c);
+	}
+	assert_true(config_listen_split("[::1]:7412", host, sizeof host, &port));
+	assert_string_equal(host, "::1");
+	assert_int_equal(port, 7412);
+	assert_false(config_listen_split("::1:7412", host, sizeof host, &port));
+}
+
 /* Short abandons may be longer than the threshold: no rule between them. */
 static void
 test_short_abandon_free(void **state)
@@ -623,6 +649,17 @@ test_error_types(void **state)
 }
 
 static void
+test_error_http_listen(void **state)
+{
+	expect_errors(
+	    "http:\n"
+	    "  listen: 127.0.0.1:99999\n",
+	    "2:11: bad address '127.0.0.1:99999' for 'listen' (expected "
+	    "HOST:PORT or [IPV6]:PORT with a port from 1 to 65535, e.g. "
+	    "127.0.0.1:7412 or [::1]:7412; \"\" or off for none)", NULL);
+}
+
+static void
 test_error_null_values(void **state)
 {
 	expect_errors(
@@ -691,9 +728,9 @@ test_error_formula(void **state)
 	    "queues:\n"
 	    "  a: {sl_formula: Standard}\n",
 	    "2:15: unknown sl_formula 'fast' (expected standard, answered, "
-	    "abandons_positive, abandons_ignored)",
+	    "abandons_positive, abandons_ignored, asterisk, asterisk2)",
 	    "4:19: unknown sl_formula 'Standard' (expected standard, answered, "
-	    "abandons_positive, abandons_ignored)", NULL);
+	    "abandons_positive, abandons_ignored, asterisk, asterisk2)", NULL);
 }
 
 static void
@@ -1028,6 +1065,7 @@ main(void)
 		cmocka_unit_test(test_formula_in_file),
 		cmocka_unit_test(test_site_and_daemon_keys),
 		cmocka_unit_test(test_bounds_edges),
+		cmocka_unit_test(test_http_listen),
 		cmocka_unit_test(test_short_abandon_free),
 		cmocka_unit_test(test_teams_and_agents),
 		cmocka_unit_test(test_alert_kinds),
@@ -1036,6 +1074,7 @@ main(void)
 		cmocka_unit_test(test_error_unknown_keys),
 		cmocka_unit_test(test_error_duplicate_keys),
 		cmocka_unit_test(test_error_types),
+		cmocka_unit_test(test_error_http_listen),
 		cmocka_unit_test(test_error_null_values),
 		cmocka_unit_test(test_error_values),
 		cmocka_unit_test(test_error_ranges),

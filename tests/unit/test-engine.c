@@ -592,6 +592,65 @@ test_today_state_time_splits_at_midnight(void **state)
 	assert_value("all", "60m", "occupancy", 0.8);
 }
 
+static void
+test_asterisk_formulas(void **state)
+{
+	setup("site: {timezone: UTC}\nwindows: [15m]\n"
+	    "queues: {ast: {sl_formula: asterisk}, ast2: {sl_formula: asterisk2}}\n", T0);
+	const char *queues[] = { "ast", "ast2" };
+
+	for (int i = 0; i < 2; i++) {
+		const char *q = queues[i];
+		char c[6][16];
+
+		for (int k = 0; k < 6; k++) {
+			snprintf(c[k], sizeof c[k], "%s-%d", q, k);
+			queued(T0, c[k], q);
+		}
+		answered(T0 + 10 * S, c[0], "x");       /* in SL (T = 20 s) */
+		answered(T0 + 30 * S, c[1], "y");       /* out of SL */
+		answered(T0 + 5 * S, c[2], "z");        /* in SL, still talking */
+		abandoned(T0 + 3 * S, c[3]);            /* an abandon in SL */
+		feed("{\"type\":\"call.exited\",\"ts\":%lld,\"call\":\"%s\",\"reason\":\"timeout\"}",
+		    (long long)(T0 + 15 * S), c[4]);     /* app_queue: an abandon, in SL */
+		feed("{\"type\":\"call.exited\",\"ts\":%lld,\"call\":\"%s\",\"reason\":\"key\"}",
+		    (long long)(T0 + 8 * S), c[5]);      /* EXITWITHKEY: not an abandon */
+		ended(T0 + 90 * S, c[0], NULL);
+		ended(T0 + 95 * S, c[1], NULL);
+	}
+	/* SL: completed in SL / completed: c0 of {c0, c1} */
+	assert_value("queue:ast", "15m", "service_level", 1.0 / 2);
+	/* SL2: (C in SL + A in SL) / (C + A): (1 + 2) / (2 + 2) */
+	assert_value("queue:ast2", "15m", "service_level", 3.0 / 4);
+}
+
+static void
+test_staffing_erlang_c(void **state)
+{
+	int64_t needed;
+	char id[16];
+
+	setup("site: {timezone: UTC}\nwindows: [15m, 60m]\nqueues: {q: {}}\n", T0);
+	/* One handled call teaches the handle time: talk 100 s, no wrap. */
+	queued(T0, "first", "q");
+	answered(T0, "first", "a1");
+	ended(T0 + 100 * S, "first", NULL);
+	/* 90 arrivals in the last 15 minutes: 0.1 calls/s, so A = 10 erlangs. */
+	for (int k = 1; k <= 90; k++) {
+		snprintf(id, sizeof id, "c%d", k);
+		queued(T0 + 45 * MIN + k * 10 * S, id, "q");
+	}
+	engine_advance(fx.engine, T0 + 60 * MIN);
+	/* No abandons: Erlang C. With A = 10, AHT 100 s, T = 20 s, the direct
+	 * formula gives SL 69.9% with 12 agents and 84.3% with 13: 13 for 80%. */
+	assert_true(engine_scope_agents_needed(fx.engine,
+	    (size_t)engine_scope_find(fx.engine, "queue:q"), &needed));
+	assert_int_equal(needed, 13);
+	/* all sums its queues */
+	assert_true(engine_scope_agents_needed(fx.engine, 0, &needed));
+	assert_int_equal(needed, 13);
+}
+
 int
 main(void)
 {
@@ -613,6 +672,8 @@ main(void)
 		cmocka_unit_test_teardown(test_call_timeout, teardown),
 		cmocka_unit_test_teardown(test_day_start_dst, teardown),
 		cmocka_unit_test_teardown(test_today_state_time_splits_at_midnight, teardown),
+		cmocka_unit_test_teardown(test_asterisk_formulas, teardown),
+		cmocka_unit_test_teardown(test_staffing_erlang_c, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
