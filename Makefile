@@ -12,6 +12,12 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SYSCONFDIR ?= /etc
+# Where systemd looks for units and sysusers.d files (Debian 12:
+# /lib/systemd/system and /usr/lib/sysusers.d), whatever PREFIX is.
+SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir \
+	systemd 2>/dev/null),/lib/systemd/system)
+SYSUSERSDIR ?= $(or $(shell $(PKG_CONFIG) --variable=sysusersdir \
+	systemd 2>/dev/null),/usr/lib/sysusers.d)
 DESTDIR ?=
 BUILD ?= build
 
@@ -48,7 +54,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/bench-*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-PROGRAMS := $(BUILD)/wallboardd
+PROGRAMS := $(BUILD)/wallboardd $(BUILD)/wallboardctl
 
 .PHONY: all deps demo test unit asan bench install clean
 all: $(PROGRAMS) $(UNIT_BIN)
@@ -69,6 +75,11 @@ $(LIB): $(LIB_OBJ)
 $(BUILD)/wallboardd: $(DAEMON_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(DAEMON_OBJ) $(LIB) $(CORE_LIBS) $(DAEMON_LIBS)
+
+$(BUILD)/wallboardctl: $(BUILD)/tools/wallboardctl.o $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(BUILD)/tools/wallboardctl.o $(LIB) $(CORE_LIBS) \
+		$(shell $(PKG_CONFIG) --libs libzmq)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
@@ -109,10 +120,32 @@ asan:
 bench: $(PROGRAMS) $(BENCH_BIN)
 	BUILD=$(BUILD) bench/run.sh
 
+# The config is never overwritten: an existing one stays and the shipped
+# one lands beside it as wallboard.yaml.new. The unit's paths follow BINDIR
+# and SYSCONFDIR. Installing to / (no DESTDIR) also creates the wallboard
+# user and group and tells a running systemd about the unit.
 install: $(PROGRAMS)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/wallboard
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/wallboard \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
-	install -m 644 config/wallboard.yaml $(DESTDIR)$(SYSCONFDIR)/wallboard/wallboard.yaml
+	@conf=$(DESTDIR)$(SYSCONFDIR)/wallboard/wallboard.yaml; \
+	if [ -e "$$conf" ]; then \
+		install -m 644 config/wallboard.yaml "$$conf.new"; \
+		echo "  kept $$conf; the shipped one is $$conf.new"; \
+	else \
+		install -m 644 config/wallboard.yaml "$$conf"; \
+	fi
+	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/etc/wallboard/|$(SYSCONFDIR)/wallboard/|g' \
+		systemd/wallboardd.service >$(DESTDIR)$(SYSTEMDUNITDIR)/wallboardd.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/wallboardd.service
+	install -m 644 systemd/wallboard.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/wallboard.conf
+	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
+		echo "systemd-sysusers $(SYSUSERSDIR)/wallboard.conf"; \
+		systemd-sysusers $(SYSUSERSDIR)/wallboard.conf; \
+	fi
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
+		echo "systemctl daemon-reload"; systemctl daemon-reload; \
+	fi
 
 clean:
 	rm -rf build build-asan

@@ -54,7 +54,9 @@ struct server {
 	int64_t last_publish;   /* monotonic ms */
 	struct proc_timer *heartbeat_timer, *rate_timer, *alert_timer;
 	struct log_limiter reject_log;
-	bool watchdog;
+	struct proc_timer *watchdog_timer;
+	int64_t watchdog_ms;    /* half of systemd's WatchdogSec */
+	struct jsonw board_snapshot;
 	int64_t status_mono;
 	uint64_t status_received;
 	char *control_path;
@@ -86,5 +88,11 @@ void server_control_close(struct server *);
  * have been judged (server_control_restore_acks). */
 void server_control_replay(struct server *, const struct journal_record *);
 void server_control_restore_acks(struct server *);
+
+/* http.c: /healthz, /metrics and /api/v1/snapshot on http.listen (none when
+ * it is ""). Open after the sockets are bound: failing to listen is an
+ * error, -1 with a sentence in err. Close accepts a server never opened. */
+int server_http_open(struct server *, char *err, size_t errlen);
+void server_http_close(struct server *);
 
 #endif

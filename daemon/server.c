@@ -243,12 +243,39 @@ server_send(struct server *s, const char *topic, const char *json)
 		s->stats.publish_dropped++;
 }
 
+/* Each board's own topic carries only the scopes and agents it shows. */
+static void
+server_publish_boards(struct server *s)
+{
+	struct snapshot_meta meta = { .seq = s->snapshot_seq };
+	struct jsonw alerts = { 0 }, message = { 0 };
+	char topic[256];
+
+	if (s->config->n_boards == 0)
+		return;
+	alerts_write_json(s->alerts, &alerts);
+	server_message_json(s, &message);
+	meta.alerts_json = jsonw_text(&alerts);
+	meta.message_json = jsonw_text(&message);
+	for (size_t i = 0; i < s->config->n_boards; i++) {
+		const struct config_board *b = &s->config->boards[i];
+		struct snapshot_filter f = { b->scopes, b->n_scopes, b->agents, b->n_agents };
+
+		snapshot_write_filtered(&s->board_snapshot, s->engine, &meta, &f);
+		snprintf(topic, sizeof topic, "board/%s", b->name);
+		server_send(s, topic, jsonw_text(&s->board_snapshot));
+	}
+	jsonw_release(&alerts);
+	jsonw_release(&message);
+}
+
 static void
 server_publish(struct server *s)
 {
 	const char *json = server_snapshot(s);
 
 	server_send(s, "snapshot", json);
+	server_publish_boards(s);
 	s->stats.published++;
 	s->dirty = false;
 	s->last_publish = proc_mono_ms();
@@ -376,8 +403,17 @@ server_on_heartbeat(void *arg)
 	server_publish(s);
 	journal_flush(s->journal);
 	server_status_line(s);
-	if (s->watchdog)
-		sd_notify(0, "WATCHDOG=1");
+}
+
+/* The watchdog's own timer, at half systemd's interval: a long heartbeat
+ * must not get the daemon killed. */
+static void
+server_on_watchdog(void *arg)
+{
+	struct server *s = arg;
+
+	sd_notify(0, "WATCHDOG=1");
+	proc_timer_after(s->watchdog_timer, s->watchdog_ms);
 }
 
 /* ---- building the engine from the journal ------------------------------ */
@@ -574,6 +610,8 @@ server_free(struct server *s)
 	proc_timer_free(&s->heartbeat_timer);
 	proc_timer_free(&s->rate_timer);
 	proc_timer_free(&s->alert_timer);
+	proc_timer_free(&s->watchdog_timer);
+	jsonw_release(&s->board_snapshot);
 	alerts_free(&s->alerts);
 	engine_free(&s->engine);
 	event_decoder_free(&s->decoder);
@@ -611,7 +649,11 @@ server_run(const char *path, struct config *config)
 		server_free(&s);
 		return 1;
 	}
-	s.watchdog = sd_watchdog_enabled(0, &usec) > 0;
+	if (sd_watchdog_enabled(0, &usec) > 0) {
+		s.watchdog_ms = (int64_t)(usec / 2000);
+		s.watchdog_timer = proc_timer_new(s.proc, server_on_watchdog, &s);
+		proc_timer_after(s.watchdog_timer, s.watchdog_ms);
+	}
 	s.status_mono = proc_mono_ms();
 	server_check_alerts(&s);
 	server_control_restore_acks(&s);

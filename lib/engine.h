@@ -94,6 +94,12 @@ void engine_scope_figures(struct engine *, size_t i, size_t w, struct kpi_figure
  * arrivals and the last hour's handle time; all and teams sum their queues.
  * False when unknown (no handled call yet to learn the handle time). */
 bool engine_scope_agents_needed(struct engine *, size_t i, int64_t *needed);
+/* Does a scope pattern match a scope key? "all", "queue:support", or a
+ * pattern ending in '*' that matches the start of the key ("queue:*"). */
+bool engine_pattern_match(const char *pattern, const char *key);
+/* Is agent i in a scope pattern's agents: "all", its team ("team:b*"), or
+ * one of the queues it serves ("queue:support")? */
+bool engine_agent_matches(const struct engine *, size_t i, const char *pattern);
 /* The scope with this key, or -1. */
 long engine_scope_find(const struct engine *, const char *key);
 

@@ -3,6 +3,7 @@
  */
 #include "snapshot.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "metric.h"
@@ -115,14 +116,28 @@ snapshot_scope(struct jsonw *w, struct engine *e, size_t i)
 	jsonw_end_object(w);
 }
 
+static bool
+snapshot_any(const struct engine *e, size_t agent, const char *key,
+    char *const *patterns, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (agent != SIZE_MAX ? engine_agent_matches(e, agent, patterns[k]) :
+		    engine_pattern_match(patterns[k], key))
+			return true;
+	return false;
+}
+
 static void
-snapshot_agents(struct jsonw *w, const struct engine *e)
+snapshot_agents(struct jsonw *w, const struct engine *e,
+    const struct snapshot_filter *filter)
 {
 	struct agent_info a;
 
 	jsonw_key(w, "agents");
 	jsonw_array(w);
 	for (size_t i = 0; i < engine_agent_count(e); i++) {
+		if (filter && !snapshot_any(e, i, NULL, filter->agents, filter->n_agents))
+			continue;
 		engine_agent_info(e, i, &a);
 		jsonw_object(w);
 		jsonw_key(w, "id"); jsonw_string(w, a.id);
@@ -149,6 +164,15 @@ snapshot_raw(struct jsonw *w, const char *key, const char *json, const char *emp
 void
 snapshot_write(struct jsonw *w, struct engine *e, const struct snapshot_meta *meta)
 {
+	snapshot_write_filtered(w, e, meta, NULL);
+}
+
+void
+snapshot_write_filtered(struct jsonw *w, struct engine *e,
+    const struct snapshot_meta *meta, const struct snapshot_filter *filter)
+{
+	struct scope_info info;
+
 	const struct config *c = engine_config(e);
 
 	jsonw_reset(w);
@@ -171,10 +195,15 @@ snapshot_write(struct jsonw *w, struct engine *e, const struct snapshot_meta *me
 	snapshot_feeds(w, e);
 	jsonw_key(w, "scopes");
 	jsonw_object(w);
-	for (size_t i = 0; i < engine_scope_count(e); i++)
+	for (size_t i = 0; i < engine_scope_count(e); i++) {
+		engine_scope_info(e, i, &info);
+		if (filter && !snapshot_any(e, SIZE_MAX, info.key, filter->scopes,
+		    filter->n_scopes))
+			continue;
 		snapshot_scope(w, e, i);
+	}
 	jsonw_end_object(w);
-	snapshot_agents(w, e);
+	snapshot_agents(w, e, filter);
 	snapshot_raw(w, "alerts", meta->alerts_json, "[]");
 	snapshot_raw(w, "message", meta->message_json, "null");
 	jsonw_end_object(w);

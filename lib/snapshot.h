@@ -21,7 +21,18 @@ struct snapshot_meta {
 	const char *message_json;  /* a JSON object; NULL writes null */
 };
 
-/* Write the snapshot of the engine as of its clock into w (reset first). */
+/* Which scopes and agents a board's snapshot carries (engine.h patterns). */
+struct snapshot_filter {
+	char *const *scopes;
+	size_t n_scopes;
+	char *const *agents;
+	size_t n_agents;
+};
+
+/* Write the snapshot of the engine as of its clock into w (reset first);
+ * with a filter, only the scopes and agents it names (a board's topic). */
 void snapshot_write(struct jsonw *w, struct engine *e, const struct snapshot_meta *meta);
+void snapshot_write_filtered(struct jsonw *w, struct engine *e,
+    const struct snapshot_meta *meta, const struct snapshot_filter *filter);
 
 #endif

@@ -4,7 +4,7 @@
 set -e
 PACKAGES="build-essential pkg-config libyaml-dev libcjson-dev libzmq3-dev
 libevent-dev libsystemd-dev libncurses-dev libcmocka-dev tzdata python3
-python3-yaml python3-zmq tmux systemd"
+python3-yaml python3-zmq tmux systemd strace"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -1,0 +1,619 @@
+/*
+ * wallboardctl.c: talk to a running wallboardd over its control socket.
+ *
+ *   wallboardctl [-c CONFIG] [--socket PATH] status [--json]
+ *   wallboardctl ... snapshot [--pretty]
+ *   wallboardctl ... reload
+ *   wallboardctl ... message TEXT [--for DURATION] [--from NAME]
+ *   wallboardctl ... message --clear
+ *   wallboardctl ... ack ID [--by NAME]
+ *
+ * One JSON request, one JSON reply, on the daemon's ZeroMQ REP socket at
+ * ipc://STATE_DIR/control.sock (daemon/control.c is the other side). The
+ * socket file is 0660 in a 0750 state directory: the file permissions are
+ * the access control, so the errors here say which group a person needs.
+ *
+ * Exit status: 0 done; 1 the daemon refused, and its reason is printed;
+ * 2 it could not be asked (bad usage, no config, not running, no
+ * permission, no answer).
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <libgen.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "config.h"
+#include "units.h"
+#include "xalloc.h"
+
+#define CTL_VERSION "0.1.0"
+#define CTL_DEFAULT_CONFIG "/etc/wallboard/wallboard.yaml"
+#define CTL_TIMEOUT_MS 5000
+#define CTL_MESSAGE_FOR_MS (10 * 60 * 1000LL)
+
+enum { CTL_OK = 0, CTL_REFUSED = 1, CTL_UNREACHABLE = 2 };
+
+/* The options that belong to one command, as bits, to refuse the others. */
+enum {
+	CTL_JSON = 1 << 0,
+	CTL_PRETTY = 1 << 1,
+	CTL_FOR = 1 << 2,
+	CTL_FROM = 1 << 3,
+	CTL_CLEAR = 1 << 4,
+	CTL_BY = 1 << 5,
+};
+
+struct ctl {
+	const char *config;
+	const char *socket;     /* the control socket's path, once known */
+	unsigned given;         /* CTL_* options seen */
+	int64_t for_ms;
+	const char *from;
+	const char *by;
+	char **args;            /* the command's words after its name */
+	int n_args;
+};
+
+struct ctl_command {
+	const char *name;
+	unsigned options;       /* the CTL_* it takes */
+	int (*run)(struct ctl *);
+};
+
+static void
+ctl_usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: wallboardctl [-c CONFIG] [--socket PATH] COMMAND\n"
+	    "\n"
+	    "  status [--json]            the daemon's counters\n"
+	    "  snapshot [--pretty]        the current snapshot (JSON)\n"
+	    "  reload                     load the config again; on a mistake,\n"
+	    "                             print it and keep the running one\n"
+	    "  message TEXT [--for DURATION] [--from NAME]\n"
+	    "                             show TEXT on every board (default for\n"
+	    "                             10m, from $SUDO_USER or $USER)\n"
+	    "  message --clear            take the message down\n"
+	    "  ack ID [--by NAME]         acknowledge an alert (default by $USER)\n"
+	    "\n"
+	    "  -c, --config FILE   find the daemon through this config's state_dir\n"
+	    "                      (default " CTL_DEFAULT_CONFIG ")\n"
+	    "      --socket PATH   the control socket itself (STATE_DIR/control.sock)\n"
+	    "  -V, --version       print the version\n"
+	    "  -h, --help          this text\n"
+	    "\n"
+	    "Exit status: 0 done, 1 refused by the daemon, 2 could not ask it.\n");
+}
+
+/* ---- reaching the daemon ------------------------------------------------ */
+
+/* The control socket's path from the config's state_dir (caller frees), or
+ * NULL after printing why the config could not be read. */
+static char *
+ctl_socket_from_config(const char *path)
+{
+	struct config_errors errors = { 0 };
+	struct config *config = config_load(path, &errors);
+	char *socket;
+
+	for (size_t i = 0; i < errors.n; i++)
+		fprintf(stderr, "%s\n", errors.lines[i]);
+	config_errors_clear(&errors);
+	if (config == NULL) {
+		fprintf(stderr, "wallboardctl: cannot find the control socket "
+		    "without the config %s (or give --socket PATH)\n", path);
+		return NULL;
+	}
+	socket = xasprintf("%s/control.sock", config->state_dir);
+	config_free(&config);
+	return socket;
+}
+
+/* The group that owns the socket, or failing that its directory: the group
+ * a person must be in. "wallboard" when neither can be looked at, or when
+ * it is root's group, which no one should be added to for this. */
+static const char *
+ctl_socket_group(const char *path)
+{
+	char *copy = xstrdup(path);
+	struct stat sb;
+	struct group *gr = NULL;
+
+	if (stat(path, &sb) == 0 || stat(dirname(copy), &sb) == 0)
+		gr = sb.st_gid != 0 ? getgrgid(sb.st_gid) : NULL;
+	free(copy);
+	return gr != NULL ? gr->gr_name : "wallboard";
+}
+
+static int
+ctl_denied(const char *path)
+{
+	const char *group = ctl_socket_group(path);
+	struct passwd *pw = getpwuid(getuid());
+
+	fprintf(stderr, "wallboardctl: permission denied on %s: only the "
+	    "daemon's user and members of its group (%s) may use wallboardctl; "
+	    "an administrator can add you with 'sudo adduser %s %s' (then "
+	    "log in again)\n", path, group, pw != NULL ? pw->pw_name : "YOUR-NAME",
+	    group);
+	return CTL_UNREACHABLE;
+}
+
+static int
+ctl_not_running(const char *path, const char *why)
+{
+	fprintf(stderr, "wallboardctl: wallboardd is not running (%s at %s)\n",
+	    why, path);
+	return CTL_UNREACHABLE;
+}
+
+/* Whether the socket file is left over from a daemon that died: nothing
+ * listens on it, so a plain connect is refused at once. */
+static bool
+ctl_stale(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	bool stale;
+	int fd;
+
+	if (strlen(path) >= sizeof sa.sun_path)
+		return false;   /* too long for ipc://: zmq_connect says so */
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return false;
+	stale = connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0 &&
+	    errno == ECONNREFUSED;
+	close(fd);
+	return stale;
+}
+
+/* Check the socket can be used before asking on it, so that every way of
+ * failing has its own sentence. CTL_OK, or CTL_UNREACHABLE having said why. */
+static int
+ctl_reachable(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return ctl_not_running(path, "no control socket");
+		if (errno == EACCES)
+			return ctl_denied(path);
+		fprintf(stderr, "wallboardctl: %s: %s\n", path, strerror(errno));
+		return CTL_UNREACHABLE;
+	}
+	if (!S_ISSOCK(sb.st_mode)) {
+		fprintf(stderr, "wallboardctl: %s is not a socket\n", path);
+		return CTL_UNREACHABLE;
+	}
+	if (access(path, R_OK | W_OK) != 0)
+		return ctl_denied(path);
+	if (ctl_stale(path))
+		return ctl_not_running(path, "nothing listens on the control socket");
+	return CTL_OK;
+}
+
+/* Send one request on a fresh REQ socket and wait up to CTL_TIMEOUT_MS for
+ * the reply. Returns the reply (caller frees) or NULL having said why. */
+static char *
+ctl_exchange(void *zctx, const char *path, const char *request)
+{
+	void *sock = zmq_socket(zctx, ZMQ_REQ);
+	int linger = 0, timeout = CTL_TIMEOUT_MS, len;
+	char *endpoint = xasprintf("ipc://%s", path), *reply = NULL;
+	zmq_msg_t msg;
+
+	zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
+	zmq_setsockopt(sock, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+	zmq_setsockopt(sock, ZMQ_SNDTIMEO, &timeout, sizeof timeout);
+	zmq_msg_init(&msg);
+	if (zmq_connect(sock, endpoint) != 0)
+		fprintf(stderr, "wallboardctl: %s: %s\n", endpoint, zmq_strerror(errno));
+	else if (zmq_send(sock, request, strlen(request), 0) == -1 ||
+	    (len = zmq_msg_recv(&msg, sock, 0)) == -1)
+		fprintf(stderr, "wallboardctl: no answer from wallboardd at %s "
+		    "within %d s\n", path, CTL_TIMEOUT_MS / 1000);
+	else
+		reply = xstrndup(zmq_msg_data(&msg), (size_t)len);
+	zmq_msg_close(&msg);
+	zmq_close(sock);
+	free(endpoint);
+	return reply;
+}
+
+/* Ask the daemon; takes the request. Returns the parsed reply (the caller
+ * deletes it; *raw, if asked for, is its text, caller frees) or NULL having
+ * said why, with *status set. */
+static cJSON *
+ctl_call(struct ctl *c, cJSON *request, char **raw, int *status)
+{
+	char *text = cJSON_PrintUnformatted(request);
+	void *zctx;
+	char *reply;
+	cJSON *parsed = NULL;
+
+	cJSON_Delete(request);
+	if ((*status = ctl_reachable(c->socket)) != CTL_OK) {
+		cJSON_free(text);
+		return NULL;
+	}
+	zctx = zmq_ctx_new();
+	reply = ctl_exchange(zctx, c->socket, text);
+	zmq_ctx_term(zctx);
+	cJSON_free(text);
+	*status = CTL_UNREACHABLE;
+	if (reply == NULL)
+		return NULL;
+	if ((parsed = cJSON_Parse(reply)) == NULL)
+		fprintf(stderr, "wallboardctl: wallboardd's reply is not JSON\n");
+	else
+		*status = CTL_OK;
+	if (raw != NULL && parsed != NULL)
+		*raw = reply;
+	else
+		free(reply);
+	return parsed;
+}
+
+/* If the reply says {"ok":false}, print its error and any error lines (a
+ * reload's FILE:LINE:COL lines) and return CTL_REFUSED; else CTL_OK. */
+static int
+ctl_refused(const cJSON *reply)
+{
+	const cJSON *error = cJSON_GetObjectItemCaseSensitive(reply, "error");
+	const cJSON *lines = cJSON_GetObjectItemCaseSensitive(reply, "errors");
+	const cJSON *line;
+
+	if (!cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(reply, "ok")))
+		return CTL_OK;
+	fprintf(stderr, "wallboardctl: %s\n", cJSON_IsString(error) ?
+	    error->valuestring : "wallboardd refused, giving no reason");
+	cJSON_ArrayForEach(line, lines) {
+		if (cJSON_IsString(line))
+			fprintf(stderr, "%s\n", line->valuestring);
+	}
+	return CTL_REFUSED;
+}
+
+/* Ask with a request built by the caller; on success print `done`. */
+static int
+ctl_simple(struct ctl *c, cJSON *request, const char *done)
+{
+	cJSON *reply;
+	int status;
+
+	if ((reply = ctl_call(c, request, NULL, &status)) == NULL)
+		return status;
+	if ((status = ctl_refused(reply)) == CTL_OK)
+		printf("%s\n", done);
+	cJSON_Delete(reply);
+	return status;
+}
+
+static cJSON *
+ctl_request(const char *cmd)
+{
+	cJSON *request = cJSON_CreateObject();
+
+	if (request == NULL)
+		fatalx("out of memory building a request");
+	cJSON_AddStringToObject(request, "cmd", cmd);
+	return request;
+}
+
+/* Who is speaking: $SUDO_USER (a team leader using sudo), $USER, or a role. */
+static const char *
+ctl_user(void)
+{
+	const char *names[] = { "SUDO_USER", "USER" };
+	const char *v;
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if ((v = getenv(names[i])) != NULL && *v != '\0')
+			return v;
+	}
+	return "team leader";
+}
+
+/* ---- status ------------------------------------------------------------- */
+
+static const struct {
+	const char *key;
+	const char *label;
+} ctl_status_labels[] = {
+	{ "version", "wallboardd version" },
+	{ "now", "clock" },
+	{ "received", "events received" },
+	{ "applied", "events applied" },
+	{ "rejected", "events rejected" },
+	{ "events_per_s", "events per second" },
+	{ "snapshots", "snapshots sent" },
+	{ "memory_bytes", "memory" },
+	{ "journal_ok", "journal healthy" },
+	{ "replayed_at_start", "replayed at start" },
+};
+
+static const char *
+ctl_status_label(const char *key)
+{
+	for (size_t i = 0; i < sizeof ctl_status_labels /
+	    sizeof ctl_status_labels[0]; i++) {
+		if (strcmp(ctl_status_labels[i].key, key) == 0)
+			return ctl_status_labels[i].label;
+	}
+	return key;     /* a field newer than this table shows as it is */
+}
+
+/* A number the way a person reads it: times as local time, bytes in MiB. */
+static void
+ctl_status_number(const char *key, double v)
+{
+	char when[64];
+	time_t t = (time_t)(v / 1000);
+	struct tm tm;
+
+	if (strcmp(key, "now") == 0 && localtime_r(&t, &tm) != NULL) {
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %Z", &tm);
+		printf("%s\n", when);
+	} else if (strcmp(key, "memory_bytes") == 0)
+		printf("%.1f MiB\n", v / (1024.0 * 1024.0));
+	else if (v == (double)(long long)v)
+		printf("%lld\n", (long long)v);
+	else
+		printf("%.1f\n", v);
+}
+
+static void
+ctl_status_field(const cJSON *item)
+{
+	char *text;
+
+	printf("%-20s ", ctl_status_label(item->string));
+	if (cJSON_IsString(item))
+		printf("%s\n", item->valuestring);
+	else if (cJSON_IsBool(item))
+		printf("%s\n", cJSON_IsTrue(item) ? "yes" : "no");
+	else if (cJSON_IsNumber(item))
+		ctl_status_number(item->string, item->valuedouble);
+	else {
+		text = cJSON_PrintUnformatted(item);
+		printf("%s\n", text != NULL ? text : "?");
+		cJSON_free(text);
+	}
+}
+
+static int
+ctl_status(struct ctl *c)
+{
+	cJSON *reply, *item;
+	char *raw = NULL;
+	int status;
+
+	if ((reply = ctl_call(c, ctl_request("status"), &raw, &status)) == NULL)
+		return status;
+	if ((status = ctl_refused(reply)) == CTL_OK && (c->given & CTL_JSON))
+		printf("%s\n", raw);
+	else if (status == CTL_OK) {
+		cJSON_ArrayForEach(item, reply) {
+			if (item->string != NULL && strcmp(item->string, "ok") != 0)
+				ctl_status_field(item);
+		}
+	}
+	free(raw);
+	cJSON_Delete(reply);
+	return status;
+}
+
+/* ---- the other commands ------------------------------------------------- */
+
+/* The snapshot as the daemon wrote it, or re-indented with --pretty. */
+static int
+ctl_snapshot(struct ctl *c)
+{
+	cJSON *reply;
+	char *raw = NULL, *pretty;
+	int status;
+
+	if ((reply = ctl_call(c, ctl_request("snapshot"), &raw, &status)) == NULL)
+		return status;
+	if ((status = ctl_refused(reply)) == CTL_OK && (c->given & CTL_PRETTY)) {
+		if ((pretty = cJSON_Print(reply)) == NULL)
+			fatalx("out of memory printing the snapshot");
+		printf("%s\n", pretty);
+		cJSON_free(pretty);
+	} else if (status == CTL_OK)
+		printf("%s\n", raw);
+	free(raw);
+	cJSON_Delete(reply);
+	return status;
+}
+
+static int
+ctl_reload(struct ctl *c)
+{
+	return ctl_simple(c, ctl_request("reload"), "config reloaded");
+}
+
+static int
+ctl_message(struct ctl *c)
+{
+	cJSON *request = ctl_request("message");
+	char length[32], *done;
+	int status;
+
+	if (c->given & CTL_CLEAR) {
+		cJSON_AddTrueToObject(request, "clear");
+		return ctl_simple(c, request, "message cleared");
+	}
+	cJSON_AddStringToObject(request, "text", c->args[0]);
+	cJSON_AddNumberToObject(request, "for_ms", (double)c->for_ms);
+	cJSON_AddStringToObject(request, "from", c->from);
+	done = xasprintf("message on the boards for %s, from %s",
+	    units_format_duration(c->for_ms, length, sizeof length), c->from);
+	status = ctl_simple(c, request, done);
+	free(done);
+	return status;
+}
+
+static int
+ctl_ack(struct ctl *c)
+{
+	cJSON *request = ctl_request("ack");
+	char *done = xasprintf("alert %s acknowledged by %s", c->args[0], c->by);
+	int status;
+
+	cJSON_AddStringToObject(request, "id", c->args[0]);
+	cJSON_AddStringToObject(request, "by", c->by);
+	status = ctl_simple(c, request, done);
+	free(done);
+	return status;
+}
+
+static const struct ctl_command ctl_commands[] = {
+	{ "status", CTL_JSON, ctl_status },
+	{ "snapshot", CTL_PRETTY, ctl_snapshot },
+	{ "reload", 0, ctl_reload },
+	{ "message", CTL_FOR | CTL_FROM | CTL_CLEAR, ctl_message },
+	{ "ack", CTL_BY, ctl_ack },
+};
+
+/* ---- the command line --------------------------------------------------- */
+
+static const struct option ctl_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "socket", required_argument, NULL, 's' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "for", required_argument, NULL, 'f' },
+	{ "from", required_argument, NULL, 'F' },
+	{ "clear", no_argument, NULL, 'C' },
+	{ "by", required_argument, NULL, 'b' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Words a command's options are known by, in CTL_* bit order. */
+static const char *const ctl_option_names[] = {
+	"--json", "--pretty", "--for", "--from", "--clear", "--by",
+};
+
+static bool
+ctl_parse_for(struct ctl *c, const char *arg)
+{
+	if (!units_parse_duration(arg, &c->for_ms) || c->for_ms <= 0) {
+		fprintf(stderr, "wallboardctl: --for wants a duration such as "
+		    "10m, 90s or 1h30m, not '%s'\n", arg);
+		return false;
+	}
+	return true;
+}
+
+/* Read one option into c. Returns -1 to carry on, else an exit status. */
+static int
+ctl_option(struct ctl *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'c': c->config = arg; break;
+	case 's': c->socket = arg; break;
+	case 'j': c->given |= CTL_JSON; break;
+	case 'p': c->given |= CTL_PRETTY; break;
+	case 'f': c->given |= CTL_FOR; return ctl_parse_for(c, arg) ? -1 : 2;
+	case 'F': c->given |= CTL_FROM; c->from = arg; break;
+	case 'C': c->given |= CTL_CLEAR; break;
+	case 'b': c->given |= CTL_BY; c->by = arg; break;
+	case 'V': printf("wallboardctl %s\n", CTL_VERSION); return 0;
+	case 'h': ctl_usage(stdout); return 0;
+	default: ctl_usage(stderr); return 2;
+	}
+	return -1;
+}
+
+/* The number of words a command takes after its name, given its options. */
+static int
+ctl_arity(const struct ctl_command *cmd, unsigned given)
+{
+	if (strcmp(cmd->name, "ack") == 0)
+		return 1;
+	if (strcmp(cmd->name, "message") == 0)
+		return (given & CTL_CLEAR) ? 0 : 1;
+	return 0;
+}
+
+/* Refuse options the command does not take and a wrong number of words. */
+static bool
+ctl_fits(const struct ctl_command *cmd, const struct ctl *c)
+{
+	unsigned stray = c->given & ~cmd->options;
+
+	for (size_t i = 0; stray != 0; i++, stray >>= 1) {
+		if (stray & 1) {
+			fprintf(stderr, "wallboardctl: %s does not go with '%s'\n",
+			    ctl_option_names[i], cmd->name);
+			return false;
+		}
+	}
+	if ((c->given & CTL_CLEAR) && (c->given & (CTL_FOR | CTL_FROM))) {
+		fprintf(stderr, "wallboardctl: message --clear takes no --for or --from\n");
+		return false;
+	}
+	if (c->n_args != ctl_arity(cmd, c->given)) {
+		ctl_usage(stderr);
+		return false;
+	}
+	return true;
+}
+
+static const struct ctl_command *
+ctl_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof ctl_commands / sizeof ctl_commands[0]; i++) {
+		if (strcmp(ctl_commands[i].name, name) == 0)
+			return &ctl_commands[i];
+	}
+	fprintf(stderr, "wallboardctl: unknown command '%s' (status, snapshot, "
+	    "reload, message, ack)\n", name);
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctl c = { .config = CTL_DEFAULT_CONFIG, .for_ms = CTL_MESSAGE_FOR_MS };
+	const struct ctl_command *cmd;
+	char *socket = NULL;
+	int opt, status;
+
+	c.from = c.by = ctl_user();
+	while ((opt = getopt_long(argc, argv, "c:Vh", ctl_options, NULL)) != -1) {
+		if ((status = ctl_option(&c, opt, optarg)) != -1)
+			return status;
+	}
+	if (optind >= argc) {
+		ctl_usage(stderr);
+		return 2;
+	}
+	if ((cmd = ctl_find(argv[optind])) == NULL)
+		return 2;
+	c.args = argv + optind + 1;
+	c.n_args = argc - optind - 1;
+	if (!ctl_fits(cmd, &c))
+		return 2;
+	if (c.socket == NULL && (c.socket = socket = ctl_socket_from_config(c.config)) == NULL)
+		return 2;
+	status = cmd->run(&c);
+	free(socket);
+	return status;
+}
