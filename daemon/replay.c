@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "engine.h"
 #include "event.h"
 #include "jsonw.h"
@@ -16,6 +17,8 @@
 
 struct replay {
 	const char *path;
+	struct alerts *alerts;
+	int64_t evaluated;      /* event time of the last alert evaluation */
 	FILE *fp;
 	char *line;
 	size_t cap;
@@ -60,6 +63,32 @@ replay_first_ts(struct replay *r, int64_t *ts)
 	return line != NULL;
 }
 
+/*
+ * Judge the alerts as the live daemon would as event time passes: at the
+ * times they fall due, and at least once a second of event time (the live
+ * daemon evaluates with every snapshot, at least every heartbeat).
+ */
+static void
+replay_alerts_until(struct replay *r, struct engine *e, int64_t t)
+{
+	int64_t due;
+
+	while ((due = alerts_next_due(r->alerts)) <= t && due > r->evaluated) {
+		alerts_evaluate(r->alerts, e, due);
+		r->evaluated = due;
+	}
+}
+
+/* After an event: judge again if a second of event time has passed. */
+static void
+replay_alerts_after(struct replay *r, struct engine *e)
+{
+	if (engine_now(e) - r->evaluated >= 1000) {
+		alerts_evaluate(r->alerts, e, engine_now(e));
+		r->evaluated = engine_now(e);
+	}
+}
+
 /* Apply one line; false once the line lies after the cut-off (the rest of
  * the file is then the future, and is not read). */
 static bool
@@ -76,9 +105,11 @@ replay_line(struct replay *r, struct engine *e, const char *line, size_t len,
 		engine_reject(e, r->ev.src, r->ev.has_seq, r->ev.seq);
 		return true;
 	}
+	replay_alerts_until(r, e, r->ev.ts > engine_now(e) ? r->ev.ts : engine_now(e));
 	if (engine_apply(e, &r->ev) == ENGINE_ORPHAN && log_enabled(LOG_DEBUG))
 		fprintf(stderr, "%s:%ld: orphan %s: changes no figure\n", r->path,
 		    r->lineno, event_type_name(r->ev.type));
+	replay_alerts_after(r, e);
 	return true;
 }
 
@@ -88,6 +119,7 @@ replay_run(const struct config *config, const char *path, bool has_at, int64_t a
 	struct replay r = { .path = path };
 	struct jsonw w = { 0 };
 	struct snapshot_meta meta = { .seq = 1 };
+	struct jsonw alerts = { 0 };
 	struct engine *e;
 	const char *line;
 	size_t len;
@@ -102,15 +134,23 @@ replay_run(const struct config *config, const char *path, bool has_at, int64_t a
 	if (replay_first_ts(&r, &start) && has_at && at < start)
 		start = at;
 	e = engine_new(config, start);
+	r.alerts = alerts_new(config);
+	r.evaluated = start;
 	while ((line = replay_next_line(&r, &len)) != NULL)
 		if (!replay_line(&r, e, line, len, has_at, at))
 			break;
 	if (has_at)
 		engine_advance(e, at);
+	replay_alerts_until(&r, e, engine_now(e));
+	alerts_evaluate(r.alerts, e, engine_now(e));   /* as of the snapshot */
+	alerts_write_json(r.alerts, &alerts);
+	meta.alerts_json = jsonw_text(&alerts);
 	snapshot_write(&w, e, &meta);
 	fputs(jsonw_text(&w), stdout);
 	fputc('\n', stdout);
 	jsonw_release(&w);
+	jsonw_release(&alerts);
+	alerts_free(&r.alerts);
 	engine_free(&e);
 	event_decoder_free(&r.decoder);
 	free(r.line);

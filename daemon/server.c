@@ -510,6 +510,18 @@ server_reload(struct server *s, struct config_errors *errors)
 			log_msg(LOG_ERR, "%s", errors->lines[i]);
 		return -1;
 	}
+	if (!journal_ok(s->journal)) {
+		/* A reload rebuilds the day from the journal: without it, the
+		 * day's figures would be lost. */
+		errors->lines = xrealloc(errors->lines, (errors->n + 1) * sizeof *errors->lines);
+		errors->lines[errors->n++] = xasprintf("%s: not reloaded: the journal "
+		    "is not being written (%s), and a reload rebuilds today's figures "
+		    "from it; fix that and restart", s->config_path,
+		    journal_error(s->journal));
+		log_msg(LOG_ERR, "%s", errors->lines[errors->n - 1]);
+		config_free(&config);
+		return -1;
+	}
 	server_apply_batch(s);
 	journal_flush(s->journal);
 	engine = server_rebuild(s, config);

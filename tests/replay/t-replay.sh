@@ -108,6 +108,24 @@ for b in bad:
 sys.exit(1 if bad else 0)
 PY
 
+# Alerts are judged as event time passes, as live. Sales' SL fell to 0 when
+# c3 was answered after 45 s (T = 30 s) at 09:02:45; Support's to 1/2 when c4
+# was answered after 25 s at 09:03:25; both fired a minute later (for: 60s).
+"$WALLBOARDD" -c tests/replay/alerts.yaml --replay tests/replay/sample.jsonl \
+	2>/dev/null >"$tmp/alerts.json" || fail=1
+"${PYTHON:-python3}" - "$tmp/alerts.json" <<'PY' || fail=1
+import json, sys
+alerts = {a["id"]: a for a in json.load(open(sys.argv[1]))["alerts"]}
+want = {"sl-breach/queue:sales": (1795165365000, 1795165425000, "Sales SL 0% (target 80%)"),
+        "sl-breach/queue:support": (1795165405000, 1795165465000, "Support SL 33% (target 80%)")}
+bad = 0
+for id, (since, fired, text) in want.items():
+    a = alerts.get(id)
+    if not a or a["state"] != "firing" or a["since"] != since or a["fired_at"] != fired or a["text"] != text:
+        print("alert", id, "is", a); bad = 1
+sys.exit(bad)
+PY
+
 # A file that cannot be read, and a bad --at, say so and exit non-zero.
 "$WALLBOARDD" -c config/sample.yaml --replay "$tmp/nope.jsonl" >/dev/null 2>"$tmp/e1"
 [ $? -eq 1 ] && grep -q "nope.jsonl: No such file" "$tmp/e1" || { echo "missing file not reported"; fail=1; }
