@@ -38,7 +38,8 @@
 #include "zsock.h"
 
 #define BATCH_MAX 512           /* messages applied per journal write */
-#define HWM 1000000             /* lossless within reason; gaps show the rest */
+#define HWM 1000000             /* ingest: lossless within reason; gaps show the rest */
+#define PUBLISH_HWM 64          /* per subscriber: snapshots are whole states */
 
 static void server_publish_due(struct server *s);
 
@@ -573,8 +574,12 @@ server_sockets(struct server *s)
 	for (size_t i = 0; i < c->n_ingest_connect; i++)
 		if (zsock_connect(s->ingest, c->ingest_connect[i], err, sizeof err) != 0)
 			goto fail;
+	/* A board needs only the latest snapshot: a stalled one must not make
+	 * the daemon hold thousands for it. ZeroMQ drops for that subscriber
+	 * past this mark; the next snapshot brings it up to date. */
+	int publish_hwm = PUBLISH_HWM;
 	s->publish = zsock_new(s->proc, s->zctx, ZMQ_PUB);
-	zmq_setsockopt(zsock_raw(s->publish), ZMQ_SNDHWM, &hwm, sizeof hwm);
+	zmq_setsockopt(zsock_raw(s->publish), ZMQ_SNDHWM, &publish_hwm, sizeof publish_hwm);
 	for (size_t i = 0; i < c->n_publish_bind; i++)
 		if (zsock_bind(s->publish, c->publish_bind[i], err, sizeof err) != 0)
 			goto fail;

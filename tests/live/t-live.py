@@ -351,10 +351,37 @@ def test_alert_fires_acks_resolves():
         d.close()
 
 
+def test_clients_that_vanish():
+    d = wb.Daemon().start()
+    try:
+        base = int(time.time() * 1000) - 120 * S
+        pub = publish(d, basic_stream(base)[:4])
+        # Boards that connect, read nothing, and vanish; one that stalls.
+        stalled = d.subscriber(b"")
+        for _ in range(30):
+            sock = d.subscriber(b"snapshot")
+            time.sleep(0.01)
+            sock.close(linger=0)
+        # A control client that asks and leaves without its answer.
+        req = d.ctx.socket(wb.zmq.REQ)
+        req.setsockopt(wb.zmq.LINGER, 0)
+        req.connect("ipc://" + os.path.join(d.state, "control.sock"))
+        req.send(b'{"cmd":"snapshot"}')
+        req.close()
+        for e in basic_stream(base)[4:]:
+            wb.send(pub, e)
+        snap = d.wait_for(applied(9))
+        check_basic(snap, "after vanishing clients ")
+        check("daemon alive", d.proc.poll(), None)
+        stalled.close(linger=0)
+    finally:
+        d.close()
+
+
 def main():
     tests = [test_figures_and_topics, test_malformed_flood, test_feed_restart_and_gap,
              test_message_and_sigterm, test_kill9_and_restart, test_reload,
-             test_alert_fires_acks_resolves]
+             test_alert_fires_acks_resolves, test_clients_that_vanish]
     passed = failed = 0
     for t in tests:
         before = len(FAILURES)
