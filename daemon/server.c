@@ -585,6 +585,8 @@ server_sockets(struct server *s)
 			goto fail;
 	if (server_control_open(s, err, sizeof err) != 0)
 		goto fail;
+	if (server_http_open(s, err, sizeof err) != 0)
+		goto fail;
 	zsock_watch(s->ingest, server_on_event, server_on_drained, s);
 	return 0;
 fail:
@@ -619,6 +621,7 @@ server_free(struct server *s)
 {
 	server_apply_batch(s);
 	journal_free(&s->journal);
+	server_http_close(s);
 	server_control_close(s);
 	zsock_free(&s->ingest);
 	zsock_free(&s->publish);

@@ -284,7 +284,7 @@ def test_reload():
         if d.proc.poll() is not None:
             FAILURES.append("daemon died on a bad reload")
         log = d.stderr()
-        if "reload refused" not in log or f"{d.config}:6:12: unknown key 'sl_treshold'" not in log:
+        if "reload refused" not in log or f"{d.config}:7:12: unknown key 'sl_treshold'" not in log:
             FAILURES.append("bad reload not explained with FILE:LINE:COL:\n" + log[-800:])
         snap = d.snapshot()
         check("windows after bad reload", len(snap["windows"]), 4)

@@ -38,13 +38,16 @@ class Daemon:
         self.log = open(os.path.join(self.dir, "stderr.log"), "ab")
 
     def write_config(self, extra):
+        # HTTP stays off unless the test configures it (with a free port):
+        # the default port would collide between test runs side by side.
+        http = "" if "\nhttp:" in "\n" + extra else "http: {listen: off}\n"
         with open(self.config, "w") as f:
             f.write(f"""site: {{name: Test, timezone: UTC}}
 windows: [15m, 60m]
 ingest: {{bind: ["tcp://127.0.0.1:{self.ingest}"]}}
 publish: {{bind: ["tcp://127.0.0.1:{self.pub}"], max_rate: 50, heartbeat: 200ms}}
 state_dir: {self.state}
-""" + extra)
+""" + http + extra)
 
     def start(self):
         self.proc = subprocess.Popen([WALLBOARDD, "-c", self.config, "-v"],

@@ -1,0 +1,592 @@
+/*
+ * http.c: HTTP for monitoring, through libevent's evhttp, on the address of
+ * http.listen (loopback by default):
+ *
+ *   GET /healthz            200 "ok", or 503 and a one-line reason
+ *   GET /metrics            Prometheus text exposition format 0.0.4
+ *   GET /api/v1/snapshot    the snapshot of PROTOCOL §3
+ *
+ * Read-only: no request changes a figure, an alert or the config (a read
+ * moves the engine's clock up to now, as a snapshot does), so a port open to
+ * a monitoring host can do no harm beyond reading the board. Every figure comes from the
+ * engine's read API, the alerts and the server's counters, none of which
+ * carries a caller token (PROTOCOL §1: it never leaves the daemon).
+ *
+ * HEAD is answered like GET, without the body: HTTP asks every server to
+ * take it, and monitoring probes use it. Other methods get 405.
+ *
+ * There is one daemon per process, so its HTTP front lives in a static here
+ * rather than in struct server, which server.c owns.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+
+#include "alert.h"
+#include "engine.h"
+#include "metric.h"
+#include "proc.h"
+#include "server-internal.h"
+#include "xalloc.h"
+
+/* A slow or idle client is dropped after this long. */
+#define HTTP_TIMEOUT_S 10
+/* Requests are a line and a few headers; GET carries no body. */
+#define HTTP_MAX_HEADERS 8192
+#define HTTP_MAX_BODY 1024
+
+#define HTTP_NITEMS(a) (sizeof (a) / sizeof (a)[0])
+
+#define HTTP_TYPE_TEXT "text/plain; charset=utf-8"
+#define HTTP_TYPE_METRICS "text/plain; version=0.0.4"
+#define HTTP_TYPE_JSON "application/json"
+
+static struct {
+	struct server *server;
+	struct evhttp *evhttp;
+} http;
+
+struct http_label {
+	const char *key;
+	const char *value;
+};
+
+/* Every scope's state, read once per scrape: families are written one
+ * after the other, each over every scope. */
+struct http_scopes {
+	size_t n;
+	size_t n_windows;               /* the configured ones, and today */
+	struct scope_info *info;
+	struct scope_now *now;
+	struct kpi_figures *figures;    /* n * n_windows, scope after scope */
+};
+
+/* The # HELP of each windowed figure (PROTOCOL §2), by metric id. */
+static const char *const http_metric_help[M_WINDOWED_COUNT] = {
+	[M_OFFERED] = "Calls offered: answered, abandoned and exited.",
+	[M_ANSWERED] = "Calls answered.",
+	[M_ANSWERED_IN_SL] = "Calls answered within the service-level "
+	    "threshold.",
+	[M_ABANDONED] = "Calls abandoned while waiting.",
+	[M_SHORT_ABANDONED] = "Calls abandoned within the short-abandon "
+	    "threshold.",
+	[M_ABANDONED_IN_SL] = "Calls abandoned within the service-level "
+	    "threshold.",
+	[M_EXITED] = "Calls that left the queue unanswered (call.exited).",
+	[M_SERVICE_LEVEL] = "Service level, 0 to 1, by the scope's "
+	    "sl_formula.",
+	[M_ASA_MS] = "Mean wait of answered calls, ms.",
+	[M_AVG_ABANDON_MS] = "Mean wait of abandoned calls, ms.",
+	[M_MAX_WAIT_MS] = "Longest wait of a call with its outcome in the "
+	    "window, ms.",
+	[M_ABANDON_RATE] = "Abandoned over offered, short abandons left "
+	    "out, 0 to 1.",
+	[M_HANDLED] = "Calls handled (call.ended).",
+	[M_TALK_MS] = "Talk time of handled calls, ms.",
+	[M_WRAP_MS] = "Agent time in wrap-up, ms.",
+	[M_AHT_MS] = "Average handle time, talk and wrap-up per handled "
+	    "call, ms.",
+	[M_OCCUPANCY] = "Agent time busy or in wrap-up over that and ready "
+	    "time, 0 to 1.",
+	[M_TRANSFER_RATE] = "Handled calls transferred, 0 to 1.",
+	[M_FCR] = "Handled calls resolved at first contact, 0 to 1.",
+	[M_REPEAT_RATE] = "Offered calls from a caller who called within "
+	    "the repeat window, 0 to 1.",
+	[M_CSAT] = "Surveys scoring 4 or 5, 0 to 1.",
+	[M_CSAT_AVG] = "Mean survey score, 1 to 5.",
+};
+
+/* A feed's counters (struct feed_info), as Prometheus counters. */
+static const struct {
+	const char *name;
+	const char *help;
+	size_t offset;
+} http_feed_counters[] = {
+	{ "wallboard_feed_events_total", "Events taken from the feed, "
+	  "unknown types too; not duplicates or rejects.",
+	  offsetof(struct feed_info, events) },
+	{ "wallboard_feed_gaps_total", "Events missed, by sequence number.",
+	  offsetof(struct feed_info, gaps) },
+	{ "wallboard_feed_rejected_total", "Events rejected as malformed.",
+	  offsetof(struct feed_info, rejected) },
+	{ "wallboard_feed_duplicates_total", "Events skipped as already "
+	  "seen.", offsetof(struct feed_info, duplicates) },
+	{ "wallboard_feed_restarts_total", "Times the feed restarted its "
+	  "sequence at 1.", offsetof(struct feed_info, restarts) },
+	{ "wallboard_feed_orphans_total", "Outcomes for calls never seen "
+	  "queued.", offsetof(struct feed_info, orphans) },
+	{ "wallboard_feed_ignored_total", "Events of an unknown type.",
+	  offsetof(struct feed_info, ignored) },
+	{ "wallboard_feed_lost_total", "Calls given up as lost after "
+	  "call_timeout.", offsetof(struct feed_info, lost) },
+};
+
+/* ---- the text format --------------------------------------------------- */
+
+/* # HELP and # TYPE: once per family, before its samples. */
+static void
+http_family(struct evbuffer *b, const char *name, const char *type,
+    const char *help)
+{
+	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help,
+	    name, type);
+}
+
+/* A label value, escaped as the format asks: backslash, quote, newline. */
+static void
+http_escape(struct evbuffer *b, const char *value)
+{
+	size_t span;
+
+	while (*value != '\0') {
+		span = strcspn(value, "\\\"\n");
+		evbuffer_add(b, value, span);
+		value += span;
+		if (*value == '\0')
+			break;
+		evbuffer_add(b, *value == '\n' ? "\\n" : *value == '"' ?
+		    "\\\"" : "\\\\", 2);
+		value++;
+	}
+}
+
+/* One sample line, name{key="value",...} value. */
+static void
+http_sample(struct evbuffer *b, const char *name,
+    const struct http_label *labels, size_t n, const char *value)
+{
+	evbuffer_add_printf(b, "%s", name);
+	for (size_t i = 0; i < n; i++) {
+		evbuffer_add_printf(b, "%s%s=\"", i == 0 ? "{" : ",",
+		    labels[i].key);
+		http_escape(b, labels[i].value);
+		evbuffer_add(b, "\"", 1);
+	}
+	evbuffer_add_printf(b, "%s %s\n", n > 0 ? "}" : "", value);
+}
+
+static void
+http_int(struct evbuffer *b, const char *name, const struct http_label *labels,
+    size_t n, int64_t v)
+{
+	char text[32];
+
+	snprintf(text, sizeof text, "%" PRId64, v);
+	http_sample(b, name, labels, n, text);
+}
+
+/* A real value; 15 digits round-trip and print 0.1 as 0.1. */
+static void
+http_real(struct evbuffer *b, const char *name, const struct http_label *labels,
+    size_t n, double v)
+{
+	char text[32];
+
+	if (!isfinite(v))
+		return;
+	snprintf(text, sizeof text, "%.15g", v);
+	http_sample(b, name, labels, n, text);
+}
+
+/* A family of one unlabelled sample. */
+static void
+http_single(struct evbuffer *b, const char *name, const char *type,
+    const char *help, double v)
+{
+	http_family(b, name, type, help);
+	http_real(b, name, NULL, 0, v);
+}
+
+/* ---- /metrics: scopes -------------------------------------------------- */
+
+static void
+http_scopes_read(struct http_scopes *sc, struct engine *e)
+{
+	sc->n = engine_scope_count(e);
+	sc->n_windows = engine_config(e)->n_windows + 1;
+	sc->info = xcalloc(sc->n, sizeof *sc->info);
+	sc->now = xcalloc(sc->n, sizeof *sc->now);
+	sc->figures = xcalloc(sc->n * sc->n_windows, sizeof *sc->figures);
+	for (size_t i = 0; i < sc->n; i++) {
+		engine_scope_info(e, i, &sc->info[i]);
+		engine_scope_now(e, i, &sc->now[i]);
+		for (size_t w = 0; w < sc->n_windows; w++)
+			engine_scope_figures(e, i, w,
+			    &sc->figures[i * sc->n_windows + w]);
+	}
+}
+
+static void
+http_scopes_free(struct http_scopes *sc)
+{
+	free(sc->info);
+	free(sc->now);
+	free(sc->figures);
+}
+
+/* A window's name: as configured, or "today" after them. */
+static const char *
+http_window_name(const struct engine *e, size_t w)
+{
+	const struct config *c = engine_config(e);
+
+	return w < c->n_windows ? c->windows[w].name : "today";
+}
+
+/* Every windowed figure, one family each; null figures are left out. */
+static void
+http_windowed(struct evbuffer *b, const struct engine *e,
+    const struct http_scopes *sc)
+{
+	const struct metric_info *m;
+	const struct kpi_figures *f;
+	struct http_label l[2] = { { "scope", NULL }, { "window", NULL } };
+	char name[64];
+
+	for (int id = 0; id < M_WINDOWED_COUNT; id++) {
+		m = metric_get((enum metric_id)id);
+		snprintf(name, sizeof name, "wallboard_%s", m->key);
+		http_family(b, name, "gauge", http_metric_help[id] != NULL ?
+		    http_metric_help[id] : m->key);
+		for (size_t i = 0; i < sc->n; i++) {
+			l[0].value = sc->info[i].key;
+			for (size_t w = 0; w < sc->n_windows; w++) {
+				f = &sc->figures[i * sc->n_windows + w];
+				if (f->null[id])
+					continue;
+				l[1].value = http_window_name(e, w);
+				http_real(b, name, l, 2, f->value[id]);
+			}
+		}
+	}
+}
+
+/* The figures of now: waiting calls and agents by state. */
+static void
+http_now(struct evbuffer *b, const struct http_scopes *sc)
+{
+	struct http_label l[2] = { { "scope", NULL }, { "state", NULL } };
+
+	/* A team without queues has no waiting figures (null): left out. */
+	http_family(b, "wallboard_waiting", "gauge", "Calls waiting now.");
+	for (size_t i = 0; i < sc->n; i++) {
+		l[0].value = sc->info[i].key;
+		if (sc->now[i].waiting_known)
+			http_int(b, "wallboard_waiting", l, 1, sc->now[i].waiting);
+	}
+	http_family(b, "wallboard_longest_wait_ms", "gauge",
+	    "Age of the oldest waiting call, ms (0 when none).");
+	for (size_t i = 0; i < sc->n; i++) {
+		l[0].value = sc->info[i].key;
+		if (sc->now[i].waiting_known)
+			http_int(b, "wallboard_longest_wait_ms", l, 1,
+			    sc->now[i].longest_wait_ms);
+	}
+	http_family(b, "wallboard_agents", "gauge", "Agents by state now.");
+	for (size_t i = 0; i < sc->n; i++) {
+		l[0].value = sc->info[i].key;
+		for (int k = 0; k < AGENT_STATE_COUNT; k++) {
+			l[1].value = event_state_name((enum agent_state)k);
+			http_int(b, "wallboard_agents", l, 2,
+			    sc->now[i].agents[k]);
+		}
+	}
+	http_family(b, "wallboard_staffed", "gauge",
+	    "Agents staffed (not offline) now.");
+	for (size_t i = 0; i < sc->n; i++) {
+		l[0].value = sc->info[i].key;
+		http_int(b, "wallboard_staffed", l, 1, sc->now[i].staffed);
+	}
+}
+
+/* ---- /metrics: feeds, alerts, the daemon ------------------------------- */
+
+static int64_t
+http_feed_counter(const struct feed_info *f, size_t k)
+{
+	return *(const int64_t *)(const void *)((const char *)f +
+	    http_feed_counters[k].offset);
+}
+
+static void
+http_feeds(struct evbuffer *b, const struct engine *e)
+{
+	size_t n = engine_feed_count(e);
+	struct feed_info *f = xcalloc(n > 0 ? n : 1, sizeof *f);
+	struct http_label l = { "feed", NULL };
+
+	for (size_t i = 0; i < n; i++)
+		engine_feed_info(e, i, &f[i]);
+	for (size_t k = 0; k < HTTP_NITEMS(http_feed_counters); k++) {
+		http_family(b, http_feed_counters[k].name, "counter",
+		    http_feed_counters[k].help);
+		for (size_t i = 0; i < n; i++) {
+			l.value = f[i].name;
+			http_int(b, http_feed_counters[k].name, &l, 1,
+			    http_feed_counter(&f[i], k));
+		}
+	}
+	http_family(b, "wallboard_feed_live", "gauge", "1 while the feed is "
+	    "live, 0 once silent for feeds.stale_after.");
+	for (size_t i = 0; i < n; i++) {
+		l.value = f[i].name;
+		http_int(b, "wallboard_feed_live", &l, 1, f[i].last_event > 0 &&
+		    engine_now(e) - f[i].last_event <
+		    engine_config(e)->feeds_stale_after_ms);
+	}
+	free(f);
+}
+
+/* Alerts counted by state and severity; every pair, zeros too, so that a
+ * rule on them sees a series go to 0 rather than vanish. */
+static void
+http_alerts(struct evbuffer *b, const struct alerts *alerts)
+{
+	int64_t count[ALERT_RESOLVED + 1][SEVERITY_CRITICAL + 1] = { { 0 } };
+	struct http_label l[2] = { { "state", NULL }, { "severity", NULL } };
+	struct alert_info a;
+
+	for (size_t i = 0; i < alerts_count(alerts); i++) {
+		alerts_get(alerts, i, &a);
+		if (a.state <= ALERT_RESOLVED && a.severity <= SEVERITY_CRITICAL)
+			count[a.state][a.severity]++;
+	}
+	http_family(b, "wallboard_alerts", "gauge",
+	    "Alerts in the list, by state and severity.");
+	for (int st = ALERT_PENDING; st <= ALERT_RESOLVED; st++) {
+		l[0].value = alert_state_name((enum alert_state)st);
+		for (int sv = SEVERITY_INFO; sv <= SEVERITY_CRITICAL; sv++) {
+			l[1].value = config_severity_name((enum alert_severity)sv);
+			http_int(b, "wallboard_alerts", l, 2, count[st][sv]);
+		}
+	}
+}
+
+static void
+http_counters(struct evbuffer *b, const struct server_stats *st)
+{
+	struct http_label l = { "reason", NULL };
+
+	http_single(b, "wallboard_received_total", "counter",
+	    "Messages received on the ingest socket.", (double)st->received);
+	http_single(b, "wallboard_applied_total", "counter",
+	    "Events decoded and applied.", (double)st->applied);
+	http_single(b, "wallboard_duplicates_total", "counter",
+	    "Events skipped as duplicates.", (double)st->duplicates);
+	http_family(b, "wallboard_rejected_total", "counter",
+	    "Events rejected, by reason.");
+	for (int r = REJECT_NONE + 1; r < REJECT_COUNT; r++) {
+		l.value = event_reject_name((enum event_reject)r);
+		http_int(b, "wallboard_rejected_total", &l, 1,
+		    (int64_t)st->rejected[r]);
+	}
+	http_single(b, "wallboard_published_total", "counter",
+	    "Snapshots published.", (double)st->published);
+	http_single(b, "wallboard_publish_dropped_total", "counter",
+	    "Messages the publish socket could not take.",
+	    (double)st->publish_dropped);
+	http_single(b, "wallboard_control_requests_total", "counter",
+	    "Requests on the control socket.", (double)st->control_requests);
+	http_single(b, "wallboard_events_per_second", "gauge",
+	    "Messages received per second, over the last heartbeat.",
+	    st->events_per_s);
+}
+
+static void
+http_daemon(struct evbuffer *b, struct server *s)
+{
+	struct engine_memory m;
+
+	http_counters(b, &s->stats);
+	engine_memory(s->engine, &m);
+	http_single(b, "wallboard_engine_memory_bytes", "gauge",
+	    "Bytes the engine holds: windows, calls, callers, agents.",
+	    (double)m.total);
+	http_single(b, "wallboard_journal_ok", "gauge",
+	    "1 while the journal is written, 0 if it failed.",
+	    journal_ok(s->journal));
+	http_single(b, "wallboard_journal_replayed_records", "gauge",
+	    "Journal records replayed at the last start or reload.",
+	    (double)s->stats.replayed);
+	http_single(b, "wallboard_journal_replay_ms", "gauge",
+	    "Time the last replay of the journal took, ms.",
+	    (double)s->stats.replay_ms);
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+static void
+http_reply(struct evhttp_request *req, int code, const char *reason,
+    const char *type, struct evbuffer *body)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_send_reply(req, code, reason, body);
+}
+
+static void
+http_text(struct evhttp_request *req, int code, const char *reason,
+    const char *text)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	if (b == NULL)
+		fatalx("out of memory");
+	evbuffer_add(b, text, strlen(text));
+	http_reply(req, code, reason, HTTP_TYPE_TEXT, b);
+	evbuffer_free(b);
+}
+
+/* Running, since this is answering; healthy if the journal is kept. */
+static void
+http_healthz(struct evhttp_request *req, struct server *s)
+{
+	if (s->engine == NULL)
+		http_text(req, 503, "Service Unavailable", "starting\n");
+	else if (s->journal == NULL || !journal_ok(s->journal))
+		http_text(req, 503, "Service Unavailable", "journal failed: "
+		    "events are not being kept, a restart would lose them\n");
+	else
+		http_text(req, 200, "OK", "ok\n");
+}
+
+static void
+http_metrics(struct evhttp_request *req, struct server *s)
+{
+	struct evbuffer *b = evbuffer_new();
+	struct http_scopes sc;
+
+	if (b == NULL)
+		fatalx("out of memory");
+	engine_advance(s->engine, server_clock(s));
+	http_scopes_read(&sc, s->engine);
+	http_windowed(b, s->engine, &sc);
+	http_now(b, &sc);
+	http_scopes_free(&sc);
+	http_feeds(b, s->engine);
+	http_alerts(b, s->alerts);
+	http_daemon(b, s);
+	http_reply(req, 200, "OK", HTTP_TYPE_METRICS, b);
+	evbuffer_free(b);
+}
+
+static void
+http_snapshot(struct evhttp_request *req, struct server *s)
+{
+	struct evbuffer *b = evbuffer_new();
+	const char *json = server_snapshot(s);
+
+	if (b == NULL)
+		fatalx("out of memory");
+	evbuffer_add(b, json, strlen(json));
+	http_reply(req, 200, "OK", HTTP_TYPE_JSON, b);
+	evbuffer_free(b);
+}
+
+static const struct {
+	const char *path;
+	void (*serve)(struct evhttp_request *, struct server *);
+} http_routes[] = {
+	{ "/healthz", http_healthz },
+	{ "/metrics", http_metrics },
+	{ "/api/v1/snapshot", http_snapshot },
+};
+
+/* Every request: the path (query aside) picks the route, then the method. */
+static void
+http_on_request(struct evhttp_request *req, void *arg)
+{
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+
+	for (size_t i = 0; path != NULL && i < HTTP_NITEMS(http_routes); i++) {
+		if (strcmp(path, http_routes[i].path) != 0)
+			continue;
+		if (cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD)
+			http_routes[i].serve(req, http.server);
+		else {
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "Allow", "GET, HEAD");
+			http_text(req, 405, "Method Not Allowed",
+			    "method not allowed: only GET and HEAD\n");
+		}
+		return;
+	}
+	http_text(req, 404, "Not Found", "not found\n");
+}
+
+/* ---- life -------------------------------------------------------------- */
+
+static struct evhttp *
+http_new(struct server *s)
+{
+	struct evhttp *h = evhttp_new(proc_base(s->proc));
+
+	if (h == NULL)
+		fatalx("out of memory");
+	evhttp_set_timeout(h, HTTP_TIMEOUT_S);
+	evhttp_set_max_headers_size(h, HTTP_MAX_HEADERS);
+	evhttp_set_max_body_size(h, HTTP_MAX_BODY);
+	/* Every method reaches http_on_request, so that each gets 405 and
+	 * not libevent's 501. */
+	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+	    EVHTTP_REQ_PATCH);
+	evhttp_set_gencb(h, http_on_request, NULL);
+	return h;
+}
+
+/*
+ * Listen on http.listen, unless it is off (""). A failure to listen is an
+ * error: -1 with a sentence in err. One server per process.
+ */
+int
+server_http_open(struct server *s, char *err, size_t errlen)
+{
+	const char *address = s->config->http_listen;
+	char host[256];
+	unsigned port;
+
+	if (address == NULL || *address == '\0') {
+		log_msg(LOG_INFO, "http: off");
+		return 0;
+	}
+	if (!config_listen_split(address, host, sizeof host, &port)) {
+		snprintf(err, errlen, "http.listen '%s' is not HOST:PORT", address);
+		return -1;
+	}
+	http.server = s;
+	http.evhttp = http_new(s);
+	errno = 0;
+	if (evhttp_bind_socket_with_handle(http.evhttp, host,
+	    (uint16_t)port) == NULL) {
+		snprintf(err, errlen, "http.listen %s: cannot listen there: %s",
+		    address, errno != 0 ? strerror(errno) : "no such address");
+		server_http_close(s);
+		return -1;
+	}
+	log_msg(LOG_INFO, "http: listening on %s", address);
+	return 0;
+}
+
+/* Close the listener and any open connection. Safe if never opened. */
+void
+server_http_close(struct server *s)
+{
+	if (http.evhttp != NULL)
+		evhttp_free(http.evhttp);
+	http.evhttp = NULL;
+	http.server = NULL;
+}
