@@ -97,6 +97,13 @@ $(BUILD)/bench/bench-json: bench/bench-json.c
 		-o $@ $< $@-json-c.o $(LDFLAGS) \
 		$(shell $(PKG_CONFIG) --libs jansson libcjson json-c)
 
+# The live daemon measured from outside over ZeroMQ: links libzmq; runs
+# $(BUILD)/wallboardd, which `make bench` builds first.
+$(BUILD)/bench/bench-daemon: bench/bench-daemon.c bench/gen.c bench/gen.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS) \
+		$(shell $(PKG_CONFIG) --libs libzmq)
+
 $(BUILD)/bench/%: bench/%.c bench/gen.c bench/gen.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS)

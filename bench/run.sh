@@ -13,9 +13,17 @@ echo "== memory: 10,000 agents, 1,000 queues, 24 h of traffic"
 echo
 echo "== JSON parsers for the event decoder (docs/json-choice.md)"
 "$B/bench-json"
+echo
+echo "== snapshot encode and size, in process (bench-snapshot)"
+"$B/bench-snapshot"
+echo
+# The real wallboardd ($BUILD/wallboardd) as a child: ingest vs bare libzmq,
+# event -> snapshot latency, RSS after 1M events, journal replay of 2M. About
+# 2 minutes; it prints its own section headers.
+BUILD="${BUILD:-build}" "$B/bench-daemon"
 for extra in "$B"/bench-*; do
 	case "$(basename "$extra")" in
-	bench-engine|bench-json) ;;
+	bench-engine|bench-json|bench-snapshot|bench-daemon|*.o) ;;
 	*) echo; echo "== $(basename "$extra")"; "$extra" ;;
 	esac
 done

@@ -1,0 +1,1095 @@
+/*
+ * bench-daemon.c: the live daemon measured from outside, as operations run it.
+ *
+ * Each figure starts the real wallboardd ($WALLBOARDD, else $BUILD/wallboardd,
+ * else build/wallboardd) as a child with a generated config: loopback ports,
+ * a temporary state_dir, HTTP off. It waits for STATE/control.sock to answer
+ * {"cmd":"status"} and stops the daemon with SIGTERM at the end.
+ *
+ *   ingest    1M pre-generated events over tcp loopback from a publisher
+ *             process, lossless (XPUB, no HWM, XPUB_NODROP), as fast as it
+ *             sends; alternated in the same run with a bare libzmq SUB
+ *             process that only receives the same messages. Daemon rate:
+ *             events applied (control socket "applied" + "rejected" reaching
+ *             N, polled every 1 ms) over the time since the first send; bare
+ *             rate: last message received over the same. Medians of 3 each.
+ *             Also the daemon's CPU time per event (/proc/PID/stat, all its
+ *             threads), and its VmRSS and VmHWM after 1M events with the
+ *             engine's own share (status "memory_bytes").
+ *   latency   event -> snapshot: a publisher process sends events paced at
+ *             1 kHz (50 agents, publish.max_rate 1000, heartbeat 1s) and at
+ *             10 kHz (1,000 agents, the defaults: max_rate 10, heartbeat 1s),
+ *             stamping each send with CLOCK_MONOTONIC in shared memory; a SUB
+ *             on the publish endpoint stamps each snapshot and reads its
+ *             feeds.bench.events count: event i is reflected by the first
+ *             snapshot whose count is > i. The first 0.2 s are warm-up, not
+ *             counted. 3 runs of 5 s each; medians of the runs' p50 and p99.
+ *             Bare libzmq one-way latency (XPUB -> SUB, tcp loopback, 1 kHz,
+ *             150-byte messages) for reference, 3 runs of 3 s.
+ *   replay    2M events into a daemon, SIGTERM, then a restart on the same
+ *             state_dir: the time from fork to the control socket answering
+ *             status with replayed_at_start >= 2M (it counts every journal
+ *             record: the events and any clock moves). Median of 3 restarts,
+ *             with the daemon's own "records replayed in N ms" (it runs -v).
+ *   snapshot encode time and size: bench-snapshot, in process.
+ *
+ *   bench-daemon [all | ingest | latency | replay]
+ *
+ * The machine is shared (2 vCPUs, other people's work on them): absolute
+ * rates swing by up to 2x between runs; the ratios are measured side by side.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "gen.h"
+#include "xalloc.h"
+
+#define RUNS 3
+#define INGEST_EVENTS 1000000
+#define REPLAY_EVENTS 2000000
+#define LATENCY_SECONDS 5
+#define BARE_LATENCY_MSGS 3000
+#define DAY_MS 86400000LL
+
+/* ---- time and figures -------------------------------------------------- */
+
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+sleep_until(int64_t due_ns)
+{
+	struct timespec ts = { (time_t)(due_ns / 1000000000),
+	    (long)(due_ns % 1000000000) };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+static void
+sleep_ms(int ms)
+{
+	sleep_until(mono_ns() + (int64_t)ms * 1000000);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median of n values (the array is sorted in place). */
+static double
+median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Nearest-rank percentile of a sorted array. */
+static double
+percentile(const double *sorted, size_t n, double p)
+{
+	size_t rank = (size_t)(p * (double)n + 0.999999);
+
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return sorted[rank - 1];
+}
+
+/* Memory both the parent and its forked children see. */
+static void *
+shared_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		fatal("mmap %zu bytes", size);
+	return p;
+}
+
+static void
+shared_free(void *p, size_t size)
+{
+	munmap(p, size);
+}
+
+/* ---- the event streams ------------------------------------------------- */
+
+static void
+stream_line(const struct gen_stream *s, size_t i, const char **text, size_t *len)
+{
+	size_t end = i + 1 < s->n ? s->offsets[i + 1] : s->len;
+
+	*text = s->text + s->offsets[i];
+	*len = end - s->offsets[i] - 1;         /* without the '\n' */
+}
+
+static void
+stream_make(struct gen_stream *s, struct gen_params *p)
+{
+	struct gen *g = gen_new(p);
+
+	gen_fill(g, s, p->max_events);
+	gen_free(&g);
+	if (s->n < p->max_events)
+		fatalx("the generator made %zu events, not %zu", s->n, p->max_events);
+}
+
+/* ---- the daemon -------------------------------------------------------- */
+
+struct daemon {
+	char dir[64];
+	char state[96];
+	char config[96];
+	char log[96];
+	char sock_path[128];
+	char control[160];
+	char ingest[64];
+	char publish[64];
+	double max_rate;
+	const char *heartbeat;
+	pid_t pid;
+	void *req;
+};
+
+struct status {
+	long long received, applied, rejected, replayed, memory;
+};
+
+static const char *wallboardd;
+static void *zctx;              /* the parent's; children make their own */
+static pid_t bench_pid;         /* the parent's, for the exit handler */
+static struct daemon *running;  /* stopped and removed on any exit */
+
+static int
+free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int port;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+		fatal("a free loopback port");
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static void
+daemon_write_config(struct daemon *d)
+{
+	FILE *f;
+
+	snprintf(d->ingest, sizeof d->ingest, "tcp://127.0.0.1:%d", free_port());
+	snprintf(d->publish, sizeof d->publish, "tcp://127.0.0.1:%d", free_port());
+	f = fopen(d->config, "w");
+	if (f == NULL)
+		fatal("%s", d->config);
+	fprintf(f, "site: {name: Bench, timezone: UTC}\n"
+	    "windows: [15m, 60m]\n"
+	    "ingest: {bind: [\"%s\"]}\n"
+	    "publish: {bind: [\"%s\"], max_rate: %g, heartbeat: %s}\n"
+	    "http: {listen: \"off\"}\n"
+	    "state_dir: %s\n", d->ingest, d->publish, d->max_rate, d->heartbeat,
+	    d->state);
+	fclose(f);
+}
+
+static void
+daemon_init(struct daemon *d, double max_rate, const char *heartbeat)
+{
+	memset(d, 0, sizeof *d);
+	snprintf(d->dir, sizeof d->dir, "/tmp/wb-bench-daemon-XXXXXX");
+	if (mkdtemp(d->dir) == NULL)
+		fatal("mkdtemp");
+	snprintf(d->state, sizeof d->state, "%s/state", d->dir);
+	snprintf(d->config, sizeof d->config, "%s/wallboard.yaml", d->dir);
+	snprintf(d->log, sizeof d->log, "%s/stderr.log", d->dir);
+	snprintf(d->sock_path, sizeof d->sock_path, "%s/control.sock", d->state);
+	snprintf(d->control, sizeof d->control, "ipc://%s", d->sock_path);
+	d->max_rate = max_rate;
+	d->heartbeat = heartbeat;
+	daemon_write_config(d);
+	running = d;
+}
+
+static void
+daemon_print_log(const struct daemon *d)
+{
+	char line[512];
+	FILE *f = fopen(d->log, "r");
+
+	fprintf(stderr, "--- %s\n", d->log);
+	while (f && fgets(line, sizeof line, f))
+		fputs(line, stderr);
+	if (f)
+		fclose(f);
+}
+
+static void
+daemon_spawn(struct daemon *d)
+{
+	unlink(d->sock_path);           /* never mistake an old one for ready */
+	d->pid = fork();
+	if (d->pid < 0)
+		fatal("fork");
+	if (d->pid == 0) {
+		int fd = open(d->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		/* -v: the journal replay's own time is logged at info */
+		execl(wallboardd, "wallboardd", "-c", d->config, "-v", (char *)NULL);
+		fprintf(stderr, "exec %s: %s\n", wallboardd, strerror(errno));
+		_exit(127);
+	}
+}
+
+/* The daemon's own figure from its last "journal: N records replayed in
+ * M ms" line, or -1. */
+static long long
+daemon_logged_replay_ms(const struct daemon *d)
+{
+	static const char key[] = "records replayed in ";
+	char line[512];
+	long long ms = -1;
+	FILE *f = fopen(d->log, "r");
+	const char *p;
+
+	while (f && fgets(line, sizeof line, f))
+		if ((p = strstr(line, key)) != NULL)
+			ms = strtoll(p + sizeof key - 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return ms;
+}
+
+static long long
+json_int(const char *json, const char *key)
+{
+	char pattern[64];
+	const char *p;
+
+	snprintf(pattern, sizeof pattern, "\"%s\":", key);
+	p = strstr(json, pattern);
+	return p ? strtoll(p + strlen(pattern), NULL, 10) : -1;
+}
+
+/* One status request; -1 on no answer within timeout_ms. */
+static int
+daemon_status(struct daemon *d, struct status *st, int timeout_ms)
+{
+	static const char req[] = "{\"cmd\":\"status\"}";
+	char buf[8192];
+	int n, linger = 0;
+
+	if (d->req == NULL) {
+		d->req = zmq_socket(zctx, ZMQ_REQ);
+		zmq_setsockopt(d->req, ZMQ_LINGER, &linger, sizeof linger);
+		if (zmq_connect(d->req, d->control) != 0)
+			fatalx("connect %s: %s", d->control, zmq_strerror(errno));
+	}
+	zmq_setsockopt(d->req, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
+	if (zmq_send(d->req, req, sizeof req - 1, 0) < 0 ||
+	    (n = zmq_recv(d->req, buf, sizeof buf - 1, 0)) < 0) {
+		zmq_close(d->req);      /* a REQ that missed its reply is stuck */
+		d->req = NULL;
+		return -1;
+	}
+	buf[n < (int)sizeof buf ? n : (int)sizeof buf - 1] = '\0';
+	st->received = json_int(buf, "received");
+	st->applied = json_int(buf, "applied");
+	st->rejected = json_int(buf, "rejected");
+	st->replayed = json_int(buf, "replayed_at_start");
+	st->memory = json_int(buf, "memory_bytes");
+	return 0;
+}
+
+/* Wait until the control socket answers; false if the daemon exited. */
+static int
+daemon_wait_ready(struct daemon *d, struct status *st, int timeout_s)
+{
+	int64_t end = mono_ns() + (int64_t)timeout_s * 1000000000;
+	struct stat sb;
+	int wstatus;
+
+	while (mono_ns() < end) {
+		if (waitpid(d->pid, &wstatus, WNOHANG) == d->pid) {
+			d->pid = 0;
+			return 0;
+		}
+		if (stat(d->sock_path, &sb) == 0 && daemon_status(d, st, 2000) == 0)
+			return 1;
+		sleep_ms(1);
+	}
+	return 0;
+}
+
+static void
+daemon_stop(struct daemon *d)
+{
+	int64_t end = mono_ns() + 5000000000LL;
+	int wstatus;
+
+	if (d->req != NULL) {
+		zmq_close(d->req);
+		d->req = NULL;
+	}
+	if (d->pid <= 0)
+		return;
+	kill(d->pid, SIGTERM);
+	while (waitpid(d->pid, &wstatus, WNOHANG) == 0) {
+		if (mono_ns() > end) {
+			fprintf(stderr, "wallboardd %d: no exit 5 s after SIGTERM; "
+			    "SIGKILL\n", (int)d->pid);
+			kill(d->pid, SIGKILL);
+			waitpid(d->pid, &wstatus, 0);
+			break;
+		}
+		sleep_ms(2);
+	}
+	d->pid = 0;
+}
+
+/* Start the daemon; a port taken meanwhile by someone else gets a retry. */
+static void
+daemon_start(struct daemon *d)
+{
+	struct status st;
+
+	for (int attempt = 0; attempt < 3; attempt++) {
+		daemon_spawn(d);
+		if (daemon_wait_ready(d, &st, 20))
+			return;
+		daemon_stop(d);
+		daemon_write_config(d);
+	}
+	daemon_print_log(d);
+	fatalx("%s did not start (config %s)", wallboardd, d->config);
+}
+
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void
+daemon_free(struct daemon *d)
+{
+	daemon_stop(d);
+	nftw(d->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (running == d)
+		running = NULL;
+}
+
+/* A fatal error in the parent leaves no daemon behind (children, which
+ * inherit the handler, leave it alone). */
+static void
+bench_atexit(void)
+{
+	if (getpid() == bench_pid && running != NULL)
+		daemon_free(running);
+}
+
+/* CPU seconds the process has used (user + system, all threads). */
+static double
+proc_cpu(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long utime = 0, stime = 0;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');          /* the name may hold spaces */
+	if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+	    "%*u %llu %llu", &utime, &stime) != 2)
+		return -1;
+	return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static void
+proc_rss(pid_t pid, double *rss_mib, double *hwm_mib)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	*rss_mib = *hwm_mib = -1;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof line, f)) {
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			*rss_mib = strtod(line + 6, NULL) / 1024;
+		else if (strncmp(line, "VmHWM:", 6) == 0)
+			*hwm_mib = strtod(line + 6, NULL) / 1024;
+	}
+	if (f)
+		fclose(f);
+}
+
+/* ---- publishers (child processes) -------------------------------------- */
+
+/* A lossless publisher connected to endpoint, once the subscriber is there:
+ * XPUB sees the subscription arrive, so nothing goes out before it. */
+static void *
+pub_open(void **ctx, const char *endpoint)
+{
+	void *sock;
+	int zero = 0, one = 1, timeout = 20000;
+	char buf[256];
+
+	*ctx = zmq_ctx_new();
+	sock = zmq_socket(*ctx, ZMQ_XPUB);
+	zmq_setsockopt(sock, ZMQ_SNDHWM, &zero, sizeof zero);
+	zmq_setsockopt(sock, ZMQ_XPUB_NODROP, &one, sizeof one);
+	zmq_setsockopt(sock, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+	if (zmq_connect(sock, endpoint) != 0)
+		fatalx("connect %s: %s", endpoint, zmq_strerror(errno));
+	if (zmq_recv(sock, buf, sizeof buf, 0) < 0)
+		fatalx("no subscriber at %s: %s", endpoint, zmq_strerror(errno));
+	return sock;
+}
+
+static void
+pub_close(void *ctx, void *sock)
+{
+	int linger = -1;        /* deliver everything before exiting */
+
+	zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
+	zmq_close(sock);
+	zmq_ctx_term(ctx);
+}
+
+/* Child: send the first n lines as fast as possible. */
+static pid_t
+pub_flat(const char *endpoint, const struct gen_stream *s, size_t n,
+    int64_t *t_first)
+{
+	pid_t pid = fork();
+	void *ctx, *sock;
+
+	if (pid != 0) {
+		if (pid < 0)
+			fatal("fork");
+		return pid;
+	}
+	sock = pub_open(&ctx, endpoint);
+	*t_first = mono_ns();
+	for (size_t i = 0; i < n; i++) {
+		const char *text;
+		size_t len;
+
+		stream_line(s, i, &text, &len);
+		if (zmq_send(sock, text, len, 0) < 0)
+			fatalx("send: %s", zmq_strerror(errno));
+	}
+	pub_close(ctx, sock);
+	_exit(0);
+}
+
+/* Child: send the first n lines at rate_hz, each stamped in sent_ns[i]. A
+ * late wake-up sends what is due at once (and stamps it then). */
+static pid_t
+pub_paced(const char *endpoint, const struct gen_stream *s, size_t n,
+    double rate_hz, int64_t *sent_ns)
+{
+	pid_t pid = fork();
+	void *ctx, *sock;
+	int64_t t0;
+
+	if (pid != 0) {
+		if (pid < 0)
+			fatal("fork");
+		return pid;
+	}
+	sock = pub_open(&ctx, endpoint);
+	t0 = mono_ns() + 1000000;
+	for (size_t i = 0; i < n; i++) {
+		int64_t due = t0 + (int64_t)((double)i * 1e9 / rate_hz);
+		const char *text;
+		size_t len;
+
+		if (mono_ns() < due)
+			sleep_until(due);
+		stream_line(s, i, &text, &len);
+		sent_ns[i] = mono_ns();
+		if (zmq_send(sock, text, len, 0) < 0)
+			fatalx("send: %s", zmq_strerror(errno));
+	}
+	pub_close(ctx, sock);
+	_exit(0);
+}
+
+static void
+child_wait(pid_t pid, const char *what)
+{
+	int wstatus;
+
+	if (waitpid(pid, &wstatus, 0) != pid || !WIFEXITED(wstatus) ||
+	    WEXITSTATUS(wstatus) != 0)
+		fatalx("%s (pid %d) failed", what, (int)pid);
+}
+
+/* ---- 1. ingest --------------------------------------------------------- */
+
+struct times {
+	int64_t first_send, last_recv;
+};
+
+/* Child: a bare SUB that only receives n messages; its endpoint goes out
+ * through the pipe once bound. */
+static pid_t
+bare_receiver(int ready_fd, size_t n, int64_t *last_recv)
+{
+	pid_t pid = fork();
+	void *ctx, *sock;
+	int zero = 0;
+	char endpoint[128];
+	size_t len = sizeof endpoint;
+	zmq_msg_t m;
+	unsigned sum = 0;
+
+	if (pid != 0) {
+		if (pid < 0)
+			fatal("fork");
+		return pid;
+	}
+	ctx = zmq_ctx_new();
+	sock = zmq_socket(ctx, ZMQ_SUB);
+	zmq_setsockopt(sock, ZMQ_RCVHWM, &zero, sizeof zero);
+	zmq_setsockopt(sock, ZMQ_SUBSCRIBE, "", 0);
+	if (zmq_bind(sock, "tcp://127.0.0.1:*") != 0)
+		fatalx("bind: %s", zmq_strerror(errno));
+	zmq_getsockopt(sock, ZMQ_LAST_ENDPOINT, endpoint, &len);
+	if (write(ready_fd, endpoint, strlen(endpoint) + 1) < 0)
+		fatal("pipe");
+	zmq_msg_init(&m);
+	for (size_t i = 0; i < n; i++) {
+		if (zmq_msg_recv(&m, sock, 0) < 0)
+			fatalx("recv: %s", zmq_strerror(errno));
+		sum += *(const unsigned char *)zmq_msg_data(&m);
+	}
+	*last_recv = mono_ns();
+	zmq_msg_close(&m);
+	zmq_close(sock);
+	zmq_ctx_term(ctx);
+	_exit(sum == 0xFFFFFFFFu);      /* keep the touch of the data */
+}
+
+/* t is shared memory: the children write it. */
+static double
+ingest_bare(const struct gen_stream *s, size_t n, struct times *t)
+{
+	int fds[2];
+	char endpoint[128] = "";
+	pid_t rx, tx;
+
+	memset(t, 0, sizeof *t);
+	if (pipe(fds) != 0)
+		fatal("pipe");
+	rx = bare_receiver(fds[1], n, &t->last_recv);
+	close(fds[1]);
+	if (read(fds[0], endpoint, sizeof endpoint) <= 0)
+		fatalx("the bare receiver did not start");
+	close(fds[0]);
+	tx = pub_flat(endpoint, s, n, &t->first_send);
+	child_wait(tx, "publisher");
+	child_wait(rx, "bare receiver");
+	return (double)n / ((double)(t->last_recv - t->first_send) / 1e9);
+}
+
+/* Returns events applied per second; leaves the daemon's RSS in rss/hwm. */
+static double
+ingest_daemon(const struct gen_stream *s, size_t n, struct times *t,
+    double *rss, double *hwm, double *cpu_us, double *engine_mib)
+{
+	struct daemon d;
+	struct status st = { 0 };
+	long long last_received = -1;
+	int64_t progress = mono_ns(), done;
+	pid_t tx;
+
+	memset(t, 0, sizeof *t);
+	daemon_init(&d, 10, "1s");
+	daemon_start(&d);
+	*cpu_us = proc_cpu(d.pid);
+	tx = pub_flat(d.ingest, s, n, &t->first_send);
+	for (;;) {
+		if (daemon_status(&d, &st, 5000) == 0) {
+			if (st.applied + st.rejected >= (long long)n)
+				break;
+			if (st.received != last_received) {
+				last_received = st.received;
+				progress = mono_ns();
+			}
+		}
+		if (mono_ns() - progress > 20000000000LL) {
+			daemon_print_log(&d);
+			fatalx("daemon stuck at %lld received, %lld applied of %zu",
+			    st.received, st.applied, n);
+		}
+		sleep_ms(1);
+	}
+	done = mono_ns();
+	t->last_recv = done;
+	*cpu_us = (proc_cpu(d.pid) - *cpu_us) * 1e6 / (double)n;
+	proc_rss(d.pid, rss, hwm);
+	*engine_mib = (double)st.memory / 1048576;
+	child_wait(tx, "publisher");
+	if (st.rejected > 0)
+		printf("  (the daemon rejected %lld of the events)\n", st.rejected);
+	daemon_free(&d);
+	return (double)n / ((double)(done - t->first_send) / 1e9);
+}
+
+static void
+bench_ingest(const struct gen_stream *s)
+{
+	double bare[RUNS], daemon[RUNS], ratio[RUNS], rss[RUNS], hwm[RUNS];
+	double cpu[RUNS], engine[RUNS];
+	struct times *t = shared_alloc(sizeof *t);
+	size_t n = INGEST_EVENTS;
+
+	printf("== ingest: %zu events over tcp loopback, lossless, publisher in its "
+	    "own process\n   (3,000 agents, 100 queues; bare SUB and daemon "
+	    "alternated, %d runs each)\n", n, RUNS);
+	for (int r = 0; r < RUNS; r++) {
+		bare[r] = ingest_bare(s, n, t);
+		daemon[r] = ingest_daemon(s, n, t, &rss[r], &hwm[r], &cpu[r],
+		    &engine[r]);
+		ratio[r] = daemon[r] / bare[r];
+		printf("  run %d: bare %.2f M/s, daemon %.2f M/s, ratio %.2f; "
+		    "daemon CPU %.2f us/event, VmRSS %.1f MiB\n", r + 1, bare[r] / 1e6,
+		    daemon[r] / 1e6, ratio[r], cpu[r], rss[r]);
+		fflush(stdout);
+	}
+	double mb = median(bare, RUNS), md = median(daemon, RUNS);
+
+	printf("bare libzmq SUB receive: %.2f M events/s (median)\n", mb / 1e6);
+	printf("wallboardd applied:      %.2f M events/s (median; journal written, "
+	    "snapshots at the default 10/s)\n", md / 1e6);
+	printf("daemon / bare:           %.2f (target >= 0.5; median of the "
+	    "runs' ratios %.2f)\n", md / mb, median(ratio, RUNS));
+	printf("daemon CPU per event:    %.2f us (median; user + system, all its "
+	    "threads)\n", median(cpu, RUNS));
+	printf("daemon RSS after %zu events: VmRSS %.1f MiB, VmHWM %.1f MiB "
+	    "(medians; no target set in issue 3)\n", n, median(rss, RUNS),
+	    median(hwm, RUNS));
+	printf("    (of which the engine holds %.1f MiB, status memory_bytes; the "
+	    "rest is mostly ZeroMQ's\n    receive queue, which holds what the "
+	    "daemon has not read yet when the sender\n    outruns it, and heap "
+	    "it freed but kept: it swings from run to run)\n",
+	    median(engine, RUNS));
+	shared_free(t, sizeof *t);
+}
+
+/* ---- 2. latency -------------------------------------------------------- */
+
+/* feeds.bench.events in a snapshot, or -1. */
+static long long
+snapshot_count(const char *json, size_t len)
+{
+	static const char feed[] = "\"bench\":{", key[] = "\"events\":";
+	const char *p = memmem(json, len, feed, sizeof feed - 1);
+	const char *q;
+
+	if (p == NULL)
+		return -1;
+	q = memmem(p, len - (size_t)(p - json), key, sizeof key - 1);
+	return q ? strtoll(q + sizeof key - 1, NULL, 10) : -1;
+}
+
+/* Receive one snapshot: its count, stamped on arrival; false on timeout. */
+static int
+snapshot_recv(void *sub, int64_t *at, long long *count)
+{
+	zmq_msg_t topic, body;
+	int more = 0;
+	size_t len = sizeof more;
+
+	zmq_msg_init(&topic);
+	if (zmq_msg_recv(&topic, sub, 0) < 0) {
+		zmq_msg_close(&topic);
+		return 0;
+	}
+	zmq_getsockopt(sub, ZMQ_RCVMORE, &more, &len);
+	zmq_msg_init(&body);
+	if (more && zmq_msg_recv(&body, sub, 0) >= 0) {
+		*at = mono_ns();
+		*count = snapshot_count(zmq_msg_data(&body), zmq_msg_size(&body));
+	} else
+		*count = -1;
+	zmq_msg_close(&topic);
+	zmq_msg_close(&body);
+	return 1;
+}
+
+struct lat_result {
+	double p50_ms, p99_ms, max_ms;
+	size_t counted, snapshots;
+};
+
+static void
+latency_daemon(const struct gen_stream *s, double rate_hz, double max_rate,
+    struct lat_result *res)
+{
+	size_t n = (size_t)(rate_hz * LATENCY_SECONDS), warmup = (size_t)(rate_hz / 5);
+	size_t cap = n + 10000, m = 0, k = 0, j = 0;
+	int64_t *sent = shared_alloc(n * sizeof *sent);
+	int64_t *arrived = xcalloc(cap, sizeof *arrived), deadline;
+	long long *counts = xcalloc(cap, sizeof *counts), count = -1;
+	double *lat = xcalloc(n, sizeof *lat);
+	int zero = 0, timeout = 3000;
+	struct daemon d;
+	void *sub;
+	pid_t tx;
+
+	daemon_init(&d, max_rate, "1s");
+	daemon_start(&d);
+	sub = zmq_socket(zctx, ZMQ_SUB);
+	zmq_setsockopt(sub, ZMQ_RCVHWM, &zero, sizeof zero);
+	zmq_setsockopt(sub, ZMQ_LINGER, &zero, sizeof zero);
+	zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+	zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "snapshot", 8);
+	zmq_connect(sub, d.publish);
+	/* A heartbeat snapshot proves the subscription is in place. */
+	if (!snapshot_recv(sub, &arrived[0], &count))
+		fatalx("no snapshot from %s within 3 s", d.publish);
+	tx = pub_paced(d.ingest, s, n, rate_hz, sent);
+	deadline = mono_ns() + (LATENCY_SECONDS + 20) * 1000000000LL;
+	while (m < cap && mono_ns() < deadline) {
+		if (!snapshot_recv(sub, &arrived[m], &counts[m]))
+			continue;
+		if (counts[m] < 0)
+			continue;
+		if (counts[m++] >= (long long)n)
+			break;
+	}
+	child_wait(tx, "paced publisher");
+	/* Event i is in the first snapshot whose count exceeds i. */
+	for (size_t i = 0; i < n; i++) {
+		while (j < m && counts[j] <= (long long)i)
+			j++;
+		if (j == m)
+			fatalx("event %zu of %zu never reached a snapshot (last count "
+			    "%lld)", i, n, m ? counts[m - 1] : -1);
+		if (i >= warmup)
+			lat[k++] = (double)(arrived[j] - sent[i]) / 1e6;
+	}
+	qsort(lat, k, sizeof *lat, cmp_double);
+	res->p50_ms = percentile(lat, k, 0.50);
+	res->p99_ms = percentile(lat, k, 0.99);
+	res->max_ms = lat[k - 1];
+	res->counted = k;
+	res->snapshots = m;
+	zmq_close(sub);
+	daemon_free(&d);
+	shared_free(sent, n * sizeof *sent);
+	free(arrived);
+	free(counts);
+	free(lat);
+}
+
+/* Bare libzmq one-way latency: XPUB -> SUB on tcp loopback at 1 kHz. */
+static void
+latency_bare(struct lat_result *res)
+{
+	size_t n = BARE_LATENCY_MSGS, warmup = 200, k = 0;
+	void *sub = zmq_socket(zctx, ZMQ_SUB);
+	char endpoint[128], buf[256];
+	size_t len = sizeof endpoint;
+	int zero = 0, timeout = 5000;
+	double *lat = xcalloc(n, sizeof *lat);
+	pid_t pid;
+
+	zmq_setsockopt(sub, ZMQ_RCVHWM, &zero, sizeof zero);
+	zmq_setsockopt(sub, ZMQ_LINGER, &zero, sizeof zero);
+	zmq_setsockopt(sub, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+	zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0);
+	if (zmq_bind(sub, "tcp://127.0.0.1:*") != 0)
+		fatalx("bind: %s", zmq_strerror(errno));
+	zmq_getsockopt(sub, ZMQ_LAST_ENDPOINT, endpoint, &len);
+	pid = fork();
+	if (pid < 0)
+		fatal("fork");
+	if (pid == 0) {
+		void *ctx, *sock = pub_open(&ctx, endpoint);
+		char msg[150];
+		int64_t t0 = mono_ns() + 1000000;
+
+		memset(msg, 'x', sizeof msg);
+		for (size_t i = 0; i < n; i++) {
+			int64_t now;
+
+			sleep_until(t0 + (int64_t)i * 1000000);
+			now = mono_ns();
+			memcpy(msg, &now, sizeof now);
+			zmq_send(sock, msg, sizeof msg, 0);
+		}
+		pub_close(ctx, sock);
+		_exit(0);
+	}
+	for (size_t i = 0; i < n; i++) {
+		int64_t sent;
+		int got = zmq_recv(sub, buf, sizeof buf, 0);
+		int64_t now = mono_ns();
+
+		if (got < (int)sizeof sent)
+			fatalx("bare latency: message %zu missing", i);
+		memcpy(&sent, buf, sizeof sent);
+		if (i >= warmup)
+			lat[k++] = (double)(now - sent) / 1e6;
+	}
+	child_wait(pid, "bare publisher");
+	qsort(lat, k, sizeof *lat, cmp_double);
+	res->p50_ms = percentile(lat, k, 0.50);
+	res->p99_ms = percentile(lat, k, 0.99);
+	res->max_ms = lat[k - 1];
+	res->counted = k;
+	zmq_close(sub);
+	free(lat);
+}
+
+static void
+latency_report(const char *what, struct lat_result *r, double target_p99)
+{
+	double p50[RUNS], p99[RUNS], max = 0;
+	char runs[256];
+	size_t used = 0;
+
+	for (int i = 0; i < RUNS; i++) {
+		p50[i] = r[i].p50_ms;
+		p99[i] = r[i].p99_ms;
+		max = r[i].max_ms > max ? r[i].max_ms : max;
+		used += (size_t)snprintf(runs + used, sizeof runs - used, "%s%.2f/%.2f",
+		    i ? " " : "", r[i].p50_ms, r[i].p99_ms);
+	}
+	printf("%s: p50 %.3f ms, p99 %.3f ms", what, median(p50, RUNS),
+	    median(p99, RUNS));
+	if (target_p99 > 0)
+		printf(" (target p99 <= %g ms)", target_p99);
+	else
+		printf(" (reference; no target)");
+	printf("\n    runs p50/p99 ms: %s; worst %.2f ms; %zu events/run counted\n",
+	    runs, max, r[0].counted);
+}
+
+static void
+bench_latency(const struct gen_stream *slow, const struct gen_stream *fast)
+{
+	struct lat_result a[RUNS], b[RUNS], bare[RUNS];
+
+	printf("== event -> snapshot latency, publisher and subscriber in their own "
+	    "processes\n   (send to arrival of the first snapshot reflecting the "
+	    "event, CLOCK_MONOTONIC; %d runs of %d s, 0.2 s warm-up)\n", RUNS,
+	    LATENCY_SECONDS);
+	for (int r = 0; r < RUNS; r++) {
+		latency_bare(&bare[r]);
+		latency_daemon(slow, 1000, 1000, &a[r]);
+		latency_daemon(fast, 10000, 10, &b[r]);
+		fflush(stdout);
+	}
+	latency_report("bare libzmq one-way, 1 kHz", bare, 0);
+	latency_report("1,000 events/s, 50 agents, max_rate 1000", a, 2);
+	latency_report("10k events/s, 1,000 agents, max_rate 10 (default)", b,
+	    1000.0 / 10 + 5);
+	printf("    (snapshots received per run: %zu at 1 kHz, %zu at 10 kHz)\n",
+	    a[0].snapshots, b[0].snapshots);
+}
+
+/* ---- 5. journal replay ------------------------------------------------- */
+
+static void
+bench_replay(const struct gen_stream *s)
+{
+	size_t n = REPLAY_EVENTS;
+	struct daemon d;
+	struct status st = { 0 };
+	struct times *t = shared_alloc(sizeof *t);
+	double secs[RUNS], inner[RUNS], rss = 0, hwm = 0;
+	long long replayed = 0;
+	int64_t t0;
+	pid_t tx;
+	struct stat sb;
+
+	printf("== journal replay: %zu events published into a daemon, SIGTERM, "
+	    "restart on the same state_dir\n", n);
+	daemon_init(&d, 10, "1s");
+	daemon_start(&d);
+	t0 = mono_ns();
+	tx = pub_flat(d.ingest, s, n, &t->first_send);
+	for (;;) {
+		if (daemon_status(&d, &st, 5000) == 0 &&
+		    st.applied + st.rejected >= (long long)n)
+			break;
+		if (mono_ns() - t0 > 120000000000LL) {
+			daemon_print_log(&d);
+			fatalx("the daemon applied %lld of %zu in 120 s", st.applied, n);
+		}
+		sleep_ms(5);
+	}
+	child_wait(tx, "publisher");
+	printf("  %zu events applied in %.2f s\n", n,
+	    (double)(mono_ns() - t->first_send) / 1e9);
+	daemon_stop(&d);
+	for (int r = 0; r < RUNS; r++) {
+		t0 = mono_ns();
+		daemon_spawn(&d);
+		for (;;) {
+			int wstatus;
+
+			if (waitpid(d.pid, &wstatus, WNOHANG) == d.pid) {
+				daemon_print_log(&d);
+				fatalx("wallboardd exited during replay");
+			}
+			if (stat(d.sock_path, &sb) == 0 && daemon_status(&d, &st, 2000) == 0 &&
+			    st.replayed >= (long long)n)
+				break;
+			if (mono_ns() - t0 > 60000000000LL) {
+				daemon_print_log(&d);
+				fatalx("no replay after 60 s");
+			}
+			sleep_ms(1);
+		}
+		secs[r] = (double)(mono_ns() - t0) / 1e9;
+		replayed = st.replayed;
+		proc_rss(d.pid, &rss, &hwm);
+		inner[r] = (double)daemon_logged_replay_ms(&d) / 1e3;
+		printf("  restart %d: %.3f s (the daemon logs %.3f s for its replay), "
+		    "replayed_at_start %lld\n", r + 1, secs[r], inner[r], st.replayed);
+		daemon_stop(&d);
+	}
+	printf("journal replay of %zu events: %.2f s to a status answer (median of "
+	    "%d; target: under a second or two, <= 2 s)\n", n, median(secs, RUNS),
+	    RUNS);
+	printf("    the daemon's own replay figure: %.2f s (median)\n",
+	    median(inner, RUNS));
+	printf("    (replayed_at_start %lld: every journal record, events and any "
+	    "clock moves; time from fork,\n    process start included; after "
+	    "replay VmRSS %.1f MiB, VmHWM %.1f MiB)\n", replayed, rss, hwm);
+	daemon_free(&d);
+	shared_free(t, sizeof *t);
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+int
+main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "all";
+	const char *build = getenv("BUILD");
+	int all = strcmp(what, "all") == 0;
+	int64_t day = wall_ms() / DAY_MS * DAY_MS;
+	int64_t started = mono_ns();
+	struct stat sb;
+
+	if (!all && strcmp(what, "ingest") != 0 && strcmp(what, "latency") != 0 &&
+	    strcmp(what, "replay") != 0) {
+		fprintf(stderr, "usage: bench-daemon [all | ingest | latency | replay]\n");
+		return 2;
+	}
+	wallboardd = getenv("WALLBOARDD");
+	if (wallboardd == NULL)
+		wallboardd = xasprintf("%s/wallboardd", build ? build : "build");
+	if (stat(wallboardd, &sb) != 0)
+		fatalx("%s: not built (make %s)", wallboardd, wallboardd);
+	signal(SIGPIPE, SIG_IGN);
+	bench_pid = getpid();
+	atexit(bench_atexit);
+	zctx = zmq_ctx_new();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (all || strcmp(what, "ingest") == 0 || strcmp(what, "replay") == 0) {
+		/* 3,000 agents at 10 calls/s (about 80% busy): 2M events span
+		 * about 12 h from today's 00:00 UTC, so the journal stays in one
+		 * day's file. The ingest runs send its first 1M. */
+		struct gen_params p = { .agents = 3000, .queues = 100, .teams = 60,
+		    .start_ms = day, .duration_ms = DAY_MS, .calls_per_s = 10,
+		    .seed = 3, .max_events = all || strcmp(what, "replay") == 0 ?
+		    REPLAY_EVENTS : INGEST_EVENTS };
+		struct gen_stream s = { 0 };
+
+		stream_make(&s, &p);
+		if (all || strcmp(what, "ingest") == 0) {
+			bench_ingest(&s);
+			printf("\n");
+		}
+		if (all || strcmp(what, "replay") == 0) {
+			bench_replay(&s);
+			printf("\n");
+		}
+		gen_stream_free(&s);
+	}
+	if (all || strcmp(what, "latency") == 0) {
+		/* Events timed about as fast as they are sent, so the daemon's
+		 * clock runs with the wall clock. */
+		struct gen_params slow_p = { .agents = 50, .queues = 5, .teams = 5,
+		    .start_ms = wall_ms(), .duration_ms = DAY_MS, .calls_per_s = 220,
+		    .seed = 4, .max_events = 1000 * LATENCY_SECONDS };
+		struct gen_params fast_p = { .agents = 1000, .queues = 50, .teams = 20,
+		    .start_ms = wall_ms(), .duration_ms = DAY_MS, .calls_per_s = 2200,
+		    .seed = 5, .max_events = 10000 * LATENCY_SECONDS };
+		struct gen_stream slow = { 0 }, fast = { 0 };
+
+		stream_make(&slow, &slow_p);
+		stream_make(&fast, &fast_p);
+		bench_latency(&slow, &fast);
+		gen_stream_free(&slow);
+		gen_stream_free(&fast);
+	}
+	zmq_ctx_term(zctx);
+	printf("(bench-daemon took %.0f s; a shared 2-vCPU machine: absolute "
+	    "figures swing between runs, compare the ratios)\n",
+	    (double)(mono_ns() - started) / 1e9);
+	return 0;
+}
