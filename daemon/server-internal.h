@@ -54,6 +54,7 @@ struct server {
 	int64_t last_publish;   /* monotonic ms */
 	struct proc_timer *heartbeat_timer, *rate_timer, *alert_timer;
 	struct log_limiter reject_log;
+	char future_error[128];
 	struct proc_timer *watchdog_timer;
 	int64_t watchdog_ms;    /* half of systemd's WatchdogSec */
 	struct jsonw board_snapshot;

@@ -92,21 +92,36 @@ server_follow(struct server *s, int64_t ts)
 
 /* ---- applying events --------------------------------------------------- */
 
-/* Decode and apply one raw message; the event moves the clock itself. */
+/* An event this far ahead of the wall clock when it came is refused: the
+ * board's clock never goes back, so one bad ts would otherwise freeze every
+ * board until the day it names. */
+#define FUTURE_MS (3600 * 1000LL)
+
+/* Decode and apply one raw message; the event moves the clock itself.
+ * `clock` is the wall time it came at (as the journal recorded it). */
 static void
-server_apply_raw(struct server *s, const char *data, size_t len, bool live)
+server_apply_raw(struct server *s, const char *data, size_t len, int64_t clock,
+    bool live)
 {
 	struct event ev;
 	enum event_reject why;
 
 	why = event_decode(s->decoder, data, len, &ev);
+	if (why == REJECT_NONE && ev.ts > clock + FUTURE_MS) {
+		why = REJECT_VALUE;
+		snprintf(s->future_error, sizeof s->future_error, "'ts' is %lld s "
+		    "ahead of this machine's clock (more than an hour: a PBX clock wrong?)",
+		    (long long)((ev.ts - clock) / 1000));
+	}
 	if (why != REJECT_NONE) {
 		s->stats.rejected[why]++;
 		engine_reject(s->engine, ev.src, ev.has_seq, ev.seq);
 		if (live)
 			log_limited(&s->reject_log, proc_mono_ms(), LOG_WARNING,
 			    "rejected event from feed '%s': %s",
-			    ev.src ? ev.src : "?", event_decoder_error(s->decoder));
+			    ev.src ? ev.src : "?", why == REJECT_VALUE && s->future_error[0] ?
+			    s->future_error : event_decoder_error(s->decoder));
+		s->future_error[0] = '\0';
 		return;
 	}
 	if (engine_apply(s->engine, &ev) == ENGINE_DUPLICATE)
@@ -150,6 +165,8 @@ server_first_event(struct server *s)
 	if (s->offset_set || engine_feed_count(s->engine) > 0)
 		return;
 	for (size_t i = 0; i < b->n; i++) {
+		int64_t wall = proc_wall_ms();
+
 		if (event_decode(s->decoder, b->buf + b->offsets[i], b->lens[i], &ev) != REJECT_NONE)
 			continue;
 		if (ev.ts < engine_now(s->engine)) {
@@ -157,6 +174,9 @@ server_first_event(struct server *s)
 			s->engine = engine_new(s->config, ev.ts);
 		}
 		server_follow(s, ev.ts);
+		/* The journal's first word: where the engine's clock starts. */
+		journal_append(s->journal, JOURNAL_CLOCK, engine_now(s->engine), &wall,
+		    sizeof wall);
 		return;
 	}
 }
@@ -171,7 +191,9 @@ server_apply_batch(struct server *s)
 	if (b->n == 0)
 		return;
 	server_first_event(s);
-	clock = engine_now(s->engine);
+	/* EVENT records keep the wall time they came at: events apply at their
+	 * own ts, and a restart must judge "too far ahead" as live did. */
+	clock = proc_wall_ms();
 	for (size_t i = 0; i < b->n; i++) {
 		if (b->lens[i] <= JOURNAL_PAYLOAD_MAX)
 			journal_append(s->journal, JOURNAL_EVENT, clock, b->buf + b->offsets[i],
@@ -184,7 +206,7 @@ server_apply_batch(struct server *s)
 		    "will lose today's figures", journal_path(s->journal),
 		    journal_error(s->journal));
 	for (size_t i = 0; i < b->n; i++)
-		server_apply_raw(s, b->buf + b->offsets[i], b->lens[i], true);
+		server_apply_raw(s, b->buf + b->offsets[i], b->lens[i], clock, true);
 	b->n = 0;
 	b->used = 0;
 	s->dirty = true;
@@ -333,18 +355,23 @@ server_check_alerts(struct server *s)
 }
 
 /* Publish now if allowed by max_rate, else when it is. */
+/*
+ * Publish now if max_rate allows, else when it does. Alerts are judged with
+ * each snapshot (not with each wake-up of the ingest socket, which at full
+ * load is thousands a second), so a change goes out with the next snapshot.
+ */
 static void
 server_publish_due(struct server *s)
 {
 	int64_t gap = (int64_t)(1000.0 / s->config->publish_max_rate);
 	int64_t wait = s->last_publish + gap - proc_mono_ms();
-	bool alerts_changed = server_check_alerts(s);
 
-	if (!s->dirty && !alerts_changed)
+	if (!s->dirty)
 		return;
-	if (wait <= 0 || alerts_changed)
+	if (wait <= 0) {
+		server_check_alerts(s);
 		server_publish(s);
-	else if (!proc_timer_pending(s->rate_timer))
+	} else if (!proc_timer_pending(s->rate_timer))
 		proc_timer_after(s->rate_timer, wait);
 }
 
@@ -353,8 +380,10 @@ server_on_rate_timer(void *arg)
 {
 	struct server *s = arg;
 
-	if (s->dirty)
+	if (s->dirty) {
+		server_check_alerts(s);
 		server_publish(s);
+	}
 }
 
 static void
@@ -439,7 +468,7 @@ server_replay_record(const struct journal_record *r, void *arg)
 		s->engine = engine_new(rp->config, r->clock_ms);
 	switch (r->type) {
 	case JOURNAL_EVENT:
-		server_apply_raw(s, (const char *)r->payload, r->len, false);
+		server_apply_raw(s, (const char *)r->payload, r->len, r->clock_ms, false);
 		break;
 	case JOURNAL_REJECT:
 		engine_advance(s->engine, r->clock_ms);

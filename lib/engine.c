@@ -22,6 +22,7 @@
 
 #define CALL_MEMORY_MS (3600 * 1000LL)      /* ended calls kept for surveys */
 #define SWEEP_MS (10 * 60 * 1000LL)         /* how often old memories go */
+#define STAFFING_EVERY_MS 5000              /* agents_needed refreshed */
 
 struct scope {
 	enum scope_kind kind;
@@ -836,8 +837,9 @@ engine_advance(struct engine *e, int64_t now)
 	if (now <= e->now)
 		return;
 	e->now = now;
-	while (now >= e->next_day_start) {
-		e->day_start = e->next_day_start;
+	if (now >= e->next_day_start) {
+		/* Straight to the day `now` is in, however far the jump. */
+		e->day_start = tz_day_start(e->tz, e->config->day_start_minutes, now);
 		e->next_day_start = tz_next_day_start(e->tz,
 		    e->config->day_start_minutes, e->day_start);
 	}
@@ -1102,7 +1104,10 @@ engine_queue_staffing(struct engine *e, struct scope *q, int64_t *needed)
 	const struct queue_settings *qs = &q->settings;
 	double rate, aht_s, patience_s, span;
 
-	if (q->staffing_at != e->now || q->staffing_at == 0) {
+	/* Erlang A costs up to a millisecond on a big queue: work it out
+	 * again only every few seconds; its inputs move slowly anyway. */
+	if (q->staffing_at == 0 || e->now - q->staffing_at >= STAFFING_EVERY_MS ||
+	    e->now < q->staffing_at) {
 		q->staffing_at = e->now;
 		kpi_set_read(engine_kpi(e, q), wa, &arr);
 		kpi_set_read(q->kpi, wh, &hour);

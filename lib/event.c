@@ -394,6 +394,11 @@ event_decode_envelope(struct event_decoder *d, struct event *ev)
 	char seq_error[sizeof d->error];
 	memcpy(seq_error, d->error, sizeof seq_error);
 	TRY(event_integer(d, F_TS, true, &ev->has_ts, &ev->ts));
+	if (ev->ts < EVENT_TS_MIN || ev->ts >= EVENT_TS_MAX) {
+		ev->has_ts = false;
+		return event_fail(d, REJECT_VALUE, "'ts' is not a time between 2000 "
+		    "and 2200 in milliseconds since the epoch");
+	}
 	if (seq_why != REJECT_NONE) {
 		memcpy(d->error, seq_error, sizeof d->error);
 		return seq_why;

@@ -48,6 +48,8 @@ enum event_reject {
 };
 
 #define EVENT_ID_MAX 200        /* longest id (call, agent, queue, src, ...) */
+#define EVENT_TS_MIN 946684800000LL     /* 2000-01-01: anything earlier is a bug */
+#define EVENT_TS_MAX 7258118400000LL    /* 2200-01-01 */
 #define EVENT_QUEUES_MAX 64     /* most queues in one agent.state */
 
 /* Tri-state for optional booleans. */

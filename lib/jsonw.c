@@ -137,18 +137,26 @@ jsonw_string(struct jsonw *w, const char *s)
 	jsonw_quoted(w, s);
 }
 
+/* Digits of u, most significant first, ending at end; returns the start. */
+static char *
+jsonw_digits(char *end, uint64_t u)
+{
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	return end;
+}
+
 void
 jsonw_int(struct jsonw *w, int64_t v)
 {
 	char tmp[24];
-	char *p = tmp + sizeof tmp;
+	char *p;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
 	jsonw_value(w);
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+	p = jsonw_digits(tmp + sizeof tmp, u);
 	if (v < 0)
 		*--p = '-';
 	jsonw_put(w, p, (size_t)(tmp + sizeof tmp - p));
@@ -157,7 +165,9 @@ jsonw_int(struct jsonw *w, int64_t v)
 void
 jsonw_double(struct jsonw *w, double v)
 {
-	char tmp[32];
+	char tmp[48], *p;
+	double a = fabs(v);
+	uint64_t ip, frac;
 	int n;
 
 	if (!isfinite(v)) {
@@ -165,8 +175,35 @@ jsonw_double(struct jsonw *w, double v)
 		return;
 	}
 	jsonw_value(w);
-	n = snprintf(tmp, sizeof tmp, "%.12g", v);
-	jsonw_put(w, tmp, (size_t)n);
+	if (a >= 1e9) {
+		n = snprintf(tmp, sizeof tmp, "%.12g", v);
+		jsonw_put(w, tmp, (size_t)n);
+		return;
+	}
+	ip = (uint64_t)a;
+	frac = (uint64_t)llround((a - (double)ip) * 1e12);
+	if (frac >= 1000000000000ULL) {
+		ip++;
+		frac -= 1000000000000ULL;
+	}
+	p = tmp + sizeof tmp;
+	if (frac != 0) {
+		int len = 12;
+
+		while (frac % 10 == 0) {
+			frac /= 10;
+			len--;
+		}
+		char *start = jsonw_digits(p, frac);
+		while (p - start < len)
+			*--start = '0';
+		p = start;
+		*--p = '.';
+	}
+	p = jsonw_digits(p, ip);
+	if (v < 0 && (ip != 0 || frac != 0))
+		*--p = '-';
+	jsonw_put(w, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 void

@@ -48,34 +48,34 @@ test_every_type(void **state)
 	assert_string_equal(ev.caller, "h:ab12");
 	assert_int_equal(ev.priority, 2);
 
-	assert_int_equal(decode("{\"type\":\"call.answered\",\"ts\":1,\"call\":\"c1\","
+	assert_int_equal(decode("{\"type\":\"call.answered\",\"ts\":1795424400001,\"call\":\"c1\","
 	    "\"agent\":\"a17\"}"), REJECT_NONE);
 	assert_string_equal(ev.src, "default");
 	assert_false(ev.has_seq);
 	assert_null(ev.queue);
 
-	assert_int_equal(decode("{\"type\":\"call.exited\",\"ts\":1,\"call\":\"c1\","
+	assert_int_equal(decode("{\"type\":\"call.exited\",\"ts\":1795424400001,\"call\":\"c1\","
 	    "\"reason\":\"overflow\",\"to_queue\":\"sales\"}"), REJECT_NONE);
 	assert_int_equal(ev.exit_reason, EXIT_OVERFLOW);
 	assert_string_equal(ev.to_queue, "sales");
 
-	assert_int_equal(decode("{\"type\":\"call.ended\",\"ts\":1,\"call\":\"c1\","
+	assert_int_equal(decode("{\"type\":\"call.ended\",\"ts\":1795424400001,\"call\":\"c1\","
 	    "\"resolved\":true}"), REJECT_NONE);
 	assert_int_equal(ev.resolved, FLAG_TRUE);
 	assert_int_equal(ev.transferred, FLAG_ABSENT);
 
-	assert_int_equal(decode("{\"type\":\"agent.state\",\"ts\":1,\"agent\":\"a1\","
+	assert_int_equal(decode("{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"a1\","
 	    "\"state\":\"away\",\"reason\":\"lunch\",\"queues\":[\"a\",\"b\"]}"), REJECT_NONE);
 	assert_int_equal(ev.state, AGENT_AWAY);
 	assert_string_equal(ev.reason, "lunch");
 	assert_int_equal(ev.n_queues, 2);
 	assert_string_equal(ev.queues[1], "b");
 
-	assert_int_equal(decode("{\"ts\":1,\"csat\":4,\"type\":\"survey\"}"), REJECT_NONE);
+	assert_int_equal(decode("{\"ts\":1795424400001,\"csat\":4,\"type\":\"survey\"}"), REJECT_NONE);
 	assert_int_equal(ev.csat, 4);
-	assert_int_equal(decode("{\"type\":\"survey\",\"ts\":1,\"csat\":4} \r\n"), REJECT_NONE);
+	assert_int_equal(decode("{\"type\":\"survey\",\"ts\":1795424400001,\"csat\":4} \r\n"), REJECT_NONE);
 
-	assert_int_equal(decode("{\"type\":\"call.held\",\"ts\":1}"), REJECT_NONE);
+	assert_int_equal(decode("{\"type\":\"call.held\",\"ts\":1795424400001}"), REJECT_NONE);
 	assert_int_equal(ev.type, EVENT_UNKNOWN);
 }
 
@@ -92,44 +92,49 @@ test_rejections(void **state)
 		{ "{\"type\":\"call.queued\",", REJECT_JSON, "not valid JSON" },
 		{ "", REJECT_JSON, "not valid JSON" },
 		{ "[1,2]", REJECT_NOT_OBJECT, "not a JSON object" },
-		{ "{\"ts\":1}", REJECT_MISSING, "missing required 'type'" },
-		{ "{\"type\":7,\"ts\":1}", REJECT_TYPE, "'type' must be a string" },
+		{ "{\"ts\":1795424400001}", REJECT_MISSING, "missing required 'type'" },
+		{ "{\"type\":7,\"ts\":1795424400001}", REJECT_TYPE, "'type' must be a string" },
 		{ "{\"type\":\"call.queued\",\"call\":\"c\",\"queue\":\"q\"}", REJECT_MISSING,
 		  "missing required 'ts'" },
 		{ "{\"type\":\"call.queued\",\"ts\":\"1\",\"call\":\"c\",\"queue\":\"q\"}",
 		  REJECT_TYPE, "'ts' must be an integer" },
 		{ "{\"type\":\"call.queued\",\"ts\":1.5,\"call\":\"c\",\"queue\":\"q\"}",
 		  REJECT_TYPE, "'ts' must be an integer" },
-		{ "{\"type\":\"call.queued\",\"ts\":1,\"call\":\"c\"}", REJECT_MISSING,
+		{ "{\"type\":\"call.queued\",\"ts\":1795424400001,\"call\":\"c\"}", REJECT_MISSING,
 		  "missing required 'queue'" },
-		{ "{\"type\":\"call.queued\",\"ts\":1,\"call\":5,\"queue\":\"q\"}", REJECT_TYPE,
+		{ "{\"type\":\"call.queued\",\"ts\":1795424400001,\"call\":5,\"queue\":\"q\"}", REJECT_TYPE,
 		  "'call' must be a string" },
-		{ "{\"type\":\"call.queued\",\"ts\":1,\"call\":\"\",\"queue\":\"q\"}", REJECT_VALUE,
+		{ "{\"type\":\"call.queued\",\"ts\":1795424400001,\"call\":\"\",\"queue\":\"q\"}", REJECT_VALUE,
 		  "'call' is empty" },
-		{ "{\"type\":\"call.answered\",\"ts\":1,\"call\":\"c\"}", REJECT_MISSING,
+		{ "{\"type\":\"call.answered\",\"ts\":1795424400001,\"call\":\"c\"}", REJECT_MISSING,
 		  "missing required 'agent'" },
-		{ "{\"type\":\"call.exited\",\"ts\":1,\"call\":\"c\",\"reason\":\"bored\"}",
+		{ "{\"type\":\"call.exited\",\"ts\":1795424400001,\"call\":\"c\",\"reason\":\"bored\"}",
 		  REJECT_VALUE, "'reason' must be one of" },
-		{ "{\"type\":\"call.ended\",\"ts\":1,\"call\":\"c\",\"resolved\":\"yes\"}",
+		{ "{\"type\":\"call.ended\",\"ts\":1795424400001,\"call\":\"c\",\"resolved\":\"yes\"}",
 		  REJECT_TYPE, "'resolved' must be true or false" },
-		{ "{\"type\":\"agent.state\",\"ts\":1,\"agent\":\"a\",\"state\":\"asleep\"}",
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"a\",\"state\":\"asleep\"}",
 		  REJECT_VALUE, "'state' must be one of" },
-		{ "{\"type\":\"agent.state\",\"ts\":1,\"agent\":\"a\",\"state\":\"ready\","
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"a\",\"state\":\"ready\","
 		  "\"queues\":\"q\"}", REJECT_TYPE, "'queues' must be an array" },
-		{ "{\"type\":\"agent.state\",\"ts\":1,\"agent\":\"a\",\"state\":\"ready\","
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"a\",\"state\":\"ready\","
 		  "\"queues\":[\"q\",3]}", REJECT_TYPE, "'queues' must be an array" },
-		{ "{\"type\":\"survey\",\"ts\":1,\"csat\":6}", REJECT_VALUE, "'csat' must be 1 to 5" },
-		{ "{\"type\":\"survey\",\"ts\":1,\"csat\":4.5}", REJECT_TYPE, "'csat' must be an integer" },
-		{ "{\"type\":\"survey\",\"ts\":1}", REJECT_MISSING, "missing required 'csat'" },
-		{ "{\"type\":\"survey\",\"ts\":1,\"csat\":4,\"seq\":0}", REJECT_VALUE,
+		{ "{\"type\":\"survey\",\"ts\":1795424400001,\"csat\":6}", REJECT_VALUE, "'csat' must be 1 to 5" },
+		{ "{\"type\":\"survey\",\"ts\":1795424400001,\"csat\":4.5}", REJECT_TYPE, "'csat' must be an integer" },
+		{ "{\"type\":\"survey\",\"ts\":1795424400001}", REJECT_MISSING, "missing required 'csat'" },
+		{ "{\"type\":\"survey\",\"ts\":1795424400001,\"csat\":4,\"seq\":0}", REJECT_VALUE,
 		  "'seq' must be 1 or more" },
-		{ "{\"type\":\"survey\",\"ts\":1,\"csat\":4,\"src\":[]}", REJECT_TYPE,
+		{ "{\"type\":\"survey\",\"ts\":1795424400001,\"csat\":4,\"src\":[]}", REJECT_TYPE,
 		  "'src' must be a string" },
+		/* a time before 2000 or from 2200 on is a bug upstream */
+		{ "{\"type\":\"survey\",\"ts\":1,\"csat\":4}", REJECT_VALUE,
+		  "'ts' is not a time between 2000 and 2200" },
+		{ "{\"type\":\"survey\",\"ts\":7258118400000,\"csat\":4}", REJECT_VALUE,
+		  "'ts' is not a time between 2000 and 2200" },
 		/* an unknown type still needs its ts (PROTOCOL §1) */
 		{ "{\"type\":\"call.held\"}", REJECT_MISSING, "missing required 'ts'" },
 		/* one object and nothing after it but white space */
-		{ "{\"type\":\"survey\",\"ts\":1,\"csat\":4} x", REJECT_JSON, "not valid JSON" },
-		{ "{\"type\":\"survey\",\"ts\":1,\"csat\":4}{}", REJECT_JSON, "not valid JSON" },
+		{ "{\"type\":\"survey\",\"ts\":1795424400001,\"csat\":4} x", REJECT_JSON, "not valid JSON" },
+		{ "{\"type\":\"survey\",\"ts\":1795424400001,\"csat\":4}{}", REJECT_JSON, "not valid JSON" },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -146,7 +151,7 @@ static void
 test_rejected_event_keeps_its_feed(void **state)
 {
 	/* so that the rejection is counted against pbx2, at seq 9 */
-	assert_int_equal(decode("{\"type\":\"call.queued\",\"ts\":1,\"src\":\"pbx2\","
+	assert_int_equal(decode("{\"type\":\"call.queued\",\"ts\":1795424400001,\"src\":\"pbx2\","
 	    "\"seq\":9,\"call\":\"c\"}"), REJECT_MISSING);
 	assert_string_equal(ev.src, "pbx2");
 	assert_true(ev.has_seq);
@@ -161,7 +166,7 @@ test_limits(void **state)
 
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	snprintf(json, sizeof json, "{\"type\":\"call.queued\",\"ts\":1,\"call\":\"%s\","
+	snprintf(json, sizeof json, "{\"type\":\"call.queued\",\"ts\":1795424400001,\"call\":\"%s\","
 	    "\"queue\":\"q\"}", big);
 	assert_int_equal(decode(json), REJECT_TOO_LONG);
 	/* a message over 64 KiB is refused before it is parsed */
@@ -169,8 +174,9 @@ test_limits(void **state)
 	memset(huge, ' ', sizeof huge);
 	assert_int_equal(event_decode(dec, huge, sizeof huge, &ev), REJECT_TOO_LONG);
 	/* no NUL needed: the length is what counts */
-	const char *two = "{\"type\":\"survey\",\"ts\":1,\"csat\":3}{garbage";
-	assert_int_equal(event_decode(dec, two, 33, &ev), REJECT_NONE);
+	const char *two = "{\"type\":\"survey\",\"ts\":1795424400001,\"csat\":3}{garbage";
+	assert_int_equal(event_decode(dec, two, (size_t)(strchr(two, '}') - two + 1), &ev),
+	    REJECT_NONE);
 }
 
 static void
@@ -182,7 +188,7 @@ test_decoder_survives_garbage(void **state)
 
 	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
 		assert_int_not_equal(decode(junk[i]), REJECT_NONE);
-	assert_int_equal(decode("{\"type\":\"survey\",\"ts\":2,\"csat\":5}"), REJECT_NONE);
+	assert_int_equal(decode("{\"type\":\"survey\",\"ts\":1795424400002,\"csat\":5}"), REJECT_NONE);
 	assert_int_equal(ev.csat, 5);
 }
 
