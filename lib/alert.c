@@ -422,16 +422,6 @@ alerts_step(struct alert *al, const struct alerts_reading *r, int64_t for_ms,
 
 /* ---- rules ----------------------------------------------------------- */
 
-/* "all", "queue:support", or a name ending in '*' matching its start. */
-static bool
-alerts_scope_match(const char *pattern, const char *key)
-{
-	size_t len = strlen(pattern);
-
-	if (len > 0 && pattern[len - 1] == '*')
-		return strncmp(pattern, key, len - 1) == 0;
-	return strcmp(pattern, key) == 0;
-}
 
 /* Ready a rule against the engine's windows; false if it cannot be read
  * (a metric or window the engine does not have). */
@@ -550,7 +540,7 @@ alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
 	bool has;
 
 	engine_scope_info(e, i, &si);
-	if (!alerts_scope_match(r->config->scope, si.key))
+	if (!config_scope_match(r->config->scope, si.key))
 		return;
 	has = alerts_read(e, r, i, &v);
 	alerts_rule_reading(r->config, has, v, &reading);
@@ -827,7 +817,7 @@ alerts_rebind(struct alert *al, const struct config *c)
 			rule = &c->alerts[k];
 	al->config = rule;
 	if (rule == NULL || rule->scope == NULL ||
-	    !alerts_scope_match(rule->scope, al->scope))
+	    !config_scope_match(rule->scope, al->scope))
 		al->state = ALERT_NONE;
 	else
 		al->severity = rule->severity;

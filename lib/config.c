@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 
 #include <yaml.h>
 
+#include "event.h"
 #include "metric.h"
 #include "units.h"
 #include "xalloc.h"
@@ -80,13 +82,16 @@ struct config_key {
 static config_node_fn config_node_scalar, config_node_strings,
     config_node_windows, config_node_section, config_node_capture,
     config_node_queues, config_node_teams, config_node_agents,
-    config_node_alerts, config_node_team_queues, config_node_agent_queues;
+    config_node_alerts, config_node_team_queues, config_node_agent_queues,
+    config_node_boards, config_node_board_scopes, config_node_scope_list,
+    config_node_pages, config_node_tiles;
 static config_text_fn config_text_string, config_text_duration,
     config_text_share, config_text_number, config_text_clock,
     config_text_enum, config_text_timezone, config_text_scope,
     config_text_listen,
     config_item_string, config_item_window, config_item_team_agent,
-    config_item_team_queue, config_item_agent_queue;
+    config_item_team_queue, config_item_agent_queue, config_text_bool,
+    config_item_scope;
 
 static const char *const config_formula_names[] = {
 	[SL_STANDARD] = "standard",
@@ -273,6 +278,7 @@ static const struct config_key config_keys[] = {
 	{ .name = "teams", .node = config_node_teams },
 	{ .name = "agents", .node = config_node_agents },
 	{ .name = "alerts", .node = config_node_alerts },
+	{ .name = "boards", .node = config_node_boards },
 	KEY_DURATION("call_timeout", struct config, call_timeout_ms, 60000,
 	    "4h"),
 	KEY_SECTION("feeds", 0, config_feeds_keys),
@@ -1629,6 +1635,501 @@ config_node_alerts(struct config_loader *loader, const struct config_key *key,
 }
 
 /* ------------------------------------------------------------------------
+ * Boards (docs/boards.md).
+ */
+
+/* The figures of `now` a tile may show besides metric.h's: agents by state. */
+static const char *const config_agent_figures[] = {
+	[AGENT_READY] = "agents_ready", [AGENT_BUSY] = "agents_busy",
+	[AGENT_WRAP] = "agents_wrap", [AGENT_AWAY] = "agents_away",
+	[AGENT_OFFLINE] = "agents_offline",
+	[AGENT_STATE_COUNT] = "agents_staffed", NULL
+};
+
+/* Figures where less is better: a tile's `good` defaults to below. */
+static const char *const config_lower_is_better[] = {
+	"abandoned", "short_abandoned", "abandoned_in_sl", "exited", "asa_ms",
+	"avg_abandon_ms", "max_wait_ms", "abandon_rate", "aht_ms", "talk_ms",
+	"wrap_ms", "transfer_rate", "repeat_rate", "waiting", "longest_wait_ms",
+	"agents_away", "agents_offline", NULL
+};
+
+/* A board being read: whether `scopes:` was given, so tiles can be held to
+ * it. Tiles are read after scopes (table order). */
+struct config_board_draft {
+	struct config_board	 board;
+	bool			 scopes_given;
+};
+
+/* A page being read, with what its tiles' messages need. */
+struct config_page_draft {
+	struct config_page		 page;
+	struct config_board_draft	*board;
+	size_t				 number;
+};
+
+/* A tile being read: the keys whose syntax depends on the metric are only
+ * captured by the walk and read afterwards, as for alert rules. */
+struct config_tile_draft {
+	struct config_tile	 tile;
+	yaml_node_t		*scope;
+	yaml_node_t		*metric;
+	yaml_node_t		*window;
+	yaml_node_t		*good;
+	yaml_node_t		*target;
+	yaml_node_t		*amber;
+	yaml_node_t		*red;
+};
+
+static const struct config_key config_tile_keys[] = {
+	KEY_CAPTURE("scope", struct config_tile_draft, scope),
+	KEY_CAPTURE("metric", struct config_tile_draft, metric),
+	KEY_CAPTURE("window", struct config_tile_draft, window),
+	KEY_STRING("label", struct config_tile_draft, tile.label, NULL),
+	KEY_CAPTURE("good", struct config_tile_draft, good),
+	KEY_CAPTURE("target", struct config_tile_draft, target),
+	KEY_CAPTURE("amber", struct config_tile_draft, amber),
+	KEY_CAPTURE("red", struct config_tile_draft, red),
+	{ .name = NULL }
+};
+
+static const struct config_key config_page_keys[] = {
+	KEY_STRING("title", struct config_page_draft, page.title, NULL),
+	{ .name = "tiles", .node = config_node_tiles },
+	{ .name = "agent_grid", .node = config_node_scalar,
+	  .text = config_text_bool, .what = "true or false",
+	  .offset = offsetof(struct config_page_draft, page.agent_grid),
+	  .def = "false" },
+	{ .name = NULL }
+};
+
+static const struct config_key config_board_keys[] = {
+	KEY_STRING("title", struct config_board_draft, board.title, NULL),
+	{ .name = "scopes", .node = config_node_board_scopes,
+	  .text = config_item_scope, .what = "a scope",
+	  .offset = offsetof(struct config_board_draft, board.scopes),
+	  .count_offset = offsetof(struct config_board_draft, board.n_scopes) },
+	{ .name = "agents", .node = config_node_scope_list,
+	  .text = config_item_scope, .what = "a scope",
+	  .offset = offsetof(struct config_board_draft, board.agents),
+	  .count_offset = offsetof(struct config_board_draft, board.n_agents),
+	  .def = "all" },
+	{ .name = "pages", .node = config_node_pages },
+	KEY_DURATION("rotate", struct config_board_draft, board.rotate_ms, 0,
+	    "0s"),
+	{ .name = NULL }
+};
+
+static bool
+config_text_bool(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	bool *field = config_field(key, base);
+
+	if (strcmp(text, "true") == 0 || strcmp(text, "false") == 0) {
+		*field = *text == 't';
+		return true;
+	}
+	config_error(loader, node ? &node->start_mark : NULL,
+	    "expected true or false for '%s', got '%s'", key->name, text);
+	return false;
+}
+
+/* A scope pattern in a list (scopes:, agents:). */
+static bool
+config_item_scope(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	if (!config_scope_valid(text)) {
+		config_error(loader, node ? &node->start_mark : NULL,
+		    "bad scope '%s' in '%s' (expected all, queue:NAME, "
+		    "team:NAME, queue:* or team:*)", text, key->name);
+		return false;
+	}
+	return config_item_string(loader, key, text, node, base);
+}
+
+static void
+config_node_board_scopes(struct config_loader *loader,
+    const struct config_key *key, yaml_node_t *node, void *base)
+{
+	struct config_board_draft *draft = base;
+
+	draft->scopes_given = true;
+	config_node_strings(loader, key, node, base);
+}
+
+/* One scope pattern, or a list of them. */
+static void
+config_node_scope_list(struct config_loader *loader,
+    const struct config_key *key, yaml_node_t *node, void *base)
+{
+	if (node->type != YAML_SCALAR_NODE || config_is_null(node)) {
+		config_node_strings(loader, key, node, base);
+		return;
+	}
+	config_strings_free(config_field(key, base),
+	    (size_t *)(void *)((char *)base + key->count_offset));
+	key->text(loader, key, config_scalar_text(node), node, base);
+}
+
+/* A tile shows one scope: no '*'. Must be among the board's scopes. */
+static void
+config_tile_scope(struct config_loader *loader, struct config_tile_draft *d,
+    const struct config_board_draft *board, const yaml_node_t *mapping,
+    const char *label)
+{
+	const struct config_board *b = &board->board;
+	const char *text = "all", **names;
+	char *list;
+
+	if (d->scope != NULL && (text = config_expect_scalar(loader, "scope",
+	    "a string", d->scope)) == NULL)
+		return;
+	if (!config_scope_valid(text) || strchr(text, '*') != NULL) {
+		config_error(loader, &d->scope->start_mark, "%s: bad scope '%s' "
+		    "(expected all, queue:NAME or team:NAME)", label, text);
+		return;
+	}
+	d->tile.scope = xstrdup(text);
+	for (size_t i = 0; board->scopes_given && i < b->n_scopes; i++)
+		if (config_scope_match(b->scopes[i], text))
+			return;
+	if (!board->scopes_given)
+		return;
+	names = xcalloc(b->n_scopes + 1, sizeof *names);
+	for (size_t i = 0; i < b->n_scopes; i++)
+		names[i] = b->scopes[i];
+	list = config_join(names, ", ");
+	config_error(loader, d->scope ? &d->scope->start_mark :
+	    &mapping->start_mark, "%s: scope '%s' is not among the board's "
+	    "scopes (%s)", label, text, list);
+	free(list);
+	free(names);
+}
+
+static int
+config_name_index(const char *const *names, const char *name)
+{
+	for (int i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* The tile's metric: metric.h's, or agents_<state>; NULL after an error.
+ * agent_info is where an agents_* figure's description is built. */
+static const struct metric_info *
+config_tile_metric(struct config_loader *loader, struct config_tile_draft *d,
+    const yaml_node_t *mapping, const char *label,
+    struct metric_info *agent_info)
+{
+	const struct metric_info *info;
+	const char *text, *near;
+	int state;
+
+	if (d->metric == NULL) {
+		config_error(loader, &mapping->start_mark, "%s: missing 'metric'",
+		    label);
+		return NULL;
+	}
+	if ((text = config_expect_scalar(loader, "metric", "a string",
+	    d->metric)) == NULL)
+		return NULL;
+	d->tile.metric = xstrdup(text);
+	if ((info = metric_find(text)) != NULL) {
+		d->tile.metric_id = (int)metric_id_of(info);
+		return info;
+	}
+	if ((state = config_name_index(config_agent_figures, text)) >= 0) {
+		d->tile.agents_state = state;
+		*agent_info = (struct metric_info){ .key = d->tile.metric,
+		    .kind = METRIC_COUNT };
+		return agent_info;
+	}
+	if ((near = config_suggest_metric(text)) != NULL)
+		config_error(loader, &d->metric->start_mark,
+		    "%s: unknown metric '%s' (did you mean '%s'?)", label, text,
+		    near);
+	else
+		config_error(loader, &d->metric->start_mark, "%s: unknown metric "
+		    "'%s' (expected a metric of PROTOCOL §2, waiting, "
+		    "longest_wait_ms, agents_ready, agents_busy, agents_wrap, "
+		    "agents_away, agents_offline or agents_staffed)", label, text);
+	return NULL;
+}
+
+/* A windowed metric needs a known window; a figure of `now` takes none. */
+static void
+config_tile_window(struct config_loader *loader, struct config_tile_draft *d,
+    const yaml_node_t *mapping, const struct metric_info *info,
+    const char *label)
+{
+	char *choices = config_window_choices(loader->config);
+	const char *text = NULL;
+
+	if (!info->windowed && d->window != NULL)
+		config_error(loader, &d->window->start_mark, "%s: metric '%s' "
+		    "is a figure of now, so it takes no 'window'", label,
+		    info->key);
+	else if (info->windowed && d->window == NULL)
+		config_error(loader, &mapping->start_mark,
+		    "%s: metric '%s' needs a 'window' (%s)", label, info->key,
+		    choices);
+	else if (info->windowed)
+		text = config_expect_scalar(loader, "window", "a string",
+		    d->window);
+	if (text != NULL && !config_window_known(loader->config, text))
+		config_error(loader, &d->window->start_mark,
+		    "%s: unknown window '%s' (expected %s)", label, text,
+		    choices);
+	else if (text != NULL)
+		d->tile.window = xstrdup(text);
+	free(choices);
+}
+
+/* good: above|below; the default follows the metric. */
+static void
+config_tile_good(struct config_loader *loader, struct config_tile_draft *d,
+    const char *label)
+{
+	const char *text;
+
+	d->tile.good_below = config_name_index(config_lower_is_better,
+	    d->tile.metric) >= 0;
+	if (d->good == NULL || (text = config_expect_scalar(loader, "good",
+	    "above or below", d->good)) == NULL)
+		return;
+	if (strcmp(text, "above") == 0 || strcmp(text, "below") == 0)
+		d->tile.good_below = text[0] == 'b';
+	else
+		config_error(loader, &d->good->start_mark, "%s: bad good '%s' "
+		    "(expected above or below)", label, text);
+}
+
+/*
+ * target: X is amber: X, with red 5 points past it for a share; a
+ * service_level tile with no levels colours against its scope's sl_target.
+ */
+static void
+config_tile_levels(struct config_loader *loader, struct config_tile_draft *d,
+    const struct metric_info *info, const char *label)
+{
+	struct config_tile *t = &d->tile;
+	const yaml_node_t *amber = d->target ? d->target : d->amber;
+
+	config_tile_good(loader, d, label);
+	if (d->target != NULL && d->amber != NULL) {
+		config_error(loader, &(config_mark_before(d->target, d->amber) ?
+		    d->amber : d->target)->start_mark,
+		    "%s: give 'target' or 'amber', not both", label);
+		return;
+	}
+	if (amber != NULL) {
+		t->has_amber = config_alert_level(loader, info,
+		    d->target ? "target" : "amber", amber, &t->amber);
+		if (t->has_amber && d->target != NULL &&
+		    info->kind == METRIC_RATIO) {
+			t->red = t->good_below ? fmin(1, t->amber + 0.05) :
+			    fmax(0, t->amber - 0.05);
+			t->has_red = true;
+		}
+	}
+	if (d->red != NULL)
+		t->has_red = config_alert_level(loader, info, "red", d->red,
+		    &t->red);
+	if (t->has_amber && t->has_red && d->red != NULL &&
+	    (t->good_below ? t->red < t->amber : t->red > t->amber))
+		config_error(loader, &d->red->start_mark, "%s: 'red' (%s) must "
+		    "be at or %s '%s' (%s) when good is %s", label,
+		    config_scalar_text(d->red), t->good_below ? "above" : "below",
+		    d->target ? "target" : "amber", config_scalar_text(amber),
+		    t->good_below ? "below" : "above");
+	t->sl_target = !t->has_amber && !t->has_red && amber == NULL &&
+	    d->red == NULL && t->metric_id == (int)M_SERVICE_LEVEL;
+}
+
+static void
+config_tile_read(struct config_loader *loader, yaml_node_t *mapping,
+    struct config_page_draft *page, size_t number)
+{
+	struct config_page *p = &page->page;
+	struct config_tile_draft d;
+	struct metric_info agent_info;
+	const struct metric_info *info;
+	char *label;
+
+	memset(&d, 0, sizeof d);
+	d.tile.metric_id = d.tile.agents_state = -1;
+	d.tile.line = (int)mapping->start_mark.line + 1;
+	config_walk(loader, mapping, config_tile_keys, &d);
+	label = xasprintf("board '%s' page %zu tile %zu",
+	    page->board->board.name, page->number, number);
+	config_tile_scope(loader, &d, page->board, mapping, label);
+	info = config_tile_metric(loader, &d, mapping, label, &agent_info);
+	if (info != NULL) {
+		config_tile_window(loader, &d, mapping, info, label);
+		config_tile_levels(loader, &d, info, label);
+	}
+	free(label);
+	if (d.tile.scope == NULL)
+		d.tile.scope = xstrdup("all");
+	p->tiles = xrealloc(p->tiles, (p->n_tiles + 1) * sizeof *p->tiles);
+	p->tiles[p->n_tiles++] = d.tile;
+}
+
+static void
+config_node_tiles(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, void *base)
+{
+	yaml_node_t *item;
+
+	if (!config_expect_sequence(loader, key->name, node))
+		return;
+	for (size_t i = 0; i < config_items(node); i++) {
+		item = config_get(loader, node->data.sequence.items.start[i]);
+		if (item->type == YAML_MAPPING_NODE)
+			config_tile_read(loader, item, base, i + 1);
+		else
+			config_error(loader, &item->start_mark,
+			    "expected a mapping for a tile, got %s",
+			    config_kind(item));
+	}
+}
+
+static void
+config_page_read(struct config_loader *loader, yaml_node_t *mapping,
+    struct config_board_draft *board, size_t number)
+{
+	struct config_board *b = &board->board;
+	struct config_page_draft d;
+
+	memset(&d, 0, sizeof d);
+	d.board = board;
+	d.number = number;
+	config_apply_defaults(config_page_keys, &d);
+	config_walk(loader, mapping, config_page_keys, &d);
+	if (d.page.n_tiles == 0 && !d.page.agent_grid)
+		config_error(loader, &mapping->start_mark, "board '%s' page %zu "
+		    "shows nothing (give 'tiles' or 'agent_grid: true')",
+		    b->name, number);
+	b->pages = xrealloc(b->pages, (b->n_pages + 1) * sizeof *b->pages);
+	b->pages[b->n_pages++] = d.page;
+}
+
+static void
+config_node_pages(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, void *base)
+{
+	yaml_node_t *item;
+
+	if (!config_expect_sequence(loader, key->name, node))
+		return;
+	for (size_t i = 0; i < config_items(node); i++) {
+		item = config_get(loader, node->data.sequence.items.start[i]);
+		if (item->type == YAML_MAPPING_NODE)
+			config_page_read(loader, item, base, i + 1);
+		else
+			config_error(loader, &item->start_mark,
+			    "expected a mapping for a page, got %s",
+			    config_kind(item));
+	}
+}
+
+/* Without `scopes:`, a board needs the scopes its tiles name. */
+static void
+config_board_default_scopes(struct config_board *b)
+{
+	const struct config_tile *t;
+	bool seen;
+
+	for (size_t p = 0; p < b->n_pages; p++) {
+		for (size_t i = 0; i < b->pages[p].n_tiles; i++) {
+			t = &b->pages[p].tiles[i];
+			seen = false;
+			for (size_t k = 0; k < b->n_scopes && !seen; k++)
+				seen = strcmp(b->scopes[k], t->scope) == 0;
+			if (seen)
+				continue;
+			b->scopes = xrealloc(b->scopes,
+			    (b->n_scopes + 1) * sizeof *b->scopes);
+			b->scopes[b->n_scopes++] = xstrdup(t->scope);
+		}
+	}
+}
+
+/* A board's name goes into a topic (board/NAME) and onto command lines. */
+static bool
+config_board_name_valid(const char *name)
+{
+	return *name != '\0' && strspn(name, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == strlen(name);
+}
+
+static void
+config_board_check(struct config_loader *loader,
+    struct config_board_draft *d, yaml_node_t *key, yaml_node_t *value)
+{
+	struct config_board *b = &d->board;
+	yaml_node_t *rotate = config_value_of(loader, value, "rotate");
+	yaml_node_t *pages = config_value_of(loader, value, "pages");
+
+	if (!config_board_name_valid(b->name))
+		config_error(loader, &key->start_mark, "bad board name '%s' "
+		    "(letters, digits, '_', '.' and '-' only)", b->name);
+	if (pages == NULL)
+		config_error(loader, &value->start_mark,
+		    "board '%s': missing 'pages'", b->name);
+	else if (b->n_pages == 0 && config_items(pages) == 0)
+		config_error(loader, &pages->start_mark,
+		    "board '%s' has no pages", b->name);
+	if (rotate != NULL && b->rotate_ms > 0 && b->rotate_ms < 1000)
+		config_error(loader, &rotate->start_mark, "'rotate' value '%s' "
+		    "is too short (the minimum is 1s; 0s for none)",
+		    config_scalar_text(rotate));
+	if (!d->scopes_given)
+		config_board_default_scopes(b);
+	if (b->title == NULL)
+		b->title = xstrdup(b->name);
+}
+
+static void
+config_board_entry(struct config_loader *loader, yaml_node_t *key,
+    yaml_node_t *value)
+{
+	struct config *config = loader->config;
+	struct config_board_draft d;
+
+	memset(&d, 0, sizeof d);
+	d.board.name = xstrdup(config_scalar_text(key));
+	config_apply_defaults(config_board_keys, &d);
+	if (config_expect_mapping(loader, d.board.name, value)) {
+		config_walk(loader, value, config_board_keys, &d);
+		config_board_check(loader, &d, key, value);
+	} else if (d.board.title == NULL)
+		d.board.title = xstrdup(d.board.name);
+	config->boards = xrealloc(config->boards,
+	    (config->n_boards + 1) * sizeof *config->boards);
+	config->boards[config->n_boards++] = d.board;
+}
+
+static void
+config_node_boards(struct config_loader *loader, const struct config_key *key,
+    yaml_node_t *node, void *base)
+{
+	yaml_node_pair_t *pairs;
+
+	if (!config_expect_mapping(loader, key->name, node))
+		return;
+	for (size_t i = 0; i < config_pairs(node); i++) {
+		pairs = node->data.mapping.pairs.start;
+		if (config_pair_ok(loader, node, i))
+			config_board_entry(loader, config_get(loader,
+			    pairs[i].key), config_get(loader, pairs[i].value));
+	}
+}
+
+/* ------------------------------------------------------------------------
  * Loading.
  */
 
@@ -1838,6 +2339,38 @@ config_entries_free(struct config *config)
 	free(config->agents);
 }
 
+static void
+config_tiles_free(struct config_page *page)
+{
+	for (size_t i = 0; i < page->n_tiles; i++) {
+		free(page->tiles[i].scope);
+		free(page->tiles[i].metric);
+		free(page->tiles[i].window);
+		free(page->tiles[i].label);
+	}
+	free(page->tiles);
+}
+
+static void
+config_boards_free(struct config *config)
+{
+	struct config_board *b;
+
+	for (size_t i = 0; i < config->n_boards; i++) {
+		b = &config->boards[i];
+		free(b->name);
+		free(b->title);
+		config_strings_free(&b->scopes, &b->n_scopes);
+		config_strings_free(&b->agents, &b->n_agents);
+		for (size_t p = 0; p < b->n_pages; p++) {
+			free(b->pages[p].title);
+			config_tiles_free(&b->pages[p]);
+		}
+		free(b->pages);
+	}
+	free(config->boards);
+}
+
 /* Free a config and clear the caller's pointer. Accepts NULL. */
 void
 config_free(struct config **configp)
@@ -1852,6 +2385,7 @@ config_free(struct config **configp)
 	config_windows_free(config);
 	config_entries_free(config);
 	config_alerts_free(config);
+	config_boards_free(config);
 	config_strings_free(&config->ingest_bind, &config->n_ingest_bind);
 	config_strings_free(&config->ingest_connect, &config->n_ingest_connect);
 	config_strings_free(&config->publish_bind, &config->n_publish_bind);
@@ -1962,6 +2496,28 @@ config_find_agent(const struct config *config, const char *id)
 		if (strcmp(config->agents[i].id, id) == 0)
 			return &config->agents[i];
 	return NULL;
+}
+
+/* The board called name, or NULL. */
+const struct config_board *
+config_find_board(const struct config *config, const char *name)
+{
+	for (size_t i = 0; i < config->n_boards; i++)
+		if (strcmp(config->boards[i].name, name) == 0)
+			return &config->boards[i];
+	return NULL;
+}
+
+/* A pattern ending in '*' matches every scope with that start. */
+bool
+config_scope_match(const char *pattern, const char *scope)
+{
+	size_t len = strlen(pattern);
+
+	if (len > 0 && pattern[len - 1] == '*')
+		return strncmp(pattern, scope, len - 1) == 0 &&
+		    strlen(scope) >= len;
+	return strcmp(pattern, scope) == 0;
 }
 
 /* The formula's config name; "unknown" for a value outside the enum. */

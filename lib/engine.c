@@ -1154,26 +1154,16 @@ engine_scope_agents_needed(struct engine *e, size_t i, int64_t *needed)
 }
 
 bool
-engine_pattern_match(const char *pattern, const char *key)
-{
-	size_t len = strlen(pattern);
-
-	if (len > 0 && pattern[len - 1] == '*')
-		return strncmp(pattern, key, len - 1) == 0;
-	return strcmp(pattern, key) == 0;
-}
-
-bool
 engine_agent_matches(const struct engine *e, size_t i, const char *pattern)
 {
 	const struct agent *a = e->agents[i];
 
 	if (strcmp(pattern, "all") == 0)
 		return true;
-	if (a->team != NULL && engine_pattern_match(pattern, a->team->key))
+	if (a->team != NULL && config_scope_match(pattern, a->team->key))
 		return true;
 	for (size_t k = 0; k < a->n_queues; k++)
-		if (engine_pattern_match(pattern, a->queues[k]->key))
+		if (config_scope_match(pattern, a->queues[k]->key))
 			return true;
 	return false;
 }
@@ -1190,6 +1180,13 @@ engine_agent_info(const struct engine *e, size_t i, struct agent_info *out)
 	out->since = a->since;
 	out->reason = a->reason;
 	out->handled_today = a->handled_day == e->day_start ? a->handled_today : 0;
+	out->n_queues = a->n_queues;
+}
+
+const char *
+engine_agent_queue(const struct engine *e, size_t i, size_t k)
+{
+	return e->agents[i]->queues[k]->name;
 }
 
 void

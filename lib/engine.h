@@ -55,6 +55,7 @@ struct agent_info {
 	int64_t since;
 	const char *reason;     /* NULL if none */
 	int64_t handled_today;
+	size_t n_queues;        /* the queues it serves: engine_agent_queue */
 };
 
 struct feed_info {
@@ -94,9 +95,6 @@ void engine_scope_figures(struct engine *, size_t i, size_t w, struct kpi_figure
  * arrivals and the last hour's handle time; all and teams sum their queues.
  * False when unknown (no handled call yet to learn the handle time). */
 bool engine_scope_agents_needed(struct engine *, size_t i, int64_t *needed);
-/* Does a scope pattern match a scope key? "all", "queue:support", or a
- * pattern ending in '*' that matches the start of the key ("queue:*"). */
-bool engine_pattern_match(const char *pattern, const char *key);
 /* Is agent i in a scope pattern's agents: "all", its team ("team:b*"), or
  * one of the queues it serves ("queue:support")? */
 bool engine_agent_matches(const struct engine *, size_t i, const char *pattern);
@@ -105,6 +103,8 @@ long engine_scope_find(const struct engine *, const char *key);
 
 size_t engine_agent_count(const struct engine *);
 void engine_agent_info(const struct engine *, size_t i, struct agent_info *out);
+/* The name of the k-th queue agent i serves (k < its n_queues). */
+const char *engine_agent_queue(const struct engine *, size_t i, size_t k);
 
 size_t engine_feed_count(const struct engine *);
 void engine_feed_info(const struct engine *, size_t i, struct feed_info *out);

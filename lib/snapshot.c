@@ -122,7 +122,7 @@ snapshot_any(const struct engine *e, size_t agent, const char *key,
 {
 	for (size_t k = 0; k < n; k++)
 		if (agent != SIZE_MAX ? engine_agent_matches(e, agent, patterns[k]) :
-		    engine_pattern_match(patterns[k], key))
+		    config_scope_match(patterns[k], key))
 			return true;
 	return false;
 }
@@ -147,6 +147,11 @@ snapshot_agents(struct jsonw *w, const struct engine *e,
 		jsonw_key(w, "since"); jsonw_int(w, a.since);
 		jsonw_key(w, "reason"); jsonw_string(w, a.reason);
 		jsonw_key(w, "handled_today"); jsonw_int(w, a.handled_today);
+		jsonw_key(w, "queues");
+		jsonw_array(w);
+		for (size_t k = 0; k < a.n_queues; k++)
+			jsonw_string(w, engine_agent_queue(e, i, k));
+		jsonw_end_array(w);
 		jsonw_end_object(w);
 	}
 	jsonw_end_array(w);

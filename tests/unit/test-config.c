@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "event.h"
+#include "metric.h"
 
 struct loaded {
 	char			*path;
@@ -591,7 +593,7 @@ test_error_unknown_keys(void **state)
 	    "alerts:\n"
 	    "  - {name: r, metric: waiting, above: 1, severty: info}\n"
 	    "publish: {max_rates: 5}\n"
-	    "boards: []\n",
+	    "boards: {b: {pages: [{agent_grid: true}], colour: red}}\n",
 	    "1:1: unknown key 'sit' (did you mean 'site'?)",
 	    "2:8: unknown key 'nmae' (did you mean 'name'?)",
 	    "4:3: unknown key 'sl_treshold' (did you mean 'sl_threshold'?)",
@@ -601,7 +603,7 @@ test_error_unknown_keys(void **state)
 	    "7:14: unknown key 'Team' (did you mean 'team'?)",
 	    "9:42: unknown key 'severty' (did you mean 'severity'?)",
 	    "10:11: unknown key 'max_rates' (did you mean 'max_rate'?)",
-	    "11:1: unknown key 'boards'", NULL);
+	    "11:43: unknown key 'colour'", NULL);
 }
 
 static void
@@ -657,6 +659,89 @@ test_error_http_listen(void **state)
 	    "2:11: bad address '127.0.0.1:99999' for 'listen' (expected "
 	    "HOST:PORT or [IPV6]:PORT with a port from 1 to 65535, e.g. "
 	    "127.0.0.1:7412 or [::1]:7412; \"\" or off for none)", NULL);
+}
+
+/* boards: defaults, levels, scopes derived from the tiles. */
+static void
+test_boards(void **state)
+{
+	struct config *c = load_ok(
+	    "queues: {support: {}}\n"
+	    "boards:\n"
+	    "  floor:\n"
+	    "    agents: \"team:billing\"\n"
+	    "    rotate: 20s\n"
+	    "    pages:\n"
+	    "      - title: Now\n"
+	    "        agent_grid: true\n"
+	    "        tiles:\n"
+	    "          - {scope: \"queue:support\", metric: service_level, window: 15m}\n"
+	    "          - {metric: waiting, label: Waiting}\n"
+	    "          - {scope: all, metric: abandon_rate, window: today, amber: 5%}\n"
+	    "          - {scope: all, metric: agents_away, good: above, target: 2}\n"
+	    "  tv: {scopes: [\"queue:*\"], pages: [{agent_grid: true}]}\n");
+	const struct config_board *b = config_find_board(c, "floor");
+	const struct config_tile *t;
+
+	assert_int_equal(c->n_boards, 2);
+	assert_non_null(b);
+	assert_string_equal(b->title, "floor");
+	assert_int_equal(b->rotate_ms, 20000);
+	assert_int_equal(b->n_agents, 1);
+	assert_string_equal(b->agents[0], "team:billing");
+	assert_int_equal(b->n_pages, 1);
+	assert_true(b->pages[0].agent_grid);
+	assert_int_equal(b->pages[0].n_tiles, 4);
+	/* Without scopes:, the scopes its tiles name, once each. */
+	assert_int_equal(b->n_scopes, 2);
+	assert_string_equal(b->scopes[0], "queue:support");
+	assert_string_equal(b->scopes[1], "all");
+	t = b->pages[0].tiles;
+	assert_true(t[0].sl_target);
+	assert_int_equal(t[0].metric_id, M_SERVICE_LEVEL);
+	assert_string_equal(t[1].scope, "all");
+	assert_null(t[1].window);
+	assert_true(t[1].good_below);
+	assert_false(t[1].has_amber || t[1].has_red || t[1].sl_target);
+	assert_true(t[2].good_below && t[2].has_amber && !t[2].has_red);
+	assert_float_equal(t[2].amber, 0.05, 1e-9);
+	assert_int_equal(t[3].agents_state, AGENT_AWAY);
+	assert_false(t[3].good_below);
+	assert_float_equal(t[3].amber, 2, 0);
+	assert_false(t[3].has_red);     /* 5 points past a target: shares only */
+	b = config_find_board(c, "tv");
+	assert_string_equal(b->agents[0], "all");
+	assert_true(config_scope_match("queue:*", "queue:support"));
+	assert_false(config_scope_match("queue:*", "team:support"));
+	assert_false(config_scope_match("queue:s*", "queue:"));
+	assert_null(config_find_board(c, "nope"));
+	config_free(&c);
+}
+
+static void
+test_error_boards(void **state)
+{
+	expect_errors(
+	    "boards:\n"
+	    "  floor:\n"
+	    "    scopes: [\"queue:support\"]\n"
+	    "    pages:\n"
+	    "      - tiles:\n"
+	    "          - {scope: \"queue:sales\", metric: waiting}\n"
+	    "          - {metric: service_level, window: 5m}\n"
+	    "          - {metric: waiting, amber: 3, red: 1}\n",
+	    "6:21: board 'floor' page 1 tile 1: scope 'queue:sales' is not "
+	    "among the board's scopes (queue:support)",
+	    "7:13: board 'floor' page 1 tile 2: scope 'all' is not among the "
+	    "board's scopes (queue:support)",
+	    "7:45: board 'floor' page 1 tile 2: unknown window '5m' (expected "
+	    "15m, 60m, today)",
+	    "8:13: board 'floor' page 1 tile 3: scope 'all' is not among the "
+	    "board's scopes (queue:support)",
+	    "8:46: board 'floor' page 1 tile 3: 'red' (1) must be at or above "
+	    "'amber' (3) when good is below", NULL);
+	expect_errors("boards: {floor: {title: x}}\n",
+	    "1:17: board 'floor': missing 'pages'", NULL);
 }
 
 static void
@@ -1075,6 +1160,8 @@ main(void)
 		cmocka_unit_test(test_error_duplicate_keys),
 		cmocka_unit_test(test_error_types),
 		cmocka_unit_test(test_error_http_listen),
+		cmocka_unit_test(test_boards),
+		cmocka_unit_test(test_error_boards),
 		cmocka_unit_test(test_error_null_values),
 		cmocka_unit_test(test_error_values),
 		cmocka_unit_test(test_error_ranges),

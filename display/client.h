@@ -1,0 +1,36 @@
+/*
+ * client.h: the live terminal board: a SUB socket on the daemon, the
+ * keyboard and a clock, on the event loop (daemon/proc.c, daemon/zsock.c:
+ * the project's one libevent wrapper and one ZeroMQ bridge).
+ */
+#ifndef WALLBOARD_CLIENT_H
+#define WALLBOARD_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+struct client_options {
+	const struct config *config;
+	const struct config_board *board;
+	const char *endpoint;   /* tcp://HOST:7411 */
+	bool ascii;             /* no Unicode even if the locale has it */
+	int colours;            /* -1: what the terminal has; else 0, 8, 256 */
+};
+
+/*
+ * Run the board on the terminal until q, SIGINT, SIGTERM or SIGHUP.
+ * The terminal is restored on the way out, and on a crash (SIGSEGV,
+ * SIGABRT, SIGBUS, SIGFPE) before the process dies. Returns the exit code.
+ */
+int client_run(const struct client_options *);
+
+struct tz;
+
+/* The site's local time of utc_ms, "14:05:09" (UTC when tz is NULL). */
+void client_format_clock(const struct tz *, int64_t utc_ms, char *buf,
+    size_t len);
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * wallboard.c: the terminal board.
+ *
+ *   wallboard [-c CONFIG] --board NAME [--endpoint tcp://HOST:7411]
+ *             [--ascii] [--colours 0|8|256]
+ *
+ * Headless, for golden frames and scripts: --text WxH --snapshot FILE draws
+ * one frame of FILE through the plain-text back-end to stdout (add --stale,
+ * --disconnected, --page N, --frame N, --age MS, --clock HH:MM:SS).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "config.h"
+#include "layout.h"
+#include "render-text.h"
+#include "snapshot-read.h"
+#include "tz.h"
+#include "xalloc.h"
+
+#define WALLBOARD_CONFIG "/etc/wallboard/wallboard.yaml"
+
+struct wallboard_options {
+	const char *config_path;
+	const char *board;
+	const char *endpoint;
+	bool ascii;
+	int colours;            /* -1: the terminal's */
+	/* Headless. */
+	int text_width, text_height;
+	const char *snapshot;
+	enum layout_link link;
+	size_t page;
+	uint64_t frame;
+	int64_t age_ms;
+	const char *clock;
+};
+
+static void __attribute__((noreturn))
+wallboard_usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: wallboard [-c CONFIG] --board NAME [--endpoint ENDPOINT]\n"
+	    "                 [--ascii] [--colours 0|8|256]\n"
+	    "       wallboard [-c CONFIG] --board NAME --text WxH --snapshot FILE\n"
+	    "                 [--ascii] [--stale|--disconnected] [--page N]\n"
+	    "                 [--frame N] [--age MS] [--clock HH:MM:SS]\n"
+	    "keys: q quits, n/p next/previous page, r redraws\n");
+	exit(status);
+}
+
+static long
+wallboard_number(const char *text, const char *what, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno != 0 || *text == '\0' || *end != '\0' || v < min || v > max)
+		fatalx("bad %s '%s'", what, text);
+	return v;
+}
+
+static void
+wallboard_geometry(struct wallboard_options *o, const char *text)
+{
+	if (sscanf(text, "%dx%d", &o->text_width, &o->text_height) != 2 ||
+	    o->text_width < 1 || o->text_height < 1 || o->text_width > 1000 ||
+	    o->text_height > 1000)
+		fatalx("bad size '%s' (expected WxH, e.g. 80x24)", text);
+}
+
+static void
+wallboard_options(int argc, char **argv, struct wallboard_options *o)
+{
+	enum { O_BOARD = 256, O_ENDPOINT, O_ASCII, O_COLOURS, O_TEXT,
+	    O_SNAPSHOT, O_STALE, O_DISCONNECTED, O_PAGE, O_FRAME, O_AGE,
+	    O_CLOCK };
+	static const struct option longs[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "board", required_argument, NULL, O_BOARD },
+		{ "endpoint", required_argument, NULL, O_ENDPOINT },
+		{ "ascii", no_argument, NULL, O_ASCII },
+		{ "colours", required_argument, NULL, O_COLOURS },
+		{ "colors", required_argument, NULL, O_COLOURS },
+		{ "text", required_argument, NULL, O_TEXT },
+		{ "snapshot", required_argument, NULL, O_SNAPSHOT },
+		{ "stale", no_argument, NULL, O_STALE },
+		{ "disconnected", no_argument, NULL, O_DISCONNECTED },
+		{ "page", required_argument, NULL, O_PAGE },
+		{ "frame", required_argument, NULL, O_FRAME },
+		{ "age", required_argument, NULL, O_AGE },
+		{ "clock", required_argument, NULL, O_CLOCK },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	*o = (struct wallboard_options){ .config_path = WALLBOARD_CONFIG,
+	    .colours = -1, .link = LAYOUT_LIVE };
+	while ((ch = getopt_long(argc, argv, "c:h", longs, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o->config_path = optarg; break;
+		case O_BOARD: o->board = optarg; break;
+		case O_ENDPOINT: o->endpoint = optarg; break;
+		case O_ASCII: o->ascii = true; break;
+		case O_COLOURS:
+			o->colours = (int)wallboard_number(optarg, "colours", 0,
+			    256);
+			if (o->colours != 0 && o->colours != 8 &&
+			    o->colours != 256)
+				fatalx("bad colours '%s' (0, 8 or 256)", optarg);
+			break;
+		case O_TEXT: wallboard_geometry(o, optarg); break;
+		case O_SNAPSHOT: o->snapshot = optarg; break;
+		case O_STALE: o->link = LAYOUT_STALE; break;
+		case O_DISCONNECTED: o->link = LAYOUT_DISCONNECTED; break;
+		case O_PAGE:
+			o->page = (size_t)wallboard_number(optarg, "page", 1,
+			    1000) - 1;
+			break;
+		case O_FRAME:
+			o->frame = (uint64_t)wallboard_number(optarg, "frame",
+			    0, 1L << 30);
+			break;
+		case O_AGE:
+			o->age_ms = wallboard_number(optarg, "age", 0,
+			    1L << 30);
+			break;
+		case O_CLOCK: o->clock = optarg; break;
+		case 'h': wallboard_usage(0);
+		default: wallboard_usage(1);
+		}
+	}
+	if (optind != argc)
+		wallboard_usage(1);
+}
+
+static struct config *
+wallboard_config(const char *path)
+{
+	struct config_errors errors;
+	struct config *c = config_load(path, &errors);
+
+	if (c != NULL)
+		return c;
+	for (size_t i = 0; i < errors.n; i++)
+		fprintf(stderr, "%s\n", errors.lines[i]);
+	config_errors_clear(&errors);
+	exit(1);
+}
+
+/* The board asked for; the only one when none is named. */
+static const struct config_board *
+wallboard_board(const struct config *c, const char *name)
+{
+	const struct config_board *b;
+
+	if (name == NULL && c->n_boards == 1)
+		return &c->boards[0];
+	if (name == NULL)
+		fatalx("%s: --board NAME is needed (%zu boards are "
+		    "configured)", c->path, c->n_boards);
+	if ((b = config_find_board(c, name)) == NULL)
+		fatalx("%s: no board '%s' under boards:", c->path, name);
+	return b;
+}
+
+/* The daemon's first publish address, with a wildcard host as loopback. */
+static char *
+wallboard_endpoint(const struct config *c)
+{
+	const char *bind = c->n_publish_bind ? c->publish_bind[0] :
+	    "tcp://*:7411";
+	const char *host = strstr(bind, "://");
+
+	if (host != NULL && (strncmp(host + 3, "*:", 2) == 0 ||
+	    strncmp(host + 3, "0.0.0.0:", 8) == 0))
+		return xasprintf("%.*s://127.0.0.1%s", (int)(host - bind), bind,
+		    strchr(host + 3, ':'));
+	return xstrdup(bind);
+}
+
+static char *
+wallboard_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 65536, n;
+	char *buf;
+
+	if (f == NULL)
+		fatal("%s", path);
+	buf = xmalloc(cap);
+	*len = 0;
+	while ((n = fread(buf + *len, 1, cap - *len, f)) > 0)
+		if ((*len += n) == cap)
+			buf = xrealloc(buf, cap *= 2);
+	fclose(f);
+	return buf;
+}
+
+/* One frame of a snapshot file, as text on stdout. */
+static int
+wallboard_text(const struct wallboard_options *o, const struct config *c,
+    const struct config_board *b)
+{
+	struct snapshot_reader *reader = snapshot_reader_new();
+	struct render_text *t = render_text_new();
+	const struct snapshot_view *v = NULL;
+	struct tz *tz;
+	char err[256], clock[16];
+	size_t len;
+	char *json;
+
+	if (o->link != LAYOUT_DISCONNECTED) {
+		if (o->snapshot == NULL)
+			fatalx("--text needs --snapshot FILE");
+		json = wallboard_read_file(o->snapshot, &len);
+		if ((v = snapshot_read(reader, json, len, err, sizeof err)) ==
+		    NULL)
+			fatalx("%s: %s", o->snapshot, err);
+		free(json);
+	}
+	tz = tz_load(c->timezone, err, sizeof err);
+	client_format_clock(tz, v ? v->now : 0, clock, sizeof clock);
+	tz_free(&tz);
+	layout_draw(&(struct layout_input){ .config = c, .board = b,
+	    .page = o->page, .snap = v, .width = o->text_width,
+	    .height = o->text_height, .caps = { .colours = 256,
+	    .unicode = !o->ascii }, .clock = o->clock ? o->clock : clock,
+	    .age_ms = o->age_ms, .link = o->link, .frame = o->frame,
+	    .endpoint = "tcp://127.0.0.1:7411" }, render_text_ops(), t, NULL);
+	fputs(render_text_frame(t), stdout);
+	render_text_free(&t);
+	snapshot_reader_free(&reader);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct wallboard_options o;
+	struct client_options co;
+	struct config *config;
+	char *endpoint;
+	int status;
+
+	setlocale(LC_ALL, "");
+	wallboard_options(argc, argv, &o);
+	config = wallboard_config(o.config_path);
+	co = (struct client_options){ .config = config,
+	    .board = wallboard_board(config, o.board), .ascii = o.ascii,
+	    .colours = o.colours };
+	if (o.text_width > 0) {
+		status = wallboard_text(&o, config, co.board);
+		config_free(&config);
+		return status;
+	}
+	endpoint = o.endpoint ? xstrdup(o.endpoint) : wallboard_endpoint(config);
+	co.endpoint = endpoint;
+	status = client_run(&co);
+	free(endpoint);
+	config_free(&config);
+	return status;
+}

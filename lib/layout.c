@@ -1,0 +1,1230 @@
+/*
+ * layout.c: a board's layout, apart from drawing it (layout.h).
+ *
+ * The screen, top to bottom: a header bar (site, board, page, data age,
+ * clock); one line per firing alert, worst first; the page's tiles; the
+ * agent grid; the team leader's message as a ticker on the last line. A
+ * STALE or DISCONNECTED banner goes over the figures when they are not live,
+ * and stale figures lose their colour: a board never shows old figures as
+ * if they were live.
+ *
+ * Text is measured as one cell per code point (names with East Asian wide
+ * characters will sit one cell off); without Unicode, anything not ASCII is
+ * written '?'.
+ */
+#include "layout.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* Longest text one op carries: a 300-cell line of 3-byte characters. */
+#define LAYOUT_TEXT_MAX 1024
+#define LAYOUT_TEXT_CELLS 320
+
+/* A grid cell for one agent: wide enough for a name, a state and a time. */
+#define LAYOUT_AGENT_CELL 26
+
+struct layout {
+	const struct layout_input	*in;
+	const struct render_ops		*ops;
+	void				*ctx;
+	bool				 animated;
+	bool				 stale;	/* figures not live */
+};
+
+/* ---- text ---------------------------------------------------------------- */
+
+/* Bytes in the UTF-8 sequence that starts with c (1 for a stray byte). */
+static int
+layout_utf8_len(unsigned char c)
+{
+	if (c >= 0xf0 && c < 0xf8)
+		return 4;
+	if (c >= 0xe0)
+		return c < 0xf0 ? 3 : 1;
+	if (c >= 0xc0)
+		return 2;
+	return 1;
+}
+
+/* Bytes of s's first n code points. */
+static int
+layout_bytes(const char *s, int n)
+{
+	const char *p = s;
+
+	for (; *p != '\0' && n > 0; n--)
+		for (int len = layout_utf8_len((unsigned char)*p);
+		    len > 0 && *p != '\0'; len--)
+			p++;
+	return (int)(p - s);
+}
+
+/* Code points in s (one cell each). */
+static int
+layout_cells(const char *s)
+{
+	int n = 0;
+
+	while (*s != '\0') {
+		int len = layout_utf8_len((unsigned char)*s);
+
+		for (int i = 0; i < len && *s != '\0'; i++)
+			s++;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * At most cells cells of s into out (LAYOUT_TEXT_MAX bytes): non-ASCII as
+ * '?' without Unicode; when s is cut, its last cell shows "…" ('~').
+ * Returns the cells written.
+ */
+static int
+layout_fit(const struct layout *l, const char *s, int cells, char *out)
+{
+	bool cut = layout_cells(s) > cells;
+	size_t o = 0;
+	int n = 0, len;
+
+	if (cells > LAYOUT_TEXT_CELLS)
+		cells = LAYOUT_TEXT_CELLS;
+	while (*s != '\0' && n < cells - (cut ? 1 : 0)) {
+		len = layout_utf8_len((unsigned char)*s);
+		for (int i = 1; i < len; i++)
+			if (s[i] == '\0')
+				len = i;	/* a cut sequence ends at the NUL */
+		if (!l->in->caps.unicode && (unsigned char)*s > 127)
+			out[o++] = '?';
+		else
+			for (int i = 0; i < len; i++)
+				out[o++] = s[i];
+		s += len;
+		n++;
+	}
+	if (cut && cells > 0) {
+		memcpy(out + o, l->in->caps.unicode ? "\u2026" : "~",
+		    l->in->caps.unicode ? 3 : 1);
+		o += l->in->caps.unicode ? 3 : 1;
+		n++;
+	}
+	out[o] = '\0';
+	return n;
+}
+
+/* s at (x, y), cut to cells. Returns the cells used. */
+static int
+layout_text(struct layout *l, int x, int y, int cells, const char *s,
+    struct render_style style)
+{
+	char buf[LAYOUT_TEXT_MAX];
+	int n;
+
+	if (cells <= 0 || *s == '\0')
+		return 0;
+	n = layout_fit(l, s, cells, buf);
+	l->ops->text(l->ctx, x, y, buf, style);
+	return n;
+}
+
+/* s centred in a line of w cells from x. */
+static void
+layout_text_centre(struct layout *l, int x, int y, int w, const char *s,
+    struct render_style style)
+{
+	int n = layout_cells(s);
+
+	layout_text(l, x + (n < w ? (w - n) / 2 : 0), y, w, s, style);
+}
+
+/* s ending at the cell before x_end. */
+static void
+layout_text_right(struct layout *l, int x_end, int y, int cells,
+    const char *s, struct render_style style)
+{
+	int n = layout_cells(s);
+
+	if (n > cells)
+		n = cells;
+	layout_text(l, x_end - n, y, n, s, style);
+}
+
+static struct render_style
+layout_style(enum render_colour fg, enum render_colour bg, int attrs)
+{
+	return (struct render_style){ .fg = fg, .bg = bg, .attrs = attrs };
+}
+
+static void
+layout_fill(struct layout *l, int x, int y, int w, int h,
+    struct render_style style)
+{
+	if (w > 0 && h > 0)
+		l->ops->fill(l->ctx, (struct render_rect){ x, y, w, h }, style);
+}
+
+/* n copies of a piece ("─") into out. */
+static void
+layout_repeat(char *out, const char *piece, int n)
+{
+	size_t len = strlen(piece), o = 0;
+
+	for (int i = 0; i < n && i < LAYOUT_TEXT_CELLS; i++, o += len)
+		memcpy(out + o, piece, len);
+	out[o] = '\0';
+}
+
+/* ---- figures ---------------------------------------------------------------- */
+
+void
+layout_format_duration(int64_t ms, char *buf, size_t len)
+{
+	int64_t s = ms < 0 ? 0 : ms / 1000;
+
+	if (s < 3600)
+		snprintf(buf, len, "%d:%02d", (int)(s / 60), (int)(s % 60));
+	else
+		snprintf(buf, len, "%dh%02d", (int)(s / 3600),
+		    (int)(s / 60 % 60));
+}
+
+void
+layout_format_value(enum metric_kind kind, double v, char *buf, size_t len)
+{
+	switch (kind) {
+	case METRIC_RATIO:
+		snprintf(buf, len, "%.0f%%", floor(v * 100 + 0.5));
+		break;
+	case METRIC_DURATION:
+		layout_format_duration((int64_t)v, buf, len);
+		break;
+	case METRIC_SCORE:
+		snprintf(buf, len, "%.1f", v);
+		break;
+	default:
+		snprintf(buf, len, "%.0f", v);
+		break;
+	}
+}
+
+static enum metric_kind
+layout_tile_kind(const struct config_tile *t)
+{
+	if (t->agents_state >= 0 || t->metric_id < 0)
+		return METRIC_COUNT;
+	return metric_get((enum metric_id)t->metric_id)->kind;
+}
+
+bool
+layout_tile_value(const struct config_tile *t, const struct snapshot_scope *s,
+    double *value, enum metric_kind *kind)
+{
+	const struct snapshot_window *w;
+
+	*kind = layout_tile_kind(t);
+	if (s == NULL)
+		return false;
+	if (t->agents_state >= 0) {
+		*value = (double)s->agents[t->agents_state];
+		return true;
+	}
+	if (t->metric_id == M_WAITING || t->metric_id == M_LONGEST_WAIT_MS) {
+		*value = (double)(t->metric_id == M_WAITING ? s->waiting :
+		    s->longest_wait_ms);
+		return s->waiting_known;
+	}
+	if (t->metric_id < 0 || t->window == NULL ||
+	    (w = snapshot_find_window(s, t->window)) == NULL ||
+	    w->null[t->metric_id])
+		return false;
+	*value = w->value[t->metric_id];
+	return true;
+}
+
+/* A value as it is shown: whole percent, whole seconds. */
+static double
+layout_shown(enum metric_kind kind, double v)
+{
+	if (kind == METRIC_RATIO)
+		return floor(v * 100 + 0.5) / 100;
+	if (kind == METRIC_DURATION)
+		return floor(v / 1000) * 1000;
+	return v;
+}
+
+enum layout_status
+layout_tile_status(const struct config_tile *t, const struct snapshot_scope *s,
+    double value)
+{
+	double amber = t->amber, red = t->red;
+	bool has_amber = t->has_amber, has_red = t->has_red;
+	double v = layout_shown(layout_tile_kind(t), value);
+
+	if (t->sl_target) {
+		if (s == NULL || s->sl_target <= 0)
+			return LAYOUT_STATUS_NONE;
+		amber = s->sl_target;
+		red = s->sl_target - 0.05;
+		has_amber = has_red = true;
+	}
+	if (!has_amber && !has_red)
+		return LAYOUT_STATUS_NONE;
+	if (t->good_below) {
+		v = -v;
+		amber = -amber;
+		red = -red;
+	}
+	if (has_red && v < red - 1e-9)
+		return LAYOUT_STATUS_BAD;
+	if (has_amber && v < amber - 1e-9)
+		return LAYOUT_STATUS_WARN;
+	return LAYOUT_STATUS_GOOD;
+}
+
+/* ---- agents ---------------------------------------------------------------- */
+
+/* The queues an agent serves: the snapshot's, the config's or its team's. */
+static bool
+layout_agent_serves(const struct config *c, const struct snapshot_agent *a,
+    const char *pattern)
+{
+	const struct config_agent *ca;
+	const struct config_team *team;
+	char *const *queues = NULL;
+	size_t n = 0;
+	char key[256];
+
+	if (a->has_queues) {
+		queues = (char *const *)(uintptr_t)a->queues;
+		n = a->n_queues;
+	} else if (c != NULL && (ca = config_find_agent(c, a->id)) != NULL &&
+	    ca->has_queues) {
+		queues = ca->queues;
+		n = ca->n_queues;
+	} else if (c != NULL && a->team != NULL &&
+	    (team = config_find_team(c, a->team)) != NULL) {
+		queues = team->queues;
+		n = team->n_queues;
+	}
+	for (size_t i = 0; i < n; i++) {
+		snprintf(key, sizeof key, "queue:%s", queues[i]);
+		if (config_scope_match(pattern, key))
+			return true;
+	}
+	return false;
+}
+
+bool
+layout_agent_selected(const struct config *c, const struct config_board *b,
+    const struct snapshot_agent *a)
+{
+	const char *p;
+	char key[256];
+
+	for (size_t i = 0; i < b->n_agents; i++) {
+		p = b->agents[i];
+		if (strcmp(p, "all") == 0)
+			return true;
+		if (strncmp(p, "team:", 5) == 0 && a->team != NULL) {
+			snprintf(key, sizeof key, "team:%s", a->team);
+			if (config_scope_match(p, key))
+				return true;
+		}
+		if (strncmp(p, "queue:", 6) == 0 && layout_agent_serves(c, a, p))
+			return true;
+	}
+	return false;
+}
+
+/* By state, then the longest in it first (earliest since), then by id. */
+static int
+layout_agent_compare(const void *x, const void *y)
+{
+	const struct snapshot_agent *a = *(const struct snapshot_agent *const *)x;
+	const struct snapshot_agent *b = *(const struct snapshot_agent *const *)y;
+
+	if (a->state != b->state)
+		return a->state < b->state ? -1 : 1;
+	if (a->since != b->since)
+		return a->since < b->since ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+size_t
+layout_agents_sorted(const struct config *c, const struct config_board *b,
+    const struct snapshot_view *v, const struct snapshot_agent **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->n_agents; i++)
+		if (v->agents[i].state != AGENT_OFFLINE &&
+		    layout_agent_selected(c, b, &v->agents[i]))
+			out[n++] = &v->agents[i];
+	qsort(out, n, sizeof *out, layout_agent_compare);
+	return n;
+}
+
+/* ---- the big font ---------------------------------------------------------- */
+
+struct layout_glyph {
+	char c;
+	int width;
+	const char *rows[LAYOUT_BIG_HEIGHT];
+};
+
+static const struct layout_glyph layout_glyphs[] = {
+	{ '0', 3, { "###", "#.#", "#.#", "#.#", "###" } },
+	{ '1', 3, { ".#.", "##.", ".#.", ".#.", "###" } },
+	{ '2', 3, { "###", "..#", "###", "#..", "###" } },
+	{ '3', 3, { "###", "..#", ".##", "..#", "###" } },
+	{ '4', 3, { "#.#", "#.#", "###", "..#", "..#" } },
+	{ '5', 3, { "###", "#..", "###", "..#", "###" } },
+	{ '6', 3, { "###", "#..", "###", "#.#", "###" } },
+	{ '7', 3, { "###", "..#", "..#", ".#.", ".#." } },
+	{ '8', 3, { "###", "#.#", "###", "#.#", "###" } },
+	{ '9', 3, { "###", "#.#", "###", "..#", "###" } },
+	{ '%', 3, { "#.#", "..#", ".#.", "#..", "#.#" } },
+	{ ':', 1, { ".", "#", ".", "#", "." } },
+	{ '.', 1, { ".", ".", ".", ".", "#" } },
+	{ '-', 3, { "...", "...", "###", "...", "..." } },
+	{ ' ', 2, { "..", "..", "..", "..", ".." } },
+	{ 'h', 3, { "#..", "#..", "###", "#.#", "#.#" } },
+	{ 'A', 3, { ".#.", "#.#", "###", "#.#", "#.#" } },
+	{ 'C', 3, { ".##", "#..", "#..", "#..", ".##" } },
+	{ 'D', 3, { "##.", "#.#", "#.#", "#.#", "##." } },
+	{ 'E', 3, { "###", "#..", "##.", "#..", "###" } },
+	{ 'I', 3, { "###", ".#.", ".#.", ".#.", "###" } },
+	{ 'L', 3, { "#..", "#..", "#..", "#..", "###" } },
+	{ 'N', 4, { "#..#", "##.#", "#.##", "#..#", "#..#" } },
+	{ 'O', 3, { ".#.", "#.#", "#.#", "#.#", ".#." } },
+	{ 'S', 3, { ".##", "#..", ".#.", "..#", "##." } },
+	{ 'T', 3, { "###", ".#.", ".#.", ".#.", ".#." } },
+};
+
+static const struct layout_glyph *
+layout_glyph(char c)
+{
+	for (size_t i = 0; i < sizeof layout_glyphs / sizeof *layout_glyphs;
+	    i++)
+		if (layout_glyphs[i].c == c)
+			return &layout_glyphs[i];
+	return NULL;
+}
+
+int
+layout_big_width(const char *text)
+{
+	const struct layout_glyph *g;
+	int w = 0;
+
+	for (const char *p = text; *p != '\0'; p++) {
+		if ((g = layout_glyph(*p)) == NULL)
+			return -1;
+		w += g->width + (p != text);
+	}
+	return w;
+}
+
+bool
+layout_big_pixel(const char *text, int px, int py)
+{
+	const struct layout_glyph *g;
+
+	if (px < 0 || py < 0 || py >= LAYOUT_BIG_HEIGHT)
+		return false;
+	for (const char *p = text; *p != '\0'; p++) {
+		if ((g = layout_glyph(*p)) == NULL)
+			return false;
+		if (px < g->width)
+			return g->rows[py][px] == '#';
+		px -= g->width + 1;	/* the glyph and the space after it */
+		if (px < 0)
+			return false;
+	}
+	return false;
+}
+
+void
+layout_big_size(const char *text, const struct render_big *how, int *w,
+    int *h)
+{
+	int s = how->scale < 1 ? 1 : how->scale;
+
+	*w = layout_big_width(text) * s;
+	*h = how->half ? (LAYOUT_BIG_HEIGHT * s + 1) / 2 : LAYOUT_BIG_HEIGHT * s;
+}
+
+const char *
+layout_big_cell(const char *text, const struct render_big *how, int cx,
+    int cy)
+{
+	int s = how->scale < 1 ? 1 : how->scale, px = cx / s;
+	bool top, bottom;
+
+	if (!how->half) {
+		if (!layout_big_pixel(text, px, cy / s))
+			return " ";
+		return how->unicode ? "\u2588" : "#";
+	}
+	top = layout_big_pixel(text, px, 2 * cy / s);
+	bottom = layout_big_pixel(text, px, (2 * cy + 1) / s);
+	if (top && bottom)
+		return "\u2588";
+	if (top)
+		return "\u2580";
+	return bottom ? "\u2584" : " ";
+}
+
+/*
+ * The largest rendering of text that fits w x h; false when none does.
+ * Half blocks make square pixels out of tall cells, so Unicode uses them.
+ */
+static bool
+layout_big_fit(const struct layout *l, const char *text, int w, int h,
+    struct render_big *how)
+{
+	int bw, bh;
+
+	if (layout_big_width(text) < 0)
+		return false;
+	how->unicode = l->in->caps.unicode;
+	how->half = how->unicode;
+	for (how->scale = 16; how->scale >= 1; how->scale--) {
+		layout_big_size(text, how, &bw, &bh);
+		if (bw <= w && bh <= h)
+			return true;
+	}
+	return false;
+}
+
+/* ---- boxes ----------------------------------------------------------------- */
+
+struct layout_box_chars {
+	const char *tl, *tr, *bl, *br, *h, *v;
+};
+
+static const struct layout_box_chars layout_box_unicode = {
+	"\u250c", "\u2510", "\u2514", "\u2518", "\u2500", "\u2502"
+};
+static const struct layout_box_chars layout_box_ascii = {
+	"+", "+", "+", "+", "-", "|"
+};
+
+/*
+ * A box on r's edge with a title top left, a note top right and a note
+ * bottom left, each set in the line ("┌ Support SL ──── 15m ┐").
+ */
+static void
+layout_box(struct layout *l, struct render_rect r, struct render_style line,
+    struct render_style title, const char *top_left, const char *top_right,
+    const char *bottom_left)
+{
+	const struct layout_box_chars *b = l->in->caps.unicode ?
+	    &layout_box_unicode : &layout_box_ascii;
+	char buf[LAYOUT_TEXT_MAX];
+	int n;
+
+	layout_repeat(buf, b->h, r.w - 2);
+	l->ops->text(l->ctx, r.x + 1, r.y, buf, line);
+	l->ops->text(l->ctx, r.x + 1, r.y + r.h - 1, buf, line);
+	l->ops->text(l->ctx, r.x, r.y, b->tl, line);
+	l->ops->text(l->ctx, r.x + r.w - 1, r.y, b->tr, line);
+	l->ops->text(l->ctx, r.x, r.y + r.h - 1, b->bl, line);
+	l->ops->text(l->ctx, r.x + r.w - 1, r.y + r.h - 1, b->br, line);
+	for (int y = r.y + 1; y < r.y + r.h - 1; y++) {
+		l->ops->text(l->ctx, r.x, y, b->v, line);
+		l->ops->text(l->ctx, r.x + r.w - 1, y, b->v, line);
+	}
+	n = 0;
+	if (*top_right != '\0' && r.w >= 12) {
+		snprintf(buf, sizeof buf, " %s ", top_right);
+		n = layout_cells(buf);
+		layout_text_right(l, r.x + r.w - 1, r.y, r.w - 2, buf, line);
+	}
+	snprintf(buf, sizeof buf, " %s ", top_left);
+	layout_text(l, r.x + 1, r.y, r.w - 2 - n, buf, title);
+	if (*bottom_left != '\0' && r.h >= 3) {
+		snprintf(buf, sizeof buf, " %s ", bottom_left);
+		layout_text(l, r.x + 1, r.y + r.h - 1, r.w - 2, buf, line);
+	}
+}
+
+/* ---- header, alerts, ticker -------------------------------------------------- */
+
+static void
+layout_age(int64_t ms, char *buf, size_t len)
+{
+	int64_t s = ms < 0 ? 0 : ms / 1000;
+
+	if (s < 60)
+		snprintf(buf, len, "%ds", (int)s);
+	else if (s < 3600)
+		snprintf(buf, len, "%dm", (int)(s / 60));
+	else
+		snprintf(buf, len, "%dh", (int)(s / 3600));
+}
+
+static const char *
+layout_site(const struct layout *l)
+{
+	const struct snapshot_view *v = l->in->snap;
+
+	if (v != NULL && v->site_name != NULL)
+		return v->site_name;
+	return l->in->config ? l->in->config->site_name : "wallboard";
+}
+
+static void
+layout_header(struct layout *l)
+{
+	const struct layout_input *in = l->in;
+	const struct config_page *page = &in->board->pages[in->page %
+	    in->board->n_pages];
+	const char *dot = in->caps.unicode ? " \u00b7 " : " - ";
+	struct render_style bar = layout_style(RENDER_WHITE, RENDER_HEADER,
+	    in->caps.colours ? RENDER_BOLD : RENDER_REVERSE | RENDER_BOLD);
+	struct render_style alarm = layout_style(RENDER_WHITE, RENDER_BAD,
+	    RENDER_BOLD | (in->caps.colours ? 0 : RENDER_REVERSE));
+	char left[LAYOUT_TEXT_MAX], right[128], age[16], pages[64];
+	int w = in->width, n;
+
+	layout_fill(l, 0, 0, w, 1, bar);
+	layout_age(in->age_ms, age, sizeof age);
+	pages[0] = '\0';
+	if (in->board->n_pages > 1 || page->title != NULL)
+		snprintf(pages, sizeof pages, "%s%s (%zu/%zu)", dot,
+		    page->title ? page->title : "page",
+		    in->page % in->board->n_pages + 1, in->board->n_pages);
+	snprintf(left, sizeof left, " %s%s%s%s", layout_site(l), dot,
+	    in->board->title, w >= 60 ? pages : "");
+	if (in->link == LAYOUT_DISCONNECTED)
+		snprintf(right, sizeof right, " NO DATA%s%s ", dot, in->clock);
+	else if (in->link == LAYOUT_STALE)
+		snprintf(right, sizeof right, " STALE %s%s%s ", age, dot,
+		    in->clock);
+	else
+		snprintf(right, sizeof right, " data %s%s%s ", age, dot,
+		    in->clock);
+	n = layout_cells(right);
+	if (n > w)
+		n = w;
+	layout_text_right(l, w, 0, n, right,
+	    in->link == LAYOUT_LIVE ? bar : alarm);
+	layout_text(l, 0, 0, w - n - 1, left, bar);
+}
+
+/* Worst first: critical, warning, info; unacked first; newest first. */
+static int
+layout_alert_compare(const void *x, const void *y)
+{
+	const struct snapshot_alert *a = *(const struct snapshot_alert *const *)x;
+	const struct snapshot_alert *b = *(const struct snapshot_alert *const *)y;
+
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if ((a->acked_by == NULL) != (b->acked_by == NULL))
+		return a->acked_by == NULL ? -1 : 1;
+	if (a->since != b->since)
+		return a->since > b->since ? -1 : 1;
+	return strcmp(a->id ? a->id : "", b->id ? b->id : "");
+}
+
+/* Firing alerts, sorted, into out (room for v->n_alerts). */
+static size_t
+layout_alerts_firing(const struct snapshot_view *v,
+    const struct snapshot_alert **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->n_alerts; i++)
+		if (v->alerts[i].state == SNAPSHOT_ALERT_FIRING)
+			out[n++] = &v->alerts[i];
+	qsort(out, n, sizeof *out, layout_alert_compare);
+	return n;
+}
+
+static struct render_style
+layout_alert_style(struct layout *l, const struct snapshot_alert *a)
+{
+	const struct layout_input *in = l->in;
+	struct render_style s = layout_style(RENDER_WHITE, RENDER_BAD,
+	    RENDER_BOLD);
+
+	if (a->severity == SEVERITY_WARNING)
+		s = layout_style(RENDER_BLACK, RENDER_WARN, RENDER_BOLD);
+	else if (a->severity == SEVERITY_INFO)
+		s = layout_style(RENDER_WHITE, RENDER_INFO, 0);
+	if (a->acked_by != NULL)
+		s = layout_style(a->severity == SEVERITY_INFO ? RENDER_NEUTRAL :
+		    s.bg, RENDER_DEFAULT, 0);
+	else if (in->caps.colours == 0)
+		s.attrs |= RENDER_REVERSE;
+	if (a->severity == SEVERITY_CRITICAL && a->acked_by == NULL) {
+		s.attrs |= RENDER_FLASH;
+		if (in->frame & 1)
+			s.attrs ^= RENDER_REVERSE;
+		l->animated = true;
+	}
+	return s;
+}
+
+static void
+layout_alert_line(struct layout *l, int y, const struct snapshot_alert *a)
+{
+	static const char *const names[] = { "INFO", "WARNING", "CRITICAL" };
+	const struct layout_input *in = l->in;
+	struct render_style s = layout_alert_style(l, a);
+	char line[LAYOUT_TEXT_MAX], age[16], acked[160] = "";
+	const char *mark = in->caps.unicode ? "\u25b2" : "!";
+
+	layout_age(in->snap->now - a->since + in->age_ms, age, sizeof age);
+	if (a->acked_by != NULL)
+		snprintf(acked, sizeof acked, "  (acked by %s)", a->acked_by);
+	snprintf(line, sizeof line, " %s %-8s %s  for %s%s", mark,
+	    names[a->severity], a->text, age, acked);
+	layout_fill(l, 0, y, in->width, 1, s);
+	layout_text(l, 0, y, in->width, line, s);
+}
+
+/* The alert lines, from y; returns how many lines they took. */
+static int
+layout_alerts(struct layout *l, int y, int max_lines)
+{
+	const struct snapshot_view *v = l->in->snap;
+	const struct snapshot_alert **firing;
+	size_t n, shown;
+	char more[64];
+
+	if (v == NULL || v->n_alerts == 0 || max_lines < 1)
+		return 0;
+	firing = xcalloc(v->n_alerts, sizeof *firing);
+	n = layout_alerts_firing(v, firing);
+	shown = n <= (size_t)max_lines ? n : (size_t)max_lines - 1;
+	for (size_t i = 0; i < shown; i++)
+		layout_alert_line(l, y + (int)i, firing[i]);
+	if (shown < n) {
+		snprintf(more, sizeof more, " +%zu more alert%s", n - shown,
+		    n - shown == 1 ? "" : "s");
+		layout_fill(l, 0, y + (int)shown, l->in->width, 1,
+		    layout_style(RENDER_DEFAULT, RENDER_DEFAULT, 0));
+		layout_text(l, 0, y + (int)shown, l->in->width, more,
+		    layout_style(RENDER_BAD, RENDER_DEFAULT, RENDER_BOLD));
+		shown++;
+	}
+	free(firing);
+	return (int)shown;
+}
+
+/* The message, still if it fits, else scrolling one cell per frame. */
+static void
+layout_ticker(struct layout *l, int y)
+{
+	const struct layout_input *in = l->in;
+	const struct snapshot_view *v = in->snap;
+	struct render_style s = layout_style(RENDER_WHITE, RENDER_HEADER,
+	    in->caps.colours ? RENDER_BOLD : RENDER_REVERSE);
+	char text[LAYOUT_TEXT_MAX], loop[2 * LAYOUT_TEXT_MAX + 16];
+	const char *p;
+	int n, skip;
+
+	snprintf(text, sizeof text, "%s%s%s", v->message_text,
+	    v->message_from ? (in->caps.unicode ? " \u2014 " : " - ") : "",
+	    v->message_from ? v->message_from : "");
+	layout_fill(l, 0, y, in->width, 1, s);
+	if ((n = layout_cells(text)) <= in->width - 2) {
+		layout_text_centre(l, 0, y, in->width, text, s);
+		return;
+	}
+	/* Twice round, so any window of width cells is one stretch. */
+	snprintf(loop, sizeof loop, "%s   %s   %s   ", text,
+	    in->caps.unicode ? "\u2022" : "*", text);
+	skip = (int)(in->frame % (uint64_t)(n + 7));
+	for (p = loop; skip-- > 0 && *p != '\0';)
+		p += layout_utf8_len((unsigned char)*p);
+	/* Cut here, not by layout_text: a ticker runs on, it is not cut off. */
+	snprintf(text, sizeof text, "%.*s", layout_bytes(p, in->width), p);
+	layout_text(l, 0, y, in->width, text, s);
+	l->animated = true;
+}
+
+/* ---- tiles -------------------------------------------------------------------- */
+
+static enum render_colour
+layout_status_colour(const struct layout *l, enum layout_status status)
+{
+	if (l->stale)
+		return RENDER_MUTED;
+	switch (status) {
+	case LAYOUT_STATUS_GOOD: return RENDER_GOOD;
+	case LAYOUT_STATUS_WARN: return RENDER_WARN;
+	case LAYOUT_STATUS_BAD: return RENDER_BAD;
+	default: return RENDER_NEUTRAL;
+	}
+}
+
+/* A short name for a figure, for labels a config does not give. */
+static const char *
+layout_metric_name(const struct config_tile *t)
+{
+	static const struct { const char *key, *name; } names[] = {
+		{ "service_level", "SL" }, { "asa_ms", "ASA" },
+		{ "aht_ms", "AHT" }, { "abandon_rate", "abandoned" },
+		{ "longest_wait_ms", "longest wait" },
+		{ "max_wait_ms", "max wait" }, { "avg_abandon_ms",
+		"abandon wait" }, { "csat_avg", "CSAT" }, { "csat", "CSAT" },
+		{ "fcr", "FCR" }, { "agents_ready", "ready" },
+		{ "agents_busy", "busy" }, { "agents_wrap", "wrap" },
+		{ "agents_away", "away" }, { "agents_offline", "offline" },
+		{ "agents_staffed", "staffed" }, { "talk_ms", "talk" },
+		{ "wrap_ms", "wrap" }, { "transfer_rate", "transfers" },
+		{ "repeat_rate", "repeats" },
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(names[i].key, t->metric) == 0)
+			return names[i].name;
+	return t->metric;
+}
+
+static void
+layout_tile_label(const struct layout *l, const struct config_tile *t,
+    const struct snapshot_scope *s, char *buf, size_t len)
+{
+	const char *name = strchr(t->scope, ':'), *label;
+	const struct config_queue *q;
+	const struct config_team *team;
+
+	label = name ? name + 1 : t->scope;
+	if (s != NULL && s->label != NULL)
+		label = s->label;
+	else if (l->in->config != NULL && strncmp(t->scope, "queue:", 6) == 0 &&
+	    (q = config_find_queue(l->in->config, label)) != NULL)
+		label = q->label;
+	else if (l->in->config != NULL && strncmp(t->scope, "team:", 5) == 0 &&
+	    (team = config_find_team(l->in->config, label)) != NULL)
+		label = team->label;
+	if (t->label != NULL)
+		snprintf(buf, len, "%s", t->label);
+	else if (strcmp(t->scope, "all") == 0)
+		snprintf(buf, len, "%s", layout_metric_name(t));
+	else
+		snprintf(buf, len, "%s %s", label, layout_metric_name(t));
+}
+
+/* "target 80%" (or "max 0:30" where less is better) under the figure. */
+static void
+layout_tile_target(const struct config_tile *t, const struct snapshot_scope *s,
+    enum layout_status status, bool mono, char *buf, size_t len)
+{
+	static const char *const words[] = { "", "", " (amber)", " (red)" };
+	char level[32] = "";
+
+	if (t->sl_target && s != NULL && s->sl_target > 0)
+		layout_format_value(METRIC_RATIO, s->sl_target, level,
+		    sizeof level);
+	else if (t->has_amber)
+		layout_format_value(layout_tile_kind(t), t->amber, level,
+		    sizeof level);
+	else if (t->has_red)
+		layout_format_value(layout_tile_kind(t), t->red, level,
+		    sizeof level);
+	if (*level == '\0')
+		buf[0] = '\0';
+	else
+		snprintf(buf, len, "%s %s%s", t->good_below ? "max" : "target",
+		    level, mono ? words[status] : "");
+}
+
+/*
+ * The figure in the tile's inside: in the big font when it fits, else as
+ * text; if even the text is too wide, the unit goes, then "…".
+ */
+static void
+layout_tile_figure(struct layout *l, struct render_rect r, const char *value,
+    struct render_style style)
+{
+	struct render_big how;
+	char text[64];
+	int w, h;
+
+	if (r.w <= 0 || r.h <= 0)
+		return;
+	if (r.h >= 3 && layout_big_fit(l, value, r.w, r.h, &how)) {
+		layout_big_size(value, &how, &w, &h);
+		l->ops->big(l->ctx, (struct render_rect){ r.x + (r.w - w) / 2,
+		    r.y + (r.h - h) / 2, w, h }, value, &how, style);
+		return;
+	}
+	snprintf(text, sizeof text, "%s", value);
+	if (layout_cells(text) > r.w && strchr("%", text[strlen(text) - 1]))
+		text[strlen(text) - 1] = '\0';
+	layout_text_centre(l, r.x, r.y + (r.h - 1) / 2, r.w, text, style);
+}
+
+static void
+layout_tile(struct layout *l, const struct config_tile *t,
+    struct render_rect r)
+{
+	const struct snapshot_scope *s = l->in->snap ?
+	    snapshot_find_scope(l->in->snap, t->scope) : NULL;
+	enum layout_status status = LAYOUT_STATUS_NONE;
+	enum metric_kind kind;
+	struct render_style line, value_style;
+	char label[256], value[64] = "--", target[64];
+	double v;
+	bool mono = l->in->caps.colours == 0;
+
+	if (layout_tile_value(t, s, &v, &kind)) {
+		layout_format_value(kind, v, value, sizeof value);
+		status = layout_tile_status(t, s, v);
+	}
+	line = layout_style(layout_status_colour(l, status), RENDER_DEFAULT,
+	    l->stale ? RENDER_DIM : 0);
+	value_style = line;
+	value_style.attrs |= RENDER_BOLD;
+	if (mono && !l->stale && status == LAYOUT_STATUS_BAD)
+		value_style.attrs |= RENDER_REVERSE;
+	layout_tile_label(l, t, s, label, sizeof label);
+	layout_tile_target(t, s, l->stale ? LAYOUT_STATUS_NONE : status, mono,
+	    target, sizeof target);
+	layout_fill(l, r.x, r.y, r.w, r.h, line);
+	if (r.w < 4 || r.h < 3) {
+		layout_text(l, r.x, r.y, r.w, label, line);
+		layout_tile_figure(l, (struct render_rect){ r.x, r.y + 1, r.w,
+		    r.h - 1 }, value, value_style);
+		return;
+	}
+	layout_box(l, r, line, layout_style(RENDER_NEUTRAL, RENDER_DEFAULT,
+	    RENDER_BOLD | (l->stale ? RENDER_DIM : 0)), label,
+	    t->window ? t->window : "now", target);
+	layout_tile_figure(l, (struct render_rect){ r.x + 1, r.y + 1,
+	    r.w - 2, r.h - 2 }, value, value_style);
+}
+
+/*
+ * Columns for n tiles in w x h: the arrangement where a typical figure
+ * ("88%") is biggest; between equals, the widest tiles (room for labels).
+ */
+static int
+layout_tile_columns(const struct layout *l, size_t n, int w, int h)
+{
+	int best = 1, best_score = -1, rows, tw, th, score;
+	struct render_big how;
+
+	for (int cols = 1; cols <= (int)n; cols++) {
+		rows = ((int)n + cols - 1) / cols;
+		tw = w / cols;
+		th = h / rows;
+		score = tw;
+		if (layout_big_fit(l, "88%", tw - 2, th - 2, &how))
+			score += 1000 * how.scale;
+		if (score > best_score) {
+			best_score = score;
+			best = cols;
+		}
+	}
+	return best;
+}
+
+static void
+layout_tiles(struct layout *l, const struct config_page *page,
+    struct render_rect area)
+{
+	int cols, rows, x0, x1, y0, y1;
+	size_t i;
+
+	if (page->n_tiles == 0 || area.w <= 0 || area.h <= 0)
+		return;
+	cols = layout_tile_columns(l, page->n_tiles, area.w, area.h);
+	rows = ((int)page->n_tiles + cols - 1) / cols;
+	for (i = 0; i < page->n_tiles; i++) {
+		/* Edges spread the spare cells over the tiles. */
+		x0 = area.x + area.w * (int)(i % (size_t)cols) / cols;
+		x1 = area.x + area.w * ((int)(i % (size_t)cols) + 1) / cols;
+		y0 = area.y + area.h * (int)(i / (size_t)cols) / rows;
+		y1 = area.y + area.h * ((int)(i / (size_t)cols) + 1) / rows;
+		layout_tile(l, &page->tiles[i], (struct render_rect){ x0, y0,
+		    x1 - x0, y1 - y0 });
+	}
+}
+
+/* ---- the agent grid ---------------------------------------------------------- */
+
+static enum render_colour
+layout_state_colour(enum agent_state state)
+{
+	switch (state) {
+	case AGENT_READY: return RENDER_READY;
+	case AGENT_BUSY: return RENDER_BUSY;
+	case AGENT_WRAP: return RENDER_WRAP;
+	case AGENT_AWAY: return RENDER_AWAY;
+	default: return RENDER_OFFLINE;
+	}
+}
+
+/* "Amira Khan" to "Amira K.": the first word and the last one's initial. */
+static void
+layout_short_name(const char *name, char *buf, size_t len)
+{
+	const char *space = strchr(name, ' '), *last = strrchr(name, ' ');
+
+	if (space == NULL || last[1] == '\0')
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "%.*s %c.", (int)(space - name), name,
+		    last[1]);
+}
+
+/* "A. Khan" to "AK": the first letter of each word. */
+static void
+layout_initials(const char *name, char *buf, size_t len)
+{
+	size_t o = 0;
+	bool start = true;
+
+	for (const char *p = name; *p != '\0' && o + 1 < len && o < 3; p++) {
+		if (*p == ' ' || *p == '.' || *p == '-')
+			start = true;
+		else if (start && (unsigned char)*p < 128) {
+			buf[o++] = *p;
+			start = false;
+		}
+	}
+	buf[o] = '\0';
+}
+
+static void
+layout_agent_cell(struct layout *l, const struct snapshot_agent *a,
+    struct render_rect r, int64_t now)
+{
+	const char *name = a->name ? a->name : a->id;
+	const char *tag = a->state == AGENT_AWAY && a->reason ? a->reason :
+	    event_state_name(a->state);
+	struct render_style s = layout_style(RENDER_BLACK,
+	    layout_state_colour(a->state), 0);
+	char time[16], shown[64], tagbuf[16];
+	int tag_w = r.w >= 22 ? 7 : 0, name_w;
+
+	if (l->in->caps.colours == 0 || l->stale)
+		s = layout_style(l->stale ? RENDER_MUTED : RENDER_DEFAULT,
+		    RENDER_DEFAULT, l->stale ? RENDER_DIM : 0);
+	else if (a->state == AGENT_BUSY || a->state == AGENT_AWAY)
+		s.fg = RENDER_WHITE;
+	layout_format_duration(now - a->since, time, sizeof time);
+	/* " name tag  0:00 ": a blank either side of each part. */
+	name_w = r.w - 8 - (tag_w ? tag_w + 1 : 0);
+	if (layout_cells(name) > name_w) {
+		layout_short_name(name, shown, sizeof shown);
+		if (layout_cells(shown) > name_w && name_w < 8)
+			layout_initials(name, shown, sizeof shown);
+		name = shown;
+	}
+	if (tag_w == 0 && a->state == AGENT_AWAY)
+		tag = "";
+	snprintf(tagbuf, sizeof tagbuf, "%s", tag);
+	layout_fill(l, r.x, r.y, r.w, 1, s);
+	layout_text(l, r.x + 1, r.y, name_w, name, s);
+	if (tag_w > 0)
+		layout_text(l, r.x + r.w - 7 - tag_w, r.y, tag_w, tagbuf, s);
+	layout_text_right(l, r.x + r.w - 1, r.y, 5, time, s);
+}
+
+/* "Agents: 4 ready · 10 busy · ..." over the grid. */
+static void
+layout_grid_heading(struct layout *l, int y,
+    const struct snapshot_agent *const *shown, size_t n, size_t offline)
+{
+	const char *dot = l->in->caps.unicode ? " \u00b7 " : ", ";
+	size_t counts[AGENT_STATE_COUNT] = { 0 };
+	char line[LAYOUT_TEXT_MAX];
+	size_t o;
+
+	for (size_t i = 0; i < n; i++)
+		counts[shown[i]->state]++;
+	counts[AGENT_OFFLINE] = offline;
+	o = (size_t)snprintf(line, sizeof line, " Agents: ");
+	for (int k = 0; k < AGENT_STATE_COUNT && o < sizeof line; k++)
+		o += (size_t)snprintf(line + o, sizeof line - o, "%zu %s%s",
+		    counts[k], event_state_name((enum agent_state)k),
+		    k + 1 < AGENT_STATE_COUNT ? dot : "");
+	layout_text(l, 0, y, l->in->width, line,
+	    layout_style(RENDER_NEUTRAL, RENDER_DEFAULT, RENDER_BOLD));
+}
+
+static size_t
+layout_offline_count(const struct layout *l)
+{
+	const struct snapshot_view *v = l->in->snap;
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->n_agents; i++)
+		n += v->agents[i].state == AGENT_OFFLINE &&
+		    layout_agent_selected(l->in->config, l->in->board,
+		    &v->agents[i]);
+	return n;
+}
+
+/* Columns of agent cells across w. */
+static int
+layout_grid_columns(int w)
+{
+	return w / LAYOUT_AGENT_CELL > 0 ? w / LAYOUT_AGENT_CELL : 1;
+}
+
+/* The grid of the n agents in shown, heading first. */
+static void
+layout_grid(struct layout *l, struct render_rect area,
+    const struct snapshot_agent *const *shown, size_t n)
+{
+	const struct snapshot_view *v = l->in->snap;
+	int cols, rows, cw;
+	size_t slots, fit;
+	char more[32];
+
+	if (v == NULL || area.h < 2 || area.w < 8)
+		return;
+	layout_grid_heading(l, area.y, shown, n, layout_offline_count(l));
+	cols = layout_grid_columns(area.w);
+	cw = area.w / cols;
+	rows = area.h - 1;
+	slots = (size_t)(rows * cols);
+	fit = n <= slots ? n : slots - 1;
+	/* Down the columns, so the order reads like a list. */
+	for (size_t i = 0; i < fit; i++)
+		layout_agent_cell(l, shown[i], (struct render_rect){
+		    area.x + (int)(i / (size_t)rows) * cw,
+		    area.y + 1 + (int)(i % (size_t)rows), cw - 1, 1 },
+		    v->now + l->in->age_ms);
+	if (fit < n) {
+		snprintf(more, sizeof more, "+%zu more", n - fit);
+		layout_text(l, area.x + (int)(fit / (size_t)rows) * cw + 1,
+		    area.y + 1 + (int)(fit % (size_t)rows), cw - 2, more,
+		    layout_style(RENDER_NEUTRAL, RENDER_DEFAULT, RENDER_BOLD));
+	}
+}
+
+/* ---- the banner ----------------------------------------------------------------- */
+
+/* STALE or DISCONNECTED, big, in a red box over the middle of area. */
+static void
+layout_banner(struct layout *l, struct render_rect area)
+{
+	const struct layout_input *in = l->in;
+	const char *word = in->link == LAYOUT_STALE ? "STALE" : "DISCONNECTED";
+	struct render_style s = layout_style(RENDER_WHITE, RENDER_BAD,
+	    RENDER_BOLD | (in->caps.colours ? 0 : RENDER_REVERSE));
+	char detail[256], age[16];
+	struct render_big how;
+	int bw = layout_cells(word), bh = 1, w, h;
+	bool big = layout_big_fit(l, word, area.w - 6, area.h - 4, &how);
+
+	if (big)
+		layout_big_size(word, &how, &bw, &bh);
+	layout_age(in->age_ms, age, sizeof age);
+	if (in->link == LAYOUT_STALE)
+		snprintf(detail, sizeof detail, "no data for %s: these figures "
+		    "are old", age);
+	else
+		snprintf(detail, sizeof detail, "no data yet%s%s",
+		    in->endpoint ? " from " : "", in->endpoint ? in->endpoint : "");
+	/* Across the whole width: no figure half-hidden beside it. */
+	w = area.w;
+	h = bh + 4 < area.h ? bh + 4 : area.h;
+	if (w <= 0 || h <= 0)
+		return;
+	struct render_rect r = { area.x + (area.w - w) / 2,
+	    area.y + (area.h - h) / 2, w, h };
+	layout_fill(l, r.x, r.y, r.w, r.h, s);
+	if (big)
+		l->ops->big(l->ctx, (struct render_rect){ r.x + (w - bw) / 2,
+		    r.y + 1, bw, bh }, word, &how, s);
+	else
+		layout_text_centre(l, r.x, r.y + (h > 2 ? 1 : 0), w, word, s);
+	if (h >= 3)
+		layout_text_centre(l, r.x, r.y + h - (h > 3 ? 2 : 1), w, detail,
+		    s);
+}
+
+/* ---- the frame --------------------------------------------------------------------- */
+
+/*
+ * Tiles above, agents below; each alone takes all of it. Together, the
+ * grid takes the rows its agents need, up to half, and never leaves the
+ * tiles fewer than 7 rows (room for big figures).
+ */
+static void
+layout_body(struct layout *l, const struct config_page *page,
+    struct render_rect body)
+{
+	const struct snapshot_view *v = l->in->snap;
+	const struct snapshot_agent **shown = NULL;
+	struct render_rect tiles = body, grid = body;
+	size_t n = 0;
+	int need;
+
+	if (page->agent_grid && v != NULL) {
+		shown = xcalloc(v->n_agents + 1, sizeof *shown);
+		n = layout_agents_sorted(l->in->config, l->in->board, v, shown);
+	}
+	if (page->agent_grid && page->n_tiles > 0) {
+		need = 1 + ((int)n + layout_grid_columns(body.w) - 1) /
+		    layout_grid_columns(body.w);
+		need = need < 4 ? 4 : need;
+		grid.h = need < body.h / 2 ? need : body.h / 2;
+		if (body.h - grid.h < 7)
+			grid.h = body.h > 7 ? body.h - 7 : 0;
+		tiles.h = body.h - grid.h;
+		grid.y = body.y + tiles.h;
+	}
+	if (page->n_tiles > 0)
+		layout_tiles(l, page, tiles);
+	if (page->agent_grid)
+		layout_grid(l, grid, shown, n);
+	free(shown);
+}
+
+/* Below 20x5 there is no board to show. */
+static bool
+layout_too_small(struct layout *l)
+{
+	if (l->in->width >= 20 && l->in->height >= 5)
+		return false;
+	layout_text(l, 0, 0, l->in->width, "screen too small",
+	    layout_style(RENDER_DEFAULT, RENDER_DEFAULT, 0));
+	return true;
+}
+
+void
+layout_draw(const struct layout_input *in, const struct render_ops *ops,
+    void *ctx, struct layout_output *out)
+{
+	struct layout l = { .in = in, .ops = ops, .ctx = ctx,
+	    .stale = in->link != LAYOUT_LIVE };
+	const struct config_page *page;
+	int top = 1, bottom = in->height;
+
+	ops->begin(ctx, in->width, in->height);
+	layout_fill(&l, 0, 0, in->width, in->height,
+	    layout_style(RENDER_DEFAULT, RENDER_DEFAULT, 0));
+	if (in->board->n_pages > 0 && !layout_too_small(&l)) {
+		page = &in->board->pages[in->page % in->board->n_pages];
+		layout_header(&l);
+		if (in->snap != NULL && in->snap->has_message &&
+		    in->height >= 10)
+			layout_ticker(&l, --bottom);
+		top += layout_alerts(&l, top, in->height / 8);
+		layout_body(&l, page, (struct render_rect){ 0, top, in->width,
+		    bottom - top });
+		if (in->link != LAYOUT_LIVE)
+			layout_banner(&l, (struct render_rect){ 0, top,
+			    in->width, bottom - top });
+	}
+	ops->end(ctx);
+	if (out != NULL)
+		out->animated = l.animated;
+}

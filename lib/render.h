@@ -1,0 +1,96 @@
+/*
+ * render.h: the renderer interface between a board's layout and the
+ * back-ends that draw it (STYLE.md 5; htop's meter/draw split).
+ *
+ * layout.c decides everything that is the same on every screen: where each
+ * tile, the agent grid, the alert banner and the ticker go, in cells, what
+ * text each shows and in what role. A back-end only draws: curses
+ * (display/render-curses.c), plain text for golden frames
+ * (lib/render-text.c), and the framebuffer, which scales cells to pixels.
+ *
+ * Colours are roles, not colours: each back-end maps a role to what its
+ * screen can show (8 or 256 colours, RGB, or none at all, where the layout
+ * has already put the meaning into text and attributes).
+ *
+ * Operations paint in order: a later one covers an earlier one. A frame
+ * starts with begin(), which covers nothing: the layout fills every cell.
+ */
+#ifndef WALLBOARD_RENDER_H
+#define WALLBOARD_RENDER_H
+
+#include <stdbool.h>
+
+enum render_colour {
+	RENDER_DEFAULT,         /* the screen's own foreground/background */
+	RENDER_HEADER,          /* the header and ticker bars */
+	RENDER_GOOD,            /* green: on target */
+	RENDER_WARN,            /* amber */
+	RENDER_BAD,             /* red */
+	RENDER_NEUTRAL,         /* a figure with no target: white */
+	RENDER_MUTED,           /* grey: stale figures, secondary text */
+	RENDER_READY,           /* agent states */
+	RENDER_BUSY,
+	RENDER_WRAP,
+	RENDER_AWAY,
+	RENDER_OFFLINE,
+	RENDER_INFO,            /* an info alert */
+	RENDER_BLACK,           /* text on a bright background */
+	RENDER_WHITE,           /* text on a dark background */
+	RENDER_COLOUR_COUNT
+};
+
+enum render_attr {
+	RENDER_BOLD = 0x1,
+	RENDER_REVERSE = 0x2,
+	/* Wants attention (a new critical alert). A back-end may blink it;
+	 * the layout also toggles RENDER_REVERSE on it every other frame, so
+	 * a back-end that cannot blink still flashes. */
+	RENDER_FLASH = 0x4,
+	RENDER_DIM = 0x8,
+};
+
+struct render_style {
+	enum render_colour fg, bg;
+	int attrs;              /* enum render_attr, or'ed */
+};
+
+struct render_rect {
+	int x, y, w, h;         /* cells; x, y from the top left */
+};
+
+/*
+ * How big characters are drawn in cells: each pixel of the big font
+ * (layout_big_*) is scale cells wide and scale cells tall, or, with half,
+ * scale cells wide and scale half-cells tall (two pixel rows per cell,
+ * Unicode half blocks). A pixel back-end ignores this and fills the rect.
+ */
+struct render_big {
+	int scale;
+	bool half;
+	bool unicode;           /* block elements; else '#' */
+};
+
+struct render_ops {
+	/* A frame of width x height cells begins. */
+	void (*begin)(void *ctx, int width, int height);
+	/* Blank every cell of r, in the style's background. */
+	void (*fill)(void *ctx, struct render_rect r, struct render_style);
+	/*
+	 * UTF-8 text from (x, y) on one line, one cell per code point. The
+	 * layout has cut it to fit the screen and only sends non-ASCII when
+	 * the screen has Unicode.
+	 */
+	void (*text)(void *ctx, int x, int y, const char *utf8,
+	    struct render_style);
+	/*
+	 * Big characters filling r exactly (the layout measured them with
+	 * layout_big_width at how->scale). text holds only characters of the
+	 * big font; the style's fg draws the pixels, bg the rest of r.
+	 */
+	void (*big)(void *ctx, struct render_rect r, const char *text,
+	    const struct render_big *how, struct render_style);
+	/* The frame is complete: show it. */
+	void (*end)(void *ctx);
+};
+
+#endif

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Golden frames: the layout of a hand-written snapshot
+# (tests/display/snapshot.json, board config tests/display/board.yaml),
+# drawn by the real wallboard through its plain-text back-end
+# (--text WxH) and compared with tests/display/golden/NAME.txt.
+#
+#   WB_GOLDEN_UPDATE=1 tests/display/t-golden.sh    rewrite the goldens
+#
+# Look at a changed golden before committing it: it is what a person sees.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD="${BUILD:-build}"
+dir=tests/display
+failed=0
+checked=0
+
+# name, then wallboard's arguments.
+cases=(
+	"floor-80x24|--board floor --text 80x24"
+	"floor-120x40|--board floor --text 120x40"
+	"floor-200x60|--board floor --text 200x60"
+	"floor-today-120x40|--board floor --text 120x40 --page 2"
+	"floor-stale-80x24|--board floor --text 80x24 --stale --age 7000"
+	"floor-stale-200x60|--board floor --text 200x60 --stale --age 95000"
+	"floor-ascii-80x24|--board floor --text 80x24 --ascii"
+	"floor-ascii-stale-120x40|--board floor --text 120x40 --ascii --stale --age 4000"
+	"floor-disconnected-80x24|--board floor --text 80x24 --disconnected"
+	"floor-ticker-80x24|--board floor --text 80x24 --frame 25"
+	"billing-80x24|--board billing --text 80x24"
+	"billing-300x100|--board billing --text 300x100"
+)
+
+for c in "${cases[@]}"; do
+	name="${c%%|*}"
+	read -r -a args <<<"${c#*|}"
+	checked=$((checked + 1))
+	out=$("$BUILD/wallboard" -c "$dir/board.yaml" "${args[@]}" \
+	    --snapshot "$dir/snapshot.json" --clock 09:00:00) || {
+		echo "FAIL $name: wallboard exited $?"; failed=$((failed + 1)); continue; }
+	if [ -n "${WB_GOLDEN_UPDATE:-}" ]; then
+		printf '%s\n' "$out" >"$dir/golden/$name.txt"
+		continue
+	fi
+	if ! diff -u "$dir/golden/$name.txt" <(printf '%s\n' "$out") >/tmp/golden-$$.diff; then
+		echo "FAIL $name: frame differs from $dir/golden/$name.txt (- golden, + now):"
+		cat /tmp/golden-$$.diff
+		failed=$((failed + 1))
+	fi
+	rm -f /tmp/golden-$$.diff
+done
+echo "golden frames: $checked checked, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,434 @@
+/*
+ * test-layout.c: the board's layout rules (lib/layout.c) and the snapshot
+ * reader (lib/snapshot-read.c).
+ *
+ * Geometry is checked through a recording back-end: every operation's cells
+ * must lie on the screen, and a tile's figure inside its tile, whatever the
+ * size. Frames as a whole are golden files (tests/display/t-golden.sh).
+ */
+#include "testutil.h"
+
+#include "config.h"
+#include "layout.h"
+#include "render-text.h"
+#include "snapshot-read.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static struct config *
+load_config(const char *yaml)
+{
+	struct config_errors errors;
+	char *path = testutil_write_temp(yaml);
+	struct config *c = config_load(path, &errors);
+
+	for (size_t i = 0; i < errors.n; i++)
+		print_error("  config: %s\n", errors.lines[i]);
+	assert_non_null(c);
+	config_errors_clear(&errors);
+	testutil_remove_temp(&path);
+	return c;
+}
+
+static const struct snapshot_view *
+read_snapshot(struct snapshot_reader *r, const char *json)
+{
+	char err[128];
+	const struct snapshot_view *v = snapshot_read(r, json, strlen(json),
+	    err, sizeof err);
+
+	if (v == NULL)
+		print_error("  snapshot: %s\n", err);
+	assert_non_null(v);
+	return v;
+}
+
+/* Cells of UTF-8 text: one per code point, as the layout counts them. */
+static int
+cells(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* A back-end that checks each operation against the screen and a box. */
+struct recorder {
+	int width, height;
+	struct render_rect inside;      /* figures must stay in here */
+	int figures;                    /* operations checked against it */
+};
+
+static void
+rec_begin(void *ctx, int w, int h)
+{
+	struct recorder *r = ctx;
+
+	assert_int_equal(w, r->width);
+	assert_int_equal(h, r->height);
+}
+
+static void
+rec_on_screen(const struct recorder *r, int x, int y, int w, int h)
+{
+	if (x < 0 || y < 0 || x + w > r->width || y + h > r->height)
+		fail_msg("operation at %d,%d size %dx%d is off a %dx%d screen",
+		    x, y, w, h, r->width, r->height);
+}
+
+static void
+rec_fill(void *ctx, struct render_rect rect, struct render_style s)
+{
+	rec_on_screen(ctx, rect.x, rect.y, rect.w, rect.h);
+}
+
+/* Text inside the tile's box, not its border, is the figure. */
+static void
+rec_text(void *ctx, int x, int y, const char *text, struct render_style s)
+{
+	struct recorder *r = ctx;
+	struct render_rect in = r->inside;
+	int n = cells(text);
+
+	rec_on_screen(r, x, y, n, 1);
+	if (y > in.y && y < in.y + in.h - 1 && x > in.x &&
+	    x < in.x + in.w - 1) {
+		r->figures++;
+		if (x + n > in.x + in.w - 1)
+			fail_msg("figure '%s' at %d spills out of its tile "
+			    "(%d..%d)", text, x, in.x + 1, in.x + in.w - 2);
+	}
+}
+
+static void
+rec_big(void *ctx, struct render_rect rect, const char *text,
+    const struct render_big *how, struct render_style s)
+{
+	struct recorder *r = ctx;
+	struct render_rect in = r->inside;
+	int w, h;
+
+	layout_big_size(text, how, &w, &h);
+	assert_int_equal(w, rect.w);
+	assert_int_equal(h, rect.h);
+	rec_on_screen(r, rect.x, rect.y, rect.w, rect.h);
+	r->figures++;
+	if (rect.x <= in.x || rect.y <= in.y ||
+	    rect.x + rect.w > in.x + in.w - 1 ||
+	    rect.y + rect.h > in.y + in.h - 1)
+		fail_msg("big '%s' %dx%d at %d,%d spills out of its tile",
+		    text, rect.w, rect.h, rect.x, rect.y);
+}
+
+static void
+rec_end(void *ctx)
+{
+}
+
+static const struct render_ops recorder_ops = {
+	rec_begin, rec_fill, rec_text, rec_big, rec_end
+};
+
+/* ---- figures and colours ------------------------------------------------ */
+
+static void
+test_format(void **state)
+{
+	char buf[32];
+
+	layout_format_value(METRIC_RATIO, 0.805, buf, sizeof buf);
+	assert_string_equal(buf, "81%");
+	layout_format_value(METRIC_RATIO, 1, buf, sizeof buf);
+	assert_string_equal(buf, "100%");
+	layout_format_value(METRIC_DURATION, 41999, buf, sizeof buf);
+	assert_string_equal(buf, "0:41");
+	layout_format_value(METRIC_DURATION, 3599000, buf, sizeof buf);
+	assert_string_equal(buf, "59:59");
+	layout_format_value(METRIC_DURATION, 3600000 + 5 * 60000, buf,
+	    sizeof buf);
+	assert_string_equal(buf, "1h05");
+	layout_format_value(METRIC_COUNT, 412, buf, sizeof buf);
+	assert_string_equal(buf, "412");
+	layout_format_value(METRIC_SCORE, 4.25, buf, sizeof buf);
+	assert_string_equal(buf, "4.2");
+	layout_format_duration(-5, buf, sizeof buf);
+	assert_string_equal(buf, "0:00");
+}
+
+static const char board_yaml[] =
+    "queues: {support: {sl_target: 80%}}\n"
+    "boards:\n"
+    "  b:\n"
+    "    pages:\n"
+    "      - tiles:\n"
+    "          - {scope: \"queue:support\", metric: service_level, window: 15m}\n"
+    "          - {scope: \"queue:support\", metric: longest_wait_ms, amber: 30s, red: 60s}\n"
+    "          - {scope: \"queue:support\", metric: service_level, window: 15m, target: 90%}\n"
+    "          - {scope: \"queue:support\", metric: offered, window: 15m}\n"
+    "          - {scope: \"queue:support\", metric: agents_ready, amber: 2, red: 0}\n";
+
+static void
+test_status(void **state)
+{
+	struct config *c = load_config(board_yaml);
+	const struct config_tile *t = c->boards[0].pages[0].tiles;
+	struct snapshot_scope s = { .key = "queue:support", .sl_target = 0.8 };
+
+	/* service_level against the scope's target, amber 5 points under. */
+	assert_true(t[0].sl_target);
+	assert_int_equal(layout_tile_status(&t[0], &s, 0.80), LAYOUT_STATUS_GOOD);
+	/* Judged as shown: 79.6% reads 80%, so it is not amber. */
+	assert_int_equal(layout_tile_status(&t[0], &s, 0.796), LAYOUT_STATUS_GOOD);
+	assert_int_equal(layout_tile_status(&t[0], &s, 0.79), LAYOUT_STATUS_WARN);
+	assert_int_equal(layout_tile_status(&t[0], &s, 0.75), LAYOUT_STATUS_WARN);
+	assert_int_equal(layout_tile_status(&t[0], &s, 0.74), LAYOUT_STATUS_BAD);
+	assert_int_equal(layout_tile_status(&t[0], NULL, 0.9), LAYOUT_STATUS_NONE);
+	/* Durations: less is better by default. */
+	assert_true(t[1].good_below);
+	assert_int_equal(layout_tile_status(&t[1], &s, 30999), LAYOUT_STATUS_GOOD);
+	assert_int_equal(layout_tile_status(&t[1], &s, 31000), LAYOUT_STATUS_WARN);
+	assert_int_equal(layout_tile_status(&t[1], &s, 61000), LAYOUT_STATUS_BAD);
+	/* target: 90% is amber at 90%, red 5 points under. */
+	assert_int_equal(layout_tile_status(&t[2], &s, 0.86), LAYOUT_STATUS_WARN);
+	assert_int_equal(layout_tile_status(&t[2], &s, 0.84), LAYOUT_STATUS_BAD);
+	/* No levels: no colour. */
+	assert_int_equal(layout_tile_status(&t[3], &s, 5), LAYOUT_STATUS_NONE);
+	/* Counts where more is better. */
+	assert_int_equal(layout_tile_status(&t[4], &s, 2), LAYOUT_STATUS_GOOD);
+	assert_int_equal(layout_tile_status(&t[4], &s, 1), LAYOUT_STATUS_WARN);
+	config_free(&c);
+}
+
+/* ---- geometry ----------------------------------------------------------- */
+
+/* A one-tile board whose figure is as wide as figures get. */
+static const char wide_yaml[] =
+    "boards:\n"
+    "  b:\n"
+    "    pages:\n"
+    "      - tiles: [{scope: all, metric: %s%s}]\n";
+
+static void
+check_one_tile(const char *metric, const char *window, const char *json)
+{
+	char yaml[512];
+	struct snapshot_reader *reader = snapshot_reader_new();
+	const struct snapshot_view *v = read_snapshot(reader, json);
+	struct config *c;
+	struct recorder r;
+
+	snprintf(yaml, sizeof yaml, wide_yaml, metric, window);
+	c = load_config(yaml);
+	for (int w = 1; w <= 90; w += 1) {
+		for (int h = 1; h <= 30; h += (h < 12 ? 1 : 5)) {
+			r = (struct recorder){ .width = w, .height = h,
+			    .inside = { 0, 1, w, h - 1 } };
+			layout_draw(&(struct layout_input){ .config = c,
+			    .board = &c->boards[0], .snap = v, .width = w,
+			    .height = h, .caps = { 256, (w + h) % 2 == 0 },
+			    .clock = "09:00:00" }, &recorder_ops, &r, NULL);
+			if (w >= 20 && h >= 5 && r.figures == 0)
+				fail_msg("no figure at %dx%d", w, h);
+		}
+	}
+	config_free(&c);
+	snapshot_reader_free(&reader);
+}
+
+static void
+test_value_never_spills(void **state)
+{
+	check_one_tile("offered", ", window: today",
+	    "{\"v\":1,\"now\":0,\"scopes\":{\"all\":{\"windows\":{\"today\":"
+	    "{\"offered\":123456789012}}}}}");
+	check_one_tile("service_level", ", window: 15m",
+	    "{\"v\":1,\"now\":0,\"scopes\":{\"all\":{\"sl_target\":0.8,"
+	    "\"windows\":{\"15m\":{\"service_level\":1}}}}}");
+	check_one_tile("longest_wait_ms", "",
+	    "{\"v\":1,\"now\":0,\"scopes\":{\"all\":{\"now\":{\"waiting\":3,"
+	    "\"longest_wait_ms\":362000000}}}}");
+}
+
+/* ---- agents ------------------------------------------------------------- */
+
+static const char grid_yaml[] =
+    "teams: {billing: {agents: [a1]}}\n"
+    "agents:\n"
+    "  b1: {queues: []}\n"
+    "boards:\n"
+    "  b:\n"
+    "    agents: %s\n"
+    "    pages: [{agent_grid: true}]\n";
+
+/* n agents: a0 ready longest, then busy, wrap, away, offline in turn. */
+static char *
+agents_json(int n)
+{
+	static const char *const states[] = { "ready", "busy", "wrap", "away",
+	    "offline" };
+	size_t len = 64 + (size_t)n * 160, o;
+	char *json = malloc(len);
+
+	assert_non_null(json);
+	o = (size_t)snprintf(json, len, "{\"v\":1,\"now\":10000000,\"agents\":[");
+	for (int i = 0; i < n; i++)
+		o += (size_t)snprintf(json + o, len - o, "%s{\"id\":\"a%d\","
+		    "\"name\":\"Agent %d\",\"team\":\"%s\",\"state\":\"%s\","
+		    "\"since\":%d,\"reason\":null}", i ? "," : "", i, i,
+		    i % 2 ? "billing" : "sales", states[i % 5], 1000 * i);
+	snprintf(json + o, len - o, "]}");
+	return json;
+}
+
+static void
+test_agents_sorted(void **state)
+{
+	char yaml[512], *json = agents_json(20);
+	struct snapshot_reader *reader = snapshot_reader_new();
+	const struct snapshot_view *v = read_snapshot(reader, json);
+	const struct snapshot_agent *out[20];
+	struct config *c;
+	size_t n;
+
+	snprintf(yaml, sizeof yaml, grid_yaml, "all");
+	c = load_config(yaml);
+	n = layout_agents_sorted(c, &c->boards[0], v, out);
+	assert_int_equal(n, 16);        /* the 4 offline ones are not shown */
+	for (size_t i = 1; i < n; i++) {
+		assert_true(out[i - 1]->state <= out[i]->state);
+		if (out[i - 1]->state == out[i]->state)
+			assert_true(out[i - 1]->since <= out[i]->since);
+	}
+	assert_string_equal(out[0]->id, "a0");
+	config_free(&c);
+	snprintf(yaml, sizeof yaml, grid_yaml, "\"team:billing\"");
+	c = load_config(yaml);
+	n = layout_agents_sorted(c, &c->boards[0], v, out);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(out[i]->team, "billing");
+	assert_int_equal(n, 8);         /* odd ids, less the offline */
+	config_free(&c);
+	snapshot_reader_free(&reader);
+	free(json);
+}
+
+/* As many as fit, then "+N more": shown + N is every agent on the grid. */
+static void
+test_agents_more(void **state)
+{
+	char yaml[256], *json = agents_json(200), *more;
+	struct snapshot_reader *reader = snapshot_reader_new();
+	const struct snapshot_view *v = read_snapshot(reader, json);
+	struct render_text *t = render_text_new();
+	struct config *c;
+	const char *frame, *p;
+	int shown, hidden;
+
+	snprintf(yaml, sizeof yaml, grid_yaml, "all");
+	c = load_config(yaml);
+	layout_draw(&(struct layout_input){ .config = c, .board = &c->boards[0],
+	    .snap = v, .width = 80, .height = 24, .caps = { 8, true },
+	    .clock = "09:00:00" }, render_text_ops(), t, NULL);
+	frame = render_text_frame(t);
+	more = strstr(frame, "+");
+	assert_non_null(more);
+	assert_int_equal(sscanf(more, "+%d more", &hidden), 1);
+	for (shown = 0, p = frame; (p = strstr(p, " Agent ")) != NULL; p++)
+		shown++;
+	assert_int_equal(shown + hidden, 160);
+	assert_int_equal(shown, 3 * 22 - 1);   /* 3 columns of 22 rows */
+	config_free(&c);
+	render_text_free(&t);
+	snapshot_reader_free(&reader);
+	free(json);
+}
+
+/* ---- the big font and the reader --------------------------------------- */
+
+static void
+test_big_font(void **state)
+{
+	struct render_big how = { .scale = 2, .half = true, .unicode = true };
+	int w, h;
+
+	assert_int_equal(layout_big_width("0"), 3);
+	assert_int_equal(layout_big_width("1:05"), 3 + 1 + 1 + 1 + 3 + 1 + 3);
+	assert_int_equal(layout_big_width("x"), -1);
+	assert_int_equal(layout_big_width("DISCONNECTED"), 49);
+	layout_big_size("88%", &how, &w, &h);
+	assert_int_equal(w, 22);
+	assert_int_equal(h, 5);
+	assert_true(layout_big_pixel("1", 1, 0));
+	assert_false(layout_big_pixel("1", 0, 0));
+	assert_true(layout_big_pixel("11", 5, 0));      /* 4 on: the 2nd 1 */
+	assert_string_equal(layout_big_cell("1", &(struct render_big){ 1,
+	    true, true }, 1, 0), "\u2588");
+	assert_string_equal(layout_big_cell("7", &(struct render_big){ 1,
+	    true, true }, 0, 0), "\u2580");
+	assert_string_equal(layout_big_cell("7", &(struct render_big){ 1,
+	    false, false }, 0, 0), "#");
+}
+
+static void
+test_reader(void **state)
+{
+	struct snapshot_reader *r = snapshot_reader_new();
+	const struct snapshot_view *v;
+	const struct snapshot_scope *s;
+	char err[128];
+
+	assert_null(snapshot_reader_view(r));
+	v = read_snapshot(r, "{\"v\":1,\"seq\":7,\"now\":5,\"site\":{\"name\":"
+	    "\"Leeds\"},\"scopes\":{\"queue:support\":{\"label\":\"Support\","
+	    "\"sl_target\":0.8,\"now\":{\"waiting\":null,\"agents\":{\"ready\":"
+	    "2,\"staffed\":3}},\"windows\":{\"15m\":{\"offered\":4,"
+	    "\"service_level\":null,\"asa_ms\":1500}}}},\"agents\":[{\"id\":"
+	    "\"a1\",\"state\":\"away\",\"reason\":\"lunch\",\"queues\":"
+	    "[\"support\"]},{\"name\":\"no id\"}],\"alerts\":[{\"id\":\"x\","
+	    "\"severity\":\"critical\",\"state\":\"firing\",\"acked_by\":"
+	    "\"Sam\"}],\"message\":{\"text\":\"hi\",\"from\":\"TL\"}}");
+	assert_int_equal(v->seq, 7);
+	assert_string_equal(v->site_name, "Leeds");
+	s = snapshot_find_scope(v, "queue:support");
+	assert_non_null(s);
+	assert_false(s->waiting_known);
+	assert_int_equal(s->agents[AGENT_READY], 2);
+	assert_int_equal(s->agents[AGENT_STATE_COUNT], 3);
+	assert_int_equal(s->n_windows, 1);
+	assert_float_equal(s->windows[0].value[M_OFFERED], 4, 0);
+	assert_true(s->windows[0].null[M_SERVICE_LEVEL]);
+	assert_float_equal(s->windows[0].value[M_ASA_MS], 1500, 0);
+	assert_int_equal(v->n_agents, 1);       /* one without an id is not */
+	assert_int_equal(v->agents[0].state, AGENT_AWAY);
+	assert_int_equal(v->agents[0].n_queues, 1);
+	assert_string_equal(v->agents[0].queues[0], "support");
+	assert_int_equal(v->alerts[0].severity, SEVERITY_CRITICAL);
+	assert_string_equal(v->alerts[0].acked_by, "Sam");
+	assert_true(v->has_message);
+	/* A bad document leaves the last good view as it was. */
+	assert_null(snapshot_read(r, "{\"v\":2,\"now\":1}", 15, err,
+	    sizeof err));
+	assert_null(snapshot_read(r, "{", 1, err, sizeof err));
+	assert_ptr_equal(snapshot_reader_view(r), v);
+	assert_int_equal(snapshot_reader_view(r)->seq, 7);
+	snapshot_reader_free(&r);
+	assert_null(r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_value_never_spills),
+		cmocka_unit_test(test_agents_sorted),
+		cmocka_unit_test(test_agents_more),
+		cmocka_unit_test(test_big_font),
+		cmocka_unit_test(test_reader),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
