@@ -48,13 +48,33 @@ LIB := $(BUILD)/libwallboard.a
 DAEMON_SRC := $(wildcard daemon/*.c)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 
+# wallboard-feed: the event sources (simulator, replay, PBX bridges), one
+# subcommand each.
+FEED_SRC := $(wildcard feed/*.c)
+FEED_OBJ := $(FEED_SRC:%.c=$(BUILD)/%.o)
+
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 BENCH_SRC := $(wildcard bench/bench-*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-PROGRAMS := $(BUILD)/wallboardd $(BUILD)/wallboardctl
+PROGRAMS := $(BUILD)/wallboardd $(BUILD)/wallboardctl $(BUILD)/wallboard-feed
+
+# The terminal board: display/ on the daemon's event loop and ZeroMQ
+# bridge (daemon/proc.c, daemon/zsock.c), drawing with ncursesw.
+# The framebuffer board (docs/framebuffer.md): its own main and display/fb*
+# on the same loop objects, without curses; kept out of DISPLAY_SRC.
+FB_SRC := display/wallboard-fb.c $(wildcard display/fb*.c)
+FB_OBJ := $(FB_SRC:%.c=$(BUILD)/%.o)
+DISPLAY_SRC := $(filter-out $(FB_SRC),$(wildcard display/*.c))
+DISPLAY_OBJ := $(DISPLAY_SRC:%.c=$(BUILD)/%.o)
+DISPLAY_LOOP_OBJ := $(BUILD)/daemon/proc.o $(BUILD)/daemon/zsock.o
+CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw)
+CURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw)
+DISPLAY_LIBS := $(shell $(PKG_CONFIG) --libs libzmq libevent) $(CURSES_LIBS)
+PROGRAMS += $(BUILD)/wallboard
+PROGRAMS += $(BUILD)/wallboard-fb
 
 .PHONY: all deps demo test unit asan bench install clean
 all: $(PROGRAMS) $(UNIT_BIN)
@@ -81,6 +101,33 @@ $(BUILD)/wallboardctl: $(BUILD)/tools/wallboardctl.o $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(BUILD)/tools/wallboardctl.o $(LIB) $(CORE_LIBS) \
 		$(shell $(PKG_CONFIG) --libs libzmq)
 
+$(BUILD)/feed/%.o: feed/%.c $(wildcard lib/*.h feed/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/wallboard-feed: $(FEED_OBJ) $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(FEED_OBJ) $(LIB) $(CORE_LIBS) \
+		$(shell $(PKG_CONFIG) --libs libzmq)
+
+$(DISPLAY_OBJ): CPPFLAGS += -Idaemon
+$(DISPLAY_OBJ): CFLAGS += $(CURSES_CFLAGS)
+$(DISPLAY_OBJ): $(wildcard display/*.h)
+
+$(BUILD)/wallboard: $(DISPLAY_OBJ) $(DISPLAY_LOOP_OBJ) $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(DISPLAY_OBJ) $(DISPLAY_LOOP_OBJ) $(LIB) \
+		$(CORE_LIBS) $(DISPLAY_LIBS)
+
+$(FB_OBJ): CPPFLAGS += -Idaemon
+$(FB_OBJ): $(wildcard display/*.h)
+
+$(BUILD)/wallboard-fb: $(FB_OBJ) $(DISPLAY_LOOP_OBJ) $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(FB_OBJ) $(DISPLAY_LOOP_OBJ) $(LIB) \
+		$(CORE_LIBS) $(shell $(PKG_CONFIG) --libs libzmq libevent)
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
@@ -104,9 +151,73 @@ $(BUILD)/bench/bench-daemon: bench/bench-daemon.c bench/gen.c bench/gen.h $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS) \
 		$(shell $(PKG_CONFIG) --libs libzmq)
 
+# The terminal board's costs: links the curses back-end and ncursesw.
+$(BUILD)/bench/bench-board: bench/bench-board.c $(BUILD)/display/render-curses.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Idisplay $(CFLAGS) $(CURSES_CFLAGS) -o $@ $< \
+		$(BUILD)/display/render-curses.o $(LIB) $(CORE_LIBS) $(CURSES_LIBS) \
+		-lpthread -lutil
+
 $(BUILD)/bench/%: bench/%.c bench/gen.c bench/gen.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS)
+
+# Fuzzing (STYLE.md item 8). Each fuzz/fuzz-NAME.c is a libFuzzer harness;
+# `make fuzz` builds them with clang, libFuzzer, ASan and UBSan in
+# build-fuzz/ (the library too) and runs each, niced, for FUZZ_SECONDS over
+# its seed corpus fuzz/corpus/NAME/; new inputs go to build-fuzz/corpus/NAME/,
+# crashes to build-fuzz/artifacts/. FUZZ=NAME... picks harnesses; FUZZ_FLAGS
+# adds libFuzzer options. The same harnesses linked with fuzz/driver.c, with
+# this build's compiler and flags, replay the seed corpora in `make test`
+# (tests/fuzz/t-fuzz-corpus.sh).
+FUZZ_SRC := $(wildcard fuzz/fuzz-*.c)
+FUZZ_NAMES := $(FUZZ_SRC:fuzz/%.c=%)
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 60
+FUZZ ?= $(FUZZ_NAMES)
+FUZZ_FLAGS ?=
+FUZZ_COMMON := fuzz/common.c fuzz/fuzz.h
+
+.PHONY: fuzz fuzz-run
+all: $(FUZZ_REPLAY)
+
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/driver.c $(FUZZ_COMMON) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< fuzz/driver.c fuzz/common.c \
+		$(LIB) $(CORE_LIBS)
+
+# clang's -Wformat=2 also warns of lib/log.c's vsnprintf (no format
+# attribute on log_vmsg), which gcc does not.
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		WARN="$(WARN) -Wno-format-nonliteral" \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+		fuzz-run
+
+$(BUILD)/fuzzer/%: fuzz/%.c $(FUZZ_COMMON) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZER  $@")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< fuzz/common.c \
+		$(LIB) $(CORE_LIBS)
+
+# A harness that fails does not stop the others; make fails at the end.
+fuzz-run: $(FUZZ:%=$(BUILD)/fuzzer/%)
+	@mkdir -p $(BUILD)/artifacts
+	@failed=; for f in $(FUZZ); do \
+		mkdir -p $(BUILD)/corpus/$$f; \
+		dict=; [ -f fuzz/$$f.dict ] && dict=-dict=fuzz/$$f.dict; \
+		echo "  RUN     $$f for $(FUZZ_SECONDS)s"; \
+		UBSAN_OPTIONS=print_stacktrace=1 nice $(BUILD)/fuzzer/$$f \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-print_final_stats=1 $$dict \
+			-artifact_prefix=$(BUILD)/artifacts/$$f- $(FUZZ_FLAGS) \
+			$(BUILD)/corpus/$$f fuzz/corpus/$$f || failed="$$failed $$f"; \
+	done; \
+	if [ -n "$$failed" ]; then \
+		echo "fuzz: failed:$$failed (inputs in $(BUILD)/artifacts/)"; \
+		exit 1; \
+	fi
 
 deps:
 	scripts/install-deps.sh
@@ -142,9 +253,12 @@ install: $(PROGRAMS)
 	else \
 		install -m 644 config/wallboard.yaml "$$conf"; \
 	fi
-	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/etc/wallboard/|$(SYSCONFDIR)/wallboard/|g' \
-		systemd/wallboardd.service >$(DESTDIR)$(SYSTEMDUNITDIR)/wallboardd.service
-	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/wallboardd.service
+	for unit in wallboardd.service wallboard-fb@.service; do \
+		sed -e 's|/usr/local/bin/|$(BINDIR)/|g' \
+		    -e 's|/etc/wallboard/|$(SYSCONFDIR)/wallboard/|g' \
+		    systemd/$$unit >$(DESTDIR)$(SYSTEMDUNITDIR)/$$unit && \
+		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$unit || exit 1; \
+	done
 	install -m 644 systemd/wallboard.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/wallboard.conf
 	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
 		echo "systemd-sysusers $(SYSUSERSDIR)/wallboard.conf"; \

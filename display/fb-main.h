@@ -1,0 +1,44 @@
+/*
+ * fb-main.h: the framebuffer board's loop: the same client as the
+ * terminal board (display/client.c: a SUB socket on board/NAME and
+ * snapshot, a 1 s clock, STALE after 3 heartbeats, DISCONNECTED before any
+ * snapshot) drawing through the pixel back-end to a framebuffer.
+ */
+#ifndef WALLBOARD_FB_MAIN_H
+#define WALLBOARD_FB_MAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "fb.h"
+#include "font.h"
+
+struct fb_main_options {
+	const struct config *config;
+	const struct config_board *board;
+	const char *endpoint;           /* tcp://HOST:7411 */
+	const char *device;             /* /dev/fb0, or a file with geometry */
+	bool file;                      /* device is a file of geometry */
+	struct fb_geometry geometry;
+	const char *tty;                /* the console; NULL: standard input */
+	const struct font *font;        /* NULL: the built-in one */
+	int columns;                    /* the cell grid; 0: the default */
+	size_t page;                    /* the page to start on */
+	/* Headless and tests. */
+	const char *screenshot;         /* PPM after the next snapshot, exit */
+	const char *snapshot_file;      /* draw this document once, exit */
+	int64_t now_ms;                 /* the clock; -1: the real one */
+	FILE *trace;                    /* each operation, in pixels; NULL */
+};
+
+/*
+ * Run the board until SIGINT, SIGTERM or SIGHUP (or, with screenshot or
+ * snapshot_file, after one frame). The console is restored on the way out.
+ * Returns the exit code.
+ */
+int fb_main_run(const struct fb_main_options *);
+
+#endif

@@ -1,0 +1,313 @@
+/*
+ * wallboard-fb.c: the framebuffer board, for the TVs on a floor.
+ *
+ *   wallboard-fb [-c CONFIG] --board NAME [--endpoint tcp://HOST:7411]
+ *                [--device /dev/fb0] [--tty /dev/tty1] [--font FILE.psf]
+ *                [--columns N] [-v]
+ *
+ * Headless, for scripts and tests: --device FILE --geometry WxHxBPP draws
+ * into a plain file instead of a framebuffer; --screenshot FILE.ppm writes
+ * what is on the screen after the next snapshot and exits; --snapshot-file
+ * FILE draws that document once instead of subscribing, with the clock at
+ * --now MS (ms since the epoch) if given. --trace FILE writes each drawing
+ * operation in pixels. --reset-console TTY puts a console left in graphics
+ * mode back (for a unit's ExecStopPost=).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "fb-console.h"
+#include "fb-main.h"
+#include "font.h"
+#include "log.h"
+#include "xalloc.h"
+
+#define WALLBOARD_FB_CONFIG "/etc/wallboard/wallboard.yaml"
+#define WALLBOARD_FB_DEVICE "/dev/fb0"
+#define WALLBOARD_FB_FONT_MAX (4 << 20)
+
+struct wallboard_fb_args {
+	const char *config_path;
+	const char *board;
+	const char *font;
+	const char *trace;
+	const char *reset_console;
+	struct fb_main_options o;
+};
+
+static void __attribute__((noreturn))
+wallboard_fb_usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: wallboard-fb [-c CONFIG] --board NAME [--endpoint ENDPOINT]\n"
+	    "                    [--device /dev/fb0] [--tty TTY] [--font FILE]\n"
+	    "                    [--columns N] [--page N] [-v]\n"
+	    "       wallboard-fb ... --device FILE --geometry WxHxBPP\n"
+	    "                    [--screenshot FILE.ppm] [--snapshot-file FILE]\n"
+	    "                    [--now MS] [--trace FILE]\n"
+	    "       wallboard-fb --reset-console TTY\n");
+	exit(status);
+}
+
+static long long
+wallboard_fb_number(const char *text, const char *what, long long min,
+    long long max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno != 0 || *text == '\0' || *end != '\0' || v < min || v > max)
+		fatalx("bad %s '%s'", what, text);
+	return v;
+}
+
+static void
+wallboard_fb_geometry(struct fb_main_options *o, const char *text)
+{
+	struct fb_geometry *g = &o->geometry;
+	char tail;
+
+	if (sscanf(text, "%dx%dx%d%c", &g->width, &g->height, &g->bpp,
+	    &tail) != 3 || g->width < 16 || g->height < 16 ||
+	    g->width > 16384 || g->height > 16384 ||
+	    (g->bpp != 16 && g->bpp != 24 && g->bpp != 32))
+		fatalx("bad geometry '%s' (WxHxBPP, BPP 16, 24 or 32: "
+		    "1920x1080x32)", text);
+	o->file = true;
+}
+
+static void
+wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
+{
+	enum { O_BOARD = 256, O_ENDPOINT, O_DEVICE, O_GEOMETRY, O_SCREENSHOT,
+	    O_FONT, O_SNAPSHOT_FILE, O_NOW, O_TTY, O_COLUMNS, O_PAGE, O_TRACE,
+	    O_RESET_CONSOLE };
+	static const struct option longs[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "board", required_argument, NULL, O_BOARD },
+		{ "endpoint", required_argument, NULL, O_ENDPOINT },
+		{ "device", required_argument, NULL, O_DEVICE },
+		{ "geometry", required_argument, NULL, O_GEOMETRY },
+		{ "screenshot", required_argument, NULL, O_SCREENSHOT },
+		{ "font", required_argument, NULL, O_FONT },
+		{ "snapshot-file", required_argument, NULL, O_SNAPSHOT_FILE },
+		{ "now", required_argument, NULL, O_NOW },
+		{ "tty", required_argument, NULL, O_TTY },
+		{ "columns", required_argument, NULL, O_COLUMNS },
+		{ "page", required_argument, NULL, O_PAGE },
+		{ "trace", required_argument, NULL, O_TRACE },
+		{ "reset-console", required_argument, NULL, O_RESET_CONSOLE },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct fb_main_options *o = &a->o;
+	int ch;
+
+	a->config_path = WALLBOARD_FB_CONFIG;
+	o->device = WALLBOARD_FB_DEVICE;
+	o->now_ms = -1;
+	while ((ch = getopt_long(argc, argv, "c:vh", longs, NULL)) != -1) {
+		switch (ch) {
+		case 'c': a->config_path = optarg; break;
+		case O_BOARD: a->board = optarg; break;
+		case O_ENDPOINT: o->endpoint = optarg; break;
+		case O_DEVICE: o->device = optarg; break;
+		case O_GEOMETRY: wallboard_fb_geometry(o, optarg); break;
+		case O_SCREENSHOT: o->screenshot = optarg; break;
+		case O_FONT: a->font = optarg; break;
+		case O_SNAPSHOT_FILE: o->snapshot_file = optarg; break;
+		case O_NOW:
+			o->now_ms = wallboard_fb_number(optarg, "time", 0,
+			    1LL << 50);
+			break;
+		case O_TTY: o->tty = optarg; break;
+		case O_COLUMNS:
+			o->columns = (int)wallboard_fb_number(optarg,
+			    "columns", 20, 1000);
+			break;
+		case O_PAGE:
+			o->page = (size_t)wallboard_fb_number(optarg, "page",
+			    1, 1000) - 1;
+			break;
+		case O_TRACE: a->trace = optarg; break;
+		case O_RESET_CONSOLE: a->reset_console = optarg; break;
+		case 'v': log_set_level(LOG_DEBUG); break;
+		case 'h': wallboard_fb_usage(0);
+		default: wallboard_fb_usage(1);
+		}
+	}
+	if (optind != argc)
+		wallboard_fb_usage(1);
+}
+
+static struct config *
+wallboard_fb_config(const char *path)
+{
+	struct config_errors errors;
+	struct config *c = config_load(path, &errors);
+
+	if (c != NULL)
+		return c;
+	for (size_t i = 0; i < errors.n; i++)
+		fprintf(stderr, "%s\n", errors.lines[i]);
+	config_errors_clear(&errors);
+	exit(1);
+}
+
+/* The board asked for; the only one when none is named. */
+static const struct config_board *
+wallboard_fb_board(const struct config *c, const char *name)
+{
+	const struct config_board *b;
+
+	if (name == NULL && c->n_boards == 1)
+		return &c->boards[0];
+	if (name == NULL)
+		fatalx("%s: --board NAME is needed (%zu boards are "
+		    "configured)", c->path, c->n_boards);
+	if ((b = config_find_board(c, name)) == NULL)
+		fatalx("%s: no board '%s' under boards:", c->path, name);
+	return b;
+}
+
+/* The daemon's first publish address, with a wildcard host as loopback
+ * (as the terminal board does). */
+static char *
+wallboard_fb_endpoint(const struct config *c)
+{
+	const char *bind = c->n_publish_bind ? c->publish_bind[0] :
+	    "tcp://*:7411";
+	const char *host = strstr(bind, "://");
+
+	if (host != NULL && (strncmp(host + 3, "*:", 2) == 0 ||
+	    strncmp(host + 3, "0.0.0.0:", 8) == 0))
+		return xasprintf("%.*s://127.0.0.1%s", (int)(host - bind), bind,
+		    strchr(host + 3, ':'));
+	return xstrdup(bind);
+}
+
+/* All of fd, up to WALLBOARD_FB_FONT_MAX bytes. */
+static char *
+wallboard_fb_slurp(int fd, size_t *len)
+{
+	size_t cap = 65536;
+	char *buf = xmalloc(cap);
+	ssize_t n;
+
+	*len = 0;
+	while ((n = read(fd, buf + *len, cap - *len)) > 0) {
+		if ((*len += (size_t)n) == cap) {
+			if (cap >= WALLBOARD_FB_FONT_MAX)
+				break;
+			buf = xrealloc(buf, cap *= 2);
+		}
+	}
+	return buf;
+}
+
+/* A console font as Debian ships them: gunzipped by gzip(1) if need be. */
+static char *
+wallboard_fb_font_bytes(const char *path, size_t *len)
+{
+	int pipefd[2], status;
+	char *buf;
+	pid_t pid;
+	size_t n = strlen(path);
+
+	if (n < 3 || strcmp(path + n - 3, ".gz") != 0) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			fatal("%s", path);
+		buf = wallboard_fb_slurp(fd, len);
+		close(fd);
+		return buf;
+	}
+	if (pipe(pipefd) != 0 || (pid = fork()) < 0)
+		fatal("gzip");
+	if (pid == 0) {
+		dup2(pipefd[1], STDOUT_FILENO);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		execlp("gzip", "gzip", "-dc", "--", path, (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	buf = wallboard_fb_slurp(pipefd[0], len);
+	close(pipefd[0]);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		fatalx("%s: gzip -dc failed", path);
+	return buf;
+}
+
+static struct font *
+wallboard_fb_font(const char *path)
+{
+	size_t len;
+	char *data = wallboard_fb_font_bytes(path, &len), err[256];
+	struct font *f = font_psf_read(data, len, err, sizeof err);
+
+	free(data);
+	if (f == NULL)
+		fatalx("%s: %s", path, err);
+	return f;
+}
+
+static FILE *
+wallboard_fb_trace(const char *path)
+{
+	FILE *f;
+
+	if (path == NULL)
+		return NULL;
+	if (strcmp(path, "-") == 0)
+		return stdout;
+	if ((f = fopen(path, "w")) == NULL)
+		fatal("%s", path);
+	return f;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct wallboard_fb_args a;
+	struct config *config;
+	struct font *font = NULL;
+	char *endpoint, err[256];
+	int status;
+
+	memset(&a, 0, sizeof a);
+	wallboard_fb_options(argc, argv, &a);
+	if (a.reset_console != NULL) {
+		if (fb_console_reset(a.reset_console, err, sizeof err) != 0)
+			fatalx("%s", err);
+		return 0;
+	}
+	config = wallboard_fb_config(a.config_path);
+	a.o.config = config;
+	a.o.board = wallboard_fb_board(config, a.board);
+	if (a.font != NULL)
+		a.o.font = font = wallboard_fb_font(a.font);
+	endpoint = a.o.endpoint ? xstrdup(a.o.endpoint) :
+	    wallboard_fb_endpoint(config);
+	a.o.endpoint = endpoint;
+	a.o.trace = wallboard_fb_trace(a.trace);
+	status = fb_main_run(&a.o);
+	if (a.o.trace != NULL && a.o.trace != stdout)
+		fclose(a.o.trace);
+	font_free(&font);
+	free(endpoint);
+	config_free(&config);
+	return status;
+}

@@ -1,0 +1,131 @@
+"""wallboard-fb draws a known snapshot into file framebuffers (1920x1080x32,
+800x480x16) and the pixels say what the snapshot says: Support's service
+level (50% against a target of 80%) in red, its digits the font's, scaled
+whole; STALE over the figures once the snapshot is old; the screenshot is
+what the framebuffer holds; and a golden checksum of the whole frame.
+
+WB_UPDATE_GOLDEN=1 rewrites tests/fb/golden.sha256 (after a deliberate change
+of layout, palette or font: look at the screenshot first).
+"""
+import hashlib
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fbtest import (AMBER, HERE, RED, RED_BG, SNAP_NOW, SNAPSHOT, WHITE,  # noqa: E402
+                    Frame, check, find, finish, glyph, rgb565, run, tmpdir,
+                    trace_ops)
+
+d = tmpdir()
+
+
+def draw(geometry, now, name):
+    """One frame of snapshot.json at clock now; (frame, ops, screenshot)."""
+    w, h, bpp = (int(v) for v in geometry.split("x"))
+    dev, trace, shot = (os.path.join(d, name + ext)
+                        for ext in (".raw", ".trace", ".ppm"))
+    p = run(["--board", "floor", "--device", dev, "--geometry", geometry,
+             "--snapshot-file", SNAPSHOT, "--now", str(now), "--trace", trace,
+             "--screenshot", shot])
+    check(p.returncode == 0, "%s: wallboard-fb exits 0 (%s)" % (name,
+          p.stderr.strip()[-200:]))
+    return Frame(dev, w, h, bpp), trace_ops(trace), shot
+
+
+def share(frame, rect, colour):
+    x, y, w, h = rect
+    return frame.count(rect, colour) / float(w * h)
+
+
+# ---- 1920x1080x32 ---------------------------------------------------------
+frame, ops, shot = draw("1920x1080x32", SNAP_NOW + 1000, "live1080")
+sl = find(ops, "big", "50%")
+check(len(sl) == 1, "1080p: Support SL drawn big as 50%")
+if sl:
+    r = sl[0]["rect"]
+    check(sl[0]["fg"] == RED, "1080p: 50% against a target of 80% is red")
+    check(share(frame, r, RED) > 0.15,
+          "1080p: the SL tile's figure is red pixels (%.0f%% of its box)"
+          % (100 * share(frame, r, RED)))
+    check(r[3] >= 150, "1080p: its digits are big (%d px tall box)" % r[3])
+wait = find(ops, "big", "0:41")
+check(len(wait) == 1 and wait[0]["fg"] == AMBER,
+      "1080p: the longest wait 0:41 against amber 30s is amber")
+if wait:
+    check(frame.count(wait[0]["rect"], AMBER) > 1000,
+          "1080p: amber pixels in the longest wait's figure")
+check(not find(ops, "big", "STALE"), "1080p: no STALE banner while fresh")
+
+# The digit '3' (Support waiting): the pixels are the font's glyph, each
+# font pixel a k x k square.
+three = [o for o in find(ops, "big", "3")]
+if check(len(three) >= 1, "1080p: the waiting figure 3 is drawn big"):
+    o = three[0]
+    m = frame.mask(o["rect"], o["fg"])
+    ys = [y for y, row in enumerate(m) if any(row)]
+    xs = [x for x in range(len(m[0])) if any(row[x] for row in m)]
+    g = glyph("3")
+    ink_rows = [y for y in range(16) if any(g[y])]
+    top, height = ink_rows[0], len(ink_rows)
+    k = (ys[-1] - ys[0] + 1) // height
+    check(k >= 8 and (ys[-1] - ys[0] + 1) == k * height,
+          "1080p: '3' is the font scaled by a whole %d" % k)
+    left = xs[0]
+    ink_left = min(x for x in range(8) for y in range(16) if g[y][x])
+    same = all(m[ys[0] + (gy - top) * k + k // 2][left + (gx - ink_left) * k
+                                                  + k // 2] == g[gy][gx]
+               for gy in ink_rows for gx in range(ink_left, 7))
+    check(same, "1080p: the '3' matches the font's glyph pixel for pixel")
+
+# The screenshot is the framebuffer.
+data = open(shot, "rb").read()
+header = b"P6\n1920 1080\n255\n"
+ok = data.startswith(header) and len(data) == len(header) + 1920 * 1080 * 3
+check(ok, "1080p: the screenshot is a 1920x1080 PPM")
+if ok:
+    body = data[len(header):]
+    same = all(body[3 * (y * 1920 + x):3 * (y * 1920 + x) + 3] ==
+               frame.px(x, y).to_bytes(3, "big")
+               for y in range(0, 1080, 37) for x in range(0, 1920, 41))
+    check(same, "1080p: the screenshot's pixels are the framebuffer's")
+
+# Golden: the same snapshot at the same clock gives the same frame.
+golden_path = os.path.join(HERE, "golden.sha256")
+digest = hashlib.sha256(frame.raw).hexdigest()
+if os.environ.get("WB_UPDATE_GOLDEN"):
+    open(golden_path, "w").write(digest + "  1920x1080x32 snapshot.json "
+                                 "--now %d\n" % (SNAP_NOW + 1000))
+golden = open(golden_path).read().split()[0]
+check(digest == golden, "1080p: sha256 of the frame is the golden one (%s)"
+      % digest[:16])
+again, _, _ = draw("1920x1080x32", SNAP_NOW + 1000, "again")
+check(again.raw == frame.raw, "1080p: drawing again gives the same bytes")
+
+# ---- STALE: the same snapshot, 5 s later (3 heartbeats of 1 s) -------------
+stale, ops, _ = draw("1920x1080x32", SNAP_NOW + 5000, "stale1080")
+banner = find(ops, "big", "STALE")
+if check(len(banner) == 1, "1080p stale: STALE drawn big"):
+    r = banner[0]["rect"]
+    check(share(stale, r, RED_BG) > 0.3 and share(stale, r, WHITE) > 0.15,
+          "1080p stale: the banner is white on red")
+    check(r[2] >= 400, "1080p stale: the banner is wide (%d px)" % r[2])
+check(not [o for o in ops if o["op"] == "big" and o["fg"] == RED
+           and o["text"] == "50%"],
+      "1080p stale: the old figures are no longer in status colours")
+
+# ---- 800x480x16: RGB565 ---------------------------------------------------
+small, ops, shot = draw("800x480x16", SNAP_NOW + 1000, "live480")
+sl = find(ops, "big", "50%") or [o for o in ops if o["text"] in ("50%", "50")]
+if check(len(sl) >= 1, "480p: Support SL drawn"):
+    r = sl[0]["rect"]
+    check(small.count(r, rgb565(RED)) > 50,
+          "480p: its pixels are red through RGB565 (%d)"
+          % small.count(r, rgb565(RED)))
+data = open(shot, "rb").read()
+check(data.startswith(b"P6\n800 480\n255\n"), "480p: the screenshot is 800x480")
+stale, ops, _ = draw("800x480x16", SNAP_NOW + 60000, "stale480")
+banner = find(ops, "big", "STALE") or find(ops, "text", "STALE")
+if check(len(banner) >= 1, "480p stale: STALE drawn"):
+    check(stale.count(banner[0]["rect"], rgb565(RED_BG)) > 100,
+          "480p stale: the banner is red")
+finish()
