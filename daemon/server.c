@@ -92,10 +92,9 @@ server_follow(struct server *s, int64_t ts)
 
 /* ---- applying events --------------------------------------------------- */
 
-/* An event this far ahead of the wall clock when it came is refused: the
- * board's clock never goes back, so one bad ts would otherwise freeze every
- * board until the day it names. */
-#define FUTURE_MS (3600 * 1000LL)
+/* An event further ahead of the wall clock when it came than feeds.max_ahead
+ * is refused: the board's clock never goes back, so one bad ts would
+ * otherwise freeze every board until the day it names. */
 
 /* Decode and apply one raw message; the event moves the clock itself.
  * `clock` is the wall time it came at (as the journal recorded it). */
@@ -107,11 +106,12 @@ server_apply_raw(struct server *s, const char *data, size_t len, int64_t clock,
 	enum event_reject why;
 
 	why = event_decode(s->decoder, data, len, &ev);
-	if (why == REJECT_NONE && ev.ts > clock + FUTURE_MS) {
+	if (why == REJECT_NONE && s->config->feeds_max_ahead_ms > 0 &&
+	    ev.ts > clock + s->config->feeds_max_ahead_ms) {
 		why = REJECT_VALUE;
 		snprintf(s->future_error, sizeof s->future_error, "'ts' is %lld s "
-		    "ahead of this machine's clock (more than an hour: a PBX clock wrong?)",
-		    (long long)((ev.ts - clock) / 1000));
+		    "ahead of this machine's clock (more than feeds.max_ahead: a PBX "
+		    "clock wrong?)", (long long)((ev.ts - clock) / 1000));
 	}
 	if (why != REJECT_NONE) {
 		s->stats.rejected[why]++;

@@ -228,6 +228,7 @@ static const struct config_key config_site_keys[] = {
 static const struct config_key config_feeds_keys[] = {
 	KEY_DURATION("stale_after", struct config, feeds_stale_after_ms, 1000,
 	    "30s"),
+	KEY_DURATION("max_ahead", struct config, feeds_max_ahead_ms, 0, "1h"),
 	{ .name = NULL }
 };
 

@@ -145,6 +145,7 @@ struct config {
 
 	int64_t call_timeout_ms;  /* default 4h */
 	int64_t feeds_stale_after_ms; /* feeds: {stale_after: 30s} */
+	int64_t feeds_max_ahead_ms;   /* feeds: {max_ahead: 1h}; 0: no limit */
 
 	/* The daemon's own (PROTOCOL §4). */
 	char **ingest_bind;       /* default tcp on port 7410, all interfaces */

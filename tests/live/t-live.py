@@ -378,10 +378,36 @@ def test_clients_that_vanish():
         d.close()
 
 
+def test_event_from_the_future():
+    for extra, refused in (("", True), ("feeds: {max_ahead: 0s}\n", False)):
+        d = wb.Daemon(extra=extra).start()
+        try:
+            now = int(time.time() * 1000)
+            pub = publish(d, [ev("call.queued", now - 5 * S, 1, call="ok", queue="q")])
+            d.wait_for(applied(1))
+            # A PBX whose clock is two hours fast.
+            wb.send(pub, ev("call.queued", now + 2 * 3600 * S, 2, call="late", queue="q"))
+            wb.send(pub, ev("call.queued", now, 3, call="after", queue="q"))
+            snap = d.wait_for(lambda s: s["feeds"]["t"]["events"] +
+                              s["feeds"]["t"]["rejected"] == 3)
+            label = "max_ahead 1h" if refused else "max_ahead 0s"
+            check(label + " rejected", snap["feeds"]["t"]["rejected"], 1 if refused else 0)
+            check(label + " waiting", wb.figure(snap, "scopes/queue:q/now/waiting"),
+                  2 if refused else 3)
+            if refused:
+                # the clock stayed on this machine's time
+                check("clock not moved", abs(snap["now"] - time.time() * 1000) < 5000, True)
+                if "ahead of this machine's clock" not in d.stderr():
+                    FAILURES.append("future event not explained in the log")
+        finally:
+            d.close()
+
+
 def main():
     tests = [test_figures_and_topics, test_malformed_flood, test_feed_restart_and_gap,
              test_message_and_sigterm, test_kill9_and_restart, test_reload,
-             test_alert_fires_acks_resolves, test_clients_that_vanish]
+             test_alert_fires_acks_resolves, test_clients_that_vanish,
+             test_event_from_the_future]
     passed = failed = 0
     for t in tests:
         before = len(FAILURES)
