@@ -245,10 +245,12 @@ snapshot_read_agents(struct snapshot_buffer *b, const cJSON *agents)
 			v->n_agents += a->id != NULL;
 		}
 	}
+	/* The agents kept offsets into b->queues while it grew; now that it
+	 * has stopped moving, make them pointers (none when it stayed empty). */
 	for (size_t i = 0; i < v->n_agents; i++)
 		if (v->agents[i].has_queues)
-			v->agents[i].queues = b->queues +
-			    (size_t)(uintptr_t)v->agents[i].queues;
+			v->agents[i].queues = b->queues == NULL ? NULL :
+			    b->queues + (size_t)(uintptr_t)v->agents[i].queues;
 }
 
 static void
