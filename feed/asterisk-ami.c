@@ -28,10 +28,8 @@
 #include "feed.h"
 #include "xalloc.h"
 
-#define AMI_BACKOFF_MAX_MS 30000
 #define AMI_PING_MS 20000
 #define AMI_SILENCE_MS 60000
-#define AMI_STABLE_MS 60000
 
 enum {
 	OPT_HOST = BRIDGE_OPT_FIRST_FREE, OPT_PORT, OPT_USER, OPT_SECRET,
@@ -50,7 +48,6 @@ struct ami_cli {
 };
 
 /* How a session ended. */
-enum ami_end { AMI_END_STOP, AMI_END_LOST, AMI_END_REFUSED };
 
 static void
 ami_cli_usage(FILE *out)
@@ -239,8 +236,8 @@ ami_cli_read(struct ami_cli *a, int fd, int wait_ms, int64_t *last_data)
 	return true;
 }
 
-/* Log in; AMI_END_LOST if the connection failed on the way. */
-static enum ami_end
+/* Log in; BRIDGE_END_LOST if the connection failed on the way. */
+static enum bridge_end
 ami_cli_login(struct ami_cli *a, int fd)
 {
 	const char *response = NULL;
@@ -262,80 +259,63 @@ ami_cli_login(struct ami_cli *a, int fd)
 		bridge_cli_log(&a->cli, "logged in to %s:%d (%s)", a->host, a->port,
 		    bridge_ami_parser_banner(a->parser) != NULL ?
 		    bridge_ami_parser_banner(a->parser) : "no banner");
-		return AMI_END_STOP;    /* i.e. carry on */
+		return BRIDGE_END_STOP;    /* i.e. carry on */
 	}
 	if (response != NULL) {
 		bridge_cli_log(&a->cli, "login refused: %s", msgbuf);
-		return AMI_END_REFUSED;
+		return BRIDGE_END_REFUSED;
 	}
-	return AMI_END_LOST;
+	return BRIDGE_END_LOST;
 }
 
-static enum ami_end
+static enum bridge_end
 ami_cli_session(struct ami_cli *a, int fd)
 {
 	int64_t last_data = feed_pace_mono_ms(), last_ping = last_data;
-	enum ami_end end;
+	enum bridge_end end;
 	char id[64];
 
 	bridge_ami_parser_free(&a->parser);
 	a->parser = bridge_ami_parser_new();
-	if ((end = ami_cli_login(a, fd)) != AMI_END_STOP)
+	if ((end = ami_cli_login(a, fd)) != BRIDGE_END_STOP)
 		return end;
 	if (!ami_cli_action(a, fd, "QueueStatus", "", id, sizeof id))
-		return AMI_END_LOST;
+		return BRIDGE_END_LOST;
 	bridge_ami_seed_begin(a->map, id);
 	while (!feed_pace_stop) {
 		if (!ami_cli_read(a, fd, 1000, &last_data))
-			return AMI_END_LOST;
+			return BRIDGE_END_LOST;
 		ami_cli_pump(a, NULL, NULL, 0);
 		bridge_ami_tick(a->map, feed_pace_wall_ms());
 		bridge_cli_flush(&a->cli);
 		if (feed_pace_mono_ms() - last_data > AMI_SILENCE_MS)
-			return AMI_END_LOST;
+			return BRIDGE_END_LOST;
 		if (feed_pace_mono_ms() - last_ping > AMI_PING_MS) {
 			last_ping = feed_pace_mono_ms();
 			if (!ami_cli_action(a, fd, "Ping", "", id, sizeof id))
-				return AMI_END_LOST;
+				return BRIDGE_END_LOST;
 		}
 	}
 	ami_cli_action(a, fd, "Logoff", "", id, sizeof id);
-	return AMI_END_STOP;
+	return BRIDGE_END_STOP;
+}
+
+/* One session, then whatever the mapper held for it goes out. */
+static enum bridge_end
+ami_cli_reconnected(int fd, void *arg)
+{
+	struct ami_cli *a = arg;
+	enum bridge_end end = ami_cli_session(a, fd);
+
+	bridge_ami_flush(a->map);
+	return end;
 }
 
 static int
 ami_cli_live(struct ami_cli *a)
 {
-	int64_t backoff = 1000, started;
-	enum ami_end end = AMI_END_LOST;
-	int fd;
-
 	bridge_ami_set_time(a->map, a->ms, false);
-	while (!feed_pace_stop) {
-		started = feed_pace_mono_ms();
-		fd = bridge_cli_connect(a->host, a->port);
-		if (fd < 0)
-			bridge_cli_log(&a->cli, "%s:%d: %s", a->host, a->port,
-			    strerror(errno));
-		else {
-			end = ami_cli_session(a, fd);
-			close(fd);
-			bridge_ami_flush(a->map);
-			if (end == AMI_END_REFUSED)
-				return 1;
-			if (end == AMI_END_STOP)
-				break;
-			bridge_cli_log(&a->cli, "connection lost");
-		}
-		if (feed_pace_mono_ms() - started > AMI_STABLE_MS)
-			backoff = 1000;
-		bridge_cli_log(&a->cli, "reconnecting in %" PRId64 " s", backoff / 1000);
-		if (!feed_pace_until(feed_pace_mono_ms() + backoff))
-			break;
-		backoff = backoff * 2 > AMI_BACKOFF_MAX_MS ? AMI_BACKOFF_MAX_MS :
-		    backoff * 2;
-	}
-	return 0;
+	return bridge_cli_reconnect(&a->cli, a->host, a->port, ami_cli_reconnected, a);
 }
 
 static void

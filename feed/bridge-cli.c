@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "feed.h"
 #include "xalloc.h"
 
 void
@@ -204,4 +206,40 @@ bridge_cli_send(int fd, const char *s)
 		off += (size_t)n;
 	}
 	return true;
+}
+
+#define BRIDGE_BACKOFF_MAX_MS 30000
+#define BRIDGE_STABLE_MS 60000
+
+int
+bridge_cli_reconnect(struct bridge_cli *c, const char *host, int port,
+    enum bridge_end (*session)(int fd, void *arg), void *arg)
+{
+	int64_t backoff = 1000, started;
+	enum bridge_end end;
+	int fd;
+
+	while (!feed_pace_stop) {
+		started = feed_pace_mono_ms();
+		fd = bridge_cli_connect(host, port);
+		if (fd < 0)
+			bridge_cli_log(c, "%s:%d: %s", host, port, strerror(errno));
+		else {
+			end = session(fd, arg);
+			close(fd);
+			if (end == BRIDGE_END_REFUSED)
+				return 1;
+			if (end == BRIDGE_END_STOP)
+				break;
+			bridge_cli_log(c, "connection lost");
+		}
+		if (feed_pace_mono_ms() - started > BRIDGE_STABLE_MS)
+			backoff = 1000;
+		bridge_cli_log(c, "reconnecting in %" PRId64 " s", backoff / 1000);
+		if (!feed_pace_until(feed_pace_mono_ms() + backoff))
+			break;
+		backoff = backoff * 2 > BRIDGE_BACKOFF_MAX_MS ? BRIDGE_BACKOFF_MAX_MS :
+		    backoff * 2;
+	}
+	return 0;
 }

@@ -37,6 +37,19 @@ struct bridge_cli {
 	struct feed_out *fo;
 };
 
+/* How a session on a PBX connection ended. */
+enum bridge_end { BRIDGE_END_STOP, BRIDGE_END_LOST, BRIDGE_END_REFUSED };
+
+/*
+ * Connect to host:port and run session(fd, arg) until asked to stop (SIGINT,
+ * SIGTERM). A lost or failed connection is tried again after 1 s, doubling
+ * to 30 s while it keeps failing; a connection that lasted a minute starts
+ * the doubling again. Returns 0 when stopped, 1 when the PBX refused us
+ * (a wrong secret: trying again would only lock the account).
+ */
+int bridge_cli_reconnect(struct bridge_cli *, const char *host, int port,
+    enum bridge_end (*session)(int fd, void *arg), void *arg);
+
 /* Defaults (src = default_src). */
 void bridge_cli_init(struct bridge_cli *, const char *name, const char *default_src);
 

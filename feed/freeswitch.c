@@ -27,8 +27,6 @@
 #include "feed.h"
 #include "xalloc.h"
 
-#define FS_BACKOFF_MAX_MS 30000
-#define FS_STABLE_MS 60000
 
 enum { OPT_HOST = BRIDGE_OPT_FIRST_FREE, OPT_PORT, OPT_PASSWORD, OPT_ZMQ, OPT_FROM_FILE };
 
@@ -41,7 +39,6 @@ struct fs_cli {
 	struct bridge_esl_parser *esl;
 };
 
-enum fs_end { FS_END_STOP, FS_END_LOST, FS_END_REFUSED };
 
 static void
 fs_cli_usage(FILE *out)
@@ -220,7 +217,7 @@ fs_cli_read(struct fs_cli *f, int fd, int wait_ms)
 }
 
 /* Send a command and wait (10 s at most) for its reply. */
-static enum fs_end
+static enum bridge_end
 fs_cli_command(struct fs_cli *f, int fd, const char *command, char *reply,
     size_t size)
 {
@@ -228,23 +225,23 @@ fs_cli_command(struct fs_cli *f, int fd, const char *command, char *reply,
 
 	reply[0] = '\0';
 	if (!bridge_cli_send(fd, command))
-		return FS_END_LOST;
+		return BRIDGE_END_LOST;
 	while (reply[0] == '\0' && !feed_pace_stop &&
 	    feed_pace_mono_ms() - start < 10000) {
 		if (!fs_cli_read(f, fd, 500))
-			return FS_END_LOST;
+			return BRIDGE_END_LOST;
 		fs_cli_pump(f, reply, size);
 	}
 	if (reply[0] == '\0')
-		return FS_END_LOST;
-	return strncmp(reply, "+OK", 3) == 0 ? FS_END_STOP : FS_END_REFUSED;
+		return BRIDGE_END_LOST;
+	return strncmp(reply, "+OK", 3) == 0 ? BRIDGE_END_STOP : BRIDGE_END_REFUSED;
 }
 
-static enum fs_end
+static enum bridge_end
 fs_cli_session(struct fs_cli *f, int fd)
 {
 	char reply[256], *auth;
-	enum fs_end end;
+	enum bridge_end end;
 
 	bridge_esl_parser_free(&f->esl);
 	f->esl = bridge_esl_parser_new();
@@ -252,55 +249,34 @@ fs_cli_session(struct fs_cli *f, int fd)
 	end = fs_cli_command(f, fd, auth, reply, sizeof reply);
 	memset(auth, 0, strlen(auth));
 	free(auth);
-	if (end == FS_END_STOP)
+	if (end == BRIDGE_END_STOP)
 		end = fs_cli_command(f, fd, "event json CUSTOM callcenter::info\n\n",
 		    reply, sizeof reply);
-	if (end == FS_END_REFUSED)
+	if (end == BRIDGE_END_REFUSED)
 		bridge_cli_log(&f->cli, "refused: %s", reply);
-	if (end != FS_END_STOP)
+	if (end != BRIDGE_END_STOP)
 		return end;
 	bridge_cli_log(&f->cli, "subscribed at %s:%d", f->host, f->port);
 	while (!feed_pace_stop) {
 		if (!fs_cli_read(f, fd, 1000))
-			return FS_END_LOST;
+			return BRIDGE_END_LOST;
 		fs_cli_pump(f, NULL, 0);
 		bridge_cli_flush(&f->cli);
 	}
 	bridge_cli_send(fd, "exit\n\n");
-	return FS_END_STOP;
+	return BRIDGE_END_STOP;
+}
+
+static enum bridge_end
+fs_cli_reconnected(int fd, void *arg)
+{
+	return fs_cli_session(arg, fd);
 }
 
 static int
 fs_cli_live(struct fs_cli *f)
 {
-	int64_t backoff = 1000, started;
-	enum fs_end end;
-	int fd;
-
-	while (!feed_pace_stop) {
-		started = feed_pace_mono_ms();
-		fd = bridge_cli_connect(f->host, f->port);
-		if (fd < 0)
-			bridge_cli_log(&f->cli, "%s:%d: %s", f->host, f->port,
-			    strerror(errno));
-		else {
-			end = fs_cli_session(f, fd);
-			close(fd);
-			if (end == FS_END_REFUSED)
-				return 1;
-			if (end == FS_END_STOP)
-				break;
-			bridge_cli_log(&f->cli, "connection lost");
-		}
-		if (feed_pace_mono_ms() - started > FS_STABLE_MS)
-			backoff = 1000;
-		bridge_cli_log(&f->cli, "reconnecting in %" PRId64 " s", backoff / 1000);
-		if (!feed_pace_until(feed_pace_mono_ms() + backoff))
-			break;
-		backoff = backoff * 2 > FS_BACKOFF_MAX_MS ? FS_BACKOFF_MAX_MS :
-		    backoff * 2;
-	}
-	return 0;
+	return bridge_cli_reconnect(&f->cli, f->host, f->port, fs_cli_reconnected, f);
 }
 
 static void
