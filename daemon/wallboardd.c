@@ -53,19 +53,6 @@ parse_ms(const char *s, int64_t *out)
 	return true;
 }
 
-/* Load the config, printing every error; NULL if it is not whole. */
-static struct config *
-load_config(const char *path)
-{
-	struct config_errors errors = { 0 };
-	struct config *config = config_load(path, &errors);
-
-	for (size_t i = 0; i < errors.n; i++)
-		fprintf(stderr, "%s\n", errors.lines[i]);
-	config_errors_clear(&errors);
-	return config;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -110,7 +97,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level(verbose >= 2 ? LOG_DEBUG : verbose ? LOG_INFO : LOG_NOTICE);
-	config = load_config(config_path);
+	config = config_load_reporting(config_path);
 	if (config == NULL)
 		return 1;
 	if (check)

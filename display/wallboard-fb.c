@@ -150,52 +150,6 @@ wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
 		wallboard_fb_usage(1);
 }
 
-static struct config *
-wallboard_fb_config(const char *path)
-{
-	struct config_errors errors;
-	struct config *c = config_load(path, &errors);
-
-	if (c != NULL)
-		return c;
-	for (size_t i = 0; i < errors.n; i++)
-		fprintf(stderr, "%s\n", errors.lines[i]);
-	config_errors_clear(&errors);
-	exit(1);
-}
-
-/* The board asked for; the only one when none is named. */
-static const struct config_board *
-wallboard_fb_board(const struct config *c, const char *name)
-{
-	const struct config_board *b;
-
-	if (name == NULL && c->n_boards == 1)
-		return &c->boards[0];
-	if (name == NULL)
-		fatalx("%s: --board NAME is needed (%zu boards are "
-		    "configured)", c->path, c->n_boards);
-	if ((b = config_find_board(c, name)) == NULL)
-		fatalx("%s: no board '%s' under boards:", c->path, name);
-	return b;
-}
-
-/* The daemon's first publish address, with a wildcard host as loopback
- * (as the terminal board does). */
-static char *
-wallboard_fb_endpoint(const struct config *c)
-{
-	const char *bind = c->n_publish_bind ? c->publish_bind[0] :
-	    "tcp://*:7411";
-	const char *host = strstr(bind, "://");
-
-	if (host != NULL && (strncmp(host + 3, "*:", 2) == 0 ||
-	    strncmp(host + 3, "0.0.0.0:", 8) == 0))
-		return xasprintf("%.*s://127.0.0.1%s", (int)(host - bind), bind,
-		    strchr(host + 3, ':'));
-	return xstrdup(bind);
-}
-
 /* All of fd, up to WALLBOARD_FB_FONT_MAX bytes. */
 static char *
 wallboard_fb_slurp(int fd, size_t *len)
@@ -294,13 +248,16 @@ main(int argc, char **argv)
 			fatalx("%s", err);
 		return 0;
 	}
-	config = wallboard_fb_config(a.config_path);
+	config = config_load_reporting(a.config_path);
+	if (config == NULL)
+		exit(1);
 	a.o.config = config;
-	a.o.board = wallboard_fb_board(config, a.board);
+	if ((a.o.board = config_choose_board(config, a.board, err, sizeof err)) == NULL)
+		fatalx("%s", err);
 	if (a.font != NULL)
 		a.o.font = font = wallboard_fb_font(a.font);
 	endpoint = a.o.endpoint ? xstrdup(a.o.endpoint) :
-	    wallboard_fb_endpoint(config);
+	    config_client_endpoint(config);
 	a.o.endpoint = endpoint;
 	a.o.trace = wallboard_fb_trace(a.trace);
 	status = fb_main_run(&a.o);

@@ -142,51 +142,6 @@ wallboard_options(int argc, char **argv, struct wallboard_options *o)
 		wallboard_usage(1);
 }
 
-static struct config *
-wallboard_config(const char *path)
-{
-	struct config_errors errors;
-	struct config *c = config_load(path, &errors);
-
-	if (c != NULL)
-		return c;
-	for (size_t i = 0; i < errors.n; i++)
-		fprintf(stderr, "%s\n", errors.lines[i]);
-	config_errors_clear(&errors);
-	exit(1);
-}
-
-/* The board asked for; the only one when none is named. */
-static const struct config_board *
-wallboard_board(const struct config *c, const char *name)
-{
-	const struct config_board *b;
-
-	if (name == NULL && c->n_boards == 1)
-		return &c->boards[0];
-	if (name == NULL)
-		fatalx("%s: --board NAME is needed (%zu boards are "
-		    "configured)", c->path, c->n_boards);
-	if ((b = config_find_board(c, name)) == NULL)
-		fatalx("%s: no board '%s' under boards:", c->path, name);
-	return b;
-}
-
-/* The daemon's first publish address, with a wildcard host as loopback. */
-static char *
-wallboard_endpoint(const struct config *c)
-{
-	const char *bind = c->n_publish_bind ? c->publish_bind[0] :
-	    "tcp://*:7411";
-	const char *host = strstr(bind, "://");
-
-	if (host != NULL && (strncmp(host + 3, "*:", 2) == 0 ||
-	    strncmp(host + 3, "0.0.0.0:", 8) == 0))
-		return xasprintf("%.*s://127.0.0.1%s", (int)(host - bind), bind,
-		    strchr(host + 3, ':'));
-	return xstrdup(bind);
-}
-
 static char *
 wallboard_read_file(const char *path, size_t *len)
 {
@@ -248,21 +203,25 @@ main(int argc, char **argv)
 	struct wallboard_options o;
 	struct client_options co;
 	struct config *config;
-	char *endpoint;
+	const struct config_board *board;
+	char *endpoint, err[512];
 	int status;
 
 	setlocale(LC_ALL, "");
 	wallboard_options(argc, argv, &o);
-	config = wallboard_config(o.config_path);
-	co = (struct client_options){ .config = config,
-	    .board = wallboard_board(config, o.board), .ascii = o.ascii,
+	config = config_load_reporting(o.config_path);
+	if (config == NULL)
+		exit(1);
+	if ((board = config_choose_board(config, o.board, err, sizeof err)) == NULL)
+		fatalx("%s", err);
+	co = (struct client_options){ .config = config, .board = board, .ascii = o.ascii,
 	    .colours = o.colours };
 	if (o.text_width > 0) {
 		status = wallboard_text(&o, config, co.board);
 		config_free(&config);
 		return status;
 	}
-	endpoint = o.endpoint ? xstrdup(o.endpoint) : wallboard_endpoint(config);
+	endpoint = o.endpoint ? xstrdup(o.endpoint) : config_client_endpoint(config);
 	co.endpoint = endpoint;
 	status = client_run(&co);
 	free(endpoint);

@@ -2551,3 +2551,47 @@ config_severity_name(enum alert_severity severity)
 		return "unknown";
 	return config_severity_names[severity];
 }
+
+struct config *
+config_load_reporting(const char *path)
+{
+	struct config_errors errors = { 0 };
+	struct config *config = config_load(path, &errors);
+
+	for (size_t i = 0; i < errors.n; i++)
+		fprintf(stderr, "%s\n", errors.lines[i]);
+	config_errors_clear(&errors);
+	return config;
+}
+
+char *
+config_client_endpoint(const struct config *c)
+{
+	const char *bind = c->n_publish_bind ? c->publish_bind[0] :
+	    "tcp://*:7411";
+	const char *host = strstr(bind, "://");
+
+	if (host != NULL && (strncmp(host + 3, "*:", 2) == 0 ||
+	    strncmp(host + 3, "0.0.0.0:", 8) == 0))
+		return xasprintf("%.*s://127.0.0.1%s", (int)(host - bind), bind,
+		    strchr(host + 3, ':'));
+	return xstrdup(bind);
+}
+
+const struct config_board *
+config_choose_board(const struct config *c, const char *name, char *err,
+    size_t errlen)
+{
+	const struct config_board *b;
+
+	if (name == NULL && c->n_boards == 1)
+		return &c->boards[0];
+	if (name == NULL)
+		snprintf(err, errlen, "%s: --board NAME is needed (%zu boards are "
+		    "configured)", c->path, c->n_boards);
+	else if ((b = config_find_board(c, name)) != NULL)
+		return b;
+	else
+		snprintf(err, errlen, "%s: no board '%s' under boards:", c->path, name);
+	return NULL;
+}

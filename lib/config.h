@@ -191,6 +191,19 @@ const struct config_team *config_find_team(const struct config *, const char *na
 const struct config_agent *config_find_agent(const struct config *, const char *id);
 const struct config_board *config_find_board(const struct config *, const char *name);
 
+/* Load a config, or print every error on stderr and return NULL. */
+struct config *config_load_reporting(const char *path);
+
+/* Where a board connects to see this daemon: its first publish address, a
+ * wildcard host read as loopback. Caller frees. */
+char *config_client_endpoint(const struct config *);
+
+/* The board a client asked for (name), or the only one when name is NULL.
+ * NULL with a sentence in err when there is no such board, or several and
+ * no name. */
+const struct config_board *config_choose_board(const struct config *,
+    const char *name, char *err, size_t errlen);
+
 /*
  * Whether scope (a snapshot scope key: "all", "queue:support") matches
  * pattern (a config scope: "all", "queue:support", "queue:*", "team:b*").
