@@ -158,9 +158,9 @@ $(BUILD)/bench/bench-board: bench/bench-board.c $(BUILD)/display/render-curses.o
 		$(BUILD)/display/render-curses.o $(LIB) $(CORE_LIBS) $(CURSES_LIBS) \
 		-lpthread -lutil
 
-$(BUILD)/bench/%: bench/%.c bench/gen.c bench/gen.h $(LIB)
+$(BUILD)/bench/%: bench/%.c bench/gen.c bench/gen.h bench/util.c bench/util.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< bench/gen.c bench/util.c $(LIB) $(CORE_LIBS)
 
 # Fuzzing (STYLE.md item 8). Each fuzz/fuzz-NAME.c is a libFuzzer harness;
 # `make fuzz` builds them with clang, libFuzzer, ASan and UBSan in

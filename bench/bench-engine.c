@@ -21,68 +21,27 @@
 #include "engine.h"
 #include "event.h"
 #include "gen.h"
+#include "util.h"
 #include "xalloc.h"
 
 #define RUNS 5
 #define T_START 1795132800000LL  /* 2026-11-20T00:00Z */
 
-static double
-bench_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-bench_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-bench_median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, bench_cmp);
-	return v[n / 2];
-}
-
+/* A floor's config with the given windows (YAML flow list). */
 static struct config *
-bench_config(const char *windows)
+bench_engine_config(const char *windows)
 {
-	char path[] = "/tmp/wallboard-bench-XXXXXX";
-	struct config_errors errors = { 0 };
-	struct config *c;
-	int fd = mkstemp(path);
-	FILE *f = fdopen(fd, "w");
+	char yaml[256];
 
-	fprintf(f, "site: {name: Bench, timezone: Europe/London}\nwindows: %s\n",
-	    windows);
-	fclose(f);
-	c = config_load(path, &errors);
-	unlink(path);
-	if (c == NULL)
-		fatalx("bench config: %s", errors.n ? errors.lines[0] : "?");
-	return c;
+	snprintf(yaml, sizeof yaml, "site: {name: Bench, timezone: Europe/London}\n"
+	    "windows: %s\n", windows);
+	return bench_config(yaml);
 }
 
 /* An event decoded once, with its own copies of every string. */
 struct stored {
 	struct event ev;
 };
-
-static void
-bench_pin(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof set, &set);
-}
 
 static char *
 bench_keep(const char *s)
@@ -125,7 +84,7 @@ bench_throughput(void)
 	    .calls_per_s = 4, .seed = 1, .max_events = 1100000 };
 	struct gen *g = gen_new(&p);
 	struct gen_stream s = { 0 };
-	struct config *c = bench_config("[15m, 60m]");
+	struct config *c = bench_engine_config("[15m, 60m]");
 	struct event_decoder *d = event_decoder_new();
 	double full[RUNS], alone[RUNS], decode[RUNS];
 	struct event ev;
@@ -173,21 +132,6 @@ bench_throughput(void)
 	/* evs' strings are left to exit: this is the end of the program. */
 }
 
-static long
-bench_rss_kb(const char *field)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kb = -1;
-
-	while (f && fgets(line, sizeof line, f))
-		if (strncmp(line, field, strlen(field)) == 0)
-			kb = strtol(line + strlen(field) + 1, NULL, 10);
-	if (f)
-		fclose(f);
-	return kb;
-}
-
 static void
 bench_rss(const char *windows)
 {
@@ -198,12 +142,12 @@ bench_rss(const char *windows)
 	    .calls_per_s = 36, .seed = 2 };
 	struct gen *g = gen_new(&p);
 	struct gen_stream s = { 0 };
-	struct config *c = bench_config(windows);
+	struct config *c = bench_engine_config(windows);
 	struct event_decoder *d = event_decoder_new();
 	struct engine *e = engine_new(c, T_START);
 	struct event ev;
 	size_t total = 0;
-	long base = bench_rss_kb("VmRSS:");
+	long base = bench_status_kb("VmRSS:");
 
 	while (gen_fill(g, &s, 5000)) {
 		for (size_t i = 0; i < s.n; i++) {
@@ -219,7 +163,7 @@ bench_rss(const char *windows)
 	struct engine_memory m;
 	engine_memory(e, &m);
 	printf("  peak RSS %.1f MiB (target <= 64; process at start %.1f MiB)\n",
-	    bench_rss_kb("VmHWM:") / 1024.0, base / 1024.0);
+	    bench_status_kb("VmHWM:") / 1024.0, base / 1024.0);
 	printf("  engine holds %.1f MiB: windows %.1f MiB (%zu log entries), "
 	    "%zu live calls %.1f MiB, %zu ended calls + %zu callers remembered "
 	    "%.1f MiB, agents %.1f MiB\n", m.total / 1048576.0,

@@ -34,6 +34,7 @@
 #include "engine.h"
 #include "event.h"
 #include "gen.h"
+#include "util.h"
 #include "journal.h"
 #include "xalloc.h"
 
@@ -44,40 +45,6 @@
 #define T_START 1795132800000LL  /* 2026-11-20T00:00Z */
 
 static char dir[64];
-
-static double
-bench_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-bench_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-bench_median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, bench_cmp);
-	return v[n / 2];
-}
-
-static void
-bench_pin(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof set, &set);
-}
 
 static void
 bench_clear_dir(void)
@@ -94,24 +61,6 @@ bench_clear_dir(void)
 	}
 	if (d != NULL)
 		closedir(d);
-}
-
-static struct config *
-bench_config(void)
-{
-	char path[] = "/tmp/wallboard-bench-XXXXXX";
-	struct config_errors errors = { 0 };
-	struct config *c;
-	int fd = mkstemp(path);
-	FILE *f = fdopen(fd, "w");
-
-	fprintf(f, "site: {name: Bench, timezone: UTC}\nwindows: [15m, 60m]\n");
-	fclose(f);
-	c = config_load(path, &errors);
-	unlink(path);
-	if (c == NULL)
-		fatalx("bench config: %s", errors.n ? errors.lines[0] : "?");
-	return c;
 }
 
 static size_t
@@ -293,7 +242,7 @@ bench_report_replays(size_t n)
 static void
 bench_report_apply(void)
 {
-	struct config *c = bench_config();
+	struct config *c = bench_config("site: {name: Bench, timezone: UTC}\nwindows: [15m, 60m]\n");
 	struct bench_apply a = { .decoder = event_decoder_new() };
 	struct journal_replay_result res;
 	double secs[RUNS];

@@ -25,57 +25,13 @@
 #include "engine.h"
 #include "event.h"
 #include "gen.h"
+#include "util.h"
 #include "jsonw.h"
 #include "snapshot.h"
 #include "xalloc.h"
 
 #define RUNS 100
 #define T_START 1795132800000LL  /* 2026-11-20T00:00Z */
-
-static double
-bench_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-bench_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static void
-bench_pin(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	sched_setaffinity(0, sizeof set, &set);
-}
-
-static struct config *
-bench_config(void)
-{
-	char path[] = "/tmp/wallboard-bench-XXXXXX";
-	struct config_errors errors = { 0 };
-	struct config *c;
-	int fd = mkstemp(path);
-	FILE *f = fdopen(fd, "w");
-
-	fprintf(f, "site: {name: Bench, timezone: UTC}\nwindows: [15m, 60m]\n");
-	fclose(f);
-	c = config_load(path, &errors);
-	unlink(path);
-	if (c == NULL)
-		fatalx("bench config: %s", errors.n ? errors.lines[0] : "?");
-	return c;
-}
 
 static void
 bench_floor(int agents, int queues, int teams, double calls_per_s,
@@ -86,7 +42,7 @@ bench_floor(int agents, int queues, int teams, double calls_per_s,
 	    .calls_per_s = calls_per_s, .seed = 6, .max_events = events };
 	struct gen *g = gen_new(&p);
 	struct gen_stream s = { 0 };
-	struct config *c = bench_config();
+	struct config *c = bench_config("site: {name: Bench, timezone: UTC}\nwindows: [15m, 60m]\n");
 	struct event_decoder *d = event_decoder_new();
 	struct engine *e = engine_new(c, T_START);
 	struct jsonw w = { 0 };
@@ -112,7 +68,7 @@ bench_floor(int agents, int queues, int teams, double calls_per_s,
 		size = strlen(jsonw_text(&w));
 	}
 	first = t[0];
-	qsort(t, RUNS, sizeof *t, bench_cmp);
+	bench_median(t, RUNS);          /* sorts t: p90 below reads it too */
 	printf("%d agents, %d queues, %d teams (%zu scopes, %zu agents on the "
 	    "board after %zu events, %lld calls/s):\n", agents, queues, teams,
 	    engine_scope_count(e), engine_agent_count(e), s.n, (long long)calls_per_s);
