@@ -269,4 +269,4 @@ install: $(PROGRAMS)
 	fi
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -87,12 +87,20 @@ snapshot_string(const cJSON *object, const char *key)
 	return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
+/* A JSON number as an integer; 0 for one no int64 can hold (a cast of such
+ * a double is undefined). */
+static int64_t
+snapshot_to_int(double v)
+{
+	return v > -9.2e18 && v < 9.2e18 ? (int64_t)v : 0;
+}
+
 static int64_t
 snapshot_int(const cJSON *object, const char *key)
 {
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
 
-	return cJSON_IsNumber(item) ? (int64_t)item->valuedouble : 0;
+	return cJSON_IsNumber(item) ? snapshot_to_int(item->valuedouble) : 0;
 }
 
 static double
@@ -151,7 +159,7 @@ snapshot_read_now(struct snapshot_scope *s, const cJSON *now)
 	const cJSON *agents = cJSON_GetObjectItemCaseSensitive(now, "agents");
 
 	s->waiting_known = cJSON_IsNumber(waiting);
-	s->waiting = s->waiting_known ? (int64_t)waiting->valuedouble : 0;
+	s->waiting = s->waiting_known ? snapshot_to_int(waiting->valuedouble) : 0;
 	s->longest_wait_ms = snapshot_int(now, "longest_wait_ms");
 	for (int k = 0; k < AGENT_STATE_COUNT; k++)
 		s->agents[k] = snapshot_int(agents,
@@ -166,7 +174,13 @@ snapshot_read_scope(struct snapshot_buffer *b, struct snapshot_scope *s,
 {
 	const cJSON *windows = cJSON_GetObjectItemCaseSensitive(object,
 	    "windows");
-	size_t n = snapshot_count(windows);
+	size_t n;
+
+	/* Windows are named members of an object: an array of them has no
+	 * names to find them by, so it counts as none. */
+	if (!cJSON_IsObject(windows))
+		windows = NULL;
+	n = snapshot_count(windows);
 
 	memset(s, 0, sizeof *s);
 	s->key = object->string;
@@ -188,6 +202,8 @@ snapshot_read_scopes(struct snapshot_buffer *b, const cJSON *scopes)
 {
 	struct snapshot_view *v = &b->view;
 
+	if (!cJSON_IsObject(scopes))    /* scopes are named: an array has none */
+		scopes = NULL;
 	snapshot_reserve(&v->scopes, &b->cap_scopes, snapshot_count(scopes),
 	    sizeof *v->scopes);
 	b->n_windows = 0;
@@ -195,7 +211,7 @@ snapshot_read_scopes(struct snapshot_buffer *b, const cJSON *scopes)
 		if (cJSON_IsObject(s))
 			snapshot_read_scope(b, &v->scopes[v->n_scopes++], s);
 	for (size_t i = 0; i < v->n_scopes; i++)
-		v->scopes[i].windows = b->windows +
+		v->scopes[i].windows = b->windows == NULL ? NULL : b->windows +
 		    (size_t)(uintptr_t)v->scopes[i].windows;
 }
 
