@@ -16,28 +16,11 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wb  # noqa: E402
+from wb import FAILURES, check, ev  # noqa: E402
 
 S = 1000
-FAILURES = []
 CALLER = "tok-SECRET-4711"      # a caller token: must never come out
 ODD_FEED = 'pbx "east"\\2\nb'   # a feed name that needs escaping
-
-
-def check(what, got, want):
-    if isinstance(got, (int, float)) and isinstance(want, (int, float)):
-        ok = abs(got - want) < 1e-9
-    else:
-        ok = got == want
-    if not ok:
-        FAILURES.append(f"{what}: got {got!r}, want {want!r}")
-
-
-def ev(kind, ts, seq=None, src="t", **fields):
-    e = {"type": kind, "ts": ts, "src": src}
-    if seq is not None:
-        e["seq"] = seq
-    e.update(fields)
-    return e
 
 
 def stream(base):
@@ -286,24 +269,8 @@ def test_http_off():
 
 
 def main():
-    tests = [test_metrics_health_snapshot, test_healthz_journal_failed, test_port_taken,
-             test_http_off]
-    passed = failed = 0
-    for t in tests:
-        before = len(FAILURES)
-        t0 = time.time()
-        try:
-            t()
-        except Exception as e:      # a test that cannot run is a failure
-            FAILURES.append(f"{t.__name__}: {type(e).__name__}: {e}")
-        ok = len(FAILURES) == before
-        passed += ok
-        failed += not ok
-        print(f"{'ok  ' if ok else 'FAIL'} {t.__name__} ({time.time() - t0:.1f} s)")
-        for f in FAILURES[before:]:
-            print("     " + f)
-    print(f"http: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return wb.run([test_metrics_health_snapshot, test_healthz_journal_failed, test_port_taken,
+             test_http_off], "http")
 
 
 if __name__ == "__main__":

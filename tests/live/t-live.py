@@ -10,31 +10,13 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wb  # noqa: E402
+from wb import FAILURES, check, ev  # noqa: E402
 
 S = 1000
-FAILURES = []
-
-
-def check(what, got, want):
-    if isinstance(got, (int, float)) and isinstance(want, (int, float)):
-        ok = abs(got - want) < 1e-9
-    else:
-        ok = got == want
-    if not ok:
-        FAILURES.append(f"{what}: got {got!r}, want {want!r}")
-
-
-def ev(kind, ts, seq=None, src="t", **fields):
-    e = {"type": kind, "ts": ts, "src": src}
-    if seq is not None:
-        e["seq"] = seq
-    e.update(fields)
-    return e
 
 
 def basic_stream(base):
@@ -404,26 +386,10 @@ def test_event_from_the_future():
 
 
 def main():
-    tests = [test_figures_and_topics, test_malformed_flood, test_feed_restart_and_gap,
+    return wb.run([test_figures_and_topics, test_malformed_flood, test_feed_restart_and_gap,
              test_message_and_sigterm, test_kill9_and_restart, test_reload,
              test_alert_fires_acks_resolves, test_clients_that_vanish,
-             test_event_from_the_future]
-    passed = failed = 0
-    for t in tests:
-        before = len(FAILURES)
-        t0 = time.time()
-        try:
-            t()
-        except Exception as e:      # a test that cannot run is a failure
-            FAILURES.append(f"{t.__name__}: {type(e).__name__}: {e}")
-        ok = len(FAILURES) == before
-        passed += ok
-        failed += not ok
-        print(f"{'ok  ' if ok else 'FAIL'} {t.__name__} ({time.time() - t0:.1f} s)")
-        for f in FAILURES[before:]:
-            print("     " + f)
-    print(f"live: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+             test_event_from_the_future], "live")
 
 
 if __name__ == "__main__":

@@ -134,3 +134,47 @@ def figure(snap, path):
     for k in path.split("/"):
         v = v[k]
     return v
+
+
+# ---- checks and a runner shared by the live test files -------------------
+
+FAILURES = []
+
+
+def check(what, got, want):
+    """Record a failure unless got == want (numbers within 1e-9)."""
+    if isinstance(got, (int, float)) and isinstance(want, (int, float)):
+        ok = abs(got - want) < 1e-9
+    else:
+        ok = got == want
+    if not ok:
+        FAILURES.append(f"{what}: got {got!r}, want {want!r}")
+
+
+def ev(kind, ts, seq=None, src="t", **fields):
+    e = {"type": kind, "ts": ts, "src": src}
+    if seq is not None:
+        e["seq"] = seq
+    e.update(fields)
+    return e
+
+
+def run(tests, label):
+    """Run each test, print ok/FAIL with what failed, and a closing
+    "LABEL: N passed, N failed" line; the exit status for sys.exit."""
+    passed = failed = 0
+    for t in tests:
+        before = len(FAILURES)
+        t0 = time.time()
+        try:
+            t()
+        except Exception as e:      # a test that cannot run is a failure
+            FAILURES.append(f"{t.__name__}: {type(e).__name__}: {e}")
+        ok = len(FAILURES) == before
+        passed += ok
+        failed += not ok
+        print(f"{'ok  ' if ok else 'FAIL'} {t.__name__} ({time.time() - t0:.1f} s)")
+        for f in FAILURES[before:]:
+            print("     " + f)
+    print(f"{label}: {passed} passed, {failed} failed")
+    return 1 if failed else 0
