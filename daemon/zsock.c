@@ -124,7 +124,13 @@ zsock_drain(struct zsock *z)
 	if (z->draining || z->on_message == NULL)
 		return;
 	z->draining = 1;
-	while (zsock_readable(z) && zsock_receive(z, frames, &n)) {
+	/* Receive until there is nothing (EAGAIN), then ask ZMQ_EVENTS once:
+	 * that both confirms the queue is empty and re-arms the edge of ZMQ_FD,
+	 * without a ZMQ_EVENTS call per message at full load. */
+	for (;;) {
+		if (!zsock_receive(z, frames, &n) &&
+		    (!zsock_readable(z) || !zsock_receive(z, frames, &n)))
+			break;
 		m.data = zmq_msg_data(&frames[n - 1]);
 		m.len = zmq_msg_size(&frames[n - 1]);
 		m.topic = n > 1 ? zmq_msg_data(&frames[0]) : NULL;
