@@ -132,19 +132,6 @@ client_screen_open(struct client *c)
 
 /* ---- drawing ---------------------------------------------------------- */
 
-void
-client_format_clock(const struct tz *tz, int64_t utc_ms, char *buf,
-    size_t len)
-{
-	int64_t local = utc_ms + (tz ? (int64_t)tz_offset(tz, utc_ms) * 1000 :
-	    0), s = (local / 1000) % 86400;
-
-	if (s < 0)
-		s += 86400;
-	snprintf(buf, len, "%02d:%02d:%02d", (int)(s / 3600),
-	    (int)(s / 60 % 60), (int)(s % 60));
-}
-
 static void
 client_draw(struct client *c)
 {
@@ -159,7 +146,8 @@ client_draw(struct client *c)
 	struct layout_output out;
 	char clock[16];
 
-	client_format_clock(c->tz, proc_wall_ms(), clock, sizeof clock);
+	layout_clock(c->tz, layout_data_time(v ? v->now : 0, now - c->received_mono,
+	    proc_wall_ms(), v != NULL), clock, sizeof clock);
 	in.clock = clock;
 	if (v == NULL)
 		in.link = LAYOUT_DISCONNECTED;

@@ -29,8 +29,4 @@ int client_run(const struct client_options *);
 
 struct tz;
 
-/* The site's local time of utc_ms, "14:05:09" (UTC when tz is NULL). */
-void client_format_clock(const struct tz *, int64_t utc_ms, char *buf,
-    size_t len);
-
 #endif

@@ -67,19 +67,6 @@ fb_main_wall(const struct fb_main *m)
 	return m->options->now_ms >= 0 ? m->options->now_ms : proc_wall_ms();
 }
 
-/* The site's local time, "14:05:09" (as display/client.c writes it). */
-static void
-fb_main_clock(const struct fb_main *m, int64_t utc_ms, char *buf, size_t len)
-{
-	int64_t local = utc_ms + (m->tz ? (int64_t)tz_offset(m->tz, utc_ms) *
-	    1000 : 0), s = (local / 1000) % 86400;
-
-	if (s < 0)
-		s += 86400;
-	snprintf(buf, len, "%02d:%02d:%02d", (int)(s / 3600),
-	    (int)(s / 60 % 60), (int)(s % 60));
-}
-
 /* How fresh the figures are: from the loop's clock, or for a snapshot file
  * from its own "now" (as if it had just been sent). */
 static enum layout_link
@@ -143,7 +130,9 @@ fb_main_draw(struct fb_main *m)
 
 	if (!fb_console_visible(m->console))
 		return;
-	fb_main_clock(m, fb_main_wall(m), clock, sizeof clock);
+	layout_clock(m->tz, m->options->snapshot_file != NULL || v == NULL ?
+	    fb_main_wall(m) : layout_data_time(v->now, proc_mono_ms() -
+	    m->received_mono, fb_main_wall(m), true), clock, sizeof clock);
 	in.clock = clock;
 	in.link = fb_main_link(m, v, &in.age_ms);
 	if (m->options->trace != NULL)

@@ -183,7 +183,7 @@ wallboard_text(const struct wallboard_options *o, const struct config *c,
 		free(json);
 	}
 	tz = tz_load(c->timezone, err, sizeof err);
-	client_format_clock(tz, v ? v->now : 0, clock, sizeof clock);
+	layout_clock(tz, v ? v->now : 0, clock, sizeof clock);
 	tz_free(&tz);
 	layout_draw(&(struct layout_input){ .config = c, .board = b,
 	    .page = o->page, .snap = v, .width = o->text_width,

@@ -13,6 +13,7 @@
  * written '?'.
  */
 #include "layout.h"
+#include "tz.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -1227,4 +1228,23 @@ layout_draw(const struct layout_input *in, const struct render_ops *ops,
 	ops->end(ctx);
 	if (out != NULL)
 		out->animated = l.animated;
+}
+
+void
+layout_clock(const struct tz *tz, int64_t utc_ms, char *buf, size_t len)
+{
+	int64_t local = utc_ms + (tz ? (int64_t)tz_offset(tz, utc_ms) * 1000 : 0);
+	int64_t s = (local / 1000) % 86400;
+
+	if (s < 0)
+		s += 86400;
+	snprintf(buf, len, "%02d:%02d:%02d", (int)(s / 3600),
+	    (int)(s / 60 % 60), (int)(s % 60));
+}
+
+int64_t
+layout_data_time(int64_t snapshot_now, int64_t since_received_ms,
+    int64_t wall_ms, bool have_snapshot)
+{
+	return have_snapshot ? snapshot_now + since_received_ms : wall_ms;
 }

@@ -125,4 +125,16 @@ const char *layout_big_cell(const char *text, const struct render_big *how,
 void layout_big_size(const char *text, const struct render_big *how, int *w,
     int *h);
 
+struct tz;
+
+/* The site's local time of utc_ms, "14:05:09", for the header. */
+void layout_clock(const struct tz *tz, int64_t utc_ms, char *buf, size_t len);
+
+/* The time the board's header shows: the data's own time (the snapshot's
+ * `now`) moved on by how long ago it arrived, so that a replayed or
+ * simulated floor shows its own time, a live one the wall clock; the wall
+ * clock before any snapshot. */
+int64_t layout_data_time(int64_t snapshot_now, int64_t since_received_ms,
+    int64_t wall_ms, bool have_snapshot);
+
 #endif
