@@ -128,7 +128,7 @@ $(BUILD)/wallboard-fb: $(FB_OBJ) $(DISPLAY_LOOP_OBJ) $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(FB_OBJ) $(DISPLAY_LOOP_OBJ) $(LIB) \
 		$(CORE_LIBS) $(shell $(PKG_CONFIG) --libs libzmq libevent)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(CORE_LIBS) $(CMOCKA_LIBS)

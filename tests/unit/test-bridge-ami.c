@@ -5,6 +5,7 @@
  * hand-made cases for what the samples lack.
  */
 #include "testutil.h"
+#include "bridge-sink.h"
 
 #include <string.h>
 
@@ -14,35 +15,8 @@
 
 #define SAMPLES "tests/bridges/samples/asterisk11-ami/"
 
-static char got[1 << 20];
-static size_t got_len;
-static int got_events;
-static struct event_decoder *dec;
-static struct bridge_secret secret;
 static struct bridge_ami *ami;
 static struct bridge_ami_parser *parser;
-
-static void
-collect(const char *json, size_t len, void *arg)
-{
-	struct event ev;
-
-	assert_int_equal(event_decode(dec, json, len, &ev), REJECT_NONE);
-	assert_true(got_len + len + 2 < sizeof got);
-	memcpy(got + got_len, json, len);
-	got_len += len;
-	got[got_len++] = '\n';
-	got[got_len] = '\0';
-	got_events++;
-}
-
-static void
-reset_got(void)
-{
-	got_len = 0;
-	got[0] = '\0';
-	got_events = 0;
-}
 
 /* Push AMI text and map every message in it; returns events emitted. */
 static int

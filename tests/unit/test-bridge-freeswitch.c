@@ -5,6 +5,7 @@
  * event-socket session) and hand-made events for every cancel reason.
  */
 #include "testutil.h"
+#include "bridge-sink.h"
 
 #include <string.h>
 
@@ -14,26 +15,7 @@
 
 #define SAMPLES "tests/bridges/samples/freeswitch/"
 
-static char got[1 << 18];
-static size_t got_len;
-static int got_events;
-static struct event_decoder *dec;
-static struct bridge_secret secret;
 static struct bridge_freeswitch *fs;
-
-static void
-collect(const char *json, size_t len, void *arg)
-{
-	struct event ev;
-
-	assert_int_equal(event_decode(dec, json, len, &ev), REJECT_NONE);
-	assert_true(got_len + len + 2 < sizeof got);
-	memcpy(got + got_len, json, len);
-	got_len += len;
-	got[got_len++] = '\n';
-	got[got_len] = '\0';
-	got_events++;
-}
 
 static int
 setup(void **state)
@@ -41,9 +23,7 @@ setup(void **state)
 	dec = event_decoder_new();
 	bridge_secret_init(&secret, "site-secret", 11);
 	fs = bridge_freeswitch_new(&secret, collect, NULL);
-	got_len = 0;
-	got[0] = '\0';
-	got_events = 0;
+	reset_got();
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  * state folding).
  */
 #include "testutil.h"
+#include "bridge-sink.h"
 
 #include <cjson/cJSON.h>
 #include <string.h>
@@ -18,34 +19,7 @@
 
 /* Every event emitted, one per line, and each decoded to check it is valid
  * protocol-v1. */
-static char got[1 << 20];
-static size_t got_len;
-static int got_events;
-static struct event_decoder *dec;
-static struct bridge_secret secret;
 static struct bridge_queuelog *ql;
-
-static void
-collect(const char *json, size_t len, void *arg)
-{
-	struct event ev;
-
-	assert_int_equal(event_decode(dec, json, len, &ev), REJECT_NONE);
-	assert_true(got_len + len + 2 < sizeof got);
-	memcpy(got + got_len, json, len);
-	got_len += len;
-	got[got_len++] = '\n';
-	got[got_len] = '\0';
-	got_events++;
-}
-
-static void
-reset_got(void)
-{
-	got_len = 0;
-	got[0] = '\0';
-	got_events = 0;
-}
 
 static int
 line(const char *text)
