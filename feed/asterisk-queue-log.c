@@ -33,7 +33,7 @@
 #define QLOG_CHUNK (64 * 1024)
 #define QLOG_LINE_MAX (64 * 1024)       /* a longer "line" is cut and dropped */
 
-enum { OPT_FOLLOW = BRIDGE_OPT_FIRST_FREE, OPT_STATE, OPT_SECRET, OPT_POLL };
+enum { OPT_FOLLOW = BRIDGE_OPT_FIRST_FREE, OPT_STATE, OPT_POLL };
 
 struct qlog_pos {
 	dev_t dev;
@@ -61,16 +61,16 @@ qlog_usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: wallboard-feed asterisk-queue-log FILE [--follow] [--state FILE]\n"
-	    "           [--secret-file F] [--src NAME] [--jsonl -|FILE] [--endpoint E | --bind E]\n"
+	    "           [--caller-secret-file F] [--src NAME] [--jsonl -|FILE]\n"
+	    "           [--endpoint E | --bind E]\n"
 	    "\n"
 	    "      --follow           keep reading as Asterisk writes, across rotation\n"
 	    "                         and truncation\n"
 	    "      --state FILE       where the read position is kept (with --follow the\n"
 	    "                         default is $STATE_DIRECTORY, $XDG_STATE_HOME/wallboard\n"
 	    "                         or ~/.local/state/wallboard, queue_log-<hash>.state)\n"
-	    "      --secret-file F    the site secret that caller numbers are hashed with\n"
-	    "                         (also --caller-secret-file); without it no caller\n"
-	    "                         is sent\n"
+	    "      --caller-secret-file F  the site secret that caller numbers are\n"
+	    "                         hashed with; without it no caller is sent\n"
 	    "      --src NAME         the feed's name (default asterisk)\n"
 	    "      --jsonl -|FILE     write JSON Lines (a FILE is appended to) instead\n"
 	    "      --endpoint E       publish to the daemon here (default tcp://127.0.0.1:7410)\n"
@@ -106,7 +106,6 @@ qlog_parse(struct qlog *q, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "state", required_argument, NULL, OPT_STATE },
-		{ "secret-file", required_argument, NULL, OPT_SECRET },
 		{ "poll", required_argument, NULL, OPT_POLL },
 		{ "help", no_argument, NULL, 'h' },
 		BRIDGE_CLI_LONG_OPTIONS,
@@ -124,9 +123,6 @@ qlog_parse(struct qlog *q, int argc, char **argv)
 			break;
 		case OPT_STATE:
 			q->state_path = optarg;
-			break;
-		case OPT_SECRET:
-			q->cli.caller_secret_file = optarg;
 			break;
 		case OPT_POLL:
 			q->poll_ms = atoi(optarg);

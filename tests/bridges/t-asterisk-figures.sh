@@ -26,7 +26,7 @@ for b in "$WALLBOARDD" "$FEED"; do
 done
 
 echo "lab-site-secret" >"$tmp/secret"
-"$FEED" asterisk-queue-log "$S/queue_log" --secret-file "$tmp/secret" \
+"$FEED" asterisk-queue-log "$S/queue_log" --caller-secret-file "$tmp/secret" \
 	--jsonl - >"$tmp/ql.jsonl" 2>"$tmp/ql.err" || { cat "$tmp/ql.err"; exit 1; }
 "$FEED" asterisk-ami --from-file "$S/ami.log.gz" --caller-secret-file "$tmp/secret" \
 	--jsonl - >"$tmp/ami.jsonl" 2>"$tmp/ami.err" || { cat "$tmp/ami.err"; exit 1; }

@@ -45,7 +45,7 @@ cat "$tmp"/{A,B,C,D,E,G1,G2} >"$tmp/all"
 
 follow() {       # follow POLL_MS OUT
 	"$FEED" asterisk-queue-log "$F" --follow --poll "$1" --state "$ST" \
-		--secret-file "$tmp/secret" --jsonl "$2" 2>>"$tmp/stderr" &
+		--caller-secret-file "$tmp/secret" --jsonl "$2" 2>>"$tmp/stderr" &
 	pid=$!
 }
 stop() {
@@ -99,7 +99,7 @@ caught_up
 stop
 
 # The reference: one run over all the lines.
-"$FEED" asterisk-queue-log "$tmp/all" --secret-file "$tmp/secret" --jsonl - \
+"$FEED" asterisk-queue-log "$tmp/all" --caller-secret-file "$tmp/secret" --jsonl - \
 	>"$tmp/once" 2>>"$tmp/stderr" || fail=1
 
 "$PY" - "$tmp" <<'PY' || fail=1
