@@ -58,6 +58,7 @@ struct server {
 	struct proc_timer *watchdog_timer;
 	int64_t watchdog_ms;    /* half of systemd's WatchdogSec */
 	struct jsonw board_snapshot;
+	struct jsonw alerts_json, message_json; /* of the latest snapshot */
 	int64_t status_mono;
 	uint64_t status_received;
 	char *control_path;

@@ -238,22 +238,35 @@ server_message_json(struct server *s, struct jsonw *w)
 	jsonw_end_object(w);
 }
 
-/* The snapshot as of the clock, into s->snapshot. */
+/* What a snapshot carries besides the engine's figures (alerts, message),
+ * encoded once for the snapshot and every board's copy of it. */
+static struct snapshot_meta
+server_meta(struct server *s)
+{
+	jsonw_reset(&s->alerts_json);   /* alerts_write_json appends */
+	alerts_write_json(s->alerts, &s->alerts_json);
+	server_message_json(s, &s->message_json);
+	return (struct snapshot_meta){ .seq = ++s->snapshot_seq,
+	    .alerts_json = jsonw_text(&s->alerts_json),
+	    .message_json = jsonw_text(&s->message_json) };
+}
+
+/* The snapshot as of the clock, into s->snapshot; meta for the boards'. */
+static const char *
+server_snapshot_with(struct server *s, struct snapshot_meta *meta)
+{
+	server_tick(s);
+	*meta = server_meta(s);
+	snapshot_write(&s->snapshot, s->engine, meta);
+	return jsonw_text(&s->snapshot);
+}
+
 const char *
 server_snapshot(struct server *s)
 {
-	struct snapshot_meta meta = { .seq = ++s->snapshot_seq };
-	struct jsonw alerts = { 0 }, message = { 0 };
+	struct snapshot_meta meta;
 
-	server_tick(s);
-	alerts_write_json(s->alerts, &alerts);
-	server_message_json(s, &message);
-	meta.alerts_json = jsonw_text(&alerts);
-	meta.message_json = jsonw_text(&message);
-	snapshot_write(&s->snapshot, s->engine, &meta);
-	jsonw_release(&alerts);
-	jsonw_release(&message);
-	return jsonw_text(&s->snapshot);
+	return server_snapshot_with(s, &meta);
 }
 
 static void
@@ -268,37 +281,28 @@ server_send(struct server *s, const char *topic, const char *json)
 
 /* Each board's own topic carries only the scopes and agents it shows. */
 static void
-server_publish_boards(struct server *s)
+server_publish_boards(struct server *s, const struct snapshot_meta *meta)
 {
-	struct snapshot_meta meta = { .seq = s->snapshot_seq };
-	struct jsonw alerts = { 0 }, message = { 0 };
 	char topic[256];
 
-	if (s->config->n_boards == 0)
-		return;
-	alerts_write_json(s->alerts, &alerts);
-	server_message_json(s, &message);
-	meta.alerts_json = jsonw_text(&alerts);
-	meta.message_json = jsonw_text(&message);
 	for (size_t i = 0; i < s->config->n_boards; i++) {
 		const struct config_board *b = &s->config->boards[i];
 		struct snapshot_filter f = { b->scopes, b->n_scopes, b->agents, b->n_agents };
 
-		snapshot_write_filtered(&s->board_snapshot, s->engine, &meta, &f);
+		snapshot_write_filtered(&s->board_snapshot, s->engine, meta, &f);
 		snprintf(topic, sizeof topic, "board/%s", b->name);
 		server_send(s, topic, jsonw_text(&s->board_snapshot));
 	}
-	jsonw_release(&alerts);
-	jsonw_release(&message);
 }
 
 static void
 server_publish(struct server *s)
 {
-	const char *json = server_snapshot(s);
+	struct snapshot_meta meta;
+	const char *json = server_snapshot_with(s, &meta);
 
 	server_send(s, "snapshot", json);
-	server_publish_boards(s);
+	server_publish_boards(s, &meta);
 	s->stats.published++;
 	s->dirty = false;
 	s->last_publish = proc_mono_ms();
@@ -661,6 +665,8 @@ server_free(struct server *s)
 	proc_timer_free(&s->alert_timer);
 	proc_timer_free(&s->watchdog_timer);
 	jsonw_release(&s->board_snapshot);
+	jsonw_release(&s->alerts_json);
+	jsonw_release(&s->message_json);
 	alerts_free(&s->alerts);
 	engine_free(&s->engine);
 	event_decoder_free(&s->decoder);

@@ -385,11 +385,54 @@ def test_event_from_the_future():
             d.close()
 
 
+BOARD = """queues: {support: {}, sales: {}}
+teams: {billing: {agents: [a1], queues: [support]}}
+boards:
+  floor:
+    scopes: ["queue:support"]
+    agents: ["team:billing"]
+    pages:
+      - tiles:
+          - {scope: "queue:support", metric: service_level, window: 15m}
+"""
+
+
+def test_board_topic_carries_only_its_scopes():
+    d = wb.Daemon(extra=BOARD).start()
+    try:
+        board = d.subscriber(b"board/floor")
+        base = int(time.time() * 1000) - 120 * S
+        evs = basic_stream(base) + [
+            ev("agent.state", base, 10, agent="a9", state="ready", queues=["sales"]),
+            ev("call.queued", base + 60 * S, 11, call="s1", queue="sales")]
+        publish(d, evs)
+        d.wait_for(applied(11))
+        doc = None
+        deadline = time.time() + 5
+        while time.time() < deadline and board.poll(1000):
+            topic, body = board.recv_multipart()
+            doc = json.loads(body)
+            check("board topic", topic, b"board/floor")
+            if doc["feeds"].get("t", {}).get("events") == 11:
+                break
+        if doc is None:
+            FAILURES.append("nothing on board/floor")
+            return
+        check("board scopes", sorted(doc["scopes"]), ["queue:support"])
+        check("board SL", wb.figure(doc, "scopes/queue:support/windows/15m/service_level"), 0.5)
+        # a1 is the billing team's; a2 and a9 are not
+        check("board agents", sorted(a["id"] for a in doc["agents"]), ["a1"])
+        full = d.snapshot()
+        check("snapshot has every scope", "queue:sales" in full["scopes"], True)
+    finally:
+        d.close()
+
+
 def main():
     return wb.run([test_figures_and_topics, test_malformed_flood, test_feed_restart_and_gap,
              test_message_and_sigterm, test_kill9_and_restart, test_reload,
              test_alert_fires_acks_resolves, test_clients_that_vanish,
-             test_event_from_the_future], "live")
+             test_event_from_the_future, test_board_topic_carries_only_its_scopes], "live")
 
 
 if __name__ == "__main__":
