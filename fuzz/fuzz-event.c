@@ -6,7 +6,10 @@
  * replay file). An accepted event must be whole (event.h): its required
  * strings present, every string 1 to EVENT_ID_MAX bytes, its enums in range.
  * Decoding the same bytes twice must give the same answer (the decoder's
- * arena is reset between events). Every accepted line is then applied to an
+ * arena is reset between events), and the fast scanner must agree with
+ * cJSON alone on every input: the same verdict, the same sentence, the same
+ * event to the last field (event.c: the scanner reads a subset of what cJSON
+ * accepts, the same way). Every accepted line is then applied to an
  * engine with the default config, whose figures must stay sane (the engine
  * is made at the first accepted event: most inputs have none).
  */
@@ -76,6 +79,58 @@ check_event(const struct event *ev)
 	    event_exit_reason_name(ev->exit_reason) != NULL, "names");
 }
 
+static bool
+same_string(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Two decodings of one message, field by field. */
+static void
+check_same(const struct event *a, const struct event *b)
+{
+	FUZZ_CHECK(a->type == b->type && a->has_ts == b->has_ts &&
+	    a->ts == b->ts && a->has_seq == b->has_seq && a->seq == b->seq &&
+	    a->has_priority == b->has_priority && a->priority == b->priority &&
+	    a->exit_reason == b->exit_reason && a->state == b->state &&
+	    a->resolved == b->resolved && a->transferred == b->transferred &&
+	    a->has_queues == b->has_queues && a->n_queues == b->n_queues &&
+	    a->csat == b->csat, "scanner and cJSON read different numbers or "
+	    "flags");
+	FUZZ_CHECK(same_string(a->src, b->src) && same_string(a->call, b->call) &&
+	    same_string(a->queue, b->queue) && same_string(a->agent, b->agent) &&
+	    same_string(a->caller, b->caller) &&
+	    same_string(a->to_queue, b->to_queue) &&
+	    same_string(a->reason, b->reason) && same_string(a->name, b->name) &&
+	    same_string(a->team, b->team), "scanner and cJSON read different "
+	    "strings");
+	for (size_t i = 0; i < a->n_queues; i++)
+		FUZZ_CHECK(same_string(a->queues[i], b->queues[i]), "queues[%zu]", i);
+}
+
+/* The same bytes through cJSON alone must give the same answer. */
+static void
+check_cjson_agrees(const char *text, size_t len, enum event_reject r,
+    const char *why, const struct event *ev)
+{
+	static struct event_decoder *plain;
+	static char first_why[256];
+	struct event other;
+	enum event_reject r2;
+
+	if (plain == NULL) {
+		plain = event_decoder_new();
+		event_decoder_set_scanner(plain, false);
+	}
+	snprintf(first_why, sizeof first_why, "%s", why);
+	r2 = event_decode(plain, text, len, &other);
+	FUZZ_CHECK(r == r2, "scanner %s, cJSON %s", event_reject_name(r),
+	    event_reject_name(r2));
+	FUZZ_CHECK(strcmp(first_why, event_decoder_error(plain)) == 0,
+	    "scanner says '%s', cJSON '%s'", first_why, event_decoder_error(plain));
+	check_same(ev, &other);
+}
+
 /* Decode one message twice; apply it when accepted. */
 static void
 decode_one(struct event_decoder *d, struct engine **ep, const char *text,
@@ -89,6 +144,7 @@ decode_one(struct event_decoder *d, struct engine **ep, const char *text,
 
 	r = event_decode(d, text, len, &ev);
 	FUZZ_CHECK((unsigned)r < REJECT_COUNT, "reject %d", r);
+	check_cjson_agrees(text, len, r, event_decoder_error(d), &ev);
 	FUZZ_CHECK(event_reject_name(r) != NULL, "reject name");
 	if (r != REJECT_NONE) {
 		const char *why = event_decoder_error(d);

@@ -1,5 +1,17 @@
 /*
- * event.c: decoding protocol-v1 events with cJSON.
+ * event.c: decoding protocol-v1 events.
+ *
+ * Two readers fill the same slots (one per field we read), and one set of
+ * checks turns the slots into an event:
+ *
+ *  - a scanner for the plain events feeds send all day: one pass over the
+ *    bytes, no tree, strings copied once. It accepts only strict JSON with
+ *    nothing it would have to interpret: no escapes in strings, integers of
+ *    at most 15 digits for our fields, no control bytes. Anything else, valid
+ *    or not, it hands on untouched to
+ *  - cJSON, which decides everything the scanner declined. So the scanner
+ *    accepts a subset of what cJSON accepts, and reads it the same way; the
+ *    fuzz harness checks that on every input (event_decoder_set_scanner).
  *
  * Why cJSON: it is the fastest well-kept JSON parser Debian ships (see
  * docs/json-choice.md for the measurements). Its cost is dominated by one
@@ -36,60 +48,96 @@ static const char *const field_names[F_COUNT] = {
 	"resolved", "transferred", "csat",
 };
 
+/* A field's value as either reader found it. */
+enum jv_kind { JV_ABSENT, JV_NULL, JV_FALSE, JV_TRUE, JV_NUMBER, JV_STRING,
+	JV_ARRAY, JV_OBJECT };
+
+struct jv {
+	enum jv_kind kind;
+	const char *s;          /* JV_STRING: NUL-terminated */
+	double num;             /* JV_NUMBER */
+};
+
+/* The first items of the queues array: enough to find the first bad one
+ * (an item past EVENT_QUEUES_MAX is itself an error). */
+#define ITEMS_MAX (EVENT_QUEUES_MAX + 1)
+#define SCAN_DEPTH 32           /* deeper nesting is left to cJSON */
+
 struct event_decoder {
 	cJSON *root;
-	const cJSON *slot[F_COUNT];
+	bool scanner;           /* try the scanner first (the default) */
+	bool scanned;           /* it read the last message */
+	struct jv slot[F_COUNT];
+	struct jv items[ITEMS_MAX];
+	size_t n_items;         /* of the queues array, up to ITEMS_MAX */
+	char *text;             /* the scanner's copies of strings */
+	size_t text_used;
+	unsigned char *arena;   /* cJSON's nodes while it parses for us */
+	size_t arena_used;
+	bool spilled;           /* some node of this parse came from malloc */
 	char error[256];
 };
 
-/* The arena is process-wide because cJSON's hooks are. */
-static struct {
-	unsigned char *base;
-	size_t used;
-	int active;
-	int spilled;            /* some node of this parse came from malloc */
-} event_arena;
+/* Each decoder has its own arena; cJSON's hooks are process-wide, so they
+ * use the arena of the decoder that is parsing or freeing (arena_owner) and
+ * plain malloc otherwise. */
+static _Thread_local struct event_decoder *arena_owner;
 
 static void *
 event_arena_malloc(size_t size)
 {
+	struct event_decoder *d = arena_owner;
 	size_t need = (size + 15) & ~(size_t)15;
 
-	if (event_arena.active && event_arena.used + need <= ARENA_SIZE) {
-		void *p = event_arena.base + event_arena.used;
-		event_arena.used += need;
+	if (d != NULL && d->arena_used + need <= ARENA_SIZE) {
+		void *p = d->arena + d->arena_used;
+		d->arena_used += need;
 		return p;
 	}
-	event_arena.spilled |= event_arena.active;
+	if (d != NULL)
+		d->spilled = true;
 	return malloc(size);
 }
 
 static void
 event_arena_free(void *p)
 {
+	const struct event_decoder *d = arena_owner;
 	unsigned char *c = p;
 
-	if (c >= event_arena.base && c < event_arena.base + ARENA_SIZE)
+	if (d != NULL && c >= d->arena && c < d->arena + ARENA_SIZE)
 		return;
 	free(p);
-}
-
-static void
-event_arena_init(void)
-{
-	cJSON_Hooks hooks = { event_arena_malloc, event_arena_free };
-
-	if (event_arena.base != NULL)
-		return;
-	event_arena.base = xmalloc(ARENA_SIZE);
-	cJSON_InitHooks(&hooks);
 }
 
 struct event_decoder *
 event_decoder_new(void)
 {
-	event_arena_init();
-	return xcalloc(1, sizeof(struct event_decoder));
+	static bool hooked;
+	struct event_decoder *d = xcalloc(1, sizeof *d);
+
+	if (!hooked) {
+		cJSON_Hooks hooks = { event_arena_malloc, event_arena_free };
+
+		cJSON_InitHooks(&hooks);
+		hooked = true;
+	}
+	d->scanner = true;
+	d->arena = xmalloc(ARENA_SIZE);
+	d->text = xmalloc(EVENT_JSON_MAX + 1);
+	return d;
+}
+
+void
+event_decoder_set_scanner(struct event_decoder *d, bool on)
+{
+	d->scanner = on;
+}
+
+bool
+event_decoder_scanned(const struct event_decoder *d)
+{
+	return d->scanned;
 }
 
 /* Drop the last parse. A tree wholly in the arena goes with the arena's
@@ -97,11 +145,14 @@ event_decoder_new(void)
 static void
 event_release(struct event_decoder *d)
 {
-	if (d->root != NULL && event_arena.spilled)
+	if (d->root != NULL && d->spilled) {
+		arena_owner = d;
 		cJSON_Delete(d->root);
+		arena_owner = NULL;
+	}
 	d->root = NULL;
-	event_arena.used = 0;
-	event_arena.spilled = 0;
+	d->arena_used = 0;
+	d->spilled = false;
 }
 
 void
@@ -110,6 +161,8 @@ event_decoder_free(struct event_decoder **dp)
 	if (dp == NULL || *dp == NULL)
 		return;
 	event_release(*dp);
+	free((*dp)->text);
+	free((*dp)->arena);
 	free(*dp);
 	*dp = NULL;
 }
@@ -175,47 +228,343 @@ event_state_parse(const char *name, enum agent_state *out)
 	return true;
 }
 
-/* A string field: NULL in *out when absent and not required. */
+/* Which of our fields a key names, or -1. */
+static int
+event_field(const char *key, size_t len)
+{
+	for (int f = 0; f < F_COUNT; f++)
+		if (key[0] == field_names[f][0] && strlen(field_names[f]) == len &&
+		    memcmp(key, field_names[f], len) == 0)
+			return f;
+	return -1;
+}
+
+/* ---- reading with cJSON ------------------------------------------------ */
+
+static void
+event_jv_from_cjson(struct jv *v, const cJSON *item)
+{
+	v->kind = cJSON_IsNull(item) ? JV_NULL : cJSON_IsFalse(item) ? JV_FALSE :
+	    cJSON_IsTrue(item) ? JV_TRUE : cJSON_IsNumber(item) ? JV_NUMBER :
+	    cJSON_IsString(item) ? JV_STRING : cJSON_IsArray(item) ? JV_ARRAY :
+	    JV_OBJECT;
+	v->s = v->kind == JV_STRING ? item->valuestring : NULL;
+	v->num = v->kind == JV_NUMBER ? item->valuedouble : 0;
+}
+
 /* Fill the slots from the object's members (the first of a repeated key). */
 static void
-event_slots(struct event_decoder *d, const cJSON *obj)
+event_slots_cjson(struct event_decoder *d, const cJSON *obj)
 {
-	const cJSON *m;
+	const cJSON *m, *q;
 
-	memset(d->slot, 0, sizeof d->slot);
 	cJSON_ArrayForEach(m, obj) {
-		for (int f = 0; f < F_COUNT; f++) {
-			if (m->string[0] == field_names[f][0] &&
-			    strcmp(m->string, field_names[f]) == 0) {
-				if (d->slot[f] == NULL)
-					d->slot[f] = m;
+		int f = event_field(m->string, strlen(m->string));
+
+		if (f < 0 || d->slot[f].kind != JV_ABSENT)
+			continue;
+		event_jv_from_cjson(&d->slot[f], m);
+		if (f != F_QUEUES || !cJSON_IsArray(m))
+			continue;
+		cJSON_ArrayForEach(q, m) {
+			if (d->n_items == ITEMS_MAX)
 				break;
-			}
+			event_jv_from_cjson(&d->items[d->n_items++], q);
 		}
 	}
 }
 
+/* ---- the scanner ------------------------------------------------------- */
+
+/* Where the scanner is; `ok` false once it has declined the input. */
+struct scan {
+	const char *p, *end;
+	bool ok;
+};
+
+static void
+scan_ws(struct scan *sc)
+{
+	while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\n' ||
+	    *sc->p == '\r' || *sc->p == '\t'))
+		sc->p++;
+}
+
+static bool
+scan_decline(struct scan *sc)
+{
+	sc->ok = false;
+	return false;
+}
+
+/* Take byte c (after white space) or decline. */
+static bool
+scan_byte(struct scan *sc, char c)
+{
+	scan_ws(sc);
+	if (sc->p == sc->end || *sc->p != c)
+		return scan_decline(sc);
+	sc->p++;
+	return true;
+}
+
+/* A string's body after its opening quote: plain bytes only (no escape,
+ * no control byte). *s and *len give it; the closing quote is taken. */
+static bool
+scan_string(struct scan *sc, const char **s, size_t *len)
+{
+	const char *start = sc->p;
+
+	for (; sc->p < sc->end; sc->p++) {
+		unsigned char c = (unsigned char)*sc->p;
+
+		if (c == '"') {
+			*s = start;
+			*len = (size_t)(sc->p - start);
+			sc->p++;
+			return true;
+		}
+		if (c == '\\' || c < 0x20)
+			return scan_decline(sc);
+	}
+	return scan_decline(sc);
+}
+
+static bool
+scan_digit(const struct scan *sc)
+{
+	return sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9';
+}
+
+/* A number by RFC 8259's grammar. *v gets its value when it is an integer
+ * of at most 15 digits (exact in a double); otherwise *exact is false. */
+static bool
+scan_number(struct scan *sc, double *v, bool *exact)
+{
+	bool minus = sc->p < sc->end && *sc->p == '-';
+	int64_t n = 0;
+	int digits = 0;
+
+	sc->p += minus;
+	if (!scan_digit(sc))
+		return scan_decline(sc);
+	if (*sc->p == '0') {
+		sc->p++;
+		digits = 1;
+	} else {
+		for (; scan_digit(sc); sc->p++, digits++)
+			if (digits < 15)
+				n = n * 10 + (*sc->p - '0');
+	}
+	*exact = digits <= 15;
+	if (sc->p < sc->end && *sc->p == '.') {
+		sc->p++;
+		*exact = false;
+		if (!scan_digit(sc))
+			return scan_decline(sc);
+		while (scan_digit(sc))
+			sc->p++;
+	}
+	if (sc->p < sc->end && (*sc->p == 'e' || *sc->p == 'E')) {
+		sc->p++;
+		*exact = false;
+		if (sc->p < sc->end && (*sc->p == '+' || *sc->p == '-'))
+			sc->p++;
+		if (!scan_digit(sc))
+			return scan_decline(sc);
+		while (scan_digit(sc))
+			sc->p++;
+	}
+	*v = minus ? -(double)n : (double)n;
+	return true;
+}
+
+static bool
+scan_word(struct scan *sc, const char *word, size_t len)
+{
+	if ((size_t)(sc->end - sc->p) < len || memcmp(sc->p, word, len) != 0)
+		return scan_decline(sc);
+	sc->p += len;
+	return true;
+}
+
+/* NUL-terminated copy of a string the scanner read. */
+static const char *
+scan_keep(struct event_decoder *d, const char *s, size_t len)
+{
+	char *out = d->text + d->text_used;
+
+	memcpy(out, s, len);
+	out[len] = '\0';
+	d->text_used += len + 1;
+	return out;
+}
+
+static bool scan_value(struct event_decoder *, struct scan *, struct jv *, int f,
+    int depth);
+
+/* An array after its '['; the queues array keeps its first items. */
+static bool
+scan_array(struct event_decoder *d, struct scan *sc, int f, int depth)
+{
+	scan_ws(sc);
+	if (sc->p < sc->end && *sc->p == ']') {
+		sc->p++;
+		return true;
+	}
+	for (;;) {
+		struct jv item;
+
+		if (!scan_value(d, sc, f == F_QUEUES && d->n_items < ITEMS_MAX ?
+		    &item : NULL, -1, depth + 1))
+			return false;
+		if (f == F_QUEUES && d->n_items < ITEMS_MAX)
+			d->items[d->n_items++] = item;
+		scan_ws(sc);
+		if (sc->p < sc->end && *sc->p == ',') {
+			sc->p++;
+			continue;
+		}
+		return scan_byte(sc, ']');
+	}
+}
+
+/* An object's members after its '{'. At depth 0 (the event) our fields
+ * fill the slots; deeper objects are only checked. */
+static bool
+scan_object(struct event_decoder *d, struct scan *sc, int depth)
+{
+	scan_ws(sc);
+	if (sc->p < sc->end && *sc->p == '}') {
+		sc->p++;
+		return true;
+	}
+	for (;;) {
+		const char *key;
+		size_t len;
+		int f = -1;
+
+		if (!scan_byte(sc, '"') || !scan_string(sc, &key, &len) ||
+		    !scan_byte(sc, ':'))
+			return false;
+		if (depth == 0 && (f = event_field(key, len)) >= 0 &&
+		    d->slot[f].kind != JV_ABSENT)
+			f = -1;         /* the first of a repeated key counts */
+		if (!scan_value(d, sc, f >= 0 ? &d->slot[f] : NULL, f, depth))
+			return false;
+		scan_ws(sc);
+		if (sc->p < sc->end && *sc->p == ',') {
+			sc->p++;
+			continue;
+		}
+		return scan_byte(sc, '}');
+	}
+}
+
+/* One value into *out (NULL: check it only). Field f: which slot it is. */
+static bool
+scan_value(struct event_decoder *d, struct scan *sc, struct jv *out, int f,
+    int depth)
+{
+	struct jv v = { 0 };
+	const char *s;
+	size_t len;
+	bool exact;
+
+	scan_ws(sc);
+	if (sc->p == sc->end)
+		return scan_decline(sc);
+	switch (*sc->p) {
+	case '"':
+		sc->p++;
+		if (!scan_string(sc, &s, &len))
+			return false;
+		v.kind = JV_STRING;
+		v.s = out != NULL ? scan_keep(d, s, len) : NULL;
+		break;
+	case 't':
+		v.kind = JV_TRUE;
+		if (!scan_word(sc, "true", 4))
+			return false;
+		break;
+	case 'f':
+		v.kind = JV_FALSE;
+		if (!scan_word(sc, "false", 5))
+			return false;
+		break;
+	case 'n':
+		v.kind = JV_NULL;
+		if (!scan_word(sc, "null", 4))
+			return false;
+		break;
+	case '[':
+	case '{':
+		if (depth + 1 >= SCAN_DEPTH)
+			return scan_decline(sc);
+		v.kind = *sc->p == '[' ? JV_ARRAY : JV_OBJECT;
+		sc->p++;
+		if (v.kind == JV_ARRAY ? !scan_array(d, sc, f, depth) :
+		    !scan_object(d, sc, depth + 1))
+			return false;
+		break;
+	default:
+		if (!scan_number(sc, &v.num, &exact))
+			return false;
+		/* Our fields' numbers are integers: any other is cJSON's to read
+		 * (and, as it happens, to reject). */
+		if (out != NULL && !exact)
+			return scan_decline(sc);
+		v.kind = JV_NUMBER;
+		break;
+	}
+	if (out != NULL)
+		*out = v;
+	return true;
+}
+
+/* The scanner over the whole message; false: leave it to cJSON. */
+static bool
+event_scan(struct event_decoder *d, const char *json, size_t len)
+{
+	struct scan sc = { json, json + len, true };
+
+	d->text_used = 0;
+	if (!scan_byte(&sc, '{') || !scan_object(d, &sc, 0))
+		return false;
+	scan_ws(&sc);
+	return sc.ok && sc.p == sc.end;
+}
+
+/* ---- the checks -------------------------------------------------------- */
+
+static bool
+event_jv_null(const struct jv *v)
+{
+	return v->kind == JV_ABSENT || v->kind == JV_NULL;
+}
+
+/* A string field: NULL in *out when absent and not required. */
 static enum event_reject
 event_string(struct event_decoder *d, enum event_field f, bool required,
     const char **out)
 {
-	const cJSON *item = d->slot[f];
+	const struct jv *item = &d->slot[f];
 	const char *key = field_names[f];
 
 	*out = NULL;
-	if (item == NULL || cJSON_IsNull(item)) {
+	if (event_jv_null(item)) {
 		if (required)
 			return event_fail(d, REJECT_MISSING, "missing required '%s'", key);
 		return REJECT_NONE;
 	}
-	if (!cJSON_IsString(item))
+	if (item->kind != JV_STRING)
 		return event_fail(d, REJECT_TYPE, "'%s' must be a string", key);
-	if (item->valuestring[0] == '\0')
+	if (item->s[0] == '\0')
 		return event_fail(d, REJECT_VALUE, "'%s' is empty", key);
-	if (strlen(item->valuestring) > EVENT_ID_MAX)
+	if (strlen(item->s) > EVENT_ID_MAX)
 		return event_fail(d, REJECT_TOO_LONG, "'%s' is longer than %d bytes",
 		    key, EVENT_ID_MAX);
-	*out = item->valuestring;
+	*out = item->s;
 	return REJECT_NONE;
 }
 
@@ -224,19 +573,19 @@ static enum event_reject
 event_integer(struct event_decoder *d, enum event_field f, bool required,
     bool *present, int64_t *out)
 {
-	const cJSON *item = d->slot[f];
+	const struct jv *item = &d->slot[f];
 	const char *key = field_names[f];
 	double v;
 
 	*present = false;
-	if (item == NULL || cJSON_IsNull(item)) {
+	if (event_jv_null(item)) {
 		if (required)
 			return event_fail(d, REJECT_MISSING, "missing required '%s'", key);
 		return REJECT_NONE;
 	}
-	if (!cJSON_IsNumber(item))
+	if (item->kind != JV_NUMBER)
 		return event_fail(d, REJECT_TYPE, "'%s' must be an integer", key);
-	v = item->valuedouble;
+	v = item->num;
 	if (v != floor(v) || fabs(v) > 9007199254740992.0)
 		return event_fail(d, REJECT_TYPE, "'%s' must be an integer", key);
 	*present = true;
@@ -247,40 +596,41 @@ event_integer(struct event_decoder *d, enum event_field f, bool required,
 static enum event_reject
 event_bool(struct event_decoder *d, enum event_field f, enum event_flag *out)
 {
-	const cJSON *item = d->slot[f];
+	const struct jv *item = &d->slot[f];
 	const char *key = field_names[f];
 
 	*out = FLAG_ABSENT;
-	if (item == NULL || cJSON_IsNull(item))
+	if (event_jv_null(item))
 		return REJECT_NONE;
-	if (!cJSON_IsBool(item))
+	if (item->kind != JV_TRUE && item->kind != JV_FALSE)
 		return event_fail(d, REJECT_TYPE, "'%s' must be true or false", key);
-	*out = cJSON_IsTrue(item) ? FLAG_TRUE : FLAG_FALSE;
+	*out = item->kind == JV_TRUE ? FLAG_TRUE : FLAG_FALSE;
 	return REJECT_NONE;
 }
 
 static enum event_reject
 event_queues(struct event_decoder *d, struct event *ev)
 {
-	const cJSON *item = d->slot[F_QUEUES];
-	const cJSON *q;
+	const struct jv *item = &d->slot[F_QUEUES];
 
 	ev->has_queues = false;
 	ev->n_queues = 0;
-	if (item == NULL || cJSON_IsNull(item))
+	if (event_jv_null(item))
 		return REJECT_NONE;
-	if (!cJSON_IsArray(item))
+	if (item->kind != JV_ARRAY)
 		return event_fail(d, REJECT_TYPE, "'queues' must be an array of strings");
-	cJSON_ArrayForEach(q, item) {
-		if (!cJSON_IsString(q) || q->valuestring[0] == '\0')
+	for (size_t i = 0; i < d->n_items; i++) {
+		const struct jv *q = &d->items[i];
+
+		if (q->kind != JV_STRING || q->s[0] == '\0')
 			return event_fail(d, REJECT_TYPE,
 			    "'queues' must be an array of strings");
-		if (strlen(q->valuestring) > EVENT_ID_MAX)
+		if (strlen(q->s) > EVENT_ID_MAX)
 			return event_fail(d, REJECT_TOO_LONG, "a queue name is too long");
 		if (ev->n_queues == EVENT_QUEUES_MAX)
 			return event_fail(d, REJECT_TOO_LONG,
 			    "'queues' has more than %d entries", EVENT_QUEUES_MAX);
-		ev->queues[ev->n_queues++] = q->valuestring;
+		ev->queues[ev->n_queues++] = q->s;
 	}
 	ev->has_queues = true;
 	return REJECT_NONE;
@@ -375,7 +725,7 @@ event_decode_fields(struct event_decoder *d, struct event *ev)
 static enum event_reject
 event_decode_envelope(struct event_decoder *d, struct event *ev)
 {
-	const cJSON *type;
+	const struct jv *type;
 	int i;
 
 	if (event_string(d, F_SRC, false, &ev->src) != REJECT_NONE) {
@@ -403,12 +753,12 @@ event_decode_envelope(struct event_decoder *d, struct event *ev)
 		memcpy(d->error, seq_error, sizeof d->error);
 		return seq_why;
 	}
-	type = d->slot[F_TYPE];
-	if (type == NULL)
+	type = &d->slot[F_TYPE];
+	if (type->kind == JV_ABSENT)
 		return event_fail(d, REJECT_MISSING, "missing required 'type'");
-	if (!cJSON_IsString(type))
+	if (type->kind != JV_STRING)
 		return event_fail(d, REJECT_TYPE, "'type' must be a string");
-	i = event_lookup(type_names, EVENT_UNKNOWN, type->valuestring);
+	i = event_lookup(type_names, EVENT_UNKNOWN, type->s);
 	ev->type = i < 0 ? EVENT_UNKNOWN : (enum event_type)i;
 	return REJECT_NONE;
 }
@@ -430,20 +780,28 @@ event_decode(struct event_decoder *d, const char *json, size_t len, struct event
 	const char *end = NULL;
 
 	event_release(d);
+	memset(d->slot, 0, sizeof d->slot);
+	d->n_items = 0;
+	d->scanned = false;
 	memset(ev, 0, sizeof *ev);
 	ev->resolved = ev->transferred = FLAG_ABSENT;
 	d->error[0] = '\0';
 	if (len > EVENT_JSON_MAX)
 		return event_fail(d, REJECT_TOO_LONG, "message of %zu bytes is over "
 		    "the %d byte limit", len, EVENT_JSON_MAX);
-	event_arena.active = 1;
-	d->root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-	event_arena.active = 0;
-	if (d->root == NULL || !event_trailing_ok(end, json + len))
-		return event_fail(d, REJECT_JSON, "not valid JSON");
-	if (!cJSON_IsObject(d->root))
-		return event_fail(d, REJECT_NOT_OBJECT, "not a JSON object");
-	event_slots(d, d->root);
+	d->scanned = d->scanner && event_scan(d, json, len);
+	if (!d->scanned) {
+		memset(d->slot, 0, sizeof d->slot);
+		d->n_items = 0;
+		arena_owner = d;
+		d->root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+		arena_owner = NULL;
+		if (d->root == NULL || !event_trailing_ok(end, json + len))
+			return event_fail(d, REJECT_JSON, "not valid JSON");
+		if (!cJSON_IsObject(d->root))
+			return event_fail(d, REJECT_NOT_OBJECT, "not a JSON object");
+		event_slots_cjson(d, d->root);
+	}
 	r = event_decode_envelope(d, ev);
 	if (r == REJECT_NONE && ev->type != EVENT_UNKNOWN)
 		r = event_decode_fields(d, ev);

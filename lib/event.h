@@ -93,6 +93,12 @@ struct event_decoder;
 struct event_decoder *event_decoder_new(void);
 void event_decoder_free(struct event_decoder **decoder);
 
+/* Whether the fast scanner is tried before cJSON (on by default). Off, every
+ * message goes through cJSON: for the tests that compare the two readers. */
+void event_decoder_set_scanner(struct event_decoder *decoder, bool on);
+/* Whether the scanner read the last message (else cJSON did). */
+bool event_decoder_scanned(const struct event_decoder *decoder);
+
 /*
  * Decode one event from len bytes of JSON (no NUL needed). Returns
  * REJECT_NONE and fills *ev, or a reject reason with a sentence in

@@ -192,6 +192,100 @@ test_decoder_survives_garbage(void **state)
 	assert_int_equal(ev.csat, 5);
 }
 
+/*
+ * The scanner takes plain events itself and hands everything else to cJSON
+ * (event.c); either way the event is the same. Each input is decoded with
+ * the scanner and without it, and the expected reading was worked out from
+ * RFC 8259 by hand.
+ */
+static void
+test_scanner_and_cjson_agree(void **state)
+{
+	static const struct {
+		const char *json;
+		bool scanned;           /* the scanner reads it itself */
+		enum event_reject why;
+		long long ts;           /* when accepted */
+		const char *agent;      /* agent.state's agent, when accepted */
+	} cases[] = {
+		/* plain: the scanner's own */
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"a1\","
+		  "\"state\":\"ready\",\"queues\":[\"q1\", \"q2\"]}", true,
+		  REJECT_NONE, 1795424400001LL, "a1" },
+		{ " \r\n\t{ \"type\" : \"agent.state\" , \"ts\" : 1795424400001 ,"
+		  "\"agent\":\"a\\u00e9\",\"state\":\"away\"} \n", false,
+		  REJECT_NONE, 1795424400001LL, "a\xc3\xa9" },
+		/* unknown members of any shape are only checked */
+		{ "{\"x\":{\"y\":[1,-2.5e3,{\"z\":null}],\"w\":true},\"type\":"
+		  "\"agent.state\",\"ts\":1795424400001,\"agent\":\"b\",\"state\":"
+		  "\"busy\",\"queues\":[]}", true, REJECT_NONE, 1795424400001LL, "b" },
+		/* the first of a repeated key counts, in both readers */
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"first\","
+		  "\"agent\":\"second\",\"state\":\"wrap\"}", true, REJECT_NONE,
+		  1795424400001LL, "first" },
+		/* numbers only cJSON reads: a fraction, an exponent, 16 digits */
+		{ "{\"type\":\"agent.state\",\"ts\":1.7954244e12,\"agent\":\"c\","
+		  "\"state\":\"ready\"}", false, REJECT_NONE, 1795424400000LL, "c" },
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001.0,\"agent\":\"c\","
+		  "\"state\":\"ready\"}", false, REJECT_NONE, 1795424400001LL, "c" },
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"seq\":"
+		  "1000000000000000,\"agent\":\"c\",\"state\":\"ready\"}", false,
+		  REJECT_NONE, 1795424400001LL, "c" },
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001.5,\"agent\":\"c\","
+		  "\"state\":\"ready\"}", false, REJECT_TYPE, 0, NULL },
+		/* not JSON, or not ours to read: the scanner declines, cJSON says */
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,}", false,
+		  REJECT_JSON, 0, NULL },
+		/* (cJSON reads a leading zero, against the RFC; so that nothing
+		 * changes, the scanner leaves such a number to it) */
+		{ "{\"type\":\"agent.state\",\"ts\":01795424400001}", false,
+		  REJECT_MISSING, 0, NULL },
+		{ "{\"type\":\"agent.state\"} x", false, REJECT_JSON, 0, NULL },
+		{ "[1,2]", false, REJECT_NOT_OBJECT, 0, NULL },
+		/* the scanner's checks are the same checks */
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"d\","
+		  "\"state\":\"ready\",\"queues\":[\"q\",7]}", true, REJECT_TYPE, 0,
+		  NULL },
+		{ "{\"type\":\"agent.state\",\"ts\":\"1795424400001\"}", true,
+		  REJECT_TYPE, 0, NULL },
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"\","
+		  "\"state\":\"ready\"}", true, REJECT_VALUE, 0, NULL },
+	};
+	struct event_decoder *plain = event_decoder_new();
+	struct event other;
+
+	event_decoder_set_scanner(plain, false);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *json = cases[i].json;
+		enum event_reject why = decode(json);
+
+		if (why != cases[i].why || event_decoder_scanned(dec) != cases[i].scanned)
+			fail_msg("case %zu: %s, %s; expected %s, %s", i,
+			    event_reject_name(why), event_decoder_scanned(dec) ?
+			    "scanned" : "cJSON", event_reject_name(cases[i].why),
+			    cases[i].scanned ? "scanned" : "cJSON");
+		assert_int_equal(event_decode(plain, json, strlen(json), &other), why);
+		assert_false(event_decoder_scanned(plain));
+		assert_string_equal(event_decoder_error(plain), event_decoder_error(dec));
+		if (why != REJECT_NONE)
+			continue;
+		assert_true(ev.ts == cases[i].ts && other.ts == cases[i].ts);
+		assert_string_equal(ev.agent, cases[i].agent);
+		assert_string_equal(other.agent, cases[i].agent);
+		assert_int_equal(ev.state, other.state);
+		assert_int_equal(ev.n_queues, other.n_queues);
+		for (size_t q = 0; q < ev.n_queues; q++)
+			assert_string_equal(ev.queues[q], other.queues[q]);
+	}
+	/* Two decoders keep their own strings: cJSON's arena is per decoder. */
+	assert_int_equal(decode(cases[1].json), REJECT_NONE);
+	assert_int_equal(event_decode(plain, cases[0].json, strlen(cases[0].json),
+	    &other), REJECT_NONE);
+	assert_string_equal(ev.agent, "a\xc3\xa9");
+	assert_string_equal(other.agent, "a1");
+	event_decoder_free(&plain);
+}
+
 int
 main(void)
 {
@@ -201,6 +295,7 @@ main(void)
 		cmocka_unit_test(test_rejected_event_keeps_its_feed),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_decoder_survives_garbage),
+		cmocka_unit_test(test_scanner_and_cjson_agree),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
