@@ -1,11 +1,20 @@
 /*
  * kpi.c: rolling windows over a time-ordered log of entries.
  *
- * The log is a chain of fixed-size blocks of entries shared by all windows
- * of a set; each window keeps a cursor at its far edge. A block is freed once
- * the longest window has passed it, so memory follows the entries held, with
- * no regrowth copies or power-of-two slack. A window's running maximum of waits is a monotonic
- * queue (waits decreasing from front to back), also O(1) amortised.
+ * Every figure of a window is a difference: what the set has counted since
+ * it began (`total`, kept up as entries come and the clock moves) less what
+ * has gone out past the window's far edge (`gone`). So an entry, or a tick
+ * of the clock, touches one set of sums whatever the number of windows, and
+ * 'today' is `total` less what it was when the day began.
+ *
+ * The far edges move when a window is read (a board's snapshot, a few times
+ * a second) and whenever the log needs another block: the entries they pass
+ * are then taken out in one sequential sweep, not one cold entry at a time
+ * on every event. The log is a chain of fixed-size blocks shared by all
+ * windows, each window keeping a cursor at its far edge; a block is freed
+ * once the longest window has passed it, so memory follows the entries
+ * held. The longest wait is one monotonic queue (waits decreasing from front
+ * to back) for all windows: a window's longest is the first item inside it.
  */
 #include "kpi.h"
 
@@ -19,7 +28,8 @@ struct kpi_peak {
 	int64_t wait;
 };
 
-/* Monotonic queue of (t, wait): front holds the window's longest wait. */
+/* Monotonic queue of (t, wait), oldest first, waits strictly decreasing:
+ * for any suffix of time, its longest wait is the first item in it. */
 struct kpi_maxq {
 	struct kpi_peak *items;
 	size_t cap;             /* power of two */
@@ -33,15 +43,21 @@ struct kpi_block {
 	struct kpi_entry e[KPI_BLOCK];
 };
 
+/* Counters and agent time, summed. */
+struct kpi_acc {
+	int64_t n[KS_COUNT];
+	int64_t time_ms[KT_COUNT];
+};
+
 struct kpi_window {
 	int64_t length;
 	int64_t edge;           /* far edge: entries at or before it are out */
 	uint64_t cursor;        /* first log entry still inside (absolute) */
 	struct kpi_block *block; /* the block holding it ... */
 	unsigned offset;        /* ... at this index (KPI_BLOCK: the next block) */
+	int64_t next_t;         /* its time, INT64_MAX when there is none */
 	int32_t n_edge[KT_COUNT]; /* agents in each state at the far edge */
-	struct kpi_sums sums;
-	struct kpi_maxq peaks;
+	struct kpi_acc gone;    /* what has passed the far edge */
 };
 
 struct kpi_set {
@@ -49,22 +65,19 @@ struct kpi_set {
 	int64_t epoch;          /* entries' times are ms after this */
 	int64_t today_start;
 	int32_t n_now[KT_COUNT];
-	struct kpi_sums today;
+	struct kpi_acc total;   /* everything since the set began */
+	struct kpi_acc day_base; /* total when today began */
+	int64_t today_max_wait; /* -1: no outcome today */
+	struct kpi_maxq peaks;
 	struct kpi_block *first, *last;
 	unsigned last_fill;     /* entries in the last block */
 	size_t n_blocks;
 	uint64_t tail;          /* absolute index of the next entry */
+	int64_t slid_t;         /* the clock the windows were last slid to */
 	size_t longest;         /* index of the longest window */
 	size_t n_windows;
 	struct kpi_window windows[];
 };
-
-static void
-kpi_sums_clear(struct kpi_sums *s)
-{
-	memset(s, 0, sizeof *s);
-	s->max_wait_ms = -1;
-}
 
 struct kpi_set *
 kpi_set_new(const int64_t *lengths, size_t n, int64_t now, int64_t day_start)
@@ -73,15 +86,16 @@ kpi_set_new(const int64_t *lengths, size_t n, int64_t now, int64_t day_start)
 
 	set->t = now;
 	set->epoch = now;
+	set->slid_t = now;
 	set->today_start = day_start;
+	set->today_max_wait = -1;
 	set->n_windows = n;
-	kpi_sums_clear(&set->today);
 	for (size_t i = 0; i < n; i++) {
 		struct kpi_window *w = &set->windows[i];
 
 		w->length = lengths[i];
 		w->edge = now - lengths[i];
-		kpi_sums_clear(&w->sums);
+		w->next_t = INT64_MAX;
 		if (lengths[i] > set->windows[set->longest].length)
 			set->longest = i;
 	}
@@ -95,8 +109,7 @@ kpi_set_free(struct kpi_set **setp)
 
 	if (set == NULL)
 		return;
-	for (size_t i = 0; i < set->n_windows; i++)
-		free(set->windows[i].peaks.items);
+	free(set->peaks.items);
 	while (set->first != NULL) {
 		struct kpi_block *b = set->first;
 		set->first = b->next;
@@ -106,53 +119,53 @@ kpi_set_free(struct kpi_set **setp)
 	*setp = NULL;
 }
 
-/* Count (sign +1) or uncount (-1) an entry's counters in sums. */
+/* Count (sign +1) or uncount (-1) an entry's counters. */
 static void
-kpi_count(struct kpi_sums *s, const struct kpi_entry *e, int sign)
+kpi_count(int64_t n[KS_COUNT], const struct kpi_entry *e, int sign)
 {
 	int64_t v = e->value;
 	unsigned f = e->flags;
 
 	switch (e->kind) {
 	case KPI_ANSWERED:
-		s->n[KS_ANSWERED] += sign;
-		s->n[KS_ANSWERED_IN_SL] += sign * !!(f & KPI_F_IN_SL);
-		s->n[KS_WAIT_ANSWERED_MS] += sign * v;
+		n[KS_ANSWERED] += sign;
+		n[KS_ANSWERED_IN_SL] += sign * !!(f & KPI_F_IN_SL);
+		n[KS_WAIT_ANSWERED_MS] += sign * v;
 		break;
 	case KPI_ABANDONED:
-		s->n[KS_ABANDONED] += sign;
-		s->n[KS_ABANDONED_IN_SL] += sign * !!(f & KPI_F_IN_SL);
-		s->n[KS_SHORT_ABANDONED] += sign * !!(f & KPI_F_SHORT);
-		s->n[KS_WAIT_ABANDONED_MS] += sign * v;
+		n[KS_ABANDONED] += sign;
+		n[KS_ABANDONED_IN_SL] += sign * !!(f & KPI_F_IN_SL);
+		n[KS_SHORT_ABANDONED] += sign * !!(f & KPI_F_SHORT);
+		n[KS_WAIT_ABANDONED_MS] += sign * v;
 		break;
 	case KPI_EXITED:
-		s->n[KS_EXITED] += sign;
-		s->n[KS_EXITED_AS_ABANDON] += sign * !!(f & KPI_F_AS_ABANDON);
-		s->n[KS_EXITED_AS_ABANDON_IN_SL] += sign *
+		n[KS_EXITED] += sign;
+		n[KS_EXITED_AS_ABANDON] += sign * !!(f & KPI_F_AS_ABANDON);
+		n[KS_EXITED_AS_ABANDON_IN_SL] += sign *
 		    ((f & (KPI_F_AS_ABANDON | KPI_F_IN_SL)) == (KPI_F_AS_ABANDON | KPI_F_IN_SL));
 		break;
 	case KPI_HANDLED:
-		s->n[KS_HANDLED] += sign;
-		s->n[KS_TALK_MS] += sign * v;
-		s->n[KS_TRANSFERRED] += sign * !!(f & KPI_F_TRANSFERRED);
-		s->n[KS_RESOLVED] += sign * !!(f & KPI_F_RESOLVED);
-		s->n[KS_RESOLVED_KNOWN] += sign * !!(f & KPI_F_RESOLVED_KNOWN);
-		s->n[KS_HANDLED_IN_SL] += sign * !!(f & KPI_F_IN_SL);
+		n[KS_HANDLED] += sign;
+		n[KS_TALK_MS] += sign * v;
+		n[KS_TRANSFERRED] += sign * !!(f & KPI_F_TRANSFERRED);
+		n[KS_RESOLVED] += sign * !!(f & KPI_F_RESOLVED);
+		n[KS_RESOLVED_KNOWN] += sign * !!(f & KPI_F_RESOLVED_KNOWN);
+		n[KS_HANDLED_IN_SL] += sign * !!(f & KPI_F_IN_SL);
 		return;
 	case KPI_ARRIVAL:
-		s->n[KS_ARRIVALS] += sign;
+		n[KS_ARRIVALS] += sign;
 		return;
 	case KPI_SURVEY:
-		s->n[KS_SURVEYS] += sign;
-		s->n[KS_SURVEYS_GOOD] += sign * (v >= 4);
-		s->n[KS_SURVEY_SUM] += sign * v;
+		n[KS_SURVEYS] += sign;
+		n[KS_SURVEYS_GOOD] += sign * (v >= 4);
+		n[KS_SURVEY_SUM] += sign * v;
 		return;
 	default:
 		return;
 	}
 	/* Every queue outcome (answered, abandoned, exited) is offered. */
-	s->n[KS_WITH_CALLER] += sign * !!(f & KPI_F_CALLER);
-	s->n[KS_REPEATS] += sign * !!(f & KPI_F_REPEAT);
+	n[KS_WITH_CALLER] += sign * !!(f & KPI_F_CALLER);
+	n[KS_REPEATS] += sign * !!(f & KPI_F_REPEAT);
 }
 
 static bool
@@ -162,15 +175,14 @@ kpi_is_outcome(const struct kpi_entry *e)
 	    e->kind == KPI_EXITED;
 }
 
-/* Agent time between `from` and `to` at constant counts n. */
+/* Agent time over a span at constant counts n. */
 static void
-kpi_integrate(int64_t time_ms[KT_COUNT], const int32_t n[KT_COUNT],
-    int64_t span, int sign)
+kpi_integrate(int64_t time_ms[KT_COUNT], const int32_t n[KT_COUNT], int64_t span)
 {
 	if (span <= 0)
 		return;
 	for (int k = 0; k < KT_COUNT; k++)
-		time_ms[k] += sign * n[k] * span;
+		time_ms[k] += n[k] * span;
 }
 
 static void
@@ -200,10 +212,39 @@ kpi_peaks_expire(struct kpi_maxq *q, int64_t edge)
 		q->head++;
 }
 
+/* The longest wait after `edge`: the first item past it (binary search,
+ * times increasing), or -1. */
+static int64_t
+kpi_peaks_after(const struct kpi_maxq *q, int64_t edge)
+{
+	uint64_t lo = q->head, hi = q->tail;
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (q->items[mid & (q->cap - 1)].t <= edge)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < q->tail ? q->items[lo & (q->cap - 1)].wait : -1;
+}
+
 static int64_t
 kpi_entry_time(const struct kpi_set *set, const struct kpi_entry *e)
 {
 	return set->epoch + e->dt;
+}
+
+/* The time of the entry at a window's cursor, or INT64_MAX at the tail. */
+static int64_t
+kpi_window_peek(const struct kpi_set *set, const struct kpi_window *w)
+{
+	if (w->cursor >= set->tail)
+		return INT64_MAX;
+	if (w->offset == KPI_BLOCK)
+		return kpi_entry_time(set, &w->block->next->e[0]);
+	return kpi_entry_time(set, &w->block->e[w->offset]);
 }
 
 /* Move a window's far edge to `edge`, taking out what it passes. */
@@ -212,29 +253,29 @@ kpi_window_slide(struct kpi_set *set, struct kpi_window *w, int64_t edge)
 {
 	int64_t at = w->edge;
 
-	while (w->cursor < set->tail) {
+	if (edge <= at)
+		return;
+	while (w->next_t <= edge) {
 		if (w->offset == KPI_BLOCK) {
 			w->block = w->block->next;
 			w->offset = 0;
 		}
 		const struct kpi_entry *e = &w->block->e[w->offset];
-		int64_t t = kpi_entry_time(set, e);
+		int64_t t = w->next_t;
 
-		if (t > edge)
-			break;
-		kpi_integrate(w->sums.time_ms, w->n_edge, t - at, -1);
+		kpi_integrate(w->gone.time_ms, w->n_edge, t - at);
 		at = t > at ? t : at;
 		if (e->kind == KPI_STATE) {
 			for (int k = 0; k < KT_COUNT; k++)
 				w->n_edge[k] += e->delta[k];
 		} else
-			kpi_count(&w->sums, e, -1);
+			kpi_count(w->gone.n, e, +1);
 		w->cursor++;
 		w->offset++;
+		w->next_t = kpi_window_peek(set, w);
 	}
-	kpi_integrate(w->sums.time_ms, w->n_edge, edge - at, -1);
+	kpi_integrate(w->gone.time_ms, w->n_edge, edge - at);
 	w->edge = edge;
-	kpi_peaks_expire(&w->peaks, edge);
 }
 
 /* Free the blocks that every window has passed. */
@@ -254,6 +295,20 @@ kpi_set_trim(struct kpi_set *set)
 	}
 }
 
+/* Bring every far edge to the clock; the longest window's frees blocks. */
+static void
+kpi_set_slide(struct kpi_set *set)
+{
+	if (set->slid_t == set->t)
+		return;
+	for (size_t i = 0; i < set->n_windows; i++)
+		kpi_window_slide(set, &set->windows[i], set->t - set->windows[i].length);
+	if (set->n_windows > 0)
+		kpi_peaks_expire(&set->peaks, set->windows[set->longest].edge);
+	kpi_set_trim(set);
+	set->slid_t = set->t;
+}
+
 static void
 kpi_set_integrate(struct kpi_set *set, int64_t t)
 {
@@ -261,15 +316,8 @@ kpi_set_integrate(struct kpi_set *set, int64_t t)
 
 	if (span <= 0)
 		return;
-	kpi_integrate(set->today.time_ms, set->n_now, span, +1);
-	for (size_t i = 0; i < set->n_windows; i++) {
-		struct kpi_window *w = &set->windows[i];
-
-		kpi_integrate(w->sums.time_ms, set->n_now, span, +1);
-		kpi_window_slide(set, w, t - w->length);
-	}
+	kpi_integrate(set->total.time_ms, set->n_now, span);
 	set->t = t;
-	kpi_set_trim(set);
 }
 
 void
@@ -277,7 +325,8 @@ kpi_set_advance(struct kpi_set *set, int64_t t, int64_t day_start)
 {
 	if (day_start > set->today_start) {
 		kpi_set_integrate(set, day_start);
-		kpi_sums_clear(&set->today);
+		set->day_base = set->total;
+		set->today_max_wait = -1;
 		set->today_start = day_start;
 	}
 	kpi_set_integrate(set, t);
@@ -292,6 +341,7 @@ kpi_set_rebase(struct kpi_set *set)
 
 	if (epoch <= set->epoch)
 		return;
+	kpi_set_slide(set);
 	for (struct kpi_block *b = set->first; b != NULL; b = b->next) {
 		unsigned n = b == set->last ? set->last_fill : KPI_BLOCK;
 
@@ -302,6 +352,8 @@ kpi_set_rebase(struct kpi_set *set)
 		}
 	}
 	set->epoch = epoch;
+	for (size_t i = 0; i < set->n_windows; i++)
+		set->windows[i].next_t = kpi_window_peek(set, &set->windows[i]);
 }
 
 static void
@@ -313,6 +365,10 @@ kpi_set_append(struct kpi_set *set, struct kpi_entry *e)
 		kpi_set_rebase(set);
 	e->dt = (uint32_t)(set->t - set->epoch);
 	if (set->last == NULL || set->last_fill == KPI_BLOCK) {
+		/* Before the log grows, let the windows give back what they
+		 * have passed: memory stays bounded however rarely they are
+		 * read. */
+		kpi_set_slide(set);
 		struct kpi_block *b = xmalloc(sizeof *b);
 
 		b->next = NULL;
@@ -328,6 +384,9 @@ kpi_set_append(struct kpi_set *set, struct kpi_entry *e)
 				set->windows[i].block = b;
 	}
 	set->last->e[set->last_fill++] = *e;
+	for (size_t i = 0; i < set->n_windows; i++)
+		if (set->windows[i].cursor == set->tail)
+			set->windows[i].next_t = set->t;
 	set->tail++;
 }
 
@@ -339,14 +398,12 @@ kpi_set_add(struct kpi_set *set, enum kpi_kind kind, int64_t value, unsigned fla
 	if (value < 0)
 		value = 0;
 	e.value = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
-	kpi_count(&set->today, &e, +1);
-	for (size_t i = 0; i < set->n_windows; i++)
-		kpi_count(&set->windows[i].sums, &e, +1);
+	kpi_count(set->total.n, &e, +1);
 	if (kpi_is_outcome(&e)) {
-		if (e.value > set->today.max_wait_ms)
-			set->today.max_wait_ms = e.value;
-		for (size_t i = 0; i < set->n_windows; i++)
-			kpi_peaks_push(&set->windows[i].peaks, set->t, e.value);
+		if (e.value > set->today_max_wait)
+			set->today_max_wait = e.value;
+		if (set->n_windows > 0)
+			kpi_peaks_push(&set->peaks, set->t, e.value);
 	}
 	kpi_set_append(set, &e);
 }
@@ -385,30 +442,38 @@ kpi_set_agents(struct kpi_set *set, const int8_t delta[KT_COUNT])
 		kpi_set_append(set, &e);
 }
 
+/* out = a - b, for counters and agent time. */
+static void
+kpi_difference(struct kpi_sums *out, const struct kpi_acc *a, const struct kpi_acc *b)
+{
+	for (int k = 0; k < KS_COUNT; k++)
+		out->n[k] = a->n[k] - b->n[k];
+	for (int k = 0; k < KT_COUNT; k++)
+		out->time_ms[k] = a->time_ms[k] - b->time_ms[k];
+}
+
 void
-kpi_set_read(const struct kpi_set *set, size_t i, struct kpi_sums *out)
+kpi_set_read(struct kpi_set *set, size_t i, struct kpi_sums *out)
 {
 	const struct kpi_window *w;
 
 	if (i >= set->n_windows) {
-		*out = set->today;
+		kpi_difference(out, &set->total, &set->day_base);
+		out->max_wait_ms = set->today_max_wait;
 		return;
 	}
+	kpi_set_slide(set);
 	w = &set->windows[i];
-	*out = w->sums;
-	out->max_wait_ms = w->peaks.tail > w->peaks.head ?
-	    w->peaks.items[w->peaks.head & (w->peaks.cap - 1)].wait : -1;
+	kpi_difference(out, &set->total, &w->gone);
+	out->max_wait_ms = kpi_peaks_after(&set->peaks, w->edge);
 }
 
 size_t
 kpi_set_memory(const struct kpi_set *set)
 {
-	size_t bytes = sizeof *set + set->n_windows * sizeof set->windows[0];
-
-	bytes += set->n_blocks * sizeof(struct kpi_block);
-	for (size_t i = 0; i < set->n_windows; i++)
-		bytes += set->windows[i].peaks.cap * sizeof(struct kpi_peak);
-	return bytes;
+	return sizeof *set + set->n_windows * sizeof set->windows[0] +
+	    set->n_blocks * sizeof(struct kpi_block) +
+	    set->peaks.cap * sizeof(struct kpi_peak);
 }
 
 size_t

@@ -102,7 +102,7 @@ void kpi_set_agents(struct kpi_set *, const int8_t delta[KT_COUNT]);
 
 /* The sums of window i (0 .. n_windows-1), or of 'today' for i == n_windows,
  * as of the set's clock. */
-void kpi_set_read(const struct kpi_set *, size_t i, struct kpi_sums *out);
+void kpi_set_read(struct kpi_set *, size_t i, struct kpi_sums *out);
 
 /* Bytes held by the set, and entries in its log, for the memory figures. */
 size_t kpi_set_memory(const struct kpi_set *);
