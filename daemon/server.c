@@ -81,9 +81,9 @@ server_tick(struct server *s)
  * feeds: about the wall clock; a recorded day: its own time), then only
  * moving forward. */
 static void
-server_follow(struct server *s, int64_t ts)
+server_follow(struct server *s, int64_t ts, int64_t wall)
 {
-	int64_t offset = ts - proc_wall_ms();
+	int64_t offset = ts - wall;
 
 	if (!s->offset_set || offset > s->offset)
 		s->offset = offset;
@@ -128,7 +128,7 @@ server_apply_raw(struct server *s, const char *data, size_t len, int64_t clock,
 		s->stats.duplicates++;
 	s->stats.applied++;
 	if (live)
-		server_follow(s, ev.ts);
+		server_follow(s, ev.ts, clock);
 }
 
 static void
@@ -173,7 +173,7 @@ server_first_event(struct server *s)
 			engine_free(&s->engine);
 			s->engine = engine_new(s->config, ev.ts);
 		}
-		server_follow(s, ev.ts);
+		server_follow(s, ev.ts, wall);
 		/* The journal's first word: where the engine's clock starts. */
 		journal_append(s->journal, JOURNAL_CLOCK, engine_now(s->engine), &wall,
 		    sizeof wall);

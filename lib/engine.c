@@ -111,7 +111,8 @@ struct engine {
 	int64_t *window_lengths;
 	size_t n_windows;
 	int64_t max_repeat_window;
-	int64_t next_sweep;
+	int64_t next_sweep;             /* of recent (ended calls) */
+	int64_t next_caller_sweep;      /* of callers */
 
 	struct scope **scopes;  /* [0] is all; then queues and teams as made */
 	size_t n_scopes, cap_scopes;
@@ -515,12 +516,12 @@ engine_caller_flags(struct engine *e, const char *token, const char *call_id,
 {
 	uint64_t key = strmap_hash(token, strlen(token));
 	uint64_t id = strmap_hash(call_id, strlen(call_id));
-	struct u64map_entry *c = u64map_get(&e->callers, key);
+	/* One probe: a new entry comes zeroed, and a real ts is never 0. */
+	struct u64map_entry *c = u64map_put(&e->callers, key);
 	unsigned flags = KPI_F_CALLER;
 	int64_t other;
 
-	if (c == NULL) {
-		c = u64map_put(&e->callers, key);
+	if (c->v[CALLER_TS] == 0) {
 		c->v[CALLER_CALL] = id;
 		c->v[CALLER_TS] = (uint64_t)ts;
 		c->v[CALLER_OTHER_TS] = (uint64_t)INT64_MIN;
@@ -820,15 +821,26 @@ engine_keep_caller(const struct u64map_entry *c, void *arg)
 	return (int64_t)c->v[CALLER_TS] >= e->now - e->max_repeat_window;
 }
 
-/* Every few minutes, forget calls ended and callers seen long enough ago. */
+/*
+ * Every few minutes, forget calls ended long enough ago; callers, every
+ * eighth of the repeat window (3 h for the default 24 h), so each is walked
+ * about eight times in its life, not 144, at the cost of holding up to an
+ * eighth more. Both maps are read with their times checked, so when a sweep
+ * runs changes what is held, never a figure.
+ */
 static void
 engine_sweep(struct engine *e)
 {
-	if (e->now < e->next_sweep)
-		return;
-	e->next_sweep = e->now + SWEEP_MS;
-	u64map_filter(&e->recent, engine_keep_recent, e);
-	u64map_filter(&e->callers, engine_keep_caller, e);
+	if (e->now >= e->next_sweep) {
+		e->next_sweep = e->now + SWEEP_MS;
+		u64map_filter(&e->recent, engine_keep_recent, e);
+	}
+	if (e->now >= e->next_caller_sweep) {
+		int64_t every = e->max_repeat_window / 8;
+
+		e->next_caller_sweep = e->now + (every > SWEEP_MS ? every : SWEEP_MS);
+		u64map_filter(&e->callers, engine_keep_caller, e);
+	}
 }
 
 void
@@ -920,6 +932,7 @@ engine_new(const struct config *config, int64_t now)
 		if (config->queues[i].settings.repeat_window_ms > e->max_repeat_window)
 			e->max_repeat_window = config->queues[i].settings.repeat_window_ms;
 	e->next_sweep = now + SWEEP_MS;
+	e->next_caller_sweep = now + SWEEP_MS;
 	e->queue_map = strmap_new();
 	e->team_map = strmap_new();
 	e->agent_map = strmap_new();
