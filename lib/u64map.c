@@ -57,15 +57,15 @@ u64map_grow(struct u64map *m)
 struct u64map_entry *
 u64map_put(struct u64map *m, uint64_t key)
 {
-	struct u64map_entry *e = u64map_get(m, key);
 	size_t i;
 
-	if (e != NULL)
-		return e;
+	/* Grow first (at 80% full), then one probe finds the key or the
+	 * empty slot it goes in. */
 	if (m->slots == NULL || (m->count + 1) * 5 > (m->mask + 1) * 4)
 		u64map_grow(m);
 	for (i = u64map_home(m, key); m->slots[i].key != 0; i = (i + 1) & m->mask)
-		;
+		if (m->slots[i].key == key)
+			return &m->slots[i];
 	m->count++;
 	m->slots[i].key = key;
 	return &m->slots[i];
