@@ -54,7 +54,8 @@ enum jv_kind { JV_ABSENT, JV_NULL, JV_FALSE, JV_TRUE, JV_NUMBER, JV_STRING,
 
 struct jv {
 	enum jv_kind kind;
-	const char *s;          /* JV_STRING: NUL-terminated */
+	const char *s;          /* JV_STRING: NUL-terminated ... */
+	size_t len;             /* ... of this length */
 	double num;             /* JV_NUMBER */
 };
 
@@ -232,8 +233,13 @@ event_state_parse(const char *name, enum agent_state *out)
 static int
 event_field(const char *key, size_t len)
 {
+	static unsigned char lengths[F_COUNT];
+
+	if (lengths[0] == 0)
+		for (int f = 0; f < F_COUNT; f++)
+			lengths[f] = (unsigned char)strlen(field_names[f]);
 	for (int f = 0; f < F_COUNT; f++)
-		if (key[0] == field_names[f][0] && strlen(field_names[f]) == len &&
+		if (lengths[f] == len && key[0] == field_names[f][0] &&
 		    memcmp(key, field_names[f], len) == 0)
 			return f;
 	return -1;
@@ -249,6 +255,7 @@ event_jv_from_cjson(struct jv *v, const cJSON *item)
 	    cJSON_IsString(item) ? JV_STRING : cJSON_IsArray(item) ? JV_ARRAY :
 	    JV_OBJECT;
 	v->s = v->kind == JV_STRING ? item->valuestring : NULL;
+	v->len = v->s != NULL ? strlen(v->s) : 0;
 	v->num = v->kind == JV_NUMBER ? item->valuedouble : 0;
 }
 
@@ -481,6 +488,7 @@ scan_value(struct event_decoder *d, struct scan *sc, struct jv *out, int f,
 			return false;
 		v.kind = JV_STRING;
 		v.s = out != NULL ? scan_keep(d, s, len) : NULL;
+		v.len = len;
 		break;
 	case 't':
 		v.kind = JV_TRUE;
@@ -561,7 +569,7 @@ event_string(struct event_decoder *d, enum event_field f, bool required,
 		return event_fail(d, REJECT_TYPE, "'%s' must be a string", key);
 	if (item->s[0] == '\0')
 		return event_fail(d, REJECT_VALUE, "'%s' is empty", key);
-	if (strlen(item->s) > EVENT_ID_MAX)
+	if (item->len > EVENT_ID_MAX)
 		return event_fail(d, REJECT_TOO_LONG, "'%s' is longer than %d bytes",
 		    key, EVENT_ID_MAX);
 	*out = item->s;
@@ -625,7 +633,7 @@ event_queues(struct event_decoder *d, struct event *ev)
 		if (q->kind != JV_STRING || q->s[0] == '\0')
 			return event_fail(d, REJECT_TYPE,
 			    "'queues' must be an array of strings");
-		if (strlen(q->s) > EVENT_ID_MAX)
+		if (q->len > EVENT_ID_MAX)
 			return event_fail(d, REJECT_TOO_LONG, "a queue name is too long");
 		if (ev->n_queues == EVENT_QUEUES_MAX)
 			return event_fail(d, REJECT_TOO_LONG,
