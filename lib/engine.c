@@ -54,7 +54,7 @@ struct feed {
 };
 
 struct call {
-	const char *id;         /* the map's copy */
+	const char *id;         /* id_buf: the calls map's key */
 	struct feed *feed;
 	/* The current visit to a queue. */
 	struct scope *queue;
@@ -71,6 +71,7 @@ struct call {
 	/* Live calls are in a list ordered by last activity, for call_timeout. */
 	int64_t touched;
 	struct call *prev, *next;
+	char id_buf[];
 };
 
 struct agent {
@@ -546,8 +547,11 @@ engine_call_queued(struct engine *e, struct feed *f, const struct event *ev)
 	struct call *c = strmap_get(e->calls, ev->call);
 
 	if (c == NULL) {
-		c = xcalloc(1, sizeof *c);
-		c->id = strmap_put(e->calls, ev->call, c);
+		size_t len = strlen(ev->call);
+
+		c = xcalloc(1, sizeof *c + len + 1);
+		memcpy(c->id_buf, ev->call, len + 1);
+		c->id = strmap_put(e->calls, c->id_buf, c);
 	} else {
 		engine_wait_remove(c);
 		engine_live_remove(e, c);
@@ -937,7 +941,7 @@ engine_new(const struct config *config, int64_t now)
 	e->team_map = strmap_new();
 	e->agent_map = strmap_new();
 	e->feed_map = strmap_new();
-	e->calls = strmap_new();
+	e->calls = strmap_new_borrowing();
 	engine_scopes_from_config(e);
 	engine_agents_from_config(e);
 	return e;

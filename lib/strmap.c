@@ -22,6 +22,7 @@ struct strmap {
 	struct strmap_slot *slots;
 	size_t mask;            /* capacity - 1; capacity is a power of two */
 	size_t count;
+	bool borrows;           /* keys are the caller's, not copies */
 };
 
 uint64_t
@@ -50,6 +51,15 @@ strmap_new(void)
 	return map;
 }
 
+struct strmap *
+strmap_new_borrowing(void)
+{
+	struct strmap *map = strmap_new();
+
+	map->borrows = true;
+	return map;
+}
+
 void
 strmap_free(struct strmap **mapp)
 {
@@ -57,7 +67,7 @@ strmap_free(struct strmap **mapp)
 
 	if (map == NULL)
 		return;
-	for (size_t i = 0; i <= map->mask; i++)
+	for (size_t i = 0; i <= map->mask && !map->borrows; i++)
 		free(map->slots[i].key);
 	free(map->slots);
 	free(map);
@@ -119,7 +129,7 @@ strmap_put(struct strmap *map, const char *key, void *value)
 	slot = strmap_find(map, key, hash);
 	if (slot->hash == 0) {
 		slot->hash = hash;
-		slot->key = xstrdup(key);
+		slot->key = map->borrows ? (char *)key : xstrdup(key);
 		map->count++;
 	}
 	slot->value = value;
@@ -137,7 +147,8 @@ strmap_delete(struct strmap *map, const char *key)
 	if (slot->hash == 0)
 		return NULL;
 	value = slot->value;
-	free(slot->key);
+	if (!map->borrows)
+		free(slot->key);
 	map->count--;
 	/* Backward-shift: pull later members of the probe run into the hole. */
 	i = (size_t)(slot - map->slots);
