@@ -54,7 +54,6 @@ struct feed {
 };
 
 struct call {
-	const char *id;         /* id_buf: the calls map's key */
 	struct feed *feed;
 	/* The current visit to a queue. */
 	struct scope *queue;
@@ -71,7 +70,7 @@ struct call {
 	/* Live calls are in a list ordered by last activity, for call_timeout. */
 	int64_t touched;
 	struct call *prev, *next;
-	char id_buf[];
+	char id[];              /* the calls map borrows it as its key */
 };
 
 struct agent {
@@ -550,8 +549,8 @@ engine_call_queued(struct engine *e, struct feed *f, const struct event *ev)
 		size_t len = strlen(ev->call);
 
 		c = xcalloc(1, sizeof *c + len + 1);
-		memcpy(c->id_buf, ev->call, len + 1);
-		c->id = strmap_put(e->calls, c->id_buf, c);
+		memcpy(c->id, ev->call, len + 1);
+		strmap_put(e->calls, c->id, c);
 	} else {
 		engine_wait_remove(c);
 		engine_live_remove(e, c);

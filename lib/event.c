@@ -233,14 +233,11 @@ event_state_parse(const char *name, enum agent_state *out)
 static int
 event_field(const char *key, size_t len)
 {
-	static unsigned char lengths[F_COUNT];
-
-	if (lengths[0] == 0)
-		for (int f = 0; f < F_COUNT; f++)
-			lengths[f] = (unsigned char)strlen(field_names[f]);
+	/* The key has no NUL in its len bytes, so equal up to len and ending
+	 * there means the same name. */
 	for (int f = 0; f < F_COUNT; f++)
-		if (lengths[f] == len && key[0] == field_names[f][0] &&
-		    memcmp(key, field_names[f], len) == 0)
+		if (len > 0 && key[0] == field_names[f][0] &&
+		    strncmp(field_names[f], key, len) == 0 && field_names[f][len] == '\0')
 			return f;
 	return -1;
 }
@@ -283,10 +280,10 @@ event_slots_cjson(struct event_decoder *d, const cJSON *obj)
 
 /* ---- the scanner ------------------------------------------------------- */
 
-/* Where the scanner is; `ok` false once it has declined the input. */
+/* Where the scanner is. Every function returns false once it declines the
+ * input, and its callers pass that straight up. */
 struct scan {
 	const char *p, *end;
-	bool ok;
 };
 
 static void
@@ -297,20 +294,13 @@ scan_ws(struct scan *sc)
 		sc->p++;
 }
 
-static bool
-scan_decline(struct scan *sc)
-{
-	sc->ok = false;
-	return false;
-}
-
 /* Take byte c (after white space) or decline. */
 static bool
 scan_byte(struct scan *sc, char c)
 {
 	scan_ws(sc);
 	if (sc->p == sc->end || *sc->p != c)
-		return scan_decline(sc);
+		return false;
 	sc->p++;
 	return true;
 }
@@ -332,9 +322,9 @@ scan_string(struct scan *sc, const char **s, size_t *len)
 			return true;
 		}
 		if (c == '\\' || c < 0x20)
-			return scan_decline(sc);
+			return false;
 	}
-	return scan_decline(sc);
+	return false;
 }
 
 static bool
@@ -354,7 +344,7 @@ scan_number(struct scan *sc, double *v, bool *exact)
 
 	sc->p += minus;
 	if (!scan_digit(sc))
-		return scan_decline(sc);
+		return false;
 	if (*sc->p == '0') {
 		sc->p++;
 		digits = 1;
@@ -368,7 +358,7 @@ scan_number(struct scan *sc, double *v, bool *exact)
 		sc->p++;
 		*exact = false;
 		if (!scan_digit(sc))
-			return scan_decline(sc);
+			return false;
 		while (scan_digit(sc))
 			sc->p++;
 	}
@@ -378,7 +368,7 @@ scan_number(struct scan *sc, double *v, bool *exact)
 		if (sc->p < sc->end && (*sc->p == '+' || *sc->p == '-'))
 			sc->p++;
 		if (!scan_digit(sc))
-			return scan_decline(sc);
+			return false;
 		while (scan_digit(sc))
 			sc->p++;
 	}
@@ -390,7 +380,7 @@ static bool
 scan_word(struct scan *sc, const char *word, size_t len)
 {
 	if ((size_t)(sc->end - sc->p) < len || memcmp(sc->p, word, len) != 0)
-		return scan_decline(sc);
+		return false;
 	sc->p += len;
 	return true;
 }
@@ -480,7 +470,7 @@ scan_value(struct event_decoder *d, struct scan *sc, struct jv *out, int f,
 
 	scan_ws(sc);
 	if (sc->p == sc->end)
-		return scan_decline(sc);
+		return false;
 	switch (*sc->p) {
 	case '"':
 		sc->p++;
@@ -508,7 +498,7 @@ scan_value(struct event_decoder *d, struct scan *sc, struct jv *out, int f,
 	case '[':
 	case '{':
 		if (depth + 1 >= SCAN_DEPTH)
-			return scan_decline(sc);
+			return false;
 		v.kind = *sc->p == '[' ? JV_ARRAY : JV_OBJECT;
 		sc->p++;
 		if (v.kind == JV_ARRAY ? !scan_array(d, sc, f, depth) :
@@ -521,7 +511,7 @@ scan_value(struct event_decoder *d, struct scan *sc, struct jv *out, int f,
 		/* Our fields' numbers are integers: any other is cJSON's to read
 		 * (and, as it happens, to reject). */
 		if (out != NULL && !exact)
-			return scan_decline(sc);
+			return false;
 		v.kind = JV_NUMBER;
 		break;
 	}
@@ -534,13 +524,13 @@ scan_value(struct event_decoder *d, struct scan *sc, struct jv *out, int f,
 static bool
 event_scan(struct event_decoder *d, const char *json, size_t len)
 {
-	struct scan sc = { json, json + len, true };
+	struct scan sc = { json, json + len };
 
 	d->text_used = 0;
 	if (!scan_byte(&sc, '{') || !scan_object(d, &sc, 0))
 		return false;
 	scan_ws(&sc);
-	return sc.ok && sc.p == sc.end;
+	return sc.p == sc.end;
 }
 
 /* ---- the checks -------------------------------------------------------- */

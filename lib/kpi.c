@@ -119,53 +119,53 @@ kpi_set_free(struct kpi_set **setp)
 	*setp = NULL;
 }
 
-/* Count (sign +1) or uncount (-1) an entry's counters. */
+/* Add an entry's counters to n (a total, or what passed an edge). */
 static void
-kpi_count(int64_t n[KS_COUNT], const struct kpi_entry *e, int sign)
+kpi_count(int64_t n[KS_COUNT], const struct kpi_entry *e)
 {
 	int64_t v = e->value;
 	unsigned f = e->flags;
 
 	switch (e->kind) {
 	case KPI_ANSWERED:
-		n[KS_ANSWERED] += sign;
-		n[KS_ANSWERED_IN_SL] += sign * !!(f & KPI_F_IN_SL);
-		n[KS_WAIT_ANSWERED_MS] += sign * v;
+		n[KS_ANSWERED] += 1;
+		n[KS_ANSWERED_IN_SL] += !!(f & KPI_F_IN_SL);
+		n[KS_WAIT_ANSWERED_MS] += v;
 		break;
 	case KPI_ABANDONED:
-		n[KS_ABANDONED] += sign;
-		n[KS_ABANDONED_IN_SL] += sign * !!(f & KPI_F_IN_SL);
-		n[KS_SHORT_ABANDONED] += sign * !!(f & KPI_F_SHORT);
-		n[KS_WAIT_ABANDONED_MS] += sign * v;
+		n[KS_ABANDONED] += 1;
+		n[KS_ABANDONED_IN_SL] += !!(f & KPI_F_IN_SL);
+		n[KS_SHORT_ABANDONED] += !!(f & KPI_F_SHORT);
+		n[KS_WAIT_ABANDONED_MS] += v;
 		break;
 	case KPI_EXITED:
-		n[KS_EXITED] += sign;
-		n[KS_EXITED_AS_ABANDON] += sign * !!(f & KPI_F_AS_ABANDON);
-		n[KS_EXITED_AS_ABANDON_IN_SL] += sign *
+		n[KS_EXITED] += 1;
+		n[KS_EXITED_AS_ABANDON] += !!(f & KPI_F_AS_ABANDON);
+		n[KS_EXITED_AS_ABANDON_IN_SL] +=
 		    ((f & (KPI_F_AS_ABANDON | KPI_F_IN_SL)) == (KPI_F_AS_ABANDON | KPI_F_IN_SL));
 		break;
 	case KPI_HANDLED:
-		n[KS_HANDLED] += sign;
-		n[KS_TALK_MS] += sign * v;
-		n[KS_TRANSFERRED] += sign * !!(f & KPI_F_TRANSFERRED);
-		n[KS_RESOLVED] += sign * !!(f & KPI_F_RESOLVED);
-		n[KS_RESOLVED_KNOWN] += sign * !!(f & KPI_F_RESOLVED_KNOWN);
-		n[KS_HANDLED_IN_SL] += sign * !!(f & KPI_F_IN_SL);
+		n[KS_HANDLED] += 1;
+		n[KS_TALK_MS] += v;
+		n[KS_TRANSFERRED] += !!(f & KPI_F_TRANSFERRED);
+		n[KS_RESOLVED] += !!(f & KPI_F_RESOLVED);
+		n[KS_RESOLVED_KNOWN] += !!(f & KPI_F_RESOLVED_KNOWN);
+		n[KS_HANDLED_IN_SL] += !!(f & KPI_F_IN_SL);
 		return;
 	case KPI_ARRIVAL:
-		n[KS_ARRIVALS] += sign;
+		n[KS_ARRIVALS] += 1;
 		return;
 	case KPI_SURVEY:
-		n[KS_SURVEYS] += sign;
-		n[KS_SURVEYS_GOOD] += sign * (v >= 4);
-		n[KS_SURVEY_SUM] += sign * v;
+		n[KS_SURVEYS] += 1;
+		n[KS_SURVEYS_GOOD] += (v >= 4);
+		n[KS_SURVEY_SUM] += v;
 		return;
 	default:
 		return;
 	}
 	/* Every queue outcome (answered, abandoned, exited) is offered. */
-	n[KS_WITH_CALLER] += sign * !!(f & KPI_F_CALLER);
-	n[KS_REPEATS] += sign * !!(f & KPI_F_REPEAT);
+	n[KS_WITH_CALLER] += !!(f & KPI_F_CALLER);
+	n[KS_REPEATS] += !!(f & KPI_F_REPEAT);
 }
 
 static bool
@@ -269,7 +269,7 @@ kpi_window_slide(struct kpi_set *set, struct kpi_window *w, int64_t edge)
 			for (int k = 0; k < KT_COUNT; k++)
 				w->n_edge[k] += e->delta[k];
 		} else
-			kpi_count(w->gone.n, e, +1);
+			kpi_count(w->gone.n, e);
 		w->cursor++;
 		w->offset++;
 		w->next_t = kpi_window_peek(set, w);
@@ -398,7 +398,7 @@ kpi_set_add(struct kpi_set *set, enum kpi_kind kind, int64_t value, unsigned fla
 	if (value < 0)
 		value = 0;
 	e.value = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
-	kpi_count(set->total.n, &e, +1);
+	kpi_count(set->total.n, &e);
 	if (kpi_is_outcome(&e)) {
 		if (e.value > set->today_max_wait)
 			set->today_max_wait = e.value;

@@ -4,14 +4,16 @@
  * A kpi_set holds, for one scope (a queue, a team, the site), every
  * configured rolling window plus 'today'. Each happening (an outcome, a
  * handled call, a survey, an agent changing state) is one small entry in a
- * time-ordered log; each window keeps running sums and a cursor at its far
- * edge, so adding an entry and sliding a window cost O(1) amortised, whatever
- * the number of events held. Windows are exact to the millisecond: a window
- * of length L at time t holds the entries in (t - L, t].
+ * time-ordered log. The set keeps running totals since it began; a window's
+ * sums are those totals less what has passed its far edge, where a cursor
+ * sits. Adding an entry costs O(1) whatever the number of windows, and a far
+ * edge catches up (O(1) amortised an entry) when the window is read.
+ * Windows are exact to the millisecond: a window of length L at time t holds
+ * the entries in (t - L, t].
  *
  * Agent time in a state is the integral of the number of agents in that state
- * over the window: the near edge adds it as the clock moves, the far edge
- * takes it away using the state changes it passes.
+ * over the window: the totals gather it as the clock moves, and the far edge
+ * gathers what falls out, using the state changes it passes.
  *
  * Pure: the clock is always passed in.
  */
@@ -101,7 +103,7 @@ void kpi_set_add(struct kpi_set *, enum kpi_kind kind, int64_t value, unsigned f
 void kpi_set_agents(struct kpi_set *, const int8_t delta[KT_COUNT]);
 
 /* The sums of window i (0 .. n_windows-1), or of 'today' for i == n_windows,
- * as of the set's clock. */
+ * as of the set's clock. Reading a window brings the far edges up to it. */
 void kpi_set_read(struct kpi_set *, size_t i, struct kpi_sums *out);
 
 /* Bytes held by the set, and entries in its log, for the memory figures. */

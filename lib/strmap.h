@@ -15,7 +15,8 @@ struct strmap;
 struct strmap *strmap_new(void);
 /* A map that keeps the caller's key pointers instead of copies: each key
  * must live, unchanged, until its entry is deleted (a key stored inside its
- * value, say, which a lookup then finds in the cache line it reads next). */
+ * value, say, which a lookup then finds in the cache line it reads next).
+ * A put on a key already there keeps the first pointer. */
 struct strmap *strmap_new_borrowing(void);
 /* Free the map and its key copies (not the values); clears *map. NULL ok. */
 void strmap_free(struct strmap **map);
