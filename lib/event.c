@@ -35,17 +35,27 @@
 
 /* The fields we read; one pass over an object's members fills their slots,
  * instead of a linear search of the members for every field. */
+#define EVENT_FIELDS(X) \
+	X(TYPE, "type") X(TS, "ts") X(SRC, "src") X(SEQ, "seq") X(CALL, "call") \
+	X(QUEUE, "queue") X(AGENT, "agent") X(CALLER, "caller") \
+	X(PRIORITY, "priority") X(TO_QUEUE, "to_queue") X(REASON, "reason") \
+	X(STATE, "state") X(NAME, "name") X(TEAM, "team") X(QUEUES, "queues") \
+	X(RESOLVED, "resolved") X(TRANSFERRED, "transferred") X(CSAT, "csat")
+
 enum event_field {
-	F_TYPE, F_TS, F_SRC, F_SEQ, F_CALL, F_QUEUE, F_AGENT, F_CALLER,
-	F_PRIORITY, F_TO_QUEUE, F_REASON, F_STATE, F_NAME, F_TEAM, F_QUEUES,
-	F_RESOLVED, F_TRANSFERRED, F_CSAT,
+#define EVENT_FIELD_ENUM(id, name) F_##id,
+	EVENT_FIELDS(EVENT_FIELD_ENUM)
 	F_COUNT
 };
 
 static const char *const field_names[F_COUNT] = {
-	"type", "ts", "src", "seq", "call", "queue", "agent", "caller",
-	"priority", "to_queue", "reason", "state", "name", "team", "queues",
-	"resolved", "transferred", "csat",
+#define EVENT_FIELD_NAME(id, name) name,
+	EVENT_FIELDS(EVENT_FIELD_NAME)
+};
+
+static const unsigned char field_lens[F_COUNT] = {
+#define EVENT_FIELD_LEN(id, name) sizeof name - 1,
+	EVENT_FIELDS(EVENT_FIELD_LEN)
 };
 
 /* A field's value as either reader found it. */
@@ -209,11 +219,23 @@ const char *event_state_name(enum agent_state s) { return state_names[s]; }
 const char *event_exit_reason_name(enum exit_reason r) { return exit_names[r]; }
 const char *event_reject_name(enum event_reject r) { return reject_names[r]; }
 
+/* s equals name: an inline compare, as these are a few bytes long and
+ * looked up on every event. */
+static inline bool
+event_name_is(const char *name, const char *s)
+{
+	while (*name != '\0' && *name == *s) {
+		name++;
+		s++;
+	}
+	return *name == *s;
+}
+
 static int
 event_lookup(const char *const *names, int n, const char *s)
 {
 	for (int i = 0; i < n; i++)
-		if (strcmp(names[i], s) == 0)
+		if (event_name_is(names[i], s))
 			return i;
 	return -1;
 }
@@ -233,12 +255,17 @@ event_state_parse(const char *name, enum agent_state *out)
 static int
 event_field(const char *key, size_t len)
 {
-	/* The key has no NUL in its len bytes, so equal up to len and ending
-	 * there means the same name. */
-	for (int f = 0; f < F_COUNT; f++)
-		if (len > 0 && key[0] == field_names[f][0] &&
-		    strncmp(field_names[f], key, len) == 0 && field_names[f][len] == '\0')
+	/* The key is len bytes with no NUL among them. */
+	for (int f = 0; f < F_COUNT; f++) {
+		size_t i = 0;
+
+		if (field_lens[f] != len)
+			continue;
+		while (i < len && field_names[f][i] == key[i])
+			i++;
+		if (i == len)
 			return f;
+	}
 	return -1;
 }
 

@@ -247,7 +247,9 @@ kpi_window_peek(const struct kpi_set *set, const struct kpi_window *w)
 	return kpi_entry_time(set, &w->block->e[w->offset]);
 }
 
-/* Move a window's far edge to `edge`, taking out what it passes. */
+/* Move a window's far edge to `edge`, taking out what it passes. Agent
+ * time is integrated only where the counts at the edge change (a state
+ * entry): between two, they are constant. */
 static void
 kpi_window_slide(struct kpi_set *set, struct kpi_window *w, int64_t edge)
 {
@@ -263,9 +265,9 @@ kpi_window_slide(struct kpi_set *set, struct kpi_window *w, int64_t edge)
 		const struct kpi_entry *e = &w->block->e[w->offset];
 		int64_t t = w->next_t;
 
-		kpi_integrate(w->gone.time_ms, w->n_edge, t - at);
-		at = t > at ? t : at;
 		if (e->kind == KPI_STATE) {
+			kpi_integrate(w->gone.time_ms, w->n_edge, t - at);
+			at = t > at ? t : at;
 			for (int k = 0; k < KT_COUNT; k++)
 				w->n_edge[k] += e->delta[k];
 		} else
