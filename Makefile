@@ -36,7 +36,7 @@ CFLAGS += -std=c11 $(OPT) $(WARN) $(SAN) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDFLAGS += $(SAN)
 CORE_LIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS)) -lm
-DAEMON_LIBS := $(shell $(PKG_CONFIG) --libs libzmq libevent libsystemd)
+DAEMON_LIBS := $(shell $(PKG_CONFIG) --libs libzmq libevent libsystemd) -lpthread
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
 # The pure core: decoding, config, KPI engine, snapshot encoding. No libevent,

@@ -14,16 +14,11 @@
 #include "jsonw.h"
 #include "log.h"
 
-struct server_batch {
-	char *buf;
-	size_t used, cap;
-	size_t offsets[512];
-	size_t lens[512];
-	size_t n;
-};
+struct ingest;
+struct proc_fd;
 
 struct server_stats {
-	uint64_t received;      /* messages on the ingest socket */
+	uint64_t received;      /* messages on the ingest socket, taken in */
 	uint64_t applied;
 	uint64_t duplicates;
 	uint64_t rejected[REJECT_COUNT];
@@ -45,7 +40,8 @@ struct server {
 	struct alerts *alerts;
 	struct journal *journal;
 	struct event_decoder *decoder;
-	struct server_batch batch;
+	struct ingest *receiver;        /* the thread that reads s->ingest */
+	struct proc_fd *receiver_fd;
 	struct jsonw snapshot;
 	uint64_t snapshot_seq;
 	int64_t offset;         /* event time minus wall time, never decreasing */
@@ -74,7 +70,7 @@ struct server {
 int64_t server_clock(struct server *);
 /* Move the engine to the clock (journaled). */
 void server_tick(struct server *);
-/* Journal what has been read and apply it. */
+/* Journal and apply what the ingest thread has handed over. */
 void server_apply_batch(struct server *);
 /* The snapshot as of now (owned by the server, valid until the next call). */
 const char *server_snapshot(struct server *);

@@ -1,12 +1,12 @@
 /*
  * server.c: the live daemon.
  *
- * One libevent loop (proc.c). Each wake-up of the ingest socket reads every
- * waiting message into a batch, writes the batch to the journal in one
- * write(), and only then applies it to the engine: so whatever was applied
- * survives a kill -9. Snapshots go out when the state changed, at most
- * publish.max_rate a second, at least every publish.heartbeat, and at once
- * when an alert changes.
+ * One libevent loop (proc.c), and one thread beside it that receives and
+ * decodes (ingest.c). Each batch the thread hands over is written to the
+ * journal in one write(), and only then applied to the engine: so whatever
+ * was applied survives a kill -9. Snapshots go out when the state changed,
+ * at most publish.max_rate a second, at least every publish.heartbeat, and
+ * at once when an alert changes.
  *
  * The clock follows event time: it is the wall clock plus an offset that
  * moves up to the newest event's ts. Live feeds keep it on the wall clock;
@@ -28,6 +28,7 @@
 #include "alert.h"
 #include "engine.h"
 #include "event.h"
+#include "ingest.h"
 #include "journal.h"
 #include "jsonw.h"
 #include "log.h"
@@ -37,7 +38,6 @@
 #include "xalloc.h"
 #include "zsock.h"
 
-#define BATCH_MAX 512           /* messages applied per journal write */
 #define HWM 1000000             /* ingest: lossless within reason; gaps show the rest */
 #define PUBLISH_HWM 64          /* per subscriber: snapshots are whole states */
 
@@ -96,59 +96,46 @@ server_follow(struct server *s, int64_t ts, int64_t wall)
  * is refused: the board's clock never goes back, so one bad ts would
  * otherwise freeze every board until the day it names. */
 
-/* Decode and apply one raw message; the event moves the clock itself.
- * `clock` is the wall time it came at (as the journal recorded it). */
+/* Apply one message, decoded (`why` and `error` say how that went); the
+ * event moves the clock itself. `clock` is the wall time it came at (as the
+ * journal recorded it). */
 static void
-server_apply_raw(struct server *s, const char *data, size_t len, int64_t clock,
-    bool live)
+server_apply_event(struct server *s, enum event_reject why, const struct event *ev,
+    const char *error, int64_t clock, bool live)
 {
-	struct event ev;
-	enum event_reject why;
-
-	why = event_decode(s->decoder, data, len, &ev);
 	if (why == REJECT_NONE && s->config->feeds_max_ahead_ms > 0 &&
-	    ev.ts > clock + s->config->feeds_max_ahead_ms) {
+	    ev->ts > clock + s->config->feeds_max_ahead_ms) {
 		why = REJECT_VALUE;
 		snprintf(s->future_error, sizeof s->future_error, "'ts' is %lld s "
 		    "ahead of this machine's clock (more than feeds.max_ahead: a PBX "
-		    "clock wrong?)", (long long)((ev.ts - clock) / 1000));
+		    "clock wrong?)", (long long)((ev->ts - clock) / 1000));
 	}
 	if (why != REJECT_NONE) {
 		s->stats.rejected[why]++;
-		engine_reject(s->engine, ev.src, ev.has_seq, ev.seq);
+		engine_reject(s->engine, ev->src, ev->has_seq, ev->seq);
 		if (live)
 			log_limited(&s->reject_log, proc_mono_ms(), LOG_WARNING,
 			    "rejected event from feed '%s': %s",
-			    ev.src ? ev.src : "?", why == REJECT_VALUE && s->future_error[0] ?
-			    s->future_error : event_decoder_error(s->decoder));
+			    ev->src ? ev->src : "?", why == REJECT_VALUE && s->future_error[0] ?
+			    s->future_error : error);
 		s->future_error[0] = '\0';
 		return;
 	}
-	if (engine_apply(s->engine, &ev) == ENGINE_DUPLICATE)
+	if (engine_apply(s->engine, ev) == ENGINE_DUPLICATE)
 		s->stats.duplicates++;
 	s->stats.applied++;
 	if (live)
-		server_follow(s, ev.ts, clock);
+		server_follow(s, ev->ts, clock);
 }
 
+/* A journaled message, decoded here (at start and reload). */
 static void
-server_on_event(const struct zsock_message *m, void *arg)
+server_apply_raw(struct server *s, const char *data, size_t len, int64_t clock)
 {
-	struct server *s = arg;
-	struct server_batch *b = &s->batch;
+	struct event ev;
+	enum event_reject why = event_decode(s->decoder, data, len, &ev);
 
-	s->stats.received++;
-	if (b->n == BATCH_MAX)
-		server_apply_batch(s);
-	if (b->used + m->len > b->cap) {
-		b->cap = (b->used + m->len) * 2;
-		b->buf = xrealloc(b->buf, b->cap);
-	}
-	memcpy(b->buf + b->used, m->data, m->len);
-	b->offsets[b->n] = b->used;
-	b->lens[b->n] = m->len;
-	b->used += m->len;
-	b->n++;
+	server_apply_event(s, why, &ev, event_decoder_error(s->decoder), clock, false);
 }
 
 /*
@@ -157,23 +144,21 @@ server_on_event(const struct zsock_message *m, void *arg)
  * recorded day published at full speed keeps its own time.
  */
 static void
-server_first_event(struct server *s)
+server_first_event(struct server *s, const struct ingest_batch *b)
 {
-	struct server_batch *b = &s->batch;
-	struct event ev;
-
 	if (s->offset_set || engine_feed_count(s->engine) > 0)
 		return;
 	for (size_t i = 0; i < b->n; i++) {
+		const struct event *ev = &b->items[i].ev;
 		int64_t wall = proc_wall_ms();
 
-		if (event_decode(s->decoder, b->buf + b->offsets[i], b->lens[i], &ev) != REJECT_NONE)
+		if (b->items[i].why != REJECT_NONE)
 			continue;
-		if (ev.ts < engine_now(s->engine)) {
+		if (ev->ts < engine_now(s->engine)) {
 			engine_free(&s->engine);
-			s->engine = engine_new(s->config, ev.ts);
+			s->engine = engine_new(s->config, ev->ts);
 		}
-		server_follow(s, ev.ts, wall);
+		server_follow(s, ev->ts, wall);
 		/* The journal's first word: where the engine's clock starts. */
 		journal_append(s->journal, JOURNAL_CLOCK, engine_now(s->engine), &wall,
 		    sizeof wall);
@@ -181,23 +166,21 @@ server_first_event(struct server *s)
 	}
 }
 
-/* Journal the batch (one write), then apply it. */
-void
-server_apply_batch(struct server *s)
+/* Journal one batch (one write), then apply it. */
+static void
+server_apply_one(struct server *s, const struct ingest_batch *b)
 {
-	struct server_batch *b = &s->batch;
 	int64_t clock;
 
-	if (b->n == 0)
-		return;
-	server_first_event(s);
+	server_first_event(s, b);
 	/* EVENT records keep the wall time they came at: events apply at their
 	 * own ts, and a restart must judge "too far ahead" as live did. */
 	clock = proc_wall_ms();
 	for (size_t i = 0; i < b->n; i++) {
-		if (b->lens[i] <= JOURNAL_PAYLOAD_MAX)
-			journal_append(s->journal, JOURNAL_EVENT, clock, b->buf + b->offsets[i],
-			    b->lens[i]);
+		const struct ingest_item *it = &b->items[i];
+
+		if (it->len <= JOURNAL_PAYLOAD_MAX)
+			journal_append(s->journal, JOURNAL_EVENT, clock, it->data, it->len);
 		else
 			journal_append_reject(s->journal, clock, NULL, false, 0);
 	}
@@ -205,19 +188,44 @@ server_apply_batch(struct server *s)
 		log_msg(LOG_ERR, "journal %s: %s; running on without it: a restart "
 		    "will lose today's figures", journal_path(s->journal),
 		    journal_error(s->journal));
-	for (size_t i = 0; i < b->n; i++)
-		server_apply_raw(s, b->buf + b->offsets[i], b->lens[i], clock, true);
-	b->n = 0;
-	b->used = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct ingest_item *it = &b->items[i];
+
+		server_apply_event(s, it->why, &it->ev, it->error, clock, true);
+	}
+	s->stats.received += b->n;
 	s->dirty = true;
 }
 
+/* Journal and apply the batches the ingest thread has handed over, up to
+ * `most` of them (then back to the loop: timers are due too). */
 static void
-server_on_drained(void *arg)
+server_apply_batches(struct server *s, size_t most)
+{
+	struct ingest_batch *b;
+
+	for (size_t i = 0; i < most && s->receiver != NULL &&
+	    (b = ingest_next(s->receiver)) != NULL; i++) {
+		server_apply_one(s, b);
+		ingest_done(s->receiver, b);
+	}
+}
+
+void
+server_apply_batch(struct server *s)
+{
+	server_apply_batches(s, SIZE_MAX);
+}
+
+/* The ingest thread has batches: any that were there when the eventfd was
+ * read are taken now; a later one wrote it again. */
+static void
+server_on_ingest(void *arg)
 {
 	struct server *s = arg;
 
-	server_apply_batch(s);
+	ingest_woken(s->receiver);
+	server_apply_batches(s, INGEST_RING);
 	server_publish_due(s);
 }
 
@@ -472,7 +480,7 @@ server_replay_record(const struct journal_record *r, void *arg)
 		s->engine = engine_new(rp->config, r->clock_ms);
 	switch (r->type) {
 	case JOURNAL_EVENT:
-		server_apply_raw(s, (const char *)r->payload, r->len, r->clock_ms, false);
+		server_apply_raw(s, (const char *)r->payload, r->len, r->clock_ms);
 		break;
 	case JOURNAL_REJECT:
 		engine_advance(s->engine, r->clock_ms);
@@ -620,7 +628,9 @@ server_sockets(struct server *s)
 		goto fail;
 	if (server_http_open(s, err, sizeof err) != 0)
 		goto fail;
-	zsock_watch(s->ingest, server_on_event, server_on_drained, s);
+	/* From here on only the ingest thread reads the SUB socket. */
+	s->receiver = ingest_start(zsock_raw(s->ingest));
+	s->receiver_fd = proc_fd_new(s->proc, ingest_fd(s->receiver), server_on_ingest, s);
 	return 0;
 fail:
 	log_msg(LOG_ERR, "%s", err);
@@ -652,7 +662,11 @@ server_timers(struct server *s)
 static void
 server_free(struct server *s)
 {
+	/* What the thread has handed over is applied and journaled; what it
+	 * has not yet is lost, like messages still in ZeroMQ's queue. */
 	server_apply_batch(s);
+	proc_fd_free(&s->receiver_fd);
+	ingest_stop(&s->receiver);
 	journal_free(&s->journal);
 	server_http_close(s);
 	server_control_close(s);
@@ -671,7 +685,6 @@ server_free(struct server *s)
 	engine_free(&s->engine);
 	event_decoder_free(&s->decoder);
 	jsonw_release(&s->snapshot);
-	free(s->batch.buf);
 	free(s->message_text);
 	free(s->message_from);
 	config_free(&s->config);

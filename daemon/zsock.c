@@ -12,8 +12,6 @@
 #include "proc.h"
 #include "xalloc.h"
 
-#define ZSOCK_FRAMES 4
-
 struct zsock {
 	struct proc *proc;
 	void *socket;
@@ -89,36 +87,42 @@ zsock_readable(struct zsock *z)
 	return (events & ZMQ_POLLIN) != 0;
 }
 
-/* Receive one whole message; 0 when none is waiting. */
-static int
-zsock_receive(struct zsock *z, zmq_msg_t *frames, size_t *n)
+int
+zsock_recv_frames(void *socket, struct zsock_frames *fr)
 {
 	int more = 1;
 
-	*n = 0;
+	fr->n = 0;
 	while (more) {
-		zmq_msg_t *f = &frames[*n < ZSOCK_FRAMES ? *n : ZSOCK_FRAMES - 1];
+		zmq_msg_t *f = &fr->f[fr->n < ZSOCK_FRAMES ? fr->n : ZSOCK_FRAMES - 1];
 
-		if (*n >= ZSOCK_FRAMES)     /* keep the last frame: it is the event */
+		if (fr->n >= ZSOCK_FRAMES)  /* keep the last frame: it is the event */
 			zmq_msg_close(f);
 		zmq_msg_init(f);
-		if (zmq_msg_recv(f, z->socket, ZMQ_DONTWAIT) < 0) {
+		if (zmq_msg_recv(f, socket, ZMQ_DONTWAIT) < 0) {
 			zmq_msg_close(f);
-			return *n > 0;
+			return fr->n > 0;
 		}
 		more = zmq_msg_more(f);
-		if (*n < ZSOCK_FRAMES)
-			(*n)++;
+		if (fr->n < ZSOCK_FRAMES)
+			fr->n++;
 	}
 	return 1;
 }
 
 void
+zsock_frames_close(struct zsock_frames *fr)
+{
+	for (size_t i = 0; i < fr->n; i++)
+		zmq_msg_close(&fr->f[i]);
+	fr->n = 0;
+}
+
+void
 zsock_drain(struct zsock *z)
 {
-	zmq_msg_t frames[ZSOCK_FRAMES];
+	struct zsock_frames fr;
 	struct zsock_message m;
-	size_t n;
 	int got = 0;
 
 	if (z->draining || z->on_message == NULL)
@@ -128,17 +132,16 @@ zsock_drain(struct zsock *z)
 	 * that both confirms the queue is empty and re-arms the edge of ZMQ_FD,
 	 * without a ZMQ_EVENTS call per message at full load. */
 	for (;;) {
-		if (!zsock_receive(z, frames, &n) &&
-		    (!zsock_readable(z) || !zsock_receive(z, frames, &n)))
+		if (!zsock_recv_frames(z->socket, &fr) &&
+		    (!zsock_readable(z) || !zsock_recv_frames(z->socket, &fr)))
 			break;
-		m.data = zmq_msg_data(&frames[n - 1]);
-		m.len = zmq_msg_size(&frames[n - 1]);
-		m.topic = n > 1 ? zmq_msg_data(&frames[0]) : NULL;
-		m.topic_len = n > 1 ? zmq_msg_size(&frames[0]) : 0;
-		m.frames = n;
+		m.data = zmq_msg_data(&fr.f[fr.n - 1]);
+		m.len = zmq_msg_size(&fr.f[fr.n - 1]);
+		m.topic = fr.n > 1 ? zmq_msg_data(&fr.f[0]) : NULL;
+		m.topic_len = fr.n > 1 ? zmq_msg_size(&fr.f[0]) : 0;
+		m.frames = fr.n;
 		z->on_message(&m, z->arg);
-		for (size_t i = 0; i < n; i++)
-			zmq_msg_close(&frames[i]);
+		zsock_frames_close(&fr);
 		got = 1;
 	}
 	z->draining = 0;

@@ -9,6 +9,7 @@
 #define WALLBOARD_ZSOCK_H
 
 #include <stddef.h>
+#include <zmq.h>
 
 struct proc;
 struct zsock;
@@ -40,6 +41,19 @@ void zsock_watch(struct zsock *, void (*on_message)(const struct zsock_message *
 /* Send frames as one message (non-blocking; returns -1 if it would block or
  * failed, e.g. a PUB at its high-water mark). Re-checks for input. */
 int zsock_send(struct zsock *, const void *const *frames, const size_t *lens, size_t n);
+
+/* One whole message read straight from a socket, for a thread that owns
+ * one outside the loop (ingest.c). More frames than ZSOCK_FRAMES keep the
+ * first ones and the last (the event). */
+#define ZSOCK_FRAMES 4
+struct zsock_frames {
+	zmq_msg_t f[ZSOCK_FRAMES];
+	size_t n;
+};
+/* 1 with a message in fr (close it with zsock_frames_close), 0 when none is
+ * waiting. Never blocks. */
+int zsock_recv_frames(void *socket, struct zsock_frames *fr);
+void zsock_frames_close(struct zsock_frames *fr);
 
 /* Read anything that is waiting now (after a send elsewhere). */
 void zsock_drain(struct zsock *);

@@ -178,6 +178,49 @@ event_decoder_free(struct event_decoder **dp)
 	*dp = NULL;
 }
 
+/* Every string field of an event, in one list for the two below. */
+#define EVENT_STRINGS(ev) \
+	&(ev)->src, &(ev)->call, &(ev)->queue, &(ev)->agent, &(ev)->caller, \
+	&(ev)->to_queue, &(ev)->reason, &(ev)->name, &(ev)->team
+
+size_t
+event_text_size(const struct event *ev)
+{
+	const char *const *fields[] = { EVENT_STRINGS(ev) };
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		n += *fields[i] != NULL ? strlen(*fields[i]) + 1 : 0;
+	for (size_t i = 0; i < ev->n_queues; i++)
+		n += strlen(ev->queues[i]) + 1;
+	return n;
+}
+
+static const char *
+event_move_one(const char *s, char **text)
+{
+	size_t len;
+	char *copy = *text;
+
+	if (s == NULL)
+		return NULL;
+	len = strlen(s) + 1;
+	memcpy(copy, s, len);
+	*text += len;
+	return copy;
+}
+
+void
+event_move_text(struct event *ev, char *text)
+{
+	const char **fields[] = { EVENT_STRINGS(ev) };
+
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		*fields[i] = event_move_one(*fields[i], &text);
+	for (size_t i = 0; i < ev->n_queues; i++)
+		ev->queues[i] = event_move_one(ev->queues[i], &text);
+}
+
 const char *
 event_decoder_error(const struct event_decoder *d)
 {

@@ -113,6 +113,13 @@ enum event_reject event_decode(struct event_decoder *, const char *json, size_t 
 /* Why the last event_decode failed, for a log line. */
 const char *event_decoder_error(const struct event_decoder *);
 
+/* An event's strings live in its decoder until the next message. To keep
+ * an event longer (a batch handed to another thread, say), copy them out:
+ * event_text_size is the bytes they need, event_move_text copies them to
+ * `text` and points the event at the copies. */
+size_t event_text_size(const struct event *ev);
+void event_move_text(struct event *ev, char *text);
+
 const char *event_type_name(enum event_type);
 const char *event_reject_name(enum event_reject);
 const char *event_state_name(enum agent_state);

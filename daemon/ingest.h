@@ -1,0 +1,62 @@
+/*
+ * ingest.h: the receiving thread.
+ *
+ * A thread of its own owns the ingest SUB socket. It reads every message
+ * waiting (up to INGEST_BATCH) into a batch, decodes each, and hands the
+ * batch to the loop's thread through a small ring, waking it with an
+ * eventfd. The loop's thread journals and applies the batches in the order
+ * they came (server.c). So receiving and decoding run beside the engine,
+ * on the other core, and nothing the engine does is shared: a batch belongs
+ * to one thread at a time.
+ *
+ * Once the ring is full the thread waits for a free batch; messages then
+ * wait in ZeroMQ's queue, as they did when the loop read them itself.
+ */
+#ifndef WALLBOARD_INGEST_H
+#define WALLBOARD_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+#define INGEST_BATCH 512        /* messages a batch: one journal write */
+#define INGEST_RING 4           /* batches: one being filled, the rest waiting */
+
+struct ingest_item {
+	const char *data;       /* the message as it came (its last frame) */
+	size_t len;
+	enum event_reject why;  /* REJECT_NONE: ev is the event */
+	const char *error;      /* rejected: why, a sentence for the log */
+	struct event ev;        /* its strings live in the batch */
+};
+
+struct ingest_text;
+
+struct ingest_batch {
+	size_t n;
+	struct ingest_item items[INGEST_BATCH];
+	/* The batch's own storage, reused. */
+	char *raw;
+	size_t raw_used, raw_cap;
+	size_t offsets[INGEST_BATCH];
+	struct ingest_text *text;
+};
+
+struct ingest;
+
+/* Start the thread on `socket` (a bound or connected ZMQ_SUB: from now on
+ * only the thread touches it, until ingest_stop). */
+struct ingest *ingest_start(void *socket);
+/* Stop and join the thread; the socket is the caller's again. NULL ok. */
+void ingest_stop(struct ingest **);
+
+/* The eventfd that becomes readable when batches are waiting. */
+int ingest_fd(const struct ingest *);
+/* Clear the wake-up (read the eventfd); call before taking the batches. */
+void ingest_woken(struct ingest *);
+/* The oldest batch waiting, or NULL; ingest_done gives it back. */
+struct ingest_batch *ingest_next(struct ingest *);
+void ingest_done(struct ingest *, struct ingest_batch *);
+
+#endif
