@@ -18,7 +18,6 @@
 #include "zsock.h"
 
 #define TEXT_CHUNK (64 * 1024)
-#define RAW_KEEP (4 * 1024 * 1024) /* a batch's raw bytes kept for reuse */
 
 /* Decoded strings of a batch: chunks that never move (a pointer into one
  * stays good until the batch is reset). */
@@ -61,13 +60,16 @@ batch_text(struct ingest_batch *b, size_t need)
 	return t->bytes + t->used - need;
 }
 
-/* Empty the batch for reuse: keep one chunk of text, free the rest (a burst
- * of large messages does not pin its memory). */
+/* Empty the batch for reuse: close its messages, keep one chunk of text
+ * and free the rest (a burst of large messages does not pin its memory). */
 static void
 batch_reset(struct ingest_batch *b)
 {
 	struct ingest_text *keep = NULL;
 
+	for (size_t i = 0; i < b->n; i++)
+		zmq_msg_close(&b->msgs[i]);
+	b->n = 0;
 	while (b->text != NULL) {
 		struct ingest_text *t = b->text;
 
@@ -82,13 +84,6 @@ batch_reset(struct ingest_batch *b)
 		keep->next = NULL;
 	}
 	b->text = keep;
-	b->n = 0;
-	b->raw_used = 0;
-	if (b->raw_cap > RAW_KEEP) {    /* after a burst of big messages */
-		free(b->raw);
-		b->raw = NULL;
-		b->raw_cap = 0;
-	}
 }
 
 static void
@@ -96,22 +91,7 @@ batch_free(struct ingest_batch *b)
 {
 	batch_reset(b);
 	free(b->text);
-	free(b->raw);
 	free(b);
-}
-
-static void
-batch_add(struct ingest_batch *b, const void *data, size_t len)
-{
-	if (b->raw_used + len > b->raw_cap) {
-		b->raw_cap = (b->raw_used + len) * 2;
-		b->raw = xrealloc(b->raw, b->raw_cap);
-	}
-	memcpy(b->raw + b->raw_used, data, len);
-	b->offsets[b->n] = b->raw_used;
-	b->items[b->n].len = len;
-	b->raw_used += len;
-	b->n++;
 }
 
 /* Decode every message of the batch; each event's strings move into the
@@ -122,7 +102,8 @@ batch_decode(struct ingest_batch *b, struct event_decoder *d)
 	for (size_t i = 0; i < b->n; i++) {
 		struct ingest_item *it = &b->items[i];
 
-		it->data = b->raw + b->offsets[i];
+		it->data = zmq_msg_data(&b->msgs[i]);
+		it->len = zmq_msg_size(&b->msgs[i]);
 		it->why = event_decode(d, it->data, it->len, &it->ev);
 		it->error = NULL;
 		event_move_text(&it->ev, batch_text(b, event_text_size(&it->ev)));
@@ -144,7 +125,10 @@ ingest_fill(struct ingest *ig, struct ingest_batch *b)
 	struct zsock_frames fr;
 
 	while (b->n < INGEST_BATCH && zsock_recv_frames(ig->socket, &fr)) {
-		batch_add(b, zmq_msg_data(&fr.f[fr.n - 1]), zmq_msg_size(&fr.f[fr.n - 1]));
+		/* Keep the last frame (the event) in the batch; a small one
+		 * lives inside its zmq_msg_t, so it is moved, not copied. */
+		zmq_msg_init(&b->msgs[b->n]);
+		zmq_msg_move(&b->msgs[b->n++], &fr.f[fr.n - 1]);
 		zsock_frames_close(&fr);
 	}
 	return b->n;
@@ -189,6 +173,7 @@ ingest_main(void *arg)
 		pthread_mutex_unlock(&ig->lock);
 		if (stop)
 			break;
+		batch_reset(b);         /* what it held was applied */
 		while (ingest_fill(ig, b) == 0)
 			if (!ingest_wait(ig))
 				goto out;
@@ -283,7 +268,6 @@ ingest_next(struct ingest *ig)
 void
 ingest_done(struct ingest *ig, struct ingest_batch *b)
 {
-	batch_reset(b);
 	pthread_mutex_lock(&ig->lock);
 	ig->head++;
 	pthread_cond_signal(&ig->space);

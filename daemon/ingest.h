@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <zmq.h>
 
 #include "event.h"
 
@@ -36,10 +37,11 @@ struct ingest_text;
 struct ingest_batch {
 	size_t n;
 	struct ingest_item items[INGEST_BATCH];
-	/* The batch's own storage, reused. */
-	char *raw;
-	size_t raw_used, raw_cap;
-	size_t offsets[INGEST_BATCH];
+	/* The batch's own storage, reused: the messages themselves (data
+	 * points into them; the thread closes them when the batch comes back,
+	 * long after ZeroMQ's own thread has moved on from their buffers),
+	 * and the decoded strings. */
+	zmq_msg_t msgs[INGEST_BATCH];
 	struct ingest_text *text;
 };
 
@@ -55,7 +57,8 @@ void ingest_stop(struct ingest **);
 int ingest_fd(const struct ingest *);
 /* Clear the wake-up (read the eventfd); call before taking the batches. */
 void ingest_woken(struct ingest *);
-/* The oldest batch waiting, or NULL; ingest_done gives it back. */
+/* The oldest batch waiting, or NULL; ingest_done gives it back (the
+ * thread empties it when it next fills it). */
 struct ingest_batch *ingest_next(struct ingest *);
 void ingest_done(struct ingest *, struct ingest_batch *);
 
