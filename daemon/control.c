@@ -213,15 +213,6 @@ control_on_request(const struct zsock_message *m, void *arg)
 	cJSON_Delete(req);
 }
 
-static void
-control_on_drained(void *arg)
-{
-	struct server *s = arg;
-
-	if (s->dirty)
-		server_apply_batch(s);
-}
-
 int
 server_control_open(struct server *s, char *err, size_t errlen)
 {
@@ -238,7 +229,7 @@ server_control_open(struct server *s, char *err, size_t errlen)
 	umask(old);
 	if (rc != 0)
 		return -1;
-	zsock_watch(s->control, control_on_request, control_on_drained, s);
+	zsock_watch(s->control, control_on_request, NULL, s);
 	return 0;
 }
 

@@ -70,8 +70,6 @@ struct server {
 int64_t server_clock(struct server *);
 /* Move the engine to the clock (journaled). */
 void server_tick(struct server *);
-/* Journal and apply what the ingest thread has handed over. */
-void server_apply_batch(struct server *);
 /* The snapshot as of now (owned by the server, valid until the next call). */
 const char *server_snapshot(struct server *);
 /* A new engine for config, fed from the journal (see server.c). */

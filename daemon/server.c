@@ -211,12 +211,6 @@ server_apply_batches(struct server *s, size_t most)
 	}
 }
 
-void
-server_apply_batch(struct server *s)
-{
-	server_apply_batches(s, SIZE_MAX);
-}
-
 /* The ingest thread has batches: any that were there when the eventfd was
  * read are taken now; a later one wrote it again. */
 static void
@@ -564,9 +558,16 @@ server_reload(struct server *s, struct config_errors *errors)
 		config_free(&config);
 		return -1;
 	}
-	server_apply_batch(s);
+	/* The journal holds exactly what was applied: batches the ingest
+	 * thread has handed over since are applied to the new engine. */
 	journal_flush(s->journal);
+	/* The rebuild applies the day's records again: the counts of what was
+	 * applied, rejected and duplicated stay those of the running day. */
+	struct server_stats counted = s->stats;
 	engine = server_rebuild(s, config);
+	counted.replayed = s->stats.replayed;
+	counted.replay_ms = s->stats.replay_ms;
+	s->stats = counted;
 	engine_free(&s->engine);
 	s->engine = engine;
 	alerts_reconfigure(s->alerts, config);
@@ -664,7 +665,7 @@ server_free(struct server *s)
 {
 	/* What the thread has handed over is applied and journaled; what it
 	 * has not yet is lost, like messages still in ZeroMQ's queue. */
-	server_apply_batch(s);
+	server_apply_batches(s, INGEST_RING);
 	proc_fd_free(&s->receiver_fd);
 	ingest_stop(&s->receiver);
 	journal_free(&s->journal);
