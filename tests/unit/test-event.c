@@ -286,6 +286,55 @@ test_scanner_and_cjson_agree(void **state)
 	event_decoder_free(&plain);
 }
 
+/* An event kept past its decoder's next message (the ingest thread hands
+ * batches of them to the loop): its strings move out and stay whole. Both
+ * readers, the scanner and cJSON (an escape sends it there). */
+static void
+test_event_outlives_its_decoder(void **state)
+{
+	static const char *const first[] = {
+		"{\"type\":\"agent.state\",\"ts\":1795424400000,\"src\":\"pbx1\","
+		"\"agent\":\"a7\",\"state\":\"away\",\"reason\":\"lunch\","
+		"\"name\":\"A. Khan\",\"team\":\"billing\",\"queues\":[\"sales\",\"support\"]}",
+		"{\"type\":\"agent.state\",\"ts\":1795424400000,\"src\":\"pbx1\","
+		"\"agent\":\"a7\",\"state\":\"away\",\"reason\":\"lunch\","
+		"\"name\":\"A. \\u004bhan\",\"team\":\"billing\",\"queues\":[\"sales\",\"support\"]}",
+	};
+
+	for (size_t k = 0; k < 2; k++) {
+		struct event kept;
+		char *text;
+		/* src 5, agent 3, reason 6, name 8, team 8, queues 6 + 8: each
+		 * with its NUL. */
+		size_t want = 5 + 3 + 6 + 8 + 8 + 6 + 8;
+
+		assert_int_equal(decode(first[k]), REJECT_NONE);
+		assert_int_equal(event_text_size(&ev), want);
+		kept = ev;
+		text = test_malloc(want);
+		event_move_text(&kept, text);
+		assert_int_equal(decode("{\"type\":\"call.queued\",\"ts\":1795424401000,"
+		    "\"src\":\"pbx2\",\"call\":\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\","
+		    "\"queue\":\"overwrite-overwrite-overwrite\"}"), REJECT_NONE);
+		assert_string_equal(kept.src, "pbx1");
+		assert_string_equal(kept.agent, "a7");
+		assert_string_equal(kept.reason, "lunch");
+		assert_string_equal(kept.name, "A. Khan");
+		assert_string_equal(kept.team, "billing");
+		assert_int_equal(kept.n_queues, 2);
+		assert_string_equal(kept.queues[0], "sales");
+		assert_string_equal(kept.queues[1], "support");
+		assert_null(kept.call);
+		assert_null(kept.caller);
+		assert_true(kept.src >= text && kept.queues[1] + 8 == text + want);
+		test_free(text);
+	}
+	/* An absent src reads "default", which moves too. */
+	assert_int_equal(decode("{\"type\":\"call.abandoned\",\"ts\":1795424400000,"
+	    "\"call\":\"c1\"}"), REJECT_NONE);
+	assert_int_equal(event_text_size(&ev), 8 + 3);
+}
+
 int
 main(void)
 {
@@ -296,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_decoder_survives_garbage),
 		cmocka_unit_test(test_scanner_and_cjson_agree),
+		cmocka_unit_test(test_event_outlives_its_decoder),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
