@@ -26,6 +26,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "xalloc.h"
@@ -851,7 +852,7 @@ event_decode(struct event_decoder *d, const char *json, size_t len, struct event
 	memset(d->slot, 0, sizeof d->slot);
 	d->n_items = 0;
 	d->scanned = false;
-	memset(ev, 0, sizeof *ev);
+	memset(ev, 0, offsetof(struct event, queues));
 	ev->resolved = ev->transferred = FLAG_ABSENT;
 	d->error[0] = '\0';
 	if (len > EVENT_JSON_MAX)

@@ -83,9 +83,11 @@ struct event {
 	enum event_flag resolved;
 	enum event_flag transferred;
 	bool has_queues;
-	const char *queues[EVENT_QUEUES_MAX];
 	size_t n_queues;
 	int csat;
+	/* Last, and only the first n_queues are set: a decode clears the
+	 * fields above, not these 512 bytes. */
+	const char *queues[EVENT_QUEUES_MAX];
 };
 
 struct event_decoder;
