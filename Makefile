@@ -5,6 +5,7 @@
 #   make demo       the demo board
 #   make test       unit, replay, config and integration tests
 #   make asan       the whole suite again under ASan + UBSan (build-asan/)
+#   make tsan       the live tests against ThreadSanitizer builds (build-tsan/)
 #   make bench      benchmarks, figures printed
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -76,7 +77,7 @@ DISPLAY_LIBS := $(shell $(PKG_CONFIG) --libs libzmq libevent) $(CURSES_LIBS)
 PROGRAMS += $(BUILD)/wallboard
 PROGRAMS += $(BUILD)/wallboard-fb
 
-.PHONY: all deps demo test unit asan bench install clean
+.PHONY: all deps demo test unit asan tsan bench install clean
 all: $(PROGRAMS) $(UNIT_BIN)
 
 # V=1 shows the whole command lines.
@@ -235,6 +236,14 @@ asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
+# The daemon has two threads of its own (the loop and ingest.c): the live
+# tests against ThreadSanitizer builds, failing on any race report
+# (tests/tsan.sh says what it judges, tests/tsan.supp what it suppresses).
+tsan:
+	$(MAKE) BUILD=build-tsan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=thread" all
+	tests/tsan.sh
+
 bench: $(PROGRAMS) $(BENCH_BIN)
 	BUILD=$(BUILD) bench/run.sh
 
@@ -269,4 +278,4 @@ install: $(PROGRAMS)
 	fi
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
