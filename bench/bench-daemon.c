@@ -11,8 +11,9 @@
  *             sends; alternated in the same run with a bare libzmq SUB
  *             process that only receives the same messages. Daemon rate:
  *             events applied (control socket "applied" + "rejected" reaching
- *             N, polled every 1 ms) over the time since the first send; bare
- *             rate: last message received over the same. Medians of 3 each.
+ *             N, polled every 5 ms) over the time since the first send; bare
+ *             rate: last message received over the same. RUNS of each,
+ *             alternated; the figure is the median of the runs' ratios.
  *             Also the daemon's CPU time per event (/proc/PID/stat, all its
  *             threads), and its VmRSS and VmHWM after 1M events with the
  *             engine's own share (status "memory_bytes").
@@ -23,13 +24,13 @@
  *             on the publish endpoint stamps each snapshot and reads its
  *             feeds.bench.events count: event i is reflected by the first
  *             snapshot whose count is > i. The first 0.2 s are warm-up, not
- *             counted. 3 runs of 5 s each; medians of the runs' p50 and p99.
+ *             counted. RUNS runs of 5 s each; medians of the runs' p50 and p99.
  *             Bare libzmq one-way latency (XPUB -> SUB, tcp loopback, 1 kHz,
- *             150-byte messages) for reference, 3 runs of 3 s.
+ *             150-byte messages) for reference, RUNS runs of 3 s.
  *   replay    2M events into a daemon, SIGTERM, then a restart on the same
  *             state_dir: the time from fork to the control socket answering
  *             status with replayed_at_start >= 2M (it counts every journal
- *             record: the events and any clock moves). Median of 3 restarts,
+ *             record: the events and any clock moves). Median of RUNS restarts,
  *             with the daemon's own "records replayed in N ms" (it runs -v).
  *   snapshot encode time and size: bench-snapshot, in process.
  *
