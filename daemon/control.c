@@ -158,7 +158,7 @@ control_message(struct server *s, const cJSON *req, const char *raw, size_t len)
 		return;
 	}
 	journal_append(s->journal, JOURNAL_MESSAGE, clock, raw, len);
-	journal_flush(s->journal);
+	server_journal_flush(s);
 	log_msg(LOG_NOTICE, "message %s", s->message_text ? "set" : "cleared");
 	s->dirty = true;
 	control_ok(s);
@@ -182,7 +182,7 @@ control_ack(struct server *s, const cJSON *req, const char *raw, size_t len)
 		return;
 	}
 	journal_append(s->journal, JOURNAL_ACK, clock, raw, len);
-	journal_flush(s->journal);
+	server_journal_flush(s);
 	log_msg(LOG_NOTICE, "alert %s acked by %s", id, by);
 	s->dirty = true;
 	control_ok(s);

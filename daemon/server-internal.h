@@ -66,6 +66,8 @@ struct server {
 	struct server_stats stats;
 };
 
+/* Write the journal's buffered records; a failure is logged. */
+void server_journal_flush(struct server *);
 /* The clock: wall time plus the event-time offset, never behind the engine. */
 int64_t server_clock(struct server *);
 /* Move the engine to the clock (journaled). */

@@ -43,6 +43,19 @@
 
 static void server_publish_due(struct server *s);
 
+/* ---- the journal -------------------------------------------------------- */
+
+/* Write what the journal holds. A failure turns it off (until the next day's
+ * file): said once, here, whichever write met it. */
+void
+server_journal_flush(struct server *s)
+{
+	if (journal_flush(s->journal) != 0)
+		log_msg(LOG_ERR, "journal %s: %s; running on without it: a restart "
+		    "will lose today's figures", journal_path(s->journal),
+		    journal_error(s->journal));
+}
+
 /* ---- the clock --------------------------------------------------------- */
 
 /* The clock trails the newest event's time by this much, so that events
@@ -77,7 +90,7 @@ server_tick(struct server *s)
 	journal_append(s->journal, JOURNAL_CLOCK, t, &wall, sizeof wall);
 	/* Written now, not with the next batch: after a kill -9 the clock
 	 * resumes from the last time a board was shown, not from before it. */
-	journal_flush(s->journal);
+	server_journal_flush(s);
 }
 
 /* The clock follows the newest event's time: set by the first event (live
@@ -187,10 +200,7 @@ server_apply_one(struct server *s, const struct ingest_batch *b)
 		else
 			journal_append_reject(s->journal, clock, NULL, false, 0);
 	}
-	if (journal_flush(s->journal) != 0)
-		log_msg(LOG_ERR, "journal %s: %s; running on without it: a restart "
-		    "will lose today's figures", journal_path(s->journal),
-		    journal_error(s->journal));
+	server_journal_flush(s);
 	for (size_t i = 0; i < b->n; i++) {
 		const struct ingest_item *it = &b->items[i];
 
@@ -435,12 +445,12 @@ server_on_heartbeat(void *arg)
 
 	server_tick(s);
 	if (engine_day_start(s->engine) != journal_day_start(s->journal)) {
-		journal_flush(s->journal);      /* the day's last records stay in it */
+		server_journal_flush(s);        /* the day's last records stay in it */
 		journal_roll(s->journal, engine_day_start(s->engine));
 	}
 	server_check_alerts(s);
 	server_publish(s);
-	journal_flush(s->journal);
+	server_journal_flush(s);
 	server_status_line(s);
 }
 
@@ -563,7 +573,7 @@ server_reload(struct server *s, struct config_errors *errors)
 	}
 	/* The journal holds exactly what was applied: batches the ingest
 	 * thread has handed over since are applied to the new engine. */
-	journal_flush(s->journal);
+	server_journal_flush(s);
 	/* The rebuild applies the day's records again: the counts of what was
 	 * applied, rejected and duplicated stay those of the running day. */
 	struct server_stats counted = s->stats;
