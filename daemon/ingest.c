@@ -162,7 +162,6 @@ ingest_main(void *arg)
 
 	for (;;) {
 		struct ingest_batch *b;
-
 		bool stop;
 
 		pthread_mutex_lock(&ig->lock);
