@@ -47,9 +47,8 @@ strmap_hash(const char *key, size_t len)
 	 * hash was a chain of a multiply per byte), then a final mix so that
 	 * linear probing sees spread bits. */
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)len * 0xff51afd7ed558ccdULL);
-	uint64_t w;
-
 	const char *end = key + len;
+	uint64_t w;
 
 	for (; end - key > 8; key += 8) {
 		memcpy(&w, key, 8);
