@@ -7,8 +7,18 @@
 #   make asan       the whole suite again under ASan + UBSan (build-asan/)
 #   make tsan       the live tests against ThreadSanitizer builds (build-tsan/)
 #   make bench      benchmarks, figures printed
+#   make fuzz       libFuzzer on every parser (clang: `make deps fuzz`)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
+#
+# How `make deps demo` works in one go on a fresh machine: nothing below
+# asks pkg-config while this file is read. Each pkg-config answer is a
+# variable that runs it the first time a recipe expands it, then keeps the
+# answer ($(call once,...)), and every compile waits for `deps` when it is
+# among the goals. So deps installs first, and the build that follows
+# sees what it installed. Without deps, each target first checks that what
+# it needs is there (scripts/install-deps.sh --check) and, if not, stops
+# with one line naming the missing Debian packages.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -33,12 +43,21 @@ WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
 OPT ?= -O2 -g
 SAN ?=
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib
-CFLAGS += -std=c11 $(OPT) $(WARN) $(SAN) \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+# $(call once,VAR,PKG-CONFIG ARGS): pkg-config's answer, asked when first
+# used (in a recipe, after `deps` has run) and kept for the rest of the run.
+# VAR must be the variable that calls it, and nothing else: the first use
+# replaces VAR by the answer.
+once = $(eval $1 := $$(shell $$(PKG_CONFIG) $2))$($1)
+PKG_CFLAGS = $(call once,PKG_CFLAGS,--cflags $(PKGS))
+CFLAGS += -std=c11 $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS)
 LDFLAGS += $(SAN)
-CORE_LIBS := $(shell $(PKG_CONFIG) --libs $(CORE_PKGS)) -lm
-DAEMON_LIBS := $(shell $(PKG_CONFIG) --libs libzmq libevent libsystemd) -lpthread
-CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
+CORE_PKG_LIBS = $(call once,CORE_PKG_LIBS,--libs $(CORE_PKGS))
+CORE_LIBS = $(CORE_PKG_LIBS) -lm
+SYSTEMD_LIBS = $(call once,SYSTEMD_LIBS,--libs libsystemd)
+DAEMON_LIBS = $(ZMQ_LIBS) $(EVENT_LIBS) $(SYSTEMD_LIBS) -lpthread
+CMOCKA_LIBS = $(call once,CMOCKA_LIBS,--libs cmocka)
+ZMQ_LIBS = $(call once,ZMQ_LIBS,--libs libzmq)
+EVENT_LIBS = $(call once,EVENT_LIBS,--libs libevent)
 
 # The pure core: decoding, config, KPI engine, snapshot encoding. No libevent,
 # ZeroMQ, curses or clock reads: unit tests link it alone.
@@ -71,19 +90,27 @@ FB_OBJ := $(FB_SRC:%.c=$(BUILD)/%.o)
 DISPLAY_SRC := $(filter-out $(FB_SRC),$(wildcard display/*.c))
 DISPLAY_OBJ := $(DISPLAY_SRC:%.c=$(BUILD)/%.o)
 DISPLAY_LOOP_OBJ := $(BUILD)/daemon/proc.o $(BUILD)/daemon/zsock.o
-CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw)
-CURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw)
-DISPLAY_LIBS := $(shell $(PKG_CONFIG) --libs libzmq libevent) $(CURSES_LIBS)
+CURSES_CFLAGS = $(call once,CURSES_CFLAGS,--cflags ncursesw)
+CURSES_LIBS = $(call once,CURSES_LIBS,--libs ncursesw)
+DISPLAY_LIBS = $(ZMQ_LIBS) $(EVENT_LIBS) $(CURSES_LIBS)
 PROGRAMS += $(BUILD)/wallboard
 PROGRAMS += $(BUILD)/wallboard-fb
 
 .PHONY: all deps demo test unit asan tsan bench install clean
 all: $(PROGRAMS) $(UNIT_BIN)
 
+# What each target needs is checked before anything is built, after `deps`
+# when it is a goal too (so `make -j2 deps test` cannot race it).
+DEPS_FIRST := $(filter deps,$(MAKECMDGOALS))
+NEEDS := all demo test bench fuzz
+.PHONY: $(NEEDS:%=need-%)
+$(NEEDS:%=need-%): $(DEPS_FIRST)
+	@scripts/install-deps.sh --check $(@:need-%=%)
+
 # V=1 shows the whole command lines.
 Q := $(if $(V),,@)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h daemon/*.h)
+$(BUILD)/%.o: %.c $(wildcard lib/*.h daemon/*.h) | need-all
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -99,18 +126,16 @@ $(BUILD)/wallboardd: $(DAEMON_OBJ) $(LIB)
 
 $(BUILD)/wallboardctl: $(BUILD)/tools/wallboardctl.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(BUILD)/tools/wallboardctl.o $(LIB) $(CORE_LIBS) \
-		$(shell $(PKG_CONFIG) --libs libzmq)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(BUILD)/tools/wallboardctl.o $(LIB) $(CORE_LIBS) $(ZMQ_LIBS)
 
-$(BUILD)/feed/%.o: feed/%.c $(wildcard lib/*.h feed/*.h)
+$(BUILD)/feed/%.o: feed/%.c $(wildcard lib/*.h feed/*.h) | need-all
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/wallboard-feed: $(FEED_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(FEED_OBJ) $(LIB) $(CORE_LIBS) \
-		$(shell $(PKG_CONFIG) --libs libzmq)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(FEED_OBJ) $(LIB) $(CORE_LIBS) $(ZMQ_LIBS)
 
 $(DISPLAY_OBJ): CPPFLAGS += -Idaemon
 $(DISPLAY_OBJ): CFLAGS += $(CURSES_CFLAGS)
@@ -127,9 +152,9 @@ $(FB_OBJ): $(wildcard display/*.h)
 $(BUILD)/wallboard-fb: $(FB_OBJ) $(DISPLAY_LOOP_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(FB_OBJ) $(DISPLAY_LOOP_OBJ) $(LIB) \
-		$(CORE_LIBS) $(shell $(PKG_CONFIG) --libs libzmq libevent)
+		$(CORE_LIBS) $(ZMQ_LIBS) $(EVENT_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h) | need-all
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(CORE_LIBS) $(CMOCKA_LIBS)
@@ -137,7 +162,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h)
 # The JSON parser comparison (docs/json-choice.md) also links jansson and
 # json-c, which nothing else uses; built by `make bench` only, like the rest.
 # Their headers clash, so the json-c part of the file is compiled on its own.
-$(BUILD)/bench/bench-json: bench/bench-json.c
+$(BUILD)/bench/bench-json: bench/bench-json.c | need-bench
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags json-c) \
 		-DBENCH_JSON_C -c -o $@-json-c.o $<
@@ -149,8 +174,7 @@ $(BUILD)/bench/bench-json: bench/bench-json.c
 # $(BUILD)/wallboardd, which `make bench` builds first.
 $(BUILD)/bench/bench-daemon: bench/bench-daemon.c bench/gen.c bench/gen.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS) \
-		$(shell $(PKG_CONFIG) --libs libzmq)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS) $(ZMQ_LIBS)
 
 # The terminal board's costs: links the curses back-end and ncursesw.
 $(BUILD)/bench/bench-board: bench/bench-board.c $(BUILD)/display/render-curses.o $(LIB)
@@ -182,7 +206,7 @@ FUZZ_COMMON := fuzz/common.c fuzz/fuzz.h
 .PHONY: fuzz fuzz-run
 all: $(FUZZ_REPLAY)
 
-$(BUILD)/fuzz/%: fuzz/%.c fuzz/driver.c $(FUZZ_COMMON) $(LIB)
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/driver.c $(FUZZ_COMMON) $(LIB) | need-all
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< fuzz/driver.c fuzz/common.c \
@@ -190,13 +214,13 @@ $(BUILD)/fuzz/%: fuzz/%.c fuzz/driver.c $(FUZZ_COMMON) $(LIB)
 
 # clang's -Wformat=2 also warns of lib/log.c's vsnprintf (no format
 # attribute on log_vmsg), which gcc does not.
-fuzz:
+fuzz: | $(DEPS_FIRST)
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		WARN="$(WARN) -Wno-format-nonliteral" \
 		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
 		fuzz-run
 
-$(BUILD)/fuzzer/%: fuzz/%.c $(FUZZ_COMMON) $(LIB)
+$(BUILD)/fuzzer/%: fuzz/%.c $(FUZZ_COMMON) $(LIB) | need-fuzz
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZER  $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< fuzz/common.c \
@@ -220,31 +244,33 @@ fuzz-run: $(FUZZ:%=$(BUILD)/fuzzer/%)
 		exit 1; \
 	fi
 
+# The packages the other goals need (`make deps test`), or, alone, what
+# the README's targets need.
 deps:
-	scripts/install-deps.sh
+	scripts/install-deps.sh $(filter-out deps,$(MAKECMDGOALS))
 
-demo: all
+demo: all | need-demo
 	BUILD=$(BUILD) scripts/demo.sh
 
-test: all
+test: all | need-test
 	BUILD=$(BUILD) tests/run.sh
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) | need-test
 	BUILD=$(BUILD) tests/run.sh unit
 
-asan:
+asan: | $(DEPS_FIRST)
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 # The daemon has two threads of its own (the loop and ingest.c): the live
 # tests against ThreadSanitizer builds, failing on any race report
 # (tests/tsan.sh says what it judges, tests/tsan.supp what it suppresses).
-tsan:
+tsan: | $(DEPS_FIRST) need-test
 	$(MAKE) BUILD=build-tsan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=thread" all
 	tests/tsan.sh
 
-bench: $(PROGRAMS) $(BENCH_BIN)
+bench: $(PROGRAMS) $(BENCH_BIN) | need-bench
 	BUILD=$(BUILD) bench/run.sh
 
 # The config is never overwritten: an existing one stays and the shipped
