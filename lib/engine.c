@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "erlang.h"
+#include "log.h"
 #include "strmap.h"
 #include "tz.h"
 #include "u64map.h"
@@ -918,7 +919,7 @@ engine_new(const struct config *config, int64_t now)
 	e->config = config;
 	e->tz = tz_load(config->timezone, err, sizeof err);
 	if (e->tz == NULL) {
-		fprintf(stderr, "<4>wallboard: %s; 'today' follows UTC\n", err);
+		log_msg(LOG_WARNING, "wallboard: %s; 'today' follows UTC", err);
 		e->tz = tz_load("UTC", NULL, 0);
 	}
 	e->now = now;

@@ -5,6 +5,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static enum log_level log_max = LOG_INFO;
 
@@ -20,6 +23,39 @@ log_enabled(enum log_level level)
 	return level <= log_max;
 }
 
+/* Whether stderr is the journal's stream: JOURNAL_STREAM ("DEV:INODE", set
+ * by systemd for StandardError=journal) names the file stderr is, as
+ * sd_journal_stream_fd(3) and systemd's own tools check. Asked once. */
+static bool
+log_to_journal(void)
+{
+	static int answer = -1;
+	const char *env;
+	unsigned long long dev, ino;
+	struct stat sb;
+
+	if (answer == -1) {
+		env = getenv("JOURNAL_STREAM");
+		answer = env != NULL && sscanf(env, "%llu:%llu", &dev, &ino) == 2 &&
+		    fstat(STDERR_FILENO, &sb) == 0 &&
+		    (unsigned long long)sb.st_dev == dev &&
+		    (unsigned long long)sb.st_ino == ino;
+	}
+	return answer == 1;
+}
+
+const char *
+log_prefix(int priority)
+{
+	static const char *const prefixes[] = {
+		"<0>", "<1>", "<2>", "<3>", "<4>", "<5>", "<6>", "<7>",
+	};
+
+	if (priority < 0 || priority > 7 || !log_to_journal())
+		return "";
+	return prefixes[priority];
+}
+
 static void log_vmsg(enum log_level level, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
@@ -29,7 +65,7 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 	char line[1024];
 
 	vsnprintf(line, sizeof line, fmt, ap);
-	fprintf(stderr, "<%d>%s\n", (int)level, line);
+	fprintf(stderr, "%s%s\n", log_prefix((int)level), line);
 }
 
 void

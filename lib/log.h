@@ -1,6 +1,8 @@
 /*
- * log.h: log lines on stderr, with journald priority prefixes ("<3>" ...)
- * so that systemd's journal files each line at its level.
+ * log.h: log lines on stderr. When stderr is systemd's journal
+ * (JOURNAL_STREAM), each carries its priority as a prefix ("<3>" ...) so
+ * the journal files it at its level; a person at a terminal, or a file,
+ * gets the plain line.
  *
  * Floods (a feed sending garbage) are rate-limited per kind of message: the
  * caller passes its clock and a limiter; what is suppressed is counted and
@@ -17,6 +19,9 @@ enum log_level { LOG_ERR = 3, LOG_WARNING = 4, LOG_NOTICE = 5, LOG_INFO = 6, LOG
 /* Lines above `max` are dropped; default LOG_INFO (-v raises it). */
 void log_set_level(enum log_level max);
 bool log_enabled(enum log_level level);
+
+/* "<N>" for priority N (0..7) when stderr goes to the journal, else "". */
+const char *log_prefix(int priority);
 
 void log_msg(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include "xalloc.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -81,7 +82,7 @@ fatal(const char *fmt, ...)
 	int saved = errno;
 	va_list ap;
 
-	fprintf(stderr, "<2>wallboard: ");
+	fprintf(stderr, "%swallboard: ", log_prefix(2));
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -94,7 +95,7 @@ fatalx(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "<2>wallboard: ");
+	fprintf(stderr, "%swallboard: ", log_prefix(2));
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
