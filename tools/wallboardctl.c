@@ -45,6 +45,10 @@
 
 enum { CTL_OK = 0, CTL_REFUSED = 1, CTL_UNREACHABLE = 2 };
 
+/* How long to wait for the daemon's answer (--timeout): a reload of a busy
+ * day rebuilds it from the journal, which can take longer than a status. */
+static int ctl_timeout_ms = CTL_TIMEOUT_MS;
+
 /* The options that belong to one command, as bits, to refuse the others. */
 enum {
 	CTL_JSON = 1 << 0,
@@ -91,6 +95,8 @@ ctl_usage(FILE *out)
 	    "  -c, --config FILE   find the daemon through this config's state_dir\n"
 	    "                      (default " CTL_DEFAULT_CONFIG ")\n"
 	    "      --socket PATH   the control socket itself (STATE_DIR/control.sock)\n"
+	    "      --timeout DURATION\n"
+	    "                      wait this long for the answer (default 5s)\n"
 	    "  -V, --version       print the version\n"
 	    "  -h, --help          this text\n"
 	    "\n"
@@ -205,13 +211,13 @@ ctl_reachable(const char *path)
 	return CTL_OK;
 }
 
-/* Send one request on a fresh REQ socket and wait up to CTL_TIMEOUT_MS for
+/* Send one request on a fresh REQ socket and wait up to ctl_timeout_ms for
  * the reply. Returns the reply (caller frees) or NULL having said why. */
 static char *
 ctl_exchange(void *zctx, const char *path, const char *request)
 {
 	void *sock = zmq_socket(zctx, ZMQ_REQ);
-	int linger = 0, timeout = CTL_TIMEOUT_MS, len;
+	int linger = 0, timeout = ctl_timeout_ms, len;
 	char *endpoint = xasprintf("ipc://%s", path), *reply = NULL;
 	zmq_msg_t msg;
 
@@ -224,7 +230,7 @@ ctl_exchange(void *zctx, const char *path, const char *request)
 	else if (zmq_send(sock, request, strlen(request), 0) == -1 ||
 	    (len = zmq_msg_recv(&msg, sock, 0)) == -1)
 		fprintf(stderr, "wallboardctl: no answer from wallboardd at %s "
-		    "within %d s\n", path, CTL_TIMEOUT_MS / 1000);
+		    "within %g s\n", path, ctl_timeout_ms / 1000.0);
 	else
 		reply = xstrndup(zmq_msg_data(&msg), (size_t)len);
 	zmq_msg_close(&msg);
@@ -500,6 +506,7 @@ static const struct option ctl_options[] = {
 	{ "from", required_argument, NULL, 'F' },
 	{ "clear", no_argument, NULL, 'C' },
 	{ "by", required_argument, NULL, 'b' },
+	{ "timeout", required_argument, NULL, 't' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -521,6 +528,20 @@ ctl_parse_for(struct ctl *c, const char *arg)
 	return true;
 }
 
+static bool
+ctl_parse_timeout(const char *arg)
+{
+	int64_t ms;
+
+	if (!units_parse_duration(arg, &ms) || ms <= 0 || ms > 3600 * 1000) {
+		fprintf(stderr, "wallboardctl: --timeout wants a duration up to 1h "
+		    "such as 5s or 2m, not '%s'\n", arg);
+		return false;
+	}
+	ctl_timeout_ms = (int)ms;
+	return true;
+}
+
 /* Read one option into c. Returns -1 to carry on, else an exit status. */
 static int
 ctl_option(struct ctl *c, int opt, const char *arg)
@@ -534,6 +555,7 @@ ctl_option(struct ctl *c, int opt, const char *arg)
 	case 'F': c->given |= CTL_FROM; c->from = arg; break;
 	case 'C': c->given |= CTL_CLEAR; break;
 	case 'b': c->given |= CTL_BY; c->by = arg; break;
+	case 't': return ctl_parse_timeout(arg) ? -1 : 2;
 	case 'V': printf("wallboardctl %s\n", CTL_VERSION); return 0;
 	case 'h': ctl_usage(stdout); return 0;
 	default: ctl_usage(stderr); return 2;
