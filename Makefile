@@ -23,6 +23,7 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SYSCONFDIR ?= /etc
+DOCDIR ?= $(PREFIX)/share/doc/wallboard
 # Where systemd looks for units and sysusers.d files (Debian 12:
 # /lib/systemd/system and /usr/lib/sysusers.d), whatever PREFIX is.
 SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir \
@@ -274,12 +275,15 @@ bench: $(PROGRAMS) $(BENCH_BIN) | need-bench
 	BUILD=$(BUILD) bench/run.sh
 
 # The config is never overwritten: an existing one stays and the shipped
-# one lands beside it as wallboard.yaml.new. The unit's paths follow BINDIR
-# and SYSCONFDIR. Installing to / (no DESTDIR) also creates the wallboard
-# user and group and tells a running systemd about the unit.
+# one lands beside it as wallboard.yaml.new. The units' paths follow BINDIR,
+# SYSCONFDIR and DOCDIR (their Documentation= lines point at the docs
+# installed here). Installing to / (no DESTDIR) also creates the wallboard
+# user and group and tells a running systemd about the units.
+UNITS := wallboardd.service wallboard-feed@.service wallboard-fb@.service
+DOCS := README.md $(wildcard docs/*.md docs/*.png)
 install: $(PROGRAMS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/wallboard \
-		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
 	@conf=$(DESTDIR)$(SYSCONFDIR)/wallboard/wallboard.yaml; \
 	if [ -e "$$conf" ]; then \
@@ -288,12 +292,14 @@ install: $(PROGRAMS)
 	else \
 		install -m 644 config/wallboard.yaml "$$conf"; \
 	fi
-	for unit in wallboardd.service wallboard-fb@.service; do \
+	for unit in $(UNITS); do \
 		sed -e 's|/usr/local/bin/|$(BINDIR)/|g' \
 		    -e 's|/etc/wallboard/|$(SYSCONFDIR)/wallboard/|g' \
+		    -e 's|/usr/local/share/doc/wallboard/|$(DOCDIR)/|g' \
 		    systemd/$$unit >$(DESTDIR)$(SYSTEMDUNITDIR)/$$unit && \
 		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$unit || exit 1; \
 	done
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 	install -m 644 systemd/wallboard.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/wallboard.conf
 	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
 		echo "systemd-sysusers $(SYSUSERSDIR)/wallboard.conf"; \

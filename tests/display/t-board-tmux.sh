@@ -89,6 +89,8 @@ agents:
   a4: {queues: [support]}
 ingest: {bind: ["tcp://127.0.0.1:$ingest"]}
 publish: {bind: ["tcp://127.0.0.1:$publish"], heartbeat: 1s}
+# No HTTP: its default port may be taken (a demo on this machine).
+http: {listen: off}
 state_dir: $tmp/state
 boards:
   floor:

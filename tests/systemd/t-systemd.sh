@@ -32,12 +32,32 @@ root="$tmp/root"
 install_to "$root" || { echo "FAIL: make install"; exit 1; }
 unit="$root/lib/systemd/system/wallboardd.service"
 for f in usr/local/bin/wallboardd usr/local/bin/wallboardctl \
+    usr/local/bin/wallboard-feed usr/local/bin/wallboard usr/local/bin/wallboard-fb \
     etc/wallboard/wallboard.yaml lib/systemd/system/wallboardd.service \
-    usr/lib/sysusers.d/wallboard.conf; do
+    lib/systemd/system/wallboard-feed@.service lib/systemd/system/wallboard-fb@.service \
+    usr/lib/sysusers.d/wallboard.conf usr/local/share/doc/wallboard/README.md \
+    usr/local/share/doc/wallboard/protocol.md; do
 	[ -f "$root/$f" ] && ok "installed /$f" || fail "make install left out /$f"
 done
 grep -qx 'ExecStart=/usr/local/bin/wallboardd -c /etc/wallboard/wallboard.yaml' "$unit" \
 	&& ok "ExecStart in /usr/local/bin" || fail "ExecStart: $(grep ExecStart= "$unit")"
+# systemctl reload asks through the control socket and waits for the answer,
+# so a config with mistakes fails the reload (not a SIGHUP that always works).
+grep -qx 'ExecReload=/usr/local/bin/wallboardctl -c /etc/wallboard/wallboard.yaml --timeout [0-9]*s reload' "$unit" \
+	&& ok "ExecReload is wallboardctl reload" || fail "ExecReload: $(grep ExecReload= "$unit")"
+# Every page a unit names in Documentation= is installed.
+for u in "$root"/lib/systemd/system/wallboard*.service; do
+	for doc in $(sed -n 's|^Documentation=file:||p' "$u"); do
+		[ -f "$root$doc" ] && ok "$(basename "$u"): $doc installed" \
+			|| fail "$(basename "$u") points at $doc, not installed"
+	done
+done
+# Every program the README lists as installed is, and no other.
+listed=$(sed -n '/^<!-- installed programs -->/,/^<!-- end -->/s/^- `\([a-z-]*\)`.*/\1/p' README.md | sort)
+installed=$(ls "$root/usr/local/bin" | sort)
+[ -n "$listed" ] && [ "$listed" = "$installed" ] \
+	&& ok "README lists what make install installs: $(echo $installed)" \
+	|| fail "README lists '$(echo $listed)', make install installs '$(echo $installed)'"
 grep -q '^state_dir: /var/lib/wallboard$' "$root/etc/wallboard/wallboard.yaml" \
 	&& ok "state_dir is the unit's StateDirectory" || fail "the shipped state_dir is not /var/lib/wallboard"
 
@@ -63,29 +83,37 @@ if command -v systemd-sysusers >/dev/null; then
 fi
 
 # ---- systemd-analyze verify ----------------------------------------------------
+# Each unit, a template as one instance of it, with its commands pointing
+# at the installed binaries.
 mkdir -p "$tmp/verify"
-sed "s|^ExecStart=/|ExecStart=$root/|" "$unit" >"$tmp/verify/wallboardd.service"
-out=$(systemd-analyze verify "$tmp/verify/wallboardd.service" 2>&1)
-rc=$?
-echo "$out" | grep -i wallboardd
-if [ $rc -eq 0 ] && ! echo "$out" | grep -qi wallboardd; then
-	ok "systemd-analyze verify"
-else
-	fail "systemd-analyze verify (exit $rc)"
-fi
+for u in wallboardd.service wallboard-feed@pbx1.service wallboard-fb@tty1.service; do
+	sed -e "s|^\(-\{0,1\}Exec[A-Za-z]*=[-+]*\)/|\1$root/|" \
+		"$root/lib/systemd/system/$(echo "$u" | sed 's/@[^.]*\./@./')" >"$tmp/verify/$u"
+	out=$(systemd-analyze verify "$tmp/verify/$u" 2>&1)
+	rc=$?
+	echo "$out" | grep -i "${u%%@*}"
+	if [ $rc -eq 0 ] && ! echo "$out" | grep -qi "${u%%@*}"; then
+		ok "systemd-analyze verify $u"
+	else
+		fail "systemd-analyze verify $u (exit $rc)"
+	fi
+done
 
 # ---- systemd-analyze security --------------------------------------------------
-out=$(systemd-analyze security --offline=true "$unit" 2>&1)
-echo "$out" | grep '✗'
-level=$(echo "$out" | sed -n 's/.*Overall exposure level for wallboardd.service: \([0-9.]*\).*/\1/p')
-if [ -z "$level" ]; then
-	echo "$out"
-	fail "no exposure level from systemd-analyze security --offline=true (systemd 250 or later needed)"
-elif awk -v l="$level" -v m="$MAX_EXPOSURE" 'BEGIN { exit !(l <= m) }'; then
-	ok "exposure $level <= $MAX_EXPOSURE"
-else
-	fail "exposure $level > $MAX_EXPOSURE"
-fi
+# The daemon and the bridges (wallboard-fb@ has its own, in tests/fb).
+for u in wallboardd.service wallboard-feed@pbx1.service; do
+	out=$(systemd-analyze security --offline=true "$tmp/verify/$u" 2>&1)
+	echo "$out" | grep '✗'
+	level=$(echo "$out" | sed -n "s/.*Overall exposure level for $u: \([0-9.]*\).*/\1/p")
+	if [ -z "$level" ]; then
+		echo "$out"
+		fail "$u: no exposure level from systemd-analyze security --offline=true (systemd 250 or later needed)"
+	elif awk -v l="$level" -v m="$MAX_EXPOSURE" 'BEGIN { exit !(l <= m) }'; then
+		ok "$u: exposure $level <= $MAX_EXPOSURE"
+	else
+		fail "$u: exposure $level > $MAX_EXPOSURE"
+	fi
+done
 
 [ $fails -eq 0 ] && echo "t-systemd: all passed" || echo "t-systemd: $fails failed"
 [ $fails -eq 0 ]
