@@ -1,11 +1,13 @@
-"""The unit's sandbox admits what the daemon really does. With no systemd to
-start the unit here, a live run of wallboardd is traced (strace -f) through
-start, events, alerts, every control command, SIGHUP and SIGTERM, and each
-system call made must pass the unit's SystemCallFilter= lines (groups
-expanded by systemd-analyze itself), each socket family its
-RestrictAddressFamilies=. A call missing there is a daemon killed in
-production (libzmq's threads, for one, abort when sched_setscheduler is
-refused). SKIP without strace, systemd-analyze or ptrace."""
+"""The units' sandboxes admit what the programs really do. A live run of
+wallboardd is traced (strace -f) through start, events, alerts, every
+control command, SIGHUP and SIGTERM; so is each wallboardctl command (the
+unit's ExecReload runs `wallboardctl reload` inside the daemon's sandbox), and
+a wallboard-feed publishing into it (wallboard-feed@.service). Each system
+call made must pass its unit's SystemCallFilter= lines (groups expanded by
+systemd-analyze itself), each socket family its RestrictAddressFamilies=. A
+call missing there is a program killed in production (libzmq's threads, for
+one, abort when sched_setscheduler is refused). SKIP without strace,
+systemd-analyze or ptrace."""
 import json
 import os
 import re
@@ -17,9 +19,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "live"))
-from wb import WALLBOARDCTL, WALLBOARDD, Daemon, send  # noqa: E402
+from wb import BUILD, ROOT, WALLBOARDCTL, WALLBOARDD, Daemon, send  # noqa: E402
 
 UNIT = os.path.join(HERE, "..", "..", "systemd", "wallboardd.service")
+FEED_UNIT = os.path.join(HERE, "..", "..", "systemd", "wallboard-feed@.service")
+WALLBOARD_FEED = os.path.join(ROOT, BUILD, "wallboard-feed")
 ALERTS = """alerts:
   - {name: long-wait, metric: longest_wait_ms, scope: "queue:*", above: 1s}
 """
@@ -52,16 +56,16 @@ def expand(name, groups):
     return set().union(*(expand(m, groups) for m in groups.get(name, ())))
 
 
-def unit_values(key):
-    with open(UNIT) as f:
+def unit_values(key, unit=UNIT):
+    with open(unit) as f:
         return [line.split("=", 1)[1].strip() for line in f if line.startswith(key + "=")]
 
 
-def allowed_syscalls():
+def allowed_syscalls(unit=UNIT):
     """The unit's filter as systemd builds it: an allow list starts from
     @default, then each line in order adds, or with ~ removes."""
     groups = syscall_groups()
-    lines = unit_values("SystemCallFilter")
+    lines = unit_values("SystemCallFilter", unit)
     if not lines or lines[0].startswith("~"):
         raise SystemExit("FAIL: the unit has no SystemCallFilter allow list")
     allowed = expand("@default", groups)
@@ -85,13 +89,30 @@ class TracedDaemon(Daemon):
             return int(f.read().split()[0])
 
 
+def strace(path, argv, **kw):
+    return subprocess.run(["strace", "-f", "-qq", "-o", path] + argv,
+                          capture_output=True, timeout=30, **kw)
+
+
 def exercise(d):
+    """Drive the traced daemon; the traces of the clients, by unit."""
     sock = os.path.join(d.state, "control.sock")
-    for args in (["status"], ["snapshot"], ["message", "hello", "--for", "1m"],
-                 ["message", "--clear"], ["reload"], ["ack", "nothing", "--by", "x"]):
-        subprocess.run([WALLBOARDCTL, "--socket", sock] + args, capture_output=True, timeout=20)
-    pub = d.publisher()
+    ctl_traces = []
+    for i, args in enumerate((["status"], ["snapshot"], ["message", "hello", "--for", "1m"],
+                              ["message", "--clear"], ["reload"], ["ack", "nothing", "--by", "x"])):
+        ctl_traces.append(os.path.join(d.dir, f"trace-ctl-{i}"))
+        strace(ctl_traces[-1], [WALLBOARDCTL, "-c", d.config, "--timeout", "20s"] + args)
+    # As the unit runs it: -c CONFIG, the socket found through state_dir.
     now = int(time.time() * 1000)
+    replay = os.path.join(d.dir, "feed.jsonl")
+    with open(replay, "w") as f:
+        for i in range(5):
+            f.write(json.dumps({"type": "agent.state", "ts": now, "src": "f", "seq": i + 1,
+                                "agent": f"a{i}", "state": "ready"}) + "\n")
+    feed_trace = os.path.join(d.dir, "trace-feed")
+    strace(feed_trace, [WALLBOARD_FEED, "replay", replay, "--max",
+                        "--endpoint", f"tcp://127.0.0.1:{d.ingest}"])
+    pub = d.publisher()
     for i in range(20):
         send(pub, {"type": "call.queued", "ts": now, "src": "t", "seq": i + 1,
                    "call": f"c{i}", "queue": "support"})
@@ -106,6 +127,7 @@ def exercise(d):
     time.sleep(0.5)
     os.kill(pid, signal.SIGTERM)
     d.proc.wait(timeout=15)
+    return {UNIT: ctl_traces, FEED_UNIT: [feed_trace]}
 
 
 def traced(path):
@@ -121,31 +143,48 @@ def traced(path):
     return calls, families
 
 
+def judge(what, unit, trace_files):
+    """Print what the traces used and what the unit refuses; True if none."""
+    calls, families = set(), set()
+    for path in trace_files:
+        c, f = traced(path)
+        calls |= c
+        families |= f
+    refused = sorted(calls - allowed_syscalls(unit))
+    stray = sorted(families - set(" ".join(unit_values("RestrictAddressFamilies", unit)).split()))
+    name = os.path.basename(unit)
+    print(f"{what}: {len(calls)} system calls traced: {' '.join(sorted(calls))}")
+    print(f"{what}: socket families: {' '.join(sorted(families))}")
+    if len(calls) < 20:
+        print(f"FAIL: {what}: too few calls traced; did it run?")
+        return False
+    if refused:
+        print(f"FAIL: {name}'s SystemCallFilter refuses what {what} calls: " + " ".join(refused))
+    if stray:
+        print(f"FAIL: {name}'s RestrictAddressFamilies refuses what {what} uses: " + " ".join(stray))
+    if not refused and not stray:
+        print(f"ok: {name} admits every call and socket family {what} used")
+    return not refused and not stray
+
+
 def main():
     for tool in ("strace", "systemd-analyze"):
         if shutil.which(tool) is None:
             skip(f"{tool} is not installed")
     if subprocess.run(["strace", "-f", "-qq", "-o", os.devnull, "true"]).returncode != 0:
         skip("strace cannot trace here (ptrace not permitted)")
-    allowed = allowed_syscalls()
     d = TracedDaemon(extra=ALERTS)
     try:
         d.start()
-        exercise(d)
-        calls, families = traced(d.trace)
+        clients = exercise(d)
+        good = judge("wallboardd", UNIT, [d.trace])
+        good &= judge("wallboardctl", UNIT, clients[UNIT])
+        good &= judge("wallboard-feed", FEED_UNIT, clients[FEED_UNIT])
     finally:
         d.close()
-    refused = sorted(calls - allowed)
-    stray = sorted(families - set(" ".join(unit_values("RestrictAddressFamilies")).split()))
-    print(f"{len(calls)} system calls traced: {' '.join(sorted(calls))}")
-    print(f"socket families: {' '.join(sorted(families))}")
-    if refused:
-        print("FAIL: the unit's SystemCallFilter refuses: " + " ".join(refused))
-    if stray:
-        print("FAIL: the unit's RestrictAddressFamilies refuses: " + " ".join(stray))
-    if not refused and not stray:
-        print("t-syscalls: the unit admits every call and socket family the daemon used")
-    return 1 if refused or stray else 0
+    print("t-syscalls: " + ("the units admit every call and socket family used"
+                            if good else "refused calls above"))
+    return 0 if good else 1
 
 
 if __name__ == "__main__":
