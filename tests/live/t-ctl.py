@@ -158,6 +158,20 @@ def test_no_answer(sock):
         mute.close()
     check("no answer: exit 2, 'no answer'", r[0] == 2 and "no answer" in r[2], show(r))
     check("... after about 5 s", 4.5 <= took <= 10, f"{took:.1f} s")
+    # --timeout: what systemctl reload waits for a busy day's rebuild.
+    mute = ctx.socket(zmq.REP)
+    mute.setsockopt(zmq.LINGER, 0)
+    mute.bind("ipc://" + sock)
+    try:
+        start = time.time()
+        r = ctl("--timeout", "1500ms", "reload", socket=sock)
+        took = time.time() - start
+    finally:
+        mute.close()
+    check("--timeout 1500ms: exit 2, 'within 1.5 s'", r[0] == 2 and "within 1.5 s" in r[2], show(r))
+    check("... after about 1.5 s", 1.4 <= took <= 4, f"{took:.1f} s")
+    r = ctl("--timeout", "soon", "status", socket=sock)
+    check("--timeout soon: exit 2, says what it wants", r[0] == 2 and "--timeout" in r[2], show(r))
 
 
 def test_stale(d, sock):
