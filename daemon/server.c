@@ -444,7 +444,12 @@ server_on_heartbeat(void *arg)
 	struct server *s = arg;
 
 	server_tick(s);
-	if (engine_day_start(s->engine) != journal_day_start(s->journal)) {
+	/* Only forward: the journal is read back file by file, oldest first,
+	 * so records must never go to an older day's file than ones already
+	 * written. A first event from before midnight (a recorded day, a feed
+	 * behind) starts the engine on yesterday while the journal opened on
+	 * today: its records stay in today's file, in the order they came. */
+	if (engine_day_start(s->engine) > journal_day_start(s->journal)) {
 		server_journal_flush(s);        /* the day's last records stay in it */
 		journal_roll(s->journal, engine_day_start(s->engine));
 	}

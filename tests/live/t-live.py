@@ -355,6 +355,43 @@ def test_reload_while_streaming():
         d.close()
 
 
+def test_stream_across_midnight_then_kill9():
+    """A recorded stream from before a midnight to after it, whatever the
+    time of day the test runs: the first event starts the engine on an
+    older day than the journal file opened at start (today's). Records must
+    stay in the order they came, whatever the files, so after kill -9 the
+    day (the one after that midnight) is what it was."""
+    d = wb.Daemon().start()
+    try:
+        now = int(time.time() * 1000)
+        midnight = now - now % (86400 * S) - 86400 * S     # yesterday's 00:00 UTC
+        evs = spaced_stream(midnight - 1800 * S, 700, "m")  # 23:30 to about 00:26
+        for i, e in enumerate(evs):
+            e["seq"] = i + 1
+        before_midnight = [e for e in evs if e["ts"] < midnight]
+        pub = d.publisher()
+        for e in before_midnight:
+            wb.send(pub, e)
+        d.wait_for(applied(len(before_midnight)))
+        time.sleep(0.5)         # heartbeats (200 ms) while the engine is on the older day
+        for e in evs[len(before_midnight):]:
+            wb.send(pub, e)
+        live = d.wait_for(applied(len(evs)))
+        time.sleep(0.5)         # and after midnight
+        same_figures(live, replay_at(d, evs, live["now"]), "live")
+        check("no gap", live["feeds"]["t"]["gaps"], 0)
+        d.proc.send_signal(signal.SIGKILL)
+        d.proc.wait()
+        d.start()
+        after = d.wait_for(applied(len(evs)), timeout=10)
+        check("no gap after kill -9", after["feeds"]["t"]["gaps"], 0)
+        check("today, after kill -9, is the day after that midnight",
+              after["now"] >= midnight, True)
+        same_figures(after, replay_at(d, evs, after["now"]), "after kill -9")
+    finally:
+        d.close()
+
+
 ALERT_RULE = """alerts:
   - name: sl-breach
     metric: service_level
@@ -511,7 +548,7 @@ def test_board_topic_carries_only_its_scopes():
 def main():
     return wb.run([test_figures_and_topics, test_malformed_flood, test_feed_restart_and_gap,
              test_message_and_sigterm, test_kill9_and_restart, test_reload,
-             test_reload_while_streaming,
+             test_reload_while_streaming, test_stream_across_midnight_then_kill9,
              test_alert_fires_acks_resolves, test_clients_that_vanish,
              test_event_from_the_future, test_board_topic_carries_only_its_scopes], "live")
 
