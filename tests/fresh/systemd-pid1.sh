@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# tests/fresh/systemd-pid1.sh ROOT: the service as operations run it, under a
+# real systemd, in a fresh root (scripts/fresh-debian.sh new) where `make deps
+# test` has run (so systemd and python3 are there and build/ is built).
+#
+# systemd boots as PID 1 of private PID and mount namespaces whose root is
+# ROOT (pivot_root, not chroot: the kernel refuses user namespaces, which
+# PrivateUsers= needs, to a chrooted process). The units run exactly as
+# `make install` ships them, every hardening option on, except one drop-in:
+# WatchdogSec=5s instead of 30 s, so the hung-loop check takes seconds; and
+# the config's ports are moved to free ones, as an operator would, so the
+# test can run beside a demo. Then, each one line ok/FAIL:
+#
+#   - systemctl enable --now wallboardd: active, with its STATUS= line;
+#   - wallboard-feed@sim (the bridges' template unit, the simulator as its
+#     command) feeds it: events applied;
+#   - systemctl reload with a good config: done; with a broken one: fails,
+#     the journal names FILE:LINE, and the daemon runs on, same PID;
+#   - kill -9 of the main PID: active again within RestartSec (2 s) plus
+#     slack, with the day's figures;
+#   - SIGSTOP (a hung loop): the watchdog restarts it;
+#   - systemctl stop: within TimeoutStopSec (5 s), cleanly.
+#
+# Nothing is left behind: systemd is powered off, the namespaces go with it,
+# and the script checks that no mount or process of ROOT remains.
+set -u
+cd "$(dirname "$0")/../.."
+root="$(realpath "${1:?usage: systemd-pid1.sh ROOT}")"
+PYTHON="${PYTHON:-$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)}"
+tmp="$(mktemp -d)"
+fails=0
+boot_pid=
+pid1=
+
+ok() { echo "ok    $*"; }
+fail() { echo "FAIL  $*"; fails=$((fails + 1)); }
+
+# A command inside the booted system (its namespaces and root).
+ns() {
+	nsenter -t "$pid1" -m -p -r -w /usr/bin/env -i \
+		PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"
+}
+show() { ns systemctl show -p "$2" --value "$1"; }
+
+cleanup() {
+	if [ -n "$pid1" ] && kill -0 "$pid1" 2>/dev/null; then
+		ns systemctl poweroff >/dev/null 2>&1 || kill -s RTMIN+4 "$pid1" 2>/dev/null
+		for _ in $(seq 100); do
+			kill -0 "$boot_pid" 2>/dev/null || break
+			sleep 0.2
+		done
+	fi
+	[ -n "$boot_pid" ] && kill -9 "$boot_pid" 2>/dev/null
+	[ -n "$boot_pid" ] && wait "$boot_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+free_port() {
+	"$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# ---- install, as the README says ------------------------------------------------
+scripts/fresh-debian.sh run "$root" -- make -s install >"$tmp/install.log" 2>&1 ||
+	{ cat "$tmp/install.log"; echo "FAIL make install"; exit 1; }
+ok "make install"
+conf="$root/etc/wallboard/wallboard.yaml"
+# The shipped config (a second run finds the one the first edited, kept).
+cp "$root/work/main/config/wallboard.yaml" "$conf"
+ingest=$(free_port)
+publish=$(free_port)
+http=$(free_port)
+sed -i -e "s|\"tcp://\*:7410\"|\"tcp://127.0.0.1:$ingest\"|" \
+	-e "s|\"tcp://\*:7411\"|\"tcp://127.0.0.1:$publish\"|" \
+	-e "s|\"127.0.0.1:7412\"|\"127.0.0.1:$http\"|" "$conf"
+grep -q "127.0.0.1:$ingest" "$conf" || { echo "FAIL could not move the config's ports"; exit 1; }
+cp "$conf" "$tmp/good.yaml"
+
+mkdir -p "$root/etc/systemd/system/wallboardd.service.d"
+cat >"$root/etc/systemd/system/wallboardd.service.d/test-watchdog.conf" <<'EOF'
+# tests/fresh/systemd-pid1.sh: a hung loop is caught in 5 s, not 30.
+[Service]
+WatchdogSec=5s
+EOF
+# The simulator as a bridge instance: the last half hour at once, then live
+# at ten times real time.
+cat >"$root/etc/wallboard/feed-sim.env" <<EOF
+WALLBOARD_FEED_ARGS="sim -c /etc/wallboard/wallboard.yaml --rate 3 --speed 10 --start $(( ($(date +%s) - 1800) * 1000 )) --warmup 30m --endpoint tcp://127.0.0.1:$ingest"
+EOF
+: >"$root/etc/machine-id"
+
+# ---- boot ------------------------------------------------------------------------
+cat >"$tmp/boot.sh" <<'EOF'
+set -e
+R="$1"
+mount --bind "$R" "$R"
+mount -t proc proc "$R/proc"
+mount --rbind /sys "$R/sys"
+mount -t cgroup2 cgroup2 "$R/sys/fs/cgroup"
+mount --rbind /dev "$R/dev"
+mount -t tmpfs -o mode=755 tmpfs "$R/run"
+mount -t tmpfs tmpfs "$R/tmp"
+mkdir -p "$R/run/oldroot"
+cd "$R"
+pivot_root . run/oldroot
+umount -l /run/oldroot
+exec env -i container=wallboard-test PATH=/usr/sbin:/usr/bin:/sbin:/bin /lib/systemd/systemd --system
+EOF
+unshare --mount --propagation private --pid --fork --kill-child \
+	bash "$tmp/boot.sh" "$root" >"$tmp/boot.log" 2>&1 </dev/null &
+boot_pid=$!
+for _ in $(seq 100); do
+	pid1=$(cat "/proc/$boot_pid/task/$boot_pid/children" 2>/dev/null | awk '{ print $1 }')
+	[ -n "$pid1" ] && [ "$(readlink "/proc/$pid1/exe" 2>/dev/null)" = /usr/lib/systemd/systemd ] && break
+	[ -n "$pid1" ] && [ "$(readlink "/proc/$pid1/exe" 2>/dev/null)" = /lib/systemd/systemd ] && break
+	pid1=
+	sleep 0.1
+done
+[ -n "$pid1" ] || { cat "$tmp/boot.log"; echo "FAIL systemd did not start"; exit 1; }
+state=
+for _ in $(seq 150); do
+	state=$(ns systemctl is-system-running 2>/dev/null)
+	case "$state" in running|degraded) break ;; esac
+	sleep 0.2
+done
+case "$state" in
+running) ok "systemd $(ns systemctl --version | head -n 1 | awk '{ print $2 }') booted as PID 1: running" ;;
+degraded) ok "systemd booted as PID 1: degraded:"; ns systemctl --failed --no-pager --plain | sed 's/^/      /' ;;
+*) echo "FAIL systemd did not come up: '$state'"; cat "$tmp/boot.log"; exit 1 ;;
+esac
+
+# ---- enable --now ------------------------------------------------------------------
+ns systemctl enable --now wallboardd >"$tmp/out" 2>&1
+if [ "$(show wallboardd ActiveState)" = active ]; then
+	ok "systemctl enable --now wallboardd: active, every hardening option on"
+else
+	fail "wallboardd is $(show wallboardd ActiveState) ($(show wallboardd Result)):"
+	ns journalctl -u wallboardd --no-pager | tail -n 20
+	exit 1
+fi
+for _ in $(seq 50); do          # the first STATUS= comes with a heartbeat
+	status_text=$(show wallboardd StatusText)
+	[ -n "$status_text" ] && break
+	sleep 0.1
+done
+[[ "$status_text" == *"events/s"* ]] && ok "STATUS: $status_text" || fail "no STATUS line: '$status_text'"
+
+# ---- a feed, as a bridge instance -------------------------------------------------
+ns systemctl start wallboard-feed@sim >"$tmp/out" 2>&1
+applied=0
+for _ in $(seq 100); do
+	applied=$(ns wallboardctl status --json 2>/dev/null |
+		"$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["applied"])' 2>/dev/null)
+	[ "${applied:-0}" -ge 10 ] && break
+	sleep 0.1
+done
+if [ "${applied:-0}" -ge 10 ] && [ "$(show wallboard-feed@sim ActiveState)" = active ]; then
+	ok "wallboard-feed@sim active (sandboxed as shipped): $applied events applied"
+else
+	fail "wallboard-feed@sim: $(show wallboard-feed@sim ActiveState), $applied events applied"
+	ns journalctl -u wallboard-feed@sim --no-pager | tail -n 10
+fi
+sleep 2
+ns systemctl stop wallboard-feed@sim
+
+# The day's counts, as the boards have them, for every scope: what time
+# passing cannot change (occupancy, say, can).
+figures() {
+	ns wallboardctl snapshot 2>/dev/null | "$PYTHON" -c '
+import json, sys
+s = json.load(sys.stdin)
+keep = ("offered", "answered", "answered_in_sl", "abandoned", "short_abandoned",
+        "handled", "talk_ms")
+print(json.dumps({k: {f: v["windows"]["today"].get(f) for f in keep}
+                  for k, v in s["scopes"].items()}, sort_keys=True))'
+}
+
+# ---- reload --------------------------------------------------------------------------
+main_pid=$(show wallboardd MainPID)
+if ns systemctl reload wallboardd >"$tmp/out" 2>&1; then
+	ok "systemctl reload, good config: done"
+else
+	fail "systemctl reload of the shipped config failed: $(cat "$tmp/out")"
+fi
+printf 'no_such_key: 1\n' >>"$conf"
+bad_line=$(grep -n '^no_such_key' "$conf" | cut -d: -f1)
+since=$(ns date '+%Y-%m-%d %H:%M:%S')
+sleep 1
+if ns systemctl reload wallboardd >"$tmp/out" 2>&1; then
+	fail "systemctl reload of a broken config returned 0"
+else
+	ok "systemctl reload, broken config: fails (exit $?)"
+fi
+ns journalctl -u wallboardd --since "$since" --no-pager -o cat >"$tmp/journal" 2>&1
+if grep -q "/etc/wallboard/wallboard.yaml:$bad_line:" "$tmp/journal"; then
+	ok "the journal names the line: $(grep -m 1 "/etc/wallboard/wallboard.yaml:$bad_line:" "$tmp/journal")"
+else
+	fail "the journal does not name wallboard.yaml:$bad_line:"; cat "$tmp/journal"
+fi
+[ "$(show wallboardd ActiveState)" = active ] && [ "$(show wallboardd MainPID)" = "$main_pid" ] &&
+	ok "the daemon runs on with its config (PID $main_pid)" ||
+	fail "after a refused reload: $(show wallboardd ActiveState), PID $(show wallboardd MainPID)"
+cp "$tmp/good.yaml" "$conf"
+
+# ---- kill -9 ---------------------------------------------------------------------------
+before=$(figures)
+restarts=$(show wallboardd NRestarts)
+ns kill -9 "$main_pid"
+t0=$(date +%s%N)
+new_pid=
+for _ in $(seq 100); do
+	p=$(show wallboardd MainPID)
+	if [ "$p" != 0 ] && [ "$p" != "$main_pid" ] && [ "$(show wallboardd ActiveState)" = active ]; then
+		new_pid=$p
+		break
+	fi
+	sleep 0.1
+done
+took=$(( ($(date +%s%N) - t0) / 1000000 ))
+if [ -n "$new_pid" ] && [ "$took" -le 5000 ]; then
+	ok "kill -9: active again in $took ms (RestartSec=2s), PID $new_pid"
+else
+	fail "kill -9: not active again within 5 s (${took} ms, PID ${new_pid:-none})"
+fi
+after=$(figures)
+offered=$(echo "$before" | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["all"]["offered"] or 0)' 2>/dev/null)
+if [ -n "$before" ] && [ "$before" = "$after" ] && [ "${offered:-0}" -gt 0 ]; then
+	ok "the day's figures after kill -9 are those before it ($offered calls offered today)"
+else
+	fail "the day's figures changed across kill -9"
+	echo "before: ${before:0:300}"; echo "after:  ${after:0:300}"
+fi
+
+# ---- a hung loop -----------------------------------------------------------------------
+main_pid=$(show wallboardd MainPID)
+restarts=$(show wallboardd NRestarts)
+ns kill -STOP "$main_pid"
+new_pid=
+for _ in $(seq 200); do         # 5 s of watchdog, its abort, RestartSec: up to 20 s
+	p=$(show wallboardd MainPID)
+	if [ "$p" != 0 ] && [ "$p" != "$main_pid" ] && [ "$(show wallboardd ActiveState)" = active ]; then
+		new_pid=$p
+		break
+	fi
+	sleep 0.1
+done
+if [ -n "$new_pid" ] && [ "$(show wallboardd NRestarts)" -gt "$restarts" ] &&
+	ns journalctl -u wallboardd --no-pager -o cat | grep -q 'Watchdog timeout'; then
+	ok "SIGSTOP: the watchdog restarted it (PID $new_pid)"
+else
+	fail "SIGSTOP: no watchdog restart (PID ${new_pid:-none}, restarts $(show wallboardd NRestarts))"
+	ns journalctl -u wallboardd --no-pager -o cat | tail -n 8
+fi
+
+# ---- stop ----------------------------------------------------------------------------------
+t0=$(date +%s%N)
+ns systemctl stop wallboardd
+took=$(( ($(date +%s%N) - t0) / 1000000 ))
+result=$(show wallboardd Result)
+if [ "$(show wallboardd ActiveState)" = inactive ] && [ "$result" = success ] && [ "$took" -lt 5000 ]; then
+	ok "systemctl stop: inactive in $took ms (TimeoutStopSec=5s), result $result"
+else
+	fail "systemctl stop: $(show wallboardd ActiveState), result $result, in $took ms"
+fi
+
+# ---- nothing left ----------------------------------------------------------------------------
+ns systemctl poweroff >/dev/null 2>&1 || kill -s RTMIN+4 "$pid1" 2>/dev/null
+gone=
+for _ in $(seq 150); do
+	if ! kill -0 "$boot_pid" 2>/dev/null; then
+		gone=1
+		break
+	fi
+	sleep 0.2
+done
+wait "$boot_pid" 2>/dev/null
+[ -n "$gone" ] && ok "systemctl poweroff: systemd and its namespaces gone" ||
+	fail "systemd still running 30 s after poweroff"
+pid1=
+boot_pid=
+left=$(awk -v d="$root" '$5 == d || index($5, d "/") == 1' /proc/self/mountinfo | wc -l)
+procs=0
+for p in /proc/[0-9]*; do
+	[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && procs=$((procs + 1))
+done
+[ "$left" -eq 0 ] && [ "$procs" -eq 0 ] && ok "no mount or process of the root left" ||
+	fail "left behind: $left mounts, $procs processes"
+
+[ $fails -eq 0 ] && echo "systemd-pid1: all passed" || echo "systemd-pid1: $fails failed"
+[ $fails -eq 0 ]
