@@ -13,7 +13,12 @@ logdir="$PWD/build-tsan/tsan-logs"
 rm -rf "$logdir"
 mkdir -p "$logdir"
 export TSAN_OPTIONS="halt_on_error=0 log_path=$logdir/report suppressions=$PWD/tests/tsan.supp"
-BUILD=build-tsan tests/run.sh live || echo "(the live tests' figures are not judged under ThreadSanitizer; see tests/tsan.sh)"
+# The run's own closing line is reworded: its figures are not what is
+# judged here, and a reader (or CI) must not take them for the verdict.
+BUILD=build-tsan tests/run.sh live |
+	sed 's/^tests: \([0-9]* passed, [0-9]* failed\)$/(live tests under ThreadSanitizer, figures not judged: \1)/'
+[ "${PIPESTATUS[0]}" -eq 0 ] ||
+	echo "(the live tests' figures are not judged under ThreadSanitizer; see tests/tsan.sh)"
 if compgen -G "$logdir/report.*" >/dev/null; then
 	cat "$logdir"/report.*
 	echo "tsan: data races reported (above; logs in $logdir)"

@@ -112,13 +112,21 @@ def value(families, name, **labels):
 # ---- HTTP --------------------------------------------------------------------
 
 def get(port, path, method="GET"):
-    """(status, content type, body as text)."""
+    """(status, content type, body as text). The daemon answers its control
+    socket a moment before it listens for HTTP (much more than a moment under
+    ThreadSanitizer): a refused connection is tried again for up to 5 s."""
     req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return r.status, r.headers.get("Content-Type"), r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers.get("Content-Type"), e.read().decode()
+    end = time.time() + 5
+    while True:
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return r.status, r.headers.get("Content-Type"), r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers.get("Content-Type"), e.read().decode()
+        except urllib.error.URLError as e:
+            if not isinstance(e.reason, ConnectionRefusedError) or time.time() > end:
+                raise
+            time.sleep(0.02)
 
 
 def http_daemon(port, extra=""):
