@@ -43,7 +43,7 @@ WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wno-unused-parameter -Werror
 OPT ?= -O2 -g
 SAN ?=
-CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 # $(call once,VAR,PKG-CONFIG ARGS): pkg-config's answer, asked when first
 # used (in a recipe, after `deps` has run) and kept for the rest of the run.
 # VAR must be the variable that calls it, and nothing else: the first use
@@ -60,11 +60,37 @@ CMOCKA_LIBS = $(call once,CMOCKA_LIBS,--libs cmocka)
 ZMQ_LIBS = $(call once,ZMQ_LIBS,--libs libzmq)
 EVENT_LIBS = $(call once,EVENT_LIBS,--libs libevent)
 
-# The pure core: decoding, config, KPI engine, snapshot encoding. No libevent,
-# ZeroMQ, curses or clock reads: unit tests link it alone.
-LIB_SRC := $(wildcard lib/*.c)
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-LIB := $(BUILD)/libwallboard.a
+# The layers (docs/architecture.md), each a static library, each compiled
+# seeing only the headers of the layers below it (LAYER_INC): an include
+# against the layers fails to compile, a call against them fails to link.
+#   core/  the pure figures: events, config, engine, alerts, journal format,
+#          snapshots; no sockets, clock, curses. Unit tests link it alone.
+#   pbx/   the PBX dialects (Asterisk, FreeSWITCH) mapped to events: core.
+#   draw/  the boards' layout, fonts and pixel/text renderers: core.
+#   loop/  libevent and ZeroMQ glue every program's loop shares: core.
+LIB := $(BUILD)/libcore.a
+PBX_LIB := $(BUILD)/libpbx.a
+DRAW_LIB := $(BUILD)/libdraw.a
+LOOP_LIB := $(BUILD)/libloop.a
+LAYER_LIBS := $(LIB) $(PBX_LIB) $(DRAW_LIB) $(LOOP_LIB)
+lib_obj = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $1/*.c))
+LIB_OBJ := $(call lib_obj,core)
+PBX_OBJ := $(call lib_obj,pbx)
+DRAW_OBJ := $(call lib_obj,draw)
+LOOP_OBJ := $(call lib_obj,loop)
+HEADERS := $(wildcard core/*.h pbx/*.h draw/*.h loop/*.h)
+
+# Which headers each folder sees, beyond its own.
+$(BUILD)/core/%.o: LAYER_INC := -Icore
+$(BUILD)/pbx/%.o: LAYER_INC := -Icore
+$(BUILD)/draw/%.o: LAYER_INC := -Icore
+$(BUILD)/loop/%.o: LAYER_INC := -Icore
+$(BUILD)/daemon/%.o: LAYER_INC := -Icore -Iloop
+$(BUILD)/display/%.o: LAYER_INC := -Icore -Idraw -Iloop
+$(BUILD)/feed/%.o: LAYER_INC := -Icore -Ipbx
+$(BUILD)/tools/%.o: LAYER_INC := -Icore
+# Tests, fuzzing and benchmarks stand above every layer.
+TOP_INC := -Icore -Ipbx -Idraw -Iloop
 
 DAEMON_SRC := $(wildcard daemon/*.c)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
@@ -82,15 +108,14 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 PROGRAMS := $(BUILD)/wallboardd $(BUILD)/wallboardctl $(BUILD)/wallboard-feed
 
-# The terminal board: display/ on the daemon's event loop and ZeroMQ
-# bridge (daemon/proc.c, daemon/zsock.c), drawing with ncursesw.
+# The terminal board: display/ on the shared loop (loop/) and drawing
+# (draw/), with ncursesw.
 # The framebuffer board (docs/framebuffer.md): its own main and display/fb*
 # on the same loop objects, without curses; kept out of DISPLAY_SRC.
 FB_SRC := display/wallboard-fb.c $(wildcard display/fb*.c)
 FB_OBJ := $(FB_SRC:%.c=$(BUILD)/%.o)
 DISPLAY_SRC := $(filter-out $(FB_SRC),$(wildcard display/*.c))
 DISPLAY_OBJ := $(DISPLAY_SRC:%.c=$(BUILD)/%.o)
-DISPLAY_LOOP_OBJ := $(BUILD)/daemon/proc.o $(BUILD)/daemon/zsock.o
 CURSES_CFLAGS = $(call once,CURSES_CFLAGS,--cflags ncursesw)
 CURSES_LIBS = $(call once,CURSES_LIBS,--libs ncursesw)
 DISPLAY_LIBS = $(ZMQ_LIBS) $(EVENT_LIBS) $(CURSES_LIBS)
@@ -111,63 +136,67 @@ $(NEEDS:%=need-%): $(DEPS_FIRST)
 # V=1 shows the whole command lines.
 Q := $(if $(V),,@)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h daemon/*.h) | need-all
+$(BUILD)/%.o: %.c $(HEADERS) $(wildcard daemon/*.h) | need-all
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(LAYER_INC) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
+$(PBX_LIB): $(PBX_OBJ)
+$(DRAW_LIB): $(DRAW_OBJ)
+$(LOOP_LIB): $(LOOP_OBJ)
+$(LAYER_LIBS):
 	@mkdir -p $(dir $@)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/wallboardd: $(DAEMON_OBJ) $(LIB)
+$(BUILD)/wallboardd: $(DAEMON_OBJ) $(LOOP_LIB) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(DAEMON_OBJ) $(LIB) $(CORE_LIBS) $(DAEMON_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(DAEMON_OBJ) $(LOOP_LIB) $(LIB) $(CORE_LIBS) $(DAEMON_LIBS)
 
 $(BUILD)/wallboardctl: $(BUILD)/tools/wallboardctl.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(BUILD)/tools/wallboardctl.o $(LIB) $(CORE_LIBS) $(ZMQ_LIBS)
 
-$(BUILD)/feed/%.o: feed/%.c $(wildcard lib/*.h feed/*.h) | need-all
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(FEED_OBJ): $(wildcard feed/*.h)
 
-$(BUILD)/wallboard-feed: $(FEED_OBJ) $(LIB)
+$(BUILD)/wallboard-feed: $(FEED_OBJ) $(PBX_LIB) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(FEED_OBJ) $(LIB) $(CORE_LIBS) $(ZMQ_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(FEED_OBJ) $(PBX_LIB) $(LIB) $(CORE_LIBS) $(ZMQ_LIBS)
 
-$(DISPLAY_OBJ): CPPFLAGS += -Idaemon
 $(DISPLAY_OBJ): CFLAGS += $(CURSES_CFLAGS)
 $(DISPLAY_OBJ): $(wildcard display/*.h)
 
-$(BUILD)/wallboard: $(DISPLAY_OBJ) $(DISPLAY_LOOP_OBJ) $(LIB)
+$(BUILD)/wallboard: $(DISPLAY_OBJ) $(DRAW_LIB) $(LOOP_LIB) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(DISPLAY_OBJ) $(DISPLAY_LOOP_OBJ) $(LIB) \
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(DISPLAY_OBJ) $(DRAW_LIB) $(LOOP_LIB) $(LIB) \
 		$(CORE_LIBS) $(DISPLAY_LIBS)
 
-$(FB_OBJ): CPPFLAGS += -Idaemon
 $(FB_OBJ): $(wildcard display/*.h)
 
-$(BUILD)/wallboard-fb: $(FB_OBJ) $(DISPLAY_LOOP_OBJ) $(LIB)
+$(BUILD)/wallboard-fb: $(FB_OBJ) $(DRAW_LIB) $(LOOP_LIB) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(FB_OBJ) $(DISPLAY_LOOP_OBJ) $(LIB) \
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(FB_OBJ) $(DRAW_LIB) $(LOOP_LIB) $(LIB) \
 		$(CORE_LIBS) $(ZMQ_LIBS) $(EVENT_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(wildcard tests/unit/*.h) | need-all
+# A unit test links core alone, or core and the one layer it tests.
+TEST_LIBS = $(LIB)
+$(BUILD)/tests/test-bridge-%: TEST_LIBS = $(PBX_LIB) $(LIB)
+$(BUILD)/tests/test-font $(BUILD)/tests/test-layout $(BUILD)/tests/test-pixel: \
+	TEST_LIBS = $(DRAW_LIB) $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(PBX_LIB) $(DRAW_LIB) $(wildcard tests/unit/*.h) | need-all
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(CORE_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< $(TEST_LIBS) $(CORE_LIBS) $(CMOCKA_LIBS)
 
 # The JSON parser comparison (docs/json-choice.md) also links jansson and
 # json-c, which nothing else uses; built by `make bench` only, like the rest.
 # Their headers clash, so the json-c part of the file is compiled on its own.
 $(BUILD)/bench/bench-json: bench/bench-json.c | need-bench
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags json-c) \
+	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags json-c) \
 		-DBENCH_JSON_C -c -o $@-json-c.o $<
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags jansson) \
+	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags jansson) \
 		-o $@ $< $@-json-c.o $(LDFLAGS) \
 		$(shell $(PKG_CONFIG) --libs jansson libcjson json-c)
 
@@ -175,18 +204,18 @@ $(BUILD)/bench/bench-json: bench/bench-json.c | need-bench
 # $(BUILD)/wallboardd, which `make bench` builds first.
 $(BUILD)/bench/bench-daemon: bench/bench-daemon.c bench/gen.c bench/gen.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS) $(ZMQ_LIBS)
+	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS) $(ZMQ_LIBS)
 
 # The terminal board's costs: links the curses back-end and ncursesw.
-$(BUILD)/bench/bench-board: bench/bench-board.c $(BUILD)/display/render-curses.o $(LIB)
+$(BUILD)/bench/bench-board: bench/bench-board.c $(BUILD)/display/render-curses.o $(DRAW_LIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Idisplay $(CFLAGS) $(CURSES_CFLAGS) -o $@ $< \
-		$(BUILD)/display/render-curses.o $(LIB) $(CORE_LIBS) $(CURSES_LIBS) \
+	$(CC) $(CPPFLAGS) $(TOP_INC) -Idisplay $(CFLAGS) $(CURSES_CFLAGS) -o $@ $< \
+		$(BUILD)/display/render-curses.o $(DRAW_LIB) $(LIB) $(CORE_LIBS) $(CURSES_LIBS) \
 		-lpthread -lutil
 
-$(BUILD)/bench/%: bench/%.c bench/gen.c bench/gen.h bench/util.c bench/util.h $(LIB)
+$(BUILD)/bench/%: bench/%.c bench/gen.c bench/gen.h bench/util.c bench/util.h $(LIB) $(DRAW_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< bench/gen.c bench/util.c $(LIB) $(CORE_LIBS)
+	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< bench/gen.c bench/util.c $(DRAW_LIB) $(LIB) $(CORE_LIBS)
 
 # Fuzzing (STYLE.md item 8). Each fuzz/fuzz-NAME.c is a libFuzzer harness;
 # `make fuzz` builds them with clang, libFuzzer, ASan and UBSan in
@@ -207,13 +236,13 @@ FUZZ_COMMON := fuzz/common.c fuzz/fuzz.h
 .PHONY: fuzz fuzz-run
 all: $(FUZZ_REPLAY)
 
-$(BUILD)/fuzz/%: fuzz/%.c fuzz/driver.c $(FUZZ_COMMON) $(LIB) | need-all
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/driver.c $(FUZZ_COMMON) $(LIB) $(PBX_LIB) $(DRAW_LIB) | need-all
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< fuzz/driver.c fuzz/common.c \
-		$(LIB) $(CORE_LIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< fuzz/driver.c fuzz/common.c \
+		$(PBX_LIB) $(DRAW_LIB) $(LIB) $(CORE_LIBS)
 
-# clang's -Wformat=2 also warns of lib/log.c's vsnprintf (no format
+# clang's -Wformat=2 also warns of core/log.c's vsnprintf (no format
 # attribute on log_vmsg), which gcc does not.
 fuzz: | $(DEPS_FIRST)
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
@@ -221,11 +250,11 @@ fuzz: | $(DEPS_FIRST)
 		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
 		fuzz-run
 
-$(BUILD)/fuzzer/%: fuzz/%.c $(FUZZ_COMMON) $(LIB) | need-fuzz
+$(BUILD)/fuzzer/%: fuzz/%.c $(FUZZ_COMMON) $(LIB) $(PBX_LIB) $(DRAW_LIB) | need-fuzz
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZER  $@")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< fuzz/common.c \
-		$(LIB) $(CORE_LIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< fuzz/common.c \
+		$(PBX_LIB) $(DRAW_LIB) $(LIB) $(CORE_LIBS)
 
 # A harness that fails does not stop the others; make fails at the end.
 fuzz-run: $(FUZZ:%=$(BUILD)/fuzzer/%)

@@ -2,7 +2,7 @@
  * bench-fb.c: the framebuffer board's drawing cost (docs/framebuffer.md).
  *
  * A board of six tiles and an agent grid of 40 agents, laid out by
- * lib/layout.c and drawn by lib/render-pixel.c, as wallboard-fb does:
+ * draw/layout.c and drawn by draw/render-pixel.c, as wallboard-fb does:
  *
  *   - a full frame at 1920x1080 and 3840x2160: layout + every pixel
  *     painted + the damage search (comparing with the last frame), then the

@@ -74,7 +74,7 @@ bench_floor(int agents, int queues, int teams, double calls_per_s,
 	    engine_scope_count(e), engine_agent_count(e), s.n, (long long)calls_per_s);
 	printf("  encode: median %.2f ms, p90 %.2f ms, first %.2f ms (%d runs)%s\n",
 	    t[RUNS / 2], t[RUNS * 9 / 10], first, RUNS, show_target ?
-	    "\n    (no target set in issue 3; lib/jsonw.h aims at \"well under a "
+	    "\n    (no target set in issue 3; core/jsonw.h aims at \"well under a "
 	    "millisecond or two\" here;\n    the daemon's budget at the default "
 	    "max_rate 10 is 100 ms a snapshot)" : "");
 	printf("  size:   %zu bytes (%.1f KiB)\n", size, (double)size / 1024);

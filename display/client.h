@@ -1,6 +1,6 @@
 /*
  * client.h: the live terminal board: a SUB socket on the daemon, the
- * keyboard and a clock, on the event loop (daemon/proc.c, daemon/zsock.c:
+ * keyboard and a clock, on the event loop (loop/proc.c, loop/zsock.c:
  * the project's one libevent wrapper and one ZeroMQ bridge).
  */
 #ifndef WALLBOARD_CLIENT_H

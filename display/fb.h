@@ -1,7 +1,7 @@
 /*
  * fb.h: a Linux framebuffer (/dev/fb0) or a plain file standing in for one.
  *
- * The board draws into a canvas in memory (lib/render-pixel.h) and hands
+ * The board draws into a canvas in memory (draw/render-pixel.h) and hands
  * the regions that changed to fb_present(), which converts them to the
  * screen's pixel format and copies them in one pass, top to bottom: the
  * screen never shows a half-drawn frame, only old and new regions.

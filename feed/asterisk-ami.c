@@ -1,6 +1,6 @@
 /*
  * asterisk-ami.c: `wallboard-feed asterisk-ami`, Asterisk app_queue over the
- * Manager Interface (lib/bridge-ami.c does the framing and the mapping).
+ * Manager Interface (pbx/bridge-ami.c does the framing and the mapping).
  *
  * Live: connect, read the banner, log in (Events: agent by default), ask
  * QueueStatus to seed the calls already waiting and the members' states,

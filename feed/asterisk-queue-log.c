@@ -1,6 +1,6 @@
 /*
  * asterisk-queue-log.c: `wallboard-feed asterisk-queue-log FILE [--follow]`,
- * Asterisk's queue_log file into protocol-v1 events (lib/bridge-queuelog.c
+ * Asterisk's queue_log file into protocol-v1 events (pbx/bridge-queuelog.c
  * does the mapping).
  *
  * Following: the file is polled (every --poll ms). A new inode at the path

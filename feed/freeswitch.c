@@ -1,6 +1,6 @@
 /*
  * freeswitch.c: `wallboard-feed freeswitch`, mod_callcenter's events from
- * FreeSWITCH (lib/bridge-freeswitch.c does the framing and the mapping).
+ * FreeSWITCH (pbx/bridge-freeswitch.c does the framing and the mapping).
  *
  *   --host H [--port 8021] --password-file F   the event socket (inbound):
  *       auth, `event json CUSTOM callcenter::info`, Content-Length frames;

@@ -5,7 +5,7 @@
 A tile is a box (┌ label ... window ┐ ... └ ┘, or + - | in ASCII). Its figure
 is either text or big digits drawn in block elements (█ ▀ ▄ or #); big
 digits are read back into text with the font below, an independent copy of
-lib/layout.c's: if the two ever disagree, the screen test says so.
+draw/layout.c's: if the two ever disagree, the screen test says so.
 """
 import sys
 

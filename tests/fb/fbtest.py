@@ -123,7 +123,7 @@ def find(ops, op, text):
 
 def glyph(ch):
     """The built-in font's glyph for ch: 16 rows of 8 booleans."""
-    src = open(os.path.join(ROOT, "lib", "font-8x16.c")).read()
+    src = open(os.path.join(ROOT, "draw", "font-8x16.c")).read()
     m = re.search(r"/\* \d+: U\+%04X[ *].*\n(.*\n.*\n)" % ord(ch), src)
     rows = [int(b, 16) for b in re.findall(r"0x([0-9a-f]{2})", m.group(1))]
     return [[bool(r & (0x80 >> x)) for x in range(8)] for r in rows]

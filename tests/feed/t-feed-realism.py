@@ -5,7 +5,7 @@ real daemon's figures (`wallboardd --replay` of the simulated stream).
    (`sim --flat --no-abandon`), a day of one queue served by 10 agents at
    80% occupancy gives the service level and ASA that Erlang C predicts for
    the arrival rate and handle time the daemon measured. Erlang C is worked
-   out here, independently of lib/erlang.c. Tolerance: service level within
+   out here, independently of core/erlang.c. Tolerance: service level within
    0.03 absolute, ASA within 15% (over seeds 1 to 6 the differences were at
    most 0.011 and 8%; the test runs seed 1).
 2. Patience: with callers hanging up, the abandon rate rises as mean

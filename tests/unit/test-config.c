@@ -1,5 +1,5 @@
 /*
- * test-config.c: loading and validating the config (lib/config.c).
+ * test-config.c: loading and validating the config (core/config.c).
  *
  * Each YAML text is written to a temporary file and loaded. Error lines are
  * "PATH:LINE:COL: message"; the tests check the path and then compare the

@@ -1,5 +1,5 @@
 /*
- * test-erlang.c: lib/erlang against figures it did not compute itself.
+ * test-erlang.c: core/erlang against figures it did not compute itself.
  *
  * Erlang C: cases solvable by hand (M/M/1, M/M/2), a published worked
  * example, the textbook factorial formula summed in long double for small

@@ -1,6 +1,6 @@
 /*
  * test-font.c: the compiled-in font, UTF-8 decoding, and PSF1/PSF2 fonts
- * built here byte by byte (lib/font.c).
+ * built here byte by byte (draw/font.c).
  */
 #include "testutil.h"
 

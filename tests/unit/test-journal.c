@@ -1,5 +1,5 @@
 /*
- * test-journal.c: the journal of applied events (lib/journal.c): records come
+ * test-journal.c: the journal of applied events (core/journal.c): records come
  * back whole and in order, a torn tail is ignored at every byte, damage in
  * the middle is reported and never passed over silently, days roll and old
  * files go, and a write error turns the journal off without harm.

@@ -1,6 +1,6 @@
 /*
- * test-layout.c: the board's layout rules (lib/layout.c) and the snapshot
- * reader (lib/snapshot-read.c).
+ * test-layout.c: the board's layout rules (draw/layout.c) and the snapshot
+ * reader (core/snapshot-read.c).
  *
  * Geometry is checked through a recording back-end: every operation's cells
  * must lie on the screen, and a tile's figure inside its tile, whatever the

@@ -1,5 +1,5 @@
 /*
- * test-pixel.c: the pixel back-end (lib/render-pixel.c): the cell grid,
+ * test-pixel.c: the pixel back-end (draw/render-pixel.c): the cell grid,
  * colours, text and big figures as pixels, and the damage list.
  */
 #include "testutil.h"

@@ -1,5 +1,5 @@
 /*
- * test-tz.c: lib/tz checked against glibc's own reading of the same zones.
+ * test-tz.c: core/tz checked against glibc's own reading of the same zones.
  *
  * glibc (setenv TZ, localtime_r) is the reference here and only here: the
  * daemon must not use it, because TZ is process-global state.
@@ -30,7 +30,7 @@ static const char *const test_zones[] = {
 };
 #define NZONES (sizeof test_zones / sizeof test_zones[0])
 
-/* UTC seconds of a civil date and time, by glibc rather than lib/tz. */
+/* UTC seconds of a civil date and time, by glibc rather than core/tz. */
 static int64_t
 utc(int year, int month, int day, int hour, int minute)
 {

@@ -1,5 +1,5 @@
 /*
- * test-units.c: the config's value syntaxes (lib/units.c). Expected values
+ * test-units.c: the config's value syntaxes (core/units.c). Expected values
  * are worked out by hand: 1m = 60000 ms, 1h = 3600000, 1d = 86400000.
  */
 #include <stdarg.h>

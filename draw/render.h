@@ -6,7 +6,7 @@
  * tile, the agent grid, the alert banner and the ticker go, in cells, what
  * text each shows and in what role. A back-end only draws: curses
  * (display/render-curses.c), plain text for golden frames
- * (lib/render-text.c), and the framebuffer, which scales cells to pixels.
+ * (draw/render-text.c), and the framebuffer, which scales cells to pixels.
  *
  * Colours are roles, not colours: each back-end maps a role to what its
  * screen can show (8 or 256 colours, RGB, or none at all, where the layout
