@@ -11,7 +11,9 @@
  *   {"cmd":"message","text":T,"for_ms":N,"from":F} | {"cmd":"message","clear":true}
  *   {"cmd":"ack","id":ID,"by":NAME}
  *
- * Messages and acks are journaled, so a restart keeps them.
+ * It parses and answers; what a request does is the server's, asked through
+ * service.h (messages and acks are journaled there, so a restart keeps
+ * them).
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -23,23 +25,31 @@
 
 #include "alert.h"
 #include "engine.h"
-#include "server-internal.h"
+#include "journal.h"
+#include "jsonw.h"
+#include "service.h"
 #include "xalloc.h"
 #include "zsock.h"
 
 #define CONTROL_VERSION "0.1.0"
 
+struct control {
+	const struct service *svc;
+	struct zsock *sock;
+	char *path;
+};
+
 static void
-control_reply(struct server *s, const char *json)
+control_reply(struct control *c, const char *json)
 {
 	const void *frames[1] = { json };
 	size_t lens[1] = { strlen(json) };
 
-	zsock_send(s->control, frames, lens, 1);
+	zsock_send(c->sock, frames, lens, 1);
 }
 
 static void
-control_error(struct server *s, const char *text)
+control_error(struct control *c, const char *text)
 {
 	struct jsonw w = { 0 };
 
@@ -48,59 +58,61 @@ control_error(struct server *s, const char *text)
 	jsonw_key(&w, "ok"); jsonw_bool(&w, false);
 	jsonw_key(&w, "error"); jsonw_string(&w, text);
 	jsonw_end_object(&w);
-	control_reply(s, jsonw_text(&w));
+	control_reply(c, jsonw_text(&w));
 	jsonw_release(&w);
 }
 
 static void
-control_ok(struct server *s)
+control_ok(struct control *c)
 {
-	control_reply(s, "{\"ok\":true}");
+	control_reply(c, "{\"ok\":true}");
 }
 
 static void
-control_status(struct server *s)
+control_status(struct control *c)
 {
+	struct service_state st;
 	struct jsonw w = { 0 };
 	struct engine_memory m;
 	uint64_t rejected = 0;
 
+	c->svc->state(c->svc->server, &st);
 	for (int i = 0; i < REJECT_COUNT; i++)
-		rejected += s->stats.rejected[i];
-	engine_memory(s->engine, &m);
+		rejected += st.stats->rejected[i];
+	engine_memory(st.engine, &m);
 	jsonw_reset(&w);
 	jsonw_object(&w);
 	jsonw_key(&w, "ok"); jsonw_bool(&w, true);
 	jsonw_key(&w, "version"); jsonw_string(&w, CONTROL_VERSION);
-	jsonw_key(&w, "config"); jsonw_string(&w, s->config_path);
-	jsonw_key(&w, "site"); jsonw_string(&w, s->config->site_name);
-	jsonw_key(&w, "now"); jsonw_int(&w, server_clock(s));
-	jsonw_key(&w, "received"); jsonw_int(&w, (int64_t)s->stats.received);
-	jsonw_key(&w, "applied"); jsonw_int(&w, (int64_t)s->stats.applied);
+	jsonw_key(&w, "config"); jsonw_string(&w, st.config_path);
+	jsonw_key(&w, "site"); jsonw_string(&w, st.config->site_name);
+	jsonw_key(&w, "now"); jsonw_int(&w, st.now);
+	jsonw_key(&w, "received"); jsonw_int(&w, (int64_t)st.stats->received);
+	jsonw_key(&w, "applied"); jsonw_int(&w, (int64_t)st.stats->applied);
 	jsonw_key(&w, "rejected"); jsonw_int(&w, (int64_t)rejected);
-	jsonw_key(&w, "events_per_s"); jsonw_double(&w, s->stats.events_per_s);
-	jsonw_key(&w, "snapshots"); jsonw_int(&w, (int64_t)s->stats.published);
-	jsonw_key(&w, "feeds"); jsonw_int(&w, (int64_t)engine_feed_count(s->engine));
-	jsonw_key(&w, "scopes"); jsonw_int(&w, (int64_t)engine_scope_count(s->engine));
-	jsonw_key(&w, "agents"); jsonw_int(&w, (int64_t)engine_agent_count(s->engine));
-	jsonw_key(&w, "alerts"); jsonw_int(&w, (int64_t)alerts_count(s->alerts));
+	jsonw_key(&w, "events_per_s"); jsonw_double(&w, st.stats->events_per_s);
+	jsonw_key(&w, "snapshots"); jsonw_int(&w, (int64_t)st.stats->published);
+	jsonw_key(&w, "feeds"); jsonw_int(&w, (int64_t)engine_feed_count(st.engine));
+	jsonw_key(&w, "scopes"); jsonw_int(&w, (int64_t)engine_scope_count(st.engine));
+	jsonw_key(&w, "agents"); jsonw_int(&w, (int64_t)engine_agent_count(st.engine));
+	jsonw_key(&w, "alerts"); jsonw_int(&w, (int64_t)alerts_count(st.alerts));
 	jsonw_key(&w, "memory_bytes"); jsonw_int(&w, (int64_t)m.total);
-	jsonw_key(&w, "journal"); jsonw_string(&w, journal_path(s->journal));
-	jsonw_key(&w, "journal_ok"); jsonw_bool(&w, journal_ok(s->journal));
-	jsonw_key(&w, "replayed_at_start"); jsonw_int(&w, (int64_t)s->stats.replayed);
+	jsonw_key(&w, "journal"); jsonw_string(&w, journal_path(st.journal));
+	jsonw_key(&w, "journal_ok"); jsonw_bool(&w, journal_ok(st.journal));
+	jsonw_key(&w, "replayed_at_start"); jsonw_int(&w, (int64_t)st.stats->replayed);
 	jsonw_end_object(&w);
-	control_reply(s, jsonw_text(&w));
+	control_reply(c, jsonw_text(&w));
 	jsonw_release(&w);
 }
 
 static void
-control_reload(struct server *s)
+control_reload(struct control *c)
 {
 	struct config_errors errors = { 0 };
 	struct jsonw w = { 0 };
 
-	if (server_reload(s, &errors) == 0) {
-		control_ok(s);
+	if (c->svc->reload(c->svc->server, &errors) == 0) {
+		control_ok(c);
 		return;
 	}
 	jsonw_reset(&w);
@@ -113,162 +125,84 @@ control_reload(struct server *s)
 		jsonw_string(&w, errors.lines[i]);
 	jsonw_end_array(&w);
 	jsonw_end_object(&w);
-	control_reply(s, jsonw_text(&w));
+	control_reply(c, jsonw_text(&w));
 	jsonw_release(&w);
 	config_errors_clear(&errors);
 }
 
-static const char *
-control_string(const cJSON *req, const char *key)
-{
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(req, key);
-
-	return cJSON_IsString(item) ? item->valuestring : NULL;
-}
-
-/* Set or clear the team leader's message; `clock` is when it was said. */
-static int
-control_apply_message(struct server *s, const cJSON *req, int64_t clock)
-{
-	const char *text = control_string(req, "text");
-	const char *from = control_string(req, "from");
-	const cJSON *for_ms = cJSON_GetObjectItemCaseSensitive(req, "for_ms");
-
-	free(s->message_text);
-	free(s->message_from);
-	s->message_text = s->message_from = NULL;
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "clear")))
-		return 0;
-	if (text == NULL || *text == '\0' || strlen(text) > 500)
-		return -1;
-	s->message_text = xstrdup(text);
-	s->message_from = xstrdup(from ? from : "team leader");
-	s->message_until = clock + (cJSON_IsNumber(for_ms) && for_ms->valuedouble > 0 ?
-	    (int64_t)for_ms->valuedouble : 10 * 60 * 1000LL);
-	return 0;
-}
-
+/* A message or an ack: the server judges the request, as it came. */
 static void
-control_message(struct server *s, const cJSON *req, const char *raw, size_t len)
+control_change(struct control *c, int (*change)(void *, const char *, size_t, char *, size_t),
+    const char *raw, size_t len)
 {
-	int64_t clock = server_clock(s);
+	char err[300];
 
-	if (control_apply_message(s, req, clock) != 0) {
-		control_error(s, "a message needs \"text\" (1 to 500 bytes), or \"clear\": true");
-		return;
-	}
-	journal_append(s->journal, JOURNAL_MESSAGE, clock, raw, len);
-	server_journal_flush(s);
-	log_msg(LOG_NOTICE, "message %s", s->message_text ? "set" : "cleared");
-	s->dirty = true;
-	control_ok(s);
-}
-
-static void
-control_ack(struct server *s, const cJSON *req, const char *raw, size_t len)
-{
-	const char *id = control_string(req, "id");
-	const char *by = control_string(req, "by");
-	int64_t clock = server_clock(s);
-	char text[300];
-
-	if (id == NULL || by == NULL || *by == '\0') {
-		control_error(s, "an ack needs \"id\" and \"by\"");
-		return;
-	}
-	if (alerts_ack(s->alerts, id, by, clock) != 0) {
-		snprintf(text, sizeof text, "no pending or firing alert '%s'", id);
-		control_error(s, text);
-		return;
-	}
-	journal_append(s->journal, JOURNAL_ACK, clock, raw, len);
-	server_journal_flush(s);
-	log_msg(LOG_NOTICE, "alert %s acked by %s", id, by);
-	s->dirty = true;
-	control_ok(s);
+	if (change(c->svc->server, raw, len, err, sizeof err) != 0)
+		control_error(c, err);
+	else
+		control_ok(c);
 }
 
 static void
 control_on_request(const struct zsock_message *m, void *arg)
 {
-	struct server *s = arg;
+	struct control *c = arg;
 	cJSON *req = cJSON_ParseWithLength(m->data, m->len);
-	const char *cmd = req ? control_string(req, "cmd") : NULL;
+	const cJSON *item = req ? cJSON_GetObjectItemCaseSensitive(req, "cmd") : NULL;
+	const char *cmd = cJSON_IsString(item) ? item->valuestring : NULL;
 
-	s->stats.control_requests++;
+	c->svc->count_request(c->svc->server);
 	if (cmd == NULL)
-		control_error(s, "not a request: expected {\"cmd\": ...}");
+		control_error(c, "not a request: expected {\"cmd\": ...}");
 	else if (strcmp(cmd, "status") == 0)
-		control_status(s);
+		control_status(c);
 	else if (strcmp(cmd, "snapshot") == 0)
-		control_reply(s, server_snapshot(s));
+		control_reply(c, c->svc->snapshot(c->svc->server));
 	else if (strcmp(cmd, "reload") == 0)
-		control_reload(s);
+		control_reload(c);
 	else if (strcmp(cmd, "message") == 0)
-		control_message(s, req, m->data, m->len);
+		control_change(c, c->svc->message, m->data, m->len);
 	else if (strcmp(cmd, "ack") == 0)
-		control_ack(s, req, m->data, m->len);
+		control_change(c, c->svc->ack, m->data, m->len);
 	else
-		control_error(s, "unknown command (status, snapshot, reload, message, ack)");
+		control_error(c, "unknown command (status, snapshot, reload, message, ack)");
 	cJSON_Delete(req);
 }
 
-int
-server_control_open(struct server *s, char *err, size_t errlen)
+struct control *
+control_open(struct proc *proc, void *zctx, const char *state_dir,
+    const struct service *svc, char *err, size_t errlen)
 {
+	struct control *c = xcalloc(1, sizeof *c);
 	char endpoint[4200];
 	mode_t old;
 	int rc;
 
-	free(s->control_path);
-	s->control_path = xasprintf("%s/control.sock", s->config->state_dir);
-	snprintf(endpoint, sizeof endpoint, "ipc://%s", s->control_path);
-	s->control = zsock_new(s->proc, s->zctx, ZMQ_REP);
+	c->svc = svc;
+	c->path = xasprintf("%s/control.sock", state_dir);
+	snprintf(endpoint, sizeof endpoint, "ipc://%s", c->path);
+	c->sock = zsock_new(proc, zctx, ZMQ_REP);
 	old = umask(0117);      /* the socket file: 0660 */
-	rc = zsock_bind(s->control, endpoint, err, errlen);
+	rc = zsock_bind(c->sock, endpoint, err, errlen);
 	umask(old);
-	if (rc != 0)
-		return -1;
-	zsock_watch(s->control, control_on_request, NULL, s);
-	return 0;
+	if (rc != 0) {
+		control_close(&c);
+		return NULL;
+	}
+	zsock_watch(c->sock, control_on_request, NULL, c);
+	return c;
 }
 
 void
-server_control_close(struct server *s)
+control_close(struct control **cp)
 {
-	zsock_free(&s->control);
-	if (s->control_path != NULL)
-		unlink(s->control_path);
-	free(s->control_path);
-	s->control_path = NULL;
-}
+	struct control *c = *cp;
 
-void
-server_control_replay(struct server *s, const struct journal_record *r)
-{
-	cJSON *req = cJSON_ParseWithLength((const char *)r->payload, r->len);
-
-	if (req == NULL)
+	if (c == NULL)
 		return;
-	if (r->type == JOURNAL_MESSAGE)
-		control_apply_message(s, req, r->clock_ms);
-	else if (r->type == JOURNAL_ACK && control_string(req, "id") &&
-	    control_string(req, "by") && s->n_acks < SERVER_ACKS_MAX) {
-		/* Acks wait for the alerts to be judged again after the replay. */
-		s->acks[s->n_acks].id = xstrdup(control_string(req, "id"));
-		s->acks[s->n_acks].by = xstrdup(control_string(req, "by"));
-		s->acks[s->n_acks++].at = r->clock_ms;
-	}
-	cJSON_Delete(req);
-}
-
-void
-server_control_restore_acks(struct server *s)
-{
-	for (size_t i = 0; i < s->n_acks; i++) {
-		alerts_ack(s->alerts, s->acks[i].id, s->acks[i].by, s->acks[i].at);
-		free(s->acks[i].id);
-		free(s->acks[i].by);
-	}
-	s->n_acks = 0;
+	zsock_free(&c->sock);
+	unlink(c->path);
+	free(c->path);
+	free(c);
+	*cp = NULL;
 }

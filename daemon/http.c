@@ -15,8 +15,8 @@
  * HEAD is answered like GET, without the body: HTTP asks every server to
  * take it, and monitoring probes use it. Other methods get 405.
  *
- * There is one daemon per process, so its HTTP front lives in a static here
- * rather than in struct server, which server.c owns.
+ * It sees the daemon only through service.h: the state, as of the clock,
+ * and the snapshot.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -31,9 +31,11 @@
 
 #include "alert.h"
 #include "engine.h"
+#include "journal.h"
+#include "log.h"
 #include "metric.h"
 #include "proc.h"
-#include "server-internal.h"
+#include "service.h"
 #include "xalloc.h"
 
 /* A slow or idle client is dropped after this long. */
@@ -48,10 +50,10 @@
 #define HTTP_TYPE_METRICS "text/plain; version=0.0.4"
 #define HTTP_TYPE_JSON "application/json"
 
-static struct {
-	struct server *server;
+struct http {
+	const struct service *svc;
 	struct evhttp *evhttp;
-} http;
+};
 
 struct http_label {
 	const char *key;
@@ -400,24 +402,24 @@ http_counters(struct evbuffer *b, const struct server_stats *st)
 }
 
 static void
-http_daemon(struct evbuffer *b, struct server *s)
+http_daemon(struct evbuffer *b, const struct service_state *st)
 {
 	struct engine_memory m;
 
-	http_counters(b, &s->stats);
-	engine_memory(s->engine, &m);
+	http_counters(b, st->stats);
+	engine_memory(st->engine, &m);
 	http_single(b, "wallboard_engine_memory_bytes", "gauge",
 	    "Bytes the engine holds: windows, calls, callers, agents.",
 	    (double)m.total);
 	http_single(b, "wallboard_journal_ok", "gauge",
 	    "1 while the journal is written, 0 if it failed.",
-	    journal_ok(s->journal));
+	    journal_ok(st->journal));
 	http_single(b, "wallboard_journal_replayed_records", "gauge",
 	    "Journal records replayed at the last start or reload.",
-	    (double)s->stats.replayed);
+	    (double)st->stats->replayed);
 	http_single(b, "wallboard_journal_replay_ms", "gauge",
 	    "Time the last replay of the journal took, ms.",
-	    (double)s->stats.replay_ms);
+	    (double)st->stats->replay_ms);
 }
 
 /* ---- requests ---------------------------------------------------------- */
@@ -449,11 +451,14 @@ http_text(struct evhttp_request *req, int code, const char *reason,
 
 /* Running, since this is answering; healthy if the journal is kept. */
 static void
-http_healthz(struct evhttp_request *req, struct server *s)
+http_healthz(struct evhttp_request *req, const struct service *svc)
 {
-	if (s->engine == NULL)
+	struct service_state st;
+
+	svc->state(svc->server, &st);
+	if (st.engine == NULL)
 		http_text(req, 503, "Service Unavailable", "starting\n");
-	else if (s->journal == NULL || !journal_ok(s->journal))
+	else if (st.journal == NULL || !journal_ok(st.journal))
 		http_text(req, 503, "Service Unavailable", "journal failed: "
 		    "events are not being kept, a restart would lose them\n");
 	else
@@ -461,30 +466,31 @@ http_healthz(struct evhttp_request *req, struct server *s)
 }
 
 static void
-http_metrics(struct evhttp_request *req, struct server *s)
+http_metrics(struct evhttp_request *req, const struct service *svc)
 {
 	struct evbuffer *b = evbuffer_new();
+	struct service_state st;
 	struct http_scopes sc;
 
 	if (b == NULL)
 		fatalx("out of memory");
-	engine_advance(s->engine, server_clock(s));
-	http_scopes_read(&sc, s->engine);
-	http_windowed(b, s->engine, &sc);
+	svc->state(svc->server, &st);   /* the engine as of the clock */
+	http_scopes_read(&sc, st.engine);
+	http_windowed(b, st.engine, &sc);
 	http_now(b, &sc);
 	http_scopes_free(&sc);
-	http_feeds(b, s->engine);
-	http_alerts(b, s->alerts);
-	http_daemon(b, s);
+	http_feeds(b, st.engine);
+	http_alerts(b, st.alerts);
+	http_daemon(b, &st);
 	http_reply(req, 200, "OK", HTTP_TYPE_METRICS, b);
 	evbuffer_free(b);
 }
 
 static void
-http_snapshot(struct evhttp_request *req, struct server *s)
+http_snapshot(struct evhttp_request *req, const struct service *svc)
 {
 	struct evbuffer *b = evbuffer_new();
-	const char *json = server_snapshot(s);
+	const char *json = svc->snapshot(svc->server);
 
 	if (b == NULL)
 		fatalx("out of memory");
@@ -495,7 +501,7 @@ http_snapshot(struct evhttp_request *req, struct server *s)
 
 static const struct {
 	const char *path;
-	void (*serve)(struct evhttp_request *, struct server *);
+	void (*serve)(struct evhttp_request *, const struct service *);
 } http_routes[] = {
 	{ "/healthz", http_healthz },
 	{ "/metrics", http_metrics },
@@ -506,6 +512,7 @@ static const struct {
 static void
 http_on_request(struct evhttp_request *req, void *arg)
 {
+	const struct http *http = arg;
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
@@ -514,7 +521,7 @@ http_on_request(struct evhttp_request *req, void *arg)
 		if (strcmp(path, http_routes[i].path) != 0)
 			continue;
 		if (cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD)
-			http_routes[i].serve(req, http.server);
+			http_routes[i].serve(req, http->svc);
 		else {
 			evhttp_add_header(evhttp_request_get_output_headers(req),
 			    "Allow", "GET, HEAD");
@@ -529,9 +536,9 @@ http_on_request(struct evhttp_request *req, void *arg)
 /* ---- life -------------------------------------------------------------- */
 
 static struct evhttp *
-http_new(struct server *s)
+http_new(struct http *http, struct proc *proc)
 {
-	struct evhttp *h = evhttp_new(proc_base(s->proc));
+	struct evhttp *h = evhttp_new(proc_base(proc));
 
 	if (h == NULL)
 		fatalx("out of memory");
@@ -544,21 +551,23 @@ http_new(struct server *s)
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
 	    EVHTTP_REQ_PATCH);
-	evhttp_set_gencb(h, http_on_request, NULL);
+	evhttp_set_gencb(h, http_on_request, http);
 	return h;
 }
 
 /*
- * Listen on http.listen, unless it is off (""). A failure to listen is an
- * error: -1 with a sentence in err. One server per process.
+ * Listen on `address` (http.listen), unless it is off ("" or NULL). A
+ * failure to listen is an error: -1 with a sentence in err.
  */
 int
-server_http_open(struct server *s, char *err, size_t errlen)
+http_open(struct http **hp, struct proc *proc, const char *address,
+    const struct service *svc, char *err, size_t errlen)
 {
-	const char *address = s->config->http_listen;
+	struct http *http;
 	char host[256];
 	unsigned port;
 
+	*hp = NULL;
 	if (address == NULL || *address == '\0') {
 		log_msg(LOG_INFO, "http: off");
 		return 0;
@@ -567,26 +576,31 @@ server_http_open(struct server *s, char *err, size_t errlen)
 		snprintf(err, errlen, "http.listen '%s' is not HOST:PORT", address);
 		return -1;
 	}
-	http.server = s;
-	http.evhttp = http_new(s);
+	http = xcalloc(1, sizeof *http);
+	http->svc = svc;
+	http->evhttp = http_new(http, proc);
 	errno = 0;
-	if (evhttp_bind_socket_with_handle(http.evhttp, host,
+	if (evhttp_bind_socket_with_handle(http->evhttp, host,
 	    (uint16_t)port) == NULL) {
 		snprintf(err, errlen, "http.listen %s: cannot listen there: %s",
 		    address, errno != 0 ? strerror(errno) : "no such address");
-		server_http_close(s);
+		http_close(&http);
 		return -1;
 	}
 	log_msg(LOG_INFO, "http: listening on %s", address);
+	*hp = http;
 	return 0;
 }
 
 /* Close the listener and any open connection. Safe if never opened. */
 void
-server_http_close(struct server *s)
+http_close(struct http **hp)
 {
-	if (http.evhttp != NULL)
-		evhttp_free(http.evhttp);
-	http.evhttp = NULL;
-	http.server = NULL;
+	struct http *http = *hp;
+
+	if (http == NULL)
+		return;
+	evhttp_free(http->evhttp);
+	free(http);
+	*hp = NULL;
 }

@@ -1,6 +1,7 @@
 /*
- * server-internal.h: the daemon's state, shared by server.c and the files
- * that serve it (control.c, http.c). Nothing outside daemon/ sees it.
+ * server-internal.h: the daemon's state, shared by server.c and notes.c
+ * (the message and acks). The control socket and HTTP do not see it: they
+ * ask through service.h.
  */
 #ifndef WALLBOARD_SERVER_INTERNAL_H
 #define WALLBOARD_SERVER_INTERNAL_H
@@ -13,29 +14,20 @@
 #include "journal.h"
 #include "jsonw.h"
 #include "log.h"
+#include "service.h"
 
 struct ingest;
 struct proc_fd;
-
-struct server_stats {
-	uint64_t received;      /* messages on the ingest socket, taken in */
-	uint64_t applied;
-	uint64_t duplicates;
-	uint64_t rejected[REJECT_COUNT];
-	uint64_t published;
-	uint64_t publish_dropped;
-	uint64_t control_requests;
-	uint64_t replayed;      /* journal records at the last (re)build */
-	int64_t replay_ms;
-	double events_per_s;
-};
 
 struct server {
 	const char *config_path;
 	struct config *config;
 	struct proc *proc;
 	void *zctx;
-	struct zsock *ingest, *publish, *control;
+	struct zsock *ingest, *publish;
+	struct control *control;
+	struct http *http;
+	struct service service;         /* what control and http may ask */
 	struct engine *engine;
 	struct alerts *alerts;
 	struct journal *journal;
@@ -57,7 +49,6 @@ struct server {
 	struct jsonw alerts_json, message_json; /* of the latest snapshot */
 	int64_t status_mono;
 	uint64_t status_received;
-	char *control_path;
 	char *message_text, *message_from;
 	int64_t message_until;
 #define SERVER_ACKS_MAX 256
@@ -79,18 +70,12 @@ struct engine *server_rebuild(struct server *, const struct config *);
 /* Reload the config file; -1 with the errors if it is not whole. */
 int server_reload(struct server *, struct config_errors *errors);
 
-/* control.c: the control socket. */
-int server_control_open(struct server *, char *err, size_t errlen);
-void server_control_close(struct server *);
-/* Re-apply a journaled message or ack at start; the acks once the alerts
- * have been judged (server_control_restore_acks). */
-void server_control_replay(struct server *, const struct journal_record *);
-void server_control_restore_acks(struct server *);
-
-/* http.c: /healthz, /metrics and /api/v1/snapshot on http.listen (none when
- * it is ""). Open after the sockets are bound: failing to listen is an
- * error, -1 with a sentence in err. Close accepts a server never opened. */
-int server_http_open(struct server *, char *err, size_t errlen);
-void server_http_close(struct server *);
+/* notes.c: the team leader's message and the acks (service.h's message
+ * and ack); re-applied from the journal at start, the acks once the alerts
+ * have been judged again (notes_restore_acks). */
+int notes_message(void *server, const char *raw, size_t len, char *err, size_t errlen);
+int notes_ack(void *server, const char *raw, size_t len, char *err, size_t errlen);
+void notes_replay(struct server *, const struct journal_record *);
+void notes_restore_acks(struct server *);
 
 #endif

@@ -510,7 +510,7 @@ server_replay_record(const struct journal_record *r, void *arg)
 		}
 		break;
 	default:
-		server_control_replay(s, r);
+		notes_replay(s, r);
 		break;
 	}
 	return 0;
@@ -646,9 +646,11 @@ server_sockets(struct server *s)
 	for (size_t i = 0; i < c->n_publish_bind; i++)
 		if (zsock_bind(s->publish, c->publish_bind[i], err, sizeof err) != 0)
 			goto fail;
-	if (server_control_open(s, err, sizeof err) != 0)
+	s->control = control_open(s->proc, s->zctx, c->state_dir, &s->service,
+	    err, sizeof err);
+	if (s->control == NULL)
 		goto fail;
-	if (server_http_open(s, err, sizeof err) != 0)
+	if (http_open(&s->http, s->proc, c->http_listen, &s->service, err, sizeof err) != 0)
 		goto fail;
 	/* From here on only the ingest thread reads the SUB socket. */
 	s->receiver = ingest_start(zsock_raw(s->ingest));
@@ -657,6 +659,39 @@ server_sockets(struct server *s)
 fail:
 	log_msg(LOG_ERR, "%s", err);
 	return -1;
+}
+
+/* ---- what control and HTTP may ask (service.h) ----------------------- */
+
+static void
+server_service_state(void *server, struct service_state *st)
+{
+	struct server *s = server;
+
+	if (s->engine != NULL)          /* none only while starting */
+		server_tick(s);
+	*st = (struct service_state){ .config_path = s->config_path,
+	    .config = s->config, .engine = s->engine, .alerts = s->alerts,
+	    .journal = s->journal, .stats = &s->stats,
+	    .now = s->engine != NULL ? server_clock(s) : 0 };
+}
+
+static const char *
+server_service_snapshot(void *server)
+{
+	return server_snapshot(server);
+}
+
+static int
+server_service_reload(void *server, struct config_errors *errors)
+{
+	return server_reload(server, errors);
+}
+
+static void
+server_service_count(void *server)
+{
+	((struct server *)server)->stats.control_requests++;
 }
 
 static int
@@ -690,8 +725,8 @@ server_free(struct server *s)
 	proc_fd_free(&s->receiver_fd);
 	ingest_stop(&s->receiver);
 	journal_free(&s->journal);
-	server_http_close(s);
-	server_control_close(s);
+	http_close(&s->http);
+	control_close(&s->control);
 	zsock_free(&s->ingest);
 	zsock_free(&s->publish);
 	if (s->zctx != NULL)
@@ -720,6 +755,11 @@ server_run(const char *path, struct config *config)
 	struct journal_replay_result check = { 0 };
 	uint64_t usec;
 
+	s.service = (struct service){ .server = &s, .state = server_service_state,
+	    .snapshot = server_service_snapshot, .reload = server_service_reload,
+	    .message = notes_message, .ack = notes_ack,
+	    .count_request = server_service_count };
+
 	s.reject_log.period_ms = 10000;
 	s.reject_log.burst = 10;
 	s.proc = proc_new();
@@ -746,7 +786,7 @@ server_run(const char *path, struct config *config)
 	}
 	s.status_mono = proc_mono_ms();
 	server_check_alerts(&s);
-	server_control_restore_acks(&s);
+	notes_restore_acks(&s);
 	server_publish(&s);
 	sd_notify(0, "READY=1");
 	log_msg(LOG_NOTICE, "wallboardd ready: %s, %zu queues, %zu feeds known",

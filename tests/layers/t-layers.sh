@@ -73,6 +73,15 @@ while IFS= read -r hit; do
 done < <(grep -nE '\b(clock_gettime|gettimeofday|time)[[:space:]]*\([[:space:]]*(NULL|0|CLOCK_|&)' \
 	core/*.c 2>/dev/null)
 
+# Inside daemon/: the control socket and HTTP ask the server through
+# service.h, never through its state (no circle server -> control -> server).
+for f in daemon/control.c daemon/http.c; do
+	[ -f "$f" ] || continue
+	while IFS= read -r hit; do
+		[ -n "$hit" ] && fail "$f:$hit: the server's state; ask through service.h"
+	done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"(server|server-internal)\.h"' "$f")
+done
+
 # The checker itself: a wrong-way include planted in a copy must fail it.
 if [ -z "${1:-}" ]; then
 	copy="$(mktemp -d)"
@@ -80,9 +89,11 @@ if [ -z "${1:-}" ]; then
 	cp -r core pbx draw loop daemon display feed tools "$copy/"
 	sed -i '1i #include "zsock.h"' "$copy/core/units.c"
 	sed -i '1i #include "server.h"' "$copy/display/client.c"
+	sed -i '1i #include "server-internal.h"' "$copy/daemon/http.c"
 	out="$(bash "$0" "$copy" 2>&1)"
 	if echo "$out" | grep -q 'core/units.c:1 includes loop/zsock.h' &&
-		echo "$out" | grep -q 'display/client.c:1 includes daemon/server.h'; then
+		echo "$out" | grep -q 'display/client.c:1 includes daemon/server.h' &&
+		echo "$out" | grep -q 'daemon/http.c:1:.*server-internal.h": the server'; then
 		echo "ok: planted wrong-way includes are caught"
 	else
 		fail "planted wrong-way includes were not caught: $out"

@@ -1,0 +1,79 @@
+/*
+ * service.h: what the daemon's state (server.c) offers the parts that serve
+ * people and programs: the control socket (control.c, for wallboardctl) and
+ * HTTP (http.c, for monitoring). They see this and nothing else of the
+ * server: they ask through these functions, and the server only opens and
+ * closes them. So the arrows run one way: server.c -> control.c, http.c ->
+ * service.h, never back into server.c by name.
+ */
+#ifndef WALLBOARD_SERVICE_H
+#define WALLBOARD_SERVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "event.h"
+
+struct alerts;
+struct engine;
+struct journal;
+struct proc;
+
+struct server_stats {
+	uint64_t received;      /* messages on the ingest socket, taken in */
+	uint64_t applied;
+	uint64_t duplicates;
+	uint64_t rejected[REJECT_COUNT];
+	uint64_t published;
+	uint64_t publish_dropped;
+	uint64_t control_requests;
+	uint64_t replayed;      /* journal records at the last (re)build */
+	int64_t replay_ms;
+	double events_per_s;
+};
+
+/* A look at the daemon, valid until control returns to the loop. */
+struct service_state {
+	const char *config_path;
+	const struct config *config;
+	struct engine *engine;          /* moved to `now` */
+	struct alerts *alerts;
+	struct journal *journal;
+	const struct server_stats *stats;
+	int64_t now;                    /* the daemon's clock */
+};
+
+struct service {
+	void *server;
+	/* The state, the engine moved to the clock first (that move is
+	 * journaled, as every move of the clock is). */
+	void (*state)(void *server, struct service_state *);
+	/* The snapshot as of the clock; valid until the next call. */
+	const char *(*snapshot)(void *server);
+	/* Load the config file again; -1 with its mistakes when it is not whole
+	 * (the running config stays). */
+	int (*reload)(void *server, struct config_errors *errors);
+	/* A team leader's message set or cleared, an alert acknowledged: `raw` is
+	 * the request as it came (JSON), journaled as it is. -1 with a sentence
+	 * in err when refused. */
+	int (*message)(void *server, const char *raw, size_t len, char *err, size_t errlen);
+	int (*ack)(void *server, const char *raw, size_t len, char *err, size_t errlen);
+	void (*count_request)(void *server);
+};
+
+/* control.c: the control socket, ipc://STATE_DIR/control.sock (0660). */
+struct control;
+struct control *control_open(struct proc *, void *zctx, const char *state_dir,
+    const struct service *, char *err, size_t errlen);
+void control_close(struct control **);
+
+/* http.c: /healthz, /metrics and /api/v1/snapshot on `listen` (none when it
+ * is "" or NULL). Open after the sockets are bound: failing to listen is an
+ * error, -1 with a sentence in err. Close accepts one never opened. */
+struct http;
+int http_open(struct http **, struct proc *, const char *listen,
+    const struct service *, char *err, size_t errlen);
+void http_close(struct http **);
+
+#endif
