@@ -1,4 +1,10 @@
 /*
+ * core/ is the pure figures: events decoded, the config, the KPI engine and
+ * its windows, alerts, Erlang, time zones, the journal's format, snapshots
+ * written and read, small containers. No sockets, no clock, no curses: time
+ * is passed in, and unit tests link libcore.a alone. It uses nothing of ours
+ * (docs/architecture.md).
+ *
  * engine.h: the KPI engine. Events in, figures out (PROTOCOL §2).
  *
  * The engine owns calls, agents, scopes (all, queue:*, team:*) and feeds, and

@@ -1,4 +1,8 @@
 /*
+ * daemon/ is wallboardd: ingest (its own thread), the journal written and
+ * replayed, publishing, the control socket and HTTP. It uses core/ and
+ * loop/. Inside it, control.c and http.c ask the server through service.h.
+ *
  * server.h: the live daemon: ZeroMQ in, snapshots and alerts out.
  */
 #ifndef WALLBOARD_SERVER_H

@@ -1,4 +1,9 @@
 /*
+ * display/ is the two boards: wallboard (curses) and wallboard-fb (the
+ * framebuffer), each a back-end of draw/'s layout on loop/'s event loop,
+ * fed by the daemon's snapshots. It uses core/, draw/ and loop/; nothing
+ * of daemon/.
+ *
  * client.h: the live terminal board: a SUB socket on the daemon, the
  * keyboard and a clock, on the event loop (loop/proc.c, loop/zsock.c:
  * the project's one libevent wrapper and one ZeroMQ bridge).

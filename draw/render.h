@@ -1,4 +1,8 @@
 /*
+ * draw/ is how a board looks, apart from where it is shown: the layout,
+ * the fonts, and the text and pixel back-ends. No device, no curses, no
+ * clock; it uses core/ only. Both boards (display/) draw through it.
+ *
  * render.h: the renderer interface between a board's layout and the
  * back-ends that draw it (STYLE.md 5; htop's meter/draw split).
  *

@@ -1,4 +1,7 @@
 /*
+ * feed/ is wallboard-feed: the simulator, replay, and the command lines of
+ * the PBX bridges, whose dialects are pbx/'s. It uses core/ and pbx/.
+ *
  * feed.h: wallboard-feed's subcommands and the few helpers they share.
  *
  * Each event source is one subcommand with its own main; feed/main.c

@@ -1,4 +1,8 @@
 /*
+ * loop/ is what every program's event loop shares: libevent (proc.c) and
+ * ZeroMQ sockets bridged into it (zsock.c). It uses core/ only; the daemon
+ * and both boards run on it.
+ *
  * proc.h: the event loop. The one file that touches libevent (tmux's
  * proc.c): timers, file descriptors and signals, each owned by the object
  * it serves.

@@ -1,4 +1,8 @@
 /*
+ * pbx/ is the PBX dialects: Asterisk's queue_log and AMI and FreeSWITCH's
+ * mod_callcenter events mapped to protocol-v1 events. Pure, like core/, which
+ * is all it uses; wallboard-feed (feed/) and the fuzzers drive it.
+ *
  * bridge-common.h: what every PBX bridge shares: the event writer that turns
  * a mapped PBX event into protocol-v1 JSON (PROTOCOL §1) and hands it to the
  * caller's emit callback, and the keyed hash that turns caller numbers into

@@ -1,4 +1,7 @@
 /*
+ * tools/ is the programs that talk to a running daemon: wallboardctl. It
+ * uses core/ only (the config, to find the control socket).
+ *
  * wallboardctl.c: talk to a running wallboardd over its control socket.
  *
  *   wallboardctl [-c CONFIG] [--socket PATH] status [--json]
