@@ -163,6 +163,21 @@ fi
 sleep 2
 ns systemctl stop wallboard-feed@sim
 
+# Wait up to $2 tenths of a second for the daemon to be active again under
+# another PID than $1; prints the new one.
+restarted() {
+	local p
+	for _ in $(seq "$2"); do
+		p=$(show wallboardd MainPID)
+		if [ "$p" != 0 ] && [ "$p" != "$1" ] && [ "$(show wallboardd ActiveState)" = active ]; then
+			echo "$p"
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
 # The day's counts, as the boards have them, for every scope: what time
 # passing cannot change (occupancy, say, can).
 figures() {
@@ -207,15 +222,7 @@ before=$(figures)
 restarts=$(show wallboardd NRestarts)
 ns kill -9 "$main_pid"
 t0=$(date +%s%N)
-new_pid=
-for _ in $(seq 100); do
-	p=$(show wallboardd MainPID)
-	if [ "$p" != 0 ] && [ "$p" != "$main_pid" ] && [ "$(show wallboardd ActiveState)" = active ]; then
-		new_pid=$p
-		break
-	fi
-	sleep 0.1
-done
+new_pid=$(restarted "$main_pid" 100)
 took=$(( ($(date +%s%N) - t0) / 1000000 ))
 if [ -n "$new_pid" ] && [ "$took" -le 5000 ]; then
 	ok "kill -9: active again in $took ms (RestartSec=2s), PID $new_pid"
@@ -235,15 +242,7 @@ fi
 main_pid=$(show wallboardd MainPID)
 restarts=$(show wallboardd NRestarts)
 ns kill -STOP "$main_pid"
-new_pid=
-for _ in $(seq 200); do         # 5 s of watchdog, its abort, RestartSec: up to 20 s
-	p=$(show wallboardd MainPID)
-	if [ "$p" != 0 ] && [ "$p" != "$main_pid" ] && [ "$(show wallboardd ActiveState)" = active ]; then
-		new_pid=$p
-		break
-	fi
-	sleep 0.1
-done
+new_pid=$(restarted "$main_pid" 200)   # 5 s of watchdog, its abort, RestartSec
 if [ -n "$new_pid" ] && [ "$(show wallboardd NRestarts)" -gt "$restarts" ] &&
 	ns journalctl -u wallboardd --no-pager -o cat | grep -q 'Watchdog timeout'; then
 	ok "SIGSTOP: the watchdog restarted it (PID $new_pid)"
