@@ -179,7 +179,7 @@ cmd_new() {
 	write_sources "$root"
 	# As an installer leaves it: the machine's name resolves (sudo asks).
 	printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n' \
-		"$(hostname)" >"$root/etc/hosts"
+		"$(cat /proc/sys/kernel/hostname)" >"$root/etc/hosts"
 
 	# The project as CI has it: a clean checkout, ../shared beside it.
 	mkdir -p "$root/work/main"
