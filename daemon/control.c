@@ -9,7 +9,8 @@
  *   {"cmd":"snapshot"}                  -> the snapshot itself
  *   {"cmd":"reload"}                    -> {"ok":true} | {"ok":false,"errors":[...]}
  *   {"cmd":"message","text":T,"for_ms":N,"from":F} | {"cmd":"message","clear":true}
- *   {"cmd":"ack","id":ID,"by":NAME}
+ *   {"cmd":"ack","id":ID,"by":NAME}    -> {"ok":true,"id":WHOLE_ID}: ID may be
+ *                                         any unambiguous start of it
  *
  * It parses and answers; what a request does is the server's, asked through
  * service.h (messages and acks are journaled there, so a restart keeps
@@ -130,17 +131,30 @@ control_reload(struct control *c)
 	config_errors_clear(&errors);
 }
 
-/* A message or an ack: the server judges the request, as it came. */
+/* A message or an ack: the server judges the request, as it came. What it
+ * did goes back under `key` ({"ok":true,"id":...} for an ack). */
 static void
 control_change(struct control *c, int (*change)(void *, const char *, size_t, char *, size_t),
-    const char *raw, size_t len)
+    const char *raw, size_t len, const char *key)
 {
-	char err[300];
+	struct jsonw w = { 0 };
+	char out[600] = "";
 
-	if (change(c->svc->server, raw, len, err, sizeof err) != 0)
-		control_error(c, err);
-	else
+	if (change(c->svc->server, raw, len, out, sizeof out) != 0) {
+		control_error(c, out);
+		return;
+	}
+	if (key == NULL || out[0] == '\0') {
 		control_ok(c);
+		return;
+	}
+	jsonw_reset(&w);
+	jsonw_object(&w);
+	jsonw_key(&w, "ok"); jsonw_bool(&w, true);
+	jsonw_key(&w, key); jsonw_string(&w, out);
+	jsonw_end_object(&w);
+	control_reply(c, jsonw_text(&w));
+	jsonw_release(&w);
 }
 
 static void
@@ -161,9 +175,9 @@ control_on_request(const struct zsock_message *m, void *arg)
 	else if (strcmp(cmd, "reload") == 0)
 		control_reload(c);
 	else if (strcmp(cmd, "message") == 0)
-		control_change(c, c->svc->message, m->data, m->len);
+		control_change(c, c->svc->message, m->data, m->len, NULL);
 	else if (strcmp(cmd, "ack") == 0)
-		control_change(c, c->svc->ack, m->data, m->len);
+		control_change(c, c->svc->ack, m->data, m->len, "id");
 	else
 		control_error(c, "unknown command (status, snapshot, reload, message, ack)");
 	cJSON_Delete(req);

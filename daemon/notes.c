@@ -50,7 +50,7 @@ notes_apply_message(struct server *s, const cJSON *req, int64_t clock)
 }
 
 int
-notes_message(void *server, const char *raw, size_t len, char *err, size_t errlen)
+notes_message(void *server, const char *raw, size_t len, char *out, size_t outlen)
 {
 	struct server *s = server;
 	cJSON *req = cJSON_ParseWithLength(raw, len);
@@ -59,7 +59,7 @@ notes_message(void *server, const char *raw, size_t len, char *err, size_t errle
 
 	cJSON_Delete(req);
 	if (rc != 0) {
-		snprintf(err, errlen, "a message needs \"text\" (1 to %d bytes), or "
+		snprintf(out, outlen, "a message needs \"text\" (1 to %d bytes), or "
 		    "\"clear\": true", NOTES_MESSAGE_MAX);
 		return -1;
 	}
@@ -67,30 +67,109 @@ notes_message(void *server, const char *raw, size_t len, char *err, size_t errle
 	server_journal_flush(s);
 	log_msg(LOG_NOTICE, "message %s", s->message_text ? "set" : "cleared");
 	s->dirty = true;
+	snprintf(out, outlen, "%s", s->message_text ? "set" : "cleared");
 	return 0;
 }
 
+/* Add ID to a comma-separated list for a person; "..." once it is full. */
+static void
+notes_list_add(char *list, size_t cap, const char *id)
+{
+	size_t used = strlen(list);
+
+	if (used >= 3 && strcmp(list + used - 3, "...") == 0)
+		return;
+	if (used + strlen(id) + 8 < cap)
+		snprintf(list + used, cap - used, "%s%s", used ? ", " : "", id);
+	else
+		snprintf(list + used, cap - used, "%s...", used ? ", " : "");
+}
+
+/*
+ * The pending or firing alert `want` names: the one whose id it is, or else
+ * the only one whose id starts with it (a team leader types "sl-breach/queue:su").
+ * Its id, copied (caller frees), or NULL with a sentence in out naming the
+ * alerts it could have meant, or those that can be acked.
+ */
+static char *
+notes_resolve(struct server *s, const char *want, char *out, size_t outlen)
+{
+	struct alert_info ai;
+	size_t n = alerts_count(s->alerts), open = 0, matches = 0;
+	size_t wlen = strlen(want);
+	char found[512] = "", matching[400] = "", acks[400] = "";
+
+	for (size_t i = 0; i < n; i++) {
+		alerts_get(s->alerts, i, &ai);
+		if (ai.state != ALERT_PENDING && ai.state != ALERT_FIRING)
+			continue;
+		open++;
+		notes_list_add(acks, sizeof acks, ai.id);
+		if (strcmp(ai.id, want) == 0)
+			return xstrdup(ai.id);
+		if (wlen > 0 && strncmp(ai.id, want, wlen) == 0) {
+			matches++;
+			snprintf(found, sizeof found, "%s", ai.id);
+			notes_list_add(matching, sizeof matching, ai.id);
+		}
+	}
+	if (matches == 1)
+		return xstrdup(found);
+	if (matches > 1)
+		snprintf(out, outlen, "'%s' could be any of %zu alerts: %s; give more "
+		    "of the id", want, matches, matching);
+	else if (open == 0)
+		snprintf(out, outlen, "no pending or firing alert '%s': no alert can "
+		    "be acknowledged now", want);
+	else
+		snprintf(out, outlen, "no pending or firing alert '%s'; these can be "
+		    "acknowledged: %s", want, acks);
+	return NULL;
+}
+
+/* The ack as it is journaled: the whole id, so that a replay acks the same
+ * alert whatever else is open then. */
+static char *
+notes_ack_record(const char *id, const char *by)
+{
+	cJSON *rec = cJSON_CreateObject();
+	char *text;
+
+	if (rec == NULL || cJSON_AddStringToObject(rec, "cmd", "ack") == NULL ||
+	    cJSON_AddStringToObject(rec, "id", id) == NULL ||
+	    cJSON_AddStringToObject(rec, "by", by) == NULL ||
+	    (text = cJSON_PrintUnformatted(rec)) == NULL)
+		fatalx("out of memory journaling an ack");
+	cJSON_Delete(rec);
+	return text;
+}
+
 int
-notes_ack(void *server, const char *raw, size_t len, char *err, size_t errlen)
+notes_ack(void *server, const char *raw, size_t len, char *out, size_t outlen)
 {
 	struct server *s = server;
 	cJSON *req = cJSON_ParseWithLength(raw, len);
-	const char *id = req ? notes_string(req, "id") : NULL;
+	const char *want = req ? notes_string(req, "id") : NULL;
 	const char *by = req ? notes_string(req, "by") : NULL;
 	int64_t clock = server_clock(s);
+	char *id = NULL, *record;
 	int rc = -1;
 
-	if (id == NULL || by == NULL || *by == '\0')
-		snprintf(err, errlen, "an ack needs \"id\" and \"by\"");
-	else if (alerts_ack(s->alerts, id, by, clock) != 0)
-		snprintf(err, errlen, "no pending or firing alert '%s'", id);
-	else {
-		journal_append(s->journal, JOURNAL_ACK, clock, raw, len);
+	if (want == NULL || by == NULL || *by == '\0')
+		snprintf(out, outlen, "an ack needs \"id\" and \"by\"");
+	else if ((id = notes_resolve(s, want, out, outlen)) != NULL &&
+	    alerts_ack(s->alerts, id, by, clock) == 0) {
+		record = notes_ack_record(id, by);
+		journal_append(s->journal, JOURNAL_ACK, clock, record, strlen(record));
+		free(record);
 		server_journal_flush(s);
 		log_msg(LOG_NOTICE, "alert %s acked by %s", id, by);
 		s->dirty = true;
+		snprintf(out, outlen, "%s", id);
 		rc = 0;
-	}
+	} else if (id != NULL)
+		snprintf(out, outlen, "no pending or firing alert '%s'", id);
+	free(id);
 	cJSON_Delete(req);
 	return rc;
 }

@@ -73,8 +73,8 @@ int server_reload(struct server *, struct config_errors *errors);
 /* notes.c: the team leader's message and the acks (service.h's message
  * and ack); re-applied from the journal at start, the acks once the alerts
  * have been judged again (notes_restore_acks). */
-int notes_message(void *server, const char *raw, size_t len, char *err, size_t errlen);
-int notes_ack(void *server, const char *raw, size_t len, char *err, size_t errlen);
+int notes_message(void *server, const char *raw, size_t len, char *out, size_t outlen);
+int notes_ack(void *server, const char *raw, size_t len, char *out, size_t outlen);
 void notes_replay(struct server *, const struct journal_record *);
 void notes_restore_acks(struct server *);
 

@@ -55,10 +55,11 @@ struct service {
 	 * (the running config stays). */
 	int (*reload)(void *server, struct config_errors *errors);
 	/* A team leader's message set or cleared, an alert acknowledged: `raw` is
-	 * the request as it came (JSON), journaled as it is. -1 with a sentence
-	 * in err when refused. */
-	int (*message)(void *server, const char *raw, size_t len, char *err, size_t errlen);
-	int (*ack)(void *server, const char *raw, size_t len, char *err, size_t errlen);
+	 * the request as it came (JSON). 0 with what was done in out (for an
+	 * ack, the whole id of the alert acked: the request may give any
+	 * unambiguous start of it), or -1 with a sentence saying why not. */
+	int (*message)(void *server, const char *raw, size_t len, char *out, size_t outlen);
+	int (*ack)(void *server, const char *raw, size_t len, char *out, size_t outlen);
 	void (*count_request)(void *server);
 };
 

@@ -93,7 +93,8 @@ ctl_usage(FILE *out)
 	    "                             show TEXT on every board (default for\n"
 	    "                             10m, from $SUDO_USER or $USER)\n"
 	    "  message --clear            take the message down\n"
-	    "  ack ID [--by NAME]         acknowledge an alert (default by $USER)\n"
+	    "  ack ID [--by NAME]         acknowledge an alert (default by $USER);\n"
+	    "                             any unambiguous start of its id will do\n"
 	    "\n"
 	    "  -c, --config FILE   find the daemon through this config's state_dir\n"
 	    "                      (default " CTL_DEFAULT_CONFIG ")\n"
@@ -476,17 +477,25 @@ ctl_message(struct ctl *c)
 	return status;
 }
 
+/* ID may be any unambiguous start of the alert's id: the daemon says which
+ * alert it acked, or which it could have meant. */
 static int
 ctl_ack(struct ctl *c)
 {
-	cJSON *request = ctl_request("ack");
-	char *done = xasprintf("alert %s acknowledged by %s", c->args[0], c->by);
+	cJSON *request = ctl_request("ack"), *reply;
+	const cJSON *id;
 	int status;
 
 	cJSON_AddStringToObject(request, "id", c->args[0]);
 	cJSON_AddStringToObject(request, "by", c->by);
-	status = ctl_simple(c, request, done);
-	free(done);
+	if ((reply = ctl_call(c, request, NULL, &status)) == NULL)
+		return status;
+	if ((status = ctl_refused(reply)) == CTL_OK) {
+		id = cJSON_GetObjectItemCaseSensitive(reply, "id");
+		printf("alert %s acknowledged by %s\n",
+		    cJSON_IsString(id) ? id->valuestring : c->args[0], c->by);
+	}
+	cJSON_Delete(reply);
 	return status;
 }
 

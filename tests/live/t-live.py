@@ -450,6 +450,54 @@ def test_alert_fires_acks_resolves():
         d.close()
 
 
+def test_ack_by_prefix():
+    """A team leader acks by the start of an alert's id, through wallboardctl
+    as they would: one match is acked (and said in full), two are named
+    back, none lists what can be acked. The journal keeps the whole id, so
+    after kill -9 the same alert is still acked."""
+    d = wb.Daemon(extra=ALERT_RULE).start()
+    try:
+        base = int(time.time() * 1000) - 300 * S
+        # Support at 50% (basic_stream), Sales at 0%: one call in, it
+        # abandons after 40 s (not short). Both below 80%: two alerts fire.
+        evs = basic_stream(base) + [
+            ev("call.queued", base + 60 * S, 10, call="s1", queue="sales"),
+            ev("call.abandoned", base + 100 * S, 11, call="s1")]
+        publish(d, evs)
+        sup, sal = "sl-breach/queue:support", "sl-breach/queue:sales"
+        d.wait_for(lambda s: {a["id"] for a in s["alerts"] if a["state"] == "firing"}
+                   >= {sup, sal})
+        sock = os.path.join(d.state, "control.sock")
+
+        def ctl(*args):
+            p = subprocess.run([wb.WALLBOARDCTL, "--socket", sock] + list(args),
+                               capture_output=True, text=True, timeout=20)
+            return p.returncode, p.stdout, p.stderr
+
+        r = ctl("ack", "sl-breach", "--by", "Sam")
+        check("ack of a start two ids share: exit 1", r[0], 1)
+        check("... naming both", sup in r[2] and sal in r[2] and "give more" in r[2], True)
+        r = ctl("ack", "long-wait", "--by", "Sam")
+        check("ack of no alert: exit 1", r[0], 1)
+        check("... listing what can be acked", sup in r[2] and sal in r[2], True)
+        r = ctl("ack", "sl-breach/queue:su", "--by", "Sam")
+        check("ack by an unambiguous start: exit 0", r[0], 0)
+        check("... saying the whole id", r[1].strip(), f"alert {sup} acknowledged by Sam")
+        snap = d.wait_for(lambda s: any(a["id"] == sup and a["acked_by"] == "Sam"
+                                        for a in s["alerts"]))
+        check("sales not acked", [a["acked_by"] for a in snap["alerts"] if a["id"] == sal],
+              [None])
+        d.proc.send_signal(signal.SIGKILL)
+        d.proc.wait()
+        d.start()
+        snap = d.wait_for(lambda s: any(a["id"] == sup and a["acked_by"] == "Sam"
+                                        for a in s["alerts"]))
+        check("after kill -9, sales still not acked",
+              [a["acked_by"] for a in snap["alerts"] if a["id"] == sal], [None])
+    finally:
+        d.close()
+
+
 def test_clients_that_vanish():
     d = wb.Daemon().start()
     try:
@@ -549,7 +597,7 @@ def main():
     return wb.run([test_figures_and_topics, test_malformed_flood, test_feed_restart_and_gap,
              test_message_and_sigterm, test_kill9_and_restart, test_reload,
              test_reload_while_streaming, test_stream_across_midnight_then_kill9,
-             test_alert_fires_acks_resolves, test_clients_that_vanish,
+             test_alert_fires_acks_resolves, test_ack_by_prefix, test_clients_that_vanish,
              test_event_from_the_future, test_board_topic_carries_only_its_scopes], "live")
 
 
