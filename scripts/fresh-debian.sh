@@ -8,16 +8,22 @@
 #   scripts/fresh-debian.sh new DIR [--user NAME] [--worktree]
 #       Make the root at DIR (which must not exist, or be empty): the
 #       project's HEAD (`git archive`: committed work only; --worktree
-#       takes the tracked files as they are in the work tree) in
+#       takes the tracked files as they are in the work tree, uncommitted
+#       changes included: `git add -N` a new file to take it too) in
 #       DIR/work/main, and ../shared beside it in DIR/work/shared, read-only,
 #       as CI has them. --user NAME adds sudo and a user NAME who may use
 #       it without a password, and gives them DIR/work/main.
 #   scripts/fresh-debian.sh run DIR [--user NAME] [--] COMMAND...
 #       Run COMMAND in the root, in /work/main, as root or NAME, with a
-#       clean environment (TERM passed on). It runs in private mount and PID
-#       namespaces: /proc, /sys, /dev (the caller's terminal too) and a tmpfs
-#       /run are mounted for it, and when it ends, every mount goes and
-#       every process it left is killed, so nothing stays on this machine.
+#       clean environment (HOME, USER, PATH, LANG=C.UTF-8; TERM passed on;
+#       nothing else of the caller's). It runs in private mount and PID
+#       namespaces: /proc, /sys, /dev (the caller's terminal too), and
+#       tmpfs on /dev/shm and /run are mounted for it. Its PID 1 is a shell
+#       that only waits for COMMAND (so COMMAND gets Ctrl-C and SIGTERM as
+#       anywhere else); when COMMAND ends, every process it left is killed
+#       and every mount goes, so nothing stays on this machine. A caller
+#       that wants to know whether COMMAND left processes behind must look
+#       from inside, before COMMAND returns (tests/fresh/demo-tmux.sh does).
 #       COMMAND's exit status is the script's.
 #   scripts/fresh-debian.sh rm DIR
 #       Remove a root (refused while anything is mounted under it).
@@ -27,7 +33,9 @@
 # older ones are removed. Downloaded .deb files are kept there too
 # (apt-archives/, bind-mounted over the root's /var/cache/apt/archives), so a
 # second root downloads nothing again; every package is still installed by
-# the root's own apt-get. Needs root, debootstrap, unshare and chroot.
+# the root's own apt-get. The tarball is gzip: a minbase host has no zstd
+# or xz, and it unpacks in about a second. Needs root, debootstrap, unshare
+# and chroot (and tar, gzip, flock: all in minbase).
 set -euo pipefail
 
 SUITE=bookworm
@@ -64,6 +72,10 @@ base_tarball() {
 	local week tarball tmp mirror
 	week="$(date +%G-W%V)"
 	tarball="$CACHE/$SUITE-minbase-$week.tar.gz"
+	mkdir -p "$CACHE"
+	# One debootstrap at a time; a second `new` waits and takes its tarball.
+	exec 9>"$CACHE/.lock"
+	flock 9
 	if [ ! -s "$tarball" ]; then
 		command -v debootstrap >/dev/null ||
 			die "debootstrap is missing: apt-get install debootstrap"
@@ -82,9 +94,10 @@ base_tarball() {
 		tar -C "$tmp/root" --numeric-owner -czf "$tmp/base.tar.gz" .
 		mv "$tmp/base.tar.gz" "$tarball"
 		rm -rf "$tmp"
-		find "$CACHE" -maxdepth 1 -name "$SUITE-minbase-*.tar.gz" ! -name "$(basename "$tarball")" \
+		find "$CACHE" -maxdepth 1 -name "$SUITE-minbase-*.tar.*" ! -name "$(basename "$tarball")" \
 			-delete
 	fi
+	exec 9>&-
 	echo "$tarball"
 }
 
@@ -116,17 +129,27 @@ inside() {
 	mount -t proc proc "$root/proc"
 	mount --rbind /sys "$root/sys"
 	mount --rbind /dev "$root/dev"
-	mount -t tmpfs -o mode=755 tmpfs "$root/run"
+	mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/dev/shm"
+	mount -t tmpfs -o mode=755,nosuid,nodev tmpfs "$root/run"
 	mkdir -p "$CACHE/apt-archives/partial" "$root/var/cache/apt/archives"
 	mount --bind "$CACHE/apt-archives" "$root/var/cache/apt/archives"
 	cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-	local env=(env -i "PATH=$PATH_IN" "TERM=${TERM:-dumb}" LANG=C.UTF-8)
+	# --default-signal: the host side runs unshare in the background, so
+	# it and this shell inherit SIGINT and SIGQUIT ignored; COMMAND must not.
+	local env=(env --default-signal=INT,QUIT -i "PATH=$PATH_IN" "TERM=${TERM:-dumb}"
+		LANG=C.UTF-8)
+	# Not exec: this shell stays PID 1 and COMMAND runs as its child. The
+	# kernel gives a namespace's PID 1 no signal it has no handler for, so
+	# COMMAND as PID 1 would ignore Ctrl-C and SIGTERM; bash also reaps the
+	# orphans reparented to it while it waits.
 	if [ -z "$user" ]; then
-		exec chroot "$root" "${env[@]}" HOME=/root USER=root LOGNAME=root \
+		chroot "$root" "${env[@]}" HOME=/root USER=root LOGNAME=root SHELL=/bin/bash \
+			sh -c 'cd /work/main && exec "$@"' sh "$@"
+	else
+		chroot "$root" "${env[@]}" runuser -u "$user" -- \
 			sh -c 'cd /work/main && exec "$@"' sh "$@"
 	fi
-	exec chroot "$root" "${env[@]}" runuser -u "$user" -- \
-		sh -c 'cd /work/main && exec "$@"' sh "$@"
+	exit $?
 }
 
 cmd_run() {
@@ -145,14 +168,24 @@ cmd_run() {
 	[ -x "$root/bin/sh" ] && [ -d "$root/work/main" ] || die "$root is not a fresh root"
 	[ "$(id -u)" -eq 0 ] || die "run: needs root (namespaces, chroot)"
 	# A PID namespace: when the command ends, its PID 1 goes and the
-	# kernel kills whatever it left behind. --kill-child: the same if this
-	# script is killed.
-	set +e
+	# kernel kills whatever it left behind. --kill-child: the same if
+	# unshare dies. unshare blocks SIGTERM and SIGINT, so this script, if
+	# told to stop (TERM, HUP), kills it; Ctrl-C reaches COMMAND itself
+	# (same process group). In the background only to be able to trap:
+	# stdin and the terminal stay COMMAND's.
+	local pid rc
 	unshare --mount --propagation private --pid --fork --kill-child \
-		env WB_FRESH_CACHE="$CACHE" bash "$0" __inside "$root" "$user" "$@"
-	local rc=$?
-	set -e
-	return $rc
+		env WB_FRESH_CACHE="$CACHE" bash "$0" __inside "$root" "$user" "$@" 0<&0 &
+	pid=$!
+	trap 'kill -KILL "$pid" 2>/dev/null' TERM HUP
+	trap '' INT
+	while :; do
+		rc=0
+		wait "$pid" || rc=$?
+		kill -0 "$pid" 2>/dev/null || break
+	done
+	trap - TERM HUP INT
+	return "$rc"
 }
 
 cmd_new() {
@@ -177,6 +210,15 @@ cmd_new() {
 	tarball="$(base_tarball)"
 	tar -C "$root" --numeric-owner -xzf "$tarball"
 	write_sources "$root"
+	# The shared .deb cache is bind-mounted over /var/cache/apt/archives:
+	# apt-get keeps what it downloads by default, but `apt` does not, nor
+	# would an image's docker-clean; say it, and refuse a config that cleans.
+	printf 'APT::Keep-Downloaded-Packages "true";\nBinary::apt::APT::Keep-Downloaded-Packages "true";\n' \
+		>"$root/etc/apt/apt.conf.d/00fresh-debian-keep-debs"
+	if grep -lsE 'archives/\*\.deb|Keep-Downloaded-Packages +"?(false|0)' \
+		"$root"/etc/apt/apt.conf.d/* | grep -v 00fresh-debian; then
+		die "new: the root's apt config deletes downloaded packages (above)"
+	fi
 	# As an installer leaves it: the machine's name resolves (sudo asks).
 	printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n' \
 		"$(cat /proc/sys/kernel/hostname)" >"$root/etc/hosts"
@@ -184,7 +226,7 @@ cmd_new() {
 	# The project as CI has it: a clean checkout, ../shared beside it.
 	mkdir -p "$root/work/main"
 	if [ -n "$worktree" ]; then
-		git -C "$TOP" ls-files -z --cached --others --exclude-standard |
+		git -C "$TOP" ls-files -z --cached |
 			(cd "$TOP" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
 			tar -C "$TOP" --null -T - -cf - | tar -C "$root/work/main" -xf -
 	else
