@@ -3,13 +3,16 @@
 # real systemd, in a fresh root (scripts/fresh-debian.sh new) where `make deps
 # test` has run (so systemd and python3 are there and build/ is built).
 #
-# systemd boots as PID 1 of private PID and mount namespaces whose root is
-# ROOT (pivot_root, not chroot: the kernel refuses user namespaces, which
-# PrivateUsers= needs, to a chrooted process). The units run exactly as
-# `make install` ships them, every hardening option on, except one drop-in:
-# WatchdogSec=5s instead of 30 s, so the hung-loop check takes seconds; and
-# the config's ports are moved to free ones, as an operator would, so the
-# test can run beside a demo. Then, each one line ok/FAIL:
+# systemd boots as PID 1 of private PID, mount, cgroup and UTS namespaces
+# whose root is ROOT (pivot_root, not chroot: the kernel refuses user
+# namespaces, which PrivateUsers= needs, to a chrooted process: 217/USER),
+# with a /dev, a read-only /sys and a cgroup of its own, so that it touches
+# nothing of this machine's (see "boot" below). No unit is masked. The units
+# run exactly as `make install` ships them, every hardening option on,
+# except one drop-in: WatchdogSec=5s instead of 30 s, so the hung-loop check
+# takes seconds; and the config's ports are moved to free ones, as an
+# operator would, so the test can run beside a demo. Then, each one line
+# ok/FAIL:
 #
 #   - systemctl enable --now wallboardd: active, with its STATUS= line;
 #   - wallboard-feed@sim (the bridges' template unit, the simulator as its
@@ -22,7 +25,9 @@
 #   - systemctl stop: within TimeoutStopSec (5 s), cleanly.
 #
 # Nothing is left behind: systemd is powered off, the namespaces go with it,
-# and the script checks that no mount or process of ROOT remains.
+# and the script checks that no mount, process or cgroup of ROOT remains.
+# About 20 s. Needs root and a cgroup2 hierarchy (cgroup v1 beside it is
+# fine).
 set -u
 cd "$(dirname "$0")/../.."
 root="$(realpath "${1:?usage: systemd-pid1.sh ROOT}")"
@@ -31,6 +36,7 @@ tmp="$(mktemp -d)"
 fails=0
 boot_pid=
 pid1=
+cg=
 
 ok() { echo "ok    $*"; }
 fail() { echo "FAIL  $*"; fails=$((fails + 1)); }
@@ -43,6 +49,11 @@ ns() {
 show() { ns systemctl show -p "$2" --value "$1"; }
 
 cleanup() {
+	local c
+	# Interrupted: a check waiting in a subshell stops first.
+	for c in $(cat /proc/$$/task/*/children 2>/dev/null); do
+		[ "$c" != "$boot_pid" ] && kill "$c" 2>/dev/null
+	done
 	if [ -n "$pid1" ] && kill -0 "$pid1" 2>/dev/null; then
 		ns systemctl poweroff >/dev/null 2>&1 || kill -s RTMIN+4 "$pid1" 2>/dev/null
 		for _ in $(seq 100); do
@@ -52,9 +63,20 @@ cleanup() {
 	fi
 	[ -n "$boot_pid" ] && kill -9 "$boot_pid" 2>/dev/null
 	[ -n "$boot_pid" ] && wait "$boot_pid" 2>/dev/null
+	rm_cgroup
 	rm -rf "$tmp"
 }
+
+# systemd's cgroup, its children first (what systemd left of them).
+rm_cgroup() {
+	[ -n "$cg" ] && [ -d "$cg" ] || return 0
+	[ -e "$cg/cgroup.kill" ] && echo 1 >"$cg/cgroup.kill" 2>/dev/null
+	find "$cg" -depth -mindepth 1 -type d -exec rmdir {} + 2>/dev/null
+	rmdir "$cg" 2>/dev/null
+}
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 free_port() {
 	"$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -90,30 +112,77 @@ EOF
 : >"$root/etc/machine-id"
 
 # ---- boot ------------------------------------------------------------------------
+# The booted system may touch nothing of this machine's but its own cgroup:
+#   - cgroups: a cgroup of its own under this machine's cgroup2 hierarchy,
+#     and a cgroup namespace rooted there, so its /sys/fs/cgroup is that
+#     subtree alone (systemd writes init.scope, system.slice... into the
+#     root of whatever it is given, and two runs at once would share them);
+#     removed when it is powered off;
+#   - /dev: a tmpfs with null, zero, full, random, urandom, tty and its own
+#     ptys, as systemd-nspawn makes it. Not this machine's /dev: there, the
+#     root's getty@tty1..6 and console-getty ran agetty on this machine's
+#     consoles and left them chown'ed root:tty; without /dev/console and
+#     /dev/tty0 their conditions skip them (nothing is masked);
+#   - /sys and /proc/sys read-only (cgroup2 read-write): systemd-sysctl and
+#     systemd-udevd skip themselves on a read-only /proc/sys and /sys, as in
+#     any container, instead of setting this machine's kernel variables;
+#   - a UTS namespace: systemd sets the host name from the root's
+#     /etc/hostname.
+cg_mnt=$(findmnt -n -t cgroup2 -o TARGET | head -n 1)
+[ -n "$cg_mnt" ] || { echo "FAIL no cgroup2 hierarchy on this machine"; exit 1; }
+cg="$cg_mnt$(sed -n 's/^0:://p' /proc/self/cgroup)"
+cg="${cg%/}/wallboard-pid1.$$"
+mkdir "$cg" || { echo "FAIL cannot make a cgroup for systemd ($cg)"; exit 1; }
 cat >"$tmp/boot.sh" <<'EOF'
 set -e
 R="$1"
 mount --bind "$R" "$R"
 mount -t proc proc "$R/proc"
-mount --rbind /sys "$R/sys"
-mount -t cgroup2 cgroup2 "$R/sys/fs/cgroup"
-mount --rbind /dev "$R/dev"
-mount -t tmpfs -o mode=755 tmpfs "$R/run"
-mount -t tmpfs tmpfs "$R/tmp"
+for p in sys sysrq-trigger; do
+	[ -e "$R/proc/$p" ] || continue
+	mount --bind "$R/proc/$p" "$R/proc/$p"
+	mount -o remount,bind,ro "$R/proc/$p"
+done
+mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$R/sys"
+mount -t cgroup2 -o nosuid,nodev,noexec cgroup2 "$R/sys/fs/cgroup"
+mount -t tmpfs -o mode=755,nosuid dev "$R/dev"
+mknod -m 666 "$R/dev/null" c 1 3
+mknod -m 666 "$R/dev/zero" c 1 5
+mknod -m 666 "$R/dev/full" c 1 7
+mknod -m 666 "$R/dev/random" c 1 8
+mknod -m 666 "$R/dev/urandom" c 1 9
+mknod -m 666 "$R/dev/tty" c 5 0
+mkdir -m 755 "$R/dev/pts"
+mkdir -m 1777 "$R/dev/shm"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=620,gid=5,nosuid,noexec devpts "$R/dev/pts"
+ln -s pts/ptmx "$R/dev/ptmx"
+ln -s /proc/self/fd "$R/dev/fd"
+ln -s /proc/self/fd/0 "$R/dev/stdin"
+ln -s /proc/self/fd/1 "$R/dev/stdout"
+ln -s /proc/self/fd/2 "$R/dev/stderr"
+mount -t tmpfs -o mode=1777,nosuid,nodev shm "$R/dev/shm"
+mount -t tmpfs -o mode=755,nosuid,nodev tmpfs "$R/run"
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$R/tmp"
 mkdir -p "$R/run/oldroot"
 cd "$R"
 pivot_root . run/oldroot
 umount -l /run/oldroot
 exec env -i container=wallboard-test PATH=/usr/sbin:/usr/bin:/sbin:/bin /lib/systemd/systemd --system
 EOF
-unshare --mount --propagation private --pid --fork --kill-child \
-	bash "$tmp/boot.sh" "$root" >"$tmp/boot.log" 2>&1 </dev/null &
+# The subshell enters the cgroup, then becomes unshare: the new namespaces'
+# cgroup root is that cgroup.
+(
+	echo "$BASHPID" >"$cg/cgroup.procs" &&
+	exec unshare --mount --propagation private --pid --fork --kill-child --cgroup --uts \
+		bash "$tmp/boot.sh" "$root"
+) >"$tmp/boot.log" 2>&1 </dev/null &
 boot_pid=$!
 for _ in $(seq 100); do
 	pid1=$(cat "/proc/$boot_pid/task/$boot_pid/children" 2>/dev/null | awk '{ print $1 }')
 	[ -n "$pid1" ] && [ "$(readlink "/proc/$pid1/exe" 2>/dev/null)" = /usr/lib/systemd/systemd ] && break
 	[ -n "$pid1" ] && [ "$(readlink "/proc/$pid1/exe" 2>/dev/null)" = /lib/systemd/systemd ] && break
 	pid1=
+	kill -0 "$boot_pid" 2>/dev/null || break
 	sleep 0.1
 done
 [ -n "$pid1" ] || { cat "$tmp/boot.log"; echo "FAIL systemd did not start"; exit 1; }
@@ -282,8 +351,16 @@ procs=0
 for p in /proc/[0-9]*; do
 	[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && procs=$((procs + 1))
 done
-[ "$left" -eq 0 ] && [ "$procs" -eq 0 ] && ok "no mount or process of the root left" ||
-	fail "left behind: $left mounts, $procs processes"
+# Every process systemd started is in its cgroup (a cgroup namespace cannot
+# be left), whatever its root.
+cgprocs=$(find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null | wc -l)
+rm_cgroup
+[ -d "$cg" ] && cgleft=1 || cgleft=0
+if [ "$left" -eq 0 ] && [ "$procs" -eq 0 ] && [ "$cgprocs" -eq 0 ] && [ "$cgleft" -eq 0 ]; then
+	ok "no mount, process or cgroup of the root left"
+else
+	fail "left behind: $left mounts, $procs processes in the root, $cgprocs in its cgroup, cgroup kept: $cgleft"
+fi
 
 [ $fails -eq 0 ] && echo "systemd-pid1: all passed" || echo "systemd-pid1: $fails failed"
 [ $fails -eq 0 ]
