@@ -79,6 +79,11 @@ while [ $((SECONDS - start)) -lt 900 ]; do
 		up=1
 		break
 	fi
+	# Progress every 20 s: the pane's last line (apt, the compiler, ...).
+	if [ $(((SECONDS - start) % 20)) -lt 2 ] && [ $((SECONDS - start)) -ge 2 ]; then
+		echo "demo-tmux: [$((SECONDS - start)) s] $(grep -v '^[[:space:]]*$' "$tmp/screen" |
+			tail -n 1 | cut -c1-100)"
+	fi
 	sleep 2
 done
 [ -n "$up" ] || fail "no board after 15 minutes"
