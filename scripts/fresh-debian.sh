@@ -31,11 +31,15 @@
 # The base is made once a week through this machine's own apt sources and
 # kept as a tarball in $WB_FRESH_CACHE (default /var/cache/wallboard-fresh);
 # older ones are removed. Downloaded .deb files are kept there too
-# (apt-archives/, bind-mounted over the root's /var/cache/apt/archives), so a
+# (apt-archives/): `run` links them into the root's /var/cache/apt/archives
+# before COMMAND and links back what COMMAND's apt downloaded after it, so a
 # second root downloads nothing again; every package is still installed by
-# the root's own apt-get. The tarball is gzip: a minbase host has no zstd
-# or xz, and it unpacks in about a second. Needs root, debootstrap, unshare
-# and chroot (and tar, gzip, flock: all in minbase).
+# the root's own apt-get. (Not a bind mount of one shared directory: apt
+# locks its archives directory and fails at once, not waits, if another
+# root's apt holds it, so two roots could not run `make deps` together.)
+# The tarball is gzip: a minbase host has no zstd or xz, and it unpacks in
+# about a second. Needs root, debootstrap, unshare and chroot (and tar,
+# gzip, flock: all in minbase).
 set -euo pipefail
 
 SUITE=bookworm
@@ -131,8 +135,7 @@ inside() {
 	mount --rbind /dev "$root/dev"
 	mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/dev/shm"
 	mount -t tmpfs -o mode=755,nosuid,nodev tmpfs "$root/run"
-	mkdir -p "$CACHE/apt-archives/partial" "$root/var/cache/apt/archives"
-	mount --bind "$CACHE/apt-archives" "$root/var/cache/apt/archives"
+	debs_in "$root"
 	cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 	# --default-signal: the host side runs unshare in the background, so
 	# it and this shell inherit SIGINT and SIGQUIT ignored; COMMAND must not.
@@ -142,14 +145,41 @@ inside() {
 	# kernel gives a namespace's PID 1 no signal it has no handler for, so
 	# COMMAND as PID 1 would ignore Ctrl-C and SIGTERM; bash also reaps the
 	# orphans reparented to it while it waits.
+	local rc=0
 	if [ -z "$user" ]; then
 		chroot "$root" "${env[@]}" HOME=/root USER=root LOGNAME=root SHELL=/bin/bash \
-			sh -c 'cd /work/main && exec "$@"' sh "$@"
+			sh -c 'cd /work/main && exec "$@"' sh "$@" || rc=$?
 	else
 		chroot "$root" "${env[@]}" runuser -u "$user" -- \
-			sh -c 'cd /work/main && exec "$@"' sh "$@"
+			sh -c 'cd /work/main && exec "$@"' sh "$@" || rc=$?
 	fi
-	exit $?
+	debs_out "$root" || true
+	exit "$rc"
+}
+
+# The shared .deb cache into the root's apt archives (hard links when on
+# the same file system), and back out: only whole files, each appearing in
+# the cache at once (link or rename), so roots may share it concurrently.
+debs_in() {
+	local archives="$1/var/cache/apt/archives" debs
+	mkdir -p "$CACHE/apt-archives" "$archives/partial"
+	debs=("$CACHE"/apt-archives/*.deb)
+	[ -e "${debs[0]}" ] || return 0
+	cp -n -l "${debs[@]}" "$archives/" 2>/dev/null || cp -n "${debs[@]}" "$archives/"
+}
+debs_out() {
+	local f dest tmp
+	for f in "$1"/var/cache/apt/archives/*.deb; do
+		[ -f "$f" ] || continue
+		dest="$CACHE/apt-archives/${f##*/}"
+		[ -e "$dest" ] && continue
+		ln "$f" "$dest" 2>/dev/null && continue
+		[ -e "$dest" ] && continue
+		tmp="$(mktemp "$CACHE/apt-archives/.deb.XXXXXX")" &&
+			cp "$f" "$tmp" && chmod 644 "$tmp" && mv -f "$tmp" "$dest" ||
+			rm -f "$tmp"
+	done
+	return 0
 }
 
 cmd_run() {
@@ -210,9 +240,9 @@ cmd_new() {
 	tarball="$(base_tarball)"
 	tar -C "$root" --numeric-owner -xzf "$tarball"
 	write_sources "$root"
-	# The shared .deb cache is bind-mounted over /var/cache/apt/archives:
-	# apt-get keeps what it downloads by default, but `apt` does not, nor
-	# would an image's docker-clean; say it, and refuse a config that cleans.
+	# The shared .deb cache takes what the root's apt downloaded after each
+	# run: apt-get keeps it by default, but `apt` does not, nor would an
+	# image's docker-clean; say it, and refuse a config that cleans.
 	printf 'APT::Keep-Downloaded-Packages "true";\nBinary::apt::APT::Keep-Downloaded-Packages "true";\n' \
 		>"$root/etc/apt/apt.conf.d/00fresh-debian-keep-debs"
 	if grep -lsE 'archives/\*\.deb|Keep-Downloaded-Packages +"?(false|0)' \
