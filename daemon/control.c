@@ -77,7 +77,7 @@ control_status(struct control *c)
 	struct engine_memory m;
 	uint64_t rejected = 0;
 
-	c->svc->state(c->svc->server, &st);
+	c->svc->state(c->svc->server, false, &st);
 	for (int i = 0; i < REJECT_COUNT; i++)
 		rejected += st.stats->rejected[i];
 	engine_memory(st.engine, &m);

@@ -455,7 +455,7 @@ http_healthz(struct evhttp_request *req, const struct service *svc)
 {
 	struct service_state st;
 
-	svc->state(svc->server, &st);
+	svc->state(svc->server, false, &st);
 	if (st.engine == NULL)
 		http_text(req, 503, "Service Unavailable", "starting\n");
 	else if (st.journal == NULL || !journal_ok(st.journal))
@@ -474,7 +474,7 @@ http_metrics(struct evhttp_request *req, const struct service *svc)
 
 	if (b == NULL)
 		fatalx("out of memory");
-	svc->state(svc->server, &st);   /* the engine as of the clock */
+	svc->state(svc->server, true, &st);     /* figures as of the clock */
 	http_scopes_read(&sc, st.engine);
 	http_windowed(b, st.engine, &sc);
 	http_now(b, &sc);

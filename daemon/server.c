@@ -664,11 +664,11 @@ fail:
 /* ---- what control and HTTP may ask (service.h) ----------------------- */
 
 static void
-server_service_state(void *server, struct service_state *st)
+server_service_state(void *server, bool to_clock, struct service_state *st)
 {
 	struct server *s = server;
 
-	if (s->engine != NULL)          /* none only while starting */
+	if (to_clock && s->engine != NULL)      /* none only while starting */
 		server_tick(s);
 	*st = (struct service_state){ .config_path = s->config_path,
 	    .config = s->config, .engine = s->engine, .alerts = s->alerts,

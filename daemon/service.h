@@ -9,6 +9,7 @@
 #ifndef WALLBOARD_SERVICE_H
 #define WALLBOARD_SERVICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,7 +38,7 @@ struct server_stats {
 struct service_state {
 	const char *config_path;
 	const struct config *config;
-	struct engine *engine;          /* moved to `now` */
+	struct engine *engine;          /* at `now` if asked to_clock */
 	struct alerts *alerts;
 	struct journal *journal;
 	const struct server_stats *stats;
@@ -46,9 +47,10 @@ struct service_state {
 
 struct service {
 	void *server;
-	/* The state, the engine moved to the clock first (that move is
-	 * journaled, as every move of the clock is). */
-	void (*state)(void *server, struct service_state *);
+	/* The state. With to_clock, the engine is moved to the clock first
+	 * (journaled, as every move of the clock is), for figures as of now;
+	 * without, nothing is written (a health probe, a status). */
+	void (*state)(void *server, bool to_clock, struct service_state *);
 	/* The snapshot as of the clock; valid until the next call. */
 	const char *(*snapshot)(void *server);
 	/* Load the config file again; -1 with its mistakes when it is not whole
