@@ -3,6 +3,8 @@
  */
 #include "metric.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct metric_info metric_table[M_COUNT] = {
@@ -51,4 +53,66 @@ enum metric_id
 metric_id_of(const struct metric_info *info)
 {
 	return (enum metric_id)(info - metric_table);
+}
+
+/* The epsilon keeps 0.12 * 100 = 12.000000000000002 at 12 and 0.615 * 100
+ * (61.499999999999993) at the half it was written as. */
+#define METRIC_EPS 1e-9
+
+double
+metric_shown(enum metric_kind kind, double v)
+{
+	switch (kind) {
+	case METRIC_RATIO:
+		return floor(v * 100 + 0.5 + METRIC_EPS) / 100;
+	case METRIC_DURATION:
+		return v < 0 ? 0 : floor(v / 1000 + METRIC_EPS) * 1000;
+	case METRIC_SCORE:
+		return floor(v * 10 + 0.5 + METRIC_EPS) / 10;
+	default:
+		return floor(v + 0.5 + METRIC_EPS);
+	}
+}
+
+void
+metric_format_duration(long long ms, char *buf, size_t len)
+{
+	long long s = ms < 0 ? 0 : ms / 1000;
+
+	if (s < 3600)
+		snprintf(buf, len, "%d:%02d", (int)(s / 60), (int)(s % 60));
+	else
+		snprintf(buf, len, "%lldh%02d", s / 3600, (int)(s / 60 % 60));
+}
+
+void
+metric_format(enum metric_kind kind, double v, char *buf, size_t len)
+{
+	double shown = metric_shown(kind, v);
+
+	switch (kind) {
+	case METRIC_RATIO:
+		snprintf(buf, len, "%.0f%%", shown * 100);
+		break;
+	case METRIC_DURATION:
+		metric_format_duration((long long)shown, buf, len);
+		break;
+	case METRIC_SCORE:
+		snprintf(buf, len, "%.1f", shown);
+		break;
+	default:
+		snprintf(buf, len, "%.0f", shown);
+		break;
+	}
+}
+
+void
+metric_format_level(enum metric_kind kind, double v, char *buf, size_t len)
+{
+	double pct = v * 100;
+
+	if (kind == METRIC_RATIO && fabs(pct - floor(pct + 0.5)) > 1e-6)
+		snprintf(buf, len, "%.1f%%", pct);
+	else
+		metric_format(kind, v, buf, len);
 }

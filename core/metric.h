@@ -37,6 +37,24 @@ struct metric_info {
 	bool queue_outcome;     /* null for a team without configured queues */
 };
 
+/*
+ * One number, one rounding: a figure as every board and alert shows it.
+ * A share to the whole percent (nearest, a half up: 0.615 is 62%), a
+ * duration to the second below it (a timer reads 0:41 until 42 s), a score
+ * to one decimal (nearest), a count whole. Colours and alerts judge the
+ * value as shown, so a tile never reads "80%" in amber against an 80%
+ * target and an alert never reads "SL 80% < 80%".
+ */
+double metric_shown(enum metric_kind kind, double value);
+/* The shown value written: "81%", "0:41", "1h05", "12", "4.2". */
+void metric_format(enum metric_kind kind, double value, char *buf, size_t len);
+/* A level from the config written: as metric_format, but a share keeps one
+ * decimal when it has one ("82.5%"). */
+void metric_format_level(enum metric_kind kind, double value, char *buf,
+    size_t len);
+/* A duration: "m:ss" under an hour, then "1h05" (hours and minutes). */
+void metric_format_duration(long long ms, char *buf, size_t len);
+
 /* The metric with this key, or NULL. */
 const struct metric_info *metric_find(const char *key);
 /* By id; id < M_COUNT. */

@@ -185,32 +185,13 @@ layout_repeat(char *out, const char *piece, int n)
 void
 layout_format_duration(int64_t ms, char *buf, size_t len)
 {
-	int64_t s = ms < 0 ? 0 : ms / 1000;
-
-	if (s < 3600)
-		snprintf(buf, len, "%d:%02d", (int)(s / 60), (int)(s % 60));
-	else
-		snprintf(buf, len, "%dh%02d", (int)(s / 3600),
-		    (int)(s / 60 % 60));
+	metric_format_duration((long long)ms, buf, len);
 }
 
 void
 layout_format_value(enum metric_kind kind, double v, char *buf, size_t len)
 {
-	switch (kind) {
-	case METRIC_RATIO:
-		snprintf(buf, len, "%.0f%%", floor(v * 100 + 0.5));
-		break;
-	case METRIC_DURATION:
-		layout_format_duration((int64_t)v, buf, len);
-		break;
-	case METRIC_SCORE:
-		snprintf(buf, len, "%.1f", v);
-		break;
-	default:
-		snprintf(buf, len, "%.0f", v);
-		break;
-	}
+	metric_format(kind, v, buf, len);
 }
 
 static enum metric_kind
@@ -247,24 +228,13 @@ layout_tile_value(const struct config_tile *t, const struct snapshot_scope *s,
 	return true;
 }
 
-/* A value as it is shown: whole percent, whole seconds. */
-static double
-layout_shown(enum metric_kind kind, double v)
-{
-	if (kind == METRIC_RATIO)
-		return floor(v * 100 + 0.5) / 100;
-	if (kind == METRIC_DURATION)
-		return floor(v / 1000) * 1000;
-	return v;
-}
-
 enum layout_status
 layout_tile_status(const struct config_tile *t, const struct snapshot_scope *s,
     double value)
 {
 	double amber = t->amber, red = t->red;
 	bool has_amber = t->has_amber, has_red = t->has_red;
-	double v = layout_shown(layout_tile_kind(t), value);
+	double v = metric_shown(layout_tile_kind(t), value);
 
 	if (t->sl_target) {
 		if (s == NULL || s->sl_target <= 0)

@@ -151,8 +151,14 @@ test_format(void **state)
 	assert_string_equal(buf, "1h05");
 	layout_format_value(METRIC_COUNT, 412, buf, sizeof buf);
 	assert_string_equal(buf, "412");
+	/* A half goes up, for scores as for shares (printf's %.1f would
+	 * round 4.25 to even, 4.2). */
 	layout_format_value(METRIC_SCORE, 4.25, buf, sizeof buf);
-	assert_string_equal(buf, "4.2");
+	assert_string_equal(buf, "4.3");
+	layout_format_value(METRIC_RATIO, 0.615, buf, sizeof buf);
+	assert_string_equal(buf, "62%");
+	layout_format_value(METRIC_RATIO, 0.7999, buf, sizeof buf);
+	assert_string_equal(buf, "80%");
 	layout_format_duration(-5, buf, sizeof buf);
 	assert_string_equal(buf, "0:00");
 }
