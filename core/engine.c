@@ -46,10 +46,15 @@ struct scope {
 	int64_t staffing_at;
 	bool staffing_known;
 	int64_t agents_needed;
+	/* the feeds whose events it counted, and when the newest came */
+	struct feed **feeds;
+	size_t n_feeds, cap_feeds;
+	int64_t last_event;
 };
 
 struct feed {
 	struct feed_info info;
+	size_t index;           /* in engine->feeds */
 	bool seen_seq;
 	int64_t last_seq;
 };
@@ -90,6 +95,7 @@ struct agent {
 	struct scope *last_queue;    /* queue of the last call it ended */
 	int64_t handled_today;
 	int64_t handled_day;         /* the day_start handled_today belongs to */
+	struct feed *feed;           /* the last to report it; NULL: none */
 };
 
 /*
@@ -129,6 +135,7 @@ struct engine {
 	size_t n_feeds, cap_feeds;
 	struct strmap *feed_map;
 	struct feed *last_feed;     /* most events come from one feed */
+	struct feed *cur_feed;      /* the feed of the event being applied */
 
 	struct strmap *calls;           /* live: waiting or talking */
 	struct call *live_head, *live_tail;
@@ -170,6 +177,7 @@ static void
 engine_scope_free(struct scope *s)
 {
 	kpi_set_free(&s->kpi);
+	free(s->feeds);
 	free(s->teams);
 	free(s->queues);
 	free(s->label);
@@ -256,6 +264,36 @@ engine_count_outcome(struct engine *e, struct scope *q, enum kpi_kind kind,
 	engine_count(e, e->all, kind, wait, flags);
 }
 
+/* ---- what each scope depends on ----------------------------------------- */
+
+/* The event being applied counts in scope s: s depends on its feed. */
+static void
+engine_touch(struct engine *e, struct scope *s)
+{
+	struct feed *f = e->cur_feed;
+
+	if (s == NULL || f == NULL)
+		return;
+	s->last_event = e->now;
+	for (size_t i = s->n_feeds; i-- > 0;)
+		if (s->feeds[i] == f)
+			return;
+	ENGINE_PUSH(s->feeds, s->n_feeds, s->cap_feeds, f);
+}
+
+/* A queue's calls count in it and in the teams that show it. */
+static void
+engine_touch_queue(struct engine *e, struct scope *q)
+{
+	if (q == NULL)
+		return;
+	engine_touch(e, q);
+	for (size_t i = 0; i < q->n_teams; i++)
+		engine_touch(e, q->teams[i]);
+}
+
+static void engine_touch_agent(struct engine *, struct agent *);
+
 /* ---- agents ---------------------------------------------------------- */
 
 /* Which kpi_time a state adds to, or -1. */
@@ -310,6 +348,18 @@ engine_wrap_attribution(struct engine *e, struct scope *q, int sign)
 		return;
 	delta[KT_WRAP_ATTR] = (int8_t)sign;
 	kpi_set_agents(engine_kpi(e, q), delta);
+}
+
+/* An agent counts in its team and the queues it serves. */
+static void
+engine_touch_agent(struct engine *e, struct agent *a)
+{
+	if (a == NULL || e->cur_feed == NULL)
+		return;
+	a->feed = e->cur_feed;
+	engine_touch(e, a->team);
+	for (size_t i = 0; i < a->n_queues; i++)
+		engine_touch(e, a->queues[i]);
 }
 
 /* Every scope an agent belongs to joins or leaves with its state. */
@@ -564,6 +614,7 @@ engine_call_queued(struct engine *e, struct feed *f, const struct event *ev)
 	engine_wait_append(c);
 	engine_live_append(e, c);
 	engine_count(e, c->queue, KPI_ARRIVAL, 0, 0);
+	engine_touch_queue(e, c->queue);
 }
 
 /* The waiting call an outcome is about, or NULL (an orphan). */
@@ -590,6 +641,7 @@ engine_outcome(struct engine *e, struct call *c, enum kpi_kind kind, int64_t ts,
 		flags |= KPI_F_SHORT;
 	engine_wait_remove(c);
 	engine_count_outcome(e, q, kind, wait, flags | extra);
+	engine_touch_queue(e, q);
 	return flags;
 }
 
@@ -622,6 +674,7 @@ engine_call_answered(struct engine *e, const struct event *ev)
 	engine_live_remove(e, c);
 	engine_live_append(e, c);
 	engine_agent_set_state(e, a, AGENT_BUSY);
+	engine_touch_agent(e, a);
 	return ENGINE_APPLIED;
 }
 
@@ -683,6 +736,8 @@ engine_call_ended(struct engine *e, const struct event *ev)
 	engine_reattribute_wrap(e, a, c->answered_queue);
 	if (a->state == AGENT_BUSY)
 		engine_agent_set_state(e, a, AGENT_READY);
+	engine_touch_queue(e, c->answered_queue);
+	engine_touch_agent(e, a);
 	c->talking = false;
 	if (!c->waiting)        /* else it is back in a queue: still live */
 		engine_call_remember(e, c);
@@ -708,6 +763,7 @@ engine_agent_state(struct engine *e, const struct event *ev)
 		engine_agent_set_queues(e, a, (char *const *)ev->queues, ev->n_queues);
 	}
 	engine_agent_set_state(e, a, ev->state);
+	engine_touch_agent(e, a);
 	if (ev->reason != NULL && (a->reason == NULL || strcmp(a->reason, ev->reason) != 0)) {
 		free(a->reason);
 		a->reason = xstrdup(ev->reason);
@@ -741,8 +797,11 @@ engine_survey(struct engine *e, const struct event *ev)
 	else if (r != NULL)
 		a = (struct agent *)(uintptr_t)r->v[RECENT_AGENT];
 	engine_count(e, q, KPI_SURVEY, ev->csat, 0);
-	if (a != NULL)
+	engine_touch(e, q);
+	if (a != NULL) {
 		engine_count(e, a->team, KPI_SURVEY, ev->csat, 0);
+		engine_touch(e, a->team);
+	}
 	engine_count(e, e->all, KPI_SURVEY, ev->csat, 0);
 }
 
@@ -760,6 +819,7 @@ engine_feed(struct engine *e, const char *name)
 		return e->last_feed = f;
 	f = xcalloc(1, sizeof *f);
 	f->info.name = strmap_put(e->feed_map, name, f);
+	f->index = e->n_feeds;
 	ENGINE_PUSH(e->feeds, e->n_feeds, e->cap_feeds, f);
 	return e->last_feed = f;
 }
@@ -877,6 +937,7 @@ engine_apply(struct engine *e, const struct event *ev)
 	}
 	engine_advance(e, ev->ts);
 	f->info.last_event = e->now;
+	e->cur_feed = f;
 	enum engine_result r = ENGINE_APPLIED;
 	switch (ev->type) {
 	case EVENT_CALL_QUEUED:
@@ -903,6 +964,7 @@ engine_apply(struct engine *e, const struct event *ev)
 	default:
 		break;
 	}
+	e->cur_feed = NULL;
 	if (r == ENGINE_ORPHAN)
 		f->info.orphans++;
 	return r;
@@ -1007,6 +1069,57 @@ engine_scope_info(const struct engine *e, size_t i, struct scope_info *out)
 	out->label = s->label;
 	out->settings = &s->settings;
 	out->queue_outcomes_known = s->kind != SCOPE_TEAM || s->has_queues;
+	out->last_event = s->last_event;
+	if (s->kind == SCOPE_ALL || s->n_feeds == 0) {
+		/* all, and a scope no feed has spoken of yet (its figures are
+		 * the site's silence), rest on every feed heard from */
+		out->last_event = 0;
+		for (size_t k = 0; k < e->n_feeds; k++)
+			if (e->feeds[k]->info.last_event > out->last_event)
+				out->last_event = e->feeds[k]->info.last_event;
+	}
+}
+
+bool
+engine_feed_stale(const struct engine *e, size_t f)
+{
+	int64_t last = e->feeds[f]->info.last_event;
+
+	return last > 0 && e->now - last >= e->config->feeds_stale_after_ms;
+}
+
+size_t
+engine_scope_feeds(const struct engine *e, size_t i, size_t *out, size_t cap)
+{
+	const struct scope *s = e->scopes[i];
+	size_t n = 0;
+
+	if (s->kind != SCOPE_ALL && s->n_feeds > 0) {
+		for (size_t k = 0; k < s->n_feeds && n < cap; k++)
+			out[n++] = s->feeds[k]->index;
+		return n;
+	}
+	for (size_t k = 0; k < e->n_feeds && n < cap; k++)
+		if (e->feeds[k]->info.last_event > 0)
+			out[n++] = k;
+	return n;
+}
+
+bool
+engine_scope_stale(const struct engine *e, size_t i)
+{
+	const struct scope *s = e->scopes[i];
+
+	if (s->kind != SCOPE_ALL && s->n_feeds > 0) {
+		for (size_t k = 0; k < s->n_feeds; k++)
+			if (engine_feed_stale(e, s->feeds[k]->index))
+				return true;
+		return false;
+	}
+	for (size_t k = 0; k < e->n_feeds; k++)
+		if (engine_feed_stale(e, k))
+			return true;
+	return false;
 }
 
 long
@@ -1198,6 +1311,7 @@ engine_agent_info(const struct engine *e, size_t i, struct agent_info *out)
 	out->reason = a->reason;
 	out->handled_today = a->handled_day == e->day_start ? a->handled_today : 0;
 	out->n_queues = a->n_queues;
+	out->feed = a->feed ? (long)a->feed->index : -1;
 }
 
 const char *

@@ -43,6 +43,9 @@ struct scope_info {
 	const char *label;
 	const struct queue_settings *settings; /* queue's own; defaults otherwise */
 	bool queue_outcomes_known; /* false: a team without configured queues */
+	int64_t last_event;     /* engine time of the newest event counted in
+	                         * it; all, and a scope no event has named yet:
+	                         * the newest of any feed; 0 if none */
 };
 
 struct scope_now {
@@ -62,6 +65,8 @@ struct agent_info {
 	const char *reason;     /* NULL if none */
 	int64_t handled_today;
 	size_t n_queues;        /* the queues it serves: engine_agent_queue */
+	long feed;              /* the feed that last reported it, as an index
+	                         * for engine_feed_info; -1 if none */
 };
 
 struct feed_info {
@@ -114,6 +119,17 @@ const char *engine_agent_queue(const struct engine *, size_t i, size_t k);
 
 size_t engine_feed_count(const struct engine *);
 void engine_feed_info(const struct engine *, size_t i, struct feed_info *out);
+/* Feed f has been heard from and silent for feeds.stale_after. */
+bool engine_feed_stale(const struct engine *, size_t f);
+/*
+ * The feeds scope i's figures rest on, as feed indices into out (at most
+ * cap; returns how many): those whose events it counted; for all, and for
+ * a scope no event has named yet, every feed heard from.
+ */
+size_t engine_scope_feeds(const struct engine *, size_t i, size_t *out,
+    size_t cap);
+/* Any feed scope i rests on is stale. */
+bool engine_scope_stale(const struct engine *, size_t i);
 
 /* What the engine holds, for the memory figures (bytes, and counts). */
 struct engine_memory {

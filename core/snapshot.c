@@ -4,24 +4,25 @@
 #include "snapshot.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "metric.h"
+#include "xalloc.h"
 
 static const char *const scope_kind_names[] = { "all", "queue", "team" };
 
 static void
 snapshot_feeds(struct jsonw *w, const struct engine *e)
 {
-	const struct config *c = engine_config(e);
 	struct feed_info f;
 
 	jsonw_key(w, "feeds");
 	jsonw_object(w);
 	for (size_t i = 0; i < engine_feed_count(e); i++) {
 		engine_feed_info(e, i, &f);
-		bool live = f.last_event > 0 &&
-		    engine_now(e) - f.last_event < c->feeds_stale_after_ms;
+		/* a feed only ever rejected has never been live */
+		bool live = f.last_event > 0 && !engine_feed_stale(e, i);
 		jsonw_key(w, f.name);
 		jsonw_object(w);
 		jsonw_key(w, "state"); jsonw_string(w, live ? "live" : "stale");
@@ -88,6 +89,30 @@ snapshot_figures(struct jsonw *w, const struct kpi_figures *f)
 	jsonw_end_object(w);
 }
 
+/* What a scope's figures rest on (docs/protocol.md §6.4): its feeds,
+ * whether any is stale, and the time of its newest event. */
+static void
+snapshot_scope_feeds(struct jsonw *w, const struct engine *e, size_t i,
+    const struct scope_info *info)
+{
+	size_t cap = engine_feed_count(e), n;
+	size_t *idx = xcalloc(cap ? cap : 1, sizeof *idx);
+	struct feed_info f;
+
+	n = engine_scope_feeds(e, i, idx, cap);
+	jsonw_key(w, "feeds");
+	jsonw_array(w);
+	for (size_t k = 0; k < n; k++) {
+		engine_feed_info(e, idx[k], &f);
+		jsonw_string(w, f.name);
+	}
+	jsonw_end_array(w);
+	free(idx);
+	jsonw_key(w, "stale"); jsonw_bool(w, engine_scope_stale(e, i));
+	jsonw_key(w, "last_event");
+	if (info->last_event > 0) jsonw_int(w, info->last_event); else jsonw_null(w);
+}
+
 static void
 snapshot_scope(struct jsonw *w, struct engine *e, size_t i)
 {
@@ -105,6 +130,7 @@ snapshot_scope(struct jsonw *w, struct engine *e, size_t i)
 	jsonw_key(w, "sl_formula");
 	jsonw_string(w, config_sl_formula_name(info.settings->sl_formula));
 	snapshot_now(w, e, i);
+	snapshot_scope_feeds(w, e, i, &info);
 	jsonw_key(w, "windows");
 	jsonw_object(w);
 	for (size_t k = 0; k <= c->n_windows; k++) {
@@ -132,6 +158,7 @@ snapshot_agents(struct jsonw *w, const struct engine *e,
     const struct snapshot_filter *filter)
 {
 	struct agent_info a;
+	struct feed_info f;
 
 	jsonw_key(w, "agents");
 	jsonw_array(w);
@@ -152,6 +179,14 @@ snapshot_agents(struct jsonw *w, const struct engine *e,
 		for (size_t k = 0; k < a.n_queues; k++)
 			jsonw_string(w, engine_agent_queue(e, i, k));
 		jsonw_end_array(w);
+		jsonw_key(w, "feed");
+		if (a.feed >= 0) {
+			engine_feed_info(e, (size_t)a.feed, &f);
+			jsonw_string(w, f.name);
+		} else
+			jsonw_null(w);
+		jsonw_key(w, "stale");
+		jsonw_bool(w, a.feed >= 0 && engine_feed_stale(e, (size_t)a.feed));
 		jsonw_end_object(w);
 	}
 	jsonw_end_array(w);

@@ -2,7 +2,10 @@
  * http.c: HTTP for monitoring, through libevent's evhttp, on the address of
  * http.listen (loopback by default):
  *
- *   GET /healthz            200 "ok", or 503 and a one-line reason
+ *   GET /healthz            200 "ok"; 200 "degraded: ..." when a feed is
+ *                           silent (the daemon serves, its figures are
+ *                           stale); 503 and a one-line reason when the
+ *                           daemon itself is not well
  *   GET /metrics            Prometheus text exposition format 0.0.4
  *   GET /api/v1/snapshot    the snapshot of PROTOCOL §3
  *
@@ -449,11 +452,70 @@ http_text(struct evhttp_request *req, int code, const char *reason,
 	evbuffer_free(b);
 }
 
-/* Running, since this is answering; healthy if the journal is kept. */
+/* A feed's name for a line of text: control bytes as '?'. */
+static void
+http_name(char *out, size_t len, const char *name)
+{
+	size_t i = 0;
+
+	for (; name[i] != '\0' && i + 1 < len; i++)
+		out[i] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ?
+		    '?' : name[i];
+	out[i] = '\0';
+}
+
+/*
+ * Degraded, when the figures are not fresh: every feed heard from that has
+ * been silent for feeds.stale_after, as the boards mark it. 0 with nothing
+ * written when all are live.
+ */
+static int
+http_degraded(char *out, size_t len, const struct service_state *st)
+{
+	struct engine *e = st->engine;
+	int64_t limit = st->config->feeds_stale_after_ms;
+	size_t heard = 0, silent = 0, used = 0;
+	char quiet[16], lim[16], name[64];
+	struct feed_info f;
+
+	for (size_t i = 0; i < engine_feed_count(e); i++) {
+		engine_feed_info(e, i, &f);
+		if (f.last_event <= 0)
+			continue;
+		heard++;
+		if (st->now - f.last_event < limit)
+			continue;
+		if (silent++ == 0)
+			used = (size_t)snprintf(out, len, "degraded: silent feeds:");
+		if (used + 40 < len) {
+			metric_format_duration(st->now - f.last_event, quiet,
+			    sizeof quiet);
+			http_name(name, sizeof name, f.name);
+			used += (size_t)snprintf(out + used, len - used, "%s %s for %s",
+			    silent > 1 ? "," : "", name, quiet);
+		}
+	}
+	if (heard == 0) {
+		snprintf(out, len, "degraded: no event from any feed yet\n");
+		return 1;
+	}
+	if (silent == 0)
+		return 0;
+	metric_format_duration(limit, lim, sizeof lim);
+	if (used < len)
+		snprintf(out + used, len - used, " (%zu of %zu; stale after %s): "
+		    "the boards show their figures as stale\n", silent, heard, lim);
+	return 1;
+}
+
+/* Running, since this is answering; healthy if the journal is kept;
+ * degraded (still 200: the daemon serves, a feed does not) when a feed is
+ * silent. */
 static void
 http_healthz(struct evhttp_request *req, const struct service *svc)
 {
 	struct service_state st;
+	char why[1024];
 
 	svc->state(svc->server, false, &st);
 	if (st.engine == NULL)
@@ -461,6 +523,8 @@ http_healthz(struct evhttp_request *req, const struct service *svc)
 	else if (st.journal == NULL || !journal_ok(st.journal))
 		http_text(req, 503, "Service Unavailable", "journal failed: "
 		    "events are not being kept, a restart would lose them\n");
+	else if (http_degraded(why, sizeof why, &st))
+		http_text(req, 200, "OK", why);
 	else
 		http_text(req, 200, "OK", "ok\n");
 }

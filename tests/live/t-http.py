@@ -1,7 +1,7 @@
 """HTTP on loopback (daemon/http.c): the real wallboardd with http.listen on a
 free port, events published over ZeroMQ, then /metrics read with urllib and
 parsed by a small parser of the Prometheus text format 0.0.4, /healthz,
-/api/v1/snapshot, 404 and 405; a journal that cannot be written turning
+/api/v1/snapshot, 404 and 405; /healthz degraded while feeds are silent; a journal that cannot be written turning
 /healthz to 503; a port already taken refusing to start."""
 import fcntl
 import json
@@ -224,6 +224,40 @@ def test_metrics_health_snapshot():
         d.close()
 
 
+def test_healthz_degraded():
+    """With feeds.stale_after 1s: both feeds heard from, /healthz is ok; 1.5 s
+    of silence from both, it is 200 "degraded" naming each feed (the odd name
+    with its newline as '?'); one speaks again, it names only the other; both
+    speak, ok again."""
+    port = wb.free_port()
+    d = http_daemon(port, "feeds: {stale_after: 1s}\n").start()
+    try:
+        pub = d.publisher()
+        now = int(time.time() * 1000)
+        wb.send(pub, ev("agent.state", now, 1, agent="a1", state="ready"))
+        wb.send(pub, ev("agent.state", now, 1, src=ODD_FEED, agent="a9", state="ready"))
+        d.wait_for(lambda s: applied(1)(s) and applied(1, ODD_FEED)(s))
+        check("healthz fresh", get(port, "/healthz")[::2], (200, "ok\n"))
+        time.sleep(1.5)
+        status, _, body = get(port, "/healthz")
+        check("healthz degraded status", status, 200)
+        if not re.fullmatch(r'degraded: silent feeds: t for 0:0[12], '
+                            r'pbx "east"\\2\?b for 0:0[12] \(2 of 2; stale after 0:01\): '
+                            r'the boards show their figures as stale\n', body):
+            FAILURES.append(f"healthz degraded: {body!r}")
+        wb.send(pub, ev("agent.state", int(time.time() * 1000), 2, agent="a1", state="away"))
+        d.wait_for(applied(2))
+        body = get(port, "/healthz")[2]
+        if not re.match(r'degraded: silent feeds: pbx "east"\\2\?b for 0:0[12] \(1 of 2;', body):
+            FAILURES.append(f"healthz one silent: {body!r}")
+        wb.send(pub, ev("agent.state", int(time.time() * 1000), 2, src=ODD_FEED,
+                        agent="a9", state="away"))
+        d.wait_for(applied(2, ODD_FEED))
+        check("healthz fresh again", get(port, "/healthz")[::2], (200, "ok\n"))
+    finally:
+        d.close()
+
+
 def journal_name(day_start_ms):
     t = time.gmtime(day_start_ms // 1000)
     return time.strftime("journal-%Y%m%dT%H%MZ-", t) + f"{day_start_ms}.wbj"
@@ -277,7 +311,7 @@ def test_http_off():
 
 
 def main():
-    return wb.run([test_metrics_health_snapshot, test_healthz_journal_failed, test_port_taken,
+    return wb.run([test_metrics_health_snapshot, test_healthz_degraded, test_healthz_journal_failed, test_port_taken,
              test_http_off], "http")
 
 
