@@ -43,9 +43,31 @@ struct alert {
 	int64_t last_rise;      /* counter alerts: the latest rise */
 	bool has_value;
 	double value;
+	double threshold, clear; /* rules: the levels on this scope */
 	char *text;
 	char *acked_by;
 	int64_t acked_at;
+	bool began;             /* a new episode began in this evaluation */
+	struct alerts_episode *ep; /* the current (or last) episode's record */
+};
+
+/*
+ * One episode of one alert, for the day's history (alerts_history_*): from
+ * the breach that began it to its resolution, with its number for the day
+ * (the short id boards show and acks accept), the worst value it reached
+ * and who acknowledged it. Kept after the alert has left the list, until
+ * the day it belongs to is over.
+ */
+struct alerts_episode {
+	unsigned no;
+	char *id;
+	size_t rule_len;        /* id[0..rule_len) is the rule */
+	struct alert *owner;    /* the alert while it exists; else NULL */
+	enum metric_kind kind;
+	bool worst_high;        /* higher values are worse */
+	struct alert_info info; /* strings owned below */
+	char *text;
+	char *acked_by;
 };
 
 /* A feed's counters as last seen, so that a rise can be told from history. */
@@ -75,6 +97,13 @@ struct alerts {
 	size_t n_moves_evaluated; /* moves[0..this) are the last evaluation's */
 	char *idbuf;            /* scratch for ids being looked up */
 	size_t idcap;
+	/* the day's episodes, oldest first */
+	struct alerts_episode **history;
+	size_t n_history, cap_history;
+	unsigned next_no;       /* the next episode's number */
+	int64_t now;            /* the latest evaluation's */
+	int64_t day_start;      /* the day the history is of */
+	uint64_t history_dropped;
 };
 
 /* A rule made ready for one evaluation against the engine's windows. */
@@ -90,8 +119,9 @@ struct alerts_reading {
 	bool breach;            /* past the threshold: the condition holds */
 	bool clear;             /* past the clear level: a firing alert resolves */
 	bool has_value;
-	double value;
-	const char *text;       /* NULL: keep the alert's last value and text */
+	double value;           /* as read; judged as shown (metric_shown) */
+	bool keep;              /* keep the alert's last value */
+	const char *text;       /* NULL: the caller writes it after the step */
 };
 
 /* How each figure reads in a sentence: "Support SL 71%", "Sales 14 waiting". */
@@ -124,66 +154,25 @@ static const char *const alerts_nouns[M_COUNT] = {
 
 /* ---- numbers for people ---------------------------------------------- */
 
-/*
- * Round x down (toward < 0), up (> 0) or to the nearest (0). A value is
- * rounded toward the side where its rule fires, so a breach never reads as
- * equal to its limit ("SL 79% (target 80%)", not "80%" for 0.7996). The
- * epsilon keeps 0.12 * 100 = 12.000000000000002 at 12.
- */
-static double
-alerts_round(double x, int toward)
-{
-	if (toward < 0)
-		return floor(x + 1e-9);
-	if (toward > 0)
-		return ceil(x - 1e-9);
-	return floor(x + 0.5);
-}
+/* Every figure in a sentence is written as the boards write it
+ * (metric_format: one number, one rounding), and every level as the config
+ * gave it (metric_format_level: 82.5% keeps its decimal). */
 
+/* How long an episode has lasted, for "for 8m": "40s", "8m", "1h05m";
+ * nothing under a second. */
 static void
-alerts_format_percent(char *buf, size_t len, double v, int toward)
+alerts_format_for(char *buf, size_t len, int64_t ms)
 {
-	double pct = v * 100;
+	long long s = ms / 1000;
 
-	/* A limit like 82.5% keeps its decimal; values never do. */
-	if (toward == 0 && fabs(pct - alerts_round(pct, 0)) > 1e-6)
-		snprintf(buf, len, "%.1f%%", pct);
+	if (s < 1)
+		buf[0] = '\0';
+	else if (s < 60)
+		snprintf(buf, len, " for %llds", s);
+	else if (s < 3600)
+		snprintf(buf, len, " for %lldm", s / 60);
 	else
-		snprintf(buf, len, "%.0f%%", alerts_round(pct, toward));
-}
-
-/* m:ss, or h:mm:ss from an hour up. */
-static void
-alerts_format_duration(char *buf, size_t len, double ms, int toward)
-{
-	long long s = (long long)alerts_round(ms / 1000, toward);
-
-	if (s < 0)
-		s = 0;
-	if (s >= 3600)
-		snprintf(buf, len, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60,
-		    s % 60);
-	else
-		snprintf(buf, len, "%lld:%02lld", s / 60, s % 60);
-}
-
-static void
-alerts_format(char *buf, size_t len, enum metric_kind kind, double v, int toward)
-{
-	switch (kind) {
-	case METRIC_RATIO:
-		alerts_format_percent(buf, len, v, toward);
-		break;
-	case METRIC_DURATION:
-		alerts_format_duration(buf, len, v, toward);
-		break;
-	case METRIC_SCORE:
-		snprintf(buf, len, "%.1f", alerts_round(v * 10, toward) / 10);
-		break;
-	default:
-		snprintf(buf, len, "%.0f", alerts_round(v, toward));
-		break;
-	}
+		snprintf(buf, len, " for %lldh%02lldm", s / 3600, s / 60 % 60);
 }
 
 /* ---- the list -------------------------------------------------------- */
@@ -310,8 +299,12 @@ alerts_compare(const void *pa, const void *pb)
 	return strcmp(x->id, y->id);
 }
 
-/* Record every change of state, let the alerts in state NONE go, and put
- * the rest in list order. */
+static void alerts_episode_begin(struct alerts *, struct alert *);
+static void alerts_episode_end(struct alerts *, struct alert *);
+static void alerts_episode_sync(struct alerts *, struct alert *);
+
+/* Record every change of state, keep the day's history, let the alerts in
+ * state NONE go, and put the rest in list order. */
 static void
 alerts_settle(struct alerts *a)
 {
@@ -320,13 +313,19 @@ alerts_settle(struct alerts *a)
 	for (size_t i = 0; i < a->n; i++) {
 		struct alert *al = a->list[i];
 
+		if (al->began && al->state != ALERT_NONE)
+			alerts_episode_begin(a, al);
+		al->began = false;
 		if (al->state != al->was)
 			alerts_record(a, al);
 		if (al->state == ALERT_NONE) {
+			alerts_episode_end(a, al);
 			strmap_delete(a->by_id, al->id);
 			alerts_alert_free(al);
-		} else
+		} else {
+			alerts_episode_sync(a, al);
 			a->list[kept++] = al;
+		}
 	}
 	a->n = kept;
 	if (a->n > 1)
@@ -348,6 +347,7 @@ static void
 alerts_begin(struct alert *al, int64_t now)
 {
 	al->state = ALERT_PENDING;
+	al->began = true;
 	al->since = now;
 	al->fired_at = al->resolved_at = 0;
 	al->has_value = false;
@@ -383,11 +383,12 @@ alerts_set_text(struct alert *al, const char *text)
 static void
 alerts_set_value(struct alert *al, const struct alerts_reading *r)
 {
-	if (r->text == NULL)
+	if (r->keep)
 		return;
 	al->has_value = r->has_value;
 	al->value = r->value;
-	alerts_set_text(al, r->text);
+	if (r->text != NULL)
+		alerts_set_text(al, r->text);
 }
 
 /*
@@ -470,62 +471,96 @@ alerts_read(struct engine *e, const struct alerts_rule *r, size_t i,
 	return now.waiting_known;
 }
 
-/* Null is neither a breach nor a reason to stay firing. */
+/* The levels a rule fires and clears at on one scope: its own, or offsets
+ * from the scope's SL target (`below: target`, `clear: target+2%`). */
 static void
-alerts_rule_reading(const struct config_alert *c, bool has, double v,
+alerts_levels(const struct config_alert *c, const struct scope_info *si,
+    double *threshold, double *clear)
+{
+	double target = si->settings->sl_target;
+
+	*threshold = c->threshold + (c->threshold_target ? target : 0);
+	*clear = !c->has_clear ? *threshold :
+	    c->clear + (c->clear_target ? target : 0);
+}
+
+/*
+ * Judged as shown: the figure rounded as a tile shows it is what crosses
+ * the level, so an alert and a tile never disagree ("SL 80%" is not below
+ * 80%; a wait the tile shows as 3:00 is not over 3m). Null is neither a
+ * breach nor a reason to stay firing.
+ */
+static void
+alerts_rule_reading(const struct config_alert *c, enum metric_kind kind,
+    double threshold, double clear, bool has, double v,
     struct alerts_reading *out)
 {
+	double shown = metric_shown(kind, v);
+	const double eps = 1e-9;
+
 	memset(out, 0, sizeof *out);
 	out->has_value = has;
 	out->value = v;
-	out->breach = has && (c->above ? v > c->threshold : v < c->threshold);
-	out->clear = !has || (c->above ? v <= c->clear : v >= c->clear);
+	out->breach = has && (c->above ? shown > threshold + eps :
+	    shown < threshold - eps);
+	out->clear = !has || (c->above ? shown <= clear + eps :
+	    shown >= clear - eps);
 }
 
 /*
- * "Support SL 71% (target 80%)", "Sales 14 waiting (limit 10)". Service
- * level is measured against the scope's own target, whatever level the rule
- * fires at; every other figure against the rule's threshold.
+ * The sentence, after the step, by what the alert now is:
+ *   breaching   "Support SL 62% < 75% for 8m", "Sales 14 waiting > 10"
+ *   recovering  "Support SL 81%, recovering: clears at 82% (fired < 80%)"
+ *   resolved    "Support SL 83%: cleared (fired < 80%)"
+ * The level quoted is the one that fired it, on this scope.
  */
 static void
 alerts_rule_text(char *buf, size_t len, const struct alerts_rule *r,
-    const struct scope_info *si, const struct alerts_reading *reading)
+    const struct scope_info *si, const struct alerts_reading *reading,
+    const struct alert *al, double threshold, double clear, int64_t now)
 {
 	const struct config_alert *c = r->config;
-	bool target = r->metric == M_SERVICE_LEVEL;
 	const char *noun = alerts_nouns[r->metric];
-	const char *word = target ? "target" : "limit";
-	char value[32], limit[32];
+	const char *op = c->above ? ">" : "<";
+	char value[32], level[32], clr[32], what[160], lasted[32];
 
-	alerts_format(limit, sizeof limit, r->info->kind,
-	    target ? si->settings->sl_target : c->threshold, 0);
-	alerts_format(value, sizeof value, r->info->kind, reading->value,
-	    c->above ? 1 : -1);
+	metric_format(r->info->kind, reading->value, value, sizeof value);
+	metric_format_level(r->info->kind, threshold, level, sizeof level);
+	metric_format_level(r->info->kind, clear, clr, sizeof clr);
 	if (!reading->has_value)
-		snprintf(buf, len, "%s %s: no data (%s %s)", si->label, noun,
-		    word, limit);
+		snprintf(what, sizeof what, "%s %s: no data", si->label, noun);
 	else if (r->info->kind == METRIC_COUNT)
-		snprintf(buf, len, "%s %s %s (%s %s)", si->label, value, noun,
-		    word, limit);
+		snprintf(what, sizeof what, "%s %s %s", si->label, value, noun);
 	else
-		snprintf(buf, len, "%s %s %s (%s %s)", si->label, noun, value,
-		    word, limit);
+		snprintf(what, sizeof what, "%s %s %s", si->label, noun, value);
+	if (al->state == ALERT_RESOLVED)
+		snprintf(buf, len, "%s%s cleared (fired %s %s)", what,
+		    reading->has_value ? ":" : ",", op, level);
+	else if (reading->breach) {
+		alerts_format_for(lasted, sizeof lasted, now - al->since);
+		snprintf(buf, len, "%s %s %s%s", what, op, level, lasted);
+	} else
+		snprintf(buf, len, "%s, recovering: clears at %s (fired %s %s)",
+		    what, clr, op, level);
 }
 
 /*
- * A waiting call's age grows with no event: tell the timer when it will
- * pass an above-rule's threshold on longest_wait_ms (the first whole ms
- * strictly above it).
+ * A waiting call's age grows with no event: tell the timer when the wait
+ * a tile shows will pass an above-rule's threshold on longest_wait_ms (the
+ * first whole second strictly above it).
  */
 static void
 alerts_foresee(const struct alerts_rule *r, const struct alerts_reading *reading,
-    int64_t now, int64_t *due)
+    double threshold, int64_t now, int64_t *due)
 {
+	double over;
+
 	if (r->metric != M_LONGEST_WAIT_MS || !r->config->above ||
 	    !reading->has_value || reading->breach || reading->value <= 0)
 		return;
-	alerts_due(due, now + (int64_t)floor(r->config->threshold -
-	    reading->value) + 1);
+	over = (floor(threshold / 1000 + 1e-9) + 1) * 1000;
+	if (over > reading->value)
+		alerts_due(due, now + (int64_t)ceil(over - reading->value));
 }
 
 static void
@@ -536,24 +571,34 @@ alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
 	struct scope_info si;
 	struct alert *al;
 	char text[ALERT_TEXT_MAX];
-	double v = 0;
+	double v = 0, threshold, clear;
 	bool has;
+	enum alert_state was;
 
 	engine_scope_info(e, i, &si);
 	if (!config_scope_match(r->config->scope, si.key))
 		return;
 	has = alerts_read(e, r, i, &v);
-	alerts_rule_reading(r->config, has, v, &reading);
-	alerts_foresee(r, &reading, now, due);
+	alerts_levels(r->config, &si, &threshold, &clear);
+	alerts_rule_reading(r->config, r->info->kind, threshold, clear, has, v,
+	    &reading);
+	alerts_foresee(r, &reading, threshold, now, due);
 	al = alerts_lookup(a, KIND_RULE, r->config->name, "", si.key,
 	    reading.breach);
 	if (al == NULL)
 		return;
 	al->config = r->config;
 	al->severity = r->config->severity;
-	alerts_rule_text(text, sizeof text, r, &si, &reading);
-	reading.text = text;
+	al->threshold = threshold;
+	al->clear = clear;
+	was = al->state;
 	alerts_step(al, &reading, r->config->for_ms, now, due);
+	if (al->state == ALERT_NONE || (al->state == ALERT_RESOLVED &&
+	    was == ALERT_RESOLVED))
+		return;         /* a resolved alert keeps its last words */
+	alerts_rule_text(text, sizeof text, r, &si, &reading, al, threshold,
+	    clear, now);
+	alerts_set_text(al, text);
 }
 
 /* Every rule on every scope it matches, scopes made since included. */
@@ -580,8 +625,8 @@ alerts_stale_text(char *buf, size_t len, const char *feed, int64_t silence,
 {
 	char quiet[32], lim[32];
 
-	alerts_format_duration(quiet, sizeof quiet, (double)silence, 1);
-	alerts_format_duration(lim, sizeof lim, (double)limit, 0);
+	metric_format_duration(silence, quiet, sizeof quiet);
+	metric_format_duration(limit, lim, sizeof lim);
 	snprintf(buf, len, "Feed %s silent for %s (limit %s)", feed, quiet, lim);
 }
 
@@ -600,6 +645,7 @@ alerts_feed_stale(struct alerts *a, const struct feed_info *f, int64_t now,
 		return;
 	r.breach = now - f->last_event >= limit;
 	r.clear = !r.breach;
+	r.keep = !r.breach;
 	if (!r.breach)
 		alerts_due(due, f->last_event + limit);
 	al = alerts_lookup(a, KIND_FEED_STALE, ALERT_FEED_STALE, "feed:",
@@ -628,8 +674,8 @@ alerts_counter_text(struct alerts *a, struct alert *al, const char *feed)
 		snprintf(text, sizeof text, "Feed %s missed %lld event%s "
 		    "(sequence gaps)", feed, n, n == 1 ? "" : "s");
 	} else {
-		alerts_format_duration(timeout, sizeof timeout,
-		    (double)a->config->call_timeout_ms, 0);
+		metric_format_duration(a->config->call_timeout_ms, timeout,
+		    sizeof timeout);
 		snprintf(text, sizeof text, "Feed %s lost %lld call%s "
 		    "(no outcome within %s)", feed, n, n == 1 ? "" : "s",
 		    timeout);
@@ -736,6 +782,188 @@ alerts_staffing(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
 	}
 }
 
+/* ---- the day's history ------------------------------------------------ */
+
+static void alerts_describe(const struct alerts *, const struct alert *,
+    struct alert_info *);
+
+static void
+alerts_episode_free(struct alerts_episode *ep)
+{
+	free(ep->id);
+	free((char *)ep->info.rule);
+	free((char *)ep->info.metric);
+	free((char *)ep->info.window);
+	free(ep->text);
+	free(ep->acked_by);
+	free(ep);
+}
+
+/* Take episode k out of the history; the alert that owns it forgets it. */
+static void
+alerts_history_remove(struct alerts *a, size_t k)
+{
+	struct alerts_episode *ep = a->history[k];
+
+	if (ep->owner != NULL)
+		ep->owner->ep = NULL;
+	memmove(a->history + k, a->history + k + 1,
+	    (a->n_history - k - 1) * sizeof *a->history);
+	a->n_history--;
+	alerts_episode_free(ep);
+}
+
+static bool
+alerts_episode_active(const struct alerts_episode *ep)
+{
+	return ep->owner != NULL && (ep->owner->state == ALERT_PENDING ||
+	    ep->owner->state == ALERT_FIRING);
+}
+
+/* A new episode of al, numbered for the day. A full history gives up its
+ * oldest episode that is over (counted in history_dropped). */
+static void
+alerts_episode_begin(struct alerts *a, struct alert *al)
+{
+	struct alerts_episode *ep = xcalloc(1, sizeof *ep);
+	const char *metric, *window;
+	struct alert_info d = { 0 };
+
+	if (al->ep != NULL)
+		al->ep->owner = NULL;
+	if (a->n_history >= ALERT_HISTORY_MAX) {
+		size_t k = 0;
+
+		while (k + 1 < a->n_history && alerts_episode_active(a->history[k]))
+			k++;
+		alerts_history_remove(a, k);
+		a->history_dropped++;
+	}
+	alerts_describe(a, al, &d);
+	metric = d.metric;
+	window = d.window;
+	ep->no = a->next_no++;
+	ep->id = xstrdup(al->id);
+	ep->rule_len = strlen(al->rule);
+	ep->owner = al;
+	ep->kind = d.kind;
+	/* worse is higher for an above-rule, a silence, a count of gaps or
+	 * lost calls; lower for a below-rule and for agents staffed */
+	ep->worst_high = al->kind == KIND_RULE ? (al->config && al->config->above) :
+	    al->kind != KIND_UNDERSTAFFED;
+	ep->info.rule = xstrdup(al->rule);
+	ep->info.metric = metric ? xstrdup(metric) : NULL;
+	ep->info.window = window ? xstrdup(window) : NULL;
+	ep->info.short_id = ep->no;
+	al->ep = ep;
+	if (a->n_history == a->cap_history) {
+		a->cap_history = a->cap_history ? a->cap_history * 2 : 32;
+		a->history = xrealloc(a->history, a->cap_history * sizeof *a->history);
+	}
+	a->history[a->n_history++] = ep;
+}
+
+/* The episode's record follows its alert: state, times, value, worst,
+ * text, ack. */
+static void
+alerts_episode_sync(struct alerts *a, struct alert *al)
+{
+	struct alerts_episode *ep = al->ep;
+	struct alert_info *in;
+
+	if (ep == NULL || ep->owner != al)
+		return;
+	in = &ep->info;
+	in->severity = al->severity;
+	in->state = al->state;
+	in->since = al->since;
+	in->fired_at = al->fired_at;
+	if (al->state == ALERT_RESOLVED)
+		in->resolved_at = al->resolved_at;
+	in->has_value = al->has_value;
+	in->value = al->value;
+	in->threshold = al->kind == KIND_RULE ? al->threshold : in->threshold;
+	in->clear = al->kind == KIND_RULE ? al->clear : in->clear;
+	if (al->kind != KIND_RULE) {
+		struct alert_info d = { 0 };
+
+		alerts_describe(a, al, &d);
+		in->threshold = in->clear = d.threshold;
+	}
+	if (al->has_value && (!in->has_worst || (ep->worst_high ?
+	    al->value > in->worst : al->value < in->worst))) {
+		in->has_worst = true;
+		in->worst = al->value;
+	}
+	if (al->text != NULL && (ep->text == NULL || strcmp(ep->text, al->text) != 0)) {
+		free(ep->text);
+		ep->text = xstrdup(al->text);
+	}
+	/* An ack is kept in the history after the episode resolves (the
+	 * alert itself forgets it then). */
+	if (al->acked_by != NULL && (ep->acked_by == NULL ||
+	    strcmp(ep->acked_by, al->acked_by) != 0 || in->acked_at != al->acked_at)) {
+		free(ep->acked_by);
+		ep->acked_by = xstrdup(al->acked_by);
+		in->acked_at = al->acked_at;
+	}
+}
+
+/*
+ * The alert leaves the list. An episode that never fired (a pending alert
+ * whose breach stopped) was never news: it leaves the history too, and
+ * gives back its number if no later one took it. One still firing (its
+ * rule went in a reload) ends here, resolved.
+ */
+static void
+alerts_episode_end(struct alerts *a, struct alert *al)
+{
+	struct alerts_episode *ep = al->ep;
+
+	if (ep == NULL || ep->owner != al)
+		return;
+	if (ep->info.state == ALERT_PENDING || (ep->info.state == ALERT_NONE)) {
+		for (size_t k = a->n_history; k-- > 0;) {
+			if (a->history[k] != ep)
+				continue;
+			if (ep->no + 1 == a->next_no)
+				a->next_no--;
+			alerts_history_remove(a, k);
+			return;
+		}
+	}
+	if (ep->info.state == ALERT_FIRING) {
+		ep->info.state = ALERT_RESOLVED;
+		ep->info.resolved_at = a->now;
+	}
+	ep->owner = NULL;
+	al->ep = NULL;
+}
+
+/* A new day: the history keeps only what is still open or happened in it;
+ * numbers start again after the highest kept. */
+static void
+alerts_history_day(struct alerts *a, int64_t day_start)
+{
+	unsigned top = 0;
+
+	if (day_start == a->day_start)
+		return;
+	for (size_t k = a->n_history; k-- > 0;) {
+		const struct alerts_episode *ep = a->history[k];
+
+		if (alerts_episode_active(ep) || ep->info.since >= day_start ||
+		    ep->info.resolved_at >= day_start) {
+			if (ep->no > top)
+				top = ep->no;
+			continue;
+		}
+		alerts_history_remove(a, k);
+	}
+	a->day_start = day_start;
+	a->next_no = top + 1;
+}
+
 /* ---- the clock ------------------------------------------------------- */
 
 static bool
@@ -779,6 +1007,7 @@ alerts_new(const struct config *config)
 	a->by_id = strmap_new();
 	a->feeds = strmap_new();
 	a->next_due = 0;
+	a->next_no = 1;
 	return a;
 }
 
@@ -796,6 +1025,9 @@ alerts_free(struct alerts **ap)
 	while (strmap_next(a->feeds, &pos, NULL, &value))
 		free(value);
 	alerts_forget_moves(a, a->n_moves);
+	for (size_t k = 0; k < a->n_history; k++)
+		alerts_episode_free(a->history[k]);
+	free(a->history);
 	strmap_free(&a->by_id);
 	strmap_free(&a->feeds);
 	free(a->moves);
@@ -849,6 +1081,8 @@ alerts_evaluate(struct alerts *a, struct engine *e, int64_t now)
 	bool changed;
 
 	engine_advance(e, now);
+	a->now = now;
+	alerts_history_day(a, engine_day_start(e));
 	alerts_forget_moves(a, a->n_moves_evaluated);
 	before = a->n_moves;
 	for (size_t i = 0; i < a->n; i++) {
@@ -885,6 +1119,7 @@ alerts_ack(struct alerts *a, const char *id, const char *by, int64_t now)
 	free(al->acked_by);
 	al->acked_by = xstrdup(by != NULL ? by : "unknown");
 	al->acked_at = now;
+	alerts_episode_sync(a, al);
 	a->changed = true;
 	return 0;
 }
@@ -907,13 +1142,14 @@ alerts_describe(const struct alerts *a, const struct alert *al,
 		info = al->config ? metric_find(al->config->metric) : NULL;
 		out->metric = al->config ? al->config->metric : NULL;
 		out->window = al->config ? al->config->window : NULL;
-		out->threshold = al->config ? al->config->threshold : 0;
+		out->threshold = al->threshold;
+		out->clear = al->clear;
 		out->kind = info ? info->kind : METRIC_COUNT;
 		break;
 	case KIND_FEED_STALE:
 		out->metric = "silence_ms";
 		out->kind = METRIC_DURATION;
-		out->threshold = (double)a->config->feeds_stale_after_ms;
+		out->threshold = out->clear = (double)a->config->feeds_stale_after_ms;
 		break;
 	case KIND_UNDERSTAFFED:
 		out->metric = "staffed";
@@ -946,7 +1182,37 @@ alerts_get(const struct alerts *a, size_t i, struct alert_info *out)
 	out->text = al->text;
 	out->acked_by = al->acked_by;
 	out->acked_at = al->acked_at;
+	if (al->ep != NULL && al->ep->owner == al) {
+		out->short_id = al->ep->no;
+		out->has_worst = al->ep->info.has_worst;
+		out->worst = al->ep->info.worst;
+	}
 	alerts_describe(a, al, out);
+}
+
+size_t
+alerts_history_count(const struct alerts *a)
+{
+	return a->n_history;
+}
+
+void
+alerts_history_get(const struct alerts *a, size_t i, struct alert_info *out)
+{
+	const struct alerts_episode *ep = a->history[a->n_history - 1 - i];
+
+	*out = ep->info;
+	out->id = ep->id;
+	out->scope = ep->id + ep->rule_len + 1;
+	out->text = ep->text;
+	out->acked_by = ep->acked_by;
+	out->kind = ep->kind;
+}
+
+uint64_t
+alerts_history_dropped(const struct alerts *a)
+{
+	return a->history_dropped;
 }
 
 long
@@ -1001,9 +1267,30 @@ alerts_write_info(const struct alert_info *in, struct jsonw *w)
 	jsonw_key(w, "metric"); jsonw_string(w, in->metric);
 	jsonw_key(w, "window"); jsonw_string(w, in->window);
 	jsonw_key(w, "threshold"); alerts_write_number(w, in->kind, in->threshold);
+	jsonw_key(w, "clear"); alerts_write_number(w, in->kind, in->clear);
 	alerts_write_time(w, "fired_at", in->fired_at);
 	alerts_write_time(w, "resolved_at", in->resolved_at);
+	jsonw_key(w, "short_id");
+	if (in->short_id > 0) jsonw_int(w, in->short_id); else jsonw_null(w);
+	jsonw_key(w, "worst");
+	if (in->has_worst)
+		alerts_write_number(w, in->kind, in->worst);
+	else
+		jsonw_null(w);
 	jsonw_end_object(w);
+}
+
+void
+alerts_write_history(const struct alerts *a, struct jsonw *w)
+{
+	struct alert_info info;
+
+	jsonw_array(w);
+	for (size_t i = 0; i < alerts_history_count(a); i++) {
+		alerts_history_get(a, i, &info);
+		alerts_write_info(&info, w);
+	}
+	jsonw_end_array(w);
 }
 
 void

@@ -23,6 +23,9 @@
 #include "jsonw.h"
 #include "metric.h"
 
+/* The day's history holds at most this many episodes (the oldest that
+ * are over give way, counted in alerts_history_dropped). */
+#define ALERT_HISTORY_MAX 2000
 /* A resolved alert stays in the list this long, then goes. */
 #define ALERT_RESOLVED_KEEP_MS (5 * 60 * 1000LL)
 /* A feed-gaps or calls-lost alert resolves after this long with no new rise. */
@@ -64,10 +67,14 @@ struct alert_info {
 	int64_t resolved_at;    /* 0 unless resolved */
 	bool has_value;         /* false: the figure was null */
 	double value;           /* latest while active; frozen once resolved */
-	double threshold;
-	const char *text;       /* "Support SL 71% (target 80%)" */
+	double threshold;       /* the level it fires at, on its scope */
+	double clear;           /* the level it resolves at */
+	const char *text;       /* "Support SL 62% < 75% for 8m" */
 	const char *acked_by;   /* NULL when not acknowledged */
 	int64_t acked_at;       /* 0 when not acknowledged */
+	unsigned short_id;      /* the episode's number today; 0: none */
+	bool has_worst;
+	double worst;           /* the worst value of the episode */
 };
 
 /* A change of state, for the log: from ALERT_NONE means the alert appeared,
@@ -133,6 +140,19 @@ size_t alerts_count(const struct alerts *);
 void alerts_get(const struct alerts *, size_t i, struct alert_info *out);
 /* The index of the alert with this id, or -1. */
 long alerts_find(const struct alerts *, const char *id);
+
+/*
+ * The day's history: every episode (pending that fired or still may,
+ * firing, resolved) since the day started, and those still open from
+ * before; newest first. An episode that was pending and never fired is
+ * not kept. Each has its short id (its number today, also the list's
+ * short_id), its worst value and its last ack.
+ */
+size_t alerts_history_count(const struct alerts *);
+void alerts_history_get(const struct alerts *, size_t i, struct alert_info *out);
+uint64_t alerts_history_dropped(const struct alerts *);
+/* The history as a JSON array of alert objects, newest first. */
+void alerts_write_history(const struct alerts *, struct jsonw *w);
 
 /* The snapshot's "alerts" array (PROTOCOL §3), in list order. */
 void alerts_write_json(const struct alerts *, struct jsonw *w);

@@ -73,6 +73,8 @@ struct config_alert {
 	double threshold;         /* in the metric's unit: fraction, ms or count */
 	bool has_clear;
 	double clear;             /* hysteresis level; defaults to threshold */
+	bool threshold_target;    /* threshold is an offset from each scope's sl_target */
+	bool clear_target;        /* clear is an offset from each scope's sl_target */
 	int64_t for_ms;           /* default 0 */
 	enum alert_severity severity; /* default warning */
 	int line;                 /* where it was defined, for messages */

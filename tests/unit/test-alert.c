@@ -252,7 +252,9 @@ test_sl_breach_lifecycle(void **state)
 	queued(T0 + 20 * S, "c2", "support");
 	abandoned(T0 + 50 * S, "c2");
 	assert_true(evaluate(T0 + 50 * S));
-	assert_alert(SL, ALERT_PENDING, T0 + 50 * S, "Support SL 50% (target 80%)");
+	/* the text quotes the level that fired it; the breach is new, so no
+	 * "for" yet */
+	assert_alert(SL, ALERT_PENDING, T0 + 50 * S, "Support SL 50% < 80%");
 	assert_transition(0, SL, ALERT_NONE, ALERT_PENDING);
 	assert_int_equal(alerts_next_due(fx.alerts), T0 + 110 * S);
 
@@ -280,7 +282,11 @@ test_sl_breach_lifecycle(void **state)
 	assert_string_equal(json_string(o, "state"), "firing");
 	assert_float_equal(json_number(o, "since"), (double)(T0 + 50 * S), 0);
 	assert_float_equal(json_number(o, "value"), 0.5, 1e-12);
-	assert_string_equal(json_string(o, "text"), "Support SL 50% (target 80%)");
+	/* 60 s since the breach began: "for 1m" */
+	assert_string_equal(json_string(o, "text"), "Support SL 50% < 80% for 1m");
+	assert_float_equal(json_number(o, "short_id"), 1, 0);
+	assert_float_equal(json_number(o, "worst"), 0.5, 1e-12);
+	assert_float_equal(json_number(o, "clear"), 0.85, 1e-12);
 	assert_true(json_null(o, "acked_by"));
 	assert_true(json_null(o, "acked_at"));
 	assert_string_equal(json_string(o, "metric"), "service_level");
@@ -291,9 +297,9 @@ test_sl_breach_lifecycle(void **state)
 	cJSON_Delete(doc);
 
 	/* c3..c6 wait 5s: SL = 5/6 = 83.3%: not below 80% but not at the
-	 * clear level 85% either, so it stays firing (hysteresis). The value
-	 * reads 83% (rounded toward the breach side: down). A value that only
-	 * moved is no news. */
+	 * clear level 85% either, so it stays firing (hysteresis), and says
+	 * it is recovering and where it clears. The value reads 83%, as a
+	 * tile shows it. A value that only moved is no news. */
 	for (int i = 3; i <= 6; i++) {
 		char call[16];
 
@@ -302,18 +308,22 @@ test_sl_breach_lifecycle(void **state)
 		answered(T0 + 125 * S, call);
 	}
 	assert_false(evaluate(T0 + 130 * S));
-	assert_alert(SL, ALERT_FIRING, T0 + 50 * S, "Support SL 83% (target 80%)");
+	assert_alert(SL, ALERT_FIRING, T0 + 50 * S,
+	    "Support SL 83%, recovering: clears at 85% (fired < 80%)");
 	assert_float_equal(get(SL).value, 5.0 / 6, 1e-12);
 
-	/* c7 waits 5s: SL = 6/7 = 85.7% >= 85%: resolved at T0+150s, kept in
-	 * the list until T0+150s + 5 min = T0+450s */
+	/* c7 waits 5s: SL = 6/7 = 85.7%, shown 86% >= 85%: resolved at
+	 * T0+150s, kept in the list until T0+150s + 5 min = T0+450s; the
+	 * worst of the episode stays 50% */
 	queued(T0 + 140 * S, "c7", "support");
 	answered(T0 + 145 * S, "c7");
 	assert_true(evaluate(T0 + 150 * S));
 	a = get(SL);
 	assert_int_equal(a.state, ALERT_RESOLVED);
 	assert_int_equal(a.resolved_at, T0 + 150 * S);
-	assert_string_equal(a.text, "Support SL 85% (target 80%)");
+	assert_string_equal(a.text, "Support SL 86%: cleared (fired < 80%)");
+	assert_true(a.has_worst);
+	assert_float_equal(a.worst, 0.5, 1e-12);
 	assert_transition(0, SL, ALERT_FIRING, ALERT_RESOLVED);
 	assert_int_equal(alerts_next_due(fx.alerts), T0 + 450 * S);
 
@@ -334,7 +344,7 @@ test_blip_shorter_than_for(void **state)
 	queued(T0, "c1", "support");
 	abandoned(T0 + 30 * S, "c1");
 	assert_true(evaluate(T0 + 30 * S));
-	assert_alert(SL, ALERT_PENDING, T0 + 30 * S, "Support SL 0% (target 80%)");
+	assert_alert(SL, ALERT_PENDING, T0 + 30 * S, "Support SL 0% < 80%");
 	assert_int_equal(alerts_next_due(fx.alerts), T0 + 90 * S);
 
 	/* c2..c5 wait 5s: SL = 4/5 = 80%, not below 80%: the blip ends 20s
@@ -354,11 +364,11 @@ test_blip_shorter_than_for(void **state)
 	assert_int_equal(alerts_next_due(fx.alerts), T0 + 45 * S + 60 * MIN);
 
 	/* a new breach is a new episode: c6 abandons after 30s, SL = 4/6 =
-	 * 66.7%: pending from T0+90s (not T0+30s), due T0+150s */
+	 * 66.7%, shown 67%: pending from T0+90s (not T0+30s), due T0+150s */
 	queued(T0 + 60 * S, "c6", "support");
 	abandoned(T0 + 90 * S, "c6");
 	assert_true(evaluate(T0 + 90 * S));
-	assert_alert(SL, ALERT_PENDING, T0 + 90 * S, "Support SL 66% (target 80%)");
+	assert_alert(SL, ALERT_PENDING, T0 + 90 * S, "Support SL 67% < 80%");
 	assert_int_equal(alerts_next_due(fx.alerts), T0 + 150 * S);
 }
 
@@ -382,37 +392,42 @@ test_longest_wait_above(void **state)
 
 	setup(wait_yaml, T0);
 	/* c1 has waited 60s of the 180s limit: no alert, but the timer is set
-	 * for the first ms past the limit, T0 + 180s + 1ms, with no event */
+	 * for when the wait a tile shows (whole seconds) is past the limit,
+	 * 3:01, at T0 + 181s, with no event */
 	queued(T0, "c1", "support");
 	assert_false(evaluate(T0 + 60 * S));
 	assert_int_equal(alerts_count(fx.alerts), 0);
-	assert_int_equal(alerts_next_due(fx.alerts), T0 + 180 * S + 1);
+	assert_int_equal(alerts_next_due(fx.alerts), T0 + 181 * S);
 
-	/* 180000 is not above 180000 */
+	/* 180000 is not above 180000; nor is 180999, which a tile shows as
+	 * 3:00 */
 	assert_false(evaluate(T0 + 180 * S));
+	assert_false(evaluate(T0 + 181 * S - 1));
 	assert_int_equal(alerts_count(fx.alerts), 0);
 
-	/* 180001 is: for 0 fires at once, NONE -> FIRING in one step; the
-	 * value reads 3:01 (180.001s rounded up, toward the breach) */
-	assert_true(evaluate(T0 + 180 * S + 1));
+	/* 181000 is: for 0 fires at once, NONE -> FIRING in one step */
+	assert_true(evaluate(T0 + 181 * S));
 	a = get(WAIT);
 	assert_int_equal(a.state, ALERT_FIRING);
-	assert_int_equal(a.since, T0 + 180 * S + 1);
-	assert_int_equal(a.fired_at, T0 + 180 * S + 1);
+	assert_int_equal(a.since, T0 + 181 * S);
+	assert_int_equal(a.fired_at, T0 + 181 * S);
 	assert_int_equal(a.severity, SEVERITY_WARNING);
-	assert_string_equal(a.text, "Support longest wait 3:01 (limit 3:00)");
+	assert_string_equal(a.text, "Support longest wait 3:01 > 3:00");
 	assert_transition(0, WAIT, ALERT_NONE, ALERT_FIRING);
 
-	/* 245s: 4:05 */
+	/* 245s: 4:05, 64 s into the breach */
 	assert_false(evaluate(T0 + 245 * S));
-	assert_string_equal(get(WAIT).text, "Support longest wait 4:05 (limit 3:00)");
+	assert_string_equal(get(WAIT).text,
+	    "Support longest wait 4:05 > 3:00 for 1m");
 	assert_float_equal(get(WAIT).value, 245000, 0);
 
 	/* answered: nobody waits, longest 0 <= clear (= threshold): resolved */
 	answered(T0 + 250 * S, "c1");
 	assert_true(evaluate(T0 + 250 * S));
 	assert_int_equal(get(WAIT).state, ALERT_RESOLVED);
-	assert_string_equal(get(WAIT).text, "Support longest wait 0:00 (limit 3:00)");
+	assert_string_equal(get(WAIT).text,
+	    "Support longest wait 0:00: cleared (fired > 3:00)");
+	assert_float_equal(get(WAIT).worst, 245000, 0);
 }
 
 static void
@@ -445,7 +460,7 @@ test_scope_patterns_pick_up_new_queues(void **state)
 	assert_true(evaluate(T0 + 2 * S));
 	assert_int_equal(alerts_count(fx.alerts), 1);
 	assert_alert("queue-busy/queue:sales", ALERT_FIRING, T0 + 2 * S,
-	    "sales 2 waiting (limit 1)");
+	    "sales 2 waiting > 1");
 	assert_transition(0, "queue-busy/queue:sales", ALERT_NONE, ALERT_FIRING);
 
 	/* a third call in sales: 3 > 2 fires sales-busy, which is critical
@@ -455,10 +470,10 @@ test_scope_patterns_pick_up_new_queues(void **state)
 	assert_int_equal(alerts_count(fx.alerts), 2);
 	alerts_get(fx.alerts, 0, &a);
 	assert_string_equal(a.id, "sales-busy/queue:sales");
-	assert_string_equal(a.text, "sales 3 waiting (limit 2)");
+	assert_string_equal(a.text, "sales 3 waiting > 2");
 	alerts_get(fx.alerts, 1, &a);
 	assert_string_equal(a.id, "queue-busy/queue:sales");
-	assert_string_equal(a.text, "sales 3 waiting (limit 1)");
+	assert_string_equal(a.text, "sales 3 waiting > 1 for 2s");
 	/* the glob "queue:sa*" never matched queue:support */
 	assert_false(present("sales-busy/queue:support"));
 }
@@ -496,7 +511,8 @@ test_texts_in_the_metric_unit(void **state)
 			answered(T0 + 10 * S, call);
 	}
 	/* support: 3 answered after 5s, 2 after 30s (> T = 20s): SL = 3/5 =
-	 * 60% < 75%; the text names the queue's own target, 90% */
+	 * 60% < 75%; the text quotes the rule's level that fired it, 75%, not
+	 * the queue's target of 90% */
 	for (int i = 0; i < 5; i++) {
 		char call[16];
 
@@ -506,9 +522,9 @@ test_texts_in_the_metric_unit(void **state)
 	}
 	assert_true(evaluate(T0 + 30 * S));
 	assert_string_equal(get("abandons/queue:billing").text,
-	    "Billing abandon rate 12% (limit 8%)");
+	    "Billing abandon rate 12% > 8%");
 	assert_string_equal(get("sl/queue:support").text,
-	    "Support SL 60% (target 90%)");
+	    "Support SL 60% < 75%");
 }
 
 static void
@@ -545,7 +561,7 @@ test_null_never_fires(void **state)
 	abandoned(t1 + 30 * S, "c1");
 	assert_true(evaluate(t1 + 30 * S));
 	assert_alert("sl-low/queue:support", ALERT_FIRING, t1 + 30 * S,
-	    "Support SL 0% (target 80%)");
+	    "Support SL 0% < 80%");
 
 	/* the window is (now - 15m, now]: the abandon leaves it at t1 + 30s +
 	 * 15m. One ms before, still firing; then SL is null, and a firing
@@ -556,7 +572,7 @@ test_null_never_fires(void **state)
 	assert_int_equal(get("sl-low/queue:support").state, ALERT_RESOLVED);
 	assert_false(get("sl-low/queue:support").has_value);
 	assert_string_equal(get("sl-low/queue:support").text,
-	    "Support SL: no data (target 80%)");
+	    "Support SL: no data, cleared (fired < 80%)");
 }
 
 /* ---- acks and reloads ------------------------------------------------- */
@@ -580,10 +596,10 @@ test_ack(void **state)
 	queued(T0, "c1", "support");
 	assert_int_equal(alerts_ack(fx.alerts, WAIT, "Alice", T0), -1);
 
-	/* past 3m at T0+180001: pending, due 30s later, T0+210001 */
-	assert_true(evaluate(T0 + 180 * S + 1));
+	/* shown past 3m (3:01) at T0+181s: pending, due 30s later */
+	assert_true(evaluate(T0 + 181 * S));
 	assert_int_equal(get(WAIT).state, ALERT_PENDING);
-	assert_int_equal(alerts_next_due(fx.alerts), T0 + 210 * S + 1);
+	assert_int_equal(alerts_next_due(fx.alerts), T0 + 211 * S);
 
 	/* a pending alert can be acked; the ack is news at the next
 	 * evaluation, once */
@@ -685,7 +701,7 @@ test_reconfigure_keeps_survivors(void **state)
 		assert_string_not_equal(t.id, WAIT);
 	}
 	assert_alert(WAIT, ALERT_FIRING, T0 + 200 * S,
-	    "Support longest wait 3:40 (limit 2:00)");
+	    "Support longest wait 3:40 > 2:00 for 20s");
 	assert_string_equal(get(WAIT).acked_by, "Alice");
 	/* and the transitions are the last evaluation's only */
 	assert_false(evaluate(T0 + 221 * S));
@@ -822,6 +838,191 @@ test_understaffed(void **state)
 	assert_int_equal(get("understaffed/queue:q").state, ALERT_FIRING);
 }
 
+
+/* ---- one number, one rounding ---------------------------------------- */
+
+/* What a tile writes for a share (draw/ writes it through metric_format). */
+static void
+layout_like(double v, char *buf)
+{
+	metric_format(METRIC_RATIO, v, buf, 16);
+}
+
+/* n calls to support, the first in_sl answered after 5 s (<= T = 20 s),
+ * the rest after 30 s: SL = in_sl / n. */
+static void
+calls_with_sl(int n, int in_sl)
+{
+	char call[16];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(call, sizeof call, "r%d", i);
+		queued(T0, call, "support");
+		answered(T0 + (i < in_sl ? 5 : 30) * S, call);
+	}
+}
+
+static const char *
+rule_below(const char *level)
+{
+	static char yaml[512];
+
+	snprintf(yaml, sizeof yaml, "site: {name: Leeds, timezone: UTC}\n"
+	    "windows: [15m]\n"
+	    "queues:\n"
+	    "  support: {label: Support}\n"
+	    "feeds: {stale_after: 1h}\n"
+	    "alerts:\n"
+	    "  - name: sl\n"
+	    "    metric: service_level\n"
+	    "    window: 15m\n"
+	    "    scope: \"queue:support\"\n"
+	    "    below: %s\n", level);
+	return yaml;
+}
+
+static void
+test_one_rounding(void **state)
+{
+	char shown[16];
+
+	/* 123 of 200 in SL: 0.615, which a tile shows as 62% (a half goes
+	 * up). Not below 62%: no alert, although 0.615 < 0.62 */
+	setup(rule_below("62%"), T0);
+	calls_with_sl(200, 123);
+	layout_like(0.615, shown);
+	assert_string_equal(shown, "62%");
+	evaluate(T0 + 60 * S);
+	assert_false(present("sl/queue:support"));
+	teardown(state);
+
+	/* the same figure under 63%: the alert reads 62%, as the tile does */
+	setup(rule_below("63%"), T0);
+	calls_with_sl(200, 123);
+	evaluate(T0 + 60 * S);
+	assert_alert("sl/queue:support", ALERT_FIRING, T0 + 60 * S,
+	    "Support SL 62% < 63%");
+	teardown(state);
+
+	/* 7,999 of 10,000: 0.7999, shown 80%: not below 80% */
+	setup(rule_below("80%"), T0);
+	calls_with_sl(10000, 7999);
+	evaluate(T0 + 60 * S);
+	assert_false(present("sl/queue:support"));
+	teardown(state);
+
+	/* 4 of 5: exactly 0.80: not below 80% */
+	setup(rule_below("80%"), T0);
+	calls_with_sl(5, 4);
+	evaluate(T0 + 60 * S);
+	assert_false(present("sl/queue:support"));
+	teardown(state);
+
+	/* 79 of 100: 79% is */
+	setup(rule_below("80%"), T0);
+	calls_with_sl(100, 79);
+	evaluate(T0 + 60 * S);
+	assert_alert("sl/queue:support", ALERT_FIRING, T0 + 60 * S,
+	    "Support SL 79% < 80%");
+}
+
+/* ---- the day's history ------------------------------------------------ */
+
+static void
+test_history(void **state)
+{
+	struct alert_info h;
+
+	setup(sl_yaml, T0);
+	/* c1 abandons after 30 s: SL 0%: pending, numbered 1 */
+	queued(T0, "c1", "support");
+	abandoned(T0 + 30 * S, "c1");
+	evaluate(T0 + 30 * S);
+	assert_int_equal(get(SL).short_id, 1);
+	assert_int_equal(alerts_history_count(fx.alerts), 1);
+
+	/* four in SL: 4/5 = 80%: the pending alert goes without firing, and
+	 * leaves no trace in the history */
+	for (int i = 2; i <= 5; i++) {
+		char call[16];
+
+		snprintf(call, sizeof call, "c%d", i);
+		queued(T0 + 40 * S, call, "support");
+		answered(T0 + 45 * S, call);
+	}
+	evaluate(T0 + 50 * S);
+	assert_int_equal(alerts_history_count(fx.alerts), 0);
+
+	/* c6 abandons: 4/6 = 67%: a new episode, and number 1 again (the
+	 * dropped one gave it back); fires 60 s later; Alice acks it */
+	queued(T0 + 60 * S, "c6", "support");
+	abandoned(T0 + 90 * S, "c6");
+	evaluate(T0 + 90 * S);
+	assert_int_equal(get(SL).short_id, 1);
+	evaluate(T0 + 150 * S);
+	assert_int_equal(get(SL).state, ALERT_FIRING);
+	assert_int_equal(alerts_ack(fx.alerts, SL, "Alice", T0 + 160 * S), 0);
+
+	/* twelve more in SL: 16/18 = 89% >= 85%: resolved. The alert forgets
+	 * the ack; the history keeps it, and the worst, 4/6 */
+	for (int i = 7; i <= 18; i++) {
+		char call[16];
+
+		snprintf(call, sizeof call, "c%d", i);
+		queued(T0 + 190 * S, call, "support");
+		answered(T0 + 195 * S, call);
+	}
+	evaluate(T0 + 200 * S);
+	assert_int_equal(get(SL).state, ALERT_RESOLVED);
+	assert_null(get(SL).acked_by);
+	assert_int_equal(alerts_history_count(fx.alerts), 1);
+	alerts_history_get(fx.alerts, 0, &h);
+	assert_int_equal(h.short_id, 1);
+	assert_string_equal(h.id, SL);
+	assert_string_equal(h.scope, "queue:support");
+	assert_int_equal(h.state, ALERT_RESOLVED);
+	assert_int_equal(h.since, T0 + 90 * S);
+	assert_int_equal(h.fired_at, T0 + 150 * S);
+	assert_int_equal(h.resolved_at, T0 + 200 * S);
+	assert_string_equal(h.acked_by, "Alice");
+	assert_int_equal(h.acked_at, T0 + 160 * S);
+	assert_true(h.has_worst);
+	assert_float_equal(h.worst, 4.0 / 6, 1e-12);
+	assert_string_equal(h.text, "Support SL 89%: cleared (fired < 80%)");
+
+	/* eighteen abandons after 30 s: 16/36 = 44%: a second episode, number
+	 * 2, listed first (newest first); it fires at T0+310s */
+	for (int i = 19; i <= 36; i++) {
+		char call[16];
+
+		snprintf(call, sizeof call, "c%d", i);
+		queued(T0 + 220 * S, call, "support");
+		abandoned(T0 + 250 * S, call);
+	}
+	evaluate(T0 + 250 * S);
+	evaluate(T0 + 310 * S);
+	assert_int_equal(alerts_history_count(fx.alerts), 2);
+	alerts_history_get(fx.alerts, 0, &h);
+	assert_int_equal(h.short_id, 2);
+	assert_int_equal(h.state, ALERT_FIRING);
+	alerts_history_get(fx.alerts, 1, &h);
+	assert_int_equal(h.short_id, 1);
+
+	/* the next day (00:00 UTC, T0 + 15 h): episode 1, over yesterday,
+	 * leaves the history; episode 2, open at midnight, stays (and now
+	 * resolves: the window is empty). The feed, silent since T0+250s,
+	 * is stale (1 h): episode 3, the newest */
+	evaluate(T0 + 16 * 60 * MIN);
+	assert_int_equal(alerts_history_count(fx.alerts), 2);
+	alerts_history_get(fx.alerts, 0, &h);
+	assert_int_equal(h.short_id, 3);
+	assert_string_equal(h.id, "feed-stale/feed:default");
+	alerts_history_get(fx.alerts, 1, &h);
+	assert_int_equal(h.short_id, 2);
+	assert_int_equal(h.state, ALERT_RESOLVED);
+	assert_int_equal(h.resolved_at, T0 + 16 * 60 * MIN);
+}
+
 int
 main(void)
 {
@@ -837,6 +1038,8 @@ main(void)
 		cmocka_unit_test_teardown(test_feed_stale, teardown),
 		cmocka_unit_test_teardown(test_feed_gaps_and_lost_calls, teardown),
 		cmocka_unit_test_teardown(test_understaffed, teardown),
+		cmocka_unit_test_teardown(test_one_rounding, teardown),
+		cmocka_unit_test_teardown(test_history, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
