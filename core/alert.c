@@ -1102,6 +1102,29 @@ alerts_evaluate(struct alerts *a, struct engine *e, int64_t now)
 	return changed;
 }
 
+void
+alerts_follow_until(struct alerts *a, struct engine *e, int64_t t,
+    int64_t *evaluated)
+{
+	int64_t due;
+
+	while ((due = alerts_next_due(a)) <= t && due > *evaluated) {
+		if (due < engine_now(e))
+			due = engine_now(e);
+		alerts_evaluate(a, e, due);
+		*evaluated = due;
+	}
+}
+
+void
+alerts_follow_after(struct alerts *a, struct engine *e, int64_t *evaluated)
+{
+	if (*evaluated == INT64_MIN || engine_now(e) - *evaluated >= 1000) {
+		alerts_evaluate(a, e, engine_now(e));
+		*evaluated = engine_now(e);
+	}
+}
+
 int64_t
 alerts_next_due(const struct alerts *a)
 {

@@ -117,6 +117,18 @@ void alerts_reconfigure(struct alerts *, const struct config *new_config);
 bool alerts_evaluate(struct alerts *, struct engine *, int64_t now);
 
 /*
+ * Judge the alerts as the live daemon would while a recorded stretch of
+ * time is applied (--replay, the journal at start): alerts_follow_until
+ * before applying what happens at t (every time one falls due up to t),
+ * alerts_follow_after once it is applied (again if a second of engine time
+ * has passed: the live daemon judges with every snapshot, at least every
+ * heartbeat). *evaluated is the last time judged; start it at INT64_MIN.
+ */
+void alerts_follow_until(struct alerts *, struct engine *, int64_t t,
+    int64_t *evaluated);
+void alerts_follow_after(struct alerts *, struct engine *, int64_t *evaluated);
+
+/*
  * The earliest time at which an alert would change by the clock alone: a
  * pending alert firing, a resolved alert leaving the list, a feed going
  * stale, a counter alert going quiet, a waiting call growing past a

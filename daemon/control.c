@@ -10,7 +10,10 @@
  *   {"cmd":"reload"}                    -> {"ok":true} | {"ok":false,"errors":[...]}
  *   {"cmd":"message","text":T,"for_ms":N,"from":F} | {"cmd":"message","clear":true}
  *   {"cmd":"ack","id":ID,"by":NAME}    -> {"ok":true,"id":WHOLE_ID}: ID may be
- *                                         any unambiguous start of it
+ *                                         the short id ("14", "#14") or any
+ *                                         unambiguous start of the id
+ *   {"cmd":"alerts"}                    -> {"ok":true,"timezone":..,"alerts":[..]}:
+ *                                         the day's alerts, newest first
  *
  * It parses and answers; what a request does is the server's, asked through
  * service.h (messages and acks are journaled there, so a restart keeps
@@ -69,6 +72,29 @@ control_ok(struct control *c)
 	control_reply(c, "{\"ok\":true}");
 }
 
+/* How fresh the figures are: the newest event of any feed, and the feeds
+ * silent for feeds.stale_after (as the boards and /healthz judge them). */
+static void
+control_feeds(struct jsonw *w, const struct service_state *st)
+{
+	int64_t newest = 0;
+	struct feed_info f;
+
+	jsonw_key(w, "stale_feeds");
+	jsonw_array(w);
+	for (size_t i = 0; i < engine_feed_count(st->engine); i++) {
+		engine_feed_info(st->engine, i, &f);
+		if (f.last_event > newest)
+			newest = f.last_event;
+		if (f.last_event > 0 &&
+		    st->now - f.last_event >= st->config->feeds_stale_after_ms)
+			jsonw_string(w, f.name);
+	}
+	jsonw_end_array(w);
+	jsonw_key(w, "last_event");
+	if (newest > 0) jsonw_int(w, newest); else jsonw_null(w);
+}
+
 static void
 control_status(struct control *c)
 {
@@ -87,7 +113,10 @@ control_status(struct control *c)
 	jsonw_key(&w, "version"); jsonw_string(&w, CONTROL_VERSION);
 	jsonw_key(&w, "config"); jsonw_string(&w, st.config_path);
 	jsonw_key(&w, "site"); jsonw_string(&w, st.config->site_name);
+	jsonw_key(&w, "timezone"); jsonw_string(&w, st.config->timezone);
 	jsonw_key(&w, "now"); jsonw_int(&w, st.now);
+	jsonw_key(&w, "day_start"); jsonw_int(&w, engine_day_start(st.engine));
+	control_feeds(&w, &st);
 	jsonw_key(&w, "received"); jsonw_int(&w, (int64_t)st.stats->received);
 	jsonw_key(&w, "applied"); jsonw_int(&w, (int64_t)st.stats->applied);
 	jsonw_key(&w, "rejected"); jsonw_int(&w, (int64_t)rejected);
@@ -178,8 +207,11 @@ control_on_request(const struct zsock_message *m, void *arg)
 		control_change(c, c->svc->message, m->data, m->len, NULL);
 	else if (strcmp(cmd, "ack") == 0)
 		control_change(c, c->svc->ack, m->data, m->len, "id");
+	else if (strcmp(cmd, "alerts") == 0)
+		control_reply(c, c->svc->alerts(c->svc->server));
 	else
-		control_error(c, "unknown command (status, snapshot, reload, message, ack)");
+		control_error(c, "unknown command (status, snapshot, alerts, reload, "
+		    "message, ack)");
 	cJSON_Delete(req);
 }
 

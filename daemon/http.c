@@ -8,6 +8,8 @@
  *                           daemon itself is not well
  *   GET /metrics            Prometheus text exposition format 0.0.4
  *   GET /api/v1/snapshot    the snapshot of PROTOCOL §3
+ *   GET /api/v1/alerts      the day's alerts, newest first (as wallboardctl
+ *                           alerts --json)
  *
  * Read-only: no request changes a figure, an alert or the config (a read
  * moves the engine's clock up to now, as a snapshot does), so a port open to
@@ -551,16 +553,27 @@ http_metrics(struct evhttp_request *req, const struct service *svc)
 }
 
 static void
-http_snapshot(struct evhttp_request *req, const struct service *svc)
+http_json(struct evhttp_request *req, const char *json)
 {
 	struct evbuffer *b = evbuffer_new();
-	const char *json = svc->snapshot(svc->server);
 
 	if (b == NULL)
 		fatalx("out of memory");
 	evbuffer_add(b, json, strlen(json));
 	http_reply(req, 200, "OK", HTTP_TYPE_JSON, b);
 	evbuffer_free(b);
+}
+
+static void
+http_snapshot(struct evhttp_request *req, const struct service *svc)
+{
+	http_json(req, svc->snapshot(svc->server));
+}
+
+static void
+http_alert_history(struct evhttp_request *req, const struct service *svc)
+{
+	http_json(req, svc->alerts(svc->server));
 }
 
 static const struct {
@@ -570,6 +583,7 @@ static const struct {
 	{ "/healthz", http_healthz },
 	{ "/metrics", http_metrics },
 	{ "/api/v1/snapshot", http_snapshot },
+	{ "/api/v1/alerts", http_alert_history },
 };
 
 /* Every request: the path (query aside) picks the route, then the method. */

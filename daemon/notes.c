@@ -85,11 +85,43 @@ notes_list_add(char *list, size_t cap, const char *id)
 		snprintf(list + used, cap - used, "%s...", used ? ", " : "");
 }
 
+/* "#14 sl-breach/queue:support" for a person. */
+static void
+notes_list_alert(char *list, size_t cap, const struct alert_info *ai)
+{
+	char one[300];
+
+	if (ai->short_id > 0)
+		snprintf(one, sizeof one, "#%u %s", ai->short_id, ai->id);
+	else
+		snprintf(one, sizeof one, "%s", ai->id);
+	notes_list_add(list, cap, one);
+}
+
+/* want as a short id, "14" or "#14"; 0 when it is not one. */
+static unsigned
+notes_short_id(const char *want)
+{
+	const char *p = want[0] == '#' ? want + 1 : want;
+	unsigned long n = 0;
+
+	if (*p == '\0' || strlen(p) > 9)
+		return 0;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		n = n * 10 + (unsigned long)(*p - '0');
+	}
+	return (unsigned)n;
+}
+
 /*
- * The pending or firing alert `want` names: the one whose id it is, or else
- * the only one whose id starts with it (a team leader types "sl-breach/queue:su").
- * Its id, copied (caller frees), or NULL with a sentence in out naming the
- * alerts it could have meant, or those that can be acked.
+ * The pending or firing alert `want` names: the one whose short id it is
+ * ("14", "#14", as the boards show it), else the one whose id it is, or
+ * else the only one whose id starts with it (a team leader types
+ * "sl-breach/queue:su"). Its id, copied (caller frees), or NULL with a
+ * sentence in out naming the alerts it could have meant, or those that
+ * can be acked.
  */
 static char *
 notes_resolve(struct server *s, const char *want, char *out, size_t outlen)
@@ -97,20 +129,28 @@ notes_resolve(struct server *s, const char *want, char *out, size_t outlen)
 	struct alert_info ai;
 	size_t n = alerts_count(s->alerts), open = 0, matches = 0;
 	size_t wlen = strlen(want);
+	unsigned no = notes_short_id(want);
 	char found[512] = "", matching[400] = "", acks[400] = "";
 
 	for (size_t i = 0; i < n; i++) {
 		alerts_get(s->alerts, i, &ai);
 		if (ai.state != ALERT_PENDING && ai.state != ALERT_FIRING)
 			continue;
+		if (no > 0 && ai.short_id == no)
+			return xstrdup(ai.id);
+	}
+	for (size_t i = 0; i < n; i++) {
+		alerts_get(s->alerts, i, &ai);
+		if (ai.state != ALERT_PENDING && ai.state != ALERT_FIRING)
+			continue;
 		open++;
-		notes_list_add(acks, sizeof acks, ai.id);
+		notes_list_alert(acks, sizeof acks, &ai);
 		if (strcmp(ai.id, want) == 0)
 			return xstrdup(ai.id);
 		if (wlen > 0 && strncmp(ai.id, want, wlen) == 0) {
 			matches++;
 			snprintf(found, sizeof found, "%s", ai.id);
-			notes_list_add(matching, sizeof matching, ai.id);
+			notes_list_alert(matching, sizeof matching, &ai);
 		}
 	}
 	if (matches == 1)
@@ -175,7 +215,7 @@ notes_ack(void *server, const char *raw, size_t len, char *out, size_t outlen)
 }
 
 void
-notes_replay(struct server *s, const struct journal_record *r)
+notes_replay(struct server *s, const struct journal_record *r, bool acks)
 {
 	cJSON *req = cJSON_ParseWithLength((const char *)r->payload, r->len);
 
@@ -183,23 +223,9 @@ notes_replay(struct server *s, const struct journal_record *r)
 		return;
 	if (r->type == JOURNAL_MESSAGE)
 		notes_apply_message(s, req, r->clock_ms);
-	else if (r->type == JOURNAL_ACK && notes_string(req, "id") &&
-	    notes_string(req, "by") && s->n_acks < SERVER_ACKS_MAX) {
-		/* Acks wait for the alerts to be judged again after the replay. */
-		s->acks[s->n_acks].id = xstrdup(notes_string(req, "id"));
-		s->acks[s->n_acks].by = xstrdup(notes_string(req, "by"));
-		s->acks[s->n_acks++].at = r->clock_ms;
-	}
+	else if (r->type == JOURNAL_ACK && acks && notes_string(req, "id") &&
+	    notes_string(req, "by"))
+		alerts_ack(s->alerts, notes_string(req, "id"),
+		    notes_string(req, "by"), r->clock_ms);
 	cJSON_Delete(req);
-}
-
-void
-notes_restore_acks(struct server *s)
-{
-	for (size_t i = 0; i < s->n_acks; i++) {
-		alerts_ack(s->alerts, s->acks[i].id, s->acks[i].by, s->acks[i].at);
-		free(s->acks[i].id);
-		free(s->acks[i].by);
-	}
-	s->n_acks = 0;
 }

@@ -63,32 +63,6 @@ replay_first_ts(struct replay *r, int64_t *ts)
 	return line != NULL;
 }
 
-/*
- * Judge the alerts as the live daemon would as event time passes: at the
- * times they fall due, and at least once a second of event time (the live
- * daemon evaluates with every snapshot, at least every heartbeat).
- */
-static void
-replay_alerts_until(struct replay *r, struct engine *e, int64_t t)
-{
-	int64_t due;
-
-	while ((due = alerts_next_due(r->alerts)) <= t && due > r->evaluated) {
-		alerts_evaluate(r->alerts, e, due);
-		r->evaluated = due;
-	}
-}
-
-/* After an event: judge again if a second of event time has passed. */
-static void
-replay_alerts_after(struct replay *r, struct engine *e)
-{
-	if (engine_now(e) - r->evaluated >= 1000) {
-		alerts_evaluate(r->alerts, e, engine_now(e));
-		r->evaluated = engine_now(e);
-	}
-}
-
 /* Apply one line; false once the line lies after the cut-off (the rest of
  * the file is then the future, and is not read). */
 static bool
@@ -105,11 +79,12 @@ replay_line(struct replay *r, struct engine *e, const char *line, size_t len,
 		engine_reject(e, r->ev.src, r->ev.has_seq, r->ev.seq);
 		return true;
 	}
-	replay_alerts_until(r, e, r->ev.ts > engine_now(e) ? r->ev.ts : engine_now(e));
+	alerts_follow_until(r->alerts, e, r->ev.ts > engine_now(e) ? r->ev.ts :
+	    engine_now(e), &r->evaluated);
 	if (engine_apply(e, &r->ev) == ENGINE_ORPHAN && log_enabled(LOG_DEBUG))
 		fprintf(stderr, "%s:%ld: orphan %s: changes no figure\n", r->path,
 		    r->lineno, event_type_name(r->ev.type));
-	replay_alerts_after(r, e);
+	alerts_follow_after(r->alerts, e, &r->evaluated);
 	return true;
 }
 
@@ -141,7 +116,7 @@ replay_run(const struct config *config, const char *path, bool has_at, int64_t a
 			break;
 	if (has_at)
 		engine_advance(e, at);
-	replay_alerts_until(&r, e, engine_now(e));
+	alerts_follow_until(r.alerts, e, engine_now(e), &r.evaluated);
 	alerts_evaluate(r.alerts, e, engine_now(e));   /* as of the snapshot */
 	alerts_write_json(r.alerts, &alerts);
 	meta.alerts_json = jsonw_text(&alerts);

@@ -46,14 +46,12 @@ struct server {
 	struct proc_timer *watchdog_timer;
 	int64_t watchdog_ms;    /* half of systemd's WatchdogSec */
 	struct jsonw board_snapshot;
+	struct jsonw history;   /* the day's alerts, for service.h */
 	struct jsonw alerts_json, message_json; /* of the latest snapshot */
 	int64_t status_mono;
 	uint64_t status_received;
 	char *message_text, *message_from;
 	int64_t message_until;
-#define SERVER_ACKS_MAX 256
-	struct { char *id, *by; int64_t at; } acks[SERVER_ACKS_MAX]; /* from the journal */
-	size_t n_acks;
 	struct server_stats stats;
 };
 
@@ -65,17 +63,19 @@ int64_t server_clock(struct server *);
 void server_tick(struct server *);
 /* The snapshot as of now (owned by the server, valid until the next call). */
 const char *server_snapshot(struct server *);
-/* A new engine for config, fed from the journal (see server.c). */
-struct engine *server_rebuild(struct server *, const struct config *);
+/* A new engine for config, fed from the journal (see server.c); with
+ * follow_alerts, the alerts (new) are judged along it, as they were live. */
+struct engine *server_rebuild(struct server *, const struct config *,
+    bool follow_alerts);
 /* Reload the config file; -1 with the errors if it is not whole. */
 int server_reload(struct server *, struct config_errors *errors);
 
 /* notes.c: the team leader's message and the acks (service.h's message
- * and ack); re-applied from the journal at start, the acks once the alerts
- * have been judged again (notes_restore_acks). */
+ * and ack); re-applied from the journal at start: the message always, an
+ * ack when `acks` (the alerts are being judged along the replay, so the
+ * ack finds the episode it was given to). */
 int notes_message(void *server, const char *raw, size_t len, char *out, size_t outlen);
 int notes_ack(void *server, const char *raw, size_t len, char *out, size_t outlen);
-void notes_replay(struct server *, const struct journal_record *);
-void notes_restore_acks(struct server *);
+void notes_replay(struct server *, const struct journal_record *, bool acks);
 
 #endif

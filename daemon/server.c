@@ -478,6 +478,8 @@ struct server_replay {
 	int64_t last_clock;
 	bool has_offset;
 	int64_t offset;         /* from the last CLOCK record */
+	bool follow;            /* judge the alerts along the way */
+	int64_t evaluated;      /* the last time they were judged */
 };
 
 static int
@@ -510,8 +512,16 @@ server_replay_record(const struct journal_record *r, void *arg)
 		}
 		break;
 	default:
-		notes_replay(s, r);
+		notes_replay(s, r, rp->follow);
 		break;
+	}
+	/* Judged as of the engine's time after each record, never ahead of
+	 * it: the clock moves only as the journal says (the live daemon
+	 * journaled a move of the clock before each judgement it made). */
+	if (rp->follow) {
+		alerts_follow_until(s->alerts, s->engine, engine_now(s->engine),
+		    &rp->evaluated);
+		alerts_follow_after(s->alerts, s->engine, &rp->evaluated);
 	}
 	return 0;
 }
@@ -520,12 +530,16 @@ server_replay_record(const struct journal_record *r, void *arg)
  * A new engine for `config`, fed everything the journal keeps (today's file
  * and yesterday's): agents' states and waiting calls set before midnight
  * come back too. Used at start and at reload, so a reload keeps the day.
+ * At start the alerts are judged along the replay, as they were live, so
+ * the day's alert history (and the acks, each at its own time) comes back
+ * too; at a reload the running alerts carry on (alerts_reconfigure).
  */
 struct engine *
-server_rebuild(struct server *s, const struct config *config)
+server_rebuild(struct server *s, const struct config *config, bool follow_alerts)
 {
 	struct journal_replay_result res = { 0 };
-	struct server_replay rp = { s, config, 0, false, 0 };
+	struct server_replay rp = { s, config, 0, false, 0, follow_alerts,
+	    INT64_MIN };
 	struct engine *old = s->engine, *fresh;
 	int64_t start_ms = proc_mono_ms();
 
@@ -582,7 +596,7 @@ server_reload(struct server *s, struct config_errors *errors)
 	/* The rebuild applies the day's records again: the counts of what was
 	 * applied, rejected and duplicated stay those of the running day. */
 	struct server_stats counted = s->stats;
-	engine = server_rebuild(s, config);
+	engine = server_rebuild(s, config, false);
 	counted.replayed = s->stats.replayed;
 	counted.replay_ms = s->stats.replay_ms;
 	s->stats = counted;
@@ -682,6 +696,27 @@ server_service_snapshot(void *server)
 	return server_snapshot(server);
 }
 
+static const char *
+server_service_alerts(void *server)
+{
+	struct server *s = server;
+	struct jsonw *w = &s->history;
+
+	jsonw_reset(w);
+	jsonw_object(w);
+	jsonw_key(w, "ok"); jsonw_bool(w, true);
+	jsonw_key(w, "site"); jsonw_string(w, s->config->site_name);
+	jsonw_key(w, "timezone"); jsonw_string(w, s->config->timezone);
+	jsonw_key(w, "now"); jsonw_int(w, server_clock(s));
+	jsonw_key(w, "day_start"); jsonw_int(w, engine_day_start(s->engine));
+	jsonw_key(w, "dropped");
+	jsonw_int(w, (int64_t)alerts_history_dropped(s->alerts));
+	jsonw_key(w, "alerts");
+	alerts_write_history(s->alerts, w);
+	jsonw_end_object(w);
+	return jsonw_text(w);
+}
+
 static int
 server_service_reload(void *server, struct config_errors *errors)
 {
@@ -737,6 +772,7 @@ server_free(struct server *s)
 	proc_timer_free(&s->watchdog_timer);
 	jsonw_release(&s->board_snapshot);
 	jsonw_release(&s->alerts_json);
+	jsonw_release(&s->history);
 	jsonw_release(&s->message_json);
 	alerts_free(&s->alerts);
 	engine_free(&s->engine);
@@ -756,7 +792,8 @@ server_run(const char *path, struct config *config)
 	uint64_t usec;
 
 	s.service = (struct service){ .server = &s, .state = server_service_state,
-	    .snapshot = server_service_snapshot, .reload = server_service_reload,
+	    .snapshot = server_service_snapshot, .alerts = server_service_alerts,
+	    .reload = server_service_reload,
 	    .message = notes_message, .ack = notes_ack,
 	    .count_request = server_service_count };
 
@@ -770,7 +807,7 @@ server_run(const char *path, struct config *config)
 		server_free(&s);
 		return 1;
 	}
-	s.engine = server_rebuild(&s, config);
+	s.engine = server_rebuild(&s, config, true);
 	s.journal = journal_open(config->state_dir, engine_day_start(s.engine), &check);
 	if (!journal_ok(s.journal))
 		log_msg(LOG_ERR, "journal: %s; running without it", journal_error(s.journal));
@@ -786,7 +823,6 @@ server_run(const char *path, struct config *config)
 	}
 	s.status_mono = proc_mono_ms();
 	server_check_alerts(&s);
-	notes_restore_acks(&s);
 	server_publish(&s);
 	sd_notify(0, "READY=1");
 	log_msg(LOG_NOTICE, "wallboardd ready: %s, %zu queues, %zu feeds known",

@@ -53,6 +53,10 @@ struct service {
 	void (*state)(void *server, bool to_clock, struct service_state *);
 	/* The snapshot as of the clock; valid until the next call. */
 	const char *(*snapshot)(void *server);
+	/* The day's alerts, newest first, as JSON: {"ok":true, "site",
+	 * "timezone", "now", "day_start", "dropped", "alerts":[...]}; valid
+	 * until the next call. */
+	const char *(*alerts)(void *server);
 	/* Load the config file again; -1 with its mistakes when it is not whole
 	 * (the running config stays). */
 	int (*reload)(void *server, struct config_errors *errors);

@@ -10,6 +10,7 @@
  *   wallboardctl ... message TEXT [--for DURATION] [--from NAME]
  *   wallboardctl ... message --clear
  *   wallboardctl ... ack ID [--by NAME]
+ *   wallboardctl ... alerts [--json]
  *
  * One JSON request, one JSON reply, on the daemon's ZeroMQ REP socket at
  * ipc://STATE_DIR/control.sock (daemon/control.c is the other side). The
@@ -38,6 +39,8 @@
 #include <zmq.h>
 
 #include "config.h"
+#include "metric.h"
+#include "tz.h"
 #include "units.h"
 #include "xalloc.h"
 
@@ -93,8 +96,11 @@ ctl_usage(FILE *out)
 	    "                             show TEXT on every board (default for\n"
 	    "                             10m, from $SUDO_USER or $USER)\n"
 	    "  message --clear            take the message down\n"
-	    "  ack ID [--by NAME]         acknowledge an alert (default by $USER);\n"
-	    "                             any unambiguous start of its id will do\n"
+	    "  ack ID [--by NAME]         acknowledge an alert (default by $USER):\n"
+	    "                             its short id as the boards show it (14\n"
+	    "                             or #14), or any unambiguous start of its id\n"
+	    "  alerts [--json]            today's alerts, newest first: firing,\n"
+	    "                             pending, acked and resolved, with ids\n"
 	    "\n"
 	    "  -c, --config FILE   find the daemon through this config's state_dir\n"
 	    "                      (default " CTL_DEFAULT_CONFIG ")\n"
@@ -337,6 +343,81 @@ ctl_user(void)
 	return "team leader";
 }
 
+/* ---- times for people ---------------------------------------------------- */
+
+/* Times are shown in the site's zone (the daemon says which), as the boards
+ * show them, not in the zone of the machine wallboardctl runs on. */
+static struct tz *ctl_zone;
+
+static void
+ctl_zone_set(const cJSON *reply)
+{
+	const cJSON *zone = cJSON_GetObjectItemCaseSensitive(reply, "timezone");
+	char err[256];
+
+	tz_free(&ctl_zone);
+	if (cJSON_IsString(zone) && (ctl_zone = tz_load(zone->valuestring,
+	    err, sizeof err)) == NULL)
+		fprintf(stderr, "wallboardctl: %s; times in UTC\n", err);
+	if (ctl_zone == NULL)
+		ctl_zone = tz_load("UTC", NULL, 0);
+}
+
+/* "2026-12-04 09:31:05" (with_date) or "09:31:05", in the site's zone;
+ * "-" for 0. */
+static const char *
+ctl_when(int64_t ms, bool with_date, char *buf, size_t len)
+{
+	time_t t;
+	struct tm tm;
+
+	if (ms <= 0) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	t = (time_t)((ms + (int64_t)tz_offset(ctl_zone, ms) * 1000) / 1000);
+	gmtime_r(&t, &tm);
+	strftime(buf, len, with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+	return buf;
+}
+
+/* "UTC+01:00" for the zone's offset at ms. */
+static const char *
+ctl_offset(int64_t ms, char *buf, size_t len)
+{
+	int32_t off = tz_offset(ctl_zone, ms);
+	int32_t a = off < 0 ? -off : off;
+
+	snprintf(buf, len, "UTC%c%02d:%02d", off < 0 ? '-' : '+', a / 3600,
+	    a / 60 % 60);
+	return buf;
+}
+
+/* Text from the daemon as it may be printed on a terminal: a byte below
+ * space (an escape, say, in a feed's name) as '?'. */
+static void
+ctl_print_safe(const char *text)
+{
+	for (; *text != '\0'; text++)
+		putchar((unsigned char)*text < 0x20 || *text == 0x7f ? '?' : *text);
+}
+
+static int64_t
+ctl_int(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
+}
+
+static const char *
+ctl_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 /* ---- status ------------------------------------------------------------- */
 
 static const struct {
@@ -345,6 +426,9 @@ static const struct {
 } ctl_status_labels[] = {
 	{ "version", "wallboardd version" },
 	{ "now", "clock" },
+	{ "day_start", "day started" },
+	{ "stale_feeds", "silent feeds" },
+	{ "last_event", "newest event" },
 	{ "received", "events received" },
 	{ "applied", "events applied" },
 	{ "rejected", "events rejected" },
@@ -366,18 +450,23 @@ ctl_status_label(const char *key)
 	return key;     /* a field newer than this table shows as it is */
 }
 
-/* A number the way a person reads it: times as local time, bytes in MiB. */
+/* A number the way a person reads it: times in the site's zone, the newest
+ * event with its age, bytes in MiB. */
 static void
-ctl_status_number(const char *key, double v)
+ctl_status_number(const char *key, double v, int64_t now)
 {
-	char when[64];
-	time_t t = (time_t)(v / 1000);
-	struct tm tm;
+	char when[64], off[32], age[32];
 
-	if (strcmp(key, "now") == 0 && localtime_r(&t, &tm) != NULL) {
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %Z", &tm);
-		printf("%s\n", when);
-	} else if (strcmp(key, "memory_bytes") == 0)
+	if (strcmp(key, "now") == 0 || strcmp(key, "day_start") == 0)
+		printf("%s %s (%s)\n", ctl_when((int64_t)v, true, when, sizeof when),
+		    tz_name(ctl_zone), ctl_offset((int64_t)v, off, sizeof off));
+	else if (strcmp(key, "last_event") == 0)
+	{
+		metric_format_duration(now - (int64_t)v, age, sizeof age);
+		printf("%s (%s ago)\n", ctl_when((int64_t)v, true, when,
+		    sizeof when), age);
+	}
+	else if (strcmp(key, "memory_bytes") == 0)
 		printf("%.1f MiB\n", v / (1024.0 * 1024.0));
 	else if (v == (double)(long long)v)
 		printf("%lld\n", (long long)v);
@@ -386,18 +475,30 @@ ctl_status_number(const char *key, double v)
 }
 
 static void
-ctl_status_field(const cJSON *item)
+ctl_status_field(const cJSON *item, int64_t now)
 {
+	const cJSON *el;
 	char *text;
+	int n = 0;
 
 	printf("%-20s ", ctl_status_label(item->string));
 	if (cJSON_IsString(item))
-		printf("%s\n", item->valuestring);
+		ctl_print_safe(item->valuestring), putchar('\n');
 	else if (cJSON_IsBool(item))
 		printf("%s\n", cJSON_IsTrue(item) ? "yes" : "no");
 	else if (cJSON_IsNumber(item))
-		ctl_status_number(item->string, item->valuedouble);
-	else {
+		ctl_status_number(item->string, item->valuedouble, now);
+	else if (cJSON_IsNull(item))
+		printf("none\n");
+	else if (cJSON_IsArray(item)) {
+		cJSON_ArrayForEach(el, item) {
+			if (!cJSON_IsString(el))
+				continue;
+			printf("%s", n++ ? ", " : "");
+			ctl_print_safe(el->valuestring);
+		}
+		printf("%s\n", n ? " (the boards show their figures as stale)" : "none");
+	} else {
 		text = cJSON_PrintUnformatted(item);
 		printf("%s\n", text != NULL ? text : "?");
 		cJSON_free(text);
@@ -416,13 +517,110 @@ ctl_status(struct ctl *c)
 	if ((status = ctl_refused(reply)) == CTL_OK && (c->given & CTL_JSON))
 		printf("%s\n", raw);
 	else if (status == CTL_OK) {
+		ctl_zone_set(reply);
 		cJSON_ArrayForEach(item, reply) {
 			if (item->string != NULL && strcmp(item->string, "ok") != 0)
-				ctl_status_field(item);
+				ctl_status_field(item, ctl_int(reply, "now"));
 		}
 	}
 	free(raw);
 	cJSON_Delete(reply);
+	tz_free(&ctl_zone);
+	return status;
+}
+
+/* ---- alerts -------------------------------------------------------------- */
+
+/* The unit of an alert's values: its metric's, or the built-ins'. */
+static enum metric_kind
+ctl_alert_kind(const cJSON *a)
+{
+	const char *metric = ctl_str(a, "metric");
+	const struct metric_info *m = metric ? metric_find(metric) : NULL;
+
+	if (m != NULL)
+		return m->kind;
+	return metric != NULL && strcmp(metric, "silence_ms") == 0 ?
+	    METRIC_DURATION : METRIC_COUNT;
+}
+
+/* "firing", "firing, acked", "pending", "resolved" */
+static const char *
+ctl_alert_state(const cJSON *a, char *buf, size_t len)
+{
+	const char *state = ctl_str(a, "state");
+
+	snprintf(buf, len, "%s%s", state ? state : "?",
+	    ctl_str(a, "acked_by") && state && strcmp(state, "resolved") != 0 ?
+	    ", acked" : "");
+	return buf;
+}
+
+static void
+ctl_alert_row(const cJSON *a, int64_t now)
+{
+	const cJSON *worst = cJSON_GetObjectItemCaseSensitive(a, "worst");
+	int64_t since = ctl_int(a, "since"), end = ctl_int(a, "resolved_at");
+	char id[16] = "-", state[32], at[16], lasted[32], value[32] = "-";
+	const char *by = ctl_str(a, "acked_by");
+
+	if (ctl_int(a, "short_id") > 0)
+		snprintf(id, sizeof id, "#%lld", (long long)ctl_int(a, "short_id"));
+	if (cJSON_IsNumber(worst))
+		metric_format(ctl_alert_kind(a), worst->valuedouble, value,
+		    sizeof value);
+	metric_format_duration((end > 0 ? end : now) - since, lasted,
+	    sizeof lasted);
+	printf("%-5s %-15s %-9s %-9s %-7s %-7s ", id,
+	    ctl_alert_state(a, state, sizeof state),
+	    ctl_str(a, "severity") ? ctl_str(a, "severity") : "?",
+	    ctl_when(since, false, at, sizeof at), lasted, value);
+	ctl_print_safe(by ? by : "-");
+	printf("%*s", by && strlen(by) < 12 ? (int)(12 - strlen(by)) : by ? 1 : 11, "");
+	ctl_print_safe(ctl_str(a, "id") ? ctl_str(a, "id") : "?");
+	printf("\n      ");
+	ctl_print_safe(ctl_str(a, "text") ? ctl_str(a, "text") : "");
+	printf("\n");
+}
+
+/* Today's alerts, newest first, as a table (one alert on two lines: the
+ * facts, then its sentence) or as the daemon's JSON. */
+static int
+ctl_alerts(struct ctl *c)
+{
+	cJSON *reply;
+	const cJSON *list, *a;
+	char *raw = NULL, day[64];
+	int status, n = 0;
+
+	if ((reply = ctl_call(c, ctl_request("alerts"), &raw, &status)) == NULL)
+		return status;
+	if ((status = ctl_refused(reply)) == CTL_OK && (c->given & CTL_JSON))
+		printf("%s\n", raw);
+	else if (status == CTL_OK) {
+		ctl_zone_set(reply);
+		list = cJSON_GetObjectItemCaseSensitive(reply, "alerts");
+		ctl_when(ctl_int(reply, "day_start"), true, day, sizeof day);
+		cJSON_ArrayForEach(a, list) {
+			if (n++ == 0)
+				printf("%-5s %-15s %-9s %-9s %-7s %-7s %-12sALERT\n",
+				    "ID", "STATE", "SEVERITY", "SINCE", "FOR",
+				    "WORST", "ACKED BY");
+			ctl_alert_row(a, ctl_int(reply, "now"));
+		}
+		if (n == 0)
+			printf("no alerts today (since %s %s)\n", day,
+			    tz_name(ctl_zone));
+		else
+			printf("%d alert%s since %s, times in %s\n", n,
+			    n == 1 ? "" : "s", day, tz_name(ctl_zone));
+		if (ctl_int(reply, "dropped") > 0)
+			printf("(%lld older alerts dropped: the day's list is "
+			    "full)\n", (long long)ctl_int(reply, "dropped"));
+	}
+	free(raw);
+	cJSON_Delete(reply);
+	tz_free(&ctl_zone);
 	return status;
 }
 
@@ -505,6 +703,7 @@ static const struct ctl_command ctl_commands[] = {
 	{ "reload", 0, ctl_reload },
 	{ "message", CTL_FOR | CTL_FROM | CTL_CLEAR, ctl_message },
 	{ "ack", CTL_BY, ctl_ack },
+	{ "alerts", CTL_JSON, ctl_alerts },
 };
 
 /* ---- the command line --------------------------------------------------- */
@@ -618,7 +817,7 @@ ctl_find(const char *name)
 			return &ctl_commands[i];
 	}
 	fprintf(stderr, "wallboardctl: unknown command '%s' (status, snapshot, "
-	    "reload, message, ack)\n", name);
+	    "alerts, reload, message, ack)\n", name);
 	return NULL;
 }
 
