@@ -27,7 +27,9 @@ def free_port():
 class Daemon:
     """A wallboardd under test. `extra` is YAML appended to the config."""
 
-    def __init__(self, extra="", state_dir=None, ports=None):
+    def __init__(self, extra="", state_dir=None, ports=None,
+                 site="{name: Test, timezone: UTC}"):
+        self.site = site
         self.dir = tempfile.mkdtemp(prefix="wb-live-")
         self.state = state_dir or os.path.join(self.dir, "state")
         self.ingest, self.pub = ports or (free_port(), free_port())
@@ -42,7 +44,7 @@ class Daemon:
         # the default port would collide between test runs side by side.
         http = "" if "\nhttp:" in "\n" + extra else "http: {listen: off}\n"
         with open(self.config, "w") as f:
-            f.write(f"""site: {{name: Test, timezone: UTC}}
+            f.write(f"""site: {self.site}
 windows: [15m, 60m]
 ingest: {{bind: ["tcp://127.0.0.1:{self.ingest}"]}}
 publish: {{bind: ["tcp://127.0.0.1:{self.pub}"], max_rate: 50, heartbeat: 200ms}}
