@@ -26,6 +26,8 @@ int freeswitch_main(int, char **);
  * checks it between events and stops cleanly. */
 extern volatile sig_atomic_t feed_pace_stop;
 
+/* SIGUSR1 pauses the source (feed_pace_until holds, its clock stands
+ * still) and SIGUSR1 again resumes it. */
 /* Catch SIGINT and SIGTERM (setting feed_pace_stop, without SA_RESTART so
  * sleeps and blocking sends return early) and ignore SIGPIPE (a closed
  * stdout is a write error, reported, not a silent death). */
