@@ -11,6 +11,7 @@ recorded src/seq, numbers bare lines and skips bad ones by line number;
 SIGINT stops a live simulator cleanly with its report."""
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -197,6 +198,46 @@ def test_sigint(start):
         FAILURES.append("no report on SIGINT: " + err)
 
 
+def test_pause(start):
+    """SIGUSR1 pauses a live simulator (nothing sent; it says so), SIGUSR1
+    again resumes it, and its clock stood still meanwhile: at 60x, 2 s of
+    pause would be 120 s of simulated time if it ran on; the events resume
+    within a few simulated seconds of where they stopped."""
+    import zmq
+    sub = wb.zmq.Context.instance().socket(zmq.SUB)
+    sub.setsockopt(zmq.SUBSCRIBE, b"")
+    port = sub.bind_to_random_port("tcp://127.0.0.1")
+    p = subprocess.Popen([FEED, "sim", "--endpoint", f"tcp://127.0.0.1:{port}", "--speed", "60",
+                          "--start", str(start)], stderr=subprocess.PIPE, text=True)
+
+    def drain(seconds):
+        got, end = [], time.time() + seconds
+        while time.time() < end:
+            if sub.poll(50):
+                got.append(json.loads(sub.recv_multipart()[-1]))
+        return got
+
+    try:
+        before = drain(1.5)
+        check("events before the pause", len(before) > 0, True)
+        p.send_signal(signal.SIGUSR1)
+        drain(0.3)                  # what was already on its way
+        check("events while paused", len(drain(2.0)), 0)
+        p.send_signal(signal.SIGUSR1)
+        after = drain(1.5)
+        check("events after resuming", len(after) > 0, True)
+        if before and after:
+            gap = after[0]["ts"] - before[-1]["ts"]
+            if gap > 60 * 1000:
+                FAILURES.append(f"the sim's clock ran on while paused: {gap} ms of event time")
+    finally:
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=5)
+        sub.close()
+    if "paused (SIGUSR1 again resumes)" not in err or not re.search(r"resumed after [23] s", err):
+        FAILURES.append(f"sim stderr lacks the pause and resume: {err}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="wb-feed-")
     # The latest 10:00 UTC (the built-in floor's zone) an hour or more ago:
@@ -212,6 +253,7 @@ def main():
         ("sim live", lambda: test_sim_live(tmp, start)),
         ("replay lines", lambda: test_replay_lines(tmp)),
         ("sigint", lambda: test_sigint(start)),
+        ("pause", lambda: test_pause(start)),
     ]
     failed = 0
     for name, t in tests:
