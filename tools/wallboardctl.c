@@ -453,13 +453,15 @@ ctl_status_label(const char *key)
 /* A number the way a person reads it: times in the site's zone, the newest
  * event with its age, bytes in MiB. */
 static void
-ctl_status_number(const char *key, double v, int64_t now)
+ctl_status_number(const char *key, double v, int64_t now, bool heard)
 {
 	char when[64], off[32], age[32];
 
 	if (strcmp(key, "now") == 0 || strcmp(key, "day_start") == 0)
-		printf("%s %s (%s)\n", ctl_when((int64_t)v, true, when, sizeof when),
-		    tz_name(ctl_zone), ctl_offset((int64_t)v, off, sizeof off));
+		printf("%s %s (%s)%s\n", ctl_when((int64_t)v, true, when, sizeof when),
+		    tz_name(ctl_zone), ctl_offset((int64_t)v, off, sizeof off),
+		    !heard && strcmp(key, "now") == 0 ? ", standing: it starts "
+		    "with the first event (a recorded day runs on its own time)" : "");
 	else if (strcmp(key, "last_event") == 0)
 	{
 		metric_format_duration(now - (int64_t)v, age, sizeof age);
@@ -475,7 +477,7 @@ ctl_status_number(const char *key, double v, int64_t now)
 }
 
 static void
-ctl_status_field(const cJSON *item, int64_t now)
+ctl_status_field(const cJSON *item, int64_t now, bool heard)
 {
 	const cJSON *el;
 	char *text;
@@ -487,7 +489,7 @@ ctl_status_field(const cJSON *item, int64_t now)
 	else if (cJSON_IsBool(item))
 		printf("%s\n", cJSON_IsTrue(item) ? "yes" : "no");
 	else if (cJSON_IsNumber(item))
-		ctl_status_number(item->string, item->valuedouble, now);
+		ctl_status_number(item->string, item->valuedouble, now, heard);
 	else if (cJSON_IsNull(item))
 		printf("none\n");
 	else if (cJSON_IsArray(item)) {
@@ -520,7 +522,8 @@ ctl_status(struct ctl *c)
 		ctl_zone_set(reply);
 		cJSON_ArrayForEach(item, reply) {
 			if (item->string != NULL && strcmp(item->string, "ok") != 0)
-				ctl_status_field(item, ctl_int(reply, "now"));
+				ctl_status_field(item, ctl_int(reply, "now"),
+				    ctl_int(reply, "last_event") > 0);
 		}
 	}
 	free(raw);
