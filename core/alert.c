@@ -158,23 +158,6 @@ static const char *const alerts_nouns[M_COUNT] = {
  * (metric_format: one number, one rounding), and every level as the config
  * gave it (metric_format_level: 82.5% keeps its decimal). */
 
-/* How long an episode has lasted, for "for 8m": "40s", "8m", "1h05m";
- * nothing under a second. */
-static void
-alerts_format_for(char *buf, size_t len, int64_t ms)
-{
-	long long s = ms / 1000;
-
-	if (s < 1)
-		buf[0] = '\0';
-	else if (s < 60)
-		snprintf(buf, len, " for %llds", s);
-	else if (s < 3600)
-		snprintf(buf, len, " for %lldm", s / 60);
-	else
-		snprintf(buf, len, " for %lldh%02lldm", s / 3600, s / 60 % 60);
-}
-
 /* ---- the list -------------------------------------------------------- */
 
 static void
@@ -509,7 +492,8 @@ alerts_rule_reading(const struct config_alert *c, enum metric_kind kind,
 
 /*
  * The sentence, after the step, by what the alert now is:
- *   breaching   "Support SL 62% < 75% for 8m", "Sales 14 waiting > 10"
+ *   breaching   "Support SL 62% < 75%", "Sales 14 waiting > 10" (boards
+ *               add how long from `since`: "for 8m")
  *   recovering  "Support SL 81%, recovering: clears at 82% (fired < 80%)"
  *   resolved    "Support SL 83%: cleared (fired < 80%)"
  * The level quoted is the one that fired it, on this scope.
@@ -517,12 +501,12 @@ alerts_rule_reading(const struct config_alert *c, enum metric_kind kind,
 static void
 alerts_rule_text(char *buf, size_t len, const struct alerts_rule *r,
     const struct scope_info *si, const struct alerts_reading *reading,
-    const struct alert *al, double threshold, double clear, int64_t now)
+    const struct alert *al, double threshold, double clear)
 {
 	const struct config_alert *c = r->config;
 	const char *noun = alerts_nouns[r->metric];
 	const char *op = c->above ? ">" : "<";
-	char value[32], level[32], clr[32], what[160], lasted[32];
+	char value[32], level[32], clr[32], what[160];
 
 	metric_format(r->info->kind, reading->value, value, sizeof value);
 	metric_format_level(r->info->kind, threshold, level, sizeof level);
@@ -536,10 +520,9 @@ alerts_rule_text(char *buf, size_t len, const struct alerts_rule *r,
 	if (al->state == ALERT_RESOLVED)
 		snprintf(buf, len, "%s%s cleared (fired %s %s)", what,
 		    reading->has_value ? ":" : ",", op, level);
-	else if (reading->breach) {
-		alerts_format_for(lasted, sizeof lasted, now - al->since);
-		snprintf(buf, len, "%s %s %s%s", what, op, level, lasted);
-	} else
+	else if (reading->breach)
+		snprintf(buf, len, "%s %s %s", what, op, level);
+	else
 		snprintf(buf, len, "%s, recovering: clears at %s (fired %s %s)",
 		    what, clr, op, level);
 }
@@ -597,7 +580,7 @@ alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
 	    was == ALERT_RESOLVED))
 		return;         /* a resolved alert keeps its last words */
 	alerts_rule_text(text, sizeof text, r, &si, &reading, al, threshold,
-	    clear, now);
+	    clear);
 	alerts_set_text(al, text);
 }
 
