@@ -884,47 +884,57 @@ test_one_rounding(void **state)
 {
 	char shown[16];
 
-	/* 123 of 200 in SL: 0.615, which a tile shows as 62% (a half goes
-	 * up). Not below 62%: no alert, although 0.615 < 0.62 */
-	setup(rule_below("62%"), T0);
-	calls_with_sl(200, 123);
-	layout_like(0.615, shown);
-	assert_string_equal(shown, "62%");
-	evaluate(T0 + 60 * S);
-	assert_false(present("sl/queue:support"));
-	teardown(state);
+	/* What a tile shows for in_sl of n, worked out by hand, and whether a
+	 * rule below `level` fires: it does exactly when the shown figure is
+	 * below the level. */
+	static const struct {
+		int n, in_sl;
+		const char *level, *tile, *text;        /* text NULL: no alert */
+	} cases[] = {
+		/* 0.615: 62% (a half goes up); not below 62%, though 0.615 < 0.62 */
+		{ 200, 123, "62%", "62%", NULL },
+		/* the same under 63%: the alert reads 62%, as the tile does */
+		{ 200, 123, "63%", "62%", "Support SL 62% < 63%" },
+		/* 0.7999: 80%, not below 80% */
+		{ 10000, 7999, "80%", "80%", NULL },
+		/* exactly 0.80 */
+		{ 5, 4, "80%", "80%", NULL },
+		{ 100, 79, "80%", "79%", "Support SL 79% < 80%" },
+	};
 
-	/* the same figure under 63%: the alert reads 62%, as the tile does */
-	setup(rule_below("63%"), T0);
-	calls_with_sl(200, 123);
-	evaluate(T0 + 60 * S);
-	assert_alert("sl/queue:support", ALERT_FIRING, T0 + 60 * S,
-	    "Support SL 62% < 63%");
-	teardown(state);
-
-	/* 7,999 of 10,000: 0.7999, shown 80%: not below 80% */
-	setup(rule_below("80%"), T0);
-	calls_with_sl(10000, 7999);
-	evaluate(T0 + 60 * S);
-	assert_false(present("sl/queue:support"));
-	teardown(state);
-
-	/* 4 of 5: exactly 0.80: not below 80% */
-	setup(rule_below("80%"), T0);
-	calls_with_sl(5, 4);
-	evaluate(T0 + 60 * S);
-	assert_false(present("sl/queue:support"));
-	teardown(state);
-
-	/* 79 of 100: 79% is */
-	setup(rule_below("80%"), T0);
-	calls_with_sl(100, 79);
-	evaluate(T0 + 60 * S);
-	assert_alert("sl/queue:support", ALERT_FIRING, T0 + 60 * S,
-	    "Support SL 79% < 80%");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		setup(rule_below(cases[i].level), T0);
+		calls_with_sl(cases[i].n, cases[i].in_sl);
+		layout_like((double)cases[i].in_sl / cases[i].n, shown);
+		assert_string_equal(shown, cases[i].tile);
+		evaluate(T0 + 60 * S);
+		if (cases[i].text == NULL)
+			assert_false(present("sl/queue:support"));
+		else
+			assert_alert("sl/queue:support", ALERT_FIRING, T0 + 60 * S,
+			    cases[i].text);
+		teardown(state);
+	}
 }
 
 /* ---- the day's history ------------------------------------------------ */
+
+/* Calls c<from>..c<to> to support, queued at q, answered (or abandoned) at
+ * out. */
+static void
+calls(int from, int to, int64_t q, int64_t out, bool answer)
+{
+	char call[16];
+
+	for (int i = from; i <= to; i++) {
+		snprintf(call, sizeof call, "c%d", i);
+		queued(q, call, "support");
+		if (answer)
+			answered(out, call);
+		else
+			abandoned(out, call);
+	}
+}
 
 static void
 test_history(void **state)
@@ -941,13 +951,7 @@ test_history(void **state)
 
 	/* four in SL: 4/5 = 80%: the pending alert goes without firing, and
 	 * leaves no trace in the history */
-	for (int i = 2; i <= 5; i++) {
-		char call[16];
-
-		snprintf(call, sizeof call, "c%d", i);
-		queued(T0 + 40 * S, call, "support");
-		answered(T0 + 45 * S, call);
-	}
+	calls(2, 5, T0 + 40 * S, T0 + 45 * S, true);
 	evaluate(T0 + 50 * S);
 	assert_int_equal(alerts_history_count(fx.alerts), 0);
 
@@ -963,13 +967,7 @@ test_history(void **state)
 
 	/* twelve more in SL: 16/18 = 89% >= 85%: resolved. The alert forgets
 	 * the ack; the history keeps it, and the worst, 4/6 */
-	for (int i = 7; i <= 18; i++) {
-		char call[16];
-
-		snprintf(call, sizeof call, "c%d", i);
-		queued(T0 + 190 * S, call, "support");
-		answered(T0 + 195 * S, call);
-	}
+	calls(7, 18, T0 + 190 * S, T0 + 195 * S, true);
 	evaluate(T0 + 200 * S);
 	assert_int_equal(get(SL).state, ALERT_RESOLVED);
 	assert_null(get(SL).acked_by);
@@ -990,13 +988,7 @@ test_history(void **state)
 
 	/* eighteen abandons after 30 s: 16/36 = 44%: a second episode, number
 	 * 2, listed first (newest first); it fires at T0+310s */
-	for (int i = 19; i <= 36; i++) {
-		char call[16];
-
-		snprintf(call, sizeof call, "c%d", i);
-		queued(T0 + 220 * S, call, "support");
-		abandoned(T0 + 250 * S, call);
-	}
+	calls(19, 36, T0 + 220 * S, T0 + 250 * S, false);
 	evaluate(T0 + 250 * S);
 	evaluate(T0 + 310 * S);
 	assert_int_equal(alerts_history_count(fx.alerts), 2);
