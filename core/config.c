@@ -1414,6 +1414,66 @@ config_alert_level(struct config_loader *loader, const struct metric_info *info,
 	return false;
 }
 
+/*
+ * The offset of a level written relative to the scope's sl_target: "target"
+ * (0), "target+2%", "target - 5%", "target+0.02". text starts with "target".
+ */
+static bool
+config_target_offset(const char *text, double *out)
+{
+	const char *p = text + strlen("target");
+	double sign, v;
+
+	p += strspn(p, " ");
+	if (*p == '\0') {
+		*out = 0;
+		return true;
+	}
+	if (*p != '+' && *p != '-')
+		return false;
+	sign = *p == '-' ? -1 : 1;
+	p++;
+	p += strspn(p, " ");
+	if (!units_parse_share(p, &v))
+		return false;
+	*out = sign * v;
+	return true;
+}
+
+/*
+ * An alert's below/above/clear: a level as config_alert_level reads it, or
+ * a target form, which is only for service_level (no other figure has a
+ * target of its own). *target says which was read.
+ */
+static bool
+config_alert_bound(struct config_loader *loader, const struct metric_info *info,
+    const char *name, const yaml_node_t *node, const char *label,
+    double *out, bool *target)
+{
+	const char *text;
+
+	*target = false;
+	if (node->type != YAML_SCALAR_NODE || config_is_null(node) ||
+	    strncmp(config_scalar_text(node), "target", 6) != 0)
+		return config_alert_level(loader, info, name, node, out);
+	text = config_scalar_text(node);
+	if (metric_id_of(info) != M_SERVICE_LEVEL) {
+		config_error(loader, &node->start_mark, "%s: '%s: %s' is "
+		    "relative to each queue's sl_target, so it is only for "
+		    "metric service_level, not '%s' (give a level in the "
+		    "metric's unit)", label, name, text, info->key);
+		return false;
+	}
+	if (!config_target_offset(text, out)) {
+		config_error(loader, &node->start_mark, "bad level '%s' for "
+		    "'%s' (expected target, or target+N%% / target-N%% with a "
+		    "share N, e.g. target-5%%)", text, name);
+		return false;
+	}
+	*target = true;
+	return true;
+}
+
 static void
 config_alert_name(struct config_loader *loader,
     struct config_alert_draft *draft, const yaml_node_t *mapping,
@@ -1536,7 +1596,11 @@ config_mark_before(const yaml_node_t *a, const yaml_node_t *b)
 	return a->start_mark.index < b->start_mark.index;
 }
 
-/* The clear level must be on the side where the alert does not fire. */
+/*
+ * The clear level must be on the side where the alert does not fire. Two
+ * numbers, or two offsets from the target, compare; a number against a
+ * target form depends on each scope's sl_target, and is allowed.
+ */
 static void
 config_alert_clear(struct config_loader *loader,
     struct config_alert_draft *draft, const struct metric_info *info,
@@ -1546,13 +1610,16 @@ config_alert_clear(struct config_loader *loader,
 	const yaml_node_t *level = alert->above ? draft->above : draft->below;
 
 	alert->clear = alert->threshold;
+	alert->clear_target = alert->threshold_target;
 	if (draft->clear == NULL ||
-	    !config_alert_level(loader, info, "clear", draft->clear,
-	    &alert->clear))
+	    !config_alert_bound(loader, info, "clear", draft->clear, label,
+	    &alert->clear, &alert->clear_target))
 		return;
 	alert->has_clear = true;
-	if (alert->above ? alert->clear > alert->threshold :
-	    alert->clear < alert->threshold)
+	if (alert->clear_target != alert->threshold_target)
+		return;
+	if (alert->above ? alert->clear > alert->threshold + 1e-12 :
+	    alert->clear < alert->threshold - 1e-12)
 		config_error(loader, &draft->clear->start_mark,
 		    "%s: 'clear' (%s) must be at or %s '%s' (%s)", label,
 		    config_scalar_text(draft->clear),
@@ -1584,8 +1651,9 @@ config_alert_levels(struct config_loader *loader,
 	alert->above = draft->above != NULL;
 	level = alert->above ? draft->above : draft->below;
 	/* Without a metric there is no unit to read the levels in. */
-	if (info == NULL || !config_alert_level(loader, info,
-	    alert->above ? "above" : "below", level, &alert->threshold))
+	if (info == NULL || !config_alert_bound(loader, info,
+	    alert->above ? "above" : "below", level, label, &alert->threshold,
+	    &alert->threshold_target))
 		return;
 	config_alert_clear(loader, draft, info, label);
 }

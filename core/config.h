@@ -70,9 +70,19 @@ struct config_alert {
 	char *window;             /* a configured window's name or "today"; NULL for now-metrics */
 	char *scope;              /* "all", "queue:*", "team:billing", ... */
 	bool above;               /* false: fires below threshold */
-	double threshold;         /* in the metric's unit: fraction, ms or count */
-	bool has_clear;
-	double clear;             /* hysteresis level; defaults to threshold */
+	bool threshold_target;    /* threshold is an offset from each scope's sl_target */
+	double threshold;         /* in the metric's unit: fraction, ms or count;
+	                           * with threshold_target, the offset added to
+	                           * the scope's sl_target (`below: target-5%`
+	                           * is -0.05; plain `target` is 0) */
+	bool has_clear;           /* `clear:` was given (a number or a target
+	                           * form); false when clear is the default */
+	bool clear_target;        /* clear is an offset from each scope's sl_target */
+	double clear;             /* hysteresis level, read like threshold: an
+	                           * offset when clear_target. Without `clear:`
+	                           * it is the threshold, in the same form
+	                           * (clear_target = threshold_target), so the
+	                           * alert resolves where it fired */
 	int64_t for_ms;           /* default 0 */
 	enum alert_severity severity; /* default warning */
 	int line;                 /* where it was defined, for messages */

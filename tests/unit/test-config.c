@@ -536,6 +536,81 @@ test_alert_kinds(void **state)
 	config_free(&c);
 }
 
+/*
+ * service_level rules may fire and clear relative to each scope's own
+ * sl_target: the flag says so and the field holds the offset.
+ */
+static void
+test_alert_target(void **state)
+{
+	struct config *c = load_ok(
+	    "alerts:\n"
+	    "  - {name: a, metric: service_level, window: 15m, below: target}\n"
+	    "  - {name: b, metric: service_level, window: 15m, "
+	    "below: target-5%, clear: target+2%}\n"
+	    "  - {name: c, metric: service_level, window: 15m, "
+	    "below: \"target - 0.05\", clear: target + 2%}\n"
+	    "  - {name: d, metric: service_level, window: 15m, "
+	    "above: target+10%, clear: target}\n"
+	    "  - {name: e, metric: service_level, window: 15m, "
+	    "below: target, clear: 82%}\n"
+	    "  - {name: f, metric: service_level, window: 15m, "
+	    "below: 70%, clear: target}\n"
+	    "  - {name: g, metric: service_level, window: 15m, below: 70%}\n"
+	    "  - {name: h, metric: service_level, window: 15m, "
+	    "below: target-5%, clear: target-5%}\n"
+	    "  - {name: i, metric: service_level, window: 15m, "
+	    "below: target+5%, clear: 10%}\n"
+	    "  - {name: j, metric: service_level, window: 15m, "
+	    "above: target}\n");
+	const struct config_alert *r = c->alerts;
+
+	assert_int_equal(c->n_alerts, 10);
+	/* Plain target: offset 0, and it clears where it fired. */
+	assert_false(r[0].above);
+	assert_true(r[0].threshold_target);
+	assert_float_equal(r[0].threshold, 0, 0);
+	assert_false(r[0].has_clear);
+	assert_true(r[0].clear_target);
+	assert_float_equal(r[0].clear, 0, 0);
+	/* 5 points under each target, clearing 2 points over it. */
+	assert_true(r[1].threshold_target);
+	assert_float_equal(r[1].threshold, -0.05, 1e-12);
+	assert_true(r[1].has_clear);
+	assert_true(r[1].clear_target);
+	assert_float_equal(r[1].clear, 0.02, 1e-12);
+	/* The same with spaces, and the offset as a fraction. */
+	assert_true(r[2].threshold_target && r[2].clear_target);
+	assert_float_equal(r[2].threshold, -0.05, 1e-12);
+	assert_float_equal(r[2].clear, 0.02, 1e-12);
+	assert_true(r[3].above);
+	assert_float_equal(r[3].threshold, 0.10, 1e-12);
+	assert_true(r[3].clear_target);
+	assert_float_equal(r[3].clear, 0, 0);
+	/* Mixed: a target threshold with a number to clear at ... */
+	assert_true(r[4].threshold_target);
+	assert_true(r[4].has_clear);
+	assert_false(r[4].clear_target);
+	assert_float_equal(r[4].clear, 0.82, 1e-12);
+	/* ... and the other way round. */
+	assert_false(r[5].threshold_target);
+	assert_float_equal(r[5].threshold, 0.70, 1e-12);
+	assert_true(r[5].has_clear && r[5].clear_target);
+	assert_float_equal(r[5].clear, 0, 0);
+	/* Plain numbers as before. */
+	assert_false(r[6].threshold_target || r[6].clear_target);
+	assert_false(r[6].has_clear);
+	assert_float_equal(r[6].clear, 0.70, 1e-12);
+	/* Equal offsets are allowed (clear at the threshold). */
+	assert_float_equal(r[7].clear, -0.05, 1e-12);
+	/* A number against a target form is not compared: 10% is allowed
+	 * under target+5%, since each scope's target is not known here. */
+	assert_false(r[8].clear_target);
+	assert_float_equal(r[8].clear, 0.10, 1e-12);
+	assert_true(r[9].above && r[9].threshold_target && r[9].clear_target);
+	config_free(&c);
+}
+
 /* ------------------------------------------------------------------------
  * What is refused, and where.
  */
@@ -1024,6 +1099,45 @@ test_error_alert_clear(void **state)
 }
 
 static void
+test_error_alert_target(void **state)
+{
+	expect_errors(
+	    "alerts:\n"
+	    "  - {name: a, metric: abandon_rate, window: 15m, above: target}\n"
+	    "  - {name: b, metric: waiting, above: 5, clear: target}\n"
+	    "  - {name: c, metric: service_level, window: 15m, below: target, "
+	    "clear: target-1%}\n"
+	    "  - {name: d, metric: service_level, window: 15m, above: "
+	    "target+5%, clear: target+6%}\n"
+	    "  - {name: e, metric: service_level, window: 15m, below: "
+	    "target*2}\n"
+	    "  - {name: f, metric: service_level, window: 15m, below: "
+	    "target+}\n"
+	    "  - {name: g, metric: service_level, window: 15m, below: "
+	    "target+120%}\n"
+	    "  - {name: h, metric: service_level, window: 15m, below: "
+	    "target 5%}\n",
+	    "2:57: alert 'a': 'above: target' is relative to each queue's "
+	    "sl_target, so it is only for metric service_level, not "
+	    "'abandon_rate' (give a level in the metric's unit)",
+	    "3:49: alert 'b': 'clear: target' is relative to each queue's "
+	    "sl_target, so it is only for metric service_level, not "
+	    "'waiting' (give a level in the metric's unit)",
+	    "4:73: alert 'c': 'clear' (target-1%) must be at or above "
+	    "'below' (target)",
+	    "5:76: alert 'd': 'clear' (target+6%) must be at or below "
+	    "'above' (target+5%)",
+	    "6:58: bad level 'target*2' for 'below' (expected target, or "
+	    "target+N% / target-N% with a share N, e.g. target-5%)",
+	    "7:58: bad level 'target+' for 'below' (expected target, or "
+	    "target+N% / target-N% with a share N, e.g. target-5%)",
+	    "8:58: bad level 'target+120%' for 'below' (expected target, or "
+	    "target+N% / target-N% with a share N, e.g. target-5%)",
+	    "9:58: bad level 'target 5%' for 'below' (expected target, or "
+	    "target+N% / target-N% with a share N, e.g. target-5%)", NULL);
+}
+
+static void
 test_error_alert_misc(void **state)
 {
 	expect_errors(
@@ -1154,6 +1268,7 @@ main(void)
 		cmocka_unit_test(test_short_abandon_free),
 		cmocka_unit_test(test_teams_and_agents),
 		cmocka_unit_test(test_alert_kinds),
+		cmocka_unit_test(test_alert_target),
 		cmocka_unit_test(test_error_syntax),
 		cmocka_unit_test(test_error_documents),
 		cmocka_unit_test(test_error_unknown_keys),
@@ -1176,6 +1291,7 @@ main(void)
 		cmocka_unit_test(test_error_alert_window),
 		cmocka_unit_test(test_error_alert_levels),
 		cmocka_unit_test(test_error_alert_clear),
+		cmocka_unit_test(test_error_alert_target),
 		cmocka_unit_test(test_error_alert_misc),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_errors_sorted),
