@@ -171,6 +171,15 @@ struct config {
 	                           * or [V6]:PORT, "" when off */
 	struct config_board *boards; /* boards:, in file order */
 	size_t n_boards;
+
+	/*
+	 * What loads but cannot be meant: a tile level no figure can reach
+	 * (never red, never amber), an alert rule that can never fire. Each
+	 * "FILE:LINE:COL: warning: message", sorted by position; none in
+	 * config_default(). Owned by the config, freed by config_free.
+	 */
+	char **warnings;
+	size_t n_warnings;
 };
 
 /* A list of error lines, each "FILE:LINE:COL: message". */
@@ -183,6 +192,8 @@ struct config_errors {
  * Load and validate a config file. Returns a new config (free with
  * config_free) or NULL; on NULL, errors holds every problem found (at least
  * one). The caller owns errors' contents: free with config_errors_clear.
+ * A config returned may carry warnings (config->warnings); a config that
+ * fails carries none of them out: errors come first.
  */
 struct config *config_load(const char *path, struct config_errors *errors);
 

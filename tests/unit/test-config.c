@@ -59,6 +59,10 @@ load_ok(const char *yaml)
 	assert_non_null(l.config);
 	assert_int_equal(l.errors.n, 0);
 	assert_null(l.errors.lines);
+	for (size_t i = 0; i < l.config->n_warnings; i++)
+		print_error("  warning: %s\n", l.config->warnings[i]);
+	assert_int_equal(l.config->n_warnings, 0);
+	assert_null(l.config->warnings);
 	config = l.config;
 	l.config = NULL;
 	unload(&l);
@@ -96,6 +100,38 @@ expect_errors(const char *yaml, ...)
 		print_errors(&l.errors);
 		fail_msg("%zu errors, expected %zu", l.errors.n, n);
 	}
+	unload(&l);
+}
+
+/*
+ * Load yaml that must load with exactly the given warnings, in order, each
+ * written "LINE:COL: warning: message"; the list ends with NULL.
+ */
+static void
+expect_warnings(const char *yaml, ...)
+{
+	const char *want, *got;
+	struct loaded l;
+	size_t n = 0, prefix;
+	va_list ap;
+
+	load(&l, yaml);
+	print_errors(&l.errors);
+	assert_non_null(l.config);
+	prefix = strlen(l.path);
+	va_start(ap, yaml);
+	while ((want = va_arg(ap, const char *)) != NULL) {
+		if (n >= l.config->n_warnings)
+			fail_msg("missing warning: %s", want);
+		got = l.config->warnings[n++];
+		assert_true(strncmp(got, l.path, prefix) == 0);
+		assert_int_equal(got[prefix], ':');
+		assert_string_equal(got + prefix + 1, want);
+	}
+	va_end(ap);
+	for (size_t i = n; i < l.config->n_warnings; i++)
+		print_error("  extra: %s\n", l.config->warnings[i]);
+	assert_int_equal(l.config->n_warnings, n);
 	unload(&l);
 }
 
@@ -608,6 +644,71 @@ test_alert_target(void **state)
 	assert_false(r[8].clear_target);
 	assert_float_equal(r[8].clear, 0.10, 1e-12);
 	assert_true(r[9].above && r[9].threshold_target && r[9].clear_target);
+	config_free(&c);
+}
+
+/*
+ * Levels that load but can never show, each worked out from the layout's
+ * rule (red below `red` when good is above, above it when good is below,
+ * judged on the value as shown) and the range of the figure. Sorted by
+ * position, though boards are read after alerts.
+ */
+static void
+test_warnings(void **state)
+{
+	expect_warnings(
+	    "boards:\n"
+	    "  tv:\n"
+	    "    pages:\n"
+	    "      - tiles:\n"
+	    "          - {metric: agents_staffed, red: 0}\n"
+	    "          - {metric: csat_avg, window: today, good: below, amber: 5}\n"
+	    "          - {metric: service_level, window: 15m, amber: 80.4%, red: 80.1%}\n"
+	    "          - {metric: fcr, window: 60m, target: 3%}\n"
+	    "          - {metric: longest_wait_ms, amber: 0s, red: 1000h}\n"
+	    "alerts:\n"
+	    "  - {name: low-csat, metric: csat_avg, window: today, below: 1}\n"
+	    "  - {name: top-csat, metric: csat_avg, window: today, above: 5}\n"
+	    "  - {name: long, metric: longest_wait_ms, above: 0s}\n",
+	    "5:43: warning: tile agents_staffed (all) can never turn red: "
+	    "red: 0 means \"red below 0\", and a count is never below 0; for "
+	    "red at 0 staffed agents write red: 1",
+	    "6:67: warning: tile csat_avg (all, today) can never turn amber: "
+	    "amber: 5 means \"amber above 5\", and a survey score is never "
+	    "above 5; for amber at 5 write amber: 4.9",
+	    /* Red below 80.1% takes 80% and under; amber below 80.4% adds
+	     * no whole percent; amber: 82% gives amber at 81%. */
+	    "7:57: warning: tile service_level (all, 15m) can never turn "
+	    "amber: every share below amber: 80.4% is also below red: 80.1% "
+	    "(shares are judged to the whole percent), so it shows red; to "
+	    "show amber first write e.g. amber: 82%",
+	    "8:48: warning: tile fcr (all, 60m) can never turn red: target: "
+	    "3% puts red 5 points under it, at 0%, and a share is never below "
+	    "0%; for red at 0% write red: 1%",
+	    "11:62: warning: alert 'low-csat' can never fire: below: 1 means "
+	    "\"below 1\", and a survey score is never below 1; to fire at 1 "
+	    "write below: 1.1",
+	    "12:62: warning: alert 'top-csat' can never fire: above: 5 means "
+	    "\"above 5\", and a survey score is never above 5; to fire at 5 "
+	    "write above: 4.9", NULL);
+}
+
+/* A config that fails says its errors only; one that loads clean has no
+ * warning list at all. */
+static void
+test_warnings_need_whole_config(void **state)
+{
+	struct config *c;
+
+	expect_errors(
+	    "windows: [15m, 15m]\n"
+	    "alerts: [{name: a, metric: waiting, below: 0}]\n",
+	    "1:16: duplicate window '15m'", NULL);
+	c = config_default();
+	assert_int_equal(c->n_warnings, 0);
+	assert_null(c->warnings);
+	config_free(&c);
+	c = load_ok("alerts: [{name: a, metric: waiting, below: 1}]\n");
 	config_free(&c);
 }
 
@@ -1269,6 +1370,8 @@ main(void)
 		cmocka_unit_test(test_teams_and_agents),
 		cmocka_unit_test(test_alert_kinds),
 		cmocka_unit_test(test_alert_target),
+		cmocka_unit_test(test_warnings),
+		cmocka_unit_test(test_warnings_need_whole_config),
 		cmocka_unit_test(test_error_syntax),
 		cmocka_unit_test(test_error_documents),
 		cmocka_unit_test(test_error_unknown_keys),
