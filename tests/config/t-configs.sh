@@ -6,8 +6,8 @@
 #   warn/NAME.yaml   must load (exit 0) with exactly the warnings of
 #                    warn/NAME.expect on stderr, written the same way
 #   good/NAME.yaml   must load (exit 0, nothing printed: no warning either)
-#   config/wallboard.yaml, the shipped reference config, must load too,
-#                    without a warning
+#   config/wallboard.yaml, demo.yaml and sample.yaml, the shipped configs,
+#                    must load too, without a warning
 #
 # BUILD names the build directory (default build); WALLBOARDD overrides the
 # binary, e.g. to run the corpus against a stand-in driver.
@@ -86,7 +86,8 @@ done
 for f in tests/config/bad/*.expect tests/config/warn/*.expect; do
 	[ -f "${f%.expect}.yaml" ] || fail "$f: no ${f%.expect}.yaml"
 done
-for f in tests/config/good/*.yaml config/wallboard.yaml; do
+for f in tests/config/good/*.yaml config/wallboard.yaml config/demo.yaml \
+    config/sample.yaml; do
 	check_good "$f"
 done
 echo "configs: $checked checked, $failed failed"
