@@ -45,6 +45,8 @@ struct config_loader {
 	struct config		*config;
 	struct config_error	*errors;
 	size_t			 n_errors;
+	struct config_error	*warnings;	/* kept only if no error */
+	size_t			 n_warnings;
 };
 
 struct config_key;
@@ -292,40 +294,63 @@ static const struct config_key config_keys[] = {
 };
 
 /* ------------------------------------------------------------------------
- * Errors.
+ * Errors and warnings.
  */
 
 static void config_error(struct config_loader *, const yaml_mark_t *,
     const char *, ...) __attribute__((format(printf, 3, 4)));
+static void config_warning(struct config_loader *, const yaml_mark_t *,
+    const char *, ...) __attribute__((format(printf, 3, 4)));
+
+/* Append a note at mark (1-based in the output, 0-based in libyaml). */
+static void
+config_note_add(struct config_error **list, size_t *n,
+    const yaml_mark_t *mark, const char *fmt, va_list ap)
+{
+	struct config_error *e;
+	va_list copy;
+	int len;
+
+	va_copy(copy, ap);
+	len = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (len < 0)
+		fatalx("config: cannot format '%s'", fmt);
+	*list = xrealloc(*list, (*n + 1) * sizeof **list);
+	e = &(*list)[*n];
+	e->line = mark->line + 1;
+	e->column = mark->column + 1;
+	e->order = (*n)++;
+	e->message = xmalloc((size_t)len + 1);
+	vsnprintf(e->message, (size_t)len + 1, fmt, ap);
+}
 
 /*
- * Record an error at mark (1-based in the output, 0-based in libyaml).
- * Without a loader we are applying a table's default: a bad one is a bug in
- * this file, not in anyone's config.
+ * Record an error at mark. Without a loader we are applying a table's
+ * default: a bad one is a bug in this file, not in anyone's config.
  */
 static void
 config_error(struct config_loader *loader, const yaml_mark_t *mark,
     const char *fmt, ...)
 {
-	struct config_error *e;
 	va_list ap;
-	int len;
 
-	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (loader == NULL || len < 0)
+	if (loader == NULL)
 		fatalx("config: bad built-in default (%s)", fmt);
-
-	loader->errors = xrealloc(loader->errors,
-	    (loader->n_errors + 1) * sizeof *loader->errors);
-	e = &loader->errors[loader->n_errors];
-	e->line = mark->line + 1;
-	e->column = mark->column + 1;
-	e->order = loader->n_errors++;
-	e->message = xmalloc((size_t)len + 1);
 	va_start(ap, fmt);
-	vsnprintf(e->message, (size_t)len + 1, fmt, ap);
+	config_note_add(&loader->errors, &loader->n_errors, mark, fmt, ap);
+	va_end(ap);
+}
+
+/* Record a warning at mark: the config loads, but a person should look. */
+static void
+config_warning(struct config_loader *loader, const yaml_mark_t *mark,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	config_note_add(&loader->warnings, &loader->n_warnings, mark, fmt, ap);
 	va_end(ap);
 }
 
@@ -341,25 +366,42 @@ config_error_compare(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Hand the loader's errors over as sorted "FILE:LINE:COL: message" lines. */
+/*
+ * Hand notes over as sorted "FILE:LINE:COL: <kind>message" lines into
+ * *lines (n of them), and empty the list.
+ */
 static void
-config_errors_take(struct config_loader *loader, struct config_errors *out)
+config_notes_take(const char *path, struct config_error **list, size_t *n,
+    const char *kind, char ***lines, size_t *n_lines)
 {
 	struct config_error *e;
 
-	qsort(loader->errors, loader->n_errors, sizeof *loader->errors,
-	    config_error_compare);
-	out->lines = xcalloc(loader->n_errors, sizeof *out->lines);
-	out->n = loader->n_errors;
-	for (size_t i = 0; i < loader->n_errors; i++) {
-		e = &loader->errors[i];
-		out->lines[i] = xasprintf("%s:%zu:%zu: %s", loader->path,
-		    e->line, e->column, e->message);
+	*lines = NULL;
+	*n_lines = *n;
+	if (*n == 0)
+		return;		/* qsort's base may not be NULL */
+	qsort(*list, *n, sizeof **list, config_error_compare);
+	*lines = xcalloc(*n, sizeof **lines);
+	for (size_t i = 0; i < *n; i++) {
+		e = &(*list)[i];
+		(*lines)[i] = xasprintf("%s:%zu:%zu: %s%s", path, e->line,
+		    e->column, kind, e->message);
 		free(e->message);
 	}
-	free(loader->errors);
-	loader->errors = NULL;
-	loader->n_errors = 0;
+	free(*list);
+	*list = NULL;
+	*n = 0;
+}
+
+/* Drop notes unsaid (the warnings of a config that failed). */
+static void
+config_notes_drop(struct config_error **list, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*list)[i].message);
+	free(*list);
+	*list = NULL;
+	*n = 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -1414,6 +1456,179 @@ config_alert_level(struct config_loader *loader, const struct metric_info *info,
 	return false;
 }
 
+/* ------------------------------------------------------------------------
+ * Levels no figure can reach: warnings.
+ *
+ * A tile is red while its figure, as shown, is below `red` (amber below
+ * `amber`) when good is above, and above them when good is below
+ * (draw/layout.c, layout_tile_status, with 1e-9 to spare); an alert rule
+ * fires while the figure is strictly below (above) its threshold. A level
+ * at the edge of what a figure can be, or amber hidden behind red, loads
+ * but never shows: the config is whole, so this is a warning, worded so
+ * that the operator knows what to write instead.
+ */
+
+/* What a figure of each kind can be, and how it is shown. */
+struct config_kind_facts {
+	const char	*noun;		/* "a count is never below 0" */
+	const char	*word;		/* "every count below amber ..." */
+	const char	*shown;		/* why levels between shown values
+					 * are the same level */
+	double		 min, max;	/* every value is in [min, max] */
+	double		 step;		/* shown values are multiples of it */
+};
+
+static const struct config_kind_facts config_kinds[] = {
+	[METRIC_COUNT] = { "a count", "count", "counts are whole",
+	    0, INFINITY, 1 },
+	[METRIC_RATIO] = { "a share", "share", "shares are judged to the "
+	    "whole percent", 0, 1, 0.01 },
+	[METRIC_DURATION] = { "a time", "time", "times are judged to the "
+	    "whole second", 0, INFINITY, 1000 },
+	[METRIC_SCORE] = { "a survey score", "score", "scores are judged to "
+	    "one decimal", 1, 5, 0.1 },
+};
+
+/* What a count of these is, for "red at 0 ready agents". */
+static const char *const config_count_nouns[][2] = {
+	{ "agents_ready", "ready agents" }, { "agents_busy", "busy agents" },
+	{ "agents_wrap", "agents in wrap-up" }, { "agents_away", "agents away" },
+	{ "agents_offline", "agents offline" },
+	{ "agents_staffed", "staffed agents" }, { "waiting", "calls waiting" },
+};
+
+/* A level written the way a config would write it: "1", "99%", "1s". */
+static void
+config_level_text(enum metric_kind kind, double v, char *buf, size_t len)
+{
+	if (kind == METRIC_RATIO)
+		snprintf(buf, len, "%g%%", v * 100);
+	else if (kind == METRIC_DURATION)
+		units_format_duration((int64_t)llround(v), buf, len);
+	else
+		snprintf(buf, len, "%g", v);
+}
+
+/* " ready agents" for a metric with a noun, "" otherwise. */
+static const char *
+config_count_noun(const char *metric, char *buf, size_t len)
+{
+	size_t n = sizeof config_count_nouns / sizeof config_count_nouns[0];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(config_count_nouns[i][0], metric) == 0)
+			snprintf(buf, len, " %s", config_count_nouns[i][1]);
+	return buf;
+}
+
+/*
+ * Whether a shown value lies at or past `from` and short of `to`, on the
+ * bad side: sign is 1 when good is above (bad is lower), -1 when good is
+ * below, and from, to are levels multiplied by sign (from -INFINITY: no
+ * lower bound). Shown values are the kind's multiples of step in [min, max].
+ */
+static bool
+config_level_reachable(const struct config_kind_facts *f, double sign,
+    double from, double to)
+{
+	double lo = sign > 0 ? f->min : -f->max, hi = sign > 0 ? f->max : -f->min;
+	double first = fmax(ceil(lo / f->step - 1e-6),
+	    ceil((from - 1e-9) / f->step));
+	double last = fmin(floor(hi / f->step + 1e-6),
+	    ceil((to - 1e-9) / f->step) - 1);
+
+	return first <= last;
+}
+
+/* An alert rule that can never fire: below the least value, above the
+ * most. A target form depends on each scope's sl_target: not judged. */
+static void
+config_alert_warn(struct config_loader *loader,
+    const struct config_alert_draft *draft, const struct metric_info *info,
+    const char *label)
+{
+	const struct config_alert *alert = &draft->alert;
+	const struct config_kind_facts *f = &config_kinds[info->kind];
+	const yaml_node_t *node = alert->above ? draft->above : draft->below;
+	const char *side = alert->above ? "above" : "below";
+	double edge = alert->above ? f->max : f->min;
+	char edge_text[32], fix[32];
+
+	if (alert->threshold_target ||
+	    (alert->above ? alert->threshold < f->max - 1e-12 :
+	    alert->threshold > f->min + 1e-12))
+		return;
+	config_level_text(info->kind, edge, edge_text, sizeof edge_text);
+	config_level_text(info->kind, alert->above ? edge - f->step :
+	    edge + f->step, fix, sizeof fix);
+	config_warning(loader, &node->start_mark, "%s can never fire: %s: %s "
+	    "means \"%s %s\", and %s is never %s %s; to fire at %s write "
+	    "%s: %s", label, side, config_scalar_text(node), side,
+	    config_scalar_text(node), f->noun, side, edge_text, edge_text, side,
+	    fix);
+}
+
+/*
+ * The offset of a level written relative to the scope's sl_target: "target"
+ * (0), "target+2%", "target - 5%", "target+0.02". text starts with "target".
+ */
+static bool
+config_target_offset(const char *text, double *out)
+{
+	const char *p = text + strlen("target");
+	double sign, v;
+
+	p += strspn(p, " ");
+	if (*p == '\0') {
+		*out = 0;
+		return true;
+	}
+	if (*p != '+' && *p != '-')
+		return false;
+	sign = *p == '-' ? -1 : 1;
+	p++;
+	p += strspn(p, " ");
+	if (!units_parse_share(p, &v))
+		return false;
+	*out = sign * v;
+	return true;
+}
+
+/*
+ * An alert's below/above/clear: a level as config_alert_level reads it, or
+ * a target form, which is only for service_level (no other figure has a
+ * target of its own). *target says which was read.
+ */
+static bool
+config_alert_bound(struct config_loader *loader, const struct metric_info *info,
+    const char *name, const yaml_node_t *node, const char *label,
+    double *out, bool *target)
+{
+	const char *text;
+
+	*target = false;
+	if (node->type != YAML_SCALAR_NODE || config_is_null(node) ||
+	    strncmp(config_scalar_text(node), "target", 6) != 0)
+		return config_alert_level(loader, info, name, node, out);
+	text = config_scalar_text(node);
+	if (metric_id_of(info) != M_SERVICE_LEVEL) {
+		config_error(loader, &node->start_mark, "%s: '%s: %s' is "
+		    "relative to each queue's sl_target, so it is only for "
+		    "metric service_level, not '%s' (give a level in the "
+		    "metric's unit)", label, name, text, info->key);
+		return false;
+	}
+	if (!config_target_offset(text, out)) {
+		config_error(loader, &node->start_mark, "bad level '%s' for "
+		    "'%s' (expected target, or target+N%% / target-N%% with a "
+		    "share N, e.g. target-5%%)", text, name);
+		return false;
+	}
+	*target = true;
+	return true;
+}
+
 static void
 config_alert_name(struct config_loader *loader,
     struct config_alert_draft *draft, const yaml_node_t *mapping,
@@ -1536,7 +1751,11 @@ config_mark_before(const yaml_node_t *a, const yaml_node_t *b)
 	return a->start_mark.index < b->start_mark.index;
 }
 
-/* The clear level must be on the side where the alert does not fire. */
+/*
+ * The clear level must be on the side where the alert does not fire. Two
+ * numbers, or two offsets from the target, compare; a number against a
+ * target form depends on each scope's sl_target, and is allowed.
+ */
 static void
 config_alert_clear(struct config_loader *loader,
     struct config_alert_draft *draft, const struct metric_info *info,
@@ -1546,13 +1765,16 @@ config_alert_clear(struct config_loader *loader,
 	const yaml_node_t *level = alert->above ? draft->above : draft->below;
 
 	alert->clear = alert->threshold;
+	alert->clear_target = alert->threshold_target;
 	if (draft->clear == NULL ||
-	    !config_alert_level(loader, info, "clear", draft->clear,
-	    &alert->clear))
+	    !config_alert_bound(loader, info, "clear", draft->clear, label,
+	    &alert->clear, &alert->clear_target))
 		return;
 	alert->has_clear = true;
-	if (alert->above ? alert->clear > alert->threshold :
-	    alert->clear < alert->threshold)
+	if (alert->clear_target != alert->threshold_target)
+		return;
+	if (alert->above ? alert->clear > alert->threshold + 1e-12 :
+	    alert->clear < alert->threshold - 1e-12)
 		config_error(loader, &draft->clear->start_mark,
 		    "%s: 'clear' (%s) must be at or %s '%s' (%s)", label,
 		    config_scalar_text(draft->clear),
@@ -1584,10 +1806,12 @@ config_alert_levels(struct config_loader *loader,
 	alert->above = draft->above != NULL;
 	level = alert->above ? draft->above : draft->below;
 	/* Without a metric there is no unit to read the levels in. */
-	if (info == NULL || !config_alert_level(loader, info,
-	    alert->above ? "above" : "below", level, &alert->threshold))
+	if (info == NULL || !config_alert_bound(loader, info,
+	    alert->above ? "above" : "below", level, label, &alert->threshold,
+	    &alert->threshold_target))
 		return;
 	config_alert_clear(loader, draft, info, label);
+	config_alert_warn(loader, draft, info, label);
 }
 
 static void
@@ -1908,6 +2132,156 @@ config_tile_good(struct config_loader *loader, struct config_tile_draft *d,
 		    "(expected above or below)", label, text);
 }
 
+/* "tile agents_ready (all)", "tile service_level (queue:support, 15m)". */
+static char *
+config_tile_title(const struct config_tile *t)
+{
+	const char *scope = t->scope ? t->scope : "all";
+
+	if (t->window != NULL)
+		return xasprintf("tile %s (%s, %s)", t->metric, scope,
+		    t->window);
+	return xasprintf("tile %s (%s)", t->metric, scope);
+}
+
+/*
+ * One level of a tile, for the warnings: its colour, the key that set it
+ * (amber, target or red), the node, its value, and how a person reads it:
+ * `red: 0 means "red below 0"`, or for a red that target: made,
+ * `target: 3% puts red 5 points under it, at 0%`.
+ */
+struct config_tile_level {
+	const char		*colour;
+	const char		*key;
+	const char		*fix_key;	/* the key to write instead */
+	const yaml_node_t	*node;
+	double			 value;
+	char			 says[160];
+};
+
+static void
+config_tile_level_init(struct config_tile_level *l, const char *colour,
+    const char *key, const yaml_node_t *node, double value,
+    const struct config_tile *t, enum metric_kind kind, bool made)
+{
+	const char *side = t->good_below ? "above" : "below";
+	char text[32];
+
+	l->colour = colour;
+	l->key = key;
+	l->fix_key = made ? colour : key;
+	l->node = node;
+	l->value = value;
+	config_level_text(kind, value, text, sizeof text);
+	if (made)
+		snprintf(l->says, sizeof l->says, "%s: %s puts %s 5 points %s "
+		    "it, at %s", key, config_scalar_text(node), colour,
+		    t->good_below ? "over" : "under", text);
+	else
+		snprintf(l->says, sizeof l->says, "%s: %s means \"%s %s %s\"",
+		    key, config_scalar_text(node), colour, side,
+		    config_scalar_text(node));
+}
+
+/* A level beyond every value the figure can take: it never shows. */
+static void
+config_tile_warn_edge(struct config_loader *loader, const char *title,
+    const struct config_tile *t, const struct metric_info *info,
+    const struct config_tile_level *l)
+{
+	const struct config_kind_facts *f = &config_kinds[info->kind];
+	double edge = t->good_below ? f->max : f->min;
+	char edge_text[32], fix[32], noun[64];
+
+	config_level_text(info->kind, edge, edge_text, sizeof edge_text);
+	config_level_text(info->kind, t->good_below ? edge - f->step :
+	    edge + f->step, fix, sizeof fix);
+	config_warning(loader, &l->node->start_mark, "%s can never turn %s: "
+	    "%s, and %s is never %s %s; for %s at %s%s write %s: %s", title,
+	    l->colour, l->says, f->noun, t->good_below ? "above" : "below",
+	    edge_text, l->colour, edge_text,
+	    config_count_noun(t->metric, noun, sizeof noun), l->fix_key, fix);
+}
+
+/*
+ * Amber hidden behind red: every value shown past amber is past red too.
+ * The fix suggested moves amber one shown value clear of red, or red one
+ * clear of amber when amber cannot move (a share past 100%).
+ */
+static void
+config_tile_warn_order(struct config_loader *loader, const char *title,
+    const struct config_tile *t, const struct metric_info *info,
+    const struct config_tile_level *amber, const struct config_tile_level *red)
+{
+	const struct config_kind_facts *f = &config_kinds[info->kind];
+	double sign = t->good_below ? -1 : 1, fix;
+	const char *side = t->good_below ? "above" : "below", *key;
+	char fix_text[32];
+
+	fix = sign * (ceil((sign * red->value - 1e-9) / f->step) + 1) * f->step;
+	key = amber->key;
+	if (fix < 0 || (info->kind == METRIC_RATIO && fix > 1 + 1e-9)) {
+		fix = sign * (ceil((sign * amber->value - 1e-9) / f->step) - 1) *
+		    f->step;
+		key = "red";
+	}
+	config_level_text(info->kind, fix, fix_text, sizeof fix_text);
+	if (fabs(amber->value - red->value) < 1e-9)
+		config_warning(loader, &amber->node->start_mark, "%s can never "
+		    "turn amber: %s: %s and %s: %s are the same level, so it "
+		    "turns red where it would turn amber; to show amber first "
+		    "write e.g. %s: %s", title, amber->key,
+		    config_scalar_text(amber->node), red->key,
+		    config_scalar_text(red->node), key, fix_text);
+	else
+		config_warning(loader, &amber->node->start_mark, "%s can never "
+		    "turn amber: every %s %s %s: %s is also %s %s: %s (%s), so "
+		    "it shows red; to show amber first write e.g. %s: %s",
+		    title, f->word, side, amber->key,
+		    config_scalar_text(amber->node), side, red->key,
+		    config_scalar_text(red->node), f->shown, key, fix_text);
+}
+
+/* Warn for a tile colour that can never show (the levels already read). */
+static void
+config_tile_warn(struct config_loader *loader, const struct config_tile_draft *d,
+    const struct metric_info *info)
+{
+	const struct config_tile *t = &d->tile;
+	const struct config_kind_facts *f = &config_kinds[info->kind];
+	const yaml_node_t *amber_node = d->target ? d->target : d->amber;
+	struct config_tile_level amber, red;
+	double sign = t->good_below ? -1 : 1;
+	bool red_seen = false;
+	char *title;
+
+	if (!t->has_amber && !t->has_red)
+		return;
+	title = config_tile_title(t);
+	if (t->has_amber)
+		config_tile_level_init(&amber, "amber", d->target ? "target" :
+		    "amber", amber_node, t->amber, t, info->kind, false);
+	if (t->has_red)
+		config_tile_level_init(&red, "red", d->red ? "red" : "target",
+		    d->red ? d->red : d->target, t->red, t, info->kind,
+		    d->red == NULL);
+	if (t->has_red) {
+		red_seen = config_level_reachable(f, sign, -INFINITY,
+		    sign * t->red);
+		if (!red_seen)
+			config_tile_warn_edge(loader, title, t, info, &red);
+	}
+	if (t->has_amber) {
+		if (!config_level_reachable(f, sign, -INFINITY, sign * t->amber))
+			config_tile_warn_edge(loader, title, t, info, &amber);
+		else if (t->has_red && red_seen && !config_level_reachable(f,
+		    sign, sign * t->red, sign * t->amber))
+			config_tile_warn_order(loader, title, t, info, &amber,
+			    &red);
+	}
+	free(title);
+}
+
 /*
  * target: X is amber: X, with red 5 points past it for a share; a
  * service_level tile with no levels colours against its scope's sl_target.
@@ -1948,6 +2322,7 @@ config_tile_levels(struct config_loader *loader, struct config_tile_draft *d,
 		    t->good_below ? "below" : "above");
 	t->sl_target = !t->has_amber && !t->has_red && amber == NULL &&
 	    d->red == NULL && t->metric_id == (int)M_SERVICE_LEVEL;
+	config_tile_warn(loader, d, info);
 }
 
 static void
@@ -2278,10 +2653,16 @@ config_load(const char *path, struct config_errors *errors)
 		}
 		free(text);
 	}
-	if (loader.n_errors == 0)
+	if (loader.n_errors == 0) {
+		config_notes_take(path, &loader.warnings, &loader.n_warnings,
+		    "warning: ", &loader.config->warnings,
+		    &loader.config->n_warnings);
 		return loader.config;
+	}
+	config_notes_drop(&loader.warnings, &loader.n_warnings);
 	config_free(&loader.config);
-	config_errors_take(&loader, errors);
+	config_notes_take(path, &loader.errors, &loader.n_errors, "",
+	    &errors->lines, &errors->n);
 	if (errors == &discard)
 		config_errors_clear(&discard);
 	return NULL;
@@ -2392,6 +2773,7 @@ config_free(struct config **configp)
 	config_strings_free(&config->publish_bind, &config->n_publish_bind);
 	free(config->state_dir);
 	free(config->http_listen);
+	config_strings_free(&config->warnings, &config->n_warnings);
 	free(config);
 	*configp = NULL;
 }

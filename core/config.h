@@ -70,11 +70,19 @@ struct config_alert {
 	char *window;             /* a configured window's name or "today"; NULL for now-metrics */
 	char *scope;              /* "all", "queue:*", "team:billing", ... */
 	bool above;               /* false: fires below threshold */
-	double threshold;         /* in the metric's unit: fraction, ms or count */
-	bool has_clear;
-	double clear;             /* hysteresis level; defaults to threshold */
 	bool threshold_target;    /* threshold is an offset from each scope's sl_target */
+	double threshold;         /* in the metric's unit: fraction, ms or count;
+	                           * with threshold_target, the offset added to
+	                           * the scope's sl_target (`below: target-5%`
+	                           * is -0.05; plain `target` is 0) */
+	bool has_clear;           /* `clear:` was given (a number or a target
+	                           * form); false when clear is the default */
 	bool clear_target;        /* clear is an offset from each scope's sl_target */
+	double clear;             /* hysteresis level, read like threshold: an
+	                           * offset when clear_target. Without `clear:`
+	                           * it is the threshold, in the same form
+	                           * (clear_target = threshold_target), so the
+	                           * alert resolves where it fired */
 	int64_t for_ms;           /* default 0 */
 	enum alert_severity severity; /* default warning */
 	int line;                 /* where it was defined, for messages */
@@ -163,6 +171,15 @@ struct config {
 	                           * or [V6]:PORT, "" when off */
 	struct config_board *boards; /* boards:, in file order */
 	size_t n_boards;
+
+	/*
+	 * What loads but cannot be meant: a tile level no figure can reach
+	 * (never red, never amber), an alert rule that can never fire. Each
+	 * "FILE:LINE:COL: warning: message", sorted by position; none in
+	 * config_default(). Owned by the config, freed by config_free.
+	 */
+	char **warnings;
+	size_t n_warnings;
 };
 
 /* A list of error lines, each "FILE:LINE:COL: message". */
@@ -175,6 +192,8 @@ struct config_errors {
  * Load and validate a config file. Returns a new config (free with
  * config_free) or NULL; on NULL, errors holds every problem found (at least
  * one). The caller owns errors' contents: free with config_errors_clear.
+ * A config returned may carry warnings (config->warnings); a config that
+ * fails carries none of them out: errors come first.
  */
 struct config *config_load(const char *path, struct config_errors *errors);
 

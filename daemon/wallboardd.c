@@ -30,6 +30,8 @@ usage(FILE *out)
 	    "\n"
 	    "  -c, --config FILE   the configuration (YAML)\n"
 	    "      --check-config  validate it: errors as FILE:LINE:COL: message\n"
+	    "                      (exit 1), warnings as FILE:LINE:COL: warning:\n"
+	    "                      message (exit 0)\n"
 	    "      --replay FILE   apply a JSON Lines file of protocol-v1 events\n"
 	    "                      with the clock driven by event time, print the\n"
 	    "                      snapshot and exit; opens no socket\n"
@@ -107,8 +109,12 @@ main(int argc, char **argv)
 	config = config_load_reporting(config_path);
 	if (config == NULL)
 		return 1;
-	if (check)
+	if (check) {
+		/* Warnings do not fail the check: the config would load. */
+		for (size_t i = 0; i < config->n_warnings; i++)
+			fprintf(stderr, "%s\n", config->warnings[i]);
 		status = 0;
+	}
 	else if (replay_path != NULL)
 		status = replay_run(config, replay_path, has_at, at);
 	else

@@ -3,8 +3,11 @@
 #
 #   bad/NAME.yaml    must fail (exit 1) with exactly the lines of
 #                    bad/NAME.expect on stderr, the file's path written FILE
-#   good/NAME.yaml   must load (exit 0, nothing printed)
-#   config/wallboard.yaml, the shipped reference config, must load too
+#   warn/NAME.yaml   must load (exit 0) with exactly the warnings of
+#                    warn/NAME.expect on stderr, written the same way
+#   good/NAME.yaml   must load (exit 0, nothing printed: no warning either)
+#   config/wallboard.yaml, demo.yaml and sample.yaml, the shipped configs,
+#                    must load too, without a warning
 #
 # BUILD names the build directory (default build); WALLBOARDD overrides the
 # binary, e.g. to run the corpus against a stand-in driver.
@@ -34,8 +37,10 @@ mask_path() {
 	done
 }
 
-check_bad() {
-	local file="$1" expect="${1%.yaml}.expect" status
+# check_expect FILE STATUS: --check-config exits STATUS and prints exactly
+# the lines of FILE's .expect on stderr.
+check_expect() {
+	local file="$1" want="$2" expect="${1%.yaml}.expect" status
 	checked=$((checked + 1))
 	if [ ! -f "$expect" ]; then
 		fail "$file: no $expect"
@@ -44,12 +49,16 @@ check_bad() {
 	"$WALLBOARDD" -c "$file" --check-config >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	mask_path "$file" <"$tmp/err" >"$tmp/masked"
-	if [ "$status" -ne 1 ]; then
-		fail "$file: exit status $status, expected 1"
+	if [ "$status" -ne "$want" ]; then
+		fail "$file: exit status $status, expected $want"
 	fi
 	if ! diff -u "$expect" "$tmp/masked" >"$tmp/diff"; then
 		fail "$file: stderr differs from $expect (- expected, + got):"
 		cat "$tmp/diff"
+	fi
+	if [ -s "$tmp/out" ]; then
+		fail "$file: printed on stdout:"
+		cat "$tmp/out"
 	fi
 }
 
@@ -69,12 +78,16 @@ if [ ! -x "$WALLBOARDD" ]; then
 	exit 1
 fi
 for f in tests/config/bad/*.yaml; do
-	check_bad "$f"
+	check_expect "$f" 1
 done
-for f in tests/config/bad/*.expect; do
+for f in tests/config/warn/*.yaml; do
+	check_expect "$f" 0
+done
+for f in tests/config/bad/*.expect tests/config/warn/*.expect; do
 	[ -f "${f%.expect}.yaml" ] || fail "$f: no ${f%.expect}.yaml"
 done
-for f in tests/config/good/*.yaml config/wallboard.yaml; do
+for f in tests/config/good/*.yaml config/wallboard.yaml config/demo.yaml \
+    config/sample.yaml; do
 	check_good "$f"
 done
 echo "configs: $checked checked, $failed failed"

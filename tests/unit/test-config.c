@@ -59,6 +59,10 @@ load_ok(const char *yaml)
 	assert_non_null(l.config);
 	assert_int_equal(l.errors.n, 0);
 	assert_null(l.errors.lines);
+	for (size_t i = 0; i < l.config->n_warnings; i++)
+		print_error("  warning: %s\n", l.config->warnings[i]);
+	assert_int_equal(l.config->n_warnings, 0);
+	assert_null(l.config->warnings);
 	config = l.config;
 	l.config = NULL;
 	unload(&l);
@@ -96,6 +100,38 @@ expect_errors(const char *yaml, ...)
 		print_errors(&l.errors);
 		fail_msg("%zu errors, expected %zu", l.errors.n, n);
 	}
+	unload(&l);
+}
+
+/*
+ * Load yaml that must load with exactly the given warnings, in order, each
+ * written "LINE:COL: warning: message"; the list ends with NULL.
+ */
+static void
+expect_warnings(const char *yaml, ...)
+{
+	const char *want, *got;
+	struct loaded l;
+	size_t n = 0, prefix;
+	va_list ap;
+
+	load(&l, yaml);
+	print_errors(&l.errors);
+	assert_non_null(l.config);
+	prefix = strlen(l.path);
+	va_start(ap, yaml);
+	while ((want = va_arg(ap, const char *)) != NULL) {
+		if (n >= l.config->n_warnings)
+			fail_msg("missing warning: %s", want);
+		got = l.config->warnings[n++];
+		assert_true(strncmp(got, l.path, prefix) == 0);
+		assert_int_equal(got[prefix], ':');
+		assert_string_equal(got + prefix + 1, want);
+	}
+	va_end(ap);
+	for (size_t i = n; i < l.config->n_warnings; i++)
+		print_error("  extra: %s\n", l.config->warnings[i]);
+	assert_int_equal(l.config->n_warnings, n);
 	unload(&l);
 }
 
@@ -533,6 +569,146 @@ test_alert_kinds(void **state)
 	assert_int_equal(r[5].severity, SEVERITY_INFO);
 	assert_int_equal(r[5].for_ms, 5400000);
 	assert_int_equal(r[5].line, 7);
+	config_free(&c);
+}
+
+/*
+ * service_level rules may fire and clear relative to each scope's own
+ * sl_target: the flag says so and the field holds the offset.
+ */
+static void
+test_alert_target(void **state)
+{
+	struct config *c = load_ok(
+	    "alerts:\n"
+	    "  - {name: a, metric: service_level, window: 15m, below: target}\n"
+	    "  - {name: b, metric: service_level, window: 15m, "
+	    "below: target-5%, clear: target+2%}\n"
+	    "  - {name: c, metric: service_level, window: 15m, "
+	    "below: \"target - 0.05\", clear: target + 2%}\n"
+	    "  - {name: d, metric: service_level, window: 15m, "
+	    "above: target+10%, clear: target}\n"
+	    "  - {name: e, metric: service_level, window: 15m, "
+	    "below: target, clear: 82%}\n"
+	    "  - {name: f, metric: service_level, window: 15m, "
+	    "below: 70%, clear: target}\n"
+	    "  - {name: g, metric: service_level, window: 15m, below: 70%}\n"
+	    "  - {name: h, metric: service_level, window: 15m, "
+	    "below: target-5%, clear: target-5%}\n"
+	    "  - {name: i, metric: service_level, window: 15m, "
+	    "below: target+5%, clear: 10%}\n"
+	    "  - {name: j, metric: service_level, window: 15m, "
+	    "above: target}\n");
+	const struct config_alert *r = c->alerts;
+
+	assert_int_equal(c->n_alerts, 10);
+	/* Plain target: offset 0, and it clears where it fired. */
+	assert_false(r[0].above);
+	assert_true(r[0].threshold_target);
+	assert_float_equal(r[0].threshold, 0, 0);
+	assert_false(r[0].has_clear);
+	assert_true(r[0].clear_target);
+	assert_float_equal(r[0].clear, 0, 0);
+	/* 5 points under each target, clearing 2 points over it. */
+	assert_true(r[1].threshold_target);
+	assert_float_equal(r[1].threshold, -0.05, 1e-12);
+	assert_true(r[1].has_clear);
+	assert_true(r[1].clear_target);
+	assert_float_equal(r[1].clear, 0.02, 1e-12);
+	/* The same with spaces, and the offset as a fraction. */
+	assert_true(r[2].threshold_target && r[2].clear_target);
+	assert_float_equal(r[2].threshold, -0.05, 1e-12);
+	assert_float_equal(r[2].clear, 0.02, 1e-12);
+	assert_true(r[3].above);
+	assert_float_equal(r[3].threshold, 0.10, 1e-12);
+	assert_true(r[3].clear_target);
+	assert_float_equal(r[3].clear, 0, 0);
+	/* Mixed: a target threshold with a number to clear at ... */
+	assert_true(r[4].threshold_target);
+	assert_true(r[4].has_clear);
+	assert_false(r[4].clear_target);
+	assert_float_equal(r[4].clear, 0.82, 1e-12);
+	/* ... and the other way round. */
+	assert_false(r[5].threshold_target);
+	assert_float_equal(r[5].threshold, 0.70, 1e-12);
+	assert_true(r[5].has_clear && r[5].clear_target);
+	assert_float_equal(r[5].clear, 0, 0);
+	/* Plain numbers as before. */
+	assert_false(r[6].threshold_target || r[6].clear_target);
+	assert_false(r[6].has_clear);
+	assert_float_equal(r[6].clear, 0.70, 1e-12);
+	/* Equal offsets are allowed (clear at the threshold). */
+	assert_float_equal(r[7].clear, -0.05, 1e-12);
+	/* A number against a target form is not compared: 10% is allowed
+	 * under target+5%, since each scope's target is not known here. */
+	assert_false(r[8].clear_target);
+	assert_float_equal(r[8].clear, 0.10, 1e-12);
+	assert_true(r[9].above && r[9].threshold_target && r[9].clear_target);
+	config_free(&c);
+}
+
+/*
+ * Levels that load but can never show, each worked out from the layout's
+ * rule (red below `red` when good is above, above it when good is below,
+ * judged on the value as shown) and the range of the figure. Sorted by
+ * position, though boards are read after alerts.
+ */
+static void
+test_warnings(void **state)
+{
+	expect_warnings(
+	    "boards:\n"
+	    "  tv:\n"
+	    "    pages:\n"
+	    "      - tiles:\n"
+	    "          - {metric: agents_staffed, red: 0}\n"
+	    "          - {metric: csat_avg, window: today, good: below, amber: 5}\n"
+	    "          - {metric: service_level, window: 15m, amber: 80.4%, red: 80.1%}\n"
+	    "          - {metric: fcr, window: 60m, target: 3%}\n"
+	    "          - {metric: longest_wait_ms, amber: 0s, red: 1000h}\n"
+	    "alerts:\n"
+	    "  - {name: low-csat, metric: csat_avg, window: today, below: 1}\n"
+	    "  - {name: top-csat, metric: csat_avg, window: today, above: 5}\n"
+	    "  - {name: long, metric: longest_wait_ms, above: 0s}\n",
+	    "5:43: warning: tile agents_staffed (all) can never turn red: "
+	    "red: 0 means \"red below 0\", and a count is never below 0; for "
+	    "red at 0 staffed agents write red: 1",
+	    "6:67: warning: tile csat_avg (all, today) can never turn amber: "
+	    "amber: 5 means \"amber above 5\", and a survey score is never "
+	    "above 5; for amber at 5 write amber: 4.9",
+	    /* Red below 80.1% takes 80% and under; amber below 80.4% adds
+	     * no whole percent; amber: 82% gives amber at 81%. */
+	    "7:57: warning: tile service_level (all, 15m) can never turn "
+	    "amber: every share below amber: 80.4% is also below red: 80.1% "
+	    "(shares are judged to the whole percent), so it shows red; to "
+	    "show amber first write e.g. amber: 82%",
+	    "8:48: warning: tile fcr (all, 60m) can never turn red: target: "
+	    "3% puts red 5 points under it, at 0%, and a share is never below "
+	    "0%; for red at 0% write red: 1%",
+	    "11:62: warning: alert 'low-csat' can never fire: below: 1 means "
+	    "\"below 1\", and a survey score is never below 1; to fire at 1 "
+	    "write below: 1.1",
+	    "12:62: warning: alert 'top-csat' can never fire: above: 5 means "
+	    "\"above 5\", and a survey score is never above 5; to fire at 5 "
+	    "write above: 4.9", NULL);
+}
+
+/* A config that fails says its errors only; one that loads clean has no
+ * warning list at all. */
+static void
+test_warnings_need_whole_config(void **state)
+{
+	struct config *c;
+
+	expect_errors(
+	    "windows: [15m, 15m]\n"
+	    "alerts: [{name: a, metric: waiting, below: 0}]\n",
+	    "1:16: duplicate window '15m'", NULL);
+	c = config_default();
+	assert_int_equal(c->n_warnings, 0);
+	assert_null(c->warnings);
+	config_free(&c);
+	c = load_ok("alerts: [{name: a, metric: waiting, below: 1}]\n");
 	config_free(&c);
 }
 
@@ -1024,6 +1200,45 @@ test_error_alert_clear(void **state)
 }
 
 static void
+test_error_alert_target(void **state)
+{
+	expect_errors(
+	    "alerts:\n"
+	    "  - {name: a, metric: abandon_rate, window: 15m, above: target}\n"
+	    "  - {name: b, metric: waiting, above: 5, clear: target}\n"
+	    "  - {name: c, metric: service_level, window: 15m, below: target, "
+	    "clear: target-1%}\n"
+	    "  - {name: d, metric: service_level, window: 15m, above: "
+	    "target+5%, clear: target+6%}\n"
+	    "  - {name: e, metric: service_level, window: 15m, below: "
+	    "target*2}\n"
+	    "  - {name: f, metric: service_level, window: 15m, below: "
+	    "target+}\n"
+	    "  - {name: g, metric: service_level, window: 15m, below: "
+	    "target+120%}\n"
+	    "  - {name: h, metric: service_level, window: 15m, below: "
+	    "target 5%}\n",
+	    "2:57: alert 'a': 'above: target' is relative to each queue's "
+	    "sl_target, so it is only for metric service_level, not "
+	    "'abandon_rate' (give a level in the metric's unit)",
+	    "3:49: alert 'b': 'clear: target' is relative to each queue's "
+	    "sl_target, so it is only for metric service_level, not "
+	    "'waiting' (give a level in the metric's unit)",
+	    "4:73: alert 'c': 'clear' (target-1%) must be at or above "
+	    "'below' (target)",
+	    "5:76: alert 'd': 'clear' (target+6%) must be at or below "
+	    "'above' (target+5%)",
+	    "6:58: bad level 'target*2' for 'below' (expected target, or "
+	    "target+N% / target-N% with a share N, e.g. target-5%)",
+	    "7:58: bad level 'target+' for 'below' (expected target, or "
+	    "target+N% / target-N% with a share N, e.g. target-5%)",
+	    "8:58: bad level 'target+120%' for 'below' (expected target, or "
+	    "target+N% / target-N% with a share N, e.g. target-5%)",
+	    "9:58: bad level 'target 5%' for 'below' (expected target, or "
+	    "target+N% / target-N% with a share N, e.g. target-5%)", NULL);
+}
+
+static void
 test_error_alert_misc(void **state)
 {
 	expect_errors(
@@ -1154,6 +1369,9 @@ main(void)
 		cmocka_unit_test(test_short_abandon_free),
 		cmocka_unit_test(test_teams_and_agents),
 		cmocka_unit_test(test_alert_kinds),
+		cmocka_unit_test(test_alert_target),
+		cmocka_unit_test(test_warnings),
+		cmocka_unit_test(test_warnings_need_whole_config),
 		cmocka_unit_test(test_error_syntax),
 		cmocka_unit_test(test_error_documents),
 		cmocka_unit_test(test_error_unknown_keys),
@@ -1176,6 +1394,7 @@ main(void)
 		cmocka_unit_test(test_error_alert_window),
 		cmocka_unit_test(test_error_alert_levels),
 		cmocka_unit_test(test_error_alert_clear),
+		cmocka_unit_test(test_error_alert_target),
 		cmocka_unit_test(test_error_alert_misc),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_errors_sorted),
