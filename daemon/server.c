@@ -565,6 +565,15 @@ server_rebuild(struct server *s, const struct config *config, bool follow_alerts
 
 /* ---- reload ------------------------------------------------------------ */
 
+/* What the config check found odd but not wrong (a tile whose colour can
+ * never change, say): to the journal, at start and at each reload. */
+static void
+server_config_warnings(const struct config *config)
+{
+	for (size_t i = 0; i < config->n_warnings; i++)
+		log_msg(LOG_WARNING, "%s", config->warnings[i]);
+}
+
 int
 server_reload(struct server *s, struct config_errors *errors)
 {
@@ -607,6 +616,7 @@ server_reload(struct server *s, struct config_errors *errors)
 	s->config = config;
 	log_msg(LOG_NOTICE, "reloaded %s: %zu queues, %zu teams, %zu alert rules",
 	    s->config_path, config->n_queues, config->n_teams, config->n_alerts);
+	server_config_warnings(config);
 	/* Events that came during the rebuild (a busy day's takes a second)
 	 * go in before the clock moves on: at their own ts, not late. */
 	server_apply_batches(s, INGEST_RING);
@@ -827,6 +837,7 @@ server_run(const char *path, struct config *config)
 	sd_notify(0, "READY=1");
 	log_msg(LOG_NOTICE, "wallboardd ready: %s, %zu queues, %zu feeds known",
 	    path, config->n_queues, engine_feed_count(s.engine));
+	server_config_warnings(config);
 	proc_loop(s.proc);
 	server_free(&s);
 	return 0;

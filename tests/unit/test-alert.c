@@ -919,6 +919,20 @@ test_one_rounding(void **state)
 
 /* ---- the day's history ------------------------------------------------ */
 
+/* n calls to queue, queued at q and answered 5 s later (in SL). */
+static void
+calls_to(const char *queue, int n, int64_t q)
+{
+	static int serial;
+	char call[24];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(call, sizeof call, "x%d", serial++);
+		queued(q, call, queue);
+		answered(q + 5 * S, call);
+	}
+}
+
 /* Calls c<from>..c<to> to support, queued at q, answered (or abandoned) at
  * out. */
 static void
@@ -1013,6 +1027,55 @@ test_history(void **state)
 	assert_int_equal(h.resolved_at, T0 + 16 * 60 * MIN);
 }
 
+/* `below: target`: each queue's own SL target is the level; `clear:
+ * target+2%` two points over it. Support (target 80%) and tech (75%) at
+ * 76% (19 of 25 in SL): support breaches, tech does not. */
+static void
+test_target_levels(void **state)
+{
+	char call[16];
+
+	setup("site: {name: Leeds, timezone: UTC}\n"
+	    "windows: [15m]\n"
+	    "queues:\n"
+	    "  support: {label: Support, sl_target: 80%}\n"
+	    "  tech: {label: Tech help, sl_target: 75%}\n"
+	    "feeds: {stale_after: 1h}\n"
+	    "alerts:\n"
+	    "  - name: sl-breach\n"
+	    "    metric: service_level\n"
+	    "    window: 15m\n"
+	    "    scope: \"queue:*\"\n"
+	    "    below: target\n"
+	    "    clear: target+2%\n", T0);
+	for (int i = 0; i < 25; i++) {
+		snprintf(call, sizeof call, "s%d", i);
+		queued(T0, call, "support");
+		answered(T0 + (i < 19 ? 5 : 30) * S, call);
+		snprintf(call, sizeof call, "t%d", i);
+		queued(T0, call, "tech");
+		answered(T0 + (i < 19 ? 5 : 30) * S, call);
+	}
+	evaluate(T0 + 60 * S);
+	assert_alert("sl-breach/queue:support", ALERT_FIRING, T0 + 60 * S,
+	    "Support SL 76% < 80%");
+	assert_float_equal(get("sl-breach/queue:support").threshold, 0.80, 1e-12);
+	assert_float_equal(get("sl-breach/queue:support").clear, 0.82, 1e-12);
+	assert_false(present("sl-breach/queue:tech"));
+
+	/* 6 more in SL: 25 of 31 = 80.6%, shown 81%: not below 80% but short
+	 * of 82%: firing still, recovering */
+	calls_to("support", 6, T0 + 70 * S);
+	evaluate(T0 + 80 * S);
+	assert_alert("sl-breach/queue:support", ALERT_FIRING, T0 + 60 * S,
+	    "Support SL 81%, recovering: clears at 82% (fired < 80%)");
+	/* 9 more: 34 of 40 = 85%: cleared */
+	calls_to("support", 9, T0 + 90 * S);
+	evaluate(T0 + 100 * S);
+	assert_alert("sl-breach/queue:support", ALERT_RESOLVED, T0 + 60 * S,
+	    "Support SL 85%: cleared (fired < 80%)");
+}
+
 int
 main(void)
 {
@@ -1030,6 +1093,7 @@ main(void)
 		cmocka_unit_test_teardown(test_understaffed, teardown),
 		cmocka_unit_test_teardown(test_one_rounding, teardown),
 		cmocka_unit_test_teardown(test_history, teardown),
+		cmocka_unit_test_teardown(test_target_levels, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
