@@ -116,8 +116,8 @@ PY
 "${PYTHON:-python3}" - "$tmp/alerts.json" <<'PY' || fail=1
 import json, sys
 alerts = {a["id"]: a for a in json.load(open(sys.argv[1]))["alerts"]}
-want = {"sl-breach/queue:sales": (1795165365000, 1795165425000, "Sales SL 0% (target 80%)"),
-        "sl-breach/queue:support": (1795165405000, 1795165465000, "Support SL 33% (target 80%)")}
+want = {"sl-breach/queue:sales": (1795165365000, 1795165425000, "Sales SL 0% < 80%"),
+        "sl-breach/queue:support": (1795165405000, 1795165465000, "Support SL 33% < 80%")}
 bad = 0
 for id, (since, fired, text) in want.items():
     a = alerts.get(id)
