@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "text.h"
 #include "xalloc.h"
 
 #define EVENT_JSON_MAX (64 * 1024)   /* a longer message is rejected unread */
@@ -606,6 +607,28 @@ event_scan(struct event_decoder *d, const char *json, size_t len)
 
 /* ---- the checks -------------------------------------------------------- */
 
+/* Whether the message has a \u0000 escape (after an odd run of
+ * backslashes: "\\u0000" is a backslash and "u0000"). cJSON would turn it
+ * into a NUL that ends the string early, so that "a1\u0000x" became "a1". */
+static bool
+event_nul_escape(const char *json, size_t len)
+{
+	const char *p = json, *end = json + len, *u;
+
+	while (p < end && (u = memchr(p, 'u', (size_t)(end - p))) != NULL) {
+		p = u + 1;
+		if (end - u < 5 || memcmp(u, "u0000", 5) != 0 || u == json ||
+		    u[-1] != '\\')
+			continue;
+		size_t run = 0;
+		for (const char *b = u - 1; b >= json && *b == '\\'; b--)
+			run++;
+		if (run % 2 == 1)
+			return true;
+	}
+	return false;
+}
+
 static bool
 event_jv_null(const struct jv *v)
 {
@@ -618,7 +641,7 @@ event_string(struct event_decoder *d, enum event_field f, bool required,
     const char **out)
 {
 	const struct jv *item = &d->slot[f];
-	const char *key = field_names[f];
+	const char *key = field_names[f], *why;
 
 	*out = NULL;
 	if (event_jv_null(item)) {
@@ -633,6 +656,8 @@ event_string(struct event_decoder *d, enum event_field f, bool required,
 	if (item->len > EVENT_ID_MAX)
 		return event_fail(d, REJECT_TOO_LONG, "'%s' is longer than %d bytes",
 		    key, EVENT_ID_MAX);
+	if ((why = text_problem(item->s, item->len)) != NULL)
+		return event_fail(d, REJECT_VALUE, "'%s' %s", key, why);
 	*out = item->s;
 	return REJECT_NONE;
 }
@@ -696,6 +721,9 @@ event_queues(struct event_decoder *d, struct event *ev)
 			    "'queues' must be an array of strings");
 		if (q->len > EVENT_ID_MAX)
 			return event_fail(d, REJECT_TOO_LONG, "a queue name is too long");
+		if (text_problem(q->s, q->len) != NULL)
+			return event_fail(d, REJECT_VALUE, "a queue name %s",
+			    text_problem(q->s, q->len));
 		if (ev->n_queues == EVENT_QUEUES_MAX)
 			return event_fail(d, REJECT_TOO_LONG,
 			    "'queues' has more than %d entries", EVENT_QUEUES_MAX);
@@ -797,9 +825,11 @@ event_decode_envelope(struct event_decoder *d, struct event *ev)
 	const struct jv *type;
 	int i;
 
-	if (event_string(d, F_SRC, false, &ev->src) != REJECT_NONE) {
+	enum event_reject src_why = event_string(d, F_SRC, false, &ev->src);
+
+	if (src_why != REJECT_NONE) {
 		ev->src = NULL;
-		return REJECT_TYPE;
+		return src_why;
 	}
 	if (ev->src == NULL)
 		ev->src = "default";
@@ -859,6 +889,9 @@ event_decode(struct event_decoder *d, const char *json, size_t len, struct event
 		return event_fail(d, REJECT_TOO_LONG, "message of %zu bytes is over "
 		    "the %d byte limit", len, EVENT_JSON_MAX);
 	d->scanned = d->scanner && event_scan(d, json, len);
+	if (!d->scanned && event_nul_escape(json, len))
+		return event_fail(d, REJECT_VALUE, "a string holds \\u0000 (NUL): "
+		    "it would cut a name short into another");
 	if (!d->scanned) {
 		memset(d->slot, 0, sizeof d->slot);
 		d->n_items = 0;

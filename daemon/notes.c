@@ -5,6 +5,7 @@
  * at start and reload, so a restart keeps them.
  */
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +15,13 @@
 #include "journal.h"
 #include "log.h"
 #include "server-internal.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define NOTES_MESSAGE_MAX 500
+#define NOTES_FROM_MAX 64       /* who said it, or who acked */
 #define NOTES_MESSAGE_FOR_MS (10 * 60 * 1000LL)
+#define NOTES_MESSAGE_FOR_MAX_MS (30 * 24 * 3600 * 1000LL)
 
 static const char *
 notes_string(const cJSON *req, const char *key)
@@ -27,25 +31,67 @@ notes_string(const cJSON *req, const char *key)
 	return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
-/* Set or clear the message from its request; `clock` is when it was said. */
+/* A person's text from the control socket: 1 to max bytes of text a board
+ * may show (core/text.h). NULL, or what is wrong, for the reply. */
+static const char *
+notes_text_problem(const char *s, size_t max)
+{
+	size_t len = s != NULL ? strlen(s) : 0;
+
+	if (len == 0)
+		return "is empty";
+	if (len > max)
+		return "is too long";
+	return text_problem(s, len);
+}
+
+/*
+ * Set or clear the message from its request; `clock` is when it was said.
+ * The request is checked whole before anything changes: a bad one leaves
+ * the message on the boards as it was. 0, or -1 with the reason in why.
+ */
 static int
-notes_apply_message(struct server *s, const cJSON *req, int64_t clock)
+notes_apply_message(struct server *s, const cJSON *req, int64_t clock,
+    char *why, size_t whylen)
 {
 	const char *text = notes_string(req, "text");
 	const char *from = notes_string(req, "from");
 	const cJSON *for_ms = cJSON_GetObjectItemCaseSensitive(req, "for_ms");
+	bool clear = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "clear"));
+	int64_t lasts = NOTES_MESSAGE_FOR_MS;
+	const char *bad;
 
+	if (!clear && (bad = notes_text_problem(text, NOTES_MESSAGE_MAX)) != NULL) {
+		snprintf(why, whylen, "a message needs \"text\" (1 to %d bytes of "
+		    "text, no control character), or \"clear\": true: the text %s",
+		    NOTES_MESSAGE_MAX, text == NULL ? "is missing" : bad);
+		return -1;
+	}
+	if (!clear && from != NULL &&
+	    (bad = notes_text_problem(from, NOTES_FROM_MAX)) != NULL) {
+		snprintf(why, whylen, "\"from\" (1 to %d bytes of text) %s",
+		    NOTES_FROM_MAX, bad);
+		return -1;
+	}
+	if (!clear && for_ms != NULL && !cJSON_IsNull(for_ms)) {
+		/* compared as a double first: a huge one is refused, never
+		 * converted out of range */
+		if (!cJSON_IsNumber(for_ms) || !(for_ms->valuedouble >= 1000) ||
+		    !(for_ms->valuedouble <= (double)NOTES_MESSAGE_FOR_MAX_MS)) {
+			snprintf(why, whylen, "\"for_ms\" must be a number of "
+			    "milliseconds from 1 s to 30 days");
+			return -1;
+		}
+		lasts = (int64_t)for_ms->valuedouble;
+	}
 	free(s->message_text);
 	free(s->message_from);
 	s->message_text = s->message_from = NULL;
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "clear")))
+	if (clear)
 		return 0;
-	if (text == NULL || *text == '\0' || strlen(text) > NOTES_MESSAGE_MAX)
-		return -1;
 	s->message_text = xstrdup(text);
 	s->message_from = xstrdup(from ? from : "team leader");
-	s->message_until = clock + (cJSON_IsNumber(for_ms) && for_ms->valuedouble > 0 ?
-	    (int64_t)for_ms->valuedouble : NOTES_MESSAGE_FOR_MS);
+	s->message_until = clock + lasts;
 	return 0;
 }
 
@@ -55,14 +101,16 @@ notes_message(void *server, const char *raw, size_t len, char *out, size_t outle
 	struct server *s = server;
 	cJSON *req = cJSON_ParseWithLength(raw, len);
 	int64_t clock = server_clock(s);
-	int rc = req != NULL ? notes_apply_message(s, req, clock) : -1;
+	int rc;
 
-	cJSON_Delete(req);
-	if (rc != 0) {
-		snprintf(out, outlen, "a message needs \"text\" (1 to %d bytes), or "
-		    "\"clear\": true", NOTES_MESSAGE_MAX);
+	if (req == NULL) {
+		snprintf(out, outlen, "a message request must be a JSON object");
 		return -1;
 	}
+	rc = notes_apply_message(s, req, clock, out, outlen);
+	cJSON_Delete(req);
+	if (rc != 0)
+		return -1;
 	journal_append(s->journal, JOURNAL_MESSAGE, clock, raw, len);
 	server_journal_flush(s);
 	log_msg(LOG_NOTICE, "message %s", s->message_text ? "set" : "cleared");
@@ -197,6 +245,12 @@ notes_ack(void *server, const char *raw, size_t len, char *out, size_t outlen)
 
 	if (want == NULL || by == NULL || *by == '\0')
 		snprintf(out, outlen, "an ack needs \"id\" and \"by\"");
+	else if (notes_text_problem(by, NOTES_FROM_MAX) != NULL)
+		snprintf(out, outlen, "\"by\" (1 to %d bytes of text) %s",
+		    NOTES_FROM_MAX, notes_text_problem(by, NOTES_FROM_MAX));
+	else if (strlen(want) > 256 || text_problem(want, strlen(want)) != NULL)
+		snprintf(out, outlen, "no such alert: an id is at most 256 bytes of "
+		    "text with no control character");
 	else if ((id = notes_resolve(s, want, out, outlen)) != NULL &&
 	    alerts_ack(s->alerts, id, by, clock) == 0) {
 		record = notes_ack_record(id, by);
@@ -221,8 +275,11 @@ notes_replay(struct server *s, const struct journal_record *r, bool acks)
 
 	if (req == NULL)
 		return;
-	if (r->type == JOURNAL_MESSAGE)
-		notes_apply_message(s, req, r->clock_ms);
+	if (r->type == JOURNAL_MESSAGE) {
+		char why[256];
+
+		notes_apply_message(s, req, r->clock_ms, why, sizeof why);
+	}
 	else if (r->type == JOURNAL_ACK && acks && notes_string(req, "id") &&
 	    notes_string(req, "by"))
 		alerts_ack(s->alerts, notes_string(req, "id"),

@@ -4,6 +4,8 @@
  */
 #include "bridge-common.h"
 
+#include "text.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -129,10 +131,14 @@ bridge_out_release(struct bridge_out *o)
 	jsonw_release(&o->w);
 }
 
+/* An id the daemon takes: 1 to EVENT_ID_MAX bytes of text (valid UTF-8,
+ * no control character: core/text.h). */
 static bool
 bridge_out_id_ok(const char *s)
 {
-	return s != NULL && *s != '\0' && strlen(s) <= EVENT_ID_MAX;
+	size_t len = s != NULL ? strlen(s) : 0;
+
+	return len > 0 && len <= EVENT_ID_MAX && text_problem(s, len) == NULL;
 }
 
 /* Required ids all usable? If not, the event is refused. */
@@ -166,15 +172,25 @@ bridge_out_opt(struct bridge_out *o, const char *key, const char *value)
 	jsonw_string(&o->w, value);
 }
 
-/* A free text field: cut to what the daemon takes, left out when empty. */
+/* A free text field: cut to what the daemon takes (at a character's
+ * edge), left out when empty or not text the daemon takes. */
 static void
 bridge_out_text(struct bridge_out *o, const char *key, const char *value)
 {
 	char cut[EVENT_ID_MAX + 1];
+	size_t len;
 
 	if (value == NULL || *value == '\0')
 		return;
 	snprintf(cut, sizeof cut, "%s", value);
+	len = strlen(cut);
+	/* Cut short: not inside a character (back to the lead byte of the
+	 * one the cut fell in). */
+	while (len > 0 && ((unsigned char)value[len] & 0xc0) == 0x80)
+		len--;
+	cut[len] = '\0';
+	if (len == 0 || text_problem(cut, len) != NULL)
+		return;
 	jsonw_key(&o->w, key);
 	jsonw_string(&o->w, cut);
 }

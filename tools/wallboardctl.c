@@ -283,6 +283,23 @@ ctl_call(struct ctl *c, cJSON *request, char **raw, int *status)
 	return parsed;
 }
 
+/* Text from the daemon as it may be printed on a terminal: a byte below
+ * space (an escape, say), DEL, or a C1 control (U+0080 to U+009F, which
+ * terminals also read as escapes) as '?'. */
+static void
+ctl_put_safe(FILE *out, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+
+	for (; *p != '\0'; p++) {
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			fputc('?', out);
+			p++;
+		} else
+			fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, out);
+	}
+}
+
 /* If the reply says {"ok":false}, print its error and any error lines (a
  * reload's FILE:LINE:COL lines) and return CTL_REFUSED; else CTL_OK. */
 static int
@@ -294,11 +311,15 @@ ctl_refused(const cJSON *reply)
 
 	if (!cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(reply, "ok")))
 		return CTL_OK;
-	fprintf(stderr, "wallboardctl: %s\n", cJSON_IsString(error) ?
-	    error->valuestring : "wallboardd refused, giving no reason");
+	fputs("wallboardctl: ", stderr);
+	ctl_put_safe(stderr, cJSON_IsString(error) ? error->valuestring :
+	    "wallboardd refused, giving no reason");
+	fputc('\n', stderr);
 	cJSON_ArrayForEach(line, lines) {
-		if (cJSON_IsString(line))
-			fprintf(stderr, "%s\n", line->valuestring);
+		if (cJSON_IsString(line)) {
+			ctl_put_safe(stderr, line->valuestring);
+			fputc('\n', stderr);
+		}
 	}
 	return CTL_REFUSED;
 }
@@ -393,13 +414,10 @@ ctl_offset(int64_t ms, char *buf, size_t len)
 	return buf;
 }
 
-/* Text from the daemon as it may be printed on a terminal: a byte below
- * space (an escape, say, in a feed's name) as '?'. */
 static void
 ctl_print_safe(const char *text)
 {
-	for (; *text != '\0'; text++)
-		putchar((unsigned char)*text < 0x20 || *text == 0x7f ? '?' : *text);
+	ctl_put_safe(stdout, text);
 }
 
 static int64_t

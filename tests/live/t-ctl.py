@@ -185,6 +185,36 @@ def test_stale(d, sock):
           r[0] == 2 and "not running" in r[2] and time.time() - start < 2, show(r))
 
 
+def test_bad_control_input(d, sock):
+    """A message or an ack that holds control characters, a from or a by too
+    long, a for_ms out of range (1e300 would be undefined behaviour as a
+    64-bit integer; negative; NaN cannot be JSON): each refused with a
+    sentence, and the message on the boards stays as it was. The refusal
+    never echoes the raw bytes to the terminal."""
+    r = ctl("message", "Lunch at 1", "--for", "10m", "--from", "Sam", socket=sock)
+    check("a good message", r[0] == 0, show(r))
+    for req, says in [
+            ({"cmd": "message", "text": "hi \x1b[2J there"}, "control character"),
+            ({"cmd": "message", "text": "hi \u009b1m"}, "control character"),
+            ({"cmd": "message", "text": "hi", "from": "x" * 65}, "too long"),
+            ({"cmd": "message", "text": "hi", "for_ms": 1e300}, "30 days"),
+            ({"cmd": "message", "text": "hi", "for_ms": -5}, "30 days"),
+            ({"cmd": "message", "text": "hi", "for_ms": "10m"}, "30 days"),
+            ({"cmd": "message", "text": "x" * 501}, "too long"),
+            ({"cmd": "ack", "id": "1", "by": "eve\r\n<0>forged"}, "control character"),
+            ({"cmd": "ack", "id": "\x1b]0;pwned\x07", "by": "eve"}, "no control character")]:
+        rep = d.control(req)
+        check(f"refused: {json.dumps(req)[:60]}", rep.get("ok") is False and
+              says in rep.get("error", ""), repr(rep))
+    m = snapshot(sock).get("message")
+    check("the message stays as it was", isinstance(m, dict) and m.get("text") == "Lunch at 1"
+          and m.get("from") == "Sam", repr(m))
+    r = ctl("ack", "\x1b[31mred", socket=sock)
+    check("wallboardctl prints no escape from a refusal", r[0] == 1 and "\x1b" not in r[2],
+          show(r))
+    ctl("message", "--clear", socket=sock)
+
+
 def main():
     d = Daemon().start()
     sock = os.path.join(d.state, "control.sock")
@@ -192,6 +222,7 @@ def main():
         test_status(sock)
         test_message(sock)
         test_ack(sock)
+        test_bad_control_input(d, sock)
         test_reload(d, sock)
         test_config_option(d)
         test_permission(d, sock)

@@ -132,6 +132,25 @@ test_rejections(void **state)
 		  "'ts' is not a time between 2000 and 2200" },
 		/* an unknown type still needs its ts (PROTOCOL §1) */
 		{ "{\"type\":\"call.held\"}", REJECT_MISSING, "missing required 'ts'" },
+		/* text a board, a log line or a terminal would show: valid UTF-8,
+		 * no NUL, no control character (an ESC, a CR/LF, a C1) */
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"a\\u001b[2J\","
+		  "\"state\":\"ready\"}", REJECT_VALUE, "'agent' holds a control character" },
+		{ "{\"type\":\"survey\",\"ts\":1795424400001,\"csat\":4,\"src\":\"p\\r\\n<0>x\"}",
+		  REJECT_VALUE, "'src' holds a control character" },
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"a\",\"state\":\"away\","
+		  "\"reason\":\"x\\u009b1m\"}", REJECT_VALUE, "'reason' holds a control character" },
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"a\xff\",\"state\":\"ready\"}",
+		  REJECT_VALUE, "'agent' is not valid UTF-8" },
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"a\xc0\xaf\",\"state\":\"ready\"}",
+		  REJECT_VALUE, "'agent' is not valid UTF-8" },        /* overlong '/' */
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"a\xed\xa0\x80\",\"state\":\"ready\"}",
+		  REJECT_VALUE, "'agent' is not valid UTF-8" },        /* a surrogate */
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"a\",\"state\":\"ready\","
+		  "\"queues\":[\"q\\u0007\"]}", REJECT_VALUE, "a queue name holds a control character" },
+		/* a NUL would cut "a1\u0000x" to "a1", another agent's id */
+		{ "{\"type\":\"agent.state\",\"ts\":1795424400001,\"agent\":\"a1\\u0000x\",\"state\":\"ready\"}",
+		  REJECT_VALUE, "holds \\u0000 (NUL)" },
 		/* one object and nothing after it but white space */
 		{ "{\"type\":\"survey\",\"ts\":1795424400001,\"csat\":4} x", REJECT_JSON, "not valid JSON" },
 		{ "{\"type\":\"survey\",\"ts\":1795424400001,\"csat\":4}{}", REJECT_JSON, "not valid JSON" },
@@ -145,6 +164,20 @@ test_rejections(void **state)
 			    event_reject_name(why), event_decoder_error(dec),
 			    event_reject_name(cases[i].why), cases[i].says);
 	}
+}
+
+/* What may pass: any language's letters, and a backslash before u0000. */
+static void
+test_text_that_passes(void **state)
+{
+	assert_int_equal(decode("{\"type\":\"agent.state\",\"ts\":1795424400001,"
+	    "\"agent\":\"a1\",\"state\":\"away\",\"name\":\"Zo\\u00eb \\u00d8stby \\u674e\",\"reason\":"
+	    "\"caf\xc3\xa9 \xf0\x9f\x8d\xb5\"}"), REJECT_NONE);
+	assert_string_equal(ev.name, "Zo\xc3\xab \xc3\x98stby \xe6\x9d\x8e");
+	assert_string_equal(ev.reason, "caf\xc3\xa9 \xf0\x9f\x8d\xb5");
+	assert_int_equal(decode("{\"type\":\"agent.state\",\"ts\":1795424400001,"
+	    "\"agent\":\"a\\\\u0000\",\"state\":\"ready\"}"), REJECT_NONE);
+	assert_string_equal(ev.agent, "a\\u0000");
 }
 
 static void
@@ -342,6 +375,7 @@ main(void)
 		cmocka_unit_test(test_every_type),
 		cmocka_unit_test(test_rejections),
 		cmocka_unit_test(test_rejected_event_keeps_its_feed),
+		cmocka_unit_test(test_text_that_passes),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_decoder_survives_garbage),
 		cmocka_unit_test(test_scanner_and_cjson_agree),

@@ -1,0 +1,63 @@
+/*
+ * text.c: checking text from outside (text.h).
+ */
+#include "text.h"
+
+#include <stdbool.h>
+
+/* The length of the UTF-8 sequence that starts with c (0: c cannot start
+ * one), and the smallest second byte it may have, to refuse overlong forms
+ * and surrogates (RFC 3629, table 3-7 of the Unicode standard). */
+static int
+text_seq(unsigned char c, unsigned char *lo, unsigned char *hi)
+{
+	*lo = 0x80;
+	*hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (c == 0xe0)
+			*lo = 0xa0;
+		else if (c == 0xed)
+			*hi = 0x9f;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (c == 0xf0)
+			*lo = 0x90;
+		else if (c == 0xf4)
+			*hi = 0x8f;
+		return 4;
+	}
+	return 0;
+}
+
+const char *
+text_problem(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	while (p < end) {
+		unsigned char c = *p, lo, hi;
+		int n;
+
+		if (c >= 0x20 && c < 0x7f) {    /* the common case */
+			p++;
+			continue;
+		}
+		if (c == 0)
+			return "holds a NUL byte";
+		if (c < 0x20 || c == 0x7f)
+			return "holds a control character";
+		if ((n = text_seq(c, &lo, &hi)) == 0 || end - p < n ||
+		    p[1] < lo || p[1] > hi)
+			return "is not valid UTF-8";
+		for (int i = 2; i < n; i++)
+			if (p[i] < 0x80 || p[i] > 0xbf)
+				return "is not valid UTF-8";
+		if (c == 0xc2 && p[1] <= 0x9f)  /* U+0080 to U+009F: C1 */
+			return "holds a control character";
+		p += n;
+	}
+	return NULL;
+}
