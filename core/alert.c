@@ -601,20 +601,28 @@ alerts_rules(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
 
 /* ---- feeds ----------------------------------------------------------- */
 
-/* "Feed pbx1 silent for 0:45 (limit 0:30)" */
+/* "Feed pbx1 silent (stale after 0:30)" while it lasts (boards add how
+ * long: its since is the feed's last event); "Feed pbx1 was silent for
+ * 1:12 (stale after 0:30)" once it speaks again. */
 static void
-alerts_stale_text(char *buf, size_t len, const char *feed, int64_t silence,
-    int64_t limit)
+alerts_stale_text(char *buf, size_t len, const char *feed, bool over,
+    int64_t silence, int64_t limit)
 {
 	char quiet[32], lim[32];
 
 	metric_format_duration(silence, quiet, sizeof quiet);
 	metric_format_duration(limit, lim, sizeof lim);
-	snprintf(buf, len, "Feed %s silent for %s (limit %s)", feed, quiet, lim);
+	if (over)
+		snprintf(buf, len, "Feed %s was silent for %s (stale after %s)",
+		    feed, quiet, lim);
+	else
+		snprintf(buf, len, "Feed %s silent (stale after %s)", feed, lim);
 }
 
 /* A feed that has been heard from and has gone quiet for stale_after. A
- * feed never heard from (only rejects) has nothing to go quiet. */
+ * feed never heard from (only rejects) has nothing to go quiet. The
+ * episode's since is the feed's last event: the silence, not the moment
+ * it passed the limit. */
 static void
 alerts_feed_stale(struct alerts *a, const struct feed_info *f, int64_t now,
     int64_t *due)
@@ -623,6 +631,7 @@ alerts_feed_stale(struct alerts *a, const struct feed_info *f, int64_t now,
 	struct alerts_reading r = { 0 };
 	char text[ALERT_TEXT_MAX];
 	struct alert *al;
+	enum alert_state was;
 
 	if (f->last_event <= 0)
 		return;
@@ -636,15 +645,22 @@ alerts_feed_stale(struct alerts *a, const struct feed_info *f, int64_t now,
 	if (al == NULL)
 		return;
 	if (r.breach) {
-		/* While it lasts the silence grows; once over, the text keeps
+		/* While it lasts the silence grows; once over, the value keeps
 		 * the longest silence seen. */
-		alerts_stale_text(text, sizeof text, f->name,
-		    now - f->last_event, limit);
+		alerts_stale_text(text, sizeof text, f->name, false, 0, limit);
 		r.has_value = true;
 		r.value = (double)(now - f->last_event);
 		r.text = text;
 	}
+	was = al->state;
 	alerts_step(al, &r, 0, now, due);
+	if (al->began)
+		al->since = f->last_event;
+	if (al->state == ALERT_RESOLVED && was != ALERT_RESOLVED) {
+		alerts_stale_text(text, sizeof text, f->name, true,
+		    (int64_t)al->value, limit);
+		alerts_set_text(al, text);
+	}
 }
 
 static void

@@ -721,22 +721,24 @@ test_feed_stale(void **state)
 	assert_int_equal(alerts_count(fx.alerts), 0);
 
 	/* silent for exactly stale_after: stale, as the snapshot's feed state
-	 * says (live only while now - last_event < stale_after) */
+	 * says (live only while now - last_event < stale_after). Its since is
+	 * the feed's last event, T0: a board's "for 0:30" is the silence */
 	assert_true(evaluate(T0 + 30 * S));
 	a = get("feed-stale/feed:pbx1");
 	assert_int_equal(a.state, ALERT_FIRING);
-	assert_int_equal(a.since, T0 + 30 * S);
+	assert_int_equal(a.since, T0);
 	assert_int_equal(a.severity, SEVERITY_WARNING);
 	assert_string_equal(a.rule, "feed-stale");
 	assert_string_equal(a.scope, "feed:pbx1");
-	assert_string_equal(a.text, "Feed pbx1 silent for 0:30 (limit 0:30)");
+	assert_string_equal(a.text, "Feed pbx1 silent (stale after 0:30)");
 	assert_int_equal(alerts_next_due(fx.alerts), INT64_MAX);
 
-	/* the silence grows in value and text; no news */
+	/* the silence grows in value; the sentence stays; no news */
 	assert_false(evaluate(T0 + 45 * S));
 	assert_string_equal(get("feed-stale/feed:pbx1").text,
-	    "Feed pbx1 silent for 0:45 (limit 0:30)");
+	    "Feed pbx1 silent (stale after 0:30)");
 	assert_float_equal(get("feed-stale/feed:pbx1").value, 45000, 0);
+	assert_int_equal(get("feed-stale/feed:pbx1").since, T0);
 
 	/* an event arrives: resolved, keeping the last silence it showed; the
 	 * timer is now the feed's next stale time, T0+50s + 30s */
@@ -745,7 +747,7 @@ test_feed_stale(void **state)
 	a = get("feed-stale/feed:pbx1");
 	assert_int_equal(a.state, ALERT_RESOLVED);
 	assert_int_equal(a.resolved_at, T0 + 50 * S);
-	assert_string_equal(a.text, "Feed pbx1 silent for 0:45 (limit 0:30)");
+	assert_string_equal(a.text, "Feed pbx1 was silent for 0:45 (stale after 0:30)");
 	assert_int_equal(alerts_next_due(fx.alerts), T0 + 80 * S);
 }
 
