@@ -423,6 +423,85 @@ test_reader(void **state)
 	assert_null(r);
 }
 
+/* The freshness fields and alerts' short ids; absent, the view says so. */
+static void
+test_reader_freshness(void **state)
+{
+	struct snapshot_reader *r = snapshot_reader_new();
+	const struct snapshot_view *v;
+	const struct snapshot_scope *s;
+
+	v = read_snapshot(r, "{\"v\":1,\"now\":100000,\"feeds\":{\"pbx1\":"
+	    "{\"state\":\"stale\",\"last_event\":28000},\"pbx2\":{\"state\":"
+	    "\"live\",\"last_event\":null}},\"scopes\":{\"queue:a\":{\"feeds\":"
+	    "[\"pbx1\",\"pbx2\",7],\"stale\":true,\"last_event\":27500},"
+	    "\"queue:b\":{\"feeds\":[],\"stale\":false,\"last_event\":null},"
+	    "\"all\":{}},\"agents\":[{\"id\":\"a1\",\"state\":\"busy\","
+	    "\"feed\":\"pbx1\",\"stale\":true},{\"id\":\"a2\",\"feed\":null,"
+	    "\"queues\":[\"q\"]},{\"id\":\"a3\"}],\"alerts\":[{\"id\":\"x\","
+	    "\"short_id\":14},{\"id\":\"y\",\"short_id\":0},{\"id\":\"z\"}]}");
+	s = snapshot_find_scope(v, "queue:a");
+	assert_int_equal(s->n_feeds, 2);        /* the 7 is not a name */
+	assert_string_equal(s->feeds[0], "pbx1");
+	assert_string_equal(s->feeds[1], "pbx2");
+	assert_true(s->has_stale);
+	assert_true(s->stale);
+	assert_true(s->has_last_event);
+	assert_int_equal(s->last_event, 27500);
+	s = snapshot_find_scope(v, "queue:b");
+	assert_int_equal(s->n_feeds, 0);
+	assert_true(s->has_stale);
+	assert_false(s->stale);
+	assert_false(s->has_last_event);        /* null */
+	s = snapshot_find_scope(v, "all");      /* an older daemon's scope */
+	assert_int_equal(s->n_feeds, 0);
+	assert_false(s->has_stale);
+	assert_false(s->stale);
+	assert_false(s->has_last_event);
+	assert_string_equal(v->agents[0].feed, "pbx1");
+	assert_true(v->agents[0].stale);
+	assert_null(v->agents[1].feed);
+	assert_false(v->agents[1].stale);
+	assert_string_equal(v->agents[1].queues[0], "q");
+	assert_null(v->agents[2].feed);
+	assert_false(v->agents[2].stale);
+	assert_int_equal(v->alerts[0].short_id, 14);
+	assert_int_equal(v->alerts[1].short_id, 0);     /* not a number >= 1 */
+	assert_int_equal(v->alerts[2].short_id, 0);
+	assert_false(v->feeds[0].live);
+	assert_int_equal(v->feeds[0].last_event, 28000);
+	assert_true(v->feeds[1].live);
+	assert_int_equal(v->feeds[1].last_event, 0);
+	snapshot_reader_free(&r);
+}
+
+/* 40 scopes of 3 feeds each: the pool of names moves as it grows, and
+ * every scope still names its own. */
+static void
+test_reader_many_feeds(void **state)
+{
+	struct snapshot_reader *r = snapshot_reader_new();
+	const struct snapshot_view *v;
+	char json[8192], key[32], name[32];
+	size_t o;
+
+	o = (size_t)snprintf(json, sizeof json, "{\"v\":1,\"now\":1,\"scopes\":{");
+	for (int i = 0; i < 40; i++)
+		o += (size_t)snprintf(json + o, sizeof json - o, "%s\"queue:q%d\":"
+		    "{\"feeds\":[\"f%d\",\"g%d\",\"h%d\"]}", i ? "," : "", i, i, i,
+		    i);
+	snprintf(json + o, sizeof json - o, "}}");
+	v = read_snapshot(r, json);
+	for (int i = 0; i < 40; i++) {
+		snprintf(key, sizeof key, "queue:q%d", i);
+		const struct snapshot_scope *s = snapshot_find_scope(v, key);
+		assert_int_equal(s->n_feeds, 3);
+		snprintf(name, sizeof name, "h%d", i);
+		assert_string_equal(s->feeds[2], name);
+	}
+	snapshot_reader_free(&r);
+}
+
 int
 main(void)
 {
@@ -434,6 +513,8 @@ main(void)
 		cmocka_unit_test(test_agents_more),
 		cmocka_unit_test(test_big_font),
 		cmocka_unit_test(test_reader),
+		cmocka_unit_test(test_reader_freshness),
+		cmocka_unit_test(test_reader_many_feeds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
