@@ -35,6 +35,9 @@ struct layout {
 	void				*ctx;
 	bool				 animated;
 	bool				 stale;	/* figures not live */
+	bool				 feeds_silent; /* every feed heard from
+						* is stale */
+	int64_t				 data_now; /* the data's time, ms */
 };
 
 /* ---- text ---------------------------------------------------------------- */
@@ -525,6 +528,143 @@ layout_box(struct layout *l, struct render_rect r, struct render_style line,
 	}
 }
 
+/* ---- freshness ------------------------------------------------------------- */
+
+static const struct snapshot_feed *
+layout_find_feed(const struct snapshot_view *v, const char *name)
+{
+	for (size_t i = 0; i < v->n_feeds; i++)
+		if (strcmp(v->feeds[i].name, name) == 0)
+			return &v->feeds[i];
+	return NULL;
+}
+
+/* Every feed that has ever sent an event is stale: the daemon speaks, but
+ * nothing behind its figures does. False when no feed was ever heard. */
+static bool
+layout_feeds_silent(const struct snapshot_view *v)
+{
+	size_t heard = 0;
+
+	for (size_t i = 0; i < v->n_feeds; i++) {
+		if (v->feeds[i].last_event <= 0)
+			continue;
+		if (v->feeds[i].live)
+			return false;
+		heard++;
+	}
+	return heard > 0;
+}
+
+/* name onto a ", "-list in buf of len. */
+static void
+layout_list_add(char *buf, size_t len, const char *name)
+{
+	size_t o = strlen(buf);
+
+	snprintf(buf + o, len - o, "%s%s", o > 0 ? ", " : "", name);
+}
+
+/*
+ * The feeds a stale scope is waiting for, ", "-joined into names: those of
+ * its feeds the snapshot says are stale (all its feeds if it says none
+ * is), or with s NULL every stale feed heard from. *newest: the latest
+ * event any of them sent, 0 when none is known.
+ */
+static void
+layout_silent_feeds(const struct layout *l, const struct snapshot_scope *s,
+    char *names, size_t len, int64_t *newest)
+{
+	const struct snapshot_view *v = l->in->snap;
+	const struct snapshot_feed *f;
+
+	names[0] = '\0';
+	*newest = 0;
+	if (s == NULL) {
+		for (size_t i = 0; i < v->n_feeds; i++) {
+			f = &v->feeds[i];
+			if (f->live || f->last_event <= 0)
+				continue;
+			layout_list_add(names, len, f->name);
+			if (f->last_event > *newest)
+				*newest = f->last_event;
+		}
+		return;
+	}
+	for (int pass = 0; pass < 2 && names[0] == '\0'; pass++)
+		for (size_t i = 0; i < s->n_feeds; i++) {
+			f = layout_find_feed(v, s->feeds[i]);
+			if (pass == 0 && (f == NULL || f->live))
+				continue;
+			layout_list_add(names, len, s->feeds[i]);
+			if (f != NULL && f->last_event > *newest)
+				*newest = f->last_event;
+		}
+	if (*newest == 0 && s->has_last_event)
+		*newest = s->last_event;
+}
+
+/*
+ * What a stale scope's tile says, the longest that fits cells: "no data
+ * from pbx1 for 1:12", "pbx1 silent 1:12", "STALE". The silence is the
+ * data's time less the feed's last event.
+ */
+static void
+layout_stale_note(const struct layout *l, const struct snapshot_scope *s,
+    int cells, char *buf, size_t len)
+{
+	char names[160], silence[24] = "";
+	int64_t newest;
+
+	layout_silent_feeds(l, s, names, sizeof names, &newest);
+	if (newest > 0)
+		layout_format_duration(l->data_now - newest, silence,
+		    sizeof silence);
+	if (*names != '\0')
+		snprintf(buf, len, "no data from %s%s%s", names,
+		    *silence ? " for " : "", silence);
+	else
+		snprintf(buf, len, "no new data%s%s", *silence ? " for " : "",
+		    silence);
+	if (layout_cells(buf) <= cells)
+		return;
+	if (*names != '\0')
+		snprintf(buf, len, "%s silent%s%s", names, *silence ? " " : "",
+		    silence);
+	else
+		snprintf(buf, len, "silent%s%s", *silence ? " " : "", silence);
+	if (layout_cells(buf) <= cells)
+		return;
+	snprintf(buf, len, "STALE");
+}
+
+/*
+ * How old the figures the page shows are: the data's time less the newest
+ * event counted in the scopes of its tiles; else less the newest event of
+ * any feed; else (an older daemon's snapshot) how long ago it arrived.
+ */
+static int64_t
+layout_data_age(const struct layout *l, const struct config_page *page)
+{
+	const struct snapshot_view *v = l->in->snap;
+	const struct snapshot_scope *s;
+	int64_t newest = 0;
+
+	if (v == NULL)
+		return l->in->age_ms;
+	for (size_t i = 0; i < page->n_tiles; i++)
+		if ((s = snapshot_find_scope(v, page->tiles[i].scope)) != NULL &&
+		    s->has_last_event && s->last_event > newest)
+			newest = s->last_event;
+	if (newest == 0)
+		for (size_t i = 0; i < v->n_feeds; i++)
+			if (v->feeds[i].last_event > newest)
+				newest = v->feeds[i].last_event;
+	if (newest == 0)
+		return l->in->age_ms;
+	return l->data_now > newest ? l->data_now - newest : 0;
+}
+
 /* ---- header, alerts, ticker -------------------------------------------------- */
 
 static void
@@ -565,7 +705,8 @@ layout_header(struct layout *l)
 	int w = in->width, n;
 
 	layout_fill(l, 0, 0, w, 1, bar);
-	layout_age(in->age_ms, age, sizeof age);
+	layout_age(in->link == LAYOUT_LIVE ? layout_data_age(l, page) :
+	    in->age_ms, age, sizeof age);
 	pages[0] = '\0';
 	if (in->board->n_pages > 1 || page->title != NULL)
 		snprintf(pages, sizeof pages, "%s%s (%zu/%zu)", dot,
@@ -585,7 +726,7 @@ layout_header(struct layout *l)
 	if (n > w)
 		n = w;
 	layout_text_right(l, w, 0, n, right,
-	    in->link == LAYOUT_LIVE ? bar : alarm);
+	    in->link == LAYOUT_LIVE && !l->feeds_silent ? bar : alarm);
 	layout_text(l, 0, 0, w - n - 1, left, bar);
 }
 
@@ -725,10 +866,11 @@ layout_ticker(struct layout *l, int y)
 
 /* ---- tiles -------------------------------------------------------------------- */
 
+/* A stale figure is grey: it claims to be neither good nor bad. */
 static enum render_colour
-layout_status_colour(const struct layout *l, enum layout_status status)
+layout_status_colour(bool stale, enum layout_status status)
 {
-	if (l->stale)
+	if (stale)
 		return RENDER_MUTED;
 	switch (status) {
 	case LAYOUT_STATUS_GOOD: return RENDER_GOOD;
@@ -846,23 +988,29 @@ layout_tile(struct layout *l, const struct config_tile *t,
 	enum layout_status status = LAYOUT_STATUS_NONE;
 	enum metric_kind kind;
 	struct render_style line, value_style;
-	char label[256], value[64] = "--", target[64];
+	char label[256], value[64] = "--", target[256];
 	double v;
 	bool mono = l->in->caps.colours == 0;
+	bool scope_stale = s != NULL && s->stale;
+	bool stale = l->stale || scope_stale;
 
 	if (layout_tile_value(t, s, &v, &kind)) {
 		layout_format_value(kind, v, value, sizeof value);
 		status = layout_tile_status(t, s, v);
 	}
-	line = layout_style(layout_status_colour(l, status), RENDER_DEFAULT,
-	    l->stale ? RENDER_DIM : 0);
+	line = layout_style(layout_status_colour(stale, status), RENDER_DEFAULT,
+	    stale ? RENDER_DIM : 0);
 	value_style = line;
 	value_style.attrs |= RENDER_BOLD;
-	if (mono && !l->stale && status == LAYOUT_STATUS_BAD)
+	if (mono && !stale && status == LAYOUT_STATUS_BAD)
 		value_style.attrs |= RENDER_REVERSE;
 	layout_tile_label(l, t, s, label, sizeof label);
-	layout_tile_target(t, s, l->stale ? LAYOUT_STATUS_NONE : status, mono,
-	    target, sizeof target);
+	/* A stale tile says why instead of its target. */
+	if (scope_stale)
+		layout_stale_note(l, s, r.w - 4, target, sizeof target);
+	else
+		layout_tile_target(t, s, stale ? LAYOUT_STATUS_NONE : status,
+		    mono, target, sizeof target);
 	layout_fill(l, r.x, r.y, r.w, r.h, line);
 	if (r.w < 4 || r.h < 3) {
 		layout_text(l, r.x, r.y, r.w, label, line);
@@ -871,7 +1019,7 @@ layout_tile(struct layout *l, const struct config_tile *t,
 		return;
 	}
 	layout_box(l, r, line, layout_style(RENDER_NEUTRAL, RENDER_DEFAULT,
-	    RENDER_BOLD | (l->stale ? RENDER_DIM : 0)), label,
+	    RENDER_BOLD | (stale ? RENDER_DIM : 0)), label,
 	    t->window ? t->window : "now", target);
 	layout_tile_figure(l, (struct render_rect){ r.x + 1, r.y + 1,
 	    r.w - 2, r.h - 2 }, value, value_style);
@@ -969,6 +1117,25 @@ layout_initials(const char *name, char *buf, size_t len)
 	buf[o] = '\0';
 }
 
+/*
+ * The time an agent's timer runs to: now, or for an agent whose feed is
+ * stale the feed's last event (what the board last heard of it), so that
+ * the timer stops rather than count on from an old state.
+ */
+static int64_t
+layout_agent_clock(const struct layout *l, const struct snapshot_agent *a,
+    int64_t now)
+{
+	const struct snapshot_feed *f;
+	int64_t at;
+
+	if (!a->stale)
+		return now;
+	f = a->feed ? layout_find_feed(l->in->snap, a->feed) : NULL;
+	at = f != NULL && f->last_event > 0 ? f->last_event : l->in->snap->now;
+	return at < now ? at : now;
+}
+
 static void
 layout_agent_cell(struct layout *l, const struct snapshot_agent *a,
     struct render_rect r, int64_t now)
@@ -980,13 +1147,15 @@ layout_agent_cell(struct layout *l, const struct snapshot_agent *a,
 	    layout_state_colour(a->state), 0);
 	char time[16], shown[64], tagbuf[16];
 	int tag_w = r.w >= 22 ? 7 : 0, name_w;
+	bool stale = l->stale || a->stale;
 
-	if (l->in->caps.colours == 0 || l->stale)
-		s = layout_style(l->stale ? RENDER_MUTED : RENDER_DEFAULT,
-		    RENDER_DEFAULT, l->stale ? RENDER_DIM : 0);
+	if (l->in->caps.colours == 0 || stale)
+		s = layout_style(stale ? RENDER_MUTED : RENDER_DEFAULT,
+		    RENDER_DEFAULT, stale ? RENDER_DIM : 0);
 	else if (a->state == AGENT_BUSY || a->state == AGENT_AWAY)
 		s.fg = RENDER_WHITE;
-	layout_format_duration(now - a->since, time, sizeof time);
+	layout_format_duration(layout_agent_clock(l, a, now) - a->since, time,
+	    sizeof time);
 	/* " name tag  0:00 ": a blank either side of each part. */
 	name_w = r.w - 8 - (tag_w ? tag_w + 1 : 0);
 	if (layout_cells(name) > name_w) {
@@ -1015,14 +1184,20 @@ layout_grid_heading(struct layout *l, int y,
 	char line[LAYOUT_TEXT_MAX];
 	size_t o;
 
-	for (size_t i = 0; i < n; i++)
+	size_t stale = 0;
+
+	for (size_t i = 0; i < n; i++) {
 		counts[shown[i]->state]++;
+		stale += shown[i]->stale;
+	}
 	counts[AGENT_OFFLINE] = offline;
 	o = (size_t)snprintf(line, sizeof line, " Agents: ");
 	for (int k = 0; k < AGENT_STATE_COUNT && o < sizeof line; k++)
 		o += (size_t)snprintf(line + o, sizeof line - o, "%zu %s%s",
 		    counts[k], event_state_name((enum agent_state)k),
 		    k + 1 < AGENT_STATE_COUNT ? dot : "");
+	if (stale > 0 && o < sizeof line)
+		snprintf(line + o, sizeof line - o, "%s%zu stale", dot, stale);
 	layout_text(l, 0, y, l->in->width, line,
 	    layout_style(RENDER_NEUTRAL, RENDER_DEFAULT, RENDER_BOLD));
 }
@@ -1086,7 +1261,8 @@ static void
 layout_banner(struct layout *l, struct render_rect area)
 {
 	const struct layout_input *in = l->in;
-	const char *word = in->link == LAYOUT_STALE ? "STALE" : "DISCONNECTED";
+	const char *word = in->link == LAYOUT_DISCONNECTED ? "DISCONNECTED" :
+	    "STALE";
 	struct render_style s = layout_style(RENDER_WHITE, RENDER_BAD,
 	    RENDER_BOLD | (in->caps.colours ? 0 : RENDER_REVERSE));
 	char detail[256], age[16];
@@ -1097,7 +1273,17 @@ layout_banner(struct layout *l, struct render_rect area)
 	if (big)
 		layout_big_size(word, &how, &bw, &bh);
 	layout_age(in->age_ms, age, sizeof age);
-	if (in->link == LAYOUT_STALE)
+	if (in->link == LAYOUT_LIVE) {
+		/* The daemon speaks; the feeds behind it do not. */
+		char names[160], silence[24] = "";
+		int64_t newest;
+
+		layout_silent_feeds(l, NULL, names, sizeof names, &newest);
+		layout_format_duration(l->data_now - newest, silence,
+		    sizeof silence);
+		snprintf(detail, sizeof detail, "no data from %s for %s: these "
+		    "figures are old", names, silence);
+	} else if (in->link == LAYOUT_STALE)
 		snprintf(detail, sizeof detail, "no data for %s: these figures "
 		    "are old", age);
 	else
@@ -1176,6 +1362,13 @@ layout_draw(const struct layout_input *in, const struct render_ops *ops,
 {
 	struct layout l = { .in = in, .ops = ops, .ctx = ctx,
 	    .stale = in->link != LAYOUT_LIVE };
+
+	if (in->snap != NULL) {
+		l.data_now = in->snap->now + in->age_ms;
+		l.feeds_silent = in->link == LAYOUT_LIVE &&
+		    layout_feeds_silent(in->snap);
+		l.stale = l.stale || l.feeds_silent;
+	}
 	const struct config_page *page;
 	int top = 1, bottom = in->height;
 
@@ -1191,7 +1384,7 @@ layout_draw(const struct layout_input *in, const struct render_ops *ops,
 		top += layout_alerts(&l, top, in->height / 8);
 		layout_body(&l, page, (struct render_rect){ 0, top, in->width,
 		    bottom - top });
-		if (in->link != LAYOUT_LIVE)
+		if (in->link != LAYOUT_LIVE || l.feeds_silent)
 			layout_banner(&l, (struct render_rect){ 0, top,
 			    in->width, bottom - top });
 	}

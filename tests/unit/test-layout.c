@@ -351,6 +351,234 @@ test_agents_more(void **state)
 	free(json);
 }
 
+/* ---- freshness ------------------------------------------------------------ */
+
+/* One frame of json on the config's first board, as text in t. */
+static const char *
+draw_frame(struct render_text *t, const struct config *c, const char *json,
+    int w, int h, int64_t age_ms, int colours)
+{
+	struct snapshot_reader *reader = snapshot_reader_new();
+	const struct snapshot_view *v = read_snapshot(reader, json);
+
+	layout_draw(&(struct layout_input){ .config = c, .board = &c->boards[0],
+	    .snap = v, .width = w, .height = h, .caps = { colours, true },
+	    .clock = "09:00:00", .age_ms = age_ms }, render_text_ops(), t,
+	    NULL);
+	snapshot_reader_free(&reader);
+	return render_text_frame(t);
+}
+
+/* The cell where needle starts in frame (cells are code points). */
+static void
+locate(const char *frame, const char *needle, int *x, int *y)
+{
+	const char *p = strstr(frame, needle), *line = frame;
+
+	if (p == NULL)
+		fail_msg("'%s' is not on the screen", needle);
+	*y = 0;
+	for (const char *q = frame; q < p; q++)
+		if (*q == '\n') {
+			(*y)++;
+			line = q + 1;
+		}
+	*x = 0;
+	for (const char *q = line; q < p; q++)
+		*x += ((unsigned char)*q & 0xc0) != 0x80;
+}
+
+/* The colour every big-digit cell of the frame is drawn in; fails if they
+ * differ or there are none. */
+static enum render_colour
+big_colour(struct render_text *t, int w, int h)
+{
+	int found = -1;
+
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			unsigned c = render_text_char(t, x, y);
+			enum render_colour fg;
+
+			if (c != 0x2588 && c != 0x2580 && c != 0x2584)
+				continue;
+			fg = render_text_style(t, x, y).fg;
+			if (found >= 0 && (int)fg != found)
+				fail_msg("big digits in two colours at %d,%d",
+				    x, y);
+			found = (int)fg;
+		}
+	assert_true(found >= 0);
+	return (enum render_colour)found;
+}
+
+static const char one_tile_yaml[] =
+    "boards:\n"
+    "  b:\n"
+    "    pages:\n"
+    "      - tiles: [{scope: \"queue:%s\", metric: service_level, window: 15m}]\n";
+
+/*
+ * Feed pbx1 last sent 72 s before the daemon's now (1,000,000 ms) and is
+ * stale; pbx2 sent 2 s before and is live. Queue a counts on pbx1 (50%
+ * against 80%: red if it were live), queue b on pbx2 (90%: green).
+ */
+static const char fresh_json[] =
+    "{\"v\":1,\"now\":1000000,"
+    "\"feeds\":{\"pbx1\":{\"state\":\"stale\",\"last_event\":928000},"
+    "\"pbx2\":{\"state\":\"live\",\"last_event\":998000}},"
+    "\"scopes\":{"
+    "\"queue:a\":{\"sl_target\":0.8,\"feeds\":[\"pbx1\"],\"stale\":true,"
+    "\"last_event\":927500,\"windows\":{\"15m\":{\"service_level\":0.5}}},"
+    "\"queue:b\":{\"sl_target\":0.8,\"feeds\":[\"pbx2\"],\"stale\":false,"
+    "\"last_event\":997000,\"windows\":{\"15m\":{\"service_level\":0.9}}}}}";
+
+static void
+test_stale_tile(void **state)
+{
+	struct render_text *t = render_text_new();
+	struct config *c;
+	char yaml[512];
+	const char *frame;
+
+	snprintf(yaml, sizeof yaml, one_tile_yaml, "a");
+	c = load_config(yaml);
+	/* The figure stays, grey; the tile says which feed is silent and
+	 * for how long (1,000,000 - 928,000 ms = 1:12), not its target. */
+	frame = draw_frame(t, c, fresh_json, 80, 24, 0, 256);
+	assert_non_null(strstr(frame, "no data from pbx1 for 1:12"));
+	assert_null(strstr(frame, "target 80%"));
+	assert_int_equal(big_colour(t, 80, 24), RENDER_MUTED);
+	/* 3 s after the snapshot came, the silence has grown by 3 s. */
+	frame = draw_frame(t, c, fresh_json, 80, 24, 3000, 256);
+	assert_non_null(strstr(frame, "no data from pbx1 for 1:15"));
+	/* A narrow tile says it shorter. */
+	frame = draw_frame(t, c, fresh_json, 24, 12, 0, 256);
+	assert_non_null(strstr(frame, "pbx1 silent 1:12"));
+	assert_null(strstr(frame, "no data from"));
+	config_free(&c);
+
+	/* Queue b's feed is live: its tile is green with its target. */
+	snprintf(yaml, sizeof yaml, one_tile_yaml, "b");
+	c = load_config(yaml);
+	frame = draw_frame(t, c, fresh_json, 80, 24, 0, 256);
+	assert_non_null(strstr(frame, "target 80%"));
+	assert_null(strstr(frame, "no data"));
+	assert_int_equal(big_colour(t, 80, 24), RENDER_GOOD);
+	config_free(&c);
+	render_text_free(&t);
+}
+
+/* The header's data age: the data's time less the newest event behind the
+ * page's figures; else the feeds' newest; else since the snapshot came. */
+static void
+test_data_age(void **state)
+{
+	struct render_text *t = render_text_new();
+	struct config *c;
+	char yaml[512];
+	const char *frame;
+
+	snprintf(yaml, sizeof yaml, one_tile_yaml, "a");
+	c = load_config(yaml);
+	/* Queue a's newest event: 1,000,000 - 927,500 = 72.5 s: "1m". */
+	frame = draw_frame(t, c, fresh_json, 80, 24, 0, 256);
+	assert_non_null(strstr(frame, "data 1m "));
+	config_free(&c);
+	snprintf(yaml, sizeof yaml, one_tile_yaml, "b");
+	c = load_config(yaml);
+	/* Queue b's: 3 s before now, and the snapshot came 4 s ago: 7 s. */
+	frame = draw_frame(t, c, fresh_json, 80, 24, 4000, 256);
+	assert_non_null(strstr(frame, "data 7s "));
+	/* No event in the scope (null): the newest of any feed, 998,000,
+	 * 2 s before now, plus the 4 s since the snapshot came: 6 s. */
+	frame = draw_frame(t, c, "{\"v\":1,\"now\":1000000,\"feeds\":{\"pbx1\":"
+	    "{\"state\":\"stale\",\"last_event\":928000},\"pbx2\":{\"state\":"
+	    "\"live\",\"last_event\":998000}},\"scopes\":{\"queue:b\":"
+	    "{\"last_event\":null}}}", 80, 24, 4000, 256);
+	assert_non_null(strstr(frame, "data 6s "));
+	/* An older daemon's snapshot, no feed ever heard: as before, how
+	 * long ago the snapshot came. */
+	frame = draw_frame(t, c, "{\"v\":1,\"now\":1000000,\"scopes\":"
+	    "{\"queue:b\":{}}}", 80, 24, 4000, 256);
+	assert_non_null(strstr(frame, "data 4s "));
+	config_free(&c);
+	render_text_free(&t);
+}
+
+/* Every feed heard from is stale: the STALE banner, saying the feeds are
+ * silent; one live feed is enough to keep it down. */
+static void
+test_feeds_silent(void **state)
+{
+	struct render_text *t = render_text_new();
+	struct config *c;
+	char yaml[512];
+	const char *frame;
+
+	snprintf(yaml, sizeof yaml, one_tile_yaml, "b");
+	c = load_config(yaml);
+	frame = draw_frame(t, c, fresh_json, 100, 30, 0, 256);
+	assert_null(strstr(frame, "these figures are old"));
+	/* pbx2 too, silent since 955,000: 45 s. pbx3 never sent anything
+	 * and does not count. */
+	frame = draw_frame(t, c, "{\"v\":1,\"now\":1000000,\"feeds\":{"
+	    "\"pbx1\":{\"state\":\"stale\",\"last_event\":928000},"
+	    "\"pbx2\":{\"state\":\"stale\",\"last_event\":955000},"
+	    "\"pbx3\":{\"state\":\"stale\",\"last_event\":null}},"
+	    "\"scopes\":{\"queue:b\":{\"sl_target\":0.8,\"feeds\":[\"pbx2\"],"
+	    "\"stale\":true,\"last_event\":954000,\"windows\":{\"15m\":"
+	    "{\"service_level\":0.9}}}}}", 100, 30, 0, 256);
+	assert_non_null(strstr(frame, "no data from pbx1, pbx2 for 0:45: "
+	    "these figures are old"));
+	assert_null(strstr(frame, "DISCONNECTED"));
+	/* Its newest event was 46 s ago. */
+	assert_non_null(strstr(frame, "data 46s "));
+	config_free(&c);
+	render_text_free(&t);
+}
+
+/* An agent whose feed is stale is grey and its timer stops at the feed's
+ * last event; the others count on with the data's time. */
+static void
+test_stale_agent(void **state)
+{
+	struct render_text *t = render_text_new();
+	struct config *c = load_config("boards:\n  b:\n    pages: "
+	    "[{agent_grid: true}]\n");
+	const char *frame, *p;
+	int x, y;
+
+	/* Both busy since 900,000. The snapshot came 3 s ago: Live L. has
+	 * been busy 1,003,000 - 900,000 = 1:43; Stale S.'s feed last spoke
+	 * at 928,000: 0:28, and so it stays. */
+	frame = draw_frame(t, c, "{\"v\":1,\"now\":1000000,\"feeds\":{"
+	    "\"pbx1\":{\"state\":\"stale\",\"last_event\":928000},"
+	    "\"pbx2\":{\"state\":\"live\",\"last_event\":998000}},"
+	    "\"agents\":[{\"id\":\"s\",\"name\":\"Stale S.\",\"state\":\"busy\","
+	    "\"since\":900000,\"feed\":\"pbx1\",\"stale\":true},"
+	    "{\"id\":\"l\",\"name\":\"Live L.\",\"state\":\"busy\","
+	    "\"since\":900000,\"feed\":\"pbx2\",\"stale\":false}]}",
+	    80, 24, 3000, 256);
+	assert_non_null(strstr(frame, "1 stale"));
+	p = strstr(frame, "Stale S.");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "0:28"));
+	assert_true(strstr(p, "0:28") < strchr(p, '\n'));
+	p = strstr(frame, "Live L.");
+	assert_non_null(p);
+	assert_true(strstr(p, "1:43") != NULL && strstr(p, "1:43") <
+	    strchr(p, '\n'));
+	/* The cells' colours, where the names are. */
+	locate(frame, "Stale S.", &x, &y);
+	assert_int_equal(render_text_style(t, x, y).fg, RENDER_MUTED);
+	assert_int_equal(render_text_style(t, x, y).bg, RENDER_DEFAULT);
+	locate(frame, "Live L.", &x, &y);
+	assert_int_equal(render_text_style(t, x, y).bg, RENDER_BUSY);
+	config_free(&c);
+	render_text_free(&t);
+}
+
 /* ---- the big font and the reader --------------------------------------- */
 
 static void
@@ -515,6 +743,10 @@ main(void)
 		cmocka_unit_test(test_reader),
 		cmocka_unit_test(test_reader_freshness),
 		cmocka_unit_test(test_reader_many_feeds),
+		cmocka_unit_test(test_stale_tile),
+		cmocka_unit_test(test_data_age),
+		cmocka_unit_test(test_feeds_silent),
+		cmocka_unit_test(test_stale_agent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
