@@ -6,7 +6,9 @@
  *
  * Headless, for golden frames and scripts: --text WxH --snapshot FILE draws
  * one frame of FILE through the plain-text back-end to stdout (add --stale,
- * --disconnected, --page N, --frame N, --age MS, --clock HH:MM:SS).
+ * --disconnected, --page N, --frame N, --age MS, --clock HH:MM:SS,
+ * --elapsed MS: as if the board had run this long, which turns the agent
+ * grid's pages).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -38,6 +40,7 @@ struct wallboard_options {
 	size_t page;
 	uint64_t frame;
 	int64_t age_ms;
+	int64_t elapsed_ms;
 	const char *clock;
 };
 
@@ -50,6 +53,7 @@ wallboard_usage(int status)
 	    "       wallboard [-c CONFIG] --board NAME --text WxH --snapshot FILE\n"
 	    "                 [--ascii] [--stale|--disconnected] [--page N]\n"
 	    "                 [--frame N] [--age MS] [--clock HH:MM:SS]\n"
+	    "                 [--elapsed MS]\n"
 	    "keys: q quits, n/p next/previous page, r redraws\n");
 	exit(status);
 }
@@ -81,7 +85,7 @@ wallboard_options(int argc, char **argv, struct wallboard_options *o)
 {
 	enum { O_BOARD = 256, O_ENDPOINT, O_ASCII, O_COLOURS, O_TEXT,
 	    O_SNAPSHOT, O_STALE, O_DISCONNECTED, O_PAGE, O_FRAME, O_AGE,
-	    O_CLOCK };
+	    O_CLOCK, O_ELAPSED };
 	static const struct option longs[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "board", required_argument, NULL, O_BOARD },
@@ -97,6 +101,7 @@ wallboard_options(int argc, char **argv, struct wallboard_options *o)
 		{ "frame", required_argument, NULL, O_FRAME },
 		{ "age", required_argument, NULL, O_AGE },
 		{ "clock", required_argument, NULL, O_CLOCK },
+		{ "elapsed", required_argument, NULL, O_ELAPSED },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -134,6 +139,10 @@ wallboard_options(int argc, char **argv, struct wallboard_options *o)
 			    1L << 30);
 			break;
 		case O_CLOCK: o->clock = optarg; break;
+		case O_ELAPSED:
+			o->elapsed_ms = wallboard_number(optarg, "elapsed", 0,
+			    1L << 40);
+			break;
 		case 'h': wallboard_usage(0);
 		default: wallboard_usage(1);
 		}
@@ -190,6 +199,7 @@ wallboard_text(const struct wallboard_options *o, const struct config *c,
 	    .height = o->text_height, .caps = { .colours = 256,
 	    .unicode = !o->ascii }, .clock = o->clock ? o->clock : clock,
 	    .age_ms = o->age_ms, .link = o->link, .frame = o->frame,
+	    .elapsed_ms = o->elapsed_ms,
 	    .endpoint = "tcp://127.0.0.1:7411" }, render_text_ops(), t, NULL);
 	fputs(render_text_frame(t), stdout);
 	render_text_free(&t);

@@ -315,6 +315,13 @@ layout_agent_selected(const struct config *c, const struct config_board *b,
 	return false;
 }
 
+/* Where a state sorts: away first, then ready, busy, wrap. */
+static int
+layout_state_rank(enum agent_state state)
+{
+	return state == AGENT_AWAY ? -1 : (int)state;
+}
+
 /* By state, then the longest in it first (earliest since), then by id. */
 static int
 layout_agent_compare(const void *x, const void *y)
@@ -323,7 +330,8 @@ layout_agent_compare(const void *x, const void *y)
 	const struct snapshot_agent *b = *(const struct snapshot_agent *const *)y;
 
 	if (a->state != b->state)
-		return a->state < b->state ? -1 : 1;
+		return layout_state_rank(a->state) < layout_state_rank(b->state) ?
+		    -1 : 1;
 	if (a->since != b->since)
 		return a->since < b->since ? -1 : 1;
 	return strcmp(a->id, b->id);
@@ -1174,16 +1182,80 @@ layout_agent_cell(struct layout *l, const struct snapshot_agent *a,
 	layout_text_right(l, r.x + r.w - 1, r.y, 5, time, s);
 }
 
-/* "Agents: 4 ready · 10 busy · ..." over the grid. */
+/*
+ * Which agents a page of the grid shows. The away agents (first in the
+ * order) keep a part of every page: all of them while they fill at most
+ * half of it (or whatever the others leave), else they page through that
+ * part too; the others page through the rest.
+ */
+struct layout_grid_page {
+	size_t away_from, away_n;       /* of shown[]: the away part */
+	size_t rest_from, rest_n;       /* and the others' */
+	size_t page, pages;
+};
+
+static void
+layout_grid_paging(const struct layout *l,
+    const struct snapshot_agent *const *shown, size_t n, size_t slots,
+    struct layout_grid_page *g)
+{
+	size_t away = 0, rest, away_room, rest_room, away_pages, rest_pages;
+
+	while (away < n && shown[away]->state == AGENT_AWAY)
+		away++;
+	rest = n - away;
+	memset(g, 0, sizeof *g);
+	g->pages = 1;
+	if (n <= slots) {
+		g->away_n = away;
+		g->rest_from = away;
+		g->rest_n = rest;
+		return;
+	}
+	/* Half the grid, or what the others leave if that is more. */
+	away_room = rest < slots / 2 ? slots - rest : (slots + 1) / 2;
+	if (away_room > away)
+		away_room = away;
+	rest_room = slots - away_room;
+	if (rest > 0 && rest_room == 0) {
+		/* One cell: no room to keep; everyone takes a turn. */
+		away_room = 0;
+		rest_room = slots;
+	}
+	away_pages = away_room ? (away + away_room - 1) / away_room : 1;
+	rest_pages = rest_room ? (rest + rest_room - 1) / rest_room : 1;
+	g->pages = away_pages > rest_pages ? away_pages : rest_pages;
+	if (away_room == 0) {
+		/* Everyone in one list, away first. */
+		g->pages = (n + slots - 1) / slots;
+		g->page = (size_t)(l->in->elapsed_ms / LAYOUT_GRID_PAGE_MS) %
+		    g->pages;
+		g->rest_from = g->page * slots;
+		g->rest_n = n - g->rest_from < slots ? n - g->rest_from : slots;
+		return;
+	}
+	g->page = (size_t)(l->in->elapsed_ms / LAYOUT_GRID_PAGE_MS) % g->pages;
+	g->away_from = g->page % away_pages * away_room;
+	g->away_n = away - g->away_from < away_room ? away - g->away_from :
+	    away_room;
+	g->rest_from = away + g->page % rest_pages * rest_room;
+	g->rest_n = n - g->rest_from < rest_room ? n - g->rest_from : rest_room;
+}
+
+/*
+ * The heading over the grid: " Agents: 4 ready · 10 busy · ..."; when the
+ * grid pages, which of them this page shows first, in the grid's order:
+ * " Agents 1-20, 52-82 of 120 (page 2/4): 4 ready · ...".
+ */
 static void
 layout_grid_heading(struct layout *l, int y,
-    const struct snapshot_agent *const *shown, size_t n, size_t offline)
+    const struct snapshot_agent *const *shown, size_t n, size_t offline,
+    const struct layout_grid_page *g)
 {
 	const char *dot = l->in->caps.unicode ? " \u00b7 " : ", ";
 	size_t counts[AGENT_STATE_COUNT] = { 0 };
 	char line[LAYOUT_TEXT_MAX];
 	size_t o;
-
 	size_t stale = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -1191,7 +1263,21 @@ layout_grid_heading(struct layout *l, int y,
 		stale += shown[i]->stale;
 	}
 	counts[AGENT_OFFLINE] = offline;
-	o = (size_t)snprintf(line, sizeof line, " Agents: ");
+	if (g->pages <= 1)
+		o = (size_t)snprintf(line, sizeof line, " Agents: ");
+	else if (g->away_n == 0 || g->away_from + g->away_n == g->rest_from)
+		o = (size_t)snprintf(line, sizeof line, " Agents %zu-%zu of %zu "
+		    "(page %zu/%zu): ", (g->away_n ? g->away_from : g->rest_from)
+		    + 1, g->rest_from + g->rest_n, n, g->page + 1, g->pages);
+	else if (g->rest_n == 0)
+		o = (size_t)snprintf(line, sizeof line, " Agents %zu-%zu of %zu "
+		    "(page %zu/%zu): ", g->away_from + 1, g->away_from +
+		    g->away_n, n, g->page + 1, g->pages);
+	else
+		o = (size_t)snprintf(line, sizeof line, " Agents %zu-%zu, "
+		    "%zu-%zu of %zu (page %zu/%zu): ", g->away_from + 1,
+		    g->away_from + g->away_n, g->rest_from + 1, g->rest_from +
+		    g->rest_n, n, g->page + 1, g->pages);
 	for (int k = 0; k < AGENT_STATE_COUNT && o < sizeof line; k++)
 		o += (size_t)snprintf(line + o, sizeof line - o, "%zu %s%s",
 		    counts[k], event_state_name((enum agent_state)k),
@@ -1222,35 +1308,37 @@ layout_grid_columns(int w)
 	return w / LAYOUT_AGENT_CELL > 0 ? w / LAYOUT_AGENT_CELL : 1;
 }
 
-/* The grid of the n agents in shown, heading first. */
+/*
+ * The grid of the n agents in shown, heading first. When they do not all
+ * fit, it pages (LAYOUT_GRID_PAGE_MS), the away agents kept on every page.
+ */
 static void
 layout_grid(struct layout *l, struct render_rect area,
     const struct snapshot_agent *const *shown, size_t n)
 {
 	const struct snapshot_view *v = l->in->snap;
+	struct layout_grid_page g;
 	int cols, rows, cw;
-	size_t slots, fit;
-	char more[32];
+	size_t slots, cell = 0;
 
 	if (v == NULL || area.h < 2 || area.w < 8)
 		return;
-	layout_grid_heading(l, area.y, shown, n, layout_offline_count(l));
 	cols = layout_grid_columns(area.w);
 	cw = area.w / cols;
 	rows = area.h - 1;
 	slots = (size_t)(rows * cols);
-	fit = n <= slots ? n : slots - 1;
+	layout_grid_paging(l, shown, n, slots, &g);
+	layout_grid_heading(l, area.y, shown, n, layout_offline_count(l), &g);
 	/* Down the columns, so the order reads like a list. */
-	for (size_t i = 0; i < fit; i++)
-		layout_agent_cell(l, shown[i], (struct render_rect){
-		    area.x + (int)(i / (size_t)rows) * cw,
-		    area.y + 1 + (int)(i % (size_t)rows), cw - 1, 1 },
-		    v->now + l->in->age_ms);
-	if (fit < n) {
-		snprintf(more, sizeof more, "+%zu more", n - fit);
-		layout_text(l, area.x + (int)(fit / (size_t)rows) * cw + 1,
-		    area.y + 1 + (int)(fit % (size_t)rows), cw - 2, more,
-		    layout_style(RENDER_NEUTRAL, RENDER_DEFAULT, RENDER_BOLD));
+	for (size_t part = 0; part < 2; part++) {
+		size_t from = part ? g.rest_from : g.away_from;
+		size_t count = part ? g.rest_n : g.away_n;
+
+		for (size_t i = from; i < from + count; i++, cell++)
+			layout_agent_cell(l, shown[i], (struct render_rect){
+			    area.x + (int)(cell / (size_t)rows) * cw,
+			    area.y + 1 + (int)(cell % (size_t)rows), cw - 1, 1 },
+			    l->data_now);
 	}
 }
 

@@ -32,6 +32,11 @@ cases=(
 	# pbx1 silent for 1:12 (Support's figures, 4 agents), pbx2 live.
 	"floor-feed-stale-120x40|--board floor --text 120x40 --snapshot $dir/snapshot-feed-stale.json"
 	"floor-feed-stale-80x24|--board floor --text 80x24 --age 3000 --snapshot $dir/snapshot-feed-stale.json"
+	# 120 agents (111 not offline, 19 away): the grid's pages turn every
+	# 8 s, the away agents on each.
+	"floor-120agents-80x24|--board floor --text 80x24 --snapshot $dir/snapshot-120.json"
+	"floor-120agents-page2-80x24|--board floor --text 80x24 --elapsed 8000 --snapshot $dir/snapshot-120.json"
+	"floor-120agents-200x60|--board floor --text 200x60 --snapshot $dir/snapshot-120.json"
 	# Both feeds silent: the banner, though the daemon speaks.
 	"floor-feeds-silent-80x24|--board floor --text 80x24 --snapshot $dir/snapshot-feeds-silent.json"
 )

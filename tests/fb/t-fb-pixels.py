@@ -152,6 +152,55 @@ check(find(later, "text", "3:48") and find(later, "text", "0:14") and
       "feed stale: 1.5 s on, Erik's timer has not moved; Ben's "
       "(pbx2, live) went on from 0:13 to 0:14")
 
+# ---- 120 agents at 1080p: the grid pages, the away agents on every page --
+# snapshot-120.json: 111 agents not offline, 19 of them away. The grid has
+# 4 columns of 13 cells, 52: the 19 away keep theirs, the 92 others take
+# turns in the other 33 (3 pages: 33, 33, 26), a page every 8 s.
+import json  # noqa: E402
+agents = [a for a in json.load(open(os.path.join(HERE, "snapshot-120.json")))
+          ["agents"] if a["state"] != "offline"]
+
+
+def shown_names(ops):
+    """The agents whose name (or "First L." when the cell is narrow) is
+    drawn."""
+    texts = set(o["text"] for o in ops if o["op"] == "text")
+    out = set()
+    for a in agents:
+        first, last = a["name"].split(" ")
+        if a["name"] in texts or "%s %s." % (first, last[0]) in texts:
+            out.add(a["id"])
+    return out
+
+
+away = set(a["id"] for a in agents if a["state"] == "away")
+seen = set()
+headings = ["Agents 1-52 of 111 (page 1/3)",
+            "Agents 1-19, 53-85 of 111 (page 2/3)",
+            "Agents 1-19, 86-111 of 111 (page 3/3)"]
+for page in range(3):
+    dev, trace = (os.path.join(d, "a120-%d%s" % (page, ext))
+                  for ext in (".raw", ".trace"))
+    p = run(["--board", "floor", "--device", dev, "--geometry",
+             "1920x1080x32", "--snapshot-file",
+             os.path.join(HERE, "snapshot-120.json"), "--now",
+             str(SNAP_NOW + 1000), "--elapsed", str(page * 8000),
+             "--trace", trace])
+    ops = trace_ops(trace)
+    names = shown_names(ops)
+    seen |= names
+    check(any(o["text"].startswith(" " + headings[page] + ": 27 ready")
+              for o in ops if o["op"] == "text"),
+          "120 agents, page %d: the heading says '%s'" % (page + 1,
+                                                          headings[page]))
+    check(away <= names, "120 agents, page %d: all 19 away agents shown "
+          "(%d of them)" % (page + 1, len(away & names)))
+    check(len(names) == (52 if page < 2 else 45),
+          "120 agents, page %d: %d agents in the grid" % (page + 1,
+                                                          len(names)))
+check(len(seen) == 111, "120 agents: over 3 pages, all 111 shown (%d)"
+      % len(seen))
+
 # ---- 800x480x16: RGB565 ---------------------------------------------------
 small, ops, shot = draw("800x480x16", SNAP_NOW + 1000, "live480")
 sl = find(ops, "big", "50%") or [o for o in ops if o["text"] in ("50%", "50")]

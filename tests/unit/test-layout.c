@@ -295,6 +295,12 @@ test_agents_sorted(void **state)
 	struct snapshot_reader *reader = snapshot_reader_new();
 	const struct snapshot_view *v = read_snapshot(reader, json);
 	const struct snapshot_agent *out[20];
+	static const char *const order[] = {
+		"a3", "a8", "a13", "a18",       /* away, longest first */
+		"a0", "a5", "a10", "a15",       /* ready */
+		"a1", "a6", "a11", "a16",       /* busy */
+		"a2", "a7", "a12", "a17",       /* wrap */
+	};
 	struct config *c;
 	size_t n;
 
@@ -302,12 +308,8 @@ test_agents_sorted(void **state)
 	c = load_config(yaml);
 	n = layout_agents_sorted(c, &c->boards[0], v, out);
 	assert_int_equal(n, 16);        /* the 4 offline ones are not shown */
-	for (size_t i = 1; i < n; i++) {
-		assert_true(out[i - 1]->state <= out[i]->state);
-		if (out[i - 1]->state == out[i]->state)
-			assert_true(out[i - 1]->since <= out[i]->since);
-	}
-	assert_string_equal(out[0]->id, "a0");
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(out[i]->id, order[i]);
 	config_free(&c);
 	snprintf(yaml, sizeof yaml, grid_yaml, "\"team:billing\"");
 	c = load_config(yaml);
@@ -320,31 +322,157 @@ test_agents_sorted(void **state)
 	free(json);
 }
 
-/* As many as fit, then "+N more": shown + N is every agent on the grid. */
-static void
-test_agents_more(void **state)
+/*
+ * away agents "Away 0000".. then the others "Work 0000".., ready, busy and
+ * wrap in turn; none offline.
+ */
+static char *
+floor_json(int away, int rest)
 {
-	char yaml[256], *json = agents_json(200), *more;
+	static const char *const states[] = { "ready", "busy", "wrap" };
+	size_t len = 64 + (size_t)(away + rest) * 120, o;
+	char *json = malloc(len);
+
+	assert_non_null(json);
+	o = (size_t)snprintf(json, len, "{\"v\":1,\"now\":10000000,\"agents\":[");
+	for (int i = 0; i < away + rest; i++)
+		o += (size_t)snprintf(json + o, len - o, "%s{\"id\":\"a%d\","
+		    "\"name\":\"%s %04d\",\"state\":\"%s\",\"since\":%d,"
+		    "\"reason\":\"break\"}", i ? "," : "", i, i < away ? "Away" :
+		    "Work", i < away ? i : i - away, i < away ? "away" :
+		    states[(i - away) % 3], 1000 * (i % 5000));
+	snprintf(json + o, len - o, "]}");
+	return json;
+}
+
+/* How many of the names "Away 0000".."Away n-1" (prefix "Away") are in
+ * frame; marks each one seen in seen[]. */
+static int
+names_on(const char *frame, const char *prefix, int n, bool *seen)
+{
+	char name[32];
+	int found = 0;
+
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "%s %04d ", prefix, i);
+		if (strstr(frame, name) != NULL) {
+			found++;
+			seen[i] = true;
+		}
+	}
+	return found;
+}
+
+static const char *
+draw_grid(struct render_text *t, const struct config *c,
+    const struct snapshot_view *v, int w, int h, int64_t elapsed_ms)
+{
+	layout_draw(&(struct layout_input){ .config = c, .board = &c->boards[0],
+	    .snap = v, .width = w, .height = h, .caps = { 8, true },
+	    .clock = "09:00:00", .elapsed_ms = elapsed_ms }, render_text_ops(),
+	    t, NULL);
+	return render_text_frame(t);
+}
+
+/*
+ * 120 agents, 20 of them away, at 80x24: a grid of 3 columns of 22 rows,
+ * 66 cells. The 20 away keep theirs on every page; the 100 others take
+ * turns in the 46 left: 3 pages of 8 s each.
+ */
+static void
+test_grid_pages_120(void **state)
+{
+	char yaml[256], *json = floor_json(20, 100);
 	struct snapshot_reader *reader = snapshot_reader_new();
 	const struct snapshot_view *v = read_snapshot(reader, json);
 	struct render_text *t = render_text_new();
+	bool away[20] = { false }, work[100] = { false };
 	struct config *c;
-	const char *frame, *p;
-	int shown, hidden;
+	const char *frame;
+	char *first;
+	int shown = 0;
 
 	snprintf(yaml, sizeof yaml, grid_yaml, "all");
 	c = load_config(yaml);
-	layout_draw(&(struct layout_input){ .config = c, .board = &c->boards[0],
-	    .snap = v, .width = 80, .height = 24, .caps = { 8, true },
-	    .clock = "09:00:00" }, render_text_ops(), t, NULL);
-	frame = render_text_frame(t);
-	more = strstr(frame, "+");
-	assert_non_null(more);
-	assert_int_equal(sscanf(more, "+%d more", &hidden), 1);
-	for (shown = 0, p = frame; (p = strstr(p, " Agent ")) != NULL; p++)
-		shown++;
-	assert_int_equal(shown + hidden, 160);
-	assert_int_equal(shown, 3 * 22 - 1);   /* 3 columns of 22 rows */
+	frame = draw_grid(t, c, v, 80, 24, 0);
+	/* Counts of all 120 follow (cut at 80 cells: "0 offline" does not
+	 * fit); 100 others in turn from ready: 34, 33, 33. */
+	assert_non_null(strstr(frame, " Agents 1-66 of 120 (page 1/3): "
+	    "34 ready \u00b7 33 busy \u00b7 33 wrap \u00b7 20 away"));
+	assert_int_equal(names_on(frame, "Away", 20, away), 20);
+	assert_int_equal(names_on(frame, "Work", 100, work), 46);
+	first = strdup(frame);
+	/* The same input draws the same frame; the page holds 8 s. */
+	assert_string_equal(draw_grid(t, c, v, 80, 24, 0), first);
+	assert_string_equal(draw_grid(t, c, v, 80, 24, 7999), first);
+	frame = draw_grid(t, c, v, 80, 24, 8000);
+	assert_non_null(strstr(frame, " Agents 1-20, 67-112 of 120 "
+	    "(page 2/3): "));
+	assert_int_equal(names_on(frame, "Away", 20, away), 20);
+	assert_int_equal(names_on(frame, "Work", 100, work), 46);
+	frame = draw_grid(t, c, v, 80, 24, 16000);
+	assert_non_null(strstr(frame, " Agents 1-20, 113-120 of 120 "
+	    "(page 3/3): "));
+	assert_int_equal(names_on(frame, "Away", 20, away), 20);
+	assert_int_equal(names_on(frame, "Work", 100, work), 8);
+	/* Over the three pages, every agent was shown. */
+	for (int i = 0; i < 100; i++)
+		shown += work[i];
+	assert_int_equal(shown, 100);
+	/* Then round again. */
+	assert_string_equal(draw_grid(t, c, v, 80, 24, 24000), first);
+	free(first);
+	config_free(&c);
+	render_text_free(&t);
+	snapshot_reader_free(&reader);
+	free(json);
+}
+
+/*
+ * 2,000 agents, 300 away, at 200x60: 7 columns of 58 rows, 406 cells.
+ * The away would take more than half: they get half (203) and take turns
+ * in it (2 pages); the 1,700 others take turns in the other 203 (9 pages,
+ * the last of 76). Over 9 pages, everyone is shown.
+ */
+static void
+test_grid_pages_2000(void **state)
+{
+	char yaml[256], *json = floor_json(300, 1700);
+	struct snapshot_reader *reader = snapshot_reader_new();
+	const struct snapshot_view *v = read_snapshot(reader, json);
+	struct render_text *t = render_text_new();
+	bool *away = calloc(300, sizeof *away), *work = calloc(1700,
+	    sizeof *work);
+	struct config *c;
+	const char *frame;
+	int shown = 0;
+
+	snprintf(yaml, sizeof yaml, grid_yaml, "all");
+	c = load_config(yaml);
+	frame = draw_grid(t, c, v, 200, 60, 0);
+	assert_non_null(strstr(frame, " Agents 1-203, 301-503 of 2000 "
+	    "(page 1/9): "));
+	assert_int_equal(names_on(frame, "Away", 300, away), 203);
+	assert_int_equal(names_on(frame, "Work", 1700, work), 203);
+	frame = draw_grid(t, c, v, 200, 60, 8000);
+	assert_non_null(strstr(frame, " Agents 204-300, 504-706 of 2000 "
+	    "(page 2/9): "));
+	assert_int_equal(names_on(frame, "Away", 300, away), 97);
+	assert_int_equal(names_on(frame, "Work", 1700, work), 203);
+	for (int p = 2; p < 9; p++) {
+		frame = draw_grid(t, c, v, 200, 60, p * 8000);
+		assert_true(names_on(frame, "Away", 300, away) > 0);
+		names_on(frame, "Work", 1700, work);
+	}
+	assert_non_null(strstr(frame, " Agents 1-203, 1925-2000 of 2000 "
+	    "(page 9/9): "));
+	for (int i = 0; i < 300; i++)
+		shown += away[i];
+	for (int i = 0; i < 1700; i++)
+		shown += work[i];
+	assert_int_equal(shown, 2000);
+	free(away);
+	free(work);
 	config_free(&c);
 	render_text_free(&t);
 	snapshot_reader_free(&reader);
@@ -738,7 +866,8 @@ main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_value_never_spills),
 		cmocka_unit_test(test_agents_sorted),
-		cmocka_unit_test(test_agents_more),
+		cmocka_unit_test(test_grid_pages_120),
+		cmocka_unit_test(test_grid_pages_2000),
 		cmocka_unit_test(test_big_font),
 		cmocka_unit_test(test_reader),
 		cmocka_unit_test(test_reader_freshness),
