@@ -8,7 +8,8 @@
  * one frame of FILE through the plain-text back-end to stdout (add --stale,
  * --disconnected, --page N, --frame N, --age MS, --clock HH:MM:SS,
  * --elapsed MS: as if the board had run this long, which turns the agent
- * grid's pages).
+ * grid's pages). --text may be given more than once: one frame per size,
+ * in order, each followed by a line holding only a form feed.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -33,8 +34,10 @@ struct wallboard_options {
 	const char *endpoint;
 	bool ascii;
 	int colours;            /* -1: the terminal's */
-	/* Headless. */
-	int text_width, text_height;
+	/* Headless: the sizes of the frames to draw. */
+	int text_width, text_height;    /* the first */
+	int (*sizes)[2];
+	size_t n_sizes;
 	const char *snapshot;
 	enum layout_link link;
 	size_t page;
@@ -74,10 +77,20 @@ wallboard_number(const char *text, const char *what, long min, long max)
 static void
 wallboard_geometry(struct wallboard_options *o, const char *text)
 {
-	if (sscanf(text, "%dx%d", &o->text_width, &o->text_height) != 2 ||
-	    o->text_width < 1 || o->text_height < 1 || o->text_width > 1000 ||
-	    o->text_height > 1000)
+	int w, h;
+	char end;
+
+	if (sscanf(text, "%dx%d%c", &w, &h, &end) != 2 || w < 1 || h < 1 ||
+	    w > 1000 || h > 1000)
 		fatalx("bad size '%s' (expected WxH, e.g. 80x24)", text);
+	if (o->n_sizes == 0) {
+		o->text_width = w;
+		o->text_height = h;
+	}
+	o->sizes = xrealloc(o->sizes, (o->n_sizes + 1) * sizeof *o->sizes);
+	o->sizes[o->n_sizes][0] = w;
+	o->sizes[o->n_sizes][1] = h;
+	o->n_sizes++;
 }
 
 static void
@@ -194,14 +207,19 @@ wallboard_text(const struct wallboard_options *o, const struct config *c,
 	tz = tz_load(c->timezone, err, sizeof err);
 	layout_clock(tz, v ? v->now : 0, clock, sizeof clock);
 	tz_free(&tz);
-	layout_draw(&(struct layout_input){ .config = c, .board = b,
-	    .page = o->page, .snap = v, .width = o->text_width,
-	    .height = o->text_height, .caps = { .colours = 256,
-	    .unicode = !o->ascii }, .clock = o->clock ? o->clock : clock,
-	    .age_ms = o->age_ms, .link = o->link, .frame = o->frame,
-	    .elapsed_ms = o->elapsed_ms,
-	    .endpoint = "tcp://127.0.0.1:7411" }, render_text_ops(), t, NULL);
-	fputs(render_text_frame(t), stdout);
+	for (size_t i = 0; i < o->n_sizes; i++) {
+		layout_draw(&(struct layout_input){ .config = c, .board = b,
+		    .page = o->page, .snap = v, .width = o->sizes[i][0],
+		    .height = o->sizes[i][1], .caps = { .colours = 256,
+		    .unicode = !o->ascii }, .clock = o->clock ? o->clock :
+		    clock, .age_ms = o->age_ms, .link = o->link,
+		    .frame = o->frame, .elapsed_ms = o->elapsed_ms,
+		    .endpoint = "tcp://127.0.0.1:7411" }, render_text_ops(), t,
+		    NULL);
+		fputs(render_text_frame(t), stdout);
+		if (o->n_sizes > 1)
+			fputs("\f\n", stdout);
+	}
 	render_text_free(&t);
 	snapshot_reader_free(&reader);
 	return 0;
@@ -229,6 +247,7 @@ main(int argc, char **argv)
 	if (o.text_width > 0) {
 		status = wallboard_text(&o, config, co.board);
 		config_free(&config);
+		free(o.sizes);
 		return status;
 	}
 	endpoint = o.endpoint ? xstrdup(o.endpoint) : config_client_endpoint(config);

@@ -793,49 +793,75 @@ layout_alert_style(struct layout *l, const struct snapshot_alert *a)
 	return s;
 }
 
+/*
+ * One alert: " ▲ CRITICAL #14 Support SL 50% (target 80%)  for 5m"; on a
+ * screen under 50 cells the severity's name goes (its colour stays). The
+ * line is cut with "…" if it must be; when more alerts did not get a
+ * line, "+2 more alerts" follows at the right if there is room for it
+ * after the whole of this one.
+ */
 static void
-layout_alert_line(struct layout *l, int y, const struct snapshot_alert *a)
+layout_alert_line(struct layout *l, int y, const struct snapshot_alert *a,
+    size_t more)
 {
 	static const char *const names[] = { "INFO", "WARNING", "CRITICAL" };
 	const struct layout_input *in = l->in;
 	struct render_style s = layout_alert_style(l, a);
-	char line[LAYOUT_TEXT_MAX], age[16], acked[160] = "";
+	char line[LAYOUT_TEXT_MAX], age[16], acked[160] = "", id[32] = "";
+	char severity[16] = "", count[48] = "";
 	const char *mark = in->caps.unicode ? "\u25b2" : "!";
+	int n;
 
 	layout_age(in->snap->now - a->since + in->age_ms, age, sizeof age);
 	if (a->acked_by != NULL)
 		snprintf(acked, sizeof acked, "  (acked by %s)", a->acked_by);
-	snprintf(line, sizeof line, " %s %-8s %s  for %s%s", mark,
-	    names[a->severity], a->text, age, acked);
+	if (a->short_id > 0) {
+		/* "#9 " as wide as "#14", so that texts line up. */
+		snprintf(id, sizeof id, "#%lld", (long long)a->short_id);
+		snprintf(id + strlen(id), sizeof id - strlen(id), "%*s",
+		    strlen(id) < 3 ? 2 : 1, "");
+	}
+	if (in->width >= 50)
+		snprintf(severity, sizeof severity, "%-8s ",
+		    names[a->severity]);
+	snprintf(line, sizeof line, " %s %s%s%s  for %s%s", mark, severity,
+	    id, a->text, age, acked);
 	layout_fill(l, 0, y, in->width, 1, s);
 	layout_text(l, 0, y, in->width, line, s);
+	if (more == 0)
+		return;
+	n = layout_cells(line);
+	snprintf(count, sizeof count, "  +%zu more alert%s ", more,
+	    more == 1 ? "" : "s");
+	if (n + layout_cells(count) > in->width)
+		snprintf(count, sizeof count, "  +%zu more ", more);
+	if (n + layout_cells(count) <= in->width)
+		layout_text_right(l, in->width, y, layout_cells(count), count,
+		    s);
 }
 
-/* The alert lines, from y; returns how many lines they took. */
+/*
+ * The alert lines, from y: up to max_lines, and always one when any
+ * fires, so that the worst is never hidden; returns how many lines they
+ * took.
+ */
 static int
 layout_alerts(struct layout *l, int y, int max_lines)
 {
 	const struct snapshot_view *v = l->in->snap;
 	const struct snapshot_alert **firing;
 	size_t n, shown;
-	char more[64];
 
-	if (v == NULL || v->n_alerts == 0 || max_lines < 1)
+	if (v == NULL || v->n_alerts == 0)
 		return 0;
+	if (max_lines < 1)
+		max_lines = 1;
 	firing = xcalloc(v->n_alerts, sizeof *firing);
 	n = layout_alerts_firing(v, firing);
-	shown = n <= (size_t)max_lines ? n : (size_t)max_lines - 1;
+	shown = n <= (size_t)max_lines ? n : (size_t)max_lines;
 	for (size_t i = 0; i < shown; i++)
-		layout_alert_line(l, y + (int)i, firing[i]);
-	if (shown < n) {
-		snprintf(more, sizeof more, " +%zu more alert%s", n - shown,
-		    n - shown == 1 ? "" : "s");
-		layout_fill(l, 0, y + (int)shown, l->in->width, 1,
-		    layout_style(RENDER_DEFAULT, RENDER_DEFAULT, 0));
-		layout_text(l, 0, y + (int)shown, l->in->width, more,
-		    layout_style(RENDER_BAD, RENDER_DEFAULT, RENDER_BOLD));
-		shown++;
-	}
+		layout_alert_line(l, y + (int)i, firing[i],
+		    i + 1 == shown ? n - shown : 0);
 	free(firing);
 	return (int)shown;
 }
@@ -987,97 +1013,273 @@ layout_tile_figure(struct layout *l, struct render_rect r, const char *value,
 	layout_text_centre(l, r.x, r.y + (r.h - 1) / 2, r.w, text, style);
 }
 
-static void
-layout_tile(struct layout *l, const struct config_tile *t,
-    struct render_rect r)
-{
-	const struct snapshot_scope *s = l->in->snap ?
-	    snapshot_find_scope(l->in->snap, t->scope) : NULL;
-	enum layout_status status = LAYOUT_STATUS_NONE;
-	enum metric_kind kind;
-	struct render_style line, value_style;
-	char label[256], value[64] = "--", target[256];
-	double v;
-	bool mono = l->in->caps.colours == 0;
-	bool scope_stale = s != NULL && s->stale;
-	bool stale = l->stale || scope_stale;
+/* What a tile shows: its figure ("--" when the snapshot lacks it), its
+ * label, how it is judged, whether it is old. */
+struct layout_tile_view {
+	const struct config_tile	*t;
+	const struct snapshot_scope	*s;
+	enum layout_status		 status;
+	bool				 scope_stale;	/* its feed is silent */
+	bool				 stale;		/* or the whole board */
+	char				 value[64];
+	char				 label[256];
+	int				 value_cells, label_cells;
+};
 
-	if (layout_tile_value(t, s, &v, &kind)) {
-		layout_format_value(kind, v, value, sizeof value);
-		status = layout_tile_status(t, s, v);
+static void
+layout_tile_view(const struct layout *l, const struct config_tile *t,
+    struct layout_tile_view *tv)
+{
+	enum metric_kind kind;
+	double v;
+
+	memset(tv, 0, sizeof *tv);
+	tv->t = t;
+	tv->s = l->in->snap ? snapshot_find_scope(l->in->snap, t->scope) : NULL;
+	snprintf(tv->value, sizeof tv->value, "--");
+	if (layout_tile_value(t, tv->s, &v, &kind)) {
+		layout_format_value(kind, v, tv->value, sizeof tv->value);
+		tv->status = layout_tile_status(t, tv->s, v);
 	}
-	line = layout_style(layout_status_colour(stale, status), RENDER_DEFAULT,
-	    stale ? RENDER_DIM : 0);
-	value_style = line;
-	value_style.attrs |= RENDER_BOLD;
-	if (mono && !stale && status == LAYOUT_STATUS_BAD)
-		value_style.attrs |= RENDER_REVERSE;
-	layout_tile_label(l, t, s, label, sizeof label);
-	/* A stale tile says why instead of its target. */
-	if (scope_stale)
-		layout_stale_note(l, s, r.w - 4, target, sizeof target);
-	else
-		layout_tile_target(t, s, stale ? LAYOUT_STATUS_NONE : status,
-		    mono, target, sizeof target);
-	layout_fill(l, r.x, r.y, r.w, r.h, line);
-	if (r.w < 4 || r.h < 3) {
-		layout_text(l, r.x, r.y, r.w, label, line);
-		layout_tile_figure(l, (struct render_rect){ r.x, r.y + 1, r.w,
-		    r.h - 1 }, value, value_style);
-		return;
-	}
-	layout_box(l, r, line, layout_style(RENDER_NEUTRAL, RENDER_DEFAULT,
-	    RENDER_BOLD | (stale ? RENDER_DIM : 0)), label,
-	    t->window ? t->window : "now", target);
-	layout_tile_figure(l, (struct render_rect){ r.x + 1, r.y + 1,
-	    r.w - 2, r.h - 2 }, value, value_style);
+	tv->scope_stale = tv->s != NULL && tv->s->stale;
+	tv->stale = l->stale || tv->scope_stale;
+	layout_tile_label(l, t, tv->s, tv->label, sizeof tv->label);
+	tv->value_cells = layout_cells(tv->value);
+	tv->label_cells = layout_cells(tv->label);
 }
 
-/*
- * Columns for n tiles in w x h: the arrangement where a typical figure
- * ("88%") is biggest; between equals, the widest tiles (room for labels).
- */
-static int
-layout_tile_columns(const struct layout *l, size_t n, int w, int h)
-{
-	int best = 1, best_score = -1, rows, tw, th, score;
-	struct render_big how;
+/* The least of a label a tile shows: 7 characters and "…" ("Support…"),
+ * or all of a shorter one. */
+#define LAYOUT_LABEL_MIN 8
 
-	for (int cols = 1; cols <= (int)n; cols++) {
-		rows = ((int)n + cols - 1) / cols;
-		tw = w / cols;
-		th = h / rows;
-		score = tw;
-		if (layout_big_fit(l, "88%", tw - 2, th - 2, &how))
-			score += 1000 * how.scale;
-		if (score > best_score) {
-			best_score = score;
-			best = cols;
+static int
+layout_label_min(const struct layout_tile_view *tv)
+{
+	return tv->label_cells < LAYOUT_LABEL_MIN ? tv->label_cells :
+	    LAYOUT_LABEL_MIN;
+}
+
+/* The figure's style: the status colour, grey when old, bold. */
+static void
+layout_tile_styles(const struct layout *l, const struct layout_tile_view *tv,
+    struct render_style *line, struct render_style *value)
+{
+	*line = layout_style(layout_status_colour(tv->stale, tv->status),
+	    RENDER_DEFAULT, tv->stale ? RENDER_DIM : 0);
+	*value = *line;
+	value->attrs |= RENDER_BOLD;
+	if (l->in->caps.colours == 0 && !tv->stale &&
+	    tv->status == LAYOUT_STATUS_BAD)
+		value->attrs |= RENDER_REVERSE;
+}
+
+/* A tile as a box: the label in its top edge, the window top right, the
+ * figure inside, the target (or why it is old) in its bottom edge. */
+static void
+layout_tile(struct layout *l, const struct layout_tile_view *tv,
+    struct render_rect r)
+{
+	const struct config_tile *t = tv->t;
+	struct render_style line, value_style;
+	char target[256];
+	const char *window = t->window ? t->window : "now";
+
+	layout_tile_styles(l, tv, &line, &value_style);
+	/* A stale tile says why instead of its target. */
+	if (tv->scope_stale)
+		layout_stale_note(l, tv->s, r.w - 4, target, sizeof target);
+	else
+		layout_tile_target(t, tv->s, tv->stale ? LAYOUT_STATUS_NONE :
+		    tv->status, l->in->caps.colours == 0, target,
+		    sizeof target);
+	/* The window gives way to the label. */
+	if (r.w - 4 - (layout_cells(window) + 2) < layout_label_min(tv))
+		window = "";
+	layout_fill(l, r.x, r.y, r.w, r.h, line);
+	layout_box(l, r, line, layout_style(RENDER_NEUTRAL, RENDER_DEFAULT,
+	    RENDER_BOLD | (tv->stale ? RENDER_DIM : 0)), tv->label, window,
+	    target);
+	layout_tile_figure(l, (struct render_rect){ r.x + 1, r.y + 1,
+	    r.w - 2, r.h - 2 }, tv->value, value_style);
+}
+
+/* Cells a tile's line needs after its label: " 81%", and " STALE" or
+ * more when its feed is silent. */
+static int
+layout_tile_line_tail(const struct layout_tile_view *tv)
+{
+	return 1 + tv->value_cells + (tv->scope_stale ? 6 : 0);
+}
+
+/* Where the parts of tile lines go: figures right-aligned in a column
+ * fig_w wide, then notes (why a figure is old) note_w wide. */
+struct layout_line_cols {
+	int fig_w, note_w;
+};
+
+/*
+ * A tile as one line, where boxes do not fit: the label, the figure and,
+ * when its feed is silent, why it is old ("STALE", or longer when there
+ * is room): "Support SL   50% pbx1 silent 1:12".
+ */
+static void
+layout_tile_line(struct layout *l, const struct layout_tile_view *tv,
+    struct render_rect r, const struct layout_line_cols *c)
+{
+	struct render_style line, value_style, label_style;
+	char note[256] = "";
+	int fig_end = r.x + r.w - (c->note_w ? c->note_w + 1 : 0);
+
+	layout_tile_styles(l, tv, &line, &value_style);
+	label_style = layout_style(RENDER_NEUTRAL, RENDER_DEFAULT,
+	    RENDER_BOLD | (tv->stale ? RENDER_DIM : 0));
+	if (tv->scope_stale)
+		layout_stale_note(l, tv->s, c->note_w, note, sizeof note);
+	layout_fill(l, r.x, r.y, r.w, 1, line);
+	layout_text(l, r.x, r.y, fig_end - c->fig_w - 1 - r.x, tv->label,
+	    label_style);
+	layout_text_right(l, fig_end, r.y, tv->value_cells, tv->value,
+	    value_style);
+	if (*note)
+		layout_text(l, fig_end + 1, r.y, c->note_w, note, line);
+}
+
+/* How a page's tiles are laid out: how many (the first ones), as boxes or
+ * lines, in how many columns. */
+struct layout_arrangement {
+	size_t	n;
+	bool	lines;
+	int	cols;
+	long	score;
+};
+
+/*
+ * The arrangement that shows the most tiles, each with its figure whole
+ * and at least LAYOUT_LABEL_MIN cells of its label; among those, the one
+ * where a typical figure ("88%") comes out biggest, then the one with the
+ * most room for labels. Tiles that do not fit are left out, last first:
+ * a tile never shows a label without its figure.
+ */
+static struct layout_arrangement
+layout_arrange(const struct layout *l, const struct layout_tile_view *tv,
+    size_t n, int w, int h)
+{
+	struct layout_arrangement best = { 0 }, a;
+	struct render_big how;
+	int rows, tw, th, cw;
+	bool fits;
+
+	for (size_t k = n; k > 0 && best.n == 0; k--) {
+		for (int cols = 1; cols <= (int)k; cols++) {
+			rows = ((int)k + cols - 1) / cols;
+			/* Boxes: tiles are at least tw x th. */
+			tw = w / cols;
+			th = h / rows;
+			fits = th >= 3;
+			for (size_t i = 0; i < k && fits; i++)
+				fits = tw - 2 >= tv[i].value_cells &&
+				    tw - 4 >= layout_label_min(&tv[i]);
+			if (fits) {
+				a = (struct layout_arrangement){ k, false,
+				    cols, (long)k * 1000000 + (tw - 4 < 999 ?
+				    tw - 4 : 999) };
+				if (layout_big_fit(l, "88%", tw - 2, th - 2,
+				    &how))
+					a.score += 1000 * how.scale;
+				if (a.score > best.score)
+					best = a;
+			}
+			/* Lines: one a tile, a blank between columns. */
+			cw = w / cols - (cols > 1 ? 1 : 0);
+			fits = rows <= h;
+			for (size_t i = 0; i < k && fits; i++)
+				fits = cw >= layout_label_min(&tv[i]) +
+				    layout_tile_line_tail(&tv[i]);
+			if (fits) {
+				a = (struct layout_arrangement){ k, true,
+				    cols, (long)k * 1000000 + (cw - 4 < 999 ?
+				    cw - 4 : 999) };
+				if (a.score > best.score)
+					best = a;
+			}
 		}
 	}
 	return best;
 }
 
+/*
+ * Tiles as lines, down the columns of a: every figure right-aligned in
+ * one column, every note in one after it, as wide as the longest that
+ * fits; a line no wider than its longest label and those need.
+ */
 static void
+layout_tile_lines(struct layout *l, const struct layout_tile_view *tv,
+    struct layout_arrangement a, struct render_rect area)
+{
+	struct layout_line_cols c = { 0, 0 };
+	int rows = ((int)a.n + a.cols - 1) / a.cols, cw, label_w = 0, w, room;
+	char note[256];
+
+	cw = area.w / a.cols - (a.cols > 1 ? 1 : 0);
+	for (size_t i = 0; i < a.n; i++) {
+		if (tv[i].value_cells > c.fig_w)
+			c.fig_w = tv[i].value_cells;
+		if (tv[i].label_cells > label_w)
+			label_w = tv[i].label_cells;
+	}
+	/* Notes get what the labels leave, and "STALE" at least (the
+	 * arrangement made room for it). */
+	room = cw - label_w - 2 - c.fig_w - 1;
+	for (size_t i = 0; i < a.n; i++) {
+		if (!tv[i].scope_stale)
+			continue;
+		layout_stale_note(l, tv[i].s, room, note, sizeof note);
+		if (layout_cells(note) > c.note_w)
+			c.note_w = layout_cells(note);
+	}
+	w = label_w + 2 + c.fig_w + (c.note_w ? 1 + c.note_w : 0);
+	if (w > cw)
+		w = cw;
+	for (size_t i = 0; i < a.n; i++)
+		layout_tile_line(l, &tv[i], (struct render_rect){ area.x +
+		    (int)(i / (size_t)rows) * (cw + 1), area.y +
+		    (int)(i % (size_t)rows), w, 1 }, &c);
+}
+
+/* The page's tiles in area; returns the rows they took from its top. */
+static int
 layout_tiles(struct layout *l, const struct config_page *page,
     struct render_rect area)
 {
+	struct layout_tile_view *tv;
+	struct layout_arrangement a;
 	int cols, rows, x0, x1, y0, y1;
-	size_t i;
 
 	if (page->n_tiles == 0 || area.w <= 0 || area.h <= 0)
-		return;
-	cols = layout_tile_columns(l, page->n_tiles, area.w, area.h);
-	rows = ((int)page->n_tiles + cols - 1) / cols;
-	for (i = 0; i < page->n_tiles; i++) {
+		return 0;
+	tv = xcalloc(page->n_tiles, sizeof *tv);
+	for (size_t i = 0; i < page->n_tiles; i++)
+		layout_tile_view(l, &page->tiles[i], &tv[i]);
+	a = layout_arrange(l, tv, page->n_tiles, area.w, area.h);
+	cols = a.cols;
+	rows = a.n > 0 ? ((int)a.n + cols - 1) / cols : 0;
+	if (a.n == 0 || a.lines) {
+		if (a.n > 0)
+			layout_tile_lines(l, tv, a, area);
+		free(tv);
+		return rows;
+	}
+	for (size_t i = 0; i < a.n; i++) {
 		/* Edges spread the spare cells over the tiles. */
 		x0 = area.x + area.w * (int)(i % (size_t)cols) / cols;
 		x1 = area.x + area.w * ((int)(i % (size_t)cols) + 1) / cols;
 		y0 = area.y + area.h * (int)(i / (size_t)cols) / rows;
 		y1 = area.y + area.h * ((int)(i / (size_t)cols) + 1) / rows;
-		layout_tile(l, &page->tiles[i], (struct render_rect){ x0, y0,
-		    x1 - x0, y1 - y0 });
+		layout_tile(l, &tv[i], (struct render_rect){ x0, y0, x1 - x0,
+		    y1 - y0 });
 	}
+	free(tv);
+	return area.h;
 }
 
 /* ---- the agent grid ---------------------------------------------------------- */
@@ -1242,6 +1444,19 @@ layout_grid_paging(const struct layout *l,
 	g->rest_n = n - g->rest_from < rest_room ? n - g->rest_from : rest_room;
 }
 
+/* Agents from..from+n-1 of the grid's order, counted from 1: "53-85",
+ * "7"; "" for none. */
+static void
+layout_range(char *buf, size_t len, size_t from, size_t n)
+{
+	if (n == 0)
+		buf[0] = '\0';
+	else if (n == 1)
+		snprintf(buf, len, "%zu", from + 1);
+	else
+		snprintf(buf, len, "%zu-%zu", from + 1, from + n);
+}
+
 /*
  * The heading over the grid: " Agents: 4 ready · 10 busy · ..."; when the
  * grid pages, which of them this page shows first, in the grid's order:
@@ -1265,19 +1480,22 @@ layout_grid_heading(struct layout *l, int y,
 	counts[AGENT_OFFLINE] = offline;
 	if (g->pages <= 1)
 		o = (size_t)snprintf(line, sizeof line, " Agents: ");
-	else if (g->away_n == 0 || g->away_from + g->away_n == g->rest_from)
-		o = (size_t)snprintf(line, sizeof line, " Agents %zu-%zu of %zu "
-		    "(page %zu/%zu): ", (g->away_n ? g->away_from : g->rest_from)
-		    + 1, g->rest_from + g->rest_n, n, g->page + 1, g->pages);
-	else if (g->rest_n == 0)
-		o = (size_t)snprintf(line, sizeof line, " Agents %zu-%zu of %zu "
-		    "(page %zu/%zu): ", g->away_from + 1, g->away_from +
-		    g->away_n, n, g->page + 1, g->pages);
-	else
-		o = (size_t)snprintf(line, sizeof line, " Agents %zu-%zu, "
-		    "%zu-%zu of %zu (page %zu/%zu): ", g->away_from + 1,
-		    g->away_from + g->away_n, g->rest_from + 1, g->rest_from +
-		    g->rest_n, n, g->page + 1, g->pages);
+	else {
+		char away[48] = "", rest[48] = "";
+
+		/* The two parts, joined when they meet: 1-52, or 1-19, 53-85. */
+		if (g->away_n > 0 && g->away_from + g->away_n == g->rest_from &&
+		    g->rest_n > 0)
+			layout_range(rest, sizeof rest, g->away_from,
+			    g->away_n + g->rest_n);
+		else {
+			layout_range(away, sizeof away, g->away_from, g->away_n);
+			layout_range(rest, sizeof rest, g->rest_from, g->rest_n);
+		}
+		o = (size_t)snprintf(line, sizeof line, " Agents %s%s%s of %zu "
+		    "(page %zu/%zu): ", away, *away && *rest ? ", " : "", rest,
+		    n, g->page + 1, g->pages);
+	}
 	for (int k = 0; k < AGENT_STATE_COUNT && o < sizeof line; k++)
 		o += (size_t)snprintf(line + o, sizeof line - o, "%zu %s%s",
 		    counts[k], event_state_name((enum agent_state)k),
@@ -1410,7 +1628,7 @@ layout_body(struct layout *l, const struct config_page *page,
 	const struct snapshot_agent **shown = NULL;
 	struct render_rect tiles = body, grid = body;
 	size_t n = 0;
-	int need;
+	int need, used;
 
 	if (page->agent_grid && v != NULL) {
 		shown = xcalloc(v->n_agents + 1, sizeof *shown);
@@ -1426,8 +1644,14 @@ layout_body(struct layout *l, const struct config_page *page,
 		tiles.h = body.h - grid.h;
 		grid.y = body.y + tiles.h;
 	}
-	if (page->n_tiles > 0)
-		layout_tiles(l, page, tiles);
+	if (page->n_tiles > 0) {
+		/* Tiles as lines may leave rows: the grid has them. */
+		used = layout_tiles(l, page, tiles);
+		if (page->agent_grid && used < tiles.h) {
+			grid.y = tiles.y + used;
+			grid.h += tiles.h - used;
+		}
+	}
 	if (page->agent_grid)
 		layout_grid(l, grid, shown, n);
 	free(shown);

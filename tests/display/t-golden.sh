@@ -37,6 +37,14 @@ cases=(
 	"floor-120agents-80x24|--board floor --text 80x24 --snapshot $dir/snapshot-120.json"
 	"floor-120agents-page2-80x24|--board floor --text 80x24 --elapsed 8000 --snapshot $dir/snapshot-120.json"
 	"floor-120agents-200x60|--board floor --text 200x60 --snapshot $dir/snapshot-120.json"
+	# Small screens: every tile shown has its figure (lines when boxes do
+	# not fit), the critical alert is never replaced by a count.
+	"floor-80x14|--board floor --text 80x14"
+	"floor-60x14|--board floor --text 60x14"
+	"floor-50x12|--board floor --text 50x12"
+	"floor-30x8|--board floor --text 30x8"
+	"floor-20x5|--board floor --text 20x5"
+	"floor-feed-stale-45x10|--board floor --text 45x10 --snapshot $dir/snapshot-feed-stale.json"
 	# Both feeds silent: the banner, though the daemon speaks.
 	"floor-feeds-silent-80x24|--board floor --text 80x24 --snapshot $dir/snapshot-feeds-silent.json"
 )

@@ -707,6 +707,79 @@ test_stale_agent(void **state)
 	render_text_free(&t);
 }
 
+/* ---- alerts ------------------------------------------------------------------ */
+
+/* Three firing: a critical one (#14) for 300 s, a warning (#9), an info
+ * without a short id; a pending one is not shown. */
+static const char alerts_json[] =
+    "{\"v\":1,\"now\":1000000,\"alerts\":["
+    "{\"id\":\"w\",\"severity\":\"warning\",\"state\":\"firing\","
+    "\"since\":940000,\"text\":\"Longest wait 0:41\",\"short_id\":9},"
+    "{\"id\":\"c\",\"severity\":\"critical\",\"state\":\"firing\","
+    "\"since\":700000,\"text\":\"Support SL 50% (target 80%)\","
+    "\"short_id\":14},"
+    "{\"id\":\"i\",\"severity\":\"info\",\"state\":\"firing\","
+    "\"since\":990000,\"text\":\"Feed pbx2 restarted\"},"
+    "{\"id\":\"p\",\"severity\":\"critical\",\"state\":\"pending\","
+    "\"since\":999000,\"text\":\"Sales SL 60%\",\"short_id\":15}]}";
+
+/* Line y of frame, without its newline, into buf. */
+static const char *
+frame_line(const char *frame, int y, char *buf, size_t len)
+{
+	const char *end;
+
+	for (; y > 0 && frame != NULL; y--)
+		if ((frame = strchr(frame, '\n')) != NULL)
+			frame++;
+	assert_non_null(frame);
+	end = strchr(frame, '\n');
+	snprintf(buf, len, "%.*s", (int)(end ? end - frame : (long)strlen(frame)),
+	    frame);
+	return buf;
+}
+
+static void
+test_alert_lines(void **state)
+{
+	struct render_text *t = render_text_new();
+	struct config *c = load_config("boards:\n  b:\n    pages: "
+	    "[{agent_grid: true}]\n");
+	const char *frame;
+	char line[512];
+
+	/* 80x24: a line each (up to 24 / 8 = 3), worst first, with its
+	 * number for wallboardctl ack. */
+	frame = draw_frame(t, c, alerts_json, 80, 24, 0, 256);
+	assert_string_equal(frame_line(frame, 1, line, sizeof line),
+	    " \u25b2 CRITICAL #14 Support SL 50% (target 80%)  for 5m");
+	assert_string_equal(frame_line(frame, 2, line, sizeof line),
+	    " \u25b2 WARNING  #9  Longest wait 0:41  for 1m");
+	assert_string_equal(frame_line(frame, 3, line, sizeof line),
+	    " \u25b2 INFO     Feed pbx2 restarted  for 10s");
+	assert_null(strstr(frame, "Sales SL 60%"));
+	assert_null(strstr(frame, "more alert"));
+	/* 80x14: one line: the critical one, and the count after it. */
+	frame = draw_frame(t, c, alerts_json, 80, 14, 0, 256);
+	frame_line(frame, 1, line, sizeof line);
+	assert_int_equal(strncmp(line, " \u25b2 CRITICAL #14 Support SL 50% "
+	    "(target 80%)  for 5m  ", strlen(" \u25b2 CRITICAL #14 Support SL "
+	    "50% (target 80%)  for 5m  ")), 0);
+	assert_non_null(strstr(line, "+2 more alerts"));
+	assert_null(strstr(frame_line(frame, 2, line, sizeof line), "Longest"));
+	/* 40x7: still the critical one, without its severity's name (the
+	 * colour says it), cut with "…"; no room for the count. */
+	frame = draw_frame(t, c, alerts_json, 40, 7, 0, 256);
+	assert_string_equal(frame_line(frame, 1, line, sizeof line),
+	    " \u25b2 #14 Support SL 50% (target 80%)  for\u2026");
+	/* 20x5: its start. */
+	frame = draw_frame(t, c, alerts_json, 20, 5, 0, 256);
+	assert_string_equal(frame_line(frame, 1, line, sizeof line),
+	    " \u25b2 #14 Support SL 5\u2026");
+	config_free(&c);
+	render_text_free(&t);
+}
+
 /* ---- the big font and the reader --------------------------------------- */
 
 static void
@@ -876,6 +949,7 @@ main(void)
 		cmocka_unit_test(test_data_age),
 		cmocka_unit_test(test_feeds_silent),
 		cmocka_unit_test(test_stale_agent),
+		cmocka_unit_test(test_alert_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
