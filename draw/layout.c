@@ -2,11 +2,14 @@
  * layout.c: a board's layout, apart from drawing it (layout.h).
  *
  * The screen, top to bottom: a header bar (site, board, page, data age,
- * clock); one line per firing alert, worst first; the page's tiles; the
- * agent grid; the team leader's message as a ticker on the last line. A
- * STALE or DISCONNECTED banner goes over the figures when they are not live,
- * and stale figures lose their colour: a board never shows old figures as
- * if they were live.
+ * clock); one line per firing alert, worst first (always the worst, on any
+ * screen); the page's tiles (boxes, or lines on a small screen; a tile that
+ * cannot show its figure is left out); the agent grid (paging, the away
+ * agents on every page); the team leader's message as a ticker on the last
+ * line. A STALE or DISCONNECTED banner goes over the figures when they are
+ * not live (no snapshot, or every feed silent), and stale figures lose their
+ * colour, each tile and agent on its own feed's word: a board never shows
+ * old figures as if they were live.
  *
  * Text is measured as one cell per code point (names with East Asian wide
  * characters will sit one cell off); without Unicode, anything not ASCII is
