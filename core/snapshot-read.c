@@ -24,6 +24,8 @@ struct snapshot_buffer {
 	size_t			 n_windows, cap_windows;
 	const char		**queues;	/* every agent's, in a row */
 	size_t			 n_queues, cap_queues;
+	const char		**feeds;	/* every scope's, in a row */
+	size_t			 n_feeds, cap_feeds_pool;
 };
 
 struct snapshot_reader {
@@ -50,6 +52,7 @@ snapshot_buffer_free(struct snapshot_buffer *b)
 	free(b->view.feeds);
 	free(b->windows);
 	free(b->queues);
+	free(b->feeds);
 }
 
 void
@@ -121,6 +124,31 @@ snapshot_count(const cJSON *item)
 	return n;
 }
 
+/*
+ * The strings of a JSON array appended to a pool (*pool of *n, room *cap);
+ * returns where they start, as an offset: the pool may still move, so
+ * pointers are made once it has stopped (snapshot_pool_pointer).
+ */
+static size_t
+snapshot_pool_strings(const char ***pool, size_t *n, size_t *cap,
+    const cJSON *array, size_t *count)
+{
+	size_t start = *n;
+
+	snapshot_reserve(pool, cap, *n + snapshot_count(array), sizeof **pool);
+	for (const cJSON *c = array->child; c; c = c->next)
+		if (cJSON_IsString(c))
+			(*pool)[(*n)++] = c->valuestring;
+	*count = *n - start;
+	return start;
+}
+
+static const char *const *
+snapshot_pool_pointer(const char **pool, const void *offset)
+{
+	return pool == NULL ? NULL : pool + (size_t)(uintptr_t)offset;
+}
+
 /* ---- scopes ------------------------------------------------------------ */
 
 /*
@@ -167,6 +195,29 @@ snapshot_read_now(struct snapshot_scope *s, const cJSON *now)
 	s->agents[AGENT_STATE_COUNT] = snapshot_int(agents, "staffed");
 }
 
+/* "feeds", "stale", "last_event": what a board needs to say a scope's
+ * figures are old. An older daemon's snapshot has none of them. */
+static void
+snapshot_read_freshness(struct snapshot_buffer *b, struct snapshot_scope *s,
+    const cJSON *object)
+{
+	const cJSON *feeds = cJSON_GetObjectItemCaseSensitive(object, "feeds");
+	const cJSON *stale = cJSON_GetObjectItemCaseSensitive(object, "stale");
+	const cJSON *last = cJSON_GetObjectItemCaseSensitive(object,
+	    "last_event");
+
+	if (cJSON_IsArray(feeds))
+		s->feeds = (const char *const *)(uintptr_t)snapshot_pool_strings(
+		    &b->feeds, &b->n_feeds, &b->cap_feeds_pool, feeds,
+		    &s->n_feeds);
+	s->has_stale = cJSON_IsBool(stale);
+	s->stale = cJSON_IsTrue(stale);
+	if (cJSON_IsNumber(last) && last->valuedouble > 0) {
+		s->has_last_event = true;
+		s->last_event = snapshot_to_int(last->valuedouble);
+	}
+}
+
 /* Windows go into the pool; their pointers are set once it stops moving. */
 static void
 snapshot_read_scope(struct snapshot_buffer *b, struct snapshot_scope *s,
@@ -188,6 +239,7 @@ snapshot_read_scope(struct snapshot_buffer *b, struct snapshot_scope *s,
 	s->sl_target = snapshot_double(object, "sl_target");
 	s->sl_threshold_ms = snapshot_int(object, "sl_threshold_ms");
 	snapshot_read_now(s, cJSON_GetObjectItemCaseSensitive(object, "now"));
+	snapshot_read_freshness(b, s, object);
 	snapshot_reserve(&b->windows, &b->cap_windows, b->n_windows + n,
 	    sizeof *b->windows);
 	s->windows = (struct snapshot_window *)(uintptr_t)b->n_windows;
@@ -207,12 +259,16 @@ snapshot_read_scopes(struct snapshot_buffer *b, const cJSON *scopes)
 	snapshot_reserve(&v->scopes, &b->cap_scopes, snapshot_count(scopes),
 	    sizeof *v->scopes);
 	b->n_windows = 0;
+	b->n_feeds = 0;
 	for (const cJSON *s = scopes ? scopes->child : NULL; s; s = s->next)
 		if (cJSON_IsObject(s))
 			snapshot_read_scope(b, &v->scopes[v->n_scopes++], s);
-	for (size_t i = 0; i < v->n_scopes; i++)
+	for (size_t i = 0; i < v->n_scopes; i++) {
 		v->scopes[i].windows = b->windows == NULL ? NULL : b->windows +
 		    (size_t)(uintptr_t)v->scopes[i].windows;
+		v->scopes[i].feeds = v->scopes[i].n_feeds == 0 ? NULL :
+		    snapshot_pool_pointer(b->feeds, v->scopes[i].feeds);
+	}
 }
 
 /* ---- agents, alerts, feeds, message ------------------------------------ */
@@ -223,6 +279,7 @@ snapshot_read_agent(struct snapshot_buffer *b, struct snapshot_agent *a,
 {
 	const cJSON *queues = cJSON_GetObjectItemCaseSensitive(object, "queues");
 	const char *state = snapshot_string(object, "state");
+	const cJSON *stale = cJSON_GetObjectItemCaseSensitive(object, "stale");
 
 	memset(a, 0, sizeof *a);
 	a->id = snapshot_string(object, "id");
@@ -233,16 +290,13 @@ snapshot_read_agent(struct snapshot_buffer *b, struct snapshot_agent *a,
 		a->state = AGENT_OFFLINE;
 	a->since = snapshot_int(object, "since");
 	a->handled_today = snapshot_int(object, "handled_today");
+	a->feed = snapshot_string(object, "feed");
+	a->stale = cJSON_IsTrue(stale);
 	if (!cJSON_IsArray(queues))
 		return;
 	a->has_queues = true;
-	snapshot_reserve(&b->queues, &b->cap_queues,
-	    b->n_queues + snapshot_count(queues), sizeof *b->queues);
-	a->queues = (const char *const *)(uintptr_t)b->n_queues;
-	for (const cJSON *q = queues->child; q; q = q->next)
-		if (cJSON_IsString(q))
-			b->queues[b->n_queues++] = q->valuestring;
-	a->n_queues = b->n_queues - (size_t)(uintptr_t)a->queues;
+	a->queues = (const char *const *)(uintptr_t)snapshot_pool_strings(
+	    &b->queues, &b->n_queues, &b->cap_queues, queues, &a->n_queues);
 }
 
 static void
@@ -265,8 +319,8 @@ snapshot_read_agents(struct snapshot_buffer *b, const cJSON *agents)
 	 * has stopped moving, make them pointers (none when it stayed empty). */
 	for (size_t i = 0; i < v->n_agents; i++)
 		if (v->agents[i].has_queues)
-			v->agents[i].queues = b->queues == NULL ? NULL :
-			    b->queues + (size_t)(uintptr_t)v->agents[i].queues;
+			v->agents[i].queues = snapshot_pool_pointer(b->queues,
+			    v->agents[i].queues);
 }
 
 static void
@@ -293,6 +347,9 @@ snapshot_read_alert(struct snapshot_alert *a, const cJSON *object)
 	else if (state != NULL && strcmp(state, "resolved") == 0)
 		a->state = SNAPSHOT_ALERT_RESOLVED;
 	a->since = snapshot_int(object, "since");
+	a->short_id = snapshot_int(object, "short_id");
+	if (a->short_id < 1)
+		a->short_id = 0;
 }
 
 static void

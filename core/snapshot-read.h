@@ -38,6 +38,13 @@ struct snapshot_scope {
 	int64_t agents[AGENT_STATE_COUNT + 1]; /* by state; then staffed */
 	struct snapshot_window *windows;
 	size_t n_windows;
+	/* Freshness; an older daemon's snapshot lacks these. */
+	const char *const *feeds;       /* the feeds its figures depend on */
+	size_t n_feeds;
+	bool has_stale;                 /* the snapshot said "stale" */
+	bool stale;                     /* one of those feeds is stale */
+	bool has_last_event;            /* false: null or absent */
+	int64_t last_event;             /* newest event counted, ms */
 };
 
 struct snapshot_agent {
@@ -51,6 +58,9 @@ struct snapshot_agent {
 	const char *const *queues;      /* when the snapshot lists them */
 	size_t n_queues;
 	bool has_queues;
+	const char *feed;               /* the feed that last reported it;
+	                                 * NULL: null or absent */
+	bool stale;                     /* that feed is stale */
 };
 
 enum snapshot_alert_state {
@@ -65,6 +75,8 @@ struct snapshot_alert {
 	enum alert_severity severity;
 	enum snapshot_alert_state state;
 	int64_t since;
+	int64_t short_id;               /* "#14" (wallboardctl ack 14); 0:
+	                                 * absent or not a number >= 1 */
 };
 
 struct snapshot_feed {

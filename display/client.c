@@ -58,6 +58,7 @@ struct client {
 	int64_t				 stale_after_ms;
 	size_t				 page;
 	int64_t				 page_since_mono;
+	int64_t				 started_mono;	/* the grid's pages */
 	uint64_t			 frame;
 	bool				 animated;
 	uint64_t			 bad;		/* unreadable documents */
@@ -142,6 +143,7 @@ client_draw(struct client *c)
 		.page = c->page, .snap = v, .width = COLS, .height = LINES,
 		.caps = c->caps, .endpoint = c->options->endpoint,
 		.frame = c->frame, .link = LAYOUT_LIVE,
+		.elapsed_ms = now - c->started_mono,
 	};
 	struct layout_output out;
 	char clock[16];
@@ -344,7 +346,7 @@ client_setup(struct client *c, const struct client_options *o)
 	snprintf(c->topic, sizeof c->topic, "board/%s", o->board->name);
 	c->tick = proc_timer_new(c->proc, client_on_tick, c);
 	c->stale = proc_timer_new(c->proc, client_on_stale, c);
-	c->page_since_mono = proc_mono_ms();
+	c->started_mono = c->page_since_mono = proc_mono_ms();
 }
 
 static void

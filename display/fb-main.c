@@ -124,6 +124,8 @@ fb_main_draw(struct fb_main *m)
 		.height = render_pixel_rows(m->canvas),
 		.caps = { .colours = 256, .unicode = true },
 		.endpoint = m->options->endpoint, .frame = m->frame,
+		.elapsed_ms = m->options->snapshot_file != NULL ?
+		    m->options->elapsed_ms : proc_mono_ms() - m->started_mono,
 	};
 	struct layout_output out;
 	char clock[16];

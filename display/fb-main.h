@@ -31,6 +31,9 @@ struct fb_main_options {
 	const char *screenshot;         /* PPM after the next snapshot, exit */
 	const char *snapshot_file;      /* draw this document once, exit */
 	int64_t now_ms;                 /* the clock; -1: the real one */
+	int64_t elapsed_ms;             /* a snapshot file's frame: as if the
+	                                 * board had run this long (the agent
+	                                 * grid's page) */
 	FILE *trace;                    /* each operation, in pixels; NULL */
 };
 

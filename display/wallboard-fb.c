@@ -9,7 +9,8 @@
  * into a plain file instead of a framebuffer; --screenshot FILE.ppm writes
  * what is on the screen after the next snapshot and exits; --snapshot-file
  * FILE draws that document once instead of subscribing, with the clock at
- * --now MS (ms since the epoch) if given. --trace FILE writes each drawing
+ * --now MS (ms since the epoch) if given, and as if the board had run
+ * --elapsed MS (the agent grid's page). --trace FILE writes each drawing
  * operation in pixels. --reset-console TTY puts a console left in graphics
  * mode back (for a unit's ExecStopPost=).
  */
@@ -51,7 +52,7 @@ wallboard_fb_usage(int status)
 	    "                    [--columns N] [--page N] [-v]\n"
 	    "       wallboard-fb ... --device FILE --geometry WxHxBPP\n"
 	    "                    [--screenshot FILE.ppm] [--snapshot-file FILE]\n"
-	    "                    [--now MS] [--trace FILE]\n"
+	    "                    [--now MS] [--elapsed MS] [--trace FILE]\n"
 	    "       wallboard-fb --reset-console TTY\n");
 	exit(status);
 }
@@ -90,7 +91,7 @@ wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
 {
 	enum { O_BOARD = 256, O_ENDPOINT, O_DEVICE, O_GEOMETRY, O_SCREENSHOT,
 	    O_FONT, O_SNAPSHOT_FILE, O_NOW, O_TTY, O_COLUMNS, O_PAGE, O_TRACE,
-	    O_RESET_CONSOLE };
+	    O_RESET_CONSOLE, O_ELAPSED };
 	static const struct option longs[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "board", required_argument, NULL, O_BOARD },
@@ -101,6 +102,7 @@ wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
 		{ "font", required_argument, NULL, O_FONT },
 		{ "snapshot-file", required_argument, NULL, O_SNAPSHOT_FILE },
 		{ "now", required_argument, NULL, O_NOW },
+		{ "elapsed", required_argument, NULL, O_ELAPSED },
 		{ "tty", required_argument, NULL, O_TTY },
 		{ "columns", required_argument, NULL, O_COLUMNS },
 		{ "page", required_argument, NULL, O_PAGE },
@@ -129,6 +131,10 @@ wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
 		case O_NOW:
 			o->now_ms = wallboard_fb_number(optarg, "time", 0,
 			    1LL << 50);
+			break;
+		case O_ELAPSED:
+			o->elapsed_ms = wallboard_fb_number(optarg, "elapsed",
+			    0, 1LL << 50);
 			break;
 		case O_TTY: o->tty = optarg; break;
 		case O_COLUMNS:

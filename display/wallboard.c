@@ -6,7 +6,10 @@
  *
  * Headless, for golden frames and scripts: --text WxH --snapshot FILE draws
  * one frame of FILE through the plain-text back-end to stdout (add --stale,
- * --disconnected, --page N, --frame N, --age MS, --clock HH:MM:SS).
+ * --disconnected, --page N, --frame N, --age MS, --clock HH:MM:SS,
+ * --elapsed MS: as if the board had run this long, which turns the agent
+ * grid's pages). --text may be given more than once: one frame per size,
+ * in order, each followed by a line holding only a form feed.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,13 +34,16 @@ struct wallboard_options {
 	const char *endpoint;
 	bool ascii;
 	int colours;            /* -1: the terminal's */
-	/* Headless. */
-	int text_width, text_height;
+	/* Headless: the sizes of the frames to draw. */
+	int text_width, text_height;    /* the first */
+	int (*sizes)[2];
+	size_t n_sizes;
 	const char *snapshot;
 	enum layout_link link;
 	size_t page;
 	uint64_t frame;
 	int64_t age_ms;
+	int64_t elapsed_ms;
 	const char *clock;
 };
 
@@ -50,6 +56,7 @@ wallboard_usage(int status)
 	    "       wallboard [-c CONFIG] --board NAME --text WxH --snapshot FILE\n"
 	    "                 [--ascii] [--stale|--disconnected] [--page N]\n"
 	    "                 [--frame N] [--age MS] [--clock HH:MM:SS]\n"
+	    "                 [--elapsed MS]\n"
 	    "keys: q quits, n/p next/previous page, r redraws\n");
 	exit(status);
 }
@@ -70,10 +77,20 @@ wallboard_number(const char *text, const char *what, long min, long max)
 static void
 wallboard_geometry(struct wallboard_options *o, const char *text)
 {
-	if (sscanf(text, "%dx%d", &o->text_width, &o->text_height) != 2 ||
-	    o->text_width < 1 || o->text_height < 1 || o->text_width > 1000 ||
-	    o->text_height > 1000)
+	int w, h;
+	char end;
+
+	if (sscanf(text, "%dx%d%c", &w, &h, &end) != 2 || w < 1 || h < 1 ||
+	    w > 1000 || h > 1000)
 		fatalx("bad size '%s' (expected WxH, e.g. 80x24)", text);
+	if (o->n_sizes == 0) {
+		o->text_width = w;
+		o->text_height = h;
+	}
+	o->sizes = xrealloc(o->sizes, (o->n_sizes + 1) * sizeof *o->sizes);
+	o->sizes[o->n_sizes][0] = w;
+	o->sizes[o->n_sizes][1] = h;
+	o->n_sizes++;
 }
 
 static void
@@ -81,7 +98,7 @@ wallboard_options(int argc, char **argv, struct wallboard_options *o)
 {
 	enum { O_BOARD = 256, O_ENDPOINT, O_ASCII, O_COLOURS, O_TEXT,
 	    O_SNAPSHOT, O_STALE, O_DISCONNECTED, O_PAGE, O_FRAME, O_AGE,
-	    O_CLOCK };
+	    O_CLOCK, O_ELAPSED };
 	static const struct option longs[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "board", required_argument, NULL, O_BOARD },
@@ -97,6 +114,7 @@ wallboard_options(int argc, char **argv, struct wallboard_options *o)
 		{ "frame", required_argument, NULL, O_FRAME },
 		{ "age", required_argument, NULL, O_AGE },
 		{ "clock", required_argument, NULL, O_CLOCK },
+		{ "elapsed", required_argument, NULL, O_ELAPSED },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -134,6 +152,10 @@ wallboard_options(int argc, char **argv, struct wallboard_options *o)
 			    1L << 30);
 			break;
 		case O_CLOCK: o->clock = optarg; break;
+		case O_ELAPSED:
+			o->elapsed_ms = wallboard_number(optarg, "elapsed", 0,
+			    1L << 40);
+			break;
 		case 'h': wallboard_usage(0);
 		default: wallboard_usage(1);
 		}
@@ -185,13 +207,19 @@ wallboard_text(const struct wallboard_options *o, const struct config *c,
 	tz = tz_load(c->timezone, err, sizeof err);
 	layout_clock(tz, v ? v->now : 0, clock, sizeof clock);
 	tz_free(&tz);
-	layout_draw(&(struct layout_input){ .config = c, .board = b,
-	    .page = o->page, .snap = v, .width = o->text_width,
-	    .height = o->text_height, .caps = { .colours = 256,
-	    .unicode = !o->ascii }, .clock = o->clock ? o->clock : clock,
-	    .age_ms = o->age_ms, .link = o->link, .frame = o->frame,
-	    .endpoint = "tcp://127.0.0.1:7411" }, render_text_ops(), t, NULL);
-	fputs(render_text_frame(t), stdout);
+	for (size_t i = 0; i < o->n_sizes; i++) {
+		layout_draw(&(struct layout_input){ .config = c, .board = b,
+		    .page = o->page, .snap = v, .width = o->sizes[i][0],
+		    .height = o->sizes[i][1], .caps = { .colours = 256,
+		    .unicode = !o->ascii }, .clock = o->clock ? o->clock :
+		    clock, .age_ms = o->age_ms, .link = o->link,
+		    .frame = o->frame, .elapsed_ms = o->elapsed_ms,
+		    .endpoint = "tcp://127.0.0.1:7411" }, render_text_ops(), t,
+		    NULL);
+		fputs(render_text_frame(t), stdout);
+		if (o->n_sizes > 1)
+			fputs("\f\n", stdout);
+	}
 	render_text_free(&t);
 	snapshot_reader_free(&reader);
 	return 0;
@@ -219,6 +247,7 @@ main(int argc, char **argv)
 	if (o.text_width > 0) {
 		status = wallboard_text(&o, config, co.board);
 		config_free(&config);
+		free(o.sizes);
 		return status;
 	}
 	endpoint = o.endpoint ? xstrdup(o.endpoint) : config_client_endpoint(config);

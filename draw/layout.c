@@ -2,11 +2,14 @@
  * layout.c: a board's layout, apart from drawing it (layout.h).
  *
  * The screen, top to bottom: a header bar (site, board, page, data age,
- * clock); one line per firing alert, worst first; the page's tiles; the
- * agent grid; the team leader's message as a ticker on the last line. A
- * STALE or DISCONNECTED banner goes over the figures when they are not live,
- * and stale figures lose their colour: a board never shows old figures as
- * if they were live.
+ * clock); one line per firing alert, worst first (always the worst, on any
+ * screen); the page's tiles (boxes, or lines on a small screen; a tile that
+ * cannot show its figure is left out); the agent grid (paging, the away
+ * agents on every page); the team leader's message as a ticker on the last
+ * line. A STALE or DISCONNECTED banner goes over the figures when they are
+ * not live (no snapshot, or every feed silent), and stale figures lose their
+ * colour, each tile and agent on its own feed's word: a board never shows
+ * old figures as if they were live.
  *
  * Text is measured as one cell per code point (names with East Asian wide
  * characters will sit one cell off); without Unicode, anything not ASCII is
@@ -35,6 +38,9 @@ struct layout {
 	void				*ctx;
 	bool				 animated;
 	bool				 stale;	/* figures not live */
+	bool				 feeds_silent; /* every feed heard from
+						* is stale */
+	int64_t				 data_now; /* the data's time, ms */
 };
 
 /* ---- text ---------------------------------------------------------------- */
@@ -312,6 +318,13 @@ layout_agent_selected(const struct config *c, const struct config_board *b,
 	return false;
 }
 
+/* Where a state sorts: away first, then ready, busy, wrap. */
+static int
+layout_state_rank(enum agent_state state)
+{
+	return state == AGENT_AWAY ? -1 : (int)state;
+}
+
 /* By state, then the longest in it first (earliest since), then by id. */
 static int
 layout_agent_compare(const void *x, const void *y)
@@ -320,7 +333,8 @@ layout_agent_compare(const void *x, const void *y)
 	const struct snapshot_agent *b = *(const struct snapshot_agent *const *)y;
 
 	if (a->state != b->state)
-		return a->state < b->state ? -1 : 1;
+		return layout_state_rank(a->state) < layout_state_rank(b->state) ?
+		    -1 : 1;
 	if (a->since != b->since)
 		return a->since < b->since ? -1 : 1;
 	return strcmp(a->id, b->id);
@@ -525,6 +539,143 @@ layout_box(struct layout *l, struct render_rect r, struct render_style line,
 	}
 }
 
+/* ---- freshness ------------------------------------------------------------- */
+
+static const struct snapshot_feed *
+layout_find_feed(const struct snapshot_view *v, const char *name)
+{
+	for (size_t i = 0; i < v->n_feeds; i++)
+		if (strcmp(v->feeds[i].name, name) == 0)
+			return &v->feeds[i];
+	return NULL;
+}
+
+/* Every feed that has ever sent an event is stale: the daemon speaks, but
+ * nothing behind its figures does. False when no feed was ever heard. */
+static bool
+layout_feeds_silent(const struct snapshot_view *v)
+{
+	size_t heard = 0;
+
+	for (size_t i = 0; i < v->n_feeds; i++) {
+		if (v->feeds[i].last_event <= 0)
+			continue;
+		if (v->feeds[i].live)
+			return false;
+		heard++;
+	}
+	return heard > 0;
+}
+
+/* name onto a ", "-list in buf of len. */
+static void
+layout_list_add(char *buf, size_t len, const char *name)
+{
+	size_t o = strlen(buf);
+
+	snprintf(buf + o, len - o, "%s%s", o > 0 ? ", " : "", name);
+}
+
+/*
+ * The feeds a stale scope is waiting for, ", "-joined into names: those of
+ * its feeds the snapshot says are stale (all its feeds if it says none
+ * is), or with s NULL every stale feed heard from. *newest: the latest
+ * event any of them sent, 0 when none is known.
+ */
+static void
+layout_silent_feeds(const struct layout *l, const struct snapshot_scope *s,
+    char *names, size_t len, int64_t *newest)
+{
+	const struct snapshot_view *v = l->in->snap;
+	const struct snapshot_feed *f;
+
+	names[0] = '\0';
+	*newest = 0;
+	if (s == NULL) {
+		for (size_t i = 0; i < v->n_feeds; i++) {
+			f = &v->feeds[i];
+			if (f->live || f->last_event <= 0)
+				continue;
+			layout_list_add(names, len, f->name);
+			if (f->last_event > *newest)
+				*newest = f->last_event;
+		}
+		return;
+	}
+	for (int pass = 0; pass < 2 && names[0] == '\0'; pass++)
+		for (size_t i = 0; i < s->n_feeds; i++) {
+			f = layout_find_feed(v, s->feeds[i]);
+			if (pass == 0 && (f == NULL || f->live))
+				continue;
+			layout_list_add(names, len, s->feeds[i]);
+			if (f != NULL && f->last_event > *newest)
+				*newest = f->last_event;
+		}
+	if (*newest == 0 && s->has_last_event)
+		*newest = s->last_event;
+}
+
+/*
+ * What a stale scope's tile says, the longest that fits cells: "no data
+ * from pbx1 for 1:12", "pbx1 silent 1:12", "STALE". The silence is the
+ * data's time less the feed's last event.
+ */
+static void
+layout_stale_note(const struct layout *l, const struct snapshot_scope *s,
+    int cells, char *buf, size_t len)
+{
+	char names[160], silence[24] = "";
+	int64_t newest;
+
+	layout_silent_feeds(l, s, names, sizeof names, &newest);
+	if (newest > 0)
+		layout_format_duration(l->data_now - newest, silence,
+		    sizeof silence);
+	if (*names != '\0')
+		snprintf(buf, len, "no data from %s%s%s", names,
+		    *silence ? " for " : "", silence);
+	else
+		snprintf(buf, len, "no new data%s%s", *silence ? " for " : "",
+		    silence);
+	if (layout_cells(buf) <= cells)
+		return;
+	if (*names != '\0')
+		snprintf(buf, len, "%s silent%s%s", names, *silence ? " " : "",
+		    silence);
+	else
+		snprintf(buf, len, "silent%s%s", *silence ? " " : "", silence);
+	if (layout_cells(buf) <= cells)
+		return;
+	snprintf(buf, len, "STALE");
+}
+
+/*
+ * How old the figures the page shows are: the data's time less the newest
+ * event counted in the scopes of its tiles; else less the newest event of
+ * any feed; else (an older daemon's snapshot) how long ago it arrived.
+ */
+static int64_t
+layout_data_age(const struct layout *l, const struct config_page *page)
+{
+	const struct snapshot_view *v = l->in->snap;
+	const struct snapshot_scope *s;
+	int64_t newest = 0;
+
+	if (v == NULL)
+		return l->in->age_ms;
+	for (size_t i = 0; i < page->n_tiles; i++)
+		if ((s = snapshot_find_scope(v, page->tiles[i].scope)) != NULL &&
+		    s->has_last_event && s->last_event > newest)
+			newest = s->last_event;
+	if (newest == 0)
+		for (size_t i = 0; i < v->n_feeds; i++)
+			if (v->feeds[i].last_event > newest)
+				newest = v->feeds[i].last_event;
+	if (newest == 0)
+		return l->in->age_ms;
+	return l->data_now > newest ? l->data_now - newest : 0;
+}
+
 /* ---- header, alerts, ticker -------------------------------------------------- */
 
 static void
@@ -565,7 +716,8 @@ layout_header(struct layout *l)
 	int w = in->width, n;
 
 	layout_fill(l, 0, 0, w, 1, bar);
-	layout_age(in->age_ms, age, sizeof age);
+	layout_age(in->link == LAYOUT_LIVE ? layout_data_age(l, page) :
+	    in->age_ms, age, sizeof age);
 	pages[0] = '\0';
 	if (in->board->n_pages > 1 || page->title != NULL)
 		snprintf(pages, sizeof pages, "%s%s (%zu/%zu)", dot,
@@ -585,7 +737,7 @@ layout_header(struct layout *l)
 	if (n > w)
 		n = w;
 	layout_text_right(l, w, 0, n, right,
-	    in->link == LAYOUT_LIVE ? bar : alarm);
+	    in->link == LAYOUT_LIVE && !l->feeds_silent ? bar : alarm);
 	layout_text(l, 0, 0, w - n - 1, left, bar);
 }
 
@@ -644,49 +796,75 @@ layout_alert_style(struct layout *l, const struct snapshot_alert *a)
 	return s;
 }
 
+/*
+ * One alert: " ▲ CRITICAL #14 Support SL 50% (target 80%)  for 5m"; on a
+ * screen under 50 cells the severity's name goes (its colour stays). The
+ * line is cut with "…" if it must be; when more alerts did not get a
+ * line, "+2 more alerts" follows at the right if there is room for it
+ * after the whole of this one.
+ */
 static void
-layout_alert_line(struct layout *l, int y, const struct snapshot_alert *a)
+layout_alert_line(struct layout *l, int y, const struct snapshot_alert *a,
+    size_t more)
 {
 	static const char *const names[] = { "INFO", "WARNING", "CRITICAL" };
 	const struct layout_input *in = l->in;
 	struct render_style s = layout_alert_style(l, a);
-	char line[LAYOUT_TEXT_MAX], age[16], acked[160] = "";
+	char line[LAYOUT_TEXT_MAX], age[16], acked[160] = "", id[32] = "";
+	char severity[16] = "", count[48] = "";
 	const char *mark = in->caps.unicode ? "\u25b2" : "!";
+	int n;
 
 	layout_age(in->snap->now - a->since + in->age_ms, age, sizeof age);
 	if (a->acked_by != NULL)
 		snprintf(acked, sizeof acked, "  (acked by %s)", a->acked_by);
-	snprintf(line, sizeof line, " %s %-8s %s  for %s%s", mark,
-	    names[a->severity], a->text, age, acked);
+	if (a->short_id > 0) {
+		/* "#9 " as wide as "#14", so that texts line up. */
+		snprintf(id, sizeof id, "#%lld", (long long)a->short_id);
+		snprintf(id + strlen(id), sizeof id - strlen(id), "%*s",
+		    strlen(id) < 3 ? 2 : 1, "");
+	}
+	if (in->width >= 50)
+		snprintf(severity, sizeof severity, "%-8s ",
+		    names[a->severity]);
+	snprintf(line, sizeof line, " %s %s%s%s  for %s%s", mark, severity,
+	    id, a->text, age, acked);
 	layout_fill(l, 0, y, in->width, 1, s);
 	layout_text(l, 0, y, in->width, line, s);
+	if (more == 0)
+		return;
+	n = layout_cells(line);
+	snprintf(count, sizeof count, "  +%zu more alert%s ", more,
+	    more == 1 ? "" : "s");
+	if (n + layout_cells(count) > in->width)
+		snprintf(count, sizeof count, "  +%zu more ", more);
+	if (n + layout_cells(count) <= in->width)
+		layout_text_right(l, in->width, y, layout_cells(count), count,
+		    s);
 }
 
-/* The alert lines, from y; returns how many lines they took. */
+/*
+ * The alert lines, from y: up to max_lines, and always one when any
+ * fires, so that the worst is never hidden; returns how many lines they
+ * took.
+ */
 static int
 layout_alerts(struct layout *l, int y, int max_lines)
 {
 	const struct snapshot_view *v = l->in->snap;
 	const struct snapshot_alert **firing;
 	size_t n, shown;
-	char more[64];
 
-	if (v == NULL || v->n_alerts == 0 || max_lines < 1)
+	if (v == NULL || v->n_alerts == 0)
 		return 0;
+	if (max_lines < 1)
+		max_lines = 1;
 	firing = xcalloc(v->n_alerts, sizeof *firing);
 	n = layout_alerts_firing(v, firing);
-	shown = n <= (size_t)max_lines ? n : (size_t)max_lines - 1;
+	shown = n <= (size_t)max_lines ? n : (size_t)max_lines;
 	for (size_t i = 0; i < shown; i++)
-		layout_alert_line(l, y + (int)i, firing[i]);
-	if (shown < n) {
-		snprintf(more, sizeof more, " +%zu more alert%s", n - shown,
-		    n - shown == 1 ? "" : "s");
-		layout_fill(l, 0, y + (int)shown, l->in->width, 1,
-		    layout_style(RENDER_DEFAULT, RENDER_DEFAULT, 0));
-		layout_text(l, 0, y + (int)shown, l->in->width, more,
-		    layout_style(RENDER_BAD, RENDER_DEFAULT, RENDER_BOLD));
-		shown++;
-	}
+		layout_alert_line(l, y + (int)i, firing[i],
+		    i + 1 == shown ? n - shown : 0);
 	free(firing);
 	return (int)shown;
 }
@@ -725,10 +903,11 @@ layout_ticker(struct layout *l, int y)
 
 /* ---- tiles -------------------------------------------------------------------- */
 
+/* A stale figure is grey: it claims to be neither good nor bad. */
 static enum render_colour
-layout_status_colour(const struct layout *l, enum layout_status status)
+layout_status_colour(bool stale, enum layout_status status)
 {
-	if (l->stale)
+	if (stale)
 		return RENDER_MUTED;
 	switch (status) {
 	case LAYOUT_STATUS_GOOD: return RENDER_GOOD;
@@ -837,91 +1016,273 @@ layout_tile_figure(struct layout *l, struct render_rect r, const char *value,
 	layout_text_centre(l, r.x, r.y + (r.h - 1) / 2, r.w, text, style);
 }
 
-static void
-layout_tile(struct layout *l, const struct config_tile *t,
-    struct render_rect r)
-{
-	const struct snapshot_scope *s = l->in->snap ?
-	    snapshot_find_scope(l->in->snap, t->scope) : NULL;
-	enum layout_status status = LAYOUT_STATUS_NONE;
-	enum metric_kind kind;
-	struct render_style line, value_style;
-	char label[256], value[64] = "--", target[64];
-	double v;
-	bool mono = l->in->caps.colours == 0;
+/* What a tile shows: its figure ("--" when the snapshot lacks it), its
+ * label, how it is judged, whether it is old. */
+struct layout_tile_view {
+	const struct config_tile	*t;
+	const struct snapshot_scope	*s;
+	enum layout_status		 status;
+	bool				 scope_stale;	/* its feed is silent */
+	bool				 stale;		/* or the whole board */
+	char				 value[64];
+	char				 label[256];
+	int				 value_cells, label_cells;
+};
 
-	if (layout_tile_value(t, s, &v, &kind)) {
-		layout_format_value(kind, v, value, sizeof value);
-		status = layout_tile_status(t, s, v);
+static void
+layout_tile_view(const struct layout *l, const struct config_tile *t,
+    struct layout_tile_view *tv)
+{
+	enum metric_kind kind;
+	double v;
+
+	memset(tv, 0, sizeof *tv);
+	tv->t = t;
+	tv->s = l->in->snap ? snapshot_find_scope(l->in->snap, t->scope) : NULL;
+	snprintf(tv->value, sizeof tv->value, "--");
+	if (layout_tile_value(t, tv->s, &v, &kind)) {
+		layout_format_value(kind, v, tv->value, sizeof tv->value);
+		tv->status = layout_tile_status(t, tv->s, v);
 	}
-	line = layout_style(layout_status_colour(l, status), RENDER_DEFAULT,
-	    l->stale ? RENDER_DIM : 0);
-	value_style = line;
-	value_style.attrs |= RENDER_BOLD;
-	if (mono && !l->stale && status == LAYOUT_STATUS_BAD)
-		value_style.attrs |= RENDER_REVERSE;
-	layout_tile_label(l, t, s, label, sizeof label);
-	layout_tile_target(t, s, l->stale ? LAYOUT_STATUS_NONE : status, mono,
-	    target, sizeof target);
-	layout_fill(l, r.x, r.y, r.w, r.h, line);
-	if (r.w < 4 || r.h < 3) {
-		layout_text(l, r.x, r.y, r.w, label, line);
-		layout_tile_figure(l, (struct render_rect){ r.x, r.y + 1, r.w,
-		    r.h - 1 }, value, value_style);
-		return;
-	}
-	layout_box(l, r, line, layout_style(RENDER_NEUTRAL, RENDER_DEFAULT,
-	    RENDER_BOLD | (l->stale ? RENDER_DIM : 0)), label,
-	    t->window ? t->window : "now", target);
-	layout_tile_figure(l, (struct render_rect){ r.x + 1, r.y + 1,
-	    r.w - 2, r.h - 2 }, value, value_style);
+	tv->scope_stale = tv->s != NULL && tv->s->stale;
+	tv->stale = l->stale || tv->scope_stale;
+	layout_tile_label(l, t, tv->s, tv->label, sizeof tv->label);
+	tv->value_cells = layout_cells(tv->value);
+	tv->label_cells = layout_cells(tv->label);
 }
 
-/*
- * Columns for n tiles in w x h: the arrangement where a typical figure
- * ("88%") is biggest; between equals, the widest tiles (room for labels).
- */
-static int
-layout_tile_columns(const struct layout *l, size_t n, int w, int h)
-{
-	int best = 1, best_score = -1, rows, tw, th, score;
-	struct render_big how;
+/* The least of a label a tile shows: 7 characters and "…" ("Support…"),
+ * or all of a shorter one. */
+#define LAYOUT_LABEL_MIN 8
 
-	for (int cols = 1; cols <= (int)n; cols++) {
-		rows = ((int)n + cols - 1) / cols;
-		tw = w / cols;
-		th = h / rows;
-		score = tw;
-		if (layout_big_fit(l, "88%", tw - 2, th - 2, &how))
-			score += 1000 * how.scale;
-		if (score > best_score) {
-			best_score = score;
-			best = cols;
+static int
+layout_label_min(const struct layout_tile_view *tv)
+{
+	return tv->label_cells < LAYOUT_LABEL_MIN ? tv->label_cells :
+	    LAYOUT_LABEL_MIN;
+}
+
+/* The figure's style: the status colour, grey when old, bold. */
+static void
+layout_tile_styles(const struct layout *l, const struct layout_tile_view *tv,
+    struct render_style *line, struct render_style *value)
+{
+	*line = layout_style(layout_status_colour(tv->stale, tv->status),
+	    RENDER_DEFAULT, tv->stale ? RENDER_DIM : 0);
+	*value = *line;
+	value->attrs |= RENDER_BOLD;
+	if (l->in->caps.colours == 0 && !tv->stale &&
+	    tv->status == LAYOUT_STATUS_BAD)
+		value->attrs |= RENDER_REVERSE;
+}
+
+/* A tile as a box: the label in its top edge, the window top right, the
+ * figure inside, the target (or why it is old) in its bottom edge. */
+static void
+layout_tile(struct layout *l, const struct layout_tile_view *tv,
+    struct render_rect r)
+{
+	const struct config_tile *t = tv->t;
+	struct render_style line, value_style;
+	char target[256];
+	const char *window = t->window ? t->window : "now";
+
+	layout_tile_styles(l, tv, &line, &value_style);
+	/* A stale tile says why instead of its target. */
+	if (tv->scope_stale)
+		layout_stale_note(l, tv->s, r.w - 4, target, sizeof target);
+	else
+		layout_tile_target(t, tv->s, tv->stale ? LAYOUT_STATUS_NONE :
+		    tv->status, l->in->caps.colours == 0, target,
+		    sizeof target);
+	/* The window gives way to the label. */
+	if (r.w - 4 - (layout_cells(window) + 2) < layout_label_min(tv))
+		window = "";
+	layout_fill(l, r.x, r.y, r.w, r.h, line);
+	layout_box(l, r, line, layout_style(RENDER_NEUTRAL, RENDER_DEFAULT,
+	    RENDER_BOLD | (tv->stale ? RENDER_DIM : 0)), tv->label, window,
+	    target);
+	layout_tile_figure(l, (struct render_rect){ r.x + 1, r.y + 1,
+	    r.w - 2, r.h - 2 }, tv->value, value_style);
+}
+
+/* Cells a tile's line needs after its label: " 81%", and " STALE" or
+ * more when its feed is silent. */
+static int
+layout_tile_line_tail(const struct layout_tile_view *tv)
+{
+	return 1 + tv->value_cells + (tv->scope_stale ? 6 : 0);
+}
+
+/* Where the parts of tile lines go: figures right-aligned in a column
+ * fig_w wide, then notes (why a figure is old) note_w wide. */
+struct layout_line_cols {
+	int fig_w, note_w;
+};
+
+/*
+ * A tile as one line, where boxes do not fit: the label, the figure and,
+ * when its feed is silent, why it is old ("STALE", or longer when there
+ * is room): "Support SL   50% pbx1 silent 1:12".
+ */
+static void
+layout_tile_line(struct layout *l, const struct layout_tile_view *tv,
+    struct render_rect r, const struct layout_line_cols *c)
+{
+	struct render_style line, value_style, label_style;
+	char note[256] = "";
+	int fig_end = r.x + r.w - (c->note_w ? c->note_w + 1 : 0);
+
+	layout_tile_styles(l, tv, &line, &value_style);
+	label_style = layout_style(RENDER_NEUTRAL, RENDER_DEFAULT,
+	    RENDER_BOLD | (tv->stale ? RENDER_DIM : 0));
+	if (tv->scope_stale)
+		layout_stale_note(l, tv->s, c->note_w, note, sizeof note);
+	layout_fill(l, r.x, r.y, r.w, 1, line);
+	layout_text(l, r.x, r.y, fig_end - c->fig_w - 1 - r.x, tv->label,
+	    label_style);
+	layout_text_right(l, fig_end, r.y, tv->value_cells, tv->value,
+	    value_style);
+	if (*note)
+		layout_text(l, fig_end + 1, r.y, c->note_w, note, line);
+}
+
+/* How a page's tiles are laid out: how many (the first ones), as boxes or
+ * lines, in how many columns. */
+struct layout_arrangement {
+	size_t	n;
+	bool	lines;
+	int	cols;
+	long	score;
+};
+
+/*
+ * The arrangement that shows the most tiles, each with its figure whole
+ * and at least LAYOUT_LABEL_MIN cells of its label; among those, the one
+ * where a typical figure ("88%") comes out biggest, then the one with the
+ * most room for labels. Tiles that do not fit are left out, last first:
+ * a tile never shows a label without its figure.
+ */
+static struct layout_arrangement
+layout_arrange(const struct layout *l, const struct layout_tile_view *tv,
+    size_t n, int w, int h)
+{
+	struct layout_arrangement best = { 0 }, a;
+	struct render_big how;
+	int rows, tw, th, cw;
+	bool fits;
+
+	for (size_t k = n; k > 0 && best.n == 0; k--) {
+		for (int cols = 1; cols <= (int)k; cols++) {
+			rows = ((int)k + cols - 1) / cols;
+			/* Boxes: tiles are at least tw x th. */
+			tw = w / cols;
+			th = h / rows;
+			fits = th >= 3;
+			for (size_t i = 0; i < k && fits; i++)
+				fits = tw - 2 >= tv[i].value_cells &&
+				    tw - 4 >= layout_label_min(&tv[i]);
+			if (fits) {
+				a = (struct layout_arrangement){ k, false,
+				    cols, (long)k * 1000000 + (tw - 4 < 999 ?
+				    tw - 4 : 999) };
+				if (layout_big_fit(l, "88%", tw - 2, th - 2,
+				    &how))
+					a.score += 1000 * how.scale;
+				if (a.score > best.score)
+					best = a;
+			}
+			/* Lines: one a tile, a blank between columns. */
+			cw = w / cols - (cols > 1 ? 1 : 0);
+			fits = rows <= h;
+			for (size_t i = 0; i < k && fits; i++)
+				fits = cw >= layout_label_min(&tv[i]) +
+				    layout_tile_line_tail(&tv[i]);
+			if (fits) {
+				a = (struct layout_arrangement){ k, true,
+				    cols, (long)k * 1000000 + (cw - 4 < 999 ?
+				    cw - 4 : 999) };
+				if (a.score > best.score)
+					best = a;
+			}
 		}
 	}
 	return best;
 }
 
+/*
+ * Tiles as lines, down the columns of a: every figure right-aligned in
+ * one column, every note in one after it, as wide as the longest that
+ * fits; a line no wider than its longest label and those need.
+ */
 static void
+layout_tile_lines(struct layout *l, const struct layout_tile_view *tv,
+    struct layout_arrangement a, struct render_rect area)
+{
+	struct layout_line_cols c = { 0, 0 };
+	int rows = ((int)a.n + a.cols - 1) / a.cols, cw, label_w = 0, w, room;
+	char note[256];
+
+	cw = area.w / a.cols - (a.cols > 1 ? 1 : 0);
+	for (size_t i = 0; i < a.n; i++) {
+		if (tv[i].value_cells > c.fig_w)
+			c.fig_w = tv[i].value_cells;
+		if (tv[i].label_cells > label_w)
+			label_w = tv[i].label_cells;
+	}
+	/* Notes get what the labels leave, and "STALE" at least (the
+	 * arrangement made room for it). */
+	room = cw - label_w - 2 - c.fig_w - 1;
+	for (size_t i = 0; i < a.n; i++) {
+		if (!tv[i].scope_stale)
+			continue;
+		layout_stale_note(l, tv[i].s, room, note, sizeof note);
+		if (layout_cells(note) > c.note_w)
+			c.note_w = layout_cells(note);
+	}
+	w = label_w + 2 + c.fig_w + (c.note_w ? 1 + c.note_w : 0);
+	if (w > cw)
+		w = cw;
+	for (size_t i = 0; i < a.n; i++)
+		layout_tile_line(l, &tv[i], (struct render_rect){ area.x +
+		    (int)(i / (size_t)rows) * (cw + 1), area.y +
+		    (int)(i % (size_t)rows), w, 1 }, &c);
+}
+
+/* The page's tiles in area; returns the rows they took from its top. */
+static int
 layout_tiles(struct layout *l, const struct config_page *page,
     struct render_rect area)
 {
+	struct layout_tile_view *tv;
+	struct layout_arrangement a;
 	int cols, rows, x0, x1, y0, y1;
-	size_t i;
 
 	if (page->n_tiles == 0 || area.w <= 0 || area.h <= 0)
-		return;
-	cols = layout_tile_columns(l, page->n_tiles, area.w, area.h);
-	rows = ((int)page->n_tiles + cols - 1) / cols;
-	for (i = 0; i < page->n_tiles; i++) {
+		return 0;
+	tv = xcalloc(page->n_tiles, sizeof *tv);
+	for (size_t i = 0; i < page->n_tiles; i++)
+		layout_tile_view(l, &page->tiles[i], &tv[i]);
+	a = layout_arrange(l, tv, page->n_tiles, area.w, area.h);
+	cols = a.cols;
+	rows = a.n > 0 ? ((int)a.n + cols - 1) / cols : 0;
+	if (a.n == 0 || a.lines) {
+		if (a.n > 0)
+			layout_tile_lines(l, tv, a, area);
+		free(tv);
+		return rows;
+	}
+	for (size_t i = 0; i < a.n; i++) {
 		/* Edges spread the spare cells over the tiles. */
 		x0 = area.x + area.w * (int)(i % (size_t)cols) / cols;
 		x1 = area.x + area.w * ((int)(i % (size_t)cols) + 1) / cols;
 		y0 = area.y + area.h * (int)(i / (size_t)cols) / rows;
 		y1 = area.y + area.h * ((int)(i / (size_t)cols) + 1) / rows;
-		layout_tile(l, &page->tiles[i], (struct render_rect){ x0, y0,
-		    x1 - x0, y1 - y0 });
+		layout_tile(l, &tv[i], (struct render_rect){ x0, y0, x1 - x0,
+		    y1 - y0 });
 	}
+	free(tv);
+	return area.h;
 }
 
 /* ---- the agent grid ---------------------------------------------------------- */
@@ -969,6 +1330,25 @@ layout_initials(const char *name, char *buf, size_t len)
 	buf[o] = '\0';
 }
 
+/*
+ * The time an agent's timer runs to: now, or for an agent whose feed is
+ * stale the feed's last event (what the board last heard of it), so that
+ * the timer stops rather than count on from an old state.
+ */
+static int64_t
+layout_agent_clock(const struct layout *l, const struct snapshot_agent *a,
+    int64_t now)
+{
+	const struct snapshot_feed *f;
+	int64_t at;
+
+	if (!a->stale)
+		return now;
+	f = a->feed ? layout_find_feed(l->in->snap, a->feed) : NULL;
+	at = f != NULL && f->last_event > 0 ? f->last_event : l->in->snap->now;
+	return at < now ? at : now;
+}
+
 static void
 layout_agent_cell(struct layout *l, const struct snapshot_agent *a,
     struct render_rect r, int64_t now)
@@ -980,13 +1360,15 @@ layout_agent_cell(struct layout *l, const struct snapshot_agent *a,
 	    layout_state_colour(a->state), 0);
 	char time[16], shown[64], tagbuf[16];
 	int tag_w = r.w >= 22 ? 7 : 0, name_w;
+	bool stale = l->stale || a->stale;
 
-	if (l->in->caps.colours == 0 || l->stale)
-		s = layout_style(l->stale ? RENDER_MUTED : RENDER_DEFAULT,
-		    RENDER_DEFAULT, l->stale ? RENDER_DIM : 0);
+	if (l->in->caps.colours == 0 || stale)
+		s = layout_style(stale ? RENDER_MUTED : RENDER_DEFAULT,
+		    RENDER_DEFAULT, stale ? RENDER_DIM : 0);
 	else if (a->state == AGENT_BUSY || a->state == AGENT_AWAY)
 		s.fg = RENDER_WHITE;
-	layout_format_duration(now - a->since, time, sizeof time);
+	layout_format_duration(layout_agent_clock(l, a, now) - a->since, time,
+	    sizeof time);
 	/* " name tag  0:00 ": a blank either side of each part. */
 	name_w = r.w - 8 - (tag_w ? tag_w + 1 : 0);
 	if (layout_cells(name) > name_w) {
@@ -1005,24 +1387,124 @@ layout_agent_cell(struct layout *l, const struct snapshot_agent *a,
 	layout_text_right(l, r.x + r.w - 1, r.y, 5, time, s);
 }
 
-/* "Agents: 4 ready · 10 busy · ..." over the grid. */
+/*
+ * Which agents a page of the grid shows. The away agents (first in the
+ * order) keep a part of every page: all of them while they fill at most
+ * half of it (or whatever the others leave), else they page through that
+ * part too; the others page through the rest.
+ */
+struct layout_grid_page {
+	size_t away_from, away_n;       /* of shown[]: the away part */
+	size_t rest_from, rest_n;       /* and the others' */
+	size_t page, pages;
+};
+
+static void
+layout_grid_paging(const struct layout *l,
+    const struct snapshot_agent *const *shown, size_t n, size_t slots,
+    struct layout_grid_page *g)
+{
+	size_t away = 0, rest, away_room, rest_room, away_pages, rest_pages;
+
+	while (away < n && shown[away]->state == AGENT_AWAY)
+		away++;
+	rest = n - away;
+	memset(g, 0, sizeof *g);
+	g->pages = 1;
+	if (n <= slots) {
+		g->away_n = away;
+		g->rest_from = away;
+		g->rest_n = rest;
+		return;
+	}
+	/* Half the grid, or what the others leave if that is more. */
+	away_room = rest < slots / 2 ? slots - rest : (slots + 1) / 2;
+	if (away_room > away)
+		away_room = away;
+	rest_room = slots - away_room;
+	if (rest > 0 && rest_room == 0) {
+		/* One cell: no room to keep; everyone takes a turn. */
+		away_room = 0;
+		rest_room = slots;
+	}
+	away_pages = away_room ? (away + away_room - 1) / away_room : 1;
+	rest_pages = rest_room ? (rest + rest_room - 1) / rest_room : 1;
+	g->pages = away_pages > rest_pages ? away_pages : rest_pages;
+	if (away_room == 0) {
+		/* Everyone in one list, away first. */
+		g->pages = (n + slots - 1) / slots;
+		g->page = (size_t)(l->in->elapsed_ms / LAYOUT_GRID_PAGE_MS) %
+		    g->pages;
+		g->rest_from = g->page * slots;
+		g->rest_n = n - g->rest_from < slots ? n - g->rest_from : slots;
+		return;
+	}
+	g->page = (size_t)(l->in->elapsed_ms / LAYOUT_GRID_PAGE_MS) % g->pages;
+	g->away_from = g->page % away_pages * away_room;
+	g->away_n = away - g->away_from < away_room ? away - g->away_from :
+	    away_room;
+	g->rest_from = away + g->page % rest_pages * rest_room;
+	g->rest_n = n - g->rest_from < rest_room ? n - g->rest_from : rest_room;
+}
+
+/* Agents from..from+n-1 of the grid's order, counted from 1: "53-85",
+ * "7"; "" for none. */
+static void
+layout_range(char *buf, size_t len, size_t from, size_t n)
+{
+	if (n == 0)
+		buf[0] = '\0';
+	else if (n == 1)
+		snprintf(buf, len, "%zu", from + 1);
+	else
+		snprintf(buf, len, "%zu-%zu", from + 1, from + n);
+}
+
+/*
+ * The heading over the grid: " Agents: 4 ready · 10 busy · ..."; when the
+ * grid pages, which of them this page shows first, in the grid's order:
+ * " Agents 1-20, 52-82 of 120 (page 2/4): 4 ready · ...".
+ */
 static void
 layout_grid_heading(struct layout *l, int y,
-    const struct snapshot_agent *const *shown, size_t n, size_t offline)
+    const struct snapshot_agent *const *shown, size_t n, size_t offline,
+    const struct layout_grid_page *g)
 {
 	const char *dot = l->in->caps.unicode ? " \u00b7 " : ", ";
 	size_t counts[AGENT_STATE_COUNT] = { 0 };
 	char line[LAYOUT_TEXT_MAX];
 	size_t o;
+	size_t stale = 0;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		counts[shown[i]->state]++;
+		stale += shown[i]->stale;
+	}
 	counts[AGENT_OFFLINE] = offline;
-	o = (size_t)snprintf(line, sizeof line, " Agents: ");
+	if (g->pages <= 1)
+		o = (size_t)snprintf(line, sizeof line, " Agents: ");
+	else {
+		char away[48] = "", rest[48] = "";
+
+		/* The two parts, joined when they meet: 1-52, or 1-19, 53-85. */
+		if (g->away_n > 0 && g->away_from + g->away_n == g->rest_from &&
+		    g->rest_n > 0)
+			layout_range(rest, sizeof rest, g->away_from,
+			    g->away_n + g->rest_n);
+		else {
+			layout_range(away, sizeof away, g->away_from, g->away_n);
+			layout_range(rest, sizeof rest, g->rest_from, g->rest_n);
+		}
+		o = (size_t)snprintf(line, sizeof line, " Agents %s%s%s of %zu "
+		    "(page %zu/%zu): ", away, *away && *rest ? ", " : "", rest,
+		    n, g->page + 1, g->pages);
+	}
 	for (int k = 0; k < AGENT_STATE_COUNT && o < sizeof line; k++)
 		o += (size_t)snprintf(line + o, sizeof line - o, "%zu %s%s",
 		    counts[k], event_state_name((enum agent_state)k),
 		    k + 1 < AGENT_STATE_COUNT ? dot : "");
+	if (stale > 0 && o < sizeof line)
+		snprintf(line + o, sizeof line - o, "%s%zu stale", dot, stale);
 	layout_text(l, 0, y, l->in->width, line,
 	    layout_style(RENDER_NEUTRAL, RENDER_DEFAULT, RENDER_BOLD));
 }
@@ -1047,35 +1529,37 @@ layout_grid_columns(int w)
 	return w / LAYOUT_AGENT_CELL > 0 ? w / LAYOUT_AGENT_CELL : 1;
 }
 
-/* The grid of the n agents in shown, heading first. */
+/*
+ * The grid of the n agents in shown, heading first. When they do not all
+ * fit, it pages (LAYOUT_GRID_PAGE_MS), the away agents kept on every page.
+ */
 static void
 layout_grid(struct layout *l, struct render_rect area,
     const struct snapshot_agent *const *shown, size_t n)
 {
 	const struct snapshot_view *v = l->in->snap;
+	struct layout_grid_page g;
 	int cols, rows, cw;
-	size_t slots, fit;
-	char more[32];
+	size_t slots, cell = 0;
 
 	if (v == NULL || area.h < 2 || area.w < 8)
 		return;
-	layout_grid_heading(l, area.y, shown, n, layout_offline_count(l));
 	cols = layout_grid_columns(area.w);
 	cw = area.w / cols;
 	rows = area.h - 1;
 	slots = (size_t)(rows * cols);
-	fit = n <= slots ? n : slots - 1;
+	layout_grid_paging(l, shown, n, slots, &g);
+	layout_grid_heading(l, area.y, shown, n, layout_offline_count(l), &g);
 	/* Down the columns, so the order reads like a list. */
-	for (size_t i = 0; i < fit; i++)
-		layout_agent_cell(l, shown[i], (struct render_rect){
-		    area.x + (int)(i / (size_t)rows) * cw,
-		    area.y + 1 + (int)(i % (size_t)rows), cw - 1, 1 },
-		    v->now + l->in->age_ms);
-	if (fit < n) {
-		snprintf(more, sizeof more, "+%zu more", n - fit);
-		layout_text(l, area.x + (int)(fit / (size_t)rows) * cw + 1,
-		    area.y + 1 + (int)(fit % (size_t)rows), cw - 2, more,
-		    layout_style(RENDER_NEUTRAL, RENDER_DEFAULT, RENDER_BOLD));
+	for (size_t part = 0; part < 2; part++) {
+		size_t from = part ? g.rest_from : g.away_from;
+		size_t count = part ? g.rest_n : g.away_n;
+
+		for (size_t i = from; i < from + count; i++, cell++)
+			layout_agent_cell(l, shown[i], (struct render_rect){
+			    area.x + (int)(cell / (size_t)rows) * cw,
+			    area.y + 1 + (int)(cell % (size_t)rows), cw - 1, 1 },
+			    l->data_now);
 	}
 }
 
@@ -1086,7 +1570,8 @@ static void
 layout_banner(struct layout *l, struct render_rect area)
 {
 	const struct layout_input *in = l->in;
-	const char *word = in->link == LAYOUT_STALE ? "STALE" : "DISCONNECTED";
+	const char *word = in->link == LAYOUT_DISCONNECTED ? "DISCONNECTED" :
+	    "STALE";
 	struct render_style s = layout_style(RENDER_WHITE, RENDER_BAD,
 	    RENDER_BOLD | (in->caps.colours ? 0 : RENDER_REVERSE));
 	char detail[256], age[16];
@@ -1097,7 +1582,17 @@ layout_banner(struct layout *l, struct render_rect area)
 	if (big)
 		layout_big_size(word, &how, &bw, &bh);
 	layout_age(in->age_ms, age, sizeof age);
-	if (in->link == LAYOUT_STALE)
+	if (in->link == LAYOUT_LIVE) {
+		/* The daemon speaks; the feeds behind it do not. */
+		char names[160], silence[24] = "";
+		int64_t newest;
+
+		layout_silent_feeds(l, NULL, names, sizeof names, &newest);
+		layout_format_duration(l->data_now - newest, silence,
+		    sizeof silence);
+		snprintf(detail, sizeof detail, "no data from %s for %s: these "
+		    "figures are old", names, silence);
+	} else if (in->link == LAYOUT_STALE)
 		snprintf(detail, sizeof detail, "no data for %s: these figures "
 		    "are old", age);
 	else
@@ -1136,7 +1631,7 @@ layout_body(struct layout *l, const struct config_page *page,
 	const struct snapshot_agent **shown = NULL;
 	struct render_rect tiles = body, grid = body;
 	size_t n = 0;
-	int need;
+	int need, used;
 
 	if (page->agent_grid && v != NULL) {
 		shown = xcalloc(v->n_agents + 1, sizeof *shown);
@@ -1152,8 +1647,14 @@ layout_body(struct layout *l, const struct config_page *page,
 		tiles.h = body.h - grid.h;
 		grid.y = body.y + tiles.h;
 	}
-	if (page->n_tiles > 0)
-		layout_tiles(l, page, tiles);
+	if (page->n_tiles > 0) {
+		/* Tiles as lines may leave rows: the grid has them. */
+		used = layout_tiles(l, page, tiles);
+		if (page->agent_grid && used < tiles.h) {
+			grid.y = tiles.y + used;
+			grid.h += tiles.h - used;
+		}
+	}
 	if (page->agent_grid)
 		layout_grid(l, grid, shown, n);
 	free(shown);
@@ -1176,6 +1677,13 @@ layout_draw(const struct layout_input *in, const struct render_ops *ops,
 {
 	struct layout l = { .in = in, .ops = ops, .ctx = ctx,
 	    .stale = in->link != LAYOUT_LIVE };
+
+	if (in->snap != NULL) {
+		l.data_now = in->snap->now + in->age_ms;
+		l.feeds_silent = in->link == LAYOUT_LIVE &&
+		    layout_feeds_silent(in->snap);
+		l.stale = l.stale || l.feeds_silent;
+	}
 	const struct config_page *page;
 	int top = 1, bottom = in->height;
 
@@ -1191,7 +1699,7 @@ layout_draw(const struct layout_input *in, const struct render_ops *ops,
 		top += layout_alerts(&l, top, in->height / 8);
 		layout_body(&l, page, (struct render_rect){ 0, top, in->width,
 		    bottom - top });
-		if (in->link != LAYOUT_LIVE)
+		if (in->link != LAYOUT_LIVE || l.feeds_silent)
 			layout_banner(&l, (struct render_rect){ 0, top,
 			    in->width, bottom - top });
 	}

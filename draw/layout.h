@@ -50,7 +50,13 @@ struct layout_input {
 	enum layout_link link;
 	const char *endpoint;             /* where the data comes from; NULL */
 	uint64_t frame;                   /* +1 per redraw tick: ticker, flash */
+	int64_t elapsed_ms;               /* how long the board has run, by a
+	                                   * steady clock: the agent grid's
+	                                   * pages turn on it */
 };
+
+/* The agent grid turns to its next page this often (when it has pages). */
+#define LAYOUT_GRID_PAGE_MS 8000
 
 struct layout_output {
 	bool animated;          /* the ticker scrolls or an alert flashes:
@@ -100,8 +106,9 @@ bool layout_agent_selected(const struct config *, const struct config_board *,
 
 /*
  * The agents the grid shows, in order, into out (room for snap->n_agents):
- * selected and not offline, by state (ready, busy, wrap, away), then the
- * longest in that state first. Returns how many.
+ * selected and not offline; away first (they keep their place on every
+ * page of the grid), then ready, busy, wrap; the longest in its state
+ * first. Returns how many.
  */
 size_t layout_agents_sorted(const struct config *, const struct config_board *,
     const struct snapshot_view *, const struct snapshot_agent **out);

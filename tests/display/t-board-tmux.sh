@@ -5,7 +5,8 @@
 #   - at 80x24 and 200x60 the pane shows the stream's figures: Support's
 #     service level 50% and 3 waiting (read from the big digits by
 #     tests/display/screen.py), an agent busy and one away at lunch;
-#   - after a resize the layout is sane (every tile still reads);
+#   - after a resize the layout is sane (every tile still reads); at 50x12
+#     the tiles are lines, each label with its figure;
 #   - after the daemon stops (SIGTERM) the STALE banner is up within ~4 s
 #     (3 heartbeats of 1 s, then the next tick);
 #   - after q the terminal is restored (alternate screen off, shell back).
@@ -142,6 +143,19 @@ if wait_for 5 shows_figures && [ "$(tiles | wc -l)" -eq 4 ]; then
 else
 	fail "back to 80x24:"; cat "$tmp/screen"
 fi
+
+# A small terminal: the tiles become lines, each with its figure.
+small_lines() {
+	grep -Eq '^Support SL +50%' "$tmp/screen" &&
+	grep -Eq '^Support waiting +3( |$)' "$tmp/screen"
+}
+tmux -L "$sock" resize-window -t board -x 50 -y 12
+if wait_for 5 small_lines; then
+	echo "ok   50x12: tiles as lines, 'Support SL 50%' and 'Support waiting 3'"
+else
+	fail "50x12: no tile lines with their figures:"; cat "$tmp/screen"
+fi
+tmux -L "$sock" resize-window -t board -x 80 -y 24
 
 kill -TERM "$daemon"
 wait "$daemon" 2>/dev/null

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Golden frames: the layout of a hand-written snapshot
-# (tests/display/snapshot.json, board config tests/display/board.yaml),
+# (tests/display/snapshot.json unless a case names another with --snapshot;
+# board config tests/display/board.yaml),
 # drawn by the real wallboard through its plain-text back-end
 # (--text WxH) and compared with tests/display/golden/NAME.txt.
 #
@@ -28,14 +29,33 @@ cases=(
 	"floor-ticker-80x24|--board floor --text 80x24 --frame 25"
 	"billing-80x24|--board billing --text 80x24"
 	"billing-300x100|--board billing --text 300x100"
+	# pbx1 silent for 1:12 (Support's figures, 4 agents), pbx2 live.
+	"floor-feed-stale-120x40|--board floor --text 120x40 --snapshot $dir/snapshot-feed-stale.json"
+	"floor-feed-stale-80x24|--board floor --text 80x24 --age 3000 --snapshot $dir/snapshot-feed-stale.json"
+	# 120 agents (111 not offline, 19 away): the grid's pages turn every
+	# 8 s, the away agents on each.
+	"floor-120agents-80x24|--board floor --text 80x24 --snapshot $dir/snapshot-120.json"
+	"floor-120agents-page2-80x24|--board floor --text 80x24 --elapsed 8000 --snapshot $dir/snapshot-120.json"
+	"floor-120agents-200x60|--board floor --text 200x60 --snapshot $dir/snapshot-120.json"
+	# Small screens: every tile shown has its figure (lines when boxes do
+	# not fit), the critical alert is never replaced by a count.
+	"floor-80x14|--board floor --text 80x14"
+	"floor-60x14|--board floor --text 60x14"
+	"floor-50x12|--board floor --text 50x12"
+	"floor-30x8|--board floor --text 30x8"
+	"floor-20x5|--board floor --text 20x5"
+	"floor-feed-stale-45x10|--board floor --text 45x10 --snapshot $dir/snapshot-feed-stale.json"
+	# Both feeds silent: the banner, though the daemon speaks.
+	"floor-feeds-silent-80x24|--board floor --text 80x24 --snapshot $dir/snapshot-feeds-silent.json"
 )
 
 for c in "${cases[@]}"; do
 	name="${c%%|*}"
 	read -r -a args <<<"${c#*|}"
+	[[ " ${args[*]} " == *" --snapshot "* ]] || args+=(--snapshot "$dir/snapshot.json")
 	checked=$((checked + 1))
 	out=$("$BUILD/wallboard" -c "$dir/board.yaml" "${args[@]}" \
-	    --snapshot "$dir/snapshot.json" --clock 09:00:00) || {
+	    --clock 09:00:00) || {
 		echo "FAIL $name: wallboard exited $?"; failed=$((failed + 1)); continue; }
 	if [ -n "${WB_GOLDEN_UPDATE:-}" ]; then
 		printf '%s\n' "$out" >"$dir/golden/$name.txt"

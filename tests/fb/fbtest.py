@@ -135,3 +135,56 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def ppm_to_png(ppm, png):
+    """A binary PPM (P6, as --screenshot writes) to a PNG, for looking at a
+    frame: no imaging library needed."""
+    import struct
+    import zlib
+    data = open(ppm, "rb").read()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos) + 1
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    pos += 1
+    assert fields[0] == b"P6" and fields[3] == b"255", fields
+    w, h = int(fields[1]), int(fields[2])
+    rows = b"".join(b"\0" + data[pos + y * w * 3:pos + (y + 1) * w * 3]
+                    for y in range(h))
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + \
+            struct.pack(">I", zlib.crc32(kind + body) & 0xffffffff)
+    with open(png, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n")
+        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)))
+        f.write(chunk(b"IDAT", zlib.compress(rows, 6)))
+        f.write(chunk(b"IEND", b""))
+
+
+if __name__ == "__main__":
+    # fbtest.py png SNAPSHOT OUT.png [GEOMETRY [wallboard-fb args...]]:
+    # one frame of SNAPSHOT as a PNG to look at (--now is the snapshot's).
+    import json
+    if len(sys.argv) < 4 or sys.argv[1] != "png":
+        sys.exit("usage: fbtest.py png SNAPSHOT OUT.png [WxHxBPP [ARGS...]]")
+    snap, out = sys.argv[2], sys.argv[3]
+    geometry = sys.argv[4] if len(sys.argv) > 4 else "1920x1080x32"
+    d = tmpdir()
+    now = json.load(open(snap))["now"]
+    p = run(["--board", "floor", "--device", os.path.join(d, "fb"),
+             "--geometry", geometry, "--snapshot-file", snap, "--now",
+             str(now), "--screenshot", os.path.join(d, "shot.ppm")] +
+            sys.argv[5:])
+    if p.returncode != 0:
+        sys.exit(p.stderr)
+    ppm_to_png(os.path.join(d, "shot.ppm"), out)

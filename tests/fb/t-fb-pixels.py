@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fbtest import (AMBER, HERE, RED, RED_BG, SNAP_NOW, SNAPSHOT, WHITE,  # noqa: E402
+from fbtest import (AMBER, GREEN, HERE, RED, RED_BG, SNAP_NOW, SNAPSHOT, WHITE,  # noqa: E402
                     Frame, check, find, finish, glyph, rgb565, run, tmpdir,
                     trace_ops)
 
@@ -112,6 +112,94 @@ if check(len(banner) == 1, "1080p stale: STALE drawn big"):
 check(not [o for o in ops if o["op"] == "big" and o["fg"] == RED
            and o["text"] == "50%"],
       "1080p stale: the old figures are no longer in status colours")
+
+# ---- a feed silent: pbx1 (Support's figures, Erik's state) for 72 s ------
+# snapshot-feed-stale.json: pbx1 last sent 72 s before "now", pbx2 0.2 s.
+FEED_STALE = os.path.join(HERE, "snapshot-feed-stale.json")
+
+
+def draw_file(snapshot, now, name):
+    dev, trace = os.path.join(d, name + ".raw"), os.path.join(d, name + ".trace")
+    p = run(["--board", "floor", "--device", dev, "--geometry", "1920x1080x32",
+             "--snapshot-file", snapshot, "--now", str(now), "--trace", trace])
+    check(p.returncode == 0, "%s: wallboard-fb exits 0" % name)
+    return Frame(dev, 1920, 1080, 32), trace_ops(trace)
+
+
+fs, ops = draw_file(FEED_STALE, SNAP_NOW + 1000, "feedstale")
+sl = find(ops, "big", "50%")
+if check(len(sl) == 1, "feed stale: Support SL still shows its figure, 50%"):
+    check(fs.count(sl[0]["rect"], RED) == 0 and
+          fs.count(sl[0]["rect"], GREEN) == 0,
+          "feed stale: no red or green in it: an old figure is neither")
+    grey = sl[0]["fg"]
+    r, g, b = grey >> 16, (grey >> 8) & 0xff, grey & 0xff
+    check(max(r, g, b) - min(r, g, b) < 40 and fs.count(sl[0]["rect"], grey)
+          > 1000, "feed stale: its pixels are grey (#%06x)" % grey)
+# 72 s before the snapshot's now, and the frame is 1 s later: 1:13.
+check(len(find(ops, "text", " no data from pbx1 for 1:13 ")) == 5,
+      "feed stale: Support's three tiles and the two of all (abandoned, "
+      "ready) say 'no data from pbx1 for 1:13'; Sales does not")
+sales = find(ops, "big", "83%")
+check(len(sales) == 1 and sales[0]["fg"] == AMBER,
+      "feed stale: Sales (pbx2, live) keeps its colour: 83% is amber")
+erik = [o for o in ops if o["op"] == "text" and o["text"] == "3:48"]
+check(len(erik) == 1, "feed stale: Erik (pbx1) on ready 3:48, stopped at "
+      "pbx1's last event (300 s - 72 s)")
+_, later = draw_file(FEED_STALE, SNAP_NOW + 2500, "feedstale2")
+check(find(later, "text", "3:48") and find(later, "text", "0:14") and
+      find(ops, "text", "0:13"),
+      "feed stale: 1.5 s on, Erik's timer has not moved; Ben's "
+      "(pbx2, live) went on from 0:13 to 0:14")
+
+# ---- 120 agents at 1080p: the grid pages, the away agents on every page --
+# snapshot-120.json: 111 agents not offline, 19 of them away. The grid has
+# 4 columns of 13 cells, 52: the 19 away keep theirs, the 92 others take
+# turns in the other 33 (3 pages: 33, 33, 26), a page every 8 s.
+import json  # noqa: E402
+agents = [a for a in json.load(open(os.path.join(HERE, "snapshot-120.json")))
+          ["agents"] if a["state"] != "offline"]
+
+
+def shown_names(ops):
+    """The agents whose name (or "First L." when the cell is narrow) is
+    drawn."""
+    texts = set(o["text"] for o in ops if o["op"] == "text")
+    out = set()
+    for a in agents:
+        first, last = a["name"].split(" ")
+        if a["name"] in texts or "%s %s." % (first, last[0]) in texts:
+            out.add(a["id"])
+    return out
+
+
+away = set(a["id"] for a in agents if a["state"] == "away")
+seen = set()
+headings = ["Agents 1-52 of 111 (page 1/3)",
+            "Agents 1-19, 53-85 of 111 (page 2/3)",
+            "Agents 1-19, 86-111 of 111 (page 3/3)"]
+for page in range(3):
+    dev, trace = (os.path.join(d, "a120-%d%s" % (page, ext))
+                  for ext in (".raw", ".trace"))
+    p = run(["--board", "floor", "--device", dev, "--geometry",
+             "1920x1080x32", "--snapshot-file",
+             os.path.join(HERE, "snapshot-120.json"), "--now",
+             str(SNAP_NOW + 1000), "--elapsed", str(page * 8000),
+             "--trace", trace])
+    ops = trace_ops(trace)
+    names = shown_names(ops)
+    seen |= names
+    check(any(o["text"].startswith(" " + headings[page] + ": 27 ready")
+              for o in ops if o["op"] == "text"),
+          "120 agents, page %d: the heading says '%s'" % (page + 1,
+                                                          headings[page]))
+    check(away <= names, "120 agents, page %d: all 19 away agents shown "
+          "(%d of them)" % (page + 1, len(away & names)))
+    check(len(names) == (52 if page < 2 else 45),
+          "120 agents, page %d: %d agents in the grid" % (page + 1,
+                                                          len(names)))
+check(len(seen) == 111, "120 agents: over 3 pages, all 111 shown (%d)"
+      % len(seen))
 
 # ---- 800x480x16: RGB565 ---------------------------------------------------
 small, ops, shot = draw("800x480x16", SNAP_NOW + 1000, "live480")
