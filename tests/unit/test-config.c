@@ -69,6 +69,30 @@ load_ok(const char *yaml)
 	return config;
 }
 
+/* Check lines (n of them, each "PATH:" then a want) against the wants in
+ * ap, which end with NULL; what is missing or extra fails. */
+static void
+expect_lines(const struct loaded *l, char *const *lines, size_t n_lines,
+    const char *what, va_list ap)
+{
+	size_t n = 0, prefix = strlen(l->path);
+	const char *want, *got;
+
+	while ((want = va_arg(ap, const char *)) != NULL) {
+		if (n >= n_lines) {
+			print_errors(&l->errors);
+			fail_msg("missing %s: %s", what, want);
+		}
+		got = lines[n++];
+		assert_true(strncmp(got, l->path, prefix) == 0);
+		assert_int_equal(got[prefix], ':');
+		assert_string_equal(got + prefix + 1, want);
+	}
+	for (size_t i = n; i < n_lines; i++)
+		print_error("  extra %s: %s\n", what, lines[i]);
+	assert_int_equal(n_lines, n);
+}
+
 /*
  * Load yaml that must fail with exactly the given errors, in order, each
  * written "LINE:COL: message"; the list ends with NULL.
@@ -76,30 +100,14 @@ load_ok(const char *yaml)
 static void
 expect_errors(const char *yaml, ...)
 {
-	const char *want, *got;
 	struct loaded l;
-	size_t n = 0, prefix;
 	va_list ap;
 
 	load(&l, yaml);
 	assert_null(l.config);
-	prefix = strlen(l.path);
 	va_start(ap, yaml);
-	while ((want = va_arg(ap, const char *)) != NULL) {
-		if (n >= l.errors.n) {
-			print_errors(&l.errors);
-			fail_msg("missing error: %s", want);
-		}
-		got = l.errors.lines[n++];
-		assert_true(strncmp(got, l.path, prefix) == 0);
-		assert_int_equal(got[prefix], ':');
-		assert_string_equal(got + prefix + 1, want);
-	}
+	expect_lines(&l, l.errors.lines, l.errors.n, "error", ap);
 	va_end(ap);
-	if (n != l.errors.n) {
-		print_errors(&l.errors);
-		fail_msg("%zu errors, expected %zu", l.errors.n, n);
-	}
 	unload(&l);
 }
 
@@ -110,28 +118,15 @@ expect_errors(const char *yaml, ...)
 static void
 expect_warnings(const char *yaml, ...)
 {
-	const char *want, *got;
 	struct loaded l;
-	size_t n = 0, prefix;
 	va_list ap;
 
 	load(&l, yaml);
 	print_errors(&l.errors);
 	assert_non_null(l.config);
-	prefix = strlen(l.path);
 	va_start(ap, yaml);
-	while ((want = va_arg(ap, const char *)) != NULL) {
-		if (n >= l.config->n_warnings)
-			fail_msg("missing warning: %s", want);
-		got = l.config->warnings[n++];
-		assert_true(strncmp(got, l.path, prefix) == 0);
-		assert_int_equal(got[prefix], ':');
-		assert_string_equal(got + prefix + 1, want);
-	}
+	expect_lines(&l, l.config->warnings, l.config->n_warnings, "warning", ap);
 	va_end(ap);
-	for (size_t i = n; i < l.config->n_warnings; i++)
-		print_error("  extra: %s\n", l.config->warnings[i]);
-	assert_int_equal(l.config->n_warnings, n);
 	unload(&l);
 }
 
