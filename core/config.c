@@ -88,7 +88,7 @@ static config_node_fn config_node_scalar, config_node_strings,
     config_node_boards, config_node_board_scopes, config_node_scope_list,
     config_node_pages, config_node_tiles;
 static config_text_fn config_text_string, config_text_duration,
-    config_text_share, config_text_number, config_text_clock,
+    config_text_share, config_text_number, config_text_clock, config_text_size,
     config_text_enum, config_text_timezone, config_text_scope,
     config_text_listen,
     config_item_string, config_item_window, config_item_team_agent,
@@ -119,6 +119,10 @@ static const char *const config_severity_names[] = {
 #define KEY_DURATION(n, T, f, lo, d) { .name = n,			\
 	.node = config_node_scalar, .text = config_text_duration,	\
 	.what = "a duration", .offset = offsetof(T, f), .min = lo, .def = d }
+#define KEY_SIZE(n, T, f, lo, hi, d) { .name = n,			\
+	.node = config_node_scalar, .text = config_text_size,		\
+	.what = "a size", .offset = offsetof(T, f), .min = lo, .max = hi, \
+	.def = d }
 #define KEY_SHARE(n, T, f, d) { .name = n, .node = config_node_scalar,	\
 	.text = config_text_share, .what = "a share",			\
 	.offset = offsetof(T, f), .def = d }
@@ -239,6 +243,11 @@ static const struct config_key config_ingest_keys[] = {
 	    "tcp://*:7410"),
 	KEY_STRINGS("connect", struct config, ingest_connect,
 	    n_ingest_connect, ""),
+	/* A peer that sends a bigger message is cut off by ZeroMQ before the
+	 * message is held; one up to this size is read and, over the 64 KiB
+	 * an event may be, counted as too long. */
+	KEY_SIZE("max_message", struct config, ingest_max_message, 64 * 1024,
+	    64 * 1024 * 1024, "1MiB"),
 	{ .name = NULL }
 };
 
@@ -942,6 +951,33 @@ config_text_duration(struct config_loader *loader, const struct config_key *key,
 {
 	return config_duration(loader, key, text, node,
 	    config_field(key, base));
+}
+
+/* A size in bytes ("64KiB", "1MiB") within key's bounds. */
+static bool
+config_text_size(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	const yaml_mark_t *mark = node ? &node->start_mark : NULL;
+	char bound[32];
+	int64_t v;
+
+	if (!units_parse_size(text, &v)) {
+		config_error(loader, mark, "bad size '%s' for '%s' (expected a "
+		    "whole number with B, KiB, MiB or GiB, like 1MiB)", text,
+		    key->name);
+		return false;
+	}
+	if (v < key->min || (key->max > 0 && v > key->max)) {
+		units_format_size((int64_t)(v < key->min ? key->min : key->max),
+		    bound, sizeof bound);
+		config_error(loader, mark, "'%s' value '%s' is too %s (the %s is "
+		    "%s)", key->name, text, v < key->min ? "small" : "large",
+		    v < key->min ? "minimum" : "maximum", bound);
+		return false;
+	}
+	*(int64_t *)config_field(key, base) = v;
+	return true;
 }
 
 static bool

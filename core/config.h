@@ -162,6 +162,9 @@ struct config {
 	size_t n_ingest_bind;
 	char **ingest_connect;    /* default [] */
 	size_t n_ingest_connect;
+	int64_t ingest_max_message; /* bytes; a peer sending more is cut off
+	                           * (ZMQ_MAXMSGSIZE); default 1MiB, at least
+	                           * 64KiB, the most an event may be */
 	char **publish_bind;      /* default tcp on port 7411, all interfaces */
 	size_t n_publish_bind;
 	double publish_max_rate;  /* snapshots per second at most; default 10 */

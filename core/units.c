@@ -91,6 +91,47 @@ units_parse_duration(const char *s, int64_t *out_ms)
 	return true;
 }
 
+static const struct {
+	const char *suffix;
+	int64_t bytes;
+} units_sizes[] = {
+	{ "GiB", 1LL << 30 }, { "MiB", 1LL << 20 }, { "KiB", 1LL << 10 },
+	{ "B", 1 },
+};
+
+bool
+units_parse_size(const char *s, int64_t *out_bytes)
+{
+	int64_t count;
+
+	if (s == NULL || !units_digits(&s, &count))
+		return false;
+	for (size_t i = 0; i < sizeof units_sizes / sizeof units_sizes[0]; i++) {
+		if (strcmp(s, units_sizes[i].suffix) != 0)
+			continue;
+		if (count > (INT64_C(1) << 62) / units_sizes[i].bytes)
+			return false;
+		*out_bytes = count * units_sizes[i].bytes;
+		return true;
+	}
+	return false;
+}
+
+char *
+units_format_size(int64_t bytes, char *buf, size_t len)
+{
+	for (size_t i = 0; i < sizeof units_sizes / sizeof units_sizes[0]; i++) {
+		if (bytes != 0 && bytes % units_sizes[i].bytes == 0) {
+			snprintf(buf, len, "%lld%s",
+			    (long long)(bytes / units_sizes[i].bytes),
+			    units_sizes[i].suffix);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "%lldB", (long long)bytes);
+	return buf;
+}
+
 /*
  * A plain decimal, "80" or "80.5": no sign, exponent, hex, "inf" or
  * surrounding space, all of which strtod would take.

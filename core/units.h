@@ -19,6 +19,13 @@ bool units_parse_duration(const char *s, int64_t *out_ms);
  * anything else or out of [0, 1]. */
 bool units_parse_share(const char *s, double *out);
 
+/* Parse a size in bytes: an integer with a unit B, KiB, MiB or GiB
+ * ("64KiB", "1MiB"; the binary units, so there is one reading). Returns
+ * false for anything else, or above 2^62. */
+bool units_parse_size(const char *s, int64_t *out_bytes);
+/* Write a size the way the config would say it ("64KiB", "1MiB", "100B"). */
+char *units_format_size(int64_t bytes, char *buf, size_t len);
+
 /* Parse "HH:MM" (00:00 to 23:59) into minutes after midnight. */
 bool units_parse_clock(const char *s, int *out_minutes);
 

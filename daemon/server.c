@@ -652,8 +652,15 @@ server_sockets(struct server *s)
 	char err[256];
 	int hwm = HWM;
 
+	int64_t max_message = c->ingest_max_message;
+
 	s->ingest = zsock_new(s->proc, s->zctx, ZMQ_SUB);
 	zmq_setsockopt(zsock_raw(s->ingest), ZMQ_RCVHWM, &hwm, sizeof hwm);
+	/* A peer that sends more than this in one message is cut off before
+	 * the message is held (it reconnects; what it sent meanwhile is lost,
+	 * as its feed's gaps will say): one 1 GiB message must not cost 1 GiB. */
+	zmq_setsockopt(zsock_raw(s->ingest), ZMQ_MAXMSGSIZE, &max_message,
+	    sizeof max_message);
 	zmq_setsockopt(zsock_raw(s->ingest), ZMQ_SUBSCRIBE, "", 0);
 	for (size_t i = 0; i < c->n_ingest_bind; i++)
 		if (zsock_bind(s->ingest, c->ingest_bind[i], err, sizeof err) != 0)

@@ -262,6 +262,37 @@ test_format_small_buffer(void **state)
 	assert_string_equal(buf, "abc");
 }
 
+static void
+test_size(void **state)
+{
+	char buf[32];
+	int64_t v = -1;
+
+	assert_true(units_parse_size("1MiB", &v));
+	assert_int_equal(v, 1048576);
+	assert_true(units_parse_size("64KiB", &v));
+	assert_int_equal(v, 65536);
+	assert_true(units_parse_size("3GiB", &v));
+	assert_int_equal(v, 3221225472LL);
+	assert_true(units_parse_size("100B", &v));
+	assert_int_equal(v, 100);
+	/* one reading only: no bare numbers, no decimal units, no spaces,
+	 * no fractions, nothing past 2^62 */
+	v = 7;
+	assert_false(units_parse_size("1048576", &v));
+	assert_false(units_parse_size("1MB", &v));
+	assert_false(units_parse_size("1 MiB", &v));
+	assert_false(units_parse_size("1.5MiB", &v));
+	assert_false(units_parse_size("-1MiB", &v));
+	assert_false(units_parse_size("4294967297GiB", &v));
+	assert_false(units_parse_size("", &v));
+	assert_int_equal(v, 7);
+	assert_string_equal(units_format_size(1048576, buf, sizeof buf), "1MiB");
+	assert_string_equal(units_format_size(65536, buf, sizeof buf), "64KiB");
+	assert_string_equal(units_format_size(1000, buf, sizeof buf), "1000B");
+	assert_string_equal(units_format_size(0, buf, sizeof buf), "0B");
+}
+
 int
 main(void)
 {
@@ -273,6 +304,7 @@ main(void)
 		cmocka_unit_test(test_share),
 		cmocka_unit_test(test_share_refused),
 		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_format_small_buffer),
