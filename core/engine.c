@@ -784,8 +784,11 @@ engine_survey(struct engine *e, const struct event *ev)
 		r = u64map_get(&e->recent, strmap_hash(ev->call, strlen(ev->call)));
 	if (r != NULL && !engine_keep_recent(r, e))
 		r = NULL;       /* ended too long ago; the sweep just hasn't run */
+	/* A survey never makes a queue: one naming a queue no call or
+	 * config has made counts in all (and its agent's team) only, so a
+	 * feed cannot invent queues through surveys. */
 	if (ev->queue != NULL)
-		q = engine_queue(e, ev->queue);
+		q = strmap_get(e->queue_map, ev->queue);
 	else if (c != NULL)
 		q = c->answered_queue ? c->answered_queue : c->queue;
 	else if (r != NULL)

@@ -541,8 +541,10 @@ class Oracle:
                     queue = c.answered_visit.queue if c.answered_visit else c.last_queue
                 if agent is None:
                     agent = c.agent
-        if queue is not None:
-            self.queue(queue)
+        # a survey never creates a queue (protocol 6.2): one naming a
+        # queue no call or config has made counts in all only
+        if queue is not None and queue not in self.queues:
+            queue = None
         team = None
         if agent is not None and agent in self.agents:
             team = self.agents[agent].team

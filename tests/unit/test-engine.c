@@ -457,13 +457,18 @@ test_surveys(void **state)
 	    (long long)(T0 + 130 * S));
 	/* For no call at all: counts in all only. */
 	feed("{\"type\":\"survey\",\"ts\":%lld,\"csat\":4}", (long long)(T0 + 140 * S));
+	/* Naming a queue nothing has made: no queue is made (a feed cannot
+	 * invent queues through surveys); it counts in all. */
+	feed("{\"type\":\"survey\",\"ts\":%lld,\"queue\":\"nowhere\",\"csat\":1}",
+	    (long long)(T0 + 150 * S));
+	assert_int_equal(engine_scope_find(fx.engine, "queue:nowhere"), -1);
 	assert_value("queue:support", "15m", "csat", 1);
 	assert_value("queue:support", "15m", "csat_avg", 5);
 	assert_value("team:billing", "15m", "csat_avg", 5);
 	assert_value("queue:sales", "15m", "csat", 0);
-	/* all: scores 5, 2, 4 -> 2 of 3 are 4 or 5; mean 11/3 */
-	assert_value("all", "15m", "csat", 2.0 / 3);
-	assert_value("all", "15m", "csat_avg", 11.0 / 3);
+	/* all: scores 5, 2, 4, 1 -> 2 of 4 are 4 or 5; mean 12/4 */
+	assert_value("all", "15m", "csat", 2.0 / 4);
+	assert_value("all", "15m", "csat_avg", 12.0 / 4);
 }
 
 static void
