@@ -307,6 +307,10 @@ class Oracle:
         for tq in self.teams.values():
             for q in tq or []:
                 self.queue(q)
+        # the config's agents.<id>.queues make their queues too
+        for qs in cfg.agent_queues.values():
+            for q in qs:
+                self.queue(q)
         self.calls = {}
         self.waiting = {}                # call id -> Call with a waiting visit
         self.visits = []
