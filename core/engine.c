@@ -136,6 +136,7 @@ struct engine {
 	struct strmap *feed_map;
 	struct feed *last_feed;     /* most events come from one feed */
 	struct feed *cur_feed;      /* the feed of the event being applied */
+	int64_t last_event;         /* engine time of the newest event applied */
 
 	struct strmap *calls;           /* live: waiting or talking */
 	struct call *live_head, *live_tail;
@@ -291,8 +292,6 @@ engine_touch_queue(struct engine *e, struct scope *q)
 	for (size_t i = 0; i < q->n_teams; i++)
 		engine_touch(e, q->teams[i]);
 }
-
-static void engine_touch_agent(struct engine *, struct agent *);
 
 /* ---- agents ---------------------------------------------------------- */
 
@@ -939,7 +938,7 @@ engine_apply(struct engine *e, const struct event *ev)
 		return ENGINE_IGNORED;
 	}
 	engine_advance(e, ev->ts);
-	f->info.last_event = e->now;
+	f->info.last_event = e->last_event = e->now;
 	e->cur_feed = f;
 	enum engine_result r = ENGINE_APPLIED;
 	switch (ev->type) {
@@ -1072,23 +1071,23 @@ engine_scope_info(const struct engine *e, size_t i, struct scope_info *out)
 	out->label = s->label;
 	out->settings = &s->settings;
 	out->queue_outcomes_known = s->kind != SCOPE_TEAM || s->has_queues;
-	out->last_event = s->last_event;
-	if (s->kind == SCOPE_ALL || s->n_feeds == 0) {
-		/* all, and a scope no feed has spoken of yet (its figures are
-		 * the site's silence), rest on every feed heard from */
-		out->last_event = 0;
-		for (size_t k = 0; k < e->n_feeds; k++)
-			if (e->feeds[k]->info.last_event > out->last_event)
-				out->last_event = e->feeds[k]->info.last_event;
-	}
+	/* all, and a scope no event has named yet (its figures are the
+	 * site's silence), rest on every feed heard from */
+	out->site_feeds = s->kind == SCOPE_ALL || s->n_feeds == 0;
+	out->last_event = out->site_feeds ? e->last_event : s->last_event;
+}
+
+bool
+feed_silent(const struct feed_info *f, int64_t now, int64_t stale_after_ms)
+{
+	return f->last_event > 0 && now - f->last_event >= stale_after_ms;
 }
 
 bool
 engine_feed_stale(const struct engine *e, size_t f)
 {
-	int64_t last = e->feeds[f]->info.last_event;
-
-	return last > 0 && e->now - last >= e->config->feeds_stale_after_ms;
+	return feed_silent(&e->feeds[f]->info, e->now,
+	    e->config->feeds_stale_after_ms);
 }
 
 size_t
@@ -1097,32 +1096,11 @@ engine_scope_feeds(const struct engine *e, size_t i, size_t *out, size_t cap)
 	const struct scope *s = e->scopes[i];
 	size_t n = 0;
 
-	if (s->kind != SCOPE_ALL && s->n_feeds > 0) {
-		for (size_t k = 0; k < s->n_feeds && n < cap; k++)
-			out[n++] = s->feeds[k]->index;
-		return n;
-	}
-	for (size_t k = 0; k < e->n_feeds && n < cap; k++)
-		if (e->feeds[k]->info.last_event > 0)
-			out[n++] = k;
+	if (s->kind == SCOPE_ALL)
+		return 0;
+	for (size_t k = 0; k < s->n_feeds && n < cap; k++)
+		out[n++] = s->feeds[k]->index;
 	return n;
-}
-
-bool
-engine_scope_stale(const struct engine *e, size_t i)
-{
-	const struct scope *s = e->scopes[i];
-
-	if (s->kind != SCOPE_ALL && s->n_feeds > 0) {
-		for (size_t k = 0; k < s->n_feeds; k++)
-			if (engine_feed_stale(e, s->feeds[k]->index))
-				return true;
-		return false;
-	}
-	for (size_t k = 0; k < e->n_feeds; k++)
-		if (engine_feed_stale(e, k))
-			return true;
-	return false;
 }
 
 long

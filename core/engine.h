@@ -43,9 +43,11 @@ struct scope_info {
 	const char *label;
 	const struct queue_settings *settings; /* queue's own; defaults otherwise */
 	bool queue_outcomes_known; /* false: a team without configured queues */
+	bool site_feeds;        /* it rests on every feed heard from: all,
+	                         * and a scope no event has named yet */
 	int64_t last_event;     /* engine time of the newest event counted in
-	                         * it; all, and a scope no event has named yet:
-	                         * the newest of any feed; 0 if none */
+	                         * it; with site_feeds, the newest of any feed;
+	                         * 0 if none */
 };
 
 struct scope_now {
@@ -119,17 +121,19 @@ const char *engine_agent_queue(const struct engine *, size_t i, size_t k);
 
 size_t engine_feed_count(const struct engine *);
 void engine_feed_info(const struct engine *, size_t i, struct feed_info *out);
+/* A feed heard from and silent for stale_after as of now: its state is
+ * "stale" (docs/protocol.md §6.4). The one reading of it, for the engine,
+ * the alerts and whatever asks the daemon. */
+bool feed_silent(const struct feed_info *, int64_t now, int64_t stale_after_ms);
 /* Feed f has been heard from and silent for feeds.stale_after. */
 bool engine_feed_stale(const struct engine *, size_t f);
 /*
- * The feeds scope i's figures rest on, as feed indices into out (at most
- * cap; returns how many): those whose events it counted; for all, and for
- * a scope no event has named yet, every feed heard from.
+ * The feeds whose events scope i counted, as feed indices into out (at most
+ * cap; returns how many). None for a scope with site_feeds (scope_info):
+ * it rests on every feed heard from.
  */
 size_t engine_scope_feeds(const struct engine *, size_t i, size_t *out,
     size_t cap);
-/* Any feed scope i rests on is stale. */
-bool engine_scope_stale(const struct engine *, size_t i);
 
 /* What the engine holds, for the memory figures (bytes, and counts). */
 struct engine_memory {

@@ -89,17 +89,60 @@ snapshot_figures(struct jsonw *w, const struct kpi_figures *f)
 	jsonw_end_object(w);
 }
 
-/* What a scope's figures rest on (docs/protocol.md §6.4): its feeds,
- * whether any is stale, and the time of its newest event. */
+/*
+ * What scopes' figures rest on (docs/protocol.md §6.4): the feeds heard
+ * from, for all and the scopes no event has named yet (worked out once a
+ * snapshot), and room for one scope's own.
+ */
+struct snapshot_feedset {
+	size_t *site, n_site;
+	bool site_stale;
+	size_t *own;
+};
+
 static void
-snapshot_scope_feeds(struct jsonw *w, const struct engine *e, size_t i,
-    const struct scope_info *info)
+snapshot_feedset_init(struct snapshot_feedset *fs, const struct engine *e)
 {
-	size_t cap = engine_feed_count(e), n;
-	size_t *idx = xcalloc(cap ? cap : 1, sizeof *idx);
+	size_t n = engine_feed_count(e);
 	struct feed_info f;
 
-	n = engine_scope_feeds(e, i, idx, cap);
+	fs->site = xcalloc(n ? n : 1, sizeof *fs->site);
+	fs->own = xcalloc(n ? n : 1, sizeof *fs->own);
+	fs->n_site = 0;
+	fs->site_stale = false;
+	for (size_t k = 0; k < n; k++) {
+		engine_feed_info(e, k, &f);
+		if (f.last_event <= 0)
+			continue;
+		fs->site[fs->n_site++] = k;
+		fs->site_stale |= engine_feed_stale(e, k);
+	}
+}
+
+static void
+snapshot_feedset_free(struct snapshot_feedset *fs)
+{
+	free(fs->site);
+	free(fs->own);
+}
+
+/* A scope's feeds, whether any is stale, and the time of its newest event. */
+static void
+snapshot_scope_feeds(struct jsonw *w, const struct engine *e, size_t i,
+    const struct scope_info *info, struct snapshot_feedset *fs)
+{
+	const size_t *idx = fs->site;
+	size_t n = fs->n_site;
+	bool stale = fs->site_stale;
+	struct feed_info f;
+
+	if (!info->site_feeds) {
+		idx = fs->own;
+		n = engine_scope_feeds(e, i, fs->own, engine_feed_count(e));
+		stale = false;
+		for (size_t k = 0; k < n; k++)
+			stale |= engine_feed_stale(e, idx[k]);
+	}
 	jsonw_key(w, "feeds");
 	jsonw_array(w);
 	for (size_t k = 0; k < n; k++) {
@@ -107,14 +150,14 @@ snapshot_scope_feeds(struct jsonw *w, const struct engine *e, size_t i,
 		jsonw_string(w, f.name);
 	}
 	jsonw_end_array(w);
-	free(idx);
-	jsonw_key(w, "stale"); jsonw_bool(w, engine_scope_stale(e, i));
+	jsonw_key(w, "stale"); jsonw_bool(w, stale);
 	jsonw_key(w, "last_event");
 	if (info->last_event > 0) jsonw_int(w, info->last_event); else jsonw_null(w);
 }
 
 static void
-snapshot_scope(struct jsonw *w, struct engine *e, size_t i)
+snapshot_scope(struct jsonw *w, struct engine *e, size_t i,
+    struct snapshot_feedset *fs)
 {
 	const struct config *c = engine_config(e);
 	struct scope_info info;
@@ -130,7 +173,7 @@ snapshot_scope(struct jsonw *w, struct engine *e, size_t i)
 	jsonw_key(w, "sl_formula");
 	jsonw_string(w, config_sl_formula_name(info.settings->sl_formula));
 	snapshot_now(w, e, i);
-	snapshot_scope_feeds(w, e, i, &info);
+	snapshot_scope_feeds(w, e, i, &info, fs);
 	jsonw_key(w, "windows");
 	jsonw_object(w);
 	for (size_t k = 0; k <= c->n_windows; k++) {
@@ -212,6 +255,7 @@ snapshot_write_filtered(struct jsonw *w, struct engine *e,
     const struct snapshot_meta *meta, const struct snapshot_filter *filter)
 {
 	struct scope_info info;
+	struct snapshot_feedset fs;
 
 	const struct config *c = engine_config(e);
 
@@ -235,13 +279,15 @@ snapshot_write_filtered(struct jsonw *w, struct engine *e,
 	snapshot_feeds(w, e);
 	jsonw_key(w, "scopes");
 	jsonw_object(w);
+	snapshot_feedset_init(&fs, e);
 	for (size_t i = 0; i < engine_scope_count(e); i++) {
 		engine_scope_info(e, i, &info);
 		if (filter && !snapshot_any(e, SIZE_MAX, info.key, filter->scopes,
 		    filter->n_scopes))
 			continue;
-		snapshot_scope(w, e, i);
+		snapshot_scope(w, e, i, &fs);
 	}
+	snapshot_feedset_free(&fs);
 	jsonw_end_object(w);
 	snapshot_agents(w, e, filter);
 	snapshot_raw(w, "alerts", meta->alerts_json, "[]");

@@ -86,8 +86,7 @@ control_feeds(struct jsonw *w, const struct service_state *st)
 		engine_feed_info(st->engine, i, &f);
 		if (f.last_event > newest)
 			newest = f.last_event;
-		if (f.last_event > 0 &&
-		    st->now - f.last_event >= st->config->feeds_stale_after_ms)
+		if (feed_silent(&f, st->now, st->config->feeds_stale_after_ms))
 			jsonw_string(w, f.name);
 	}
 	jsonw_end_array(w);

@@ -345,8 +345,8 @@ http_feeds(struct evbuffer *b, const struct engine *e)
 	for (size_t i = 0; i < n; i++) {
 		l.value = f[i].name;
 		http_int(b, "wallboard_feed_live", &l, 1, f[i].last_event > 0 &&
-		    engine_now(e) - f[i].last_event <
-		    engine_config(e)->feeds_stale_after_ms);
+		    !feed_silent(&f[i], engine_now(e),
+		    engine_config(e)->feeds_stale_after_ms));
 	}
 	free(f);
 }
@@ -485,7 +485,7 @@ http_degraded(char *out, size_t len, const struct service_state *st)
 		if (f.last_event <= 0)
 			continue;
 		heard++;
-		if (st->now - f.last_event < limit)
+		if (!feed_silent(&f, st->now, limit))
 			continue;
 		if (silent++ == 0)
 			used = (size_t)snprintf(out, len, "degraded: silent feeds:");

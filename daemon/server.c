@@ -426,8 +426,8 @@ server_status_line(struct server *s)
 
 	for (size_t i = 0; i < engine_feed_count(s->engine); i++) {
 		engine_feed_info(s->engine, i, &f);
-		live += f.last_event > 0 && engine_now(s->engine) - f.last_event <
-		    s->config->feeds_stale_after_ms;
+		live += f.last_event > 0 && !feed_silent(&f,
+		    engine_now(s->engine), s->config->feeds_stale_after_ms);
 	}
 	sd_notifyf(0, "STATUS=%.0f events/s, %zu feed%s live, %llu snapshots sent",
 	    rate, live, live == 1 ? "" : "s", (unsigned long long)s->stats.published);
