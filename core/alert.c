@@ -638,7 +638,7 @@ alerts_feed_stale(struct alerts *a, const struct feed_info *f, int64_t now,
 
 	if (f->last_event <= 0)
 		return;
-	r.breach = now - f->last_event >= limit;
+	r.breach = feed_silent(f, now, limit);
 	r.clear = !r.breach;
 	r.keep = !r.breach;
 	if (!r.breach)
@@ -828,7 +828,6 @@ static void
 alerts_episode_begin(struct alerts *a, struct alert *al)
 {
 	struct alerts_episode *ep = xcalloc(1, sizeof *ep);
-	const char *metric, *window;
 	struct alert_info d = { 0 };
 
 	if (al->ep != NULL)
@@ -842,8 +841,6 @@ alerts_episode_begin(struct alerts *a, struct alert *al)
 		a->history_dropped++;
 	}
 	alerts_describe(a, al, &d);
-	metric = d.metric;
-	window = d.window;
 	ep->no = a->next_no++;
 	ep->id = xstrdup(al->id);
 	ep->rule_len = strlen(al->rule);
@@ -854,8 +851,8 @@ alerts_episode_begin(struct alerts *a, struct alert *al)
 	ep->worst_high = al->kind == KIND_RULE ? (al->config && al->config->above) :
 	    al->kind != KIND_UNDERSTAFFED;
 	ep->info.rule = xstrdup(al->rule);
-	ep->info.metric = metric ? xstrdup(metric) : NULL;
-	ep->info.window = window ? xstrdup(window) : NULL;
+	ep->info.metric = d.metric ? xstrdup(d.metric) : NULL;
+	ep->info.window = d.window ? xstrdup(d.window) : NULL;
 	ep->info.short_id = ep->no;
 	al->ep = ep;
 	if (a->n_history == a->cap_history) {
@@ -871,7 +868,7 @@ static void
 alerts_episode_sync(struct alerts *a, struct alert *al)
 {
 	struct alerts_episode *ep = al->ep;
-	struct alert_info *in;
+	struct alert_info *in, d = { 0 };
 
 	if (ep == NULL || ep->owner != al)
 		return;
@@ -884,14 +881,9 @@ alerts_episode_sync(struct alerts *a, struct alert *al)
 		in->resolved_at = al->resolved_at;
 	in->has_value = al->has_value;
 	in->value = al->value;
-	in->threshold = al->kind == KIND_RULE ? al->threshold : in->threshold;
-	in->clear = al->kind == KIND_RULE ? al->clear : in->clear;
-	if (al->kind != KIND_RULE) {
-		struct alert_info d = { 0 };
-
-		alerts_describe(a, al, &d);
-		in->threshold = in->clear = d.threshold;
-	}
+	alerts_describe(a, al, &d);
+	in->threshold = d.threshold;
+	in->clear = d.clear;
 	if (al->has_value && (!in->has_worst || (ep->worst_high ?
 	    al->value > in->worst : al->value < in->worst))) {
 		in->has_worst = true;
@@ -924,7 +916,7 @@ alerts_episode_end(struct alerts *a, struct alert *al)
 
 	if (ep == NULL || ep->owner != al)
 		return;
-	if (ep->info.state == ALERT_PENDING || (ep->info.state == ALERT_NONE)) {
+	if (ep->info.state == ALERT_PENDING) {
 		for (size_t k = a->n_history; k-- > 0;) {
 			if (a->history[k] != ep)
 				continue;
