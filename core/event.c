@@ -68,6 +68,8 @@ struct jv {
 	enum jv_kind kind;
 	const char *s;          /* JV_STRING: NUL-terminated ... */
 	size_t len;             /* ... of this length */
+	bool plain;             /* the scanner saw only printable ASCII: text
+	                         * with nothing left to check (core/text.h) */
 	double num;             /* JV_NUMBER */
 };
 
@@ -326,6 +328,7 @@ event_jv_from_cjson(struct jv *v, const cJSON *item)
 	v->s = v->kind == JV_STRING ? item->valuestring : NULL;
 	v->len = v->s != NULL ? strlen(v->s) : 0;
 	v->num = v->kind == JV_NUMBER ? item->valuedouble : 0;
+	v->plain = false;       /* cJSON has decoded escapes: check it all */
 }
 
 /* Fill the slots from the object's members (the first of a repeated key). */
@@ -378,11 +381,14 @@ scan_byte(struct scan *sc, char c)
 }
 
 /* A string's body after its opening quote: plain bytes only (no escape,
- * no control byte). *s and *len give it; the closing quote is taken. */
+ * no control byte). *s and *len give it; the closing quote is taken.
+ * *plain: every byte was printable ASCII, so the text needs no other
+ * check (the common case, seen in this one pass). */
 static bool
-scan_string(struct scan *sc, const char **s, size_t *len)
+scan_string(struct scan *sc, const char **s, size_t *len, bool *plain)
 {
 	const char *start = sc->p;
+	bool other = false;
 
 	for (; sc->p < sc->end; sc->p++) {
 		unsigned char c = (unsigned char)*sc->p;
@@ -390,11 +396,13 @@ scan_string(struct scan *sc, const char **s, size_t *len)
 		if (c == '"') {
 			*s = start;
 			*len = (size_t)(sc->p - start);
+			*plain = !other;
 			sc->p++;
 			return true;
 		}
 		if (c == '\\' || c < 0x20)
 			return false;
+		other |= c >= 0x7f;    /* DEL, or a byte of UTF-8 */
 	}
 	return false;
 }
@@ -511,9 +519,10 @@ scan_object(struct event_decoder *d, struct scan *sc, int depth)
 	for (;;) {
 		const char *key;
 		size_t len;
+		bool plain;
 		int f = -1;
 
-		if (!scan_byte(sc, '"') || !scan_string(sc, &key, &len) ||
+		if (!scan_byte(sc, '"') || !scan_string(sc, &key, &len, &plain) ||
 		    !scan_byte(sc, ':'))
 			return false;
 		if (depth == 0 && (f = event_field(key, len)) >= 0 &&
@@ -546,7 +555,7 @@ scan_value(struct event_decoder *d, struct scan *sc, struct jv *out, int f,
 	switch (*sc->p) {
 	case '"':
 		sc->p++;
-		if (!scan_string(sc, &s, &len))
+		if (!scan_string(sc, &s, &len, &v.plain))
 			return false;
 		v.kind = JV_STRING;
 		v.s = out != NULL ? scan_keep(d, s, len) : NULL;
@@ -656,7 +665,7 @@ event_string(struct event_decoder *d, enum event_field f, bool required,
 	if (item->len > EVENT_ID_MAX)
 		return event_fail(d, REJECT_TOO_LONG, "'%s' is longer than %d bytes",
 		    key, EVENT_ID_MAX);
-	if ((why = text_problem(item->s, item->len)) != NULL)
+	if (!item->plain && (why = text_problem(item->s, item->len)) != NULL)
 		return event_fail(d, REJECT_VALUE, "'%s' %s", key, why);
 	*out = item->s;
 	return REJECT_NONE;
@@ -721,7 +730,7 @@ event_queues(struct event_decoder *d, struct event *ev)
 			    "'queues' must be an array of strings");
 		if (q->len > EVENT_ID_MAX)
 			return event_fail(d, REJECT_TOO_LONG, "a queue name is too long");
-		if (text_problem(q->s, q->len) != NULL)
+		if (!q->plain && text_problem(q->s, q->len) != NULL)
 			return event_fail(d, REJECT_VALUE, "a queue name %s",
 			    text_problem(q->s, q->len));
 		if (ev->n_queues == EVENT_QUEUES_MAX)
