@@ -583,7 +583,7 @@ ctl_alert_row(const cJSON *a, int64_t now)
 	const cJSON *worst = cJSON_GetObjectItemCaseSensitive(a, "worst");
 	int64_t since = ctl_int(a, "since"), end = ctl_int(a, "resolved_at");
 	char id[16] = "-", state[32], at[16], lasted[32], value[32] = "-";
-	const char *by = ctl_str(a, "acked_by");
+	const char *by = ctl_str(a, "acked_by") ? ctl_str(a, "acked_by") : "-";
 
 	if (ctl_int(a, "short_id") > 0)
 		snprintf(id, sizeof id, "#%lld", (long long)ctl_int(a, "short_id"));
@@ -596,8 +596,9 @@ ctl_alert_row(const cJSON *a, int64_t now)
 	    ctl_alert_state(a, state, sizeof state),
 	    ctl_str(a, "severity") ? ctl_str(a, "severity") : "?",
 	    ctl_when(since, false, at, sizeof at), lasted, value);
-	ctl_print_safe(by ? by : "-");
-	printf("%*s", by && strlen(by) < 12 ? (int)(12 - strlen(by)) : by ? 1 : 11, "");
+	/* who acked, in a column of 12 (a longer name pushes the id on) */
+	ctl_print_safe(by);
+	printf("%*s", strlen(by) < 12 ? (int)(12 - strlen(by)) : 1, "");
 	ctl_print_safe(ctl_str(a, "id") ? ctl_str(a, "id") : "?");
 	printf("\n      ");
 	ctl_print_safe(ctl_str(a, "text") ? ctl_str(a, "text") : "");
