@@ -52,7 +52,10 @@ replay_usage(FILE *out)
 	    "      --endpoint E   connect to the daemon here (default tcp://127.0.0.1:7410)\n"
 	    "      --bind E       or bind here, for a daemon that connects\n"
 	    "      --src NAME     the feed's name for lines without src or seq (default replay)\n"
-	    "      --jsonl FILE   write the lines out instead of publishing (\"-\": stdout)\n");
+	    "      --jsonl FILE   write the lines out instead of publishing (\"-\": stdout)\n"
+	    "\n"
+	    "SIGUSR1 pauses a paced replay (its clock stands still) and SIGUSR1 again\n"
+	    "resumes it.\n");
 }
 
 static int

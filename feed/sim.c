@@ -65,7 +65,11 @@ sim_usage(FILE *out)
 	    "      --agents N     this many agents (config's first N, or more made up)\n"
 	    "      --flat         steady state: constant rate, fixed staff, exponential\n"
 	    "                     handle times, no surges, timeouts, overflows,\n"
-	    "                     transfers or call-backs (for checking against theory)\n");
+	    "                     transfers or call-backs (for checking against theory)\n"
+	    "\n"
+	    "SIGUSR1 pauses it (nothing is sent, its clock stands still) and SIGUSR1\n"
+	    "again resumes it: a silent feed, to see on the boards. SIGINT or SIGTERM\n"
+	    "stops it with a report.\n");
 }
 
 static int
