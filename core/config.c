@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,6 +90,7 @@ static config_node_fn config_node_scalar, config_node_strings,
     config_node_pages, config_node_tiles;
 static config_text_fn config_text_string, config_text_duration,
     config_text_share, config_text_number, config_text_clock, config_text_size,
+    config_text_count,
     config_text_enum, config_text_timezone, config_text_scope,
     config_text_listen,
     config_item_string, config_item_window, config_item_team_agent,
@@ -123,6 +125,11 @@ static const char *const config_severity_names[] = {
 	.node = config_node_scalar, .text = config_text_size,		\
 	.what = "a size", .offset = offsetof(T, f), .min = lo, .max = hi, \
 	.def = d }
+/* A whole number of things ("10000"), stored as int64_t. */
+#define KEY_COUNT(n, T, f, lo, hi, d) { .name = n,			\
+	.node = config_node_scalar, .text = config_text_count,		\
+	.what = "a whole number", .offset = offsetof(T, f), .min = lo,	\
+	.max = hi, .def = d }
 #define KEY_SHARE(n, T, f, d) { .name = n, .node = config_node_scalar,	\
 	.text = config_text_share, .what = "a share",			\
 	.offset = offsetof(T, f), .def = d }
@@ -260,6 +267,11 @@ static const struct config_key config_publish_keys[] = {
 	  .min = 0, .open_min = true, .max = 1000, .def = "10" },
 	KEY_DURATION("heartbeat", struct config, publish_heartbeat_ms, 100,
 	    "1s"),
+	/* What boards may make the daemon hold: so many subscribers, each
+	 * with so many messages queued (docs/operations: limits). */
+	KEY_COUNT("max_subscribers", struct config, publish_max_subscribers,
+	    1, 10000, "64"),
+	KEY_COUNT("queue", struct config, publish_queue, 1, 64, "4"),
 	{ .name = NULL }
 };
 
@@ -268,6 +280,31 @@ static const struct config_key config_http_keys[] = {
 	  .text = config_text_listen, .what = "a string",
 	  .offset = offsetof(struct config, http_listen),
 	  .def = "127.0.0.1:7412" },
+	KEY_COUNT("max_connections", struct config, http_max_connections, 1,
+	    65536, "256"),
+	KEY_DURATION("header_timeout", struct config, http_header_timeout_ms,
+	    100, "10s"),
+	KEY_DURATION("idle_timeout", struct config, http_idle_timeout_ms, 100,
+	    "60s"),
+	{ .name = NULL }
+};
+
+/*
+ * How many names the feeds may make the daemon hold (docs/protocol.md
+ * §6.9): sized for a 10,000-agent site with room to spare. What the config
+ * names counts too, and must fit.
+ */
+static const struct config_key config_limits_keys[] = {
+	KEY_COUNT("feeds", struct config, limit_feeds, 1, 1000000, "256"),
+	KEY_COUNT("agents", struct config, limit_agents, 1, 10000000, "20000"),
+	KEY_COUNT("queues", struct config, limit_queues, 1, 1000000, "2000"),
+	KEY_COUNT("teams", struct config, limit_teams, 1, 1000000, "2000"),
+	KEY_COUNT("calls", struct config, limit_calls, 1, 100000000,
+	    "100000"),
+	KEY_COUNT("callers", struct config, limit_callers, 1, 100000000,
+	    "2000000"),
+	KEY_COUNT("alert_history", struct config, limit_alert_history, 10,
+	    1000000, "2000"),
 	{ .name = NULL }
 };
 
@@ -297,6 +334,7 @@ static const struct config_key config_keys[] = {
 	KEY_SECTION("ingest", 0, config_ingest_keys),
 	KEY_SECTION("publish", 0, config_publish_keys),
 	KEY_SECTION("http", 0, config_http_keys),
+	KEY_SECTION("limits", 0, config_limits_keys),
 	KEY_STRING("state_dir", struct config, state_dir,
 	    "/var/lib/wallboard"),
 	{ .name = NULL }
@@ -951,6 +989,26 @@ config_text_duration(struct config_loader *loader, const struct config_key *key,
 {
 	return config_duration(loader, key, text, node,
 	    config_field(key, base));
+}
+
+/* A whole number within key's bounds: digits only, no sign or exponent. */
+static bool
+config_text_count(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	size_t len = strlen(text);
+
+	if (len == 0 || len > 15 || strspn(text, "0123456789") != len) {
+		config_error(loader, node ? &node->start_mark : NULL,
+		    "expected a whole number for '%s', got '%s'", key->name,
+		    text);
+		return false;
+	}
+	if (!config_in_bounds(loader, key, text, node, strtod(text, NULL),
+	    false))
+		return false;
+	*(int64_t *)config_field(key, base) = strtoll(text, NULL, 10);
+	return true;
 }
 
 /* A size in bytes ("64KiB", "1MiB") within key's bounds. */
@@ -2660,6 +2718,26 @@ config_read_root(struct config_loader *loader)
 	config_walk(loader, root, config_keys, loader->config);
 }
 
+/* What the config itself names fits in limits: (the feeds add to it). */
+static void
+config_check_limits(struct config_loader *loader)
+{
+	const struct config *c = loader->config;
+	const yaml_node_t *root = yaml_document_get_root_node(loader->document);
+	const struct { const char *what; size_t n; int64_t limit; } t[] = {
+		{ "queues", c->n_queues, c->limit_queues },
+		{ "teams", c->n_teams, c->limit_teams },
+		{ "agents", c->n_agents, c->limit_agents },
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if ((int64_t)t[i].n > t[i].limit)
+			config_error(loader, &root->start_mark, "the config "
+			    "names %zu %s, "
+			    "more than limits: {%s: %" PRId64 "}", t[i].n,
+			    t[i].what, t[i].what, t[i].limit);
+}
+
 /*
  * Load path into a new config. errors is overwritten (not appended to): on
  * success it is empty, on failure it holds every error, sorted by position.
@@ -2685,6 +2763,8 @@ config_load(const char *path, struct config_errors *errors)
 		if (config_parse(&loader, text, len, &document)) {
 			loader.document = &document;
 			config_read_root(&loader);
+			if (loader.n_errors == 0)
+				config_check_limits(&loader);
 			yaml_document_delete(&document);
 		}
 		free(text);

@@ -169,7 +169,15 @@ struct config {
 	size_t n_publish_bind;
 	double publish_max_rate;  /* snapshots per second at most; default 10 */
 	int64_t publish_heartbeat_ms; /* default 1s */
+	int64_t publish_max_subscribers; /* default 64 */
+	int64_t publish_queue;    /* messages held per subscriber; default 4 */
 	char *state_dir;          /* default "/var/lib/wallboard" */
+	int64_t http_max_connections;  /* default 256 */
+	int64_t http_header_timeout_ms; /* whole request in; default 10s */
+	int64_t http_idle_timeout_ms;   /* between requests; default 60s */
+	/* limits: names the feeds may make it hold (§6.9) */
+	int64_t limit_feeds, limit_agents, limit_queues, limit_teams;
+	int64_t limit_calls, limit_callers, limit_alert_history;
 	char *http_listen;        /* http: {listen: "127.0.0.1:7412"}; HOST:PORT
 	                           * or [V6]:PORT, "" when off */
 	struct config_board *boards; /* boards:, in file order */
