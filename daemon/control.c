@@ -31,10 +31,13 @@
 #include "engine.h"
 #include "journal.h"
 #include "jsonw.h"
+#include "proc.h"
 #include "service.h"
 #include "xalloc.h"
 #include "zsock.h"
 
+/* Silent feeds named in a status; the count says how many in all. */
+#define CONTROL_STALE_LISTED 64
 #define CONTROL_VERSION "0.1.0"
 
 struct control {
@@ -77,21 +80,43 @@ control_ok(struct control *c)
 static void
 control_feeds(struct jsonw *w, const struct service_state *st)
 {
-	int64_t newest = 0;
+	size_t idx[CONTROL_STALE_LISTED], n;
+	struct scope_info all;
 	struct feed_info f;
 
+	n = engine_silent_feeds(st->engine, st->now, idx, CONTROL_STALE_LISTED);
 	jsonw_key(w, "stale_feeds");
 	jsonw_array(w);
-	for (size_t i = 0; i < engine_feed_count(st->engine); i++) {
-		engine_feed_info(st->engine, i, &f);
-		if (f.last_event > newest)
-			newest = f.last_event;
-		if (feed_silent(&f, st->now, st->config->feeds_stale_after_ms))
-			jsonw_string(w, f.name);
+	for (size_t i = 0; i < n && i < CONTROL_STALE_LISTED; i++) {
+		engine_feed_info(st->engine, idx[i], &f);
+		jsonw_string(w, f.name);
 	}
 	jsonw_end_array(w);
+	/* all of them; stale_feeds names the longest silent, at most 64 */
+	jsonw_key(w, "stale_feeds_count"); jsonw_int(w, (int64_t)n);
+	engine_scope_info(st->engine, 0, &all);         /* all: the newest */
 	jsonw_key(w, "last_event");
-	if (newest > 0) jsonw_int(w, newest); else jsonw_null(w);
+	if (all.last_event > 0) jsonw_int(w, all.last_event); else jsonw_null(w);
+}
+
+/* Each limit: what is held, the limit, and how many were refused. */
+static void
+control_limits(struct jsonw *w, const struct engine *e)
+{
+	struct engine_limit_info li;
+
+	jsonw_key(w, "limits");
+	jsonw_object(w);
+	for (int k = 0; k < LIMIT_COUNT; k++) {
+		engine_limit_info(e, (enum engine_limit)k, &li);
+		jsonw_key(w, li.key);
+		jsonw_object(w);
+		jsonw_key(w, "held"); jsonw_int(w, li.held);
+		jsonw_key(w, "limit"); jsonw_int(w, li.limit);
+		jsonw_key(w, "refused"); jsonw_int(w, li.refused);
+		jsonw_end_object(w);
+	}
+	jsonw_end_object(w);
 }
 
 static void
@@ -125,7 +150,12 @@ control_status(struct control *c)
 	jsonw_key(&w, "scopes"); jsonw_int(&w, (int64_t)engine_scope_count(st.engine));
 	jsonw_key(&w, "agents"); jsonw_int(&w, (int64_t)engine_agent_count(st.engine));
 	jsonw_key(&w, "alerts"); jsonw_int(&w, (int64_t)alerts_count(st.alerts));
-	jsonw_key(&w, "memory_bytes"); jsonw_int(&w, (int64_t)m.total);
+	/* the process's resident memory, all of it; the engine's own share
+	 * (an estimate from what it holds) beside it */
+	jsonw_key(&w, "memory_bytes"); jsonw_int(&w, proc_rss_bytes());
+	jsonw_key(&w, "engine_bytes"); jsonw_int(&w, (int64_t)m.total);
+	jsonw_key(&w, "refused"); jsonw_int(&w, (int64_t)st.stats->refused);
+	control_limits(&w, st.engine);
 	jsonw_key(&w, "journal"); jsonw_string(&w, journal_path(st.journal));
 	jsonw_key(&w, "journal_ok"); jsonw_bool(&w, journal_ok(st.journal));
 	jsonw_key(&w, "replayed_at_start"); jsonw_int(&w, (int64_t)st.stats->replayed);

@@ -112,6 +112,32 @@ server_follow(struct server *s, int64_t ts, int64_t wall)
  * is refused: the board's clock never goes back, so one bad ts would
  * otherwise freeze every board until the day it names. */
 
+/* "limits: agents at 20,000 (limits.agents): ..." once in a while, for
+ * the kinds that refused since the last line. */
+static void
+server_log_refused(struct server *s)
+{
+	static const char *const keys[LIMIT_COUNT] = {
+		[LIMIT_FEEDS] = "feeds", [LIMIT_AGENTS] = "agents",
+		[LIMIT_QUEUES] = "queues", [LIMIT_TEAMS] = "teams",
+		[LIMIT_CALLS] = "calls", [LIMIT_ENDED] = "calls",
+		[LIMIT_CALLERS] = "callers",
+	};
+	struct engine_limit_info li;
+
+	for (int k = 0; k < LIMIT_COUNT; k++) {
+		engine_limit_info(s->engine, (enum engine_limit)k, &li);
+		if (li.refused == s->refused_logged[k])
+			continue;
+		s->refused_logged[k] = li.refused;
+		log_limited(&s->limit_log, proc_mono_ms(), LOG_WARNING,
+		    "limits: %lld %s held, the most limits.%s allows: events "
+		    "that would add one are refused (%lld so far)",
+		    (long long)li.held, li.name, keys[k],
+		    (long long)li.refused);
+	}
+}
+
 /* Apply one message, decoded (`why` and `error` say how that went); the
  * event moves the clock itself. `clock` is the wall time it came at (as the
  * journal recorded it). */
@@ -137,8 +163,18 @@ server_apply_event(struct server *s, enum event_reject why, const struct event *
 		s->future_error[0] = '\0';
 		return;
 	}
-	if (engine_apply(s->engine, ev) == ENGINE_DUPLICATE)
+	switch (engine_apply(s->engine, ev)) {
+	case ENGINE_DUPLICATE:
 		s->stats.duplicates++;
+		break;
+	case ENGINE_REFUSED:
+		s->stats.refused++;
+		if (live)
+			server_log_refused(s);
+		return;
+	default:
+		break;
+	}
 	s->stats.applied++;
 	if (live)
 		server_follow(s, ev->ts, clock);
@@ -421,14 +457,9 @@ server_status_line(struct server *s)
 	int64_t span = mono - s->status_mono;
 	double rate = span > 0 ? (double)(s->stats.received - s->status_received) *
 	    1000.0 / (double)span : 0;
-	size_t live = 0;
-	struct feed_info f;
+	size_t live = engine_feeds_heard(s->engine) - engine_silent_feeds(
+	    s->engine, engine_now(s->engine), NULL, 0);
 
-	for (size_t i = 0; i < engine_feed_count(s->engine); i++) {
-		engine_feed_info(s->engine, i, &f);
-		live += f.last_event > 0 && !feed_silent(&f,
-		    engine_now(s->engine), s->config->feeds_stale_after_ms);
-	}
 	sd_notifyf(0, "STATUS=%.0f events/s, %zu feed%s live, %llu snapshots sent",
 	    rate, live, live == 1 ? "" : "s", (unsigned long long)s->stats.published);
 	s->status_mono = mono;
@@ -457,6 +488,7 @@ server_on_heartbeat(void *arg)
 	server_publish(s);
 	server_journal_flush(s);
 	server_status_line(s);
+	server_log_refused(s);
 }
 
 /* The watchdog's own timer, at half systemd's interval: a long heartbeat
@@ -816,6 +848,8 @@ server_run(const char *path, struct config *config)
 
 	s.reject_log.period_ms = 10000;
 	s.reject_log.burst = 10;
+	s.limit_log.period_ms = 60000;
+	s.limit_log.burst = 7;
 	s.proc = proc_new();
 	s.decoder = event_decoder_new();
 	s.alerts = alerts_new(config);
