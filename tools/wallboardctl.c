@@ -425,7 +425,9 @@ ctl_int(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
-	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
+	/* a number past int64 (or NaN) from a daemon gone wrong: 0, not UB */
+	return cJSON_IsNumber(v) && v->valuedouble > -9.2e18 &&
+	    v->valuedouble < 9.2e18 ? (int64_t)v->valuedouble : 0;
 }
 
 static const char *
@@ -453,6 +455,9 @@ static const struct {
 	{ "events_per_s", "events per second" },
 	{ "snapshots", "snapshots sent" },
 	{ "memory_bytes", "memory" },
+	{ "engine_bytes", "engine's share" },
+	{ "refused", "events refused" },
+	{ "stale_feeds_count", "silent feeds" },
 	{ "journal_ok", "journal healthy" },
 	{ "replayed_at_start", "replayed at start" },
 };
@@ -475,6 +480,10 @@ ctl_status_number(const char *key, double v, int64_t now, bool heard)
 {
 	char when[64], off[32], age[32];
 
+	if (!(v > -9.2e18 && v < 9.2e18)) {     /* no int64: as it came */
+		printf("%g\n", v);
+		return;
+	}
 	if (strcmp(key, "now") == 0 || strcmp(key, "day_start") == 0)
 		printf("%s %s (%s)%s\n", ctl_when((int64_t)v, true, when, sizeof when),
 		    tz_name(ctl_zone), ctl_offset((int64_t)v, off, sizeof off),
@@ -486,7 +495,8 @@ ctl_status_number(const char *key, double v, int64_t now, bool heard)
 		printf("%s (%s ago)\n", ctl_when((int64_t)v, true, when,
 		    sizeof when), age);
 	}
-	else if (strcmp(key, "memory_bytes") == 0)
+	else if (strcmp(key, "memory_bytes") == 0 ||
+	    strcmp(key, "engine_bytes") == 0)
 		printf("%.1f MiB\n", v / (1024.0 * 1024.0));
 	else if (v == (double)(long long)v)
 		printf("%lld\n", (long long)v);
@@ -518,6 +528,23 @@ ctl_status_field(const cJSON *item, int64_t now, bool heard)
 			ctl_print_safe(el->valuestring);
 		}
 		printf("%s\n", n ? " (the boards show their figures as stale)" : "none");
+	} else if (strcmp(item->string, "limits") == 0) {
+		/* "agents 12/20000, ..."; what was refused, after */
+		cJSON_ArrayForEach(el, item) {
+			printf("%s", n++ ? ", " : "");
+			ctl_print_safe(el->string);
+			printf(" %lld/%lld", (long long)ctl_int(el, "held"),
+			    (long long)ctl_int(el, "limit"));
+		}
+		n = 0;
+		cJSON_ArrayForEach(el, item) {
+			if (ctl_int(el, "refused") <= 0)
+				continue;
+			printf("%s", n++ ? ", " : "; at the limit, refused: ");
+			ctl_print_safe(el->string);
+			printf(" %lld", (long long)ctl_int(el, "refused"));
+		}
+		putchar('\n');
 	} else {
 		text = cJSON_PrintUnformatted(item);
 		printf("%s\n", text != NULL ? text : "?");
