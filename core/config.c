@@ -302,7 +302,7 @@ static const struct config_key config_limits_keys[] = {
 	KEY_COUNT("calls", struct config, limit_calls, 1, 100000000,
 	    "100000"),
 	KEY_COUNT("callers", struct config, limit_callers, 1, 100000000,
-	    "2000000"),
+	    "1000000"),
 	KEY_COUNT("alert_history", struct config, limit_alert_history, 10,
 	    1000000, "2000"),
 	{ .name = NULL }
