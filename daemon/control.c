@@ -32,10 +32,12 @@
 #include "journal.h"
 #include "jsonw.h"
 #include "service.h"
+#include "text.h"
 #include "xalloc.h"
 #include "zsock.h"
 
 #define CONTROL_VERSION "0.1.0"
+#define CONTROL_OUT_MAX 1024    /* a sentence from the server */
 
 struct control {
 	const struct service *svc;
@@ -142,16 +144,31 @@ control_reload(const struct service *svc, struct jsonw *w)
 	return jsonw_text(w);
 }
 
+/* A sentence cut to fit may end in part of a character: drop that part,
+ * so that the reply stays UTF-8 (what is before it is text already). */
+static void
+control_cut(char *out)
+{
+	size_t len = strlen(out);
+
+	for (int i = 0; i < 3 && len > 0 && text_problem(out, len) != NULL; i++)
+		out[--len] = '\0';
+}
+
 /* A message or an ack: the server judges the request, as it came. What it
- * did goes back under `key` ({"ok":true,"id":...} for an ack). */
+ * did goes back under `key` ({"ok":true,"id":...} for an ack). The longest
+ * sentence (an ack's id of 256 bytes and the list of alerts it could mean)
+ * fits in out whole. */
 static const char *
 control_change(const struct service *svc, struct jsonw *w,
     int (*change)(void *, const char *, size_t, char *, size_t),
     const char *raw, size_t len, const char *key)
 {
-	char out[600] = "";
+	char out[CONTROL_OUT_MAX] = "";
+	int rc = change(svc->server, raw, len, out, sizeof out);
 
-	if (change(svc->server, raw, len, out, sizeof out) != 0)
+	control_cut(out);
+	if (rc != 0)
 		return control_error(w, out);
 	if (key == NULL || out[0] == '\0')
 		return control_ok();
