@@ -204,7 +204,7 @@ $(BUILD)/bench/bench-json: bench/bench-json.c | need-bench
 # $(BUILD)/wallboardd, which `make bench` builds first.
 $(BUILD)/bench/bench-daemon: bench/bench-daemon.c bench/gen.c bench/gen.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS) $(ZMQ_LIBS)
+	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS) $(ZMQ_LIBS) -lpthread
 
 # The terminal board's costs: links the curses back-end and ncursesw.
 $(BUILD)/bench/bench-board: bench/bench-board.c $(BUILD)/display/render-curses.o $(DRAW_LIB) $(LIB)
