@@ -75,6 +75,12 @@ struct control;
 struct control *control_open(struct proc *, void *zctx, const char *state_dir,
     const struct service *, char *err, size_t errlen);
 void control_close(struct control **);
+/* The reply to one request, `len` bytes as it came on the socket (any
+ * bytes): JSON text in w or the server's, valid until the next call. What
+ * the socket answers, without the socket. */
+struct jsonw;
+const char *control_answer(const struct service *, const char *data,
+    size_t len, struct jsonw *w);
 
 /* http.c: /healthz, /metrics and /api/v1/snapshot on `listen` (none when it
  * is "" or NULL). Open after the sockets are bound: failing to listen is an
