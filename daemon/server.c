@@ -512,7 +512,29 @@ struct server_replay {
 	int64_t offset;         /* from the last CLOCK record */
 	bool follow;            /* judge the alerts along the way */
 	int64_t evaluated;      /* the last time they were judged */
+	uint64_t records;
+	int64_t started, told;  /* monotonic ms: the replay's start, the last
+	                         * word to systemd */
 };
+
+/*
+ * A long replay (a busy day's journal) tells systemd it is alive and
+ * getting on, every second: WATCHDOG=1 (a reload blocks the loop that
+ * sends it otherwise), EXTEND_TIMEOUT_USEC (start-up and reload may take
+ * longer than their timeouts, as long as it goes on) and a STATUS line.
+ */
+static void
+server_replay_progress(struct server_replay *rp)
+{
+	int64_t now;
+
+	if (++rp->records % 16384 != 0 || (now = proc_mono_ms()) - rp->told < 1000)
+		return;
+	rp->told = now;
+	sd_notifyf(0, "WATCHDOG=1\nEXTEND_TIMEOUT_USEC=%d\nSTATUS=replaying the "
+	    "journal: %llu records in %lld s", 10 * 1000 * 1000,
+	    (unsigned long long)rp->records, (long long)((now - rp->started) / 1000));
+}
 
 static int
 server_replay_record(const struct journal_record *r, void *arg)
@@ -522,6 +544,7 @@ server_replay_record(const struct journal_record *r, void *arg)
 	struct journal_reject rej;
 
 	rp->last_clock = r->clock_ms;
+	server_replay_progress(rp);
 	if (s->engine == NULL)  /* the engine starts where the journal does */
 		s->engine = engine_new(rp->config, r->clock_ms);
 	switch (r->type) {
@@ -571,7 +594,7 @@ server_rebuild(struct server *s, const struct config *config, bool follow_alerts
 {
 	struct journal_replay_result res = { 0 };
 	struct server_replay rp = { s, config, 0, false, 0, follow_alerts,
-	    INT64_MIN };
+	    INT64_MIN, 0, proc_mono_ms(), proc_mono_ms() };
 	struct engine *old = s->engine, *fresh;
 	int64_t start_ms = proc_mono_ms();
 
