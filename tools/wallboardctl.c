@@ -452,6 +452,12 @@ static const struct {
 	{ "rejected", "events rejected" },
 	{ "events_per_s", "events per second" },
 	{ "snapshots", "snapshots sent" },
+	{ "largest_message_bytes", "largest message" },
+	{ "subscribers", "boards connected" },
+	{ "subscribers_refused", "boards refused" },
+	{ "ingest_peers", "feeds connected" },
+	{ "ingest_peers_refused", "feeds refused" },
+	{ "ingest_peers_dropped", "feed connections ended" },
 	{ "memory_bytes", "memory" },
 	{ "journal_ok", "journal healthy" },
 	{ "replayed_at_start", "replayed at start" },
@@ -486,7 +492,8 @@ ctl_status_number(const char *key, double v, int64_t now, bool heard)
 		printf("%s (%s ago)\n", ctl_when((int64_t)v, true, when,
 		    sizeof when), age);
 	}
-	else if (strcmp(key, "memory_bytes") == 0)
+	else if (strcmp(key, "memory_bytes") == 0 ||
+	    strcmp(key, "largest_message_bytes") == 0)
 		printf("%.1f MiB\n", v / (1024.0 * 1024.0));
 	else if (v == (double)(long long)v)
 		printf("%lld\n", (long long)v);
