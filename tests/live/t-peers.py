@@ -28,6 +28,10 @@ from wb import FAILURES, check, ev  # noqa: E402
 
 MiB = 1 << 20
 AGENTS = 8000           # snapshots of about 1.5 MB
+# Under ASan (make asan) freed memory waits in a quarantine of 256 MiB
+# before it is reused, so RSS says nothing about what is held: there the
+# bound is left out, and everything else is checked.
+SANITIZED = any(san in os.environ.get("BUILD", "build") for san in ("asan", "tsan"))
 QUEUE = 4               # publish.queue's default
 
 
@@ -149,7 +153,7 @@ def test_slow_boards():
               f"bound {bound / MiB:.1f} MiB, largest {largest} B, "
               f"good board {got / 8:.1f}/s, longest gap {gaps:.2f} s, "
               f"slowest /healthz {slowest_health:.3f} s")
-        if peak > bound:
+        if peak > bound and not SANITIZED:
             FAILURES.append(f"RSS {peak / MiB:.1f} MiB over the bound {bound / MiB:.1f} MiB")
         if got < 8 * 10:        # the normal rate is up to 50 a second
             FAILURES.append(f"the reading board got {got} snapshots in 8 s")
