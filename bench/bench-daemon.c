@@ -212,7 +212,7 @@ struct daemon {
 };
 
 struct status {
-	long long received, applied, rejected, replayed, memory;
+	long long received, applied, rejected, refused, replayed, memory;
 };
 
 static const char *wallboardd;
@@ -393,6 +393,7 @@ daemon_status(struct daemon *d, struct status *st, int timeout_ms)
 	st->received = json_int(buf, "received");
 	st->applied = json_int(buf, "applied");
 	st->rejected = json_int(buf, "rejected");
+	st->refused = json_int(buf, "refused");
 	st->replayed = json_int(buf, "replayed_at_start");
 	st->memory = json_int(buf, "memory_bytes");
 	free(buf);
@@ -1115,7 +1116,7 @@ daemon_wait_judged(struct daemon *d, size_t n, int poll_ms, int limit_s,
 
 	for (;;) {
 		if (daemon_status(d, st, 10000) == 0) {
-			long long judged = st->applied + st->rejected;
+			long long judged = st->applied + st->rejected + st->refused;
 
 			if (judged >= (long long)n)
 				break;
@@ -1132,7 +1133,7 @@ daemon_wait_judged(struct daemon *d, size_t n, int poll_ms, int limit_s,
 		if (mono_ns() - t0 > (int64_t)limit_s * 1000000000) {
 			daemon_print_log(d);
 			fatalx("the daemon judged %lld of %zu events in %d s",
-			    st->applied + st->rejected, n, limit_s);
+			    st->applied + st->rejected + st->refused, n, limit_s);
 		}
 		sleep_ms(poll_ms);
 	}
@@ -1447,7 +1448,7 @@ bench_limits(void)
 	pid_t tx;
 
 	printf("== RSS with the limits reached (the default limits: agents "
-	    "20000, queues 2000, teams 2000,\n   calls 100000, callers 2000000): "
+	    "20000, queues 2000, teams 2000,\n   calls 100000, callers 1000000): "
 	    "%d agents in %d teams, %d queues, %d calls\n   abandoned as they "
 	    "come with as many callers, then %d calls queued and never answered\n",
 	    FLOOD_AGENTS, FLOOD_TEAMS, FLOOD_QUEUES, FLOOD_CALLERS, FLOOD_WAITING);
@@ -1459,10 +1460,11 @@ bench_limits(void)
 	proc_rss(d.pid, &rss, &hwm);
 	snap_ns = daemon_request(&d, "{\"cmd\":\"snapshot\"}", &snap, 30000);
 	daemon_status(&d, &st, 10000);
-	printf("  %zu events judged in %.2f s (%lld applied, %lld rejected)\n",
-	    FLOOD_EVENTS, secs, st.applied, st.rejected);
-	printf("daemon RSS at the limits: VmHWM %.1f MiB, VmRSS %.1f MiB (the "
-	    "engine's own count: %.1f MiB)\n", hwm, rss,
+	printf("  %zu events judged in %.2f s (%lld applied, %lld rejected, "
+	    "%lld refused at a limit)\n", FLOOD_EVENTS, secs, st.applied,
+	    st.rejected, st.refused);
+	printf("daemon RSS at the limits: VmHWM %.1f MiB, VmRSS %.1f MiB (status "
+	    "memory_bytes: %.1f MiB)\n", hwm, rss,
 	    (double)st.memory / 1048576);
 	printf("    snapshot %.2f MB (control socket, %.0f ms to the reply)\n",
 	    (double)snap / 1e6, (double)snap_ns / 1e6);

@@ -136,6 +136,16 @@ control_status(const struct service *svc, struct jsonw *w)
 	jsonw_key(w, "rejected"); jsonw_int(w, (int64_t)rejected);
 	jsonw_key(w, "events_per_s"); jsonw_double(w, st.stats->events_per_s);
 	jsonw_key(w, "snapshots"); jsonw_int(w, (int64_t)st.stats->published);
+	jsonw_key(w, "largest_message_bytes");
+	jsonw_int(w, (int64_t)st.stats->publish_largest);
+	jsonw_key(w, "subscribers"); jsonw_int(w, (int64_t)st.stats->subscribers);
+	jsonw_key(w, "subscribers_refused");
+	jsonw_int(w, (int64_t)st.stats->subscribers_refused);
+	jsonw_key(w, "ingest_peers"); jsonw_int(w, (int64_t)st.stats->ingest_peers);
+	jsonw_key(w, "ingest_peers_refused");
+	jsonw_int(w, (int64_t)st.stats->ingest_peers_refused);
+	jsonw_key(w, "ingest_peers_dropped");
+	jsonw_int(w, (int64_t)st.stats->ingest_peers_dropped);
 	jsonw_key(w, "feeds"); jsonw_int(w, (int64_t)engine_feed_count(st.engine));
 	jsonw_key(w, "scopes"); jsonw_int(w, (int64_t)engine_scope_count(st.engine));
 	jsonw_key(w, "agents"); jsonw_int(w, (int64_t)engine_agent_count(st.engine));

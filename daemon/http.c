@@ -405,6 +405,28 @@ http_counters(struct evbuffer *b, const struct server_stats *st)
 	http_single(b, "wallboard_publish_dropped_total", "counter",
 	    "Messages the publish socket could not take.",
 	    (double)st->publish_dropped);
+	http_single(b, "wallboard_publish_largest_message_bytes", "gauge",
+	    "The largest message published so far (topic and body); a slow "
+	    "board can make the daemon hold publish.queue + 1 of these.",
+	    (double)st->publish_largest);
+	http_single(b, "wallboard_publish_subscribers", "gauge",
+	    "Boards (subscribers) connected to the publish binds.",
+	    (double)st->subscribers);
+	http_single(b, "wallboard_publish_subscribers_refused_total", "counter",
+	    "Connections to the publish binds refused: publish.max_subscribers "
+	    "were connected (each retry counts).",
+	    (double)st->subscribers_refused);
+	http_single(b, "wallboard_ingest_peers", "gauge",
+	    "Feeds (peers) connected to the ingest binds.",
+	    (double)st->ingest_peers);
+	http_single(b, "wallboard_ingest_peers_refused_total", "counter",
+	    "Connections to the ingest binds refused: ingest.max_peers were "
+	    "connected (each retry counts).",
+	    (double)st->ingest_peers_refused);
+	http_single(b, "wallboard_ingest_peers_dropped_total", "counter",
+	    "Feed connections to the ingest binds that ended: the feed left, "
+	    "or was cut off for a message over ingest.max_message.",
+	    (double)st->ingest_peers_dropped);
 	http_single(b, "wallboard_control_requests_total", "counter",
 	    "Requests on the control socket.", (double)st->control_requests);
 	http_single(b, "wallboard_events_per_second", "gauge",

@@ -25,6 +25,7 @@ struct server {
 	struct proc *proc;
 	void *zctx;
 	struct zsock *ingest, *publish;
+	struct peers *peers;            /* caps the peers of both (peers.h) */
 	struct control *control;
 	struct http *http;
 	struct service service;         /* what control and http may ask */

@@ -32,6 +32,7 @@
 #include "journal.h"
 #include "jsonw.h"
 #include "log.h"
+#include "peers.h"
 #include "proc.h"
 #include "server-internal.h"
 #include "snapshot.h"
@@ -39,7 +40,17 @@
 #include "zsock.h"
 
 #define HWM 1000000             /* ingest: lossless within reason; gaps show the rest */
-#define PUBLISH_HWM 64          /* per subscriber: snapshots are whole states */
+/*
+ * What a board that reads slowly, or not at all, can make the daemon hold
+ * (README, "What the network can make it spend"): publish.queue whole
+ * messages (ZMQ_SNDHWM counts a multipart message once) and the one being
+ * written, in memory, plus this kernel send buffer (Linux doubles it).
+ */
+#define PUBLISH_SNDBUF (256 * 1024)
+/* Data unacknowledged this long (TCP_USER_TIMEOUT): the board's link is
+ * dead, its connection and pipe are dropped. Keepalive alone would not see
+ * it: the daemon sends every heartbeat, so the link is never idle. */
+#define PUBLISH_MAXRT_MS 30000
 
 static void server_publish_due(struct server *s);
 
@@ -326,6 +337,8 @@ server_send(struct server *s, const char *topic, const char *json)
 	const void *frames[2] = { topic, json };
 	size_t lens[2] = { strlen(topic), strlen(json) };
 
+	if (lens[0] + lens[1] > s->stats.publish_largest)
+		s->stats.publish_largest = lens[0] + lens[1];
 	if (zsock_send(s->publish, frames, lens, 2) != 0)
 		s->stats.publish_dropped++;
 }
@@ -709,6 +722,10 @@ server_sockets(struct server *s)
 
 	int64_t max_message = c->ingest_max_message;
 
+	/* Peers on the binds are counted and capped (peers.h): the ZAP
+	 * handler is bound before any socket is. */
+	if ((s->peers = peers_new(s->zctx, err, sizeof err)) == NULL)
+		goto fail;
 	s->ingest = zsock_new(s->proc, s->zctx, ZMQ_SUB);
 	zmq_setsockopt(zsock_raw(s->ingest), ZMQ_RCVHWM, &hwm, sizeof hwm);
 	/* A peer that sends more than this in one message is cut off before
@@ -717,21 +734,33 @@ server_sockets(struct server *s)
 	zmq_setsockopt(zsock_raw(s->ingest), ZMQ_MAXMSGSIZE, &max_message,
 	    sizeof max_message);
 	zmq_setsockopt(zsock_raw(s->ingest), ZMQ_SUBSCRIBE, "", 0);
+	if (peers_watch(s->peers, zsock_raw(s->ingest), PEERS_INGEST,
+	    c->ingest_max_peers, err, sizeof err) != 0)
+		goto fail;
 	for (size_t i = 0; i < c->n_ingest_bind; i++)
 		if (zsock_bind(s->ingest, c->ingest_bind[i], err, sizeof err) != 0)
 			goto fail;
+	peers_bound(zsock_raw(s->ingest));      /* our own connects are not capped */
 	for (size_t i = 0; i < c->n_ingest_connect; i++)
 		if (zsock_connect(s->ingest, c->ingest_connect[i], err, sizeof err) != 0)
 			goto fail;
 	/* A board needs only the latest snapshot: a stalled one must not make
-	 * the daemon hold thousands for it. ZeroMQ drops for that subscriber
-	 * past this mark; the next snapshot brings it up to date. */
-	int publish_hwm = PUBLISH_HWM;
+	 * the daemon hold more than a few for it. ZeroMQ drops new messages
+	 * for that subscriber past this mark; once it reads again, the next
+	 * snapshot brings it up to date. */
+	int publish_hwm = (int)c->publish_queue;
+	int sndbuf = PUBLISH_SNDBUF, maxrt = PUBLISH_MAXRT_MS;
 	s->publish = zsock_new(s->proc, s->zctx, ZMQ_PUB);
 	zmq_setsockopt(zsock_raw(s->publish), ZMQ_SNDHWM, &publish_hwm, sizeof publish_hwm);
+	zmq_setsockopt(zsock_raw(s->publish), ZMQ_SNDBUF, &sndbuf, sizeof sndbuf);
+	zmq_setsockopt(zsock_raw(s->publish), ZMQ_TCP_MAXRT, &maxrt, sizeof maxrt);
+	if (peers_watch(s->peers, zsock_raw(s->publish), PEERS_PUBLISH,
+	    c->publish_max_subscribers, err, sizeof err) != 0)
+		goto fail;
 	for (size_t i = 0; i < c->n_publish_bind; i++)
 		if (zsock_bind(s->publish, c->publish_bind[i], err, sizeof err) != 0)
 			goto fail;
+	peers_start(s->peers);
 	s->control = control_open(s->proc, s->zctx, c->state_dir, &s->service,
 	    err, sizeof err);
 	if (s->control == NULL)
@@ -756,6 +785,7 @@ server_service_state(void *server, bool to_clock, struct service_state *st)
 
 	if (to_clock && s->engine != NULL)      /* none only while starting */
 		server_tick(s);
+	peers_stats(s->peers, &s->stats);
 	*st = (struct service_state){ .config_path = s->config_path,
 	    .config = s->config, .engine = s->engine, .alerts = s->alerts,
 	    .journal = s->journal, .stats = &s->stats,
@@ -836,6 +866,7 @@ server_free(struct server *s)
 	control_close(&s->control);
 	zsock_free(&s->ingest);
 	zsock_free(&s->publish);
+	peers_free(&s->peers);
 	if (s->zctx != NULL)
 		zmq_ctx_term(s->zctx);
 	proc_timer_free(&s->heartbeat_timer);

@@ -29,6 +29,12 @@ struct server_stats {
 	uint64_t rejected[REJECT_COUNT];
 	uint64_t published;
 	uint64_t publish_dropped;
+	uint64_t publish_largest;       /* bytes: the largest message published */
+	/* Peers on the binds (peers.c): connected now, and counts. */
+	uint64_t subscribers, subscribers_refused;
+	uint64_t ingest_peers, ingest_peers_refused;
+	uint64_t ingest_peers_dropped;  /* connections that ended: left, or cut
+	                                 * off (a message over ingest.max_message) */
 	uint64_t control_requests;
 	uint64_t replayed;      /* journal records at the last (re)build */
 	int64_t replay_ms;

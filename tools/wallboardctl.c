@@ -454,6 +454,12 @@ static const struct {
 	{ "rejected", "events rejected" },
 	{ "events_per_s", "events per second" },
 	{ "snapshots", "snapshots sent" },
+	{ "largest_message_bytes", "largest message" },
+	{ "subscribers", "boards connected" },
+	{ "subscribers_refused", "boards refused" },
+	{ "ingest_peers", "feeds connected" },
+	{ "ingest_peers_refused", "feeds refused" },
+	{ "ingest_peers_dropped", "feed connections ended" },
 	{ "memory_bytes", "memory" },
 	{ "engine_bytes", "engine's share" },
 	{ "refused", "events refused" },
@@ -496,7 +502,8 @@ ctl_status_number(const char *key, double v, int64_t now, bool heard)
 		    sizeof when), age);
 	}
 	else if (strcmp(key, "memory_bytes") == 0 ||
-	    strcmp(key, "engine_bytes") == 0)
+	    strcmp(key, "engine_bytes") == 0 ||
+	    strcmp(key, "largest_message_bytes") == 0)
 		printf("%.1f MiB\n", v / (1024.0 * 1024.0));
 	else if (v == (double)(long long)v)
 		printf("%lld\n", (long long)v);
