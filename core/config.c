@@ -259,6 +259,10 @@ static const struct config_key config_ingest_keys[] = {
 	 * at the ZMTP handshake (daemon/peers.c). Connections the daemon makes
 	 * itself (ingest.connect) are not counted. */
 	KEY_COUNT("max_peers", struct config, ingest_max_peers, 1, 10000, "64"),
+	/* What received events waiting to be applied may hold: a burst, or
+	 * the seconds a reload rebuilds the day. Past it, dropped, counted. */
+	KEY_SIZE("max_queue", struct config, ingest_max_queue, 16 * 1024 * 1024,
+	    4LL * 1024 * 1024 * 1024, "256MiB"),
 	{ .name = NULL }
 };
 

@@ -393,6 +393,14 @@ http_counters(struct evbuffer *b, const struct server_stats *st)
 	    "Events decoded and applied.", (double)st->applied);
 	http_single(b, "wallboard_duplicates_total", "counter",
 	    "Events skipped as duplicates.", (double)st->duplicates);
+	http_single(b, "wallboard_refused_total", "counter",
+	    "Events refused at a limit (limits:).", (double)st->refused);
+	http_single(b, "wallboard_ingest_dropped_total", "counter",
+	    "Messages dropped past ingest.max_queue.",
+	    (double)st->ingest_dropped);
+	http_single(b, "wallboard_ingest_dropped_bytes_total", "counter",
+	    "Bytes of messages dropped past ingest.max_queue.",
+	    (double)st->ingest_dropped_bytes);
 	http_family(b, "wallboard_rejected_total", "counter",
 	    "Events rejected, by reason.");
 	for (int r = REJECT_NONE + 1; r < REJECT_COUNT; r++) {

@@ -18,6 +18,7 @@
 #include "zsock.h"
 
 #define TEXT_CHUNK (64 * 1024)
+#define INGEST_FILL_MS 5        /* a batch's wait to fill, the loop behind */
 
 /* Decoded strings of a batch: chunks that never move (a pointer into one
  * stays good until the batch is reset). */
@@ -34,10 +35,12 @@ struct ingest {
 	int wake_fd;            /* the thread -> the loop: batches waiting */
 	int stop_fd;            /* the loop -> the thread: stop */
 	pthread_mutex_t lock;
-	pthread_cond_t space;   /* a batch came back */
-	struct ingest_batch *ring[INGEST_RING];
-	uint64_t head, tail;    /* full batches are ring[head..tail), mod the ring */
-	bool stop;
+	struct ingest_batch *head, *tail;   /* full batches, oldest first */
+	struct ingest_batch *spare;         /* empty ones, at most INGEST_SPARE */
+	size_t n_spare;
+	size_t held, max_held;  /* bytes in the queue, and the bound */
+	uint64_t dropped, dropped_bytes;
+	bool joined;            /* the thread has stopped */
 };
 
 /* ---- a batch's storage ------------------------------------------------- */
@@ -51,6 +54,7 @@ batch_text(struct ingest_batch *b, size_t need)
 		size_t cap = need > TEXT_CHUNK ? need : TEXT_CHUNK;
 
 		t = xmalloc(sizeof *t + cap);
+		b->bytes += sizeof *t + cap;
 		t->cap = cap;
 		t->used = 0;
 		t->next = b->text;
@@ -70,6 +74,7 @@ batch_reset(struct ingest_batch *b)
 	for (size_t i = 0; i < b->n; i++)
 		zmq_msg_close(&b->msgs[i]);
 	b->n = 0;
+	b->bytes = sizeof *b;
 	while (b->text != NULL) {
 		struct ingest_text *t = b->text;
 
@@ -82,6 +87,7 @@ batch_reset(struct ingest_batch *b)
 	if (keep != NULL) {
 		keep->used = 0;
 		keep->next = NULL;
+		b->bytes += sizeof *keep + keep->cap;
 	}
 	b->text = keep;
 }
@@ -118,40 +124,93 @@ batch_decode(struct ingest_batch *b, struct event_decoder *d)
 
 /* ---- the thread -------------------------------------------------------- */
 
-/* Read what is waiting into b, up to a batch; 0 when nothing was. */
+/*
+ * Read what is waiting into b, up to a batch; 0 when nothing was kept.
+ * What would take the queue past its bound is read and dropped (counted):
+ * ZeroMQ's queues are emptied either way.
+ */
 static size_t
 ingest_fill(struct ingest *ig, struct ingest_batch *b)
 {
 	struct zsock_frames fr;
+	size_t room, size;
+	uint64_t dropped = 0, dropped_bytes = 0;
 
-	while (b->n < INGEST_BATCH && zsock_recv_frames(ig->socket, &fr)) {
+	pthread_mutex_lock(&ig->lock);
+	room = ig->held < ig->max_held ? ig->max_held - ig->held : 0;
+	pthread_mutex_unlock(&ig->lock);
+	while (b->n < INGEST_BATCH && dropped < INGEST_BATCH &&
+	    zsock_recv_frames(ig->socket, &fr)) {
+		size = zmq_msg_size(&fr.f[fr.n - 1]) + sizeof(zmq_msg_t);
+		if (b->bytes + size > room) {
+			dropped++;
+			dropped_bytes += size;
+			zsock_frames_close(&fr);
+			continue;
+		}
 		/* Keep the last frame (the event) in the batch; a small one
 		 * lives inside its zmq_msg_t, so it is moved, not copied. */
 		zmq_msg_init(&b->msgs[b->n]);
 		zmq_msg_move(&b->msgs[b->n++], &fr.f[fr.n - 1]);
+		b->bytes += size;
 		zsock_frames_close(&fr);
+	}
+	if (dropped > 0) {
+		pthread_mutex_lock(&ig->lock);
+		ig->dropped += dropped;
+		ig->dropped_bytes += dropped_bytes;
+		pthread_mutex_unlock(&ig->lock);
 	}
 	return b->n;
 }
 
-/* Block until a message or the stop; false to stop. */
-static bool
-ingest_wait(struct ingest *ig)
+/* Wait for a message (up to timeout_ms; -1: for ever): 1 when one came,
+ * 0 at the timeout, -1 to stop. */
+static int
+ingest_wait_for(struct ingest *ig, long timeout_ms)
 {
 	zmq_pollitem_t items[2] = {
 		{ .socket = ig->socket, .events = ZMQ_POLLIN },
 		{ .fd = ig->stop_fd, .events = ZMQ_POLLIN },
 	};
+	int n;
 
 	for (;;) {
-		if (zmq_poll(items, 2, -1) >= 0)
-			return (items[1].revents & ZMQ_POLLIN) == 0;
+		if ((n = zmq_poll(items, 2, timeout_ms)) >= 0)
+			return (items[1].revents & ZMQ_POLLIN) ? -1 : n > 0;
 		if (errno != EINTR) {
 			log_msg(LOG_ERR, "ingest: zmq_poll: %s; receiving stopped",
 			    zmq_strerror(errno));
-			return false;
+			return -1;
 		}
 	}
+}
+
+static bool
+ingest_wait(struct ingest *ig)
+{
+	return ingest_wait_for(ig, -1) > 0;
+}
+
+/* Is the loop behind (batches handed over and not yet taken)? */
+static bool
+ingest_behind(struct ingest *ig)
+{
+	bool behind;
+
+	pthread_mutex_lock(&ig->lock);
+	behind = ig->head != NULL;
+	pthread_mutex_unlock(&ig->lock);
+	return behind;
+}
+
+static struct ingest_batch *
+batch_new(void)
+{
+	struct ingest_batch *b = xcalloc(1, sizeof *b);
+
+	b->bytes = sizeof *b;
+	return b;
 }
 
 static void *
@@ -162,35 +221,53 @@ ingest_main(void *arg)
 
 	for (;;) {
 		struct ingest_batch *b;
-		bool stop;
 
 		pthread_mutex_lock(&ig->lock);
-		while (ig->tail - ig->head == INGEST_RING && !ig->stop)
-			pthread_cond_wait(&ig->space, &ig->lock);
-		b = ig->ring[ig->tail % INGEST_RING];
-		stop = ig->stop;
+		if ((b = ig->spare) != NULL) {
+			ig->spare = b->next;
+			ig->n_spare--;
+		}
 		pthread_mutex_unlock(&ig->lock);
-		if (stop)
-			break;
+		if (b == NULL)
+			b = batch_new();
 		batch_reset(b);         /* what it held was applied */
 		while (ingest_fill(ig, b) == 0)
-			if (!ingest_wait(ig))
-				goto out;
+			if (!ingest_wait(ig)) {
+				batch_free(b);
+				return NULL;
+			}
+		/* While the loop is behind, a batch waits to fill (a few ms at
+		 * most): messages trickling in one at a time must not each
+		 * take a batch of the bound. An idle loop gets each at once. */
+		while (b->n < INGEST_BATCH && ingest_behind(ig)) {
+			int got = ingest_wait_for(ig, INGEST_FILL_MS);
+
+			if (got < 0) {
+				batch_free(b);
+				return NULL;
+			}
+			if (got == 0 || ingest_fill(ig, b) == 0)
+				break;
+		}
 		batch_decode(b, ig->decoder);
+		b->next = NULL;
 		pthread_mutex_lock(&ig->lock);
-		ig->tail++;
+		if (ig->tail != NULL)
+			ig->tail->next = b;
+		else
+			ig->head = b;
+		ig->tail = b;
+		ig->held += b->bytes;
 		pthread_mutex_unlock(&ig->lock);
 		if (write(ig->wake_fd, &one, sizeof one) < 0 && errno != EAGAIN)
 			log_msg(LOG_ERR, "ingest: eventfd: %s", strerror(errno));
 	}
-out:
-	return NULL;
 }
 
 /* ---- the loop's side --------------------------------------------------- */
 
 struct ingest *
-ingest_start(void *socket)
+ingest_start(void *socket, size_t max_queue)
 {
 	struct ingest *ig = xcalloc(1, sizeof *ig);
 	int rc;
@@ -201,10 +278,8 @@ ingest_start(void *socket)
 	ig->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (ig->wake_fd < 0 || ig->stop_fd < 0)
 		fatal("eventfd");
-	for (size_t i = 0; i < INGEST_RING; i++)
-		ig->ring[i] = xcalloc(1, sizeof *ig->ring[i]);
+	ig->max_held = max_queue;
 	pthread_mutex_init(&ig->lock, NULL);
-	pthread_cond_init(&ig->space, NULL);
 	if ((rc = pthread_create(&ig->thread, NULL, ingest_main, ig)) != 0)
 		fatalx("cannot start the ingest thread: %s", strerror(rc));
 	pthread_setname_np(ig->thread, "wbd-ingest");   /* in top -H, perf */
@@ -212,24 +287,39 @@ ingest_start(void *socket)
 }
 
 void
-ingest_stop(struct ingest **igp)
+ingest_halt(struct ingest *ig)
 {
-	struct ingest *ig = igp ? *igp : NULL;
 	uint64_t one = 1;
 
-	if (ig == NULL)
+	if (ig->joined)
 		return;
-	pthread_mutex_lock(&ig->lock);
-	ig->stop = true;
-	pthread_cond_signal(&ig->space);
-	pthread_mutex_unlock(&ig->lock);
 	if (write(ig->stop_fd, &one, sizeof one) < 0)
 		fatal("eventfd");
 	pthread_join(ig->thread, NULL);
-	for (size_t i = 0; i < INGEST_RING; i++)
-		batch_free(ig->ring[i]);
+	ig->joined = true;
+}
+
+void
+ingest_stop(struct ingest **igp)
+{
+	struct ingest *ig = igp ? *igp : NULL;
+
+	if (ig == NULL)
+		return;
+	ingest_halt(ig);
+	while (ig->head != NULL) {
+		struct ingest_batch *b = ig->head;
+
+		ig->head = b->next;
+		batch_free(b);
+	}
+	while (ig->spare != NULL) {
+		struct ingest_batch *b = ig->spare;
+
+		ig->spare = b->next;
+		batch_free(b);
+	}
 	pthread_mutex_destroy(&ig->lock);
-	pthread_cond_destroy(&ig->space);
 	close(ig->wake_fd);
 	close(ig->stop_fd);
 	event_decoder_free(&ig->decoder);
@@ -258,8 +348,7 @@ ingest_next(struct ingest *ig)
 	struct ingest_batch *b = NULL;
 
 	pthread_mutex_lock(&ig->lock);
-	if (ig->head != ig->tail)
-		b = ig->ring[ig->head % INGEST_RING];
+	b = ig->head;
 	pthread_mutex_unlock(&ig->lock);
 	return b;
 }
@@ -268,7 +357,35 @@ void
 ingest_done(struct ingest *ig, struct ingest_batch *b)
 {
 	pthread_mutex_lock(&ig->lock);
-	ig->head++;
-	pthread_cond_signal(&ig->space);
+	ig->head = b->next;
+	if (ig->head == NULL)
+		ig->tail = NULL;
+	ig->held -= b->bytes;
+	if (ig->n_spare < INGEST_SPARE) {
+		b->next = ig->spare;
+		ig->spare = b;
+		ig->n_spare++;
+		b = NULL;
+	}
+	pthread_mutex_unlock(&ig->lock);
+	if (b != NULL)
+		batch_free(b);
+}
+
+void
+ingest_rewake(struct ingest *ig)
+{
+	uint64_t one = 1;
+
+	if (write(ig->wake_fd, &one, sizeof one) < 0 && errno != EAGAIN)
+		log_msg(LOG_ERR, "ingest: eventfd: %s", strerror(errno));
+}
+
+void
+ingest_dropped(struct ingest *ig, uint64_t *messages, uint64_t *bytes)
+{
+	pthread_mutex_lock(&ig->lock);
+	*messages = ig->dropped;
+	*bytes = ig->dropped_bytes;
 	pthread_mutex_unlock(&ig->lock);
 }

@@ -9,8 +9,12 @@
  * on the other core, and nothing the engine does is shared: a batch belongs
  * to one thread at a time.
  *
- * Once the ring is full the thread waits for a free batch; messages then
- * wait in ZeroMQ's queue, as they did when the loop read them itself.
+ * The batches waiting are bounded in bytes (ingest.max_queue: what a
+ * burst, or the seconds a reload rebuilds the day, can make the daemon
+ * hold). The thread keeps reading whatever happens, so ZeroMQ's own queues
+ * stay near empty; past the bound it drops what it reads, and counts it
+ * (ingest_dropped; a feed's gaps say which). A peer cannot make the daemon
+ * hold more by sending faster or bigger.
  */
 #ifndef WALLBOARD_INGEST_H
 #define WALLBOARD_INGEST_H
@@ -22,7 +26,7 @@
 #include "event.h"
 
 #define INGEST_BATCH 512        /* messages a batch: one journal write */
-#define INGEST_RING 4           /* batches: one being filled, the rest waiting */
+#define INGEST_SPARE 4          /* empty batches kept for reuse */
 
 struct ingest_item {
 	const char *data;       /* the message as it came (its last frame) */
@@ -43,14 +47,19 @@ struct ingest_batch {
 	 * and the decoded strings. */
 	zmq_msg_t msgs[INGEST_BATCH];
 	struct ingest_text *text;
+	size_t bytes;           /* what it holds, counted against the bound */
+	struct ingest_batch *next;      /* in the queue, or the spares */
 };
 
 struct ingest;
 
 /* Start the thread on `socket` (a bound or connected ZMQ_SUB: from now on
  * only the thread touches it, until ingest_stop). */
-struct ingest *ingest_start(void *socket);
-/* Stop and join the thread; the socket is the caller's again. NULL ok. */
+struct ingest *ingest_start(void *socket, size_t max_queue);
+/* Stop the thread; what it handed over can still be taken (ingest_next). */
+void ingest_halt(struct ingest *);
+/* Stop and join the thread (if not yet), free what is left; the socket is
+ * the caller's again. NULL ok. */
 void ingest_stop(struct ingest **);
 
 /* The eventfd that becomes readable when batches are waiting. */
@@ -61,5 +70,13 @@ void ingest_woken(struct ingest *);
  * thread empties it when it next fills it). */
 struct ingest_batch *ingest_next(struct ingest *);
 void ingest_done(struct ingest *, struct ingest_batch *);
+
+/* Wake the loop again (batches left after taking a few). */
+void ingest_rewake(struct ingest *);
+/* Batches to take at a wake before the loop sees to its timers. */
+#define INGEST_PER_WAKE 8
+
+/* Messages dropped past the bound, and their bytes, since the start. */
+void ingest_dropped(struct ingest *, uint64_t *messages, uint64_t *bytes);
 
 #endif

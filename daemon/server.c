@@ -39,7 +39,9 @@
 #include "xalloc.h"
 #include "zsock.h"
 
-#define HWM 1000000             /* ingest: lossless within reason; gaps show the rest */
+/* ingest: ZeroMQ's queue a peer; the ingest thread empties it as fast as
+ * messages come, into a queue bounded in bytes (ingest.max_queue) */
+#define HWM 10000
 /*
  * What a board that reads slowly, or not at all, can make the daemon hold
  * (README, "What the network can make it spend"): publish.queue whole
@@ -191,6 +193,26 @@ server_apply_event(struct server *s, enum event_reject why, const struct event *
 		server_follow(s, ev->ts, clock);
 }
 
+/* Events the ingest queue dropped past ingest.max_queue: counted, and
+ * said at most once a minute. */
+static void
+server_log_dropped(struct server *s)
+{
+	uint64_t n, bytes;
+
+	if (s->receiver == NULL)
+		return;
+	ingest_dropped(s->receiver, &n, &bytes);
+	if (n == s->stats.ingest_dropped)
+		return;
+	s->stats.ingest_dropped = n;
+	s->stats.ingest_dropped_bytes = bytes;
+	log_limited(&s->limit_log, proc_mono_ms(), LOG_WARNING,
+	    "ingest: events came faster than they are applied: %llu dropped "
+	    "(%llu bytes) past ingest.max_queue so far; the feeds' gaps say "
+	    "which", (unsigned long long)n, (unsigned long long)bytes);
+}
+
 /* A journaled message, decoded here (at start and reload). */
 static void
 server_apply_raw(struct server *s, const char *data, size_t len, int64_t clock)
@@ -279,7 +301,9 @@ server_on_ingest(void *arg)
 	struct server *s = arg;
 
 	ingest_woken(s->receiver);
-	server_apply_batches(s, INGEST_RING);
+	server_apply_batches(s, INGEST_PER_WAKE);
+	if (ingest_next(s->receiver) != NULL)
+		ingest_rewake(s->receiver);     /* more, after the timers */
 	server_publish_due(s);
 }
 
@@ -502,6 +526,7 @@ server_on_heartbeat(void *arg)
 	server_journal_flush(s);
 	server_status_line(s);
 	server_log_refused(s);
+	server_log_dropped(s);
 }
 
 /* The watchdog's own timer, at half systemd's interval: a long heartbeat
@@ -687,7 +712,9 @@ server_reload(struct server *s, struct config_errors *errors)
 	server_config_warnings(config);
 	/* Events that came during the rebuild (a busy day's takes a second)
 	 * go in before the clock moves on: at their own ts, not late. */
-	server_apply_batches(s, INGEST_RING);
+	server_apply_batches(s, INGEST_PER_WAKE);
+	if (s->receiver != NULL && ingest_next(s->receiver) != NULL)
+		ingest_rewake(s->receiver);
 	s->dirty = true;
 	server_publish_due(s);
 	return 0;
@@ -768,7 +795,8 @@ server_sockets(struct server *s)
 	if (http_open(&s->http, s->proc, c->http_listen, &s->service, err, sizeof err) != 0)
 		goto fail;
 	/* From here on only the ingest thread reads the SUB socket. */
-	s->receiver = ingest_start(zsock_raw(s->ingest));
+	s->receiver = ingest_start(zsock_raw(s->ingest),
+	    (size_t)c->ingest_max_queue);
 	s->receiver_fd = proc_fd_new(s->proc, ingest_fd(s->receiver), server_on_ingest, s);
 	return 0;
 fail:
@@ -858,7 +886,9 @@ server_free(struct server *s)
 {
 	/* What the thread has handed over is applied and journaled; what it
 	 * has not yet is lost, like messages still in ZeroMQ's queue. */
-	server_apply_batches(s, INGEST_RING);
+	if (s->receiver != NULL)
+		ingest_halt(s->receiver);
+	server_apply_batches(s, SIZE_MAX);
 	proc_fd_free(&s->receiver_fd);
 	ingest_stop(&s->receiver);
 	journal_free(&s->journal);
