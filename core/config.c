@@ -311,6 +311,10 @@ static const struct config_key config_limits_keys[] = {
 	    "100000"),
 	KEY_COUNT("callers", struct config, limit_callers, 1, 100000000,
 	    "1000000"),
+	/* 12 bytes each: 10M is 120 MB; a 10,000-agent site's hour holds
+	 * about 1M */
+	KEY_COUNT("window_entries", struct config, limit_window_entries,
+	    100000, 1000000000, "10000000"),
 	KEY_COUNT("alert_history", struct config, limit_alert_history, 10,
 	    1000000, "2000"),
 	{ .name = NULL }

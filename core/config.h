@@ -182,6 +182,7 @@ struct config {
 	/* limits: names the feeds may make it hold (§6.9) */
 	int64_t limit_feeds, limit_agents, limit_queues, limit_teams;
 	int64_t limit_calls, limit_callers, limit_alert_history;
+	int64_t limit_window_entries;
 	char *http_listen;        /* http: {listen: "127.0.0.1:7412"}; HOST:PORT
 	                           * or [V6]:PORT, "" when off */
 	struct config_board *boards; /* boards:, in file order */

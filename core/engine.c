@@ -157,6 +157,7 @@ struct engine {
 	struct feed *chead, *ctail; /* by last change, oldest first */
 	uint64_t changes;           /* counts every feed change */
 	uint64_t serial;            /* this engine among those made */
+	int64_t entries;            /* the windows' logs: room for so many */
 	struct feed *unknown;       /* "?": rejects without a readable src */
 
 	/* limits: names refused, by kind; when the last was */
@@ -195,6 +196,7 @@ engine_scope_new(struct engine *e, enum scope_kind kind, const char *name,
 	s->label = xstrdup(label ? label : (kind == SCOPE_ALL ? e->config->site_name : name));
 	s->settings = e->config->defaults;
 	s->kpi = kpi_set_new(e->window_lengths, e->n_windows, e->now, e->day_start);
+	kpi_set_count_held(s->kpi, &e->entries);
 	if (kind != SCOPE_ALL)
 		strmap_put(kind == SCOPE_QUEUE ? e->queue_map : e->team_map, s->name, s);
 	ENGINE_PUSH(e->scopes, e->n_scopes, e->cap_scopes, s);
@@ -966,6 +968,7 @@ static const char *const engine_limit_names[LIMIT_COUNT] = {
 	[LIMIT_CALLS] = "calls",
 	[LIMIT_ENDED] = "ended calls",
 	[LIMIT_CALLERS] = "callers",
+	[LIMIT_ENTRIES] = "window entries",
 };
 
 const char *
@@ -986,6 +989,7 @@ engine_limit_of(const struct engine *e, enum engine_limit k)
 	case LIMIT_TEAMS: return c->limit_teams;
 	case LIMIT_CALLS: case LIMIT_ENDED: return c->limit_calls;
 	case LIMIT_CALLERS: return c->limit_callers;
+	case LIMIT_ENTRIES: return c->limit_window_entries;
 	default: return 0;
 	}
 }
@@ -1002,6 +1006,7 @@ engine_limit_held(const struct engine *e, enum engine_limit k)
 	case LIMIT_CALLS: return (int64_t)strmap_count(e->calls);
 	case LIMIT_ENDED: return (int64_t)e->recent.count;
 	case LIMIT_CALLERS: return (int64_t)e->callers.count;
+	case LIMIT_ENTRIES: return e->entries;
 	default: return 0;
 	}
 }
@@ -1026,6 +1031,7 @@ engine_limit_info(const struct engine *e, enum engine_limit k,
 		[LIMIT_QUEUES] = "queues", [LIMIT_TEAMS] = "teams",
 		[LIMIT_CALLS] = "calls", [LIMIT_ENDED] = "ended_calls",
 		[LIMIT_CALLERS] = "callers",
+		[LIMIT_ENTRIES] = "window_entries",
 	};
 
 	out->name = engine_limit_names[k];
@@ -1048,6 +1054,12 @@ engine_admit(struct engine *e, const struct event *ev)
 	struct call *c;
 	int64_t new_queues = 0;
 
+	/* Full windows take no new work (a call, a state, a survey): what is
+	 * in flight still ends, and the windows give room back as they
+	 * slide. Every admitted call adds a few entries at most. */
+	if ((ev->type == EVENT_CALL_QUEUED || ev->type == EVENT_AGENT_STATE ||
+	    ev->type == EVENT_SURVEY) && !engine_room(e, LIMIT_ENTRIES, 1))
+		return false;
 	switch (ev->type) {
 	case EVENT_CALL_QUEUED:
 		if (strmap_get(e->calls, ev->call) == NULL &&

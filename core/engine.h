@@ -44,6 +44,8 @@ enum engine_limit {
 	LIMIT_CALLS,            /* calls in flight: waiting or talking */
 	LIMIT_ENDED,            /* ended calls remembered for surveys (an hour) */
 	LIMIT_CALLERS,          /* callers remembered for repeat contacts */
+	LIMIT_ENTRIES,          /* entries the windows hold (events x scopes
+	                         * over the longest window) */
 	LIMIT_COUNT
 };
 

@@ -72,6 +72,7 @@ struct kpi_set {
 	struct kpi_block *first, *last;
 	unsigned last_fill;     /* entries in the last block */
 	size_t n_blocks;
+	int64_t *held;          /* a count of entries' room, shared; or NULL */
 	uint64_t tail;          /* absolute index of the next entry */
 	int64_t slid_t;         /* the clock the windows were last slid to */
 	size_t longest;         /* index of the longest window */
@@ -103,6 +104,13 @@ kpi_set_new(const int64_t *lengths, size_t n, int64_t now, int64_t day_start)
 }
 
 void
+kpi_set_count_held(struct kpi_set *set, int64_t *held)
+{
+	set->held = held;
+	*held += (int64_t)set->n_blocks * KPI_BLOCK;
+}
+
+void
 kpi_set_free(struct kpi_set **setp)
 {
 	struct kpi_set *set = setp ? *setp : NULL;
@@ -110,6 +118,8 @@ kpi_set_free(struct kpi_set **setp)
 	if (set == NULL)
 		return;
 	free(set->peaks.items);
+	if (set->held != NULL)
+		*set->held -= (int64_t)set->n_blocks * KPI_BLOCK;
 	while (set->first != NULL) {
 		struct kpi_block *b = set->first;
 		set->first = b->next;
@@ -294,6 +304,8 @@ kpi_set_trim(struct kpi_set *set)
 		set->first = b->next;
 		free(b);
 		set->n_blocks--;
+		if (set->held != NULL)
+			*set->held -= KPI_BLOCK;
 	}
 }
 
@@ -381,6 +393,8 @@ kpi_set_append(struct kpi_set *set, struct kpi_entry *e)
 		set->last = b;
 		set->last_fill = 0;
 		set->n_blocks++;
+		if (set->held != NULL)
+			*set->held += KPI_BLOCK;
 		for (size_t i = 0; i < set->n_windows; i++)
 			if (set->windows[i].block == NULL)
 				set->windows[i].block = b;

@@ -87,6 +87,9 @@ struct kpi_set;
 struct kpi_set *kpi_set_new(const int64_t *lengths, size_t n_windows,
     int64_t now, int64_t day_start);
 void kpi_set_free(struct kpi_set **set);
+/* Keep *held counting the entries the set has room for (its blocks), as
+ * it grows and gives back: several sets may share one count. */
+void kpi_set_count_held(struct kpi_set *set, int64_t *held);
 
 /*
  * Move the set's clock to t (never backwards: an earlier t is ignored).

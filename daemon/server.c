@@ -134,7 +134,7 @@ server_log_refused(struct server *s)
 		[LIMIT_FEEDS] = "feeds", [LIMIT_AGENTS] = "agents",
 		[LIMIT_QUEUES] = "queues", [LIMIT_TEAMS] = "teams",
 		[LIMIT_CALLS] = "calls", [LIMIT_ENDED] = "calls",
-		[LIMIT_CALLERS] = "callers",
+		[LIMIT_CALLERS] = "callers", [LIMIT_ENTRIES] = "window_entries",
 	};
 	struct engine_limit_info li;
 

@@ -256,6 +256,46 @@ def test_feeds_flood_then_silence():
         clean.close()
 
 
+def test_window_entries():
+    """Windows full (limits.window_entries): new calls are refused, what is
+    in flight still ends: every call taken in is abandoned as sent, and the
+    refusals are exactly the calls not taken in."""
+    d = daemon("{window_entries: 100000}")
+    try:
+        pub = d.publisher()
+        now = int(time.time() * 1000)
+        n = 60000
+        seq = 0
+        for i in range(n):
+            seq += 1
+            wb.send(pub, ev("call.queued", now, seq, "pbx", call=f"c{i}",
+                            queue="support"))
+            seq += 1
+            wb.send(pub, ev("call.abandoned", now, seq, "pbx", call=f"c{i}"))
+        d.wait_for(lambda s: s["feeds"].get("pbx", {}).get("events") == seq,
+                   timeout=60)
+        snap = d.snapshot()
+        today = snap["scopes"]["all"]["windows"]["today"]
+        lim = limit(d, "window_entries")
+        if not 0 < today["offered"] < n:
+            FAILURES.append(f"offered {today['offered']}: the limit did "
+                            "not bite, the test proved nothing")
+        check("every call taken in ended", today["abandoned"],
+              today["offered"])
+        check("refused = calls not taken in", lim["refused"],
+              n - today["offered"])
+        # the abandons of the calls refused are orphans, nothing else
+        check("orphans", snap["feeds"]["pbx"]["orphans"], n - today["offered"])
+        if lim["held"] > lim["limit"] + 2 * 250:
+            FAILURES.append(f"held {lim['held']} past the limit")
+        check("no waiting call left", snap["scopes"]["all"]["now"]["waiting"],
+              0)
+        a = alert(snap, "window_entries")
+        check("alert", a and a["state"], "firing")
+    finally:
+        d.close()
+
+
 def test_surveys_make_no_queue():
     d = daemon("{}")
     try:
@@ -297,5 +337,6 @@ def test_limits_config():
 
 if __name__ == "__main__":
     sys.exit(wb.run([test_agents_queues_teams, test_calls_and_callers,
-                     test_feeds_flood_then_silence, test_surveys_make_no_queue,
+                     test_feeds_flood_then_silence, test_window_entries,
+                     test_surveys_make_no_queue,
                      test_limits_config], "names"))
