@@ -123,7 +123,11 @@ def test_ingest_queue():
         with open(d.config, "w") as f:
             f.write(text.replace("ingest: {bind:",
                                  "ingest: {max_queue: 16MiB, bind:"))
-        d.start()
+        # the day is replayed before the control socket opens: sanitizer
+        # builds take a while
+        d.proc = subprocess.Popen([wb.WALLBOARDD, "-c", d.config, "-v"],
+                                  stderr=d.log, stdout=d.log)
+        d.wait_control(timeout=120)
         d.wait_for(lambda s: s["feeds"].get("day", {}).get("events") == n_day,
                    timeout=60)
         before = rss(d.proc.pid)
@@ -167,7 +171,10 @@ def test_ingest_queue():
                                 if "replayed" in ln))
         check("dropped = the flood's gaps", dropped,
               snap["feeds"]["flood"]["gaps"])
-        if grown > 48 * MiB:
+        # (under ASan freed memory waits in a quarantine: RSS says nothing)
+        sanitized = any(x in os.environ.get("BUILD", "build")
+                        for x in ("asan", "tsan"))
+        if grown > 48 * MiB and not sanitized:
             FAILURES.append(f"the flood grew the daemon by {grown / MiB:.0f} MiB")
         check("the day's events all there",
               snap["feeds"]["day"]["events"], n_day)
