@@ -17,7 +17,6 @@ snapshot_feeds(struct jsonw *w, const struct engine *e)
 {
 	struct feed_info f;
 
-	jsonw_key(w, "feeds");
 	jsonw_object(w);
 	for (size_t i = 0; i < engine_feed_count(e); i++) {
 		engine_feed_info(e, i, &f);
@@ -233,6 +232,13 @@ snapshot_raw(struct jsonw *w, const char *key, const char *json, const char *emp
 }
 
 void
+snapshot_write_feeds(struct jsonw *w, const struct engine *e)
+{
+	jsonw_reset(w);
+	snapshot_feeds(w, e);
+}
+
+void
 snapshot_write(struct jsonw *w, struct engine *e, const struct snapshot_meta *meta)
 {
 	snapshot_write_filtered(w, e, meta, NULL);
@@ -264,7 +270,12 @@ snapshot_write_filtered(struct jsonw *w, struct engine *e,
 		jsonw_string(w, c->windows[k].name);
 	jsonw_string(w, "today");
 	jsonw_end_array(w);
-	snapshot_feeds(w, e);
+	if (meta->feeds_json != NULL)
+		snapshot_raw(w, "feeds", meta->feeds_json, "{}");
+	else {
+		jsonw_key(w, "feeds");
+		snapshot_feeds(w, e);
+	}
 	jsonw_key(w, "scopes");
 	jsonw_object(w);
 	snapshot_feedset_init(&fs, e);

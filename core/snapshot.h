@@ -19,6 +19,8 @@ struct snapshot_meta {
 	uint64_t seq;
 	const char *alerts_json;   /* a JSON array; NULL writes [] */
 	const char *message_json;  /* a JSON object; NULL writes null */
+	const char *feeds_json;    /* the feeds object, from
+	                            * snapshot_write_feeds; NULL: written here */
 };
 
 /* Which scopes and agents a board's snapshot carries (engine.h patterns). */
@@ -32,6 +34,9 @@ struct snapshot_filter {
 /* Write the snapshot of the engine as of its clock into w (reset first);
  * with a filter, only the scopes and agents it names (a board's topic). */
 void snapshot_write(struct jsonw *w, struct engine *e, const struct snapshot_meta *meta);
+/* The snapshot's feeds object alone (reset first): it changes only when
+ * engine_feed_changes does, so a caller may keep it (snapshot_meta). */
+void snapshot_write_feeds(struct jsonw *w, const struct engine *e);
 void snapshot_write_filtered(struct jsonw *w, struct engine *e,
     const struct snapshot_meta *meta, const struct snapshot_filter *filter);
 

@@ -51,6 +51,8 @@ struct server {
 	struct jsonw board_snapshot;
 	struct jsonw history;   /* the day's alerts, for service.h */
 	struct jsonw alerts_json, message_json; /* of the latest snapshot */
+	struct jsonw feeds_json;        /* kept while no feed changes */
+	uint64_t feeds_serial, feeds_changes; /* the engine's, when made */
 	int64_t status_mono;
 	uint64_t status_received;
 	char *message_text, *message_from;

@@ -332,9 +332,19 @@ server_meta(struct server *s)
 	jsonw_reset(&s->alerts_json);   /* alerts_write_json appends */
 	alerts_write_json(s->alerts, &s->alerts_json);
 	server_message_json(s, &s->message_json);
+	/* The feeds object is kept while no feed changed: with many feeds
+	 * it is most of the snapshot, and most are quiet. */
+	if (s->feeds_serial != engine_serial(s->engine) ||
+	    s->feeds_changes != engine_feed_changes(s->engine) ||
+	    jsonw_text(&s->feeds_json)[0] == '\0') {
+		snapshot_write_feeds(&s->feeds_json, s->engine);
+		s->feeds_serial = engine_serial(s->engine);
+		s->feeds_changes = engine_feed_changes(s->engine);
+	}
 	return (struct snapshot_meta){ .seq = ++s->snapshot_seq,
 	    .alerts_json = jsonw_text(&s->alerts_json),
-	    .message_json = jsonw_text(&s->message_json) };
+	    .message_json = jsonw_text(&s->message_json),
+	    .feeds_json = jsonw_text(&s->feeds_json) };
 }
 
 /* The snapshot as of the clock, into s->snapshot; meta for the boards'. */
@@ -905,6 +915,7 @@ server_free(struct server *s)
 	proc_timer_free(&s->watchdog_timer);
 	jsonw_release(&s->board_snapshot);
 	jsonw_release(&s->alerts_json);
+	jsonw_release(&s->feeds_json);
 	jsonw_release(&s->history);
 	jsonw_release(&s->message_json);
 	alerts_free(&s->alerts);

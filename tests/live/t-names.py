@@ -139,7 +139,7 @@ def test_agents_queues_teams():
         check("teams held", lim["teams"]["held"], 20)
         check("teams refused", lim["teams"]["refused"], 280)
         check("events refused, in all", st["refused"], 4000 + 450 + 280)
-        snap = d.snapshot()
+        snap = d.wait_for(lambda s: alert(s, "teams") is not None)
         check("feed's refused", snap["feeds"]["flood"]["refused"],
               4000 + 450 + 280)
         check("agents on the board", len(snap["agents"]), 1000)
@@ -187,7 +187,8 @@ def test_calls_and_callers():
         lim = limit(d, "callers")
         check("callers held", lim["held"], 10)
         check("callers not remembered", lim["refused"], 70)
-        snap = d.snapshot()
+        # alerts are judged with the next snapshot published
+        snap = d.wait_for(lambda s: alert(s, "callers") is not None)
         check("waiting", snap["scopes"]["queue:support"]["now"]["waiting"],
               100)
         a = alert(snap, "callers")
@@ -235,7 +236,7 @@ def test_feeds_flood_then_silence():
         for e in floor[5:]:
             wb.send(cpub, e)
         clean.wait_for(lambda s: s["feeds"]["pbx"]["events"] == len(floor))
-        snap = d.snapshot()
+        snap = d.wait_for(lambda s: alert(s, "feeds") is not None)
         check("floor figures equal a run without the flood",
               floor_figures(snap), floor_figures(clean.snapshot()))
         a = alert(snap, "feeds")
@@ -274,7 +275,7 @@ def test_window_entries():
             wb.send(pub, ev("call.abandoned", now, seq, "pbx", call=f"c{i}"))
         d.wait_for(lambda s: s["feeds"].get("pbx", {}).get("events") == seq,
                    timeout=60)
-        snap = d.snapshot()
+        snap = d.wait_for(lambda s: alert(s, "window_entries") is not None)
         today = snap["scopes"]["all"]["windows"]["today"]
         lim = limit(d, "window_entries")
         if not 0 < today["offered"] < n:
