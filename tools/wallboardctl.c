@@ -455,6 +455,15 @@ static const struct {
 	{ "memory_bytes", "memory" },
 	{ "journal_ok", "journal healthy" },
 	{ "replayed_at_start", "replayed at start" },
+	{ "http_connections", "HTTP connections" },
+	{ "http_accepted", "HTTP accepted" },
+	{ "http_evicted", "HTTP evicted at cap" },
+	{ "http_accept_errors", "HTTP accept errors" },
+	{ "http_header_timeouts", "HTTP header timeouts" },
+	{ "http_idle_timeouts", "HTTP idle timeouts" },
+	{ "http_write_timeouts", "HTTP write timeouts" },
+	{ "http_bad_requests", "HTTP bad requests" },
+	{ "http_requests", "HTTP requests" },
 };
 
 static const char *
