@@ -14,7 +14,9 @@ the real wallboardd, flooded over real TCP sockets on loopback.
    two pipelined requests are answered in order; HTTP/1.0 is closed.
 4. oversize headers get 431, a body 413, Transfer-Encoding 501, garbage with
    NUL and ESC 400, each closed; the log carries no control byte.
-5. /metrics is valid Prometheus text, and its counters equal what the test
+5. a client that asks for a 4 MB /metrics and does not read is closed
+   header_timeout after the response was queued (a write timeout).
+6. /metrics is valid Prometheus text, and its counters equal what the test
    did, as the test counts it.
 """
 import http.client
@@ -457,8 +459,51 @@ def test_bad_requests():
         d.close()
 
 
+# ---- a client that does not read ------------------------------------------------
+
+def test_write_timeout():
+    """1,900 queues make /metrics some 4 MB, more than the sockets between
+    the daemon and a client with a 4 KiB receive buffer hold: a client that
+    asks and never reads is closed header_timeout (1 s) after its response
+    was queued, counted as a write timeout; one that reads gets it all."""
+    port = wb.free_port()
+    d = daemon(port, "header_timeout: 1s")
+    try:
+        pub = d.publisher()
+        now = int(time.time() * 1000)
+        for i in range(1900):
+            wb.send(pub, wb.ev("call.queued", now, i + 1, call=f"c{i}", queue=f"q{i}"))
+        d.wait_for(lambda s: s["feeds"].get("t", {}).get("events") == 1900, timeout=60)
+        wait_listening(port)
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect((HOST, port))
+        t0 = time.time()
+        s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        while held_now(d.proc.pid, port) == 0 and time.time() - t0 < 5:
+            time.sleep(0.01)        # accepted
+        while held_now(d.proc.pid, port) > 0 and time.time() - t0 < 5:
+            time.sleep(0.05)
+        gone = time.time() - t0
+        s.close()
+        if not 0.9 <= gone <= 2.5:
+            FAILURES.append(f"a client not reading held its connection {gone:.2f} s, want 1 s")
+        status, body, secs = get(port, "/metrics", timeout=10)
+        check("a reader gets /metrics", status, 200)
+        if len(body) < 3_000_000:
+            FAILURES.append(f"/metrics is {len(body)} bytes: too small to test a stalled write")
+        c = counters(t_http.parse_metrics(body))
+        check("write timeouts", c["write_timeouts_total"], 1)
+        check("write: requests", c["requests_total"], 1)
+        print(f"     /metrics {len(body) / 1e6:.1f} MB; the stalled reader was closed after "
+              f"{gone:.2f} s; a reader took it in {secs:.2f} s")
+    finally:
+        d.close()
+
+
 def main():
-    return wb.run([test_flood, test_slowloris, test_keepalive, test_bad_requests], "http-flood")
+    return wb.run([test_flood, test_slowloris, test_keepalive, test_bad_requests,
+                   test_write_timeout], "http-flood")
 
 
 if __name__ == "__main__":
