@@ -16,7 +16,9 @@ the real wallboardd, flooded over real TCP sockets on loopback.
    NUL and ESC 400, each closed; the log carries no control byte.
 5. a client that asks for a 4 MB /metrics and does not read is closed
    header_timeout after the response was queued (a write timeout).
-6. /metrics is valid Prometheus text, and its counters equal what the test
+6. out of fds (the limit lowered under the running daemon): accept() fails,
+   the listener pauses a second at a time, no spinning, a line or two.
+7. /metrics is valid Prometheus text, and its counters equal what the test
    did, as the test counts it.
 """
 import http.client
@@ -501,9 +503,61 @@ def test_write_timeout():
         d.close()
 
 
+# ---- out of fds ---------------------------------------------------------------------
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_out_of_fds():
+    """The daemon's fd limit lowered under it (prlimit) to 20 more than it
+    holds: connections past those make accept() fail with EMFILE. The
+    listener pauses a second at a time: counted, a line or two in the log,
+    next to no CPU (evhttp spun at 100%). With the limit back, /healthz is
+    answered again."""
+    port = wb.free_port()
+    d = daemon(port, "max_connections: 200, header_timeout: 30s")
+    socks = []
+    try:
+        wait_listening(port)
+        pid = d.proc.pid
+        limits = resource.prlimit(pid, resource.RLIMIT_NOFILE)
+        lines0 = len(log_lines(d))
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (len(os.listdir(f"/proc/{pid}/fd")) + 20,
+                                                       limits[1]))
+        cpu0 = cpu_seconds(pid)
+        for _ in range(100):        # 20 are taken, 80 wait in the backlog
+            socks.append(socket.create_connection((HOST, port), timeout=5))
+        time.sleep(3)
+        spent = cpu_seconds(pid) - cpu0
+        check("running out of fds", d.proc.poll(), None)
+        if spent > 0.5:
+            FAILURES.append(f"the daemon spent {spent:.2f} s of CPU in 3 s out of fds")
+        held = held_now(pid, port)
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, limits)
+        for s in socks:
+            s.close()
+        status, _, secs = get(port, "/healthz")
+        check("healthz with fds back", status, 200)
+        c = counters(scrape(port))
+        if not 2 <= c["accept_errors_total"] <= 5:
+            FAILURES.append(f"accept errors: {c['accept_errors_total']}, want one a second")
+        new = log_lines(d)[lines0:]
+        if len(new) > 3:
+            FAILURES.append(f"{len(new)} log lines out of fds: {new}")
+        print(f"     out of fds for 3 s: {int(c['accept_errors_total'])} accept errors, "
+              f"{held} connections held, {spent:.2f} s of CPU, {len(new)} log lines")
+    finally:
+        for s in socks:
+            s.close()
+        d.close()
+
+
 def main():
     return wb.run([test_flood, test_slowloris, test_keepalive, test_bad_requests,
-                   test_write_timeout], "http-flood")
+                   test_write_timeout, test_out_of_fds], "http-flood")
 
 
 if __name__ == "__main__":
