@@ -56,6 +56,15 @@
  * kept alive unless the request says "Connection: close"; HTTP/1.0 is
  * closed after its response. The client's bytes never reach a log line:
  * refusals are logged as our own phrase, rate-limited.
+ *
+ * Later, streams (Server-Sent Events, not built yet): a handler that starts
+ * one would get the head written without Content-Length and the connection
+ * in a fifth state, STREAM: reading nothing, out of the waiting list like
+ * REPLY, its write deadline re-armed each time the output drains, and each
+ * event appended only while the output holds less than a per-client bound
+ * (a client that falls behind is closed, not buffered for). Streams will
+ * need a cap of their own under max_connections, or they could hold every
+ * slot and pause the listener.
  */
 #include <errno.h>
 #include <inttypes.h>
