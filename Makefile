@@ -204,7 +204,7 @@ $(BUILD)/bench/bench-json: bench/bench-json.c | need-bench
 # $(BUILD)/wallboardd, which `make bench` builds first.
 $(BUILD)/bench/bench-daemon: bench/bench-daemon.c bench/gen.c bench/gen.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS) $(ZMQ_LIBS)
+	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS) $(ZMQ_LIBS) -lpthread
 
 # The terminal board's costs: links the curses back-end and ncursesw.
 $(BUILD)/bench/bench-board: bench/bench-board.c $(BUILD)/display/render-curses.o $(DRAW_LIB) $(LIB)
@@ -242,6 +242,20 @@ $(BUILD)/fuzz/%: fuzz/%.c fuzz/driver.c $(FUZZ_COMMON) $(LIB) $(PBX_LIB) $(DRAW_
 	$(Q)$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< fuzz/driver.c fuzz/common.c \
 		$(PBX_LIB) $(DRAW_LIB) $(LIB) $(CORE_LIBS)
 
+# fuzz-control drives the control socket's requests (daemon/control.c and
+# notes.c, without the socket): it links those two objects, and the loop
+# library and libzmq that control.c's socket half needs.
+FUZZ_CONTROL_OBJ := $(BUILD)/daemon/control.o $(BUILD)/daemon/notes.o
+FUZZ_CONTROL_LIBS = $(FUZZ_CONTROL_OBJ) $(LOOP_LIB) $(LIB) $(CORE_LIBS) \
+	$(ZMQ_LIBS) $(EVENT_LIBS) -lpthread
+
+$(BUILD)/fuzz/fuzz-control: fuzz/fuzz-control.c fuzz/driver.c $(FUZZ_COMMON) \
+	$(FUZZ_CONTROL_OBJ) $(LOOP_LIB) $(LIB) $(wildcard daemon/*.h) | need-all
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(TOP_INC) -Idaemon $(CFLAGS) -o $@ $< fuzz/driver.c \
+		fuzz/common.c $(FUZZ_CONTROL_LIBS)
+
 # clang's -Wformat=2 also warns of core/log.c's vsnprintf (no format
 # attribute on log_vmsg), which gcc does not.
 fuzz: | $(DEPS_FIRST)
@@ -255,6 +269,13 @@ $(BUILD)/fuzzer/%: fuzz/%.c $(FUZZ_COMMON) $(LIB) $(PBX_LIB) $(DRAW_LIB) | need-
 	@$(if $(Q),echo "  FUZZER  $@")
 	$(Q)$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< fuzz/common.c \
 		$(PBX_LIB) $(DRAW_LIB) $(LIB) $(CORE_LIBS)
+
+$(BUILD)/fuzzer/fuzz-control: fuzz/fuzz-control.c $(FUZZ_COMMON) $(FUZZ_CONTROL_OBJ) \
+	$(LOOP_LIB) $(LIB) $(wildcard daemon/*.h) | need-fuzz
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZER  $@")
+	$(Q)$(CC) $(CPPFLAGS) $(TOP_INC) -Idaemon $(CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		fuzz/common.c $(FUZZ_CONTROL_LIBS)
 
 # A harness that fails does not stop the others; make fails at the end.
 fuzz-run: $(FUZZ:%=$(BUILD)/fuzzer/%)

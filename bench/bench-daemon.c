@@ -33,8 +33,22 @@
  *             record: the events and any clock moves). Median of RUNS restarts,
  *             with the daemon's own "records replayed in N ms" (it runs -v).
  *   snapshot encode time and size: bench-snapshot, in process.
+ *   stale     issue 16: limits {feeds: 200000}, stale_after 1s, one event
+ *             from each of 100,000 feeds, all left to go stale; then /healthz
+ *             over HTTP back to back for 8 s (p50, p99, max), control status
+ *             for 2 s, and a feed "bench" sending one event a second while a
+ *             thread stamps the snapshots arriving (event -> snapshot, their
+ *             size, the longest gap between two).
+ *   limits    issue 16: the default limits passed in every kind: 30,000
+ *             agents in 3,000 teams, 3,000 queues, 3M calls each with its own
+ *             caller over a day, 150,000 calls left waiting (6.18M events,
+ *             made as they are sent); VmHWM, VmRSS, the snapshot's size.
+ *   startup   issue 16: a 10,000-agent day (08:00-20:00, 6.7M events) into
+ *             the journal through the daemon, then starts on it: fork to
+ *             READY=1 on a NOTIFY_SOCKET of the bench's own, as systemd
+ *             sees it; the journal's bytes.
  *
- *   bench-daemon [all | ingest | latency | replay]
+ *   bench-daemon [all | ingest | latency | replay | stale | limits | startup]
  *
  * The machine is shared (2 vCPUs, other people's work on them): absolute
  * rates swing by up to 2x between runs; the ratios are measured side by side.
@@ -50,8 +64,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -186,12 +204,15 @@ struct daemon {
 	char publish[64];
 	double max_rate;
 	const char *heartbeat;
+	const char *extra;      /* more config lines, or NULL */
+	int http_port;          /* 0: HTTP off */
+	char notify[100];       /* NOTIFY_SOCKET for the child, or "" */
 	pid_t pid;
 	void *req;
 };
 
 struct status {
-	long long received, applied, rejected, replayed, memory;
+	long long received, applied, rejected, refused, replayed, memory;
 };
 
 static const char *wallboardd;
@@ -230,16 +251,27 @@ daemon_write_config(struct daemon *d)
 	    "windows: [15m, 60m]\n"
 	    "ingest: {bind: [\"%s\"]}\n"
 	    "publish: {bind: [\"%s\"], max_rate: %g, heartbeat: %s}\n"
-	    "http: {listen: \"off\"}\n"
 	    "state_dir: %s\n", d->ingest, d->publish, d->max_rate, d->heartbeat,
 	    d->state);
+	if (d->http_port > 0) {
+		d->http_port = free_port();
+		fprintf(f, "http: {listen: \"127.0.0.1:%d\"}\n", d->http_port);
+	} else
+		fprintf(f, "http: {listen: \"off\"}\n");
+	if (d->extra != NULL)
+		fputs(d->extra, f);
 	fclose(f);
 }
 
+/* extra: config lines added (NULL: none); http: listen on a loopback port
+ * (d->http_port). */
 static void
-daemon_init(struct daemon *d, double max_rate, const char *heartbeat)
+daemon_init_with(struct daemon *d, double max_rate, const char *heartbeat,
+    const char *extra, int http)
 {
 	memset(d, 0, sizeof *d);
+	d->extra = extra;
+	d->http_port = http;
 	snprintf(d->dir, sizeof d->dir, "/tmp/wb-bench-daemon-XXXXXX");
 	if (mkdtemp(d->dir) == NULL)
 		fatal("mkdtemp");
@@ -252,6 +284,12 @@ daemon_init(struct daemon *d, double max_rate, const char *heartbeat)
 	d->heartbeat = heartbeat;
 	daemon_write_config(d);
 	running = d;
+}
+
+static void
+daemon_init(struct daemon *d, double max_rate, const char *heartbeat)
+{
+	daemon_init_with(d, max_rate, heartbeat, NULL, 0);
 }
 
 static void
@@ -282,6 +320,10 @@ daemon_spawn(struct daemon *d)
 			dup2(fd, 2);
 			close(fd);
 		}
+		if (d->notify[0] != '\0')
+			setenv("NOTIFY_SOCKET", d->notify, 1);
+		else
+			unsetenv("NOTIFY_SOCKET");
 		/* -v: the journal replay's own time is logged at info */
 		execl(wallboardd, "wallboardd", "-c", d->config, "-v", (char *)NULL);
 		fprintf(stderr, "exec %s: %s\n", wallboardd, strerror(errno));
@@ -324,8 +366,9 @@ static int
 daemon_status(struct daemon *d, struct status *st, int timeout_ms)
 {
 	static const char req[] = "{\"cmd\":\"status\"}";
-	char buf[8192];
-	int n, linger = 0;
+	char *buf;
+	int linger = 0;
+	zmq_msg_t m;
 
 	if (d->req == NULL) {
 		d->req = zmq_socket(zctx, ZMQ_REQ);
@@ -334,18 +377,26 @@ daemon_status(struct daemon *d, struct status *st, int timeout_ms)
 			fatalx("connect %s: %s", d->control, zmq_strerror(errno));
 	}
 	zmq_setsockopt(d->req, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
+	zmq_msg_init(&m);
 	if (zmq_send(d->req, req, sizeof req - 1, 0) < 0 ||
-	    (n = zmq_recv(d->req, buf, sizeof buf - 1, 0)) < 0) {
+	    zmq_msg_recv(&m, d->req, 0) < 0) {
+		zmq_msg_close(&m);
 		zmq_close(d->req);      /* a REQ that missed its reply is stuck */
 		d->req = NULL;
 		return -1;
 	}
-	buf[n < (int)sizeof buf ? n : (int)sizeof buf - 1] = '\0';
+	/* whole, however long: it names every stale feed before the counts */
+	buf = xmalloc(zmq_msg_size(&m) + 1);
+	memcpy(buf, zmq_msg_data(&m), zmq_msg_size(&m));
+	buf[zmq_msg_size(&m)] = '\0';
+	zmq_msg_close(&m);
 	st->received = json_int(buf, "received");
 	st->applied = json_int(buf, "applied");
 	st->rejected = json_int(buf, "rejected");
+	st->refused = json_int(buf, "refused");
 	st->replayed = json_int(buf, "replayed_at_start");
 	st->memory = json_int(buf, "memory_bytes");
+	free(buf);
 	return 0;
 }
 
@@ -1024,6 +1075,532 @@ bench_replay(const struct gen_stream *s)
 	shared_free(t, sizeof *t);
 }
 
+/* ---- 6. issue 16: many feeds, the limits, start-up ------------------- */
+
+/* Writes line i of a made-up stream into buf (cap bytes); its length. */
+typedef size_t line_fn(size_t i, char *buf, size_t cap, void *arg);
+
+/* Child: send n lines made as it goes (no stream held in memory). */
+static pid_t
+pub_made(const char *endpoint, line_fn *fn, void *arg, size_t n)
+{
+	pid_t pid = fork();
+	void *ctx, *sock;
+	char buf[512];
+
+	if (pid != 0) {
+		if (pid < 0)
+			fatal("fork");
+		return pid;
+	}
+	sock = pub_open(&ctx, endpoint);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = fn(i, buf, sizeof buf, arg);
+
+		if (zmq_send(sock, buf, len, 0) < 0)
+			fatalx("send: %s", zmq_strerror(errno));
+	}
+	pub_close(ctx, sock);
+	_exit(0);
+}
+
+/* Wait until the daemon has judged n events (applied or rejected). A
+ * daemon that takes the rest in without counting them (received reaches n,
+ * no progress for 5 s) ends the wait too. The seconds it took. */
+static double
+daemon_wait_judged(struct daemon *d, size_t n, int poll_ms, int limit_s,
+    struct status *st)
+{
+	int64_t t0 = mono_ns(), progress = t0;
+	long long last = -1;
+
+	for (;;) {
+		if (daemon_status(d, st, 10000) == 0) {
+			long long judged = st->applied + st->rejected + st->refused;
+
+			if (judged >= (long long)n)
+				break;
+			if (judged != last) {
+				last = judged;
+				progress = mono_ns();
+			} else if (st->received >= (long long)n &&
+			    mono_ns() - progress > 5000000000LL) {
+				printf("  (the daemon counts %lld of the %zu events it "
+				    "received as applied or rejected)\n", judged, n);
+				break;
+			}
+		}
+		if (mono_ns() - t0 > (int64_t)limit_s * 1000000000) {
+			daemon_print_log(d);
+			fatalx("the daemon judged %lld of %zu events in %d s",
+			    st->applied + st->rejected + st->refused, n, limit_s);
+		}
+		sleep_ms(poll_ms);
+	}
+	return (double)(mono_ns() - t0) / 1e9;
+}
+
+/* One request on the control socket, the whole reply dropped: its size and
+ * the time to it (ns), or -1 on no reply within timeout_ms. */
+static int64_t
+daemon_request(struct daemon *d, const char *req, size_t *size, int timeout_ms)
+{
+	struct status st;
+	zmq_msg_t m;
+	int64_t t0;
+
+	if (d->req == NULL && daemon_status(d, &st, timeout_ms) != 0)
+		return -1;
+	zmq_setsockopt(d->req, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
+	zmq_msg_init(&m);
+	t0 = mono_ns();
+	if (zmq_send(d->req, req, strlen(req), 0) < 0 ||
+	    zmq_msg_recv(&m, d->req, 0) < 0) {
+		zmq_msg_close(&m);
+		zmq_close(d->req);
+		d->req = NULL;
+		return -1;
+	}
+	t0 = mono_ns() - t0;
+	*size = zmq_msg_size(&m);
+	zmq_msg_close(&m);
+	return t0;
+}
+
+/* GET path over a new loopback connection, read to the close: the time from
+ * connect to the last byte (ns), or -1. */
+static int64_t
+http_get(int port, const char *path, int *code)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	char req[256], buf[4096];
+	int64_t t0 = mono_ns();
+	struct timeval tv = { 10, 0 };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), len;
+	ssize_t got, total = 0;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*code = 0;
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	len = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Connection: close\r\n\r\n", path);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+	    write(fd, req, (size_t)len) != len) {
+		close(fd);
+		return -1;
+	}
+	while ((got = read(fd, buf + (total < 64 ? total : 0),
+	    total < 64 ? sizeof buf - (size_t)total : sizeof buf)) > 0)
+		total += got;
+	close(fd);
+	if (got < 0 || total < 12)
+		return -1;
+	*code = atoi(buf + 9);          /* "HTTP/1.1 200" */
+	return mono_ns() - t0;
+}
+
+/* Snapshots as they arrive on the publish socket, watched by a thread of
+ * their own (stamped on arrival whatever the prober is doing). */
+#define WATCH_MAX 4096
+struct watch {
+	void *sub;
+	volatile int stop;
+	size_t n;
+	int64_t at[WATCH_MAX];
+	size_t size[WATCH_MAX];
+	long long bench[WATCH_MAX];     /* feeds.bench.events, -1: none */
+};
+
+static void *
+watch_run(void *arg)
+{
+	struct watch *w = arg;
+	zmq_msg_t topic, body;
+	int more, timeout = 100;
+	size_t len;
+
+	zmq_setsockopt(w->sub, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+	while (!w->stop && w->n < WATCH_MAX) {
+		zmq_msg_init(&topic);
+		if (zmq_msg_recv(&topic, w->sub, 0) < 0) {
+			zmq_msg_close(&topic);
+			continue;
+		}
+		more = 0;
+		len = sizeof more;
+		zmq_getsockopt(w->sub, ZMQ_RCVMORE, &more, &len);
+		zmq_msg_init(&body);
+		if (more && zmq_msg_recv(&body, w->sub, 0) >= 0 &&
+		    zmq_msg_size(&topic) == 8 &&
+		    memcmp(zmq_msg_data(&topic), "snapshot", 8) == 0) {
+			w->at[w->n] = mono_ns();
+			w->size[w->n] = zmq_msg_size(&body);
+			w->bench[w->n] = snapshot_count(zmq_msg_data(&body),
+			    zmq_msg_size(&body));
+			w->n++;
+		}
+		zmq_msg_close(&topic);
+		zmq_msg_close(&body);
+	}
+	return NULL;
+}
+
+static void
+watch_start(struct watch *w, pthread_t *th, const char *endpoint)
+{
+	int zero = 0;
+
+	memset(w, 0, sizeof *w);
+	w->sub = zmq_socket(zctx, ZMQ_SUB);
+	zmq_setsockopt(w->sub, ZMQ_RCVHWM, &zero, sizeof zero);
+	zmq_setsockopt(w->sub, ZMQ_LINGER, &zero, sizeof zero);
+	zmq_setsockopt(w->sub, ZMQ_SUBSCRIBE, "snapshot", 8);
+	zmq_connect(w->sub, endpoint);
+	if (pthread_create(th, NULL, watch_run, w) != 0)
+		fatalx("pthread_create");
+}
+
+static void
+watch_stop(struct watch *w, pthread_t th)
+{
+	w->stop = 1;
+	pthread_join(th, NULL);
+	zmq_close(w->sub);
+}
+
+/* p50, p99 and max of n latencies in ns, as ms (sorted in place). */
+static void
+lat_figures(double *v, size_t n, double *p50, double *p99, double *max)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	*p50 = n ? percentile(v, n, 0.50) : -1;
+	*p99 = n ? percentile(v, n, 0.99) : -1;
+	*max = n ? v[n - 1] : -1;
+}
+
+#define STALE_FEEDS 100000
+#define STALE_PROBE_S 8
+
+static size_t
+stale_line(size_t i, char *buf, size_t cap, void *arg)
+{
+	return (size_t)snprintf(buf, cap, "{\"type\":\"survey\",\"ts\":%lld,"
+	    "\"src\":\"f%06zu\",\"csat\":4}", *(long long *)arg, i);
+}
+
+/*
+ * 100,000 feeds, each heard once, all gone stale: how long the main loop
+ * leaves /healthz, the control socket and the publish socket waiting.
+ */
+static void
+bench_stale(void)
+{
+	static const char extra[] = "limits: {feeds: 200000}\n"
+	    "feeds: {stale_after: 1s}\n";
+	struct watch *w = xcalloc(1, sizeof *w);
+	double *hz = xcalloc(100000, sizeof *hz), ctl[64], ev[16];
+	double p50, p99, max, ingest_s, gap = 0;
+	size_t n_hz = 0, n_ctl = 0, n_ev = 0, status_size = 0, snap_size = 0;
+	int64_t sent[16], t0, next_event, end;
+	int bad = 0, code, k = 0;
+	long long ts = wall_ms();
+	struct status st;
+	struct daemon d;
+	void *pctx, *pub;
+	pthread_t th;
+	pid_t tx;
+
+	printf("== main loop with %d stale feeds (limits: {feeds: 200000}, "
+	    "feeds: {stale_after: 1s})\n", STALE_FEEDS);
+	daemon_init_with(&d, 10, "1s", extra, 1);
+	daemon_start(&d);
+	tx = pub_made(d.ingest, stale_line, &ts, STALE_FEEDS);
+	ingest_s = daemon_wait_judged(&d, STALE_FEEDS, 100, 120, &st);
+	child_wait(tx, "publisher");
+	printf("  %d events, one from each feed, judged in %.2f s (%lld applied, "
+	    "%lld rejected)\n", STALE_FEEDS, ingest_s, st.applied, st.rejected);
+	sleep_ms(2500);                 /* all of them past stale_after */
+
+	watch_start(w, &th, d.publish);
+	pub = pub_open(&pctx, d.ingest);
+	sleep_ms(1500);                 /* the subscription in place */
+	t0 = mono_ns();
+	next_event = t0;
+	end = t0 + STALE_PROBE_S * 1000000000LL;
+	while (mono_ns() < end && n_hz < 100000) {
+		int64_t lat;
+
+		/* Once a second a feed "bench" speaks: to the snapshot. */
+		if (mono_ns() >= next_event && k < 16) {
+			char line[160];
+			int len = snprintf(line, sizeof line, "{\"type\":\"survey\","
+			    "\"ts\":%lld,\"src\":\"bench\",\"csat\":5}",
+			    (long long)wall_ms());
+
+			sent[k++] = mono_ns();
+			zmq_send(pub, line, (size_t)len, 0);
+			next_event += 1000000000LL;
+		}
+		lat = http_get(d.http_port, "/healthz", &code);
+		if (lat < 0 || code != 200)
+			bad++;
+		else
+			hz[n_hz++] = (double)lat / 1e6;
+	}
+	/* The control socket's status, which lists the stale feeds. */
+	end = mono_ns() + 2000000000LL;
+	while (mono_ns() < end && n_ctl < 64) {
+		int64_t lat = daemon_request(&d, "{\"cmd\":\"status\"}",
+		    &status_size, 10000);
+
+		if (lat < 0)
+			bad++;
+		else
+			ctl[n_ctl++] = (double)lat / 1e6;
+	}
+	sleep_ms(1500);
+	watch_stop(w, th);
+	pub_close(pctx, pub);
+
+	/* Event i is in the first snapshot whose bench count exceeds i. */
+	for (int i = 0; i < k; i++)
+		for (size_t j = 0; j < w->n; j++)
+			if (w->at[j] > sent[i] && w->bench[j] > i) {
+				ev[n_ev++] = (double)(w->at[j] - sent[i]) / 1e6;
+				break;
+			}
+	for (size_t j = 0; j < w->n; j++) {
+		if (j > 0 && w->at[j] >= t0 && (double)(w->at[j] - w->at[j - 1]) / 1e6 > gap)
+			gap = (double)(w->at[j] - w->at[j - 1]) / 1e6;
+		if (w->size[j] > snap_size)
+			snap_size = w->size[j];
+	}
+	lat_figures(hz, n_hz, &p50, &p99, &max);
+	printf("/healthz over HTTP (new connection each): p50 %.2f ms, p99 %.2f ms, "
+	    "max %.2f ms\n    (%zu probes back to back over %d s; %d failed or "
+	    "not 200)\n", p50, p99, max, n_hz, STALE_PROBE_S, bad);
+	lat_figures(ctl, n_ctl, &p50, &p99, &max);
+	printf("control status: p50 %.2f ms, max %.2f ms (%zu requests in 2 s; "
+	    "reply %.2f MB, every stale feed named)\n", p50, max, n_ctl,
+	    (double)status_size / 1e6);
+	lat_figures(ev, n_ev, &p50, &p99, &max);
+	printf("event -> snapshot: p50 %.1f ms, max %.1f ms (%zu of %d events, "
+	    "one a second, max_rate 10)\n", p50, max, n_ev, k);
+	printf("    snapshots: %zu in %.1f s, %.2f MB each, longest gap between two "
+	    "%.0f ms (heartbeat 1 s)\n", w->n,
+	    (double)(mono_ns() - t0) / 1e9, (double)snap_size / 1e6, gap);
+	daemon_free(&d);
+	free(w);
+	free(hz);
+}
+
+/* The limits flood: names of every kind beyond the default limits. */
+#define FLOOD_AGENTS 30000
+#define FLOOD_TEAMS 3000
+#define FLOOD_QUEUES 3000
+#define FLOOD_CALLERS 3000000           /* calls over the day, each its own caller */
+#define FLOOD_WAITING 150000            /* calls queued, never answered */
+#define FLOOD_EVENTS (FLOOD_AGENTS + 2 * (size_t)FLOOD_CALLERS + FLOOD_WAITING)
+
+static size_t
+flood_line(size_t i, char *buf, size_t cap, void *arg)
+{
+	long long day = *(long long *)arg, ts;
+	size_t c;
+
+	if (i < FLOOD_AGENTS)
+		return (size_t)snprintf(buf, cap, "{\"type\":\"agent.state\","
+		    "\"ts\":%lld,\"src\":\"pbx\",\"agent\":\"agent-%05zu\","
+		    "\"state\":\"ready\",\"team\":\"team-%04zu\"}",
+		    day + 1000, i, i % FLOOD_TEAMS);
+	i -= FLOOD_AGENTS;
+	if (i < 2 * (size_t)FLOOD_CALLERS) {
+		/* 3M calls over 22 h, each abandoned as it comes */
+		c = i / 2;
+		ts = day + 60000 + (long long)c * (22 * 3600000LL / FLOOD_CALLERS);
+		if (i % 2 == 0)
+			return (size_t)snprintf(buf, cap, "{\"type\":\"call.queued\","
+			    "\"ts\":%lld,\"src\":\"pbx\",\"call\":\"call-%07zu\","
+			    "\"queue\":\"queue-%04zu\",\"caller\":\"caller-%07zu\"}",
+			    ts, c, c % FLOOD_QUEUES, c);
+		return (size_t)snprintf(buf, cap, "{\"type\":\"call.abandoned\","
+		    "\"ts\":%lld,\"src\":\"pbx\",\"call\":\"call-%07zu\","
+		    "\"queue\":\"queue-%04zu\"}", ts, c, c % FLOOD_QUEUES);
+	}
+	i -= 2 * (size_t)FLOOD_CALLERS;
+	ts = day + 22 * 3600000LL + 120000 + (long long)i * 10;
+	return (size_t)snprintf(buf, cap, "{\"type\":\"call.queued\",\"ts\":%lld,"
+	    "\"src\":\"pbx\",\"call\":\"wait-%06zu\",\"queue\":\"queue-%04zu\","
+	    "\"caller\":\"caller-w%06zu\"}", ts, i, i % FLOOD_QUEUES, i);
+}
+
+static void
+bench_limits(void)
+{
+	long long day = wall_ms() / DAY_MS * DAY_MS - DAY_MS;  /* yesterday */
+	struct daemon d;
+	struct status st;
+	size_t snap = 0;
+	double rss, hwm, secs;
+	int64_t snap_ns;
+	pid_t tx;
+
+	printf("== RSS with the limits reached (the default limits: agents "
+	    "20000, queues 2000, teams 2000,\n   calls 100000, callers 1000000): "
+	    "%d agents in %d teams, %d queues, %d calls\n   abandoned as they "
+	    "come with as many callers, then %d calls queued and never answered\n",
+	    FLOOD_AGENTS, FLOOD_TEAMS, FLOOD_QUEUES, FLOOD_CALLERS, FLOOD_WAITING);
+	daemon_init_with(&d, 10, "1s", "feeds: {max_ahead: 0s}\n", 0);
+	daemon_start(&d);
+	tx = pub_made(d.ingest, flood_line, &day, FLOOD_EVENTS);
+	secs = daemon_wait_judged(&d, FLOOD_EVENTS, 50, 180, &st);
+	child_wait(tx, "publisher");
+	proc_rss(d.pid, &rss, &hwm);
+	snap_ns = daemon_request(&d, "{\"cmd\":\"snapshot\"}", &snap, 30000);
+	daemon_status(&d, &st, 10000);
+	printf("  %zu events judged in %.2f s (%lld applied, %lld rejected, "
+	    "%lld refused at a limit)\n", FLOOD_EVENTS, secs, st.applied,
+	    st.rejected, st.refused);
+	printf("daemon RSS at the limits: VmHWM %.1f MiB, VmRSS %.1f MiB (status "
+	    "memory_bytes: %.1f MiB)\n", hwm, rss,
+	    (double)st.memory / 1048576);
+	printf("    snapshot %.2f MB (control socket, %.0f ms to the reply)\n",
+	    (double)snap / 1e6, (double)snap_ns / 1e6);
+	daemon_free(&d);
+}
+
+/* A 10,000-agent site's day, through the daemon into its journal; then
+ * the time from fork to READY=1 on NOTIFY_SOCKET, as systemd sees it. Two
+ * starts: the day itself takes most of this section's minute. */
+#define STARTUP_RUNS 2
+struct startup_made {
+	size_t events;
+	int64_t first_send;
+};
+
+static void
+bench_startup(void)
+{
+	long long day = wall_ms() / DAY_MS * DAY_MS - DAY_MS;  /* yesterday */
+	/* open 08:00 to 20:00, as busy as the replay figure's floor */
+	struct gen_params p = { .agents = 10000, .queues = 300, .teams = 200,
+	    .start_ms = day + 8 * 3600000LL, .duration_ms = 12 * 3600000LL,
+	    .calls_per_s = 33, .seed = 16 };
+	struct startup_made *made = shared_alloc(sizeof *made);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	double secs[STARTUP_RUNS], inner[STARTUP_RUNS], rss = 0, hwm = 0;
+	unsigned long long journal = 0;
+	struct status st;
+	struct daemon d;
+	struct dirent *de;
+	DIR *dir;
+	pid_t tx;
+	int fd;
+
+	printf("== start-up to READY=1 with a 10,000-agent day in the journal "
+	    "(300 queues, 33 calls/s from 08:00 to 20:00)\n");
+	daemon_init_with(&d, 10, "1s", "feeds: {max_ahead: 0s}\n", 0);
+	daemon_start(&d);
+	tx = fork();
+	if (tx < 0)
+		fatal("fork");
+	if (tx == 0) {
+		struct gen *g = gen_new(&p);
+		struct gen_stream s = { 0 };
+		void *ctx, *sock = pub_open(&ctx, d.ingest);
+
+		made->first_send = mono_ns();
+		while (gen_fill(g, &s, 100000))
+			for (size_t i = 0; i < s.n; i++) {
+				const char *text;
+				size_t len;
+
+				stream_line(&s, i, &text, &len);
+				if (zmq_send(sock, text, len, 0) < 0)
+					fatalx("send: %s", zmq_strerror(errno));
+				made->events++;
+			}
+		pub_close(ctx, sock);
+		gen_stream_free(&s);
+		gen_free(&g);
+		_exit(0);
+	}
+	/* The count is known when the publisher is done; until then, wait. */
+	for (;;) {
+		int wstatus;
+
+		if (waitpid(tx, &wstatus, WNOHANG) == tx)
+			break;
+		sleep_ms(100);
+	}
+	daemon_wait_judged(&d, made->events, 50, 300, &st);
+	printf("  %zu events in the day, through the daemon in %.1f s\n",
+	    made->events, (double)(mono_ns() - made->first_send) / 1e9);
+	daemon_stop(&d);
+	if ((dir = opendir(d.state)) == NULL)
+		fatal("%s", d.state);
+	while ((de = readdir(dir)) != NULL) {
+		char path[512];
+		struct stat sb;
+
+		snprintf(path, sizeof path, "%s/%s", d.state, de->d_name);
+		if (strstr(de->d_name, "journal") != NULL && stat(path, &sb) == 0 &&
+		    S_ISREG(sb.st_mode))
+			journal += (unsigned long long)sb.st_size;
+	}
+	closedir(dir);
+
+	snprintf(d.notify, sizeof d.notify, "%s/notify.sock", d.dir);
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", d.notify);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+		fatal("%s", d.notify);
+	for (int r = 0; r < STARTUP_RUNS; r++) {
+		int64_t t0 = mono_ns(), ready = 0;
+		char msg[4096];
+
+		daemon_spawn(&d);
+		while (ready == 0) {
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			int wstatus;
+			ssize_t got;
+
+			if (waitpid(d.pid, &wstatus, WNOHANG) == d.pid) {
+				daemon_print_log(&d);
+				fatalx("wallboardd exited before READY=1");
+			}
+			if (mono_ns() - t0 > 120000000000LL) {
+				daemon_print_log(&d);
+				fatalx("no READY=1 within 120 s");
+			}
+			if (poll(&pfd, 1, 100) <= 0)
+				continue;
+			got = recv(fd, msg, sizeof msg - 1, 0);
+			if (got <= 0)
+				continue;
+			msg[got] = '\0';
+			if (strncmp(msg, "READY=1", 7) == 0 || strstr(msg, "\nREADY=1"))
+				ready = mono_ns();
+		}
+		secs[r] = (double)(ready - t0) / 1e9;
+		inner[r] = (double)daemon_logged_replay_ms(&d) / 1e3;
+		proc_rss(d.pid, &rss, &hwm);
+		printf("  start %d: READY=1 %.3f s after fork (the daemon logs %.3f s "
+		    "for its replay)\n", r + 1, secs[r], inner[r]);
+		daemon_stop(&d);
+	}
+	close(fd);
+	printf("start-up to READY=1: %.2f s (median of %d), a day of %zu events, "
+	    "journal %.0f MB\n", median(secs, STARTUP_RUNS), STARTUP_RUNS,
+	    made->events, (double)journal / 1e6);
+	printf("    (the daemon's own replay figure %.2f s; after start VmRSS %.1f "
+	    "MiB, VmHWM %.1f MiB)\n", median(inner, STARTUP_RUNS), rss, hwm);
+	daemon_free(&d);
+	shared_free(made, sizeof *made);
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 int
@@ -1037,8 +1614,10 @@ main(int argc, char **argv)
 	struct stat sb;
 
 	if (!all && strcmp(what, "ingest") != 0 && strcmp(what, "latency") != 0 &&
-	    strcmp(what, "replay") != 0) {
-		fprintf(stderr, "usage: bench-daemon [all | ingest | latency | replay]\n");
+	    strcmp(what, "replay") != 0 && strcmp(what, "stale") != 0 &&
+	    strcmp(what, "limits") != 0 && strcmp(what, "startup") != 0) {
+		fprintf(stderr, "usage: bench-daemon [all | ingest | latency | replay "
+		    "| stale | limits | startup]\n");
 		return 2;
 	}
 	wallboardd = getenv("WALLBOARDD");
@@ -1089,6 +1668,18 @@ main(int argc, char **argv)
 		bench_latency(&slow, &fast);
 		gen_stream_free(&slow);
 		gen_stream_free(&fast);
+	}
+	if (all || strcmp(what, "stale") == 0) {
+		printf("\n");
+		bench_stale();
+	}
+	if (all || strcmp(what, "limits") == 0) {
+		printf("\n");
+		bench_limits();
+	}
+	if (all || strcmp(what, "startup") == 0) {
+		printf("\n");
+		bench_startup();
 	}
 	zmq_ctx_term(zctx);
 	printf("(bench-daemon took %.0f s; a shared 2-vCPU machine: absolute "

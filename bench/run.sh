@@ -18,8 +18,9 @@ echo "== snapshot encode and size, in process (bench-snapshot)"
 "$B/bench-snapshot"
 echo
 # The real wallboardd ($BUILD/wallboardd) as a child: ingest vs bare libzmq,
-# event -> snapshot latency, RSS after 1M events, journal replay of 2M. About
-# 2 minutes; it prints its own section headers.
+# event -> snapshot latency, RSS after 1M events, journal replay of 2M; then
+# issue 16's: 100,000 stale feeds, RSS at the limits, start-up to READY=1
+# with a 10,000-agent day. About 4 minutes; it prints its own section headers.
 BUILD="${BUILD:-build}" "$B/bench-daemon"
 for extra in "$B"/bench-*; do
 	case "$(basename "$extra")" in

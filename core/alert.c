@@ -27,7 +27,19 @@ enum alert_kind {
 	KIND_FEED_GAPS,
 	KIND_CALLS_LOST,
 	KIND_UNDERSTAFFED,
+	KIND_FEEDS_SILENT,      /* the stale feeds past ALERTS_FEEDS_MAX */
+	KIND_LIMIT,             /* names refused at a limit (engine.h) */
 };
+
+/*
+ * Alerts about single feeds, of each kind, at most: past it one alert
+ * speaks for the rest ("1,234 more feeds silent"), so that a feed
+ * inventing names cannot make thousands of alerts of them.
+ */
+#define ALERTS_FEEDS_MAX 32
+/* The name that alert has in place of a feed's. */
+#define ALERTS_MORE "*"
+
 
 struct alert {
 	char *id;
@@ -48,6 +60,7 @@ struct alert {
 	char *acked_by;
 	int64_t acked_at;
 	bool began;             /* a new episode began in this evaluation */
+	long feed;              /* KIND_FEED_STALE: the feed's index; else -1 */
 	size_t index;           /* in the list, after every public call */
 	struct alerts_episode *ep; /* the current (or last) episode's record */
 };
@@ -91,6 +104,15 @@ struct alerts {
 	struct strmap *by_id;
 	struct strmap *feeds;   /* feed name -> struct alerts_feed */
 	bool baselined;         /* the first evaluation has seen the feeds */
+	uint64_t feed_changes;  /* engine_feed_changes as last looked */
+	uint64_t engine_serial; /* of the engine then */
+	int64_t refused[LIMIT_COUNT]; /* engine's refusals as last looked */
+	/* in this evaluation: alerts about single feeds, by kind, and the
+	 * stale feeds none speaks for */
+	size_t feed_alerts[KIND_LIMIT + 1];
+	int64_t silent_unnamed;
+	struct engine *engine;  /* the one being evaluated */
+	int64_t *due;
 	bool changed;           /* news a board should get at once */
 	int64_t next_due;
 	struct alerts_move *moves;
@@ -195,6 +217,7 @@ alerts_add(struct alerts *a, enum alert_kind kind, const char *rule,
 	al->kind = kind;
 	al->severity = SEVERITY_WARNING;
 	al->state = al->was = ALERT_NONE;
+	al->feed = -1;
 	strmap_put(a->by_id, al->id, al);
 	if (a->n == a->cap) {
 		a->cap = a->cap ? a->cap * 2 : 16;
@@ -622,46 +645,110 @@ alerts_stale_text(char *buf, size_t len, const char *feed, bool over,
 		snprintf(buf, len, "Feed %s silent (stale after %s)", feed, lim);
 }
 
-/* A feed that has been heard from and has gone quiet for stale_after. A
- * feed never heard from (only rejects) has nothing to go quiet. The
- * episode's since is the feed's last event: the silence, not the moment
- * it passed the limit. */
+/* 12345 as "12,345": counts in alert texts, read across a room. */
+static const char *
+alerts_count_text(char *buf, size_t len, int64_t n)
+{
+	char digits[24];
+	size_t nd, o = 0;
+
+	nd = (size_t)snprintf(digits, sizeof digits, "%lld", (long long)n);
+	for (size_t i = 0; i < nd && o + 2 < len; i++) {
+		if (i > 0 && digits[i - 1] != '-' && (nd - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Is there room for one more alert of this kind about a single feed? */
+static bool
+alerts_feed_room(const struct alerts *a, enum alert_kind kind)
+{
+	return a->feed_alerts[kind] < ALERTS_FEEDS_MAX;
+}
+
+/* A feed that has been heard from and has gone quiet for stale_after (by
+ * the engine: engine_feed_stale). A feed never heard from (only rejects)
+ * has nothing to go quiet. The episode's since is the feed's last event:
+ * the silence, not the moment it passed the limit. */
 static void
-alerts_feed_stale(struct alerts *a, const struct feed_info *f, int64_t now,
-    int64_t *due)
+alerts_feed_stale(struct alerts *a, size_t idx, int64_t now)
 {
 	int64_t limit = a->config->feeds_stale_after_ms;
 	struct alerts_reading r = { 0 };
 	char text[ALERT_TEXT_MAX];
+	struct feed_info f;
 	struct alert *al;
 	enum alert_state was;
 
-	if (f->last_event <= 0)
+	engine_feed_info(a->engine, idx, &f);
+	if (f.last_event <= 0)
 		return;
-	r.breach = feed_silent(f, now, limit);
+	r.breach = engine_feed_stale(a->engine, idx);
 	r.clear = !r.breach;
 	r.keep = !r.breach;
-	if (!r.breach)
-		alerts_due(due, f->last_event + limit);
 	al = alerts_lookup(a, KIND_FEED_STALE, ALERT_FEED_STALE, "feed:",
-	    f->name, r.breach);
+	    f.name, false);
+	if (al == NULL && r.breach) {
+		if (!alerts_feed_room(a, KIND_FEED_STALE))
+			return;         /* the "more feeds" alert speaks for it */
+		al = alerts_lookup(a, KIND_FEED_STALE, ALERT_FEED_STALE,
+		    "feed:", f.name, true);
+		al->feed = (long)idx;
+		a->feed_alerts[KIND_FEED_STALE]++;
+	}
 	if (al == NULL)
 		return;
 	if (r.breach) {
 		/* While it lasts the silence grows; once over, the value keeps
 		 * the longest silence seen. */
-		alerts_stale_text(text, sizeof text, f->name, false, 0, limit);
+		alerts_stale_text(text, sizeof text, f.name, false, 0, limit);
 		r.has_value = true;
-		r.value = (double)(now - f->last_event);
+		r.value = (double)(now - f.last_event);
 		r.text = text;
 	}
 	was = al->state;
-	alerts_step(al, &r, 0, now, due);
+	alerts_step(al, &r, 0, now, a->due);
 	if (al->began)
-		al->since = f->last_event;
+		al->since = f.last_event;
 	if (al->state == ALERT_RESOLVED && was != ALERT_RESOLVED) {
-		alerts_stale_text(text, sizeof text, f->name, true,
+		alerts_stale_text(text, sizeof text, f.name, true,
 		    (int64_t)al->value, limit);
+		alerts_set_text(al, text);
+	}
+}
+
+/* The stale feeds no alert of their own speaks for, in one alert. */
+static void
+alerts_feeds_silent(struct alerts *a, int64_t now)
+{
+	struct alerts_reading r = { 0 };
+	char text[ALERT_TEXT_MAX], n[32], lim[32];
+	struct alert *al;
+
+	r.breach = a->silent_unnamed > 0;
+	r.clear = r.keep = !r.breach;
+	al = alerts_lookup(a, KIND_FEEDS_SILENT, ALERT_FEED_STALE, "feed:",
+	    ALERTS_MORE, r.breach);
+	if (al == NULL)
+		return;
+	metric_format_duration(a->config->feeds_stale_after_ms, lim,
+	    sizeof lim);
+	if (r.breach) {
+		snprintf(text, sizeof text, "%s more feed%s silent (stale "
+		    "after %s)", alerts_count_text(n, sizeof n,
+		    a->silent_unnamed), a->silent_unnamed == 1 ? "" : "s", lim);
+		r.has_value = true;
+		r.value = (double)a->silent_unnamed;
+		r.text = text;
+	}
+	alerts_step(al, &r, 0, now, a->due);
+	if (!r.breach && al->state == ALERT_RESOLVED) {
+		snprintf(text, sizeof text, "More feeds were silent: up to %s "
+		    "(stale after %s)", alerts_count_text(n, sizeof n,
+		    (int64_t)al->value), lim);
 		alerts_set_text(al, text);
 	}
 }
@@ -669,32 +756,44 @@ alerts_feed_stale(struct alerts *a, const struct feed_info *f, int64_t now,
 static void
 alerts_counter_text(struct alerts *a, struct alert *al, const char *feed)
 {
-	char text[ALERT_TEXT_MAX], timeout[32];
-	long long n = (long long)al->value;
+	char text[ALERT_TEXT_MAX], timeout[32], n[32];
+	bool more = strcmp(feed, ALERTS_MORE) == 0;
+	int64_t v = (int64_t)al->value;
 
+	alerts_count_text(n, sizeof n, v);
 	if (al->kind == KIND_FEED_GAPS) {
-		snprintf(text, sizeof text, "Feed %s missed %lld event%s "
-		    "(sequence gaps)", feed, n, n == 1 ? "" : "s");
+		snprintf(text, sizeof text, "%s%s missed %s event%s "
+		    "(sequence gaps)", more ? "More feeds" : "Feed ",
+		    more ? "" : feed, n, v == 1 ? "" : "s");
 	} else {
 		metric_format_duration(a->config->call_timeout_ms, timeout,
 		    sizeof timeout);
-		snprintf(text, sizeof text, "Feed %s lost %lld call%s "
-		    "(no outcome within %s)", feed, n, n == 1 ? "" : "s",
-		    timeout);
+		snprintf(text, sizeof text, "%s%s lost %s call%s "
+		    "(no outcome within %s)", more ? "More feeds" : "Feed ",
+		    more ? "" : feed, n, v == 1 ? "" : "s", timeout);
 	}
 	alerts_set_text(al, text);
 }
 
 /* A counter rose by `rise`: fire at once, or add to the firing episode. */
-static void
+static struct alert *
 alerts_counter(struct alerts *a, enum alert_kind kind, const char *rule,
-    const char *feed, int64_t rise, int64_t now)
+    const char *prefix, const char *name, int64_t rise, int64_t now)
 {
 	struct alert *al;
 
 	if (rise <= 0)
-		return;
-	al = alerts_lookup(a, kind, rule, "feed:", feed, true);
+		return NULL;
+	al = alerts_lookup(a, kind, rule, prefix, name, false);
+	if (al == NULL && kind != KIND_LIMIT) {
+		if (!alerts_feed_room(a, kind))
+			name = ALERTS_MORE;
+		else
+			a->feed_alerts[kind]++;
+		al = alerts_lookup(a, kind, rule, prefix, name, false);
+	}
+	if (al == NULL)
+		al = alerts_lookup(a, kind, rule, prefix, name, true);
 	if (al->state != ALERT_FIRING) {
 		alerts_begin(al, now);
 		alerts_fire(al, now);
@@ -702,8 +801,10 @@ alerts_counter(struct alerts *a, enum alert_kind kind, const char *rule,
 	al->has_value = true;
 	al->value += (double)rise;
 	al->last_rise = now;
-	alerts_counter_text(a, al, feed);
+	if (kind != KIND_LIMIT)
+		alerts_counter_text(a, al, name);
 	a->changed = true;
+	return al;
 }
 
 /*
@@ -724,25 +825,108 @@ alerts_feed_counters(struct alerts *a, const struct feed_info *f, int64_t now)
 		}
 		strmap_put(a->feeds, f->name, w);
 	}
-	alerts_counter(a, KIND_FEED_GAPS, ALERT_FEED_GAPS, f->name,
+	alerts_counter(a, KIND_FEED_GAPS, ALERT_FEED_GAPS, "feed:", f->name,
 	    f->gaps - w->gaps, now);
-	alerts_counter(a, KIND_CALLS_LOST, ALERT_CALLS_LOST, f->name,
+	alerts_counter(a, KIND_CALLS_LOST, ALERT_CALLS_LOST, "feed:", f->name,
 	    f->lost - w->lost, now);
 	w->gaps = f->gaps;
 	w->lost = f->lost;
 }
 
+/* A feed changed since the alerts last looked (engine_feeds_changed). */
+static void
+alerts_feed_changed(void *arg, size_t idx)
+{
+	struct alerts *a = arg;
+	struct feed_info f;
+
+	engine_feed_info(a->engine, idx, &f);
+	alerts_feed_stale(a, idx, a->now);
+	alerts_feed_counters(a, &f, a->now);
+}
+
+/*
+ * The feeds: only those that changed since the last evaluation (an event,
+ * a reject, turning stale), and the alerts already out about single feeds
+ * (their silence grows): however many feeds there are, an evaluation costs
+ * what changed, and at most ALERTS_FEEDS_MAX alerts of each kind.
+ */
 static void
 alerts_feeds(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
 {
-	struct feed_info f;
+	size_t named_stale = 0;
 
-	for (size_t i = 0; i < engine_feed_count(e); i++) {
-		engine_feed_info(e, i, &f);
-		alerts_feed_stale(a, &f, now, due);
-		alerts_feed_counters(a, &f, now);
+	a->engine = e;
+	a->due = due;
+	memset(a->feed_alerts, 0, sizeof a->feed_alerts);
+	if (engine_serial(e) != a->engine_serial) {
+		/* Another engine (rebuilt at a reload): all its feeds are news,
+		 * and its indices may differ. */
+		a->engine_serial = engine_serial(e);
+		a->feed_changes = 0;
+		for (size_t i = 0; i < a->n; i++)
+			if (a->list[i]->kind == KIND_FEED_STALE)
+				a->list[i]->feed = engine_feed_index(e,
+				    a->list[i]->scope + strlen("feed:"));
 	}
+	for (size_t i = 0; i < a->n; i++) {
+		const struct alert *al = a->list[i];
+
+		if (strcmp(al->scope, "feed:" ALERTS_MORE) != 0 &&
+		    (al->kind == KIND_FEED_STALE || al->kind == KIND_FEED_GAPS ||
+		    al->kind == KIND_CALLS_LOST) && al->state != ALERT_NONE)
+			a->feed_alerts[al->kind]++;
+	}
+	engine_feeds_changed(e, a->feed_changes, alerts_feed_changed, a);
+	a->feed_changes = engine_feed_changes(e);
+	/* the single-feed stale alerts no change brought up: judged again */
+	for (size_t i = 0; i < a->n; i++) {
+		struct alert *al = a->list[i];
+
+		if (al->kind == KIND_FEED_STALE && !al->seen && al->feed >= 0 &&
+		    (size_t)al->feed < engine_feed_count(e))
+			alerts_feed_stale(a, (size_t)al->feed, now);
+		if (al->kind == KIND_FEED_STALE && al->state == ALERT_FIRING)
+			named_stale++;
+	}
+	a->silent_unnamed = (int64_t)engine_feeds_stale_count(e) -
+	    (int64_t)named_stale;
+	alerts_feeds_silent(a, now);
+	alerts_due(due, engine_next_stale(e));
 	a->baselined = true;
+}
+
+/* ---- limits ---------------------------------------------------------- */
+
+/* "Too many agents: 20,000 limit reached, 12,345 refused": one alert a
+ * kind of name, fired at a refusal, quiet (resolved) after ALERT_QUIET_MS
+ * with none. The refusals counted before the first evaluation (a journal
+ * replayed) are history, as a feed's gaps are. */
+static void
+alerts_limits(struct alerts *a, struct engine *e, int64_t now)
+{
+	struct engine_limit_info li;
+	char text[ALERT_TEXT_MAX], lim[32], n[32];
+	struct alert *al;
+
+	for (int k = 0; k < LIMIT_COUNT; k++) {
+		engine_limit_info(e, (enum engine_limit)k, &li);
+		if (!a->baselined)
+			a->refused[k] = li.refused;
+		al = alerts_counter(a, KIND_LIMIT, ALERT_LIMIT, "limits:",
+		    li.key, li.refused - a->refused[k], now);
+		a->refused[k] = li.refused;
+		if (al == NULL)
+			continue;
+		al->severity = k == LIMIT_ENDED || k == LIMIT_CALLERS ?
+		    SEVERITY_WARNING : SEVERITY_CRITICAL;
+		snprintf(text, sizeof text, "Too many %s: %s limit reached, %s "
+		    "%s", li.name, alerts_count_text(lim, sizeof lim, li.limit),
+		    alerts_count_text(n, sizeof n, li.refused),
+		    k == LIMIT_ENDED || k == LIMIT_CALLERS ? "not remembered" :
+		    "refused");
+		alerts_set_text(al, text);
+	}
 }
 
 /* ---- staffing -------------------------------------------------------- */
@@ -832,7 +1016,7 @@ alerts_episode_begin(struct alerts *a, struct alert *al)
 
 	if (al->ep != NULL)
 		al->ep->owner = NULL;
-	if (a->n_history >= ALERT_HISTORY_MAX) {
+	if (a->n_history >= (size_t)a->config->limit_alert_history) {
 		size_t k = 0;
 
 		while (k + 1 < a->n_history && alerts_episode_active(a->history[k]))
@@ -963,7 +1147,8 @@ alerts_history_day(struct alerts *a, int64_t day_start)
 static bool
 alerts_is_counter(enum alert_kind kind)
 {
-	return kind == KIND_FEED_GAPS || kind == KIND_CALLS_LOST;
+	return kind == KIND_FEED_GAPS || kind == KIND_CALLS_LOST ||
+	    kind == KIND_LIMIT;
 }
 
 /* What the clock alone does to an alert. */
@@ -1084,6 +1269,7 @@ alerts_evaluate(struct alerts *a, struct engine *e, int64_t now)
 		a->list[i]->seen = false;
 	}
 	alerts_rules(a, e, now, &due);
+	alerts_limits(a, e, now);
 	alerts_feeds(a, e, now, &due);
 	alerts_staffing(a, e, now, &due);
 	for (size_t i = 0; i < a->n; i++)
@@ -1175,6 +1361,14 @@ alerts_describe(const struct alerts *a, const struct alert *al,
 	case KIND_FEED_GAPS:
 	case KIND_CALLS_LOST:
 		out->metric = al->kind == KIND_FEED_GAPS ? "gaps" : "lost";
+		out->kind = METRIC_COUNT;
+		break;
+	case KIND_FEEDS_SILENT:
+		out->metric = "feeds";
+		out->kind = METRIC_COUNT;
+		break;
+	case KIND_LIMIT:
+		out->metric = "refused";
 		out->kind = METRIC_COUNT;
 		break;
 	}

@@ -23,9 +23,6 @@
 #include "jsonw.h"
 #include "metric.h"
 
-/* The day's history holds at most this many episodes (the oldest that
- * are over give way, counted in alerts_history_dropped). */
-#define ALERT_HISTORY_MAX 2000
 /* A resolved alert stays in the list this long, then goes. */
 #define ALERT_RESOLVED_KEEP_MS (5 * 60 * 1000LL)
 /* A feed-gaps or calls-lost alert resolves after this long with no new rise. */
@@ -36,6 +33,8 @@
 #define ALERT_FEED_GAPS "feed-gaps"
 #define ALERT_CALLS_LOST "calls-lost"
 #define ALERT_UNDERSTAFFED "understaffed"
+/* Names refused at a limit; its scope is "limits:<kind>" (engine.h). */
+#define ALERT_LIMIT "limit"
 /* An understaffed queue must stay so this long before it fires. */
 #define ALERT_UNDERSTAFFED_FOR_MS (60 * 1000LL)
 

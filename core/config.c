@@ -255,6 +255,10 @@ static const struct config_key config_ingest_keys[] = {
 	 * an event may be, counted as too long. */
 	KEY_SIZE("max_message", struct config, ingest_max_message, 64 * 1024,
 	    64 * 1024 * 1024, "1MiB"),
+	/* Peers that connect to the binds (feeds) at once; more are refused
+	 * at the ZMTP handshake (daemon/peers.c). Connections the daemon makes
+	 * itself (ingest.connect) are not counted. */
+	KEY_COUNT("max_peers", struct config, ingest_max_peers, 1, 10000, "64"),
 	{ .name = NULL }
 };
 
@@ -302,7 +306,7 @@ static const struct config_key config_limits_keys[] = {
 	KEY_COUNT("calls", struct config, limit_calls, 1, 100000000,
 	    "100000"),
 	KEY_COUNT("callers", struct config, limit_callers, 1, 100000000,
-	    "2000000"),
+	    "1000000"),
 	KEY_COUNT("alert_history", struct config, limit_alert_history, 10,
 	    1000000, "2000"),
 	{ .name = NULL }

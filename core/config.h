@@ -165,6 +165,8 @@ struct config {
 	int64_t ingest_max_message; /* bytes; a peer sending more is cut off
 	                           * (ZMQ_MAXMSGSIZE); default 1MiB, at least
 	                           * 64KiB, the most an event may be */
+	int64_t ingest_max_peers; /* peers connected to the binds at once;
+	                           * default 64 (daemon/peers.c) */
 	char **publish_bind;      /* default tcp on port 7411, all interfaces */
 	size_t n_publish_bind;
 	double publish_max_rate;  /* snapshots per second at most; default 10 */

@@ -24,6 +24,9 @@
 #define CALL_MEMORY_MS (3600 * 1000LL)      /* ended calls kept for surveys */
 #define SWEEP_MS (10 * 60 * 1000LL)         /* how often old memories go */
 #define STAFFING_EVERY_MS 5000              /* agents_needed refreshed */
+/* A scope fed by more feeds than this rests on every feed (site_feeds):
+ * what it depends on is then the site's, and adding a feed costs O(1). */
+#define SCOPE_FEEDS_MAX 64
 
 struct scope {
 	enum scope_kind kind;
@@ -49,6 +52,7 @@ struct scope {
 	/* the feeds whose events it counted, and when the newest came */
 	struct feed **feeds;
 	size_t n_feeds, cap_feeds;
+	bool feeds_overflow;    /* more than SCOPE_FEEDS_MAX: all of them */
 	int64_t last_event;
 };
 
@@ -57,6 +61,15 @@ struct feed {
 	size_t index;           /* in engine->feeds */
 	bool seen_seq;
 	int64_t last_seq;
+	/* In the engine's list by last event, oldest first (a feed only ever
+	 * rejected is not in it: it has nothing to go quiet). The stale ones
+	 * are its head, up to e->fresh. */
+	bool listed, stale;
+	struct feed *tprev, *tnext;
+	/* In the engine's list by last change, for watchers (alerts):
+	 * changed is the engine's change count when it last changed. */
+	uint64_t changed;
+	struct feed *cprev, *cnext;
 };
 
 struct call {
@@ -137,12 +150,26 @@ struct engine {
 	struct feed *last_feed;     /* most events come from one feed */
 	struct feed *cur_feed;      /* the feed of the event being applied */
 	int64_t last_event;         /* engine time of the newest event applied */
+	struct feed *thead, *ttail; /* by last event, oldest first */
+	struct feed *fresh;         /* the first not stale in that list */
+	size_t n_stale;
+	size_t n_heard;             /* feeds in that list */
+	struct feed *chead, *ctail; /* by last change, oldest first */
+	uint64_t changes;           /* counts every feed change */
+	uint64_t serial;            /* this engine among those made */
+	struct feed *unknown;       /* "?": rejects without a readable src */
+
+	/* limits: names refused, by kind; when the last was */
+	int64_t refused[LIMIT_COUNT];
+	int64_t refused_at[LIMIT_COUNT];
 
 	struct strmap *calls;           /* live: waiting or talking */
 	struct call *live_head, *live_tail;
 	struct u64map recent;
 	struct u64map callers;
 };
+
+static bool engine_room(struct engine *, enum engine_limit, int64_t);
 
 /* Grow a pointer array by one slot. */
 #define ENGINE_PUSH(array, n, cap, item) do {                          \
@@ -276,9 +303,15 @@ engine_touch(struct engine *e, struct scope *s)
 	if (s == NULL || f == NULL)
 		return;
 	s->last_event = e->now;
+	if (s->feeds_overflow)
+		return;
 	for (size_t i = s->n_feeds; i-- > 0;)
 		if (s->feeds[i] == f)
 			return;
+	if (s->n_feeds == SCOPE_FEEDS_MAX) {
+		s->feeds_overflow = true;
+		return;
+	}
 	ENGINE_PUSH(s->feeds, s->n_feeds, s->cap_feeds, f);
 }
 
@@ -550,9 +583,16 @@ engine_call_forget(struct engine *e, struct call *c)
 static void
 engine_call_remember(struct engine *e, struct call *c)
 {
-	struct u64map_entry *r = u64map_put(&e->recent,
-	    strmap_hash(c->id, strlen(c->id)));
+	uint64_t key = strmap_hash(c->id, strlen(c->id));
+	struct u64map_entry *r = u64map_get(&e->recent, key);
 
+	/* Past the limit, a survey about it counts in all (and its agent's
+	 * team, if named) only. */
+	if (r == NULL && !engine_room(e, LIMIT_ENDED, 1)) {
+		engine_call_forget(e, c);
+		return;
+	}
+	r = u64map_put(&e->recent, key);
 	r->v[RECENT_END] = (uint64_t)e->now;
 	r->v[RECENT_QUEUE] = (uint64_t)(uintptr_t)c->answered_queue;
 	r->v[RECENT_AGENT] = (uint64_t)(uintptr_t)c->agent;
@@ -566,10 +606,17 @@ engine_caller_flags(struct engine *e, const char *token, const char *call_id,
 {
 	uint64_t key = strmap_hash(token, strlen(token));
 	uint64_t id = strmap_hash(call_id, strlen(call_id));
-	/* One probe: a new entry comes zeroed, and a real ts is never 0. */
-	struct u64map_entry *c = u64map_put(&e->callers, key);
+	struct u64map_entry *c = u64map_get(&e->callers, key);
 	unsigned flags = KPI_F_CALLER;
 	int64_t other;
+
+	/* Past the limit a new caller is not remembered: its next call is
+	 * not known as a repeat. */
+	if (c == NULL) {
+		if (!engine_room(e, LIMIT_CALLERS, 1))
+			return flags;
+		c = u64map_put(&e->callers, key);
+	}
 
 	if (c->v[CALLER_TS] == 0) {
 		c->v[CALLER_CALL] = id;
@@ -809,8 +856,9 @@ engine_survey(struct engine *e, const struct event *ev)
 
 /* ---- feeds ----------------------------------------------------------- */
 
+/* The feed named so, or NULL. */
 static struct feed *
-engine_feed(struct engine *e, const char *name)
+engine_feed_find(struct engine *e, const char *name)
 {
 	struct feed *f = e->last_feed;
 
@@ -818,12 +866,212 @@ engine_feed(struct engine *e, const char *name)
 		return f;
 	f = strmap_get(e->feed_map, name);
 	if (f != NULL)
-		return e->last_feed = f;
-	f = xcalloc(1, sizeof *f);
+		e->last_feed = f;
+	return f;
+}
+
+static struct feed *
+engine_feed_new(struct engine *e, const char *name)
+{
+	struct feed *f = xcalloc(1, sizeof *f);
+
 	f->info.name = strmap_put(e->feed_map, name, f);
 	f->index = e->n_feeds;
 	ENGINE_PUSH(e->feeds, e->n_feeds, e->cap_feeds, f);
 	return e->last_feed = f;
+}
+
+/* Something of f changed (a counter, its freshness): to the end of the
+ * change list, for watchers. O(1). */
+static void
+engine_feed_changed(struct engine *e, struct feed *f)
+{
+	f->changed = ++e->changes;
+	if (e->ctail == f)
+		return;
+	if (f->cprev != NULL || e->chead == f) {
+		if (f->cprev != NULL)
+			f->cprev->cnext = f->cnext;
+		else
+			e->chead = f->cnext;
+		f->cnext->cprev = f->cprev;     /* f is not the tail */
+	}
+	f->cprev = e->ctail;
+	f->cnext = NULL;
+	if (e->ctail != NULL)
+		e->ctail->cnext = f;
+	else
+		e->chead = f;
+	e->ctail = f;
+}
+
+/* f just sent an event: fresh, and the newest in the list by last event.
+ * O(1): the stale feeds are the list's head, up to e->fresh. */
+static void
+engine_feed_heard(struct engine *e, struct feed *f)
+{
+	if (f->stale) {
+		f->stale = false;
+		e->n_stale--;
+	}
+	if (e->fresh == f)
+		e->fresh = f->tnext;
+	if (f->listed) {
+		if (e->ttail == f)
+			goto placed;
+		if (f->tprev != NULL)
+			f->tprev->tnext = f->tnext;
+		else
+			e->thead = f->tnext;
+		f->tnext->tprev = f->tprev;
+	}
+	if (!f->listed)
+		e->n_heard++;
+	f->listed = true;
+	f->tprev = e->ttail;
+	f->tnext = NULL;
+	if (e->ttail != NULL)
+		e->ttail->tnext = f;
+	else
+		e->thead = f;
+	e->ttail = f;
+placed:
+	if (e->fresh == NULL)
+		e->fresh = f;
+}
+
+/* The feeds whose silence reached stale_after by the engine's clock: each
+ * once, as it happens, oldest first. O(feeds that turn stale). */
+static void
+engine_feeds_stale(struct engine *e)
+{
+	struct feed *f;
+
+	while ((f = e->fresh) != NULL && feed_silent(&f->info, e->now,
+	    e->config->feeds_stale_after_ms)) {
+		f->stale = true;
+		e->n_stale++;
+		e->fresh = f->tnext;
+		engine_feed_changed(e, f);
+	}
+}
+
+/* ---- limits ---------------------------------------------------------- */
+
+static const char *const engine_limit_names[LIMIT_COUNT] = {
+	[LIMIT_FEEDS] = "feeds",
+	[LIMIT_AGENTS] = "agents",
+	[LIMIT_QUEUES] = "queues",
+	[LIMIT_TEAMS] = "teams",
+	[LIMIT_CALLS] = "calls",
+	[LIMIT_ENDED] = "ended calls",
+	[LIMIT_CALLERS] = "callers",
+};
+
+const char *
+engine_limit_name(enum engine_limit k)
+{
+	return engine_limit_names[k];
+}
+
+static int64_t
+engine_limit_of(const struct engine *e, enum engine_limit k)
+{
+	const struct config *c = e->config;
+
+	switch (k) {
+	case LIMIT_FEEDS: return c->limit_feeds;
+	case LIMIT_AGENTS: return c->limit_agents;
+	case LIMIT_QUEUES: return c->limit_queues;
+	case LIMIT_TEAMS: return c->limit_teams;
+	case LIMIT_CALLS: case LIMIT_ENDED: return c->limit_calls;
+	case LIMIT_CALLERS: return c->limit_callers;
+	default: return 0;
+	}
+}
+
+static int64_t
+engine_limit_held(const struct engine *e, enum engine_limit k)
+{
+	switch (k) {
+	case LIMIT_FEEDS:
+		return (int64_t)e->n_feeds - (e->unknown != NULL);
+	case LIMIT_AGENTS: return (int64_t)e->n_agents;
+	case LIMIT_QUEUES: return (int64_t)strmap_count(e->queue_map);
+	case LIMIT_TEAMS: return (int64_t)strmap_count(e->team_map);
+	case LIMIT_CALLS: return (int64_t)strmap_count(e->calls);
+	case LIMIT_ENDED: return (int64_t)e->recent.count;
+	case LIMIT_CALLERS: return (int64_t)e->callers.count;
+	default: return 0;
+	}
+}
+
+/* Room for `more` new names of kind k? Counts a refusal when not. */
+static bool
+engine_room(struct engine *e, enum engine_limit k, int64_t more)
+{
+	if (engine_limit_held(e, k) + more <= engine_limit_of(e, k))
+		return true;
+	e->refused[k]++;
+	e->refused_at[k] = e->now;
+	return false;
+}
+
+void
+engine_limit_info(const struct engine *e, enum engine_limit k,
+    struct engine_limit_info *out)
+{
+	static const char *const keys[LIMIT_COUNT] = {
+		[LIMIT_FEEDS] = "feeds", [LIMIT_AGENTS] = "agents",
+		[LIMIT_QUEUES] = "queues", [LIMIT_TEAMS] = "teams",
+		[LIMIT_CALLS] = "calls", [LIMIT_ENDED] = "ended_calls",
+		[LIMIT_CALLERS] = "callers",
+	};
+
+	out->name = engine_limit_names[k];
+	out->key = keys[k];
+	out->held = engine_limit_held(e, k);
+	out->limit = engine_limit_of(e, k);
+	out->refused = e->refused[k];
+	out->last_refused = e->refused_at[k];
+}
+
+/*
+ * Would ev make a name past a limit? The whole event is refused then
+ * (docs/protocol.md §6.9): nothing of it is applied, so no figure is half
+ * changed. Surveys make nothing, and what a call leaves (an abandon, an
+ * exit, an end) makes nothing either.
+ */
+static bool
+engine_admit(struct engine *e, const struct event *ev)
+{
+	struct call *c;
+	int64_t new_queues = 0;
+
+	switch (ev->type) {
+	case EVENT_CALL_QUEUED:
+		if (strmap_get(e->calls, ev->call) == NULL &&
+		    !engine_room(e, LIMIT_CALLS, 1))
+			return false;
+		return strmap_get(e->queue_map, ev->queue) != NULL ||
+		    engine_room(e, LIMIT_QUEUES, 1);
+	case EVENT_CALL_ANSWERED:
+		c = strmap_get(e->calls, ev->call);
+		return c == NULL || strmap_get(e->agent_map, ev->agent) != NULL ||
+		    engine_room(e, LIMIT_AGENTS, 1);
+	case EVENT_AGENT_STATE:
+		if (strmap_get(e->agent_map, ev->agent) == NULL &&
+		    !engine_room(e, LIMIT_AGENTS, 1))
+			return false;
+		if (ev->team != NULL && strmap_get(e->team_map, ev->team) == NULL &&
+		    !engine_room(e, LIMIT_TEAMS, 1))
+			return false;
+		for (size_t i = 0; ev->has_queues && i < ev->n_queues; i++)
+			new_queues += strmap_get(e->queue_map, ev->queues[i]) == NULL;
+		return new_queues == 0 || engine_room(e, LIMIT_QUEUES, new_queues);
+	default:
+		return true;
+	}
 }
 
 /* Sequence bookkeeping; false for a duplicate to skip. */
@@ -844,14 +1092,33 @@ engine_feed_sequence(struct feed *f, bool has_seq, int64_t seq)
 	return true;
 }
 
+/* The feed of an event from src, made if there is room; NULL (counted)
+ * when the feeds are at their limit. */
+static struct feed *
+engine_feed(struct engine *e, const char *src)
+{
+	struct feed *f = engine_feed_find(e, src);
+
+	if (f == NULL && engine_room(e, LIMIT_FEEDS, 1))
+		f = engine_feed_new(e, src);
+	return f;
+}
+
 void
 engine_reject(struct engine *e, const char *src, bool has_seq, int64_t seq)
 {
-	struct feed *f = engine_feed(e, src ? src : "?");
+	struct feed *f = src != NULL ? engine_feed(e, src) : NULL;
 
-	if (src != NULL && has_seq && seq >= 1)
+	/* Rejects from no readable src, or past the feeds limit, go to "?". */
+	if (f == NULL) {
+		if (e->unknown == NULL && (e->unknown = engine_feed_find(e,
+		    "?")) == NULL)
+			e->unknown = engine_feed_new(e, "?");
+		f = e->unknown;
+	} else if (has_seq && seq >= 1)
 		engine_feed_sequence(f, true, seq);
 	f->info.rejected++;
+	engine_feed_changed(e, f);
 }
 
 /* ---- the clock ------------------------------------------------------- */
@@ -865,8 +1132,10 @@ engine_expire_calls(struct engine *e)
 	 * call.ended by then is forgotten (it was counted when answered). */
 	while ((c = e->live_head) != NULL &&
 	    c->touched < e->now - e->config->call_timeout_ms) {
-		if (c->waiting)
+		if (c->waiting) {
 			c->feed->info.lost++;
+			engine_feed_changed(e, c->feed);
+		}
 		engine_call_forget(e, c);
 	}
 }
@@ -923,6 +1192,7 @@ engine_advance(struct engine *e, int64_t now)
 	}
 	engine_expire_calls(e);
 	engine_sweep(e);
+	engine_feeds_stale(e);
 }
 
 enum engine_result
@@ -930,6 +1200,9 @@ engine_apply(struct engine *e, const struct event *ev)
 {
 	struct feed *f = engine_feed(e, ev->src);
 
+	if (f == NULL)
+		return ENGINE_REFUSED;
+	engine_feed_changed(e, f);
 	if (!engine_feed_sequence(f, ev->has_seq, ev->seq))
 		return ENGINE_DUPLICATE;
 	f->info.events++;
@@ -939,6 +1212,11 @@ engine_apply(struct engine *e, const struct event *ev)
 	}
 	engine_advance(e, ev->ts);
 	f->info.last_event = e->last_event = e->now;
+	engine_feed_heard(e, f);
+	if (!engine_admit(e, ev)) {
+		f->info.refused++;
+		return ENGINE_REFUSED;
+	}
 	e->cur_feed = f;
 	enum engine_result r = ENGINE_APPLIED;
 	switch (ev->type) {
@@ -977,9 +1255,11 @@ engine_apply(struct engine *e, const struct event *ev)
 struct engine *
 engine_new(const struct config *config, int64_t now)
 {
+	static uint64_t serial;
 	struct engine *e = xcalloc(1, sizeof *e);
 	char err[256];
 
+	e->serial = ++serial;
 	e->config = config;
 	e->tz = tz_load(config->timezone, err, sizeof err);
 	if (e->tz == NULL) {
@@ -1073,7 +1353,8 @@ engine_scope_info(const struct engine *e, size_t i, struct scope_info *out)
 	out->queue_outcomes_known = s->kind != SCOPE_TEAM || s->has_queues;
 	/* all, and a scope no event has named yet (its figures are the
 	 * site's silence), rest on every feed heard from */
-	out->site_feeds = s->kind == SCOPE_ALL || s->n_feeds == 0;
+	out->site_feeds = s->kind == SCOPE_ALL || s->n_feeds == 0 ||
+	    s->feeds_overflow;
 	out->last_event = out->site_feeds ? e->last_event : s->last_event;
 }
 
@@ -1086,8 +1367,83 @@ feed_silent(const struct feed_info *f, int64_t now, int64_t stale_after_ms)
 bool
 engine_feed_stale(const struct engine *e, size_t f)
 {
-	return feed_silent(&e->feeds[f]->info, e->now,
-	    e->config->feeds_stale_after_ms);
+	return e->feeds[f]->stale;
+}
+
+size_t
+engine_feeds_stale_count(const struct engine *e)
+{
+	return e->n_stale;
+}
+
+size_t
+engine_heard_feeds(const struct engine *e, size_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (const struct feed *f = e->thead; f != NULL && n < cap;
+	    f = f->tnext)
+		out[n++] = f->index;
+	return n;
+}
+
+size_t
+engine_feeds_heard(const struct engine *e)
+{
+	return e->n_heard;
+}
+
+size_t
+engine_silent_feeds(const struct engine *e, int64_t now, size_t *out,
+    size_t cap)
+{
+	const struct feed *f;
+	size_t n = e->n_stale, k = 0;
+
+	if (now < e->now)
+		now = e->now;
+	for (f = e->fresh; f != NULL && feed_silent(&f->info, now,
+	    e->config->feeds_stale_after_ms); f = f->tnext)
+		n++;
+	for (f = e->thead; f != NULL && k < cap && k < n; f = f->tnext)
+		out[k++] = f->index;
+	return n;
+}
+
+int64_t
+engine_next_stale(const struct engine *e)
+{
+	return e->fresh != NULL ? e->fresh->info.last_event +
+	    e->config->feeds_stale_after_ms : INT64_MAX;
+}
+
+uint64_t
+engine_feed_changes(const struct engine *e)
+{
+	return e->changes;
+}
+
+uint64_t
+engine_serial(const struct engine *e)
+{
+	return e->serial;
+}
+
+long
+engine_feed_index(struct engine *e, const char *name)
+{
+	struct feed *f = engine_feed_find(e, name);
+
+	return f != NULL ? (long)f->index : -1;
+}
+
+void
+engine_feeds_changed(const struct engine *e, uint64_t since,
+    void (*fn)(void *, size_t), void *arg)
+{
+	for (const struct feed *f = e->ctail; f != NULL && f->changed > since;
+	    f = f->cprev)
+		fn(arg, f->index);
 }
 
 size_t
@@ -1096,7 +1452,7 @@ engine_scope_feeds(const struct engine *e, size_t i, size_t *out, size_t cap)
 	const struct scope *s = e->scopes[i];
 	size_t n = 0;
 
-	if (s->kind == SCOPE_ALL)
+	if (s->kind == SCOPE_ALL || s->feeds_overflow)
 		return 0;
 	for (size_t k = 0; k < s->n_feeds && n < cap; k++)
 		out[n++] = s->feeds[k]->index;

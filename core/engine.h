@@ -31,6 +31,29 @@ enum engine_result {
 	ENGINE_DUPLICATE,       /* seq not above the feed's last: skipped */
 	ENGINE_ORPHAN,          /* about a call never seen queued: no figure changed */
 	ENGINE_IGNORED,         /* unknown type */
+	ENGINE_REFUSED,         /* it would make a name past a limit: not
+	                         * applied (engine_limit_info) */
+};
+
+/* What the feeds may make the engine hold (config limits:, §6.9). */
+enum engine_limit {
+	LIMIT_FEEDS,            /* feed names (src) */
+	LIMIT_AGENTS,
+	LIMIT_QUEUES,
+	LIMIT_TEAMS,
+	LIMIT_CALLS,            /* calls in flight: waiting or talking */
+	LIMIT_ENDED,            /* ended calls remembered for surveys (an hour) */
+	LIMIT_CALLERS,          /* callers remembered for repeat contacts */
+	LIMIT_COUNT
+};
+
+struct engine_limit_info {
+	const char *name;       /* "agents", "ended calls" ... */
+	const char *key;        /* the same as one word: "ended_calls" */
+	int64_t held, limit;
+	int64_t refused;        /* events refused (LIMIT_ENDED, LIMIT_CALLERS:
+	                         * names not remembered) since the engine began */
+	int64_t last_refused;   /* engine time of the latest; 0 if none */
 };
 
 enum scope_kind { SCOPE_ALL, SCOPE_QUEUE, SCOPE_TEAM };
@@ -75,6 +98,7 @@ struct feed_info {
 	const char *name;
 	int64_t last_event;     /* engine time of the last event; 0 if none */
 	int64_t events, gaps, duplicates, restarts, rejected, orphans, ignored, lost;
+	int64_t refused;        /* events that would pass a limit (§6.9) */
 };
 
 /* A new engine for `config` (borrowed: it must outlive the engine or be
@@ -125,8 +149,38 @@ void engine_feed_info(const struct engine *, size_t i, struct feed_info *out);
  * "stale" (docs/protocol.md §6.4). The one reading of it, for the engine,
  * the alerts and whatever asks the daemon. */
 bool feed_silent(const struct feed_info *, int64_t now, int64_t stale_after_ms);
-/* Feed f has been heard from and silent for feeds.stale_after. */
+/* Feed f has been heard from and silent for feeds.stale_after. O(1). */
 bool engine_feed_stale(const struct engine *, size_t f);
+size_t engine_feeds_stale_count(const struct engine *);
+/* The feeds heard from, longest silent first (so the stale ones lead), at
+ * most cap of them. O(cap). */
+size_t engine_heard_feeds(const struct engine *, size_t *out, size_t cap);
+/* Feeds heard from (an event, not only rejects). */
+size_t engine_feeds_heard(const struct engine *);
+/* How many feeds are silent at now (or the engine's clock, if later), and
+ * the first cap of them, longest silent first, in out. O(cap + feeds that
+ * went quiet since the engine's clock last moved). */
+size_t engine_silent_feeds(const struct engine *, int64_t now, size_t *out,
+    size_t cap);
+/* When the next feed turns stale, if no event comes; INT64_MAX: none. */
+int64_t engine_next_stale(const struct engine *);
+/*
+ * For watchers: every change of a feed (a counter, its freshness) counts
+ * one. engine_feeds_changed calls fn for each feed changed since the count
+ * was `since`, newest first: O(feeds changed), however many there are.
+ */
+uint64_t engine_feed_changes(const struct engine *);
+/* Which engine this is, among those the process has made: a watcher of
+ * one engine's changes starts over with another. */
+uint64_t engine_serial(const struct engine *);
+/* The index of the feed named so, or -1. */
+long engine_feed_index(struct engine *, const char *name);
+void engine_feeds_changed(const struct engine *, uint64_t since,
+    void (*fn)(void *arg, size_t feed), void *arg);
+
+const char *engine_limit_name(enum engine_limit);
+void engine_limit_info(const struct engine *, enum engine_limit,
+    struct engine_limit_info *out);
 /*
  * The feeds whose events scope i counted, as feed indices into out (at most
  * cap; returns how many). None for a scope with site_feeds (scope_info):

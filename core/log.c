@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "text.h"
 
 static enum log_level log_max = LOG_INFO;
 
@@ -65,6 +66,9 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 	char line[1024];
 
 	vsnprintf(line, sizeof line, fmt, ap);
+	/* Whatever a name held, the record is one line of plain text: no
+	 * CR/LF forging another (a "<0>" line), no escape for a terminal. */
+	text_clean(line);
 	fprintf(stderr, "%s%s\n", log_prefix((int)level), line);
 }
 

@@ -36,6 +36,7 @@ snapshot_feeds(struct jsonw *w, const struct engine *e)
 		jsonw_key(w, "orphans"); jsonw_int(w, f.orphans);
 		jsonw_key(w, "ignored"); jsonw_int(w, f.ignored);
 		jsonw_key(w, "lost"); jsonw_int(w, f.lost);
+		jsonw_key(w, "refused"); jsonw_int(w, f.refused);
 		jsonw_end_object(w);
 	}
 	jsonw_end_object(w);
@@ -92,38 +93,23 @@ snapshot_figures(struct jsonw *w, const struct kpi_figures *f)
 /*
  * What scopes' figures rest on (docs/protocol.md §6.4): the feeds heard
  * from, for all and the scopes no event has named yet (worked out once a
- * snapshot), and room for one scope's own.
+ * snapshot), and room for one scope's own. At most SNAPSHOT_FEEDS_NAMED
+ * names a scope, the longest silent first; feeds_count says how many.
  */
+#define SNAPSHOT_FEEDS_NAMED 64
+
 struct snapshot_feedset {
-	size_t *site, n_site;
+	size_t site[SNAPSHOT_FEEDS_NAMED], n_site_named, n_site;
 	bool site_stale;
-	size_t *own;
+	size_t own[SNAPSHOT_FEEDS_NAMED];
 };
 
 static void
 snapshot_feedset_init(struct snapshot_feedset *fs, const struct engine *e)
 {
-	size_t n = engine_feed_count(e);
-	struct feed_info f;
-
-	fs->site = xcalloc(n ? n : 1, sizeof *fs->site);
-	fs->own = xcalloc(n ? n : 1, sizeof *fs->own);
-	fs->n_site = 0;
-	fs->site_stale = false;
-	for (size_t k = 0; k < n; k++) {
-		engine_feed_info(e, k, &f);
-		if (f.last_event <= 0)
-			continue;
-		fs->site[fs->n_site++] = k;
-		fs->site_stale |= engine_feed_stale(e, k);
-	}
-}
-
-static void
-snapshot_feedset_free(struct snapshot_feedset *fs)
-{
-	free(fs->site);
-	free(fs->own);
+	fs->n_site_named = engine_heard_feeds(e, fs->site, SNAPSHOT_FEEDS_NAMED);
+	fs->n_site = engine_feeds_heard(e);
+	fs->site_stale = engine_feeds_stale_count(e) > 0;
 }
 
 /* A scope's feeds, whether any is stale, and the time of its newest event. */
@@ -132,24 +118,26 @@ snapshot_scope_feeds(struct jsonw *w, const struct engine *e, size_t i,
     const struct scope_info *info, struct snapshot_feedset *fs)
 {
 	const size_t *idx = fs->site;
-	size_t n = fs->n_site;
+	size_t named = fs->n_site_named, n = fs->n_site;
 	bool stale = fs->site_stale;
 	struct feed_info f;
 
 	if (!info->site_feeds) {
 		idx = fs->own;
-		n = engine_scope_feeds(e, i, fs->own, engine_feed_count(e));
+		n = named = engine_scope_feeds(e, i, fs->own,
+		    SNAPSHOT_FEEDS_NAMED);
 		stale = false;
 		for (size_t k = 0; k < n; k++)
 			stale |= engine_feed_stale(e, idx[k]);
 	}
 	jsonw_key(w, "feeds");
 	jsonw_array(w);
-	for (size_t k = 0; k < n; k++) {
+	for (size_t k = 0; k < named; k++) {
 		engine_feed_info(e, idx[k], &f);
 		jsonw_string(w, f.name);
 	}
 	jsonw_end_array(w);
+	jsonw_key(w, "feeds_count"); jsonw_int(w, (int64_t)n);
 	jsonw_key(w, "stale"); jsonw_bool(w, stale);
 	jsonw_key(w, "last_event");
 	if (info->last_event > 0) jsonw_int(w, info->last_event); else jsonw_null(w);
@@ -287,8 +275,7 @@ snapshot_write_filtered(struct jsonw *w, struct engine *e,
 			continue;
 		snapshot_scope(w, e, i, &fs);
 	}
-	snapshot_feedset_free(&fs);
-	jsonw_end_object(w);
+		jsonw_end_object(w);
 	snapshot_agents(w, e, filter);
 	snapshot_raw(w, "alerts", meta->alerts_json, "[]");
 	snapshot_raw(w, "message", meta->message_json, "null");

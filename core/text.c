@@ -4,6 +4,7 @@
 #include "text.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 /* The length of the UTF-8 sequence that starts with c (0: c cannot start
  * one), and the smallest second byte it may have, to refuse overlong forms
@@ -32,32 +33,57 @@ text_seq(unsigned char c, unsigned char *lo, unsigned char *hi)
 	return 0;
 }
 
+/* What is at p (before end): 0 and the length of a good character or
+ * run of plain ASCII, or a problem and the bytes it spans. */
+static const char *
+text_next(const unsigned char *p, const unsigned char *end, size_t *len)
+{
+	unsigned char c = *p, lo, hi;
+	int n;
+
+	*len = 1;
+	if (c >= 0x20 && c < 0x7f)      /* the common case */
+		return NULL;
+	if (c == 0)
+		return "holds a NUL byte";
+	if (c < 0x20 || c == 0x7f)
+		return "holds a control character";
+	if ((n = text_seq(c, &lo, &hi)) == 0 || end - p < n ||
+	    p[1] < lo || p[1] > hi)
+		return "is not valid UTF-8";
+	for (int i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return "is not valid UTF-8";
+	*len = (size_t)n;
+	if (c == 0xc2 && p[1] <= 0x9f)  /* U+0080 to U+009F: C1 */
+		return "holds a control character";
+	return NULL;
+}
+
 const char *
 text_problem(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	const char *why;
+	size_t n;
 
 	while (p < end) {
-		unsigned char c = *p, lo, hi;
-		int n;
-
-		if (c >= 0x20 && c < 0x7f) {    /* the common case */
-			p++;
-			continue;
-		}
-		if (c == 0)
-			return "holds a NUL byte";
-		if (c < 0x20 || c == 0x7f)
-			return "holds a control character";
-		if ((n = text_seq(c, &lo, &hi)) == 0 || end - p < n ||
-		    p[1] < lo || p[1] > hi)
-			return "is not valid UTF-8";
-		for (int i = 2; i < n; i++)
-			if (p[i] < 0x80 || p[i] > 0xbf)
-				return "is not valid UTF-8";
-		if (c == 0xc2 && p[1] <= 0x9f)  /* U+0080 to U+009F: C1 */
-			return "holds a control character";
+		if ((why = text_next(p, end, &n)) != NULL)
+			return why;
 		p += n;
 	}
 	return NULL;
+}
+
+void
+text_clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s, *end = p + strlen(s);
+	size_t n;
+
+	while (p < end) {
+		if (text_next(p, end, &n) != NULL)
+			memset(p, '?', n);
+		p += n;
+	}
 }

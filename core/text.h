@@ -18,4 +18,9 @@
  * UTF-8"), which never quotes the text itself. */
 const char *text_problem(const char *s, size_t len);
 
+/* Make the NUL-terminated s such text in place: each control character
+ * and each byte of a bad sequence becomes '?'. For what goes out where it
+ * must be safe whatever came in (a log line stays one line). */
+void text_clean(char *s);
+
 #endif

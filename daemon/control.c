@@ -15,9 +15,9 @@
  *   {"cmd":"alerts"}                    -> {"ok":true,"timezone":..,"alerts":[..]}:
  *                                         the day's alerts, newest first
  *
- * It parses and answers; what a request does is the server's, asked through
- * service.h (messages and acks are journaled there, so a restart keeps
- * them).
+ * It parses and answers (control_answer, without the socket: the fuzzer's
+ * way in); what a request does is the server's, asked through service.h
+ * (messages and acks are journaled there, so a restart keeps them).
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -31,45 +31,39 @@
 #include "engine.h"
 #include "journal.h"
 #include "jsonw.h"
+#include "proc.h"
 #include "service.h"
+#include "text.h"
 #include "xalloc.h"
 #include "zsock.h"
 
+/* Silent feeds named in a status; the count says how many in all. */
+#define CONTROL_STALE_LISTED 64
 #define CONTROL_VERSION "0.1.0"
+#define CONTROL_OUT_MAX 1024    /* a sentence from the server */
 
 struct control {
 	const struct service *svc;
 	struct zsock *sock;
 	char *path;
+	struct jsonw reply;     /* the latest reply, when it is ours */
 };
 
-static void
-control_reply(struct control *c, const char *json)
+static const char *
+control_error(struct jsonw *w, const char *text)
 {
-	const void *frames[1] = { json };
-	size_t lens[1] = { strlen(json) };
-
-	zsock_send(c->sock, frames, lens, 1);
+	jsonw_reset(w);
+	jsonw_object(w);
+	jsonw_key(w, "ok"); jsonw_bool(w, false);
+	jsonw_key(w, "error"); jsonw_string(w, text);
+	jsonw_end_object(w);
+	return jsonw_text(w);
 }
 
-static void
-control_error(struct control *c, const char *text)
+static const char *
+control_ok(void)
 {
-	struct jsonw w = { 0 };
-
-	jsonw_reset(&w);
-	jsonw_object(&w);
-	jsonw_key(&w, "ok"); jsonw_bool(&w, false);
-	jsonw_key(&w, "error"); jsonw_string(&w, text);
-	jsonw_end_object(&w);
-	control_reply(c, jsonw_text(&w));
-	jsonw_release(&w);
-}
-
-static void
-control_ok(struct control *c)
-{
-	control_reply(c, "{\"ok\":true}");
+	return "{\"ok\":true}";
 }
 
 /* How fresh the figures are: the newest event of any feed, and the feeds
@@ -77,21 +71,23 @@ control_ok(struct control *c)
 static void
 control_feeds(struct jsonw *w, const struct service_state *st)
 {
-	int64_t newest = 0;
+	size_t idx[CONTROL_STALE_LISTED], n;
+	struct scope_info all;
 	struct feed_info f;
 
+	n = engine_silent_feeds(st->engine, st->now, idx, CONTROL_STALE_LISTED);
 	jsonw_key(w, "stale_feeds");
 	jsonw_array(w);
-	for (size_t i = 0; i < engine_feed_count(st->engine); i++) {
-		engine_feed_info(st->engine, i, &f);
-		if (f.last_event > newest)
-			newest = f.last_event;
-		if (feed_silent(&f, st->now, st->config->feeds_stale_after_ms))
-			jsonw_string(w, f.name);
+	for (size_t i = 0; i < n && i < CONTROL_STALE_LISTED; i++) {
+		engine_feed_info(st->engine, idx[i], &f);
+		jsonw_string(w, f.name);
 	}
 	jsonw_end_array(w);
+	/* all of them; stale_feeds names the longest silent, at most 64 */
+	jsonw_key(w, "stale_feeds_count"); jsonw_int(w, (int64_t)n);
+	engine_scope_info(st->engine, 0, &all);         /* all: the newest */
 	jsonw_key(w, "last_event");
-	if (newest > 0) jsonw_int(w, newest); else jsonw_null(w);
+	if (all.last_event > 0) jsonw_int(w, all.last_event); else jsonw_null(w);
 }
 
 /* The HTTP server's counters, as /metrics has them (flat, as wallboardctl
@@ -110,125 +106,178 @@ control_http(struct jsonw *w, const struct httpd_stats *h)
 	jsonw_key(w, "http_requests"); jsonw_int(w, (int64_t)h->requests);
 }
 
+/* Each limit: what is held, the limit, and how many were refused. */
 static void
-control_status(struct control *c)
+control_limits(struct jsonw *w, const struct engine *e)
+{
+	struct engine_limit_info li;
+
+	jsonw_key(w, "limits");
+	jsonw_object(w);
+	for (int k = 0; k < LIMIT_COUNT; k++) {
+		engine_limit_info(e, (enum engine_limit)k, &li);
+		jsonw_key(w, li.key);
+		jsonw_object(w);
+		jsonw_key(w, "held"); jsonw_int(w, li.held);
+		jsonw_key(w, "limit"); jsonw_int(w, li.limit);
+		jsonw_key(w, "refused"); jsonw_int(w, li.refused);
+		jsonw_end_object(w);
+	}
+	jsonw_end_object(w);
+}
+
+static const char *
+control_status(const struct service *svc, struct jsonw *w)
 {
 	struct service_state st;
-	struct jsonw w = { 0 };
 	struct engine_memory m;
 	uint64_t rejected = 0;
 
-	c->svc->state(c->svc->server, false, &st);
+	svc->state(svc->server, false, &st);
 	for (int i = 0; i < REJECT_COUNT; i++)
 		rejected += st.stats->rejected[i];
 	engine_memory(st.engine, &m);
-	jsonw_reset(&w);
-	jsonw_object(&w);
-	jsonw_key(&w, "ok"); jsonw_bool(&w, true);
-	jsonw_key(&w, "version"); jsonw_string(&w, CONTROL_VERSION);
-	jsonw_key(&w, "config"); jsonw_string(&w, st.config_path);
-	jsonw_key(&w, "site"); jsonw_string(&w, st.config->site_name);
-	jsonw_key(&w, "timezone"); jsonw_string(&w, st.config->timezone);
-	jsonw_key(&w, "now"); jsonw_int(&w, st.now);
-	jsonw_key(&w, "day_start"); jsonw_int(&w, engine_day_start(st.engine));
-	control_feeds(&w, &st);
-	jsonw_key(&w, "received"); jsonw_int(&w, (int64_t)st.stats->received);
-	jsonw_key(&w, "applied"); jsonw_int(&w, (int64_t)st.stats->applied);
-	jsonw_key(&w, "rejected"); jsonw_int(&w, (int64_t)rejected);
-	jsonw_key(&w, "events_per_s"); jsonw_double(&w, st.stats->events_per_s);
-	jsonw_key(&w, "snapshots"); jsonw_int(&w, (int64_t)st.stats->published);
-	jsonw_key(&w, "feeds"); jsonw_int(&w, (int64_t)engine_feed_count(st.engine));
-	jsonw_key(&w, "scopes"); jsonw_int(&w, (int64_t)engine_scope_count(st.engine));
-	jsonw_key(&w, "agents"); jsonw_int(&w, (int64_t)engine_agent_count(st.engine));
-	jsonw_key(&w, "alerts"); jsonw_int(&w, (int64_t)alerts_count(st.alerts));
-	jsonw_key(&w, "memory_bytes"); jsonw_int(&w, (int64_t)m.total);
-	jsonw_key(&w, "journal"); jsonw_string(&w, journal_path(st.journal));
-	jsonw_key(&w, "journal_ok"); jsonw_bool(&w, journal_ok(st.journal));
-	jsonw_key(&w, "replayed_at_start"); jsonw_int(&w, (int64_t)st.stats->replayed);
-	control_http(&w, &st.stats->http);
-	jsonw_end_object(&w);
-	control_reply(c, jsonw_text(&w));
-	jsonw_release(&w);
+	jsonw_reset(w);
+	jsonw_object(w);
+	jsonw_key(w, "ok"); jsonw_bool(w, true);
+	jsonw_key(w, "version"); jsonw_string(w, CONTROL_VERSION);
+	jsonw_key(w, "config"); jsonw_string(w, st.config_path);
+	jsonw_key(w, "site"); jsonw_string(w, st.config->site_name);
+	jsonw_key(w, "timezone"); jsonw_string(w, st.config->timezone);
+	jsonw_key(w, "now"); jsonw_int(w, st.now);
+	jsonw_key(w, "day_start"); jsonw_int(w, engine_day_start(st.engine));
+	control_feeds(w, &st);
+	jsonw_key(w, "received"); jsonw_int(w, (int64_t)st.stats->received);
+	jsonw_key(w, "applied"); jsonw_int(w, (int64_t)st.stats->applied);
+	jsonw_key(w, "rejected"); jsonw_int(w, (int64_t)rejected);
+	jsonw_key(w, "events_per_s"); jsonw_double(w, st.stats->events_per_s);
+	jsonw_key(w, "snapshots"); jsonw_int(w, (int64_t)st.stats->published);
+	jsonw_key(w, "largest_message_bytes");
+	jsonw_int(w, (int64_t)st.stats->publish_largest);
+	jsonw_key(w, "subscribers"); jsonw_int(w, (int64_t)st.stats->subscribers);
+	jsonw_key(w, "subscribers_refused");
+	jsonw_int(w, (int64_t)st.stats->subscribers_refused);
+	jsonw_key(w, "ingest_peers"); jsonw_int(w, (int64_t)st.stats->ingest_peers);
+	jsonw_key(w, "ingest_peers_refused");
+	jsonw_int(w, (int64_t)st.stats->ingest_peers_refused);
+	jsonw_key(w, "ingest_peers_dropped");
+	jsonw_int(w, (int64_t)st.stats->ingest_peers_dropped);
+	jsonw_key(w, "feeds"); jsonw_int(w, (int64_t)engine_feed_count(st.engine));
+	jsonw_key(w, "scopes"); jsonw_int(w, (int64_t)engine_scope_count(st.engine));
+	jsonw_key(w, "agents"); jsonw_int(w, (int64_t)engine_agent_count(st.engine));
+	jsonw_key(w, "alerts"); jsonw_int(w, (int64_t)alerts_count(st.alerts));
+	/* the process's resident memory, all of it; the engine's own share
+	 * (an estimate from what it holds) beside it */
+	jsonw_key(w, "memory_bytes"); jsonw_int(w, proc_rss_bytes());
+	jsonw_key(w, "engine_bytes"); jsonw_int(w, (int64_t)m.total);
+	jsonw_key(w, "refused"); jsonw_int(w, (int64_t)st.stats->refused);
+	control_limits(w, st.engine);
+	jsonw_key(w, "journal"); jsonw_string(w, journal_path(st.journal));
+	jsonw_key(w, "journal_ok"); jsonw_bool(w, journal_ok(st.journal));
+	jsonw_key(w, "replayed_at_start"); jsonw_int(w, (int64_t)st.stats->replayed);
+	control_http(w, &st.stats->http);
+	jsonw_end_object(w);
+	return jsonw_text(w);
 }
 
-static void
-control_reload(struct control *c)
+static const char *
+control_reload(const struct service *svc, struct jsonw *w)
 {
 	struct config_errors errors = { 0 };
-	struct jsonw w = { 0 };
 
-	if (c->svc->reload(c->svc->server, &errors) == 0) {
-		control_ok(c);
-		return;
-	}
-	jsonw_reset(&w);
-	jsonw_object(&w);
-	jsonw_key(&w, "ok"); jsonw_bool(&w, false);
-	jsonw_key(&w, "error"); jsonw_string(&w, "the new config is not whole; the running one stays");
-	jsonw_key(&w, "errors");
-	jsonw_array(&w);
+	if (svc->reload(svc->server, &errors) == 0)
+		return control_ok();
+	jsonw_reset(w);
+	jsonw_object(w);
+	jsonw_key(w, "ok"); jsonw_bool(w, false);
+	jsonw_key(w, "error"); jsonw_string(w, "the new config is not whole; the running one stays");
+	jsonw_key(w, "errors");
+	jsonw_array(w);
 	for (size_t i = 0; i < errors.n; i++)
-		jsonw_string(&w, errors.lines[i]);
-	jsonw_end_array(&w);
-	jsonw_end_object(&w);
-	control_reply(c, jsonw_text(&w));
-	jsonw_release(&w);
+		jsonw_string(w, errors.lines[i]);
+	jsonw_end_array(w);
+	jsonw_end_object(w);
 	config_errors_clear(&errors);
+	return jsonw_text(w);
+}
+
+/* A sentence cut to fit may end in part of a character: drop that part,
+ * so that the reply stays UTF-8 (what is before it is text already). */
+static void
+control_cut(char *out)
+{
+	size_t len = strlen(out);
+
+	for (int i = 0; i < 3 && len > 0 && text_problem(out, len) != NULL; i++)
+		out[--len] = '\0';
 }
 
 /* A message or an ack: the server judges the request, as it came. What it
- * did goes back under `key` ({"ok":true,"id":...} for an ack). */
-static void
-control_change(struct control *c, int (*change)(void *, const char *, size_t, char *, size_t),
+ * did goes back under `key` ({"ok":true,"id":...} for an ack). The longest
+ * sentence (an ack's id of 256 bytes and the list of alerts it could mean)
+ * fits in out whole. */
+static const char *
+control_change(const struct service *svc, struct jsonw *w,
+    int (*change)(void *, const char *, size_t, char *, size_t),
     const char *raw, size_t len, const char *key)
 {
-	struct jsonw w = { 0 };
-	char out[600] = "";
+	char out[CONTROL_OUT_MAX] = "";
+	int rc = change(svc->server, raw, len, out, sizeof out);
 
-	if (change(c->svc->server, raw, len, out, sizeof out) != 0) {
-		control_error(c, out);
-		return;
-	}
-	if (key == NULL || out[0] == '\0') {
-		control_ok(c);
-		return;
-	}
-	jsonw_reset(&w);
-	jsonw_object(&w);
-	jsonw_key(&w, "ok"); jsonw_bool(&w, true);
-	jsonw_key(&w, key); jsonw_string(&w, out);
-	jsonw_end_object(&w);
-	control_reply(c, jsonw_text(&w));
-	jsonw_release(&w);
+	control_cut(out);
+	if (rc != 0)
+		return control_error(w, out);
+	if (key == NULL || out[0] == '\0')
+		return control_ok();
+	jsonw_reset(w);
+	jsonw_object(w);
+	jsonw_key(w, "ok"); jsonw_bool(w, true);
+	jsonw_key(w, key); jsonw_string(w, out);
+	jsonw_end_object(w);
+	return jsonw_text(w);
+}
+
+const char *
+control_answer(const struct service *svc, const char *data, size_t len,
+    struct jsonw *w)
+{
+	cJSON *req = cJSON_ParseWithLength(data, len);
+	const cJSON *item = req ? cJSON_GetObjectItemCaseSensitive(req, "cmd") : NULL;
+	const char *cmd = cJSON_IsString(item) ? item->valuestring : NULL;
+	const char *reply;
+
+	svc->count_request(svc->server);
+	if (cmd == NULL)
+		reply = control_error(w, "not a request: expected {\"cmd\": ...}");
+	else if (strcmp(cmd, "status") == 0)
+		reply = control_status(svc, w);
+	else if (strcmp(cmd, "snapshot") == 0)
+		reply = svc->snapshot(svc->server);
+	else if (strcmp(cmd, "reload") == 0)
+		reply = control_reload(svc, w);
+	else if (strcmp(cmd, "message") == 0)
+		reply = control_change(svc, w, svc->message, data, len, NULL);
+	else if (strcmp(cmd, "ack") == 0)
+		reply = control_change(svc, w, svc->ack, data, len, "id");
+	else if (strcmp(cmd, "alerts") == 0)
+		reply = svc->alerts(svc->server);
+	else
+		reply = control_error(w, "unknown command (status, snapshot, alerts, "
+		    "reload, message, ack)");
+	cJSON_Delete(req);
+	return reply;
 }
 
 static void
 control_on_request(const struct zsock_message *m, void *arg)
 {
 	struct control *c = arg;
-	cJSON *req = cJSON_ParseWithLength(m->data, m->len);
-	const cJSON *item = req ? cJSON_GetObjectItemCaseSensitive(req, "cmd") : NULL;
-	const char *cmd = cJSON_IsString(item) ? item->valuestring : NULL;
+	const char *reply = control_answer(c->svc, m->data, m->len, &c->reply);
+	const void *frames[1] = { reply };
+	size_t lens[1] = { strlen(reply) };
 
-	c->svc->count_request(c->svc->server);
-	if (cmd == NULL)
-		control_error(c, "not a request: expected {\"cmd\": ...}");
-	else if (strcmp(cmd, "status") == 0)
-		control_status(c);
-	else if (strcmp(cmd, "snapshot") == 0)
-		control_reply(c, c->svc->snapshot(c->svc->server));
-	else if (strcmp(cmd, "reload") == 0)
-		control_reload(c);
-	else if (strcmp(cmd, "message") == 0)
-		control_change(c, c->svc->message, m->data, m->len, NULL);
-	else if (strcmp(cmd, "ack") == 0)
-		control_change(c, c->svc->ack, m->data, m->len, "id");
-	else if (strcmp(cmd, "alerts") == 0)
-		control_reply(c, c->svc->alerts(c->svc->server));
-	else
-		control_error(c, "unknown command (status, snapshot, alerts, reload, "
-		    "message, ack)");
-	cJSON_Delete(req);
+	zsock_send(c->sock, frames, lens, 1);
+	jsonw_release(&c->reply);       /* sent: a big status keeps no buffer */
 }
 
 struct control *
@@ -265,6 +314,7 @@ control_close(struct control **cp)
 	zsock_free(&c->sock);
 	unlink(c->path);
 	free(c->path);
+	jsonw_release(&c->reply);
 	free(c);
 	*cp = NULL;
 }

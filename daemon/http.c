@@ -44,6 +44,9 @@
 #include "service.h"
 #include "xalloc.h"
 
+/* Silent feeds /healthz names; the count says how many in all. */
+#define HTTP_SILENT_NAMED 16
+
 #define HTTP_NITEMS(a) (sizeof (a) / sizeof (a)[0])
 
 #define HTTP_TYPE_TEXT "text/plain; charset=utf-8"
@@ -124,6 +127,9 @@ static const struct {
 	  "sequence at 1.", offsetof(struct feed_info, restarts) },
 	{ "wallboard_feed_orphans_total", "Outcomes for calls never seen "
 	  "queued.", offsetof(struct feed_info, orphans) },
+	{ "wallboard_feed_refused_total", "Events refused: they would "
+	  "have made a name past a limit (limits:).",
+	  offsetof(struct feed_info, refused) },
 	{ "wallboard_feed_ignored_total", "Events of an unknown type.",
 	  offsetof(struct feed_info, ignored) },
 	{ "wallboard_feed_lost_total", "Calls given up as lost after "
@@ -394,6 +400,28 @@ http_counters(struct evbuffer *b, const struct server_stats *st)
 	http_single(b, "wallboard_publish_dropped_total", "counter",
 	    "Messages the publish socket could not take.",
 	    (double)st->publish_dropped);
+	http_single(b, "wallboard_publish_largest_message_bytes", "gauge",
+	    "The largest message published so far (topic and body); a slow "
+	    "board can make the daemon hold publish.queue + 1 of these.",
+	    (double)st->publish_largest);
+	http_single(b, "wallboard_publish_subscribers", "gauge",
+	    "Boards (subscribers) connected to the publish binds.",
+	    (double)st->subscribers);
+	http_single(b, "wallboard_publish_subscribers_refused_total", "counter",
+	    "Connections to the publish binds refused: publish.max_subscribers "
+	    "were connected (each retry counts).",
+	    (double)st->subscribers_refused);
+	http_single(b, "wallboard_ingest_peers", "gauge",
+	    "Feeds (peers) connected to the ingest binds.",
+	    (double)st->ingest_peers);
+	http_single(b, "wallboard_ingest_peers_refused_total", "counter",
+	    "Connections to the ingest binds refused: ingest.max_peers were "
+	    "connected (each retry counts).",
+	    (double)st->ingest_peers_refused);
+	http_single(b, "wallboard_ingest_peers_dropped_total", "counter",
+	    "Feed connections to the ingest binds that ended: the feed left, "
+	    "or was cut off for a message over ingest.max_message.",
+	    (double)st->ingest_peers_dropped);
 	http_single(b, "wallboard_control_requests_total", "counter",
 	    "Requests on the control socket.", (double)st->control_requests);
 	http_single(b, "wallboard_events_per_second", "gauge",
@@ -446,6 +474,31 @@ http_server(struct evbuffer *b, const struct httpd_stats *h)
 		    http_server_counters[k].offset));
 }
 
+/* Names the feeds may make it hold (limits:), by kind. */
+static void
+http_limits(struct evbuffer *b, const struct engine *e)
+{
+	static const struct { const char *name, *type, *help; } fam[] = {
+		{ "wallboard_limit", "gauge", "The most of a kind of name "
+		  "held (limits:)." },
+		{ "wallboard_limit_held", "gauge", "Names of a kind held now." },
+		{ "wallboard_limit_refused_total", "counter", "Events refused "
+		  "(ended calls, callers: not remembered) at the limit." },
+	};
+	struct engine_limit_info li;
+	struct http_label l = { "kind", NULL };
+
+	for (size_t f = 0; f < HTTP_NITEMS(fam); f++) {
+		http_family(b, fam[f].name, fam[f].type, fam[f].help);
+		for (int k = 0; k < LIMIT_COUNT; k++) {
+			engine_limit_info(e, (enum engine_limit)k, &li);
+			l.value = li.key;
+			http_int(b, fam[f].name, &l, 1, f == 0 ? li.limit :
+			    f == 1 ? li.held : li.refused);
+		}
+	}
+}
+
 static void
 http_daemon(struct evbuffer *b, const struct service_state *st)
 {
@@ -455,8 +508,12 @@ http_daemon(struct evbuffer *b, const struct service_state *st)
 	http_server(b, &st->stats->http);
 	engine_memory(st->engine, &m);
 	http_single(b, "wallboard_engine_memory_bytes", "gauge",
-	    "Bytes the engine holds: windows, calls, callers, agents.",
+	    "Bytes the engine holds: windows, calls, callers, agents "
+	    "(an estimate; the process's is process_resident_memory_bytes).",
 	    (double)m.total);
+	http_single(b, "process_resident_memory_bytes", "gauge",
+	    "Resident memory of the daemon, bytes.", (double)proc_rss_bytes());
+	http_limits(b, st->engine);
 	http_single(b, "wallboard_journal_ok", "gauge",
 	    "1 while the journal is written, 0 if it failed.",
 	    journal_ok(st->journal));
@@ -515,25 +572,23 @@ http_degraded(char *out, size_t len, const struct service_state *st)
 {
 	struct engine *e = st->engine;
 	int64_t limit = st->config->feeds_stale_after_ms;
-	size_t heard = 0, silent = 0, used = 0;
+	size_t heard = engine_feeds_heard(e), silent, used = 0;
+	size_t idx[HTTP_SILENT_NAMED];
 	char quiet[16], lim[16], name[64];
 	struct feed_info f;
 
-	for (size_t i = 0; i < engine_feed_count(e); i++) {
-		engine_feed_info(e, i, &f);
-		if (f.last_event <= 0)
-			continue;
-		heard++;
-		if (!feed_silent(&f, st->now, limit))
-			continue;
-		if (silent++ == 0)
+	/* The longest silent first, as many as fit; the count says the rest. */
+	silent = engine_silent_feeds(e, st->now, idx, HTTP_SILENT_NAMED);
+	for (size_t i = 0; i < silent && i < HTTP_SILENT_NAMED; i++) {
+		engine_feed_info(e, idx[i], &f);
+		if (i == 0)
 			used = (size_t)snprintf(out, len, "degraded: silent feeds:");
 		if (used + 40 < len) {
 			metric_format_duration(st->now - f.last_event, quiet,
 			    sizeof quiet);
 			http_name(name, sizeof name, f.name);
 			used += (size_t)snprintf(out + used, len - used, "%s %s for %s",
-			    silent > 1 ? "," : "", name, quiet);
+			    i > 0 ? "," : "", name, quiet);
 		}
 	}
 	if (heard == 0) {

@@ -25,6 +25,7 @@ struct server {
 	struct proc *proc;
 	void *zctx;
 	struct zsock *ingest, *publish;
+	struct peers *peers;            /* caps the peers of both (peers.h) */
 	struct control *control;
 	struct http *http;
 	struct service service;         /* what control and http may ask */
@@ -42,6 +43,8 @@ struct server {
 	int64_t last_publish;   /* monotonic ms */
 	struct proc_timer *heartbeat_timer, *rate_timer, *alert_timer;
 	struct log_limiter reject_log;
+	struct log_limiter limit_log;   /* names refused at a limit */
+	int64_t refused_logged[LIMIT_COUNT];
 	char future_error[128];
 	struct proc_timer *watchdog_timer;
 	int64_t watchdog_ms;    /* half of systemd's WatchdogSec */

@@ -32,6 +32,7 @@
 #include "journal.h"
 #include "jsonw.h"
 #include "log.h"
+#include "peers.h"
 #include "proc.h"
 #include "server-internal.h"
 #include "snapshot.h"
@@ -39,7 +40,17 @@
 #include "zsock.h"
 
 #define HWM 1000000             /* ingest: lossless within reason; gaps show the rest */
-#define PUBLISH_HWM 64          /* per subscriber: snapshots are whole states */
+/*
+ * What a board that reads slowly, or not at all, can make the daemon hold
+ * (README, "What the network can make it spend"): publish.queue whole
+ * messages (ZMQ_SNDHWM counts a multipart message once) and the one being
+ * written, in memory, plus this kernel send buffer (Linux doubles it).
+ */
+#define PUBLISH_SNDBUF (256 * 1024)
+/* Data unacknowledged this long (TCP_USER_TIMEOUT): the board's link is
+ * dead, its connection and pipe are dropped. Keepalive alone would not see
+ * it: the daemon sends every heartbeat, so the link is never idle. */
+#define PUBLISH_MAXRT_MS 30000
 
 static void server_publish_due(struct server *s);
 
@@ -112,6 +123,32 @@ server_follow(struct server *s, int64_t ts, int64_t wall)
  * is refused: the board's clock never goes back, so one bad ts would
  * otherwise freeze every board until the day it names. */
 
+/* "limits: agents at 20,000 (limits.agents): ..." once in a while, for
+ * the kinds that refused since the last line. */
+static void
+server_log_refused(struct server *s)
+{
+	static const char *const keys[LIMIT_COUNT] = {
+		[LIMIT_FEEDS] = "feeds", [LIMIT_AGENTS] = "agents",
+		[LIMIT_QUEUES] = "queues", [LIMIT_TEAMS] = "teams",
+		[LIMIT_CALLS] = "calls", [LIMIT_ENDED] = "calls",
+		[LIMIT_CALLERS] = "callers",
+	};
+	struct engine_limit_info li;
+
+	for (int k = 0; k < LIMIT_COUNT; k++) {
+		engine_limit_info(s->engine, (enum engine_limit)k, &li);
+		if (li.refused == s->refused_logged[k])
+			continue;
+		s->refused_logged[k] = li.refused;
+		log_limited(&s->limit_log, proc_mono_ms(), LOG_WARNING,
+		    "limits: %lld %s held, the most limits.%s allows: events "
+		    "that would add one are refused (%lld so far)",
+		    (long long)li.held, li.name, keys[k],
+		    (long long)li.refused);
+	}
+}
+
 /* Apply one message, decoded (`why` and `error` say how that went); the
  * event moves the clock itself. `clock` is the wall time it came at (as the
  * journal recorded it). */
@@ -137,8 +174,18 @@ server_apply_event(struct server *s, enum event_reject why, const struct event *
 		s->future_error[0] = '\0';
 		return;
 	}
-	if (engine_apply(s->engine, ev) == ENGINE_DUPLICATE)
+	switch (engine_apply(s->engine, ev)) {
+	case ENGINE_DUPLICATE:
 		s->stats.duplicates++;
+		break;
+	case ENGINE_REFUSED:
+		s->stats.refused++;
+		if (live)
+			server_log_refused(s);
+		return;
+	default:
+		break;
+	}
 	s->stats.applied++;
 	if (live)
 		server_follow(s, ev->ts, clock);
@@ -290,6 +337,8 @@ server_send(struct server *s, const char *topic, const char *json)
 	const void *frames[2] = { topic, json };
 	size_t lens[2] = { strlen(topic), strlen(json) };
 
+	if (lens[0] + lens[1] > s->stats.publish_largest)
+		s->stats.publish_largest = lens[0] + lens[1];
 	if (zsock_send(s->publish, frames, lens, 2) != 0)
 		s->stats.publish_dropped++;
 }
@@ -421,14 +470,9 @@ server_status_line(struct server *s)
 	int64_t span = mono - s->status_mono;
 	double rate = span > 0 ? (double)(s->stats.received - s->status_received) *
 	    1000.0 / (double)span : 0;
-	size_t live = 0;
-	struct feed_info f;
+	size_t live = engine_feeds_heard(s->engine) - engine_silent_feeds(
+	    s->engine, engine_now(s->engine), NULL, 0);
 
-	for (size_t i = 0; i < engine_feed_count(s->engine); i++) {
-		engine_feed_info(s->engine, i, &f);
-		live += f.last_event > 0 && !feed_silent(&f,
-		    engine_now(s->engine), s->config->feeds_stale_after_ms);
-	}
 	sd_notifyf(0, "STATUS=%.0f events/s, %zu feed%s live, %llu snapshots sent",
 	    rate, live, live == 1 ? "" : "s", (unsigned long long)s->stats.published);
 	s->status_mono = mono;
@@ -457,6 +501,7 @@ server_on_heartbeat(void *arg)
 	server_publish(s);
 	server_journal_flush(s);
 	server_status_line(s);
+	server_log_refused(s);
 }
 
 /* The watchdog's own timer, at half systemd's interval: a long heartbeat
@@ -480,7 +525,29 @@ struct server_replay {
 	int64_t offset;         /* from the last CLOCK record */
 	bool follow;            /* judge the alerts along the way */
 	int64_t evaluated;      /* the last time they were judged */
+	uint64_t records;
+	int64_t started, told;  /* monotonic ms: the replay's start, the last
+	                         * word to systemd */
 };
+
+/*
+ * A long replay (a busy day's journal) tells systemd it is alive and
+ * getting on, every second: WATCHDOG=1 (a reload blocks the loop that
+ * sends it otherwise), EXTEND_TIMEOUT_USEC (start-up and reload may take
+ * longer than their timeouts, as long as it goes on) and a STATUS line.
+ */
+static void
+server_replay_progress(struct server_replay *rp)
+{
+	int64_t now;
+
+	if (++rp->records % 16384 != 0 || (now = proc_mono_ms()) - rp->told < 1000)
+		return;
+	rp->told = now;
+	sd_notifyf(0, "WATCHDOG=1\nEXTEND_TIMEOUT_USEC=%d\nSTATUS=replaying the "
+	    "journal: %llu records in %lld s", 10 * 1000 * 1000,
+	    (unsigned long long)rp->records, (long long)((now - rp->started) / 1000));
+}
 
 static int
 server_replay_record(const struct journal_record *r, void *arg)
@@ -490,6 +557,7 @@ server_replay_record(const struct journal_record *r, void *arg)
 	struct journal_reject rej;
 
 	rp->last_clock = r->clock_ms;
+	server_replay_progress(rp);
 	if (s->engine == NULL)  /* the engine starts where the journal does */
 		s->engine = engine_new(rp->config, r->clock_ms);
 	switch (r->type) {
@@ -539,7 +607,7 @@ server_rebuild(struct server *s, const struct config *config, bool follow_alerts
 {
 	struct journal_replay_result res = { 0 };
 	struct server_replay rp = { s, config, 0, false, 0, follow_alerts,
-	    INT64_MIN };
+	    INT64_MIN, 0, proc_mono_ms(), proc_mono_ms() };
 	struct engine *old = s->engine, *fresh;
 	int64_t start_ms = proc_mono_ms();
 
@@ -654,6 +722,10 @@ server_sockets(struct server *s)
 
 	int64_t max_message = c->ingest_max_message;
 
+	/* Peers on the binds are counted and capped (peers.h): the ZAP
+	 * handler is bound before any socket is. */
+	if ((s->peers = peers_new(s->zctx, err, sizeof err)) == NULL)
+		goto fail;
 	s->ingest = zsock_new(s->proc, s->zctx, ZMQ_SUB);
 	zmq_setsockopt(zsock_raw(s->ingest), ZMQ_RCVHWM, &hwm, sizeof hwm);
 	/* A peer that sends more than this in one message is cut off before
@@ -662,21 +734,33 @@ server_sockets(struct server *s)
 	zmq_setsockopt(zsock_raw(s->ingest), ZMQ_MAXMSGSIZE, &max_message,
 	    sizeof max_message);
 	zmq_setsockopt(zsock_raw(s->ingest), ZMQ_SUBSCRIBE, "", 0);
+	if (peers_watch(s->peers, zsock_raw(s->ingest), PEERS_INGEST,
+	    c->ingest_max_peers, err, sizeof err) != 0)
+		goto fail;
 	for (size_t i = 0; i < c->n_ingest_bind; i++)
 		if (zsock_bind(s->ingest, c->ingest_bind[i], err, sizeof err) != 0)
 			goto fail;
+	peers_bound(zsock_raw(s->ingest));      /* our own connects are not capped */
 	for (size_t i = 0; i < c->n_ingest_connect; i++)
 		if (zsock_connect(s->ingest, c->ingest_connect[i], err, sizeof err) != 0)
 			goto fail;
 	/* A board needs only the latest snapshot: a stalled one must not make
-	 * the daemon hold thousands for it. ZeroMQ drops for that subscriber
-	 * past this mark; the next snapshot brings it up to date. */
-	int publish_hwm = PUBLISH_HWM;
+	 * the daemon hold more than a few for it. ZeroMQ drops new messages
+	 * for that subscriber past this mark; once it reads again, the next
+	 * snapshot brings it up to date. */
+	int publish_hwm = (int)c->publish_queue;
+	int sndbuf = PUBLISH_SNDBUF, maxrt = PUBLISH_MAXRT_MS;
 	s->publish = zsock_new(s->proc, s->zctx, ZMQ_PUB);
 	zmq_setsockopt(zsock_raw(s->publish), ZMQ_SNDHWM, &publish_hwm, sizeof publish_hwm);
+	zmq_setsockopt(zsock_raw(s->publish), ZMQ_SNDBUF, &sndbuf, sizeof sndbuf);
+	zmq_setsockopt(zsock_raw(s->publish), ZMQ_TCP_MAXRT, &maxrt, sizeof maxrt);
+	if (peers_watch(s->peers, zsock_raw(s->publish), PEERS_PUBLISH,
+	    c->publish_max_subscribers, err, sizeof err) != 0)
+		goto fail;
 	for (size_t i = 0; i < c->n_publish_bind; i++)
 		if (zsock_bind(s->publish, c->publish_bind[i], err, sizeof err) != 0)
 			goto fail;
+	peers_start(s->peers);
 	s->control = control_open(s->proc, s->zctx, c->state_dir, &s->service,
 	    err, sizeof err);
 	if (s->control == NULL)
@@ -702,6 +786,7 @@ server_service_state(void *server, bool to_clock, struct service_state *st)
 
 	if (to_clock && s->engine != NULL)      /* none only while starting */
 		server_tick(s);
+	peers_stats(s->peers, &s->stats);
 	*st = (struct service_state){ .config_path = s->config_path,
 	    .config = s->config, .engine = s->engine, .alerts = s->alerts,
 	    .journal = s->journal, .stats = &s->stats,
@@ -782,6 +867,7 @@ server_free(struct server *s)
 	control_close(&s->control);
 	zsock_free(&s->ingest);
 	zsock_free(&s->publish);
+	peers_free(&s->peers);
 	if (s->zctx != NULL)
 		zmq_ctx_term(s->zctx);
 	proc_timer_free(&s->heartbeat_timer);
@@ -817,6 +903,8 @@ server_run(const char *path, struct config *config)
 
 	s.reject_log.period_ms = 10000;
 	s.reject_log.burst = 10;
+	s.limit_log.period_ms = 60000;
+	s.limit_log.burst = 7;
 	s.proc = proc_new();
 	s.decoder = event_decoder_new();
 	s.alerts = alerts_new(config);

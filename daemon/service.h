@@ -26,9 +26,16 @@ struct server_stats {
 	uint64_t received;      /* messages on the ingest socket, taken in */
 	uint64_t applied;
 	uint64_t duplicates;
+	uint64_t refused;       /* events past a limit (engine_limit_info) */
 	uint64_t rejected[REJECT_COUNT];
 	uint64_t published;
 	uint64_t publish_dropped;
+	uint64_t publish_largest;       /* bytes: the largest message published */
+	/* Peers on the binds (peers.c): connected now, and counts. */
+	uint64_t subscribers, subscribers_refused;
+	uint64_t ingest_peers, ingest_peers_refused;
+	uint64_t ingest_peers_dropped;  /* connections that ended: left, or cut
+	                                 * off (a message over ingest.max_message) */
 	uint64_t control_requests;
 	uint64_t replayed;      /* journal records at the last (re)build */
 	int64_t replay_ms;
@@ -76,6 +83,12 @@ struct control;
 struct control *control_open(struct proc *, void *zctx, const char *state_dir,
     const struct service *, char *err, size_t errlen);
 void control_close(struct control **);
+/* The reply to one request, `len` bytes as it came on the socket (any
+ * bytes): JSON text in w or the server's, valid until the next call. What
+ * the socket answers, without the socket. */
+struct jsonw;
+const char *control_answer(const struct service *, const char *data,
+    size_t len, struct jsonw *w);
 
 /* http.c: /healthz, /metrics and /api/v1/snapshot on http.listen (none when
  * it is "" or NULL), within http.max_connections, header_timeout and

@@ -5,8 +5,10 @@
 
 #include <event2/event.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 
@@ -203,4 +205,18 @@ proc_mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+proc_rss_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	long long size, resident;
+	int n;
+
+	if (f == NULL)
+		return -1;
+	n = fscanf(f, "%lld %lld", &size, &resident);
+	fclose(f);
+	return n == 2 ? resident * (int64_t)sysconf(_SC_PAGESIZE) : -1;
 }

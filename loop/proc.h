@@ -45,5 +45,7 @@ void proc_signal(struct proc *, int signo, void (*cb)(int signo, void *), void *
  * rates and intervals). The only clock reads in the daemon. */
 int64_t proc_wall_ms(void);
 int64_t proc_mono_ms(void);
+/* The process's resident memory, bytes (/proc/self/statm); -1 if unknown. */
+int64_t proc_rss_bytes(void);
 
 #endif

@@ -425,7 +425,9 @@ ctl_int(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
-	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
+	/* a number past int64 (or NaN) from a daemon gone wrong: 0, not UB */
+	return cJSON_IsNumber(v) && v->valuedouble > -9.2e18 &&
+	    v->valuedouble < 9.2e18 ? (int64_t)v->valuedouble : 0;
 }
 
 static const char *
@@ -452,7 +454,16 @@ static const struct {
 	{ "rejected", "events rejected" },
 	{ "events_per_s", "events per second" },
 	{ "snapshots", "snapshots sent" },
+	{ "largest_message_bytes", "largest message" },
+	{ "subscribers", "boards connected" },
+	{ "subscribers_refused", "boards refused" },
+	{ "ingest_peers", "feeds connected" },
+	{ "ingest_peers_refused", "feeds refused" },
+	{ "ingest_peers_dropped", "feed connections ended" },
 	{ "memory_bytes", "memory" },
+	{ "engine_bytes", "engine's share" },
+	{ "refused", "events refused" },
+	{ "stale_feeds_count", "silent feeds" },
 	{ "journal_ok", "journal healthy" },
 	{ "replayed_at_start", "replayed at start" },
 	{ "http_connections", "HTTP connections" },
@@ -484,6 +495,10 @@ ctl_status_number(const char *key, double v, int64_t now, bool heard)
 {
 	char when[64], off[32], age[32];
 
+	if (!(v > -9.2e18 && v < 9.2e18)) {     /* no int64: as it came */
+		printf("%g\n", v);
+		return;
+	}
 	if (strcmp(key, "now") == 0 || strcmp(key, "day_start") == 0)
 		printf("%s %s (%s)%s\n", ctl_when((int64_t)v, true, when, sizeof when),
 		    tz_name(ctl_zone), ctl_offset((int64_t)v, off, sizeof off),
@@ -495,7 +510,9 @@ ctl_status_number(const char *key, double v, int64_t now, bool heard)
 		printf("%s (%s ago)\n", ctl_when((int64_t)v, true, when,
 		    sizeof when), age);
 	}
-	else if (strcmp(key, "memory_bytes") == 0)
+	else if (strcmp(key, "memory_bytes") == 0 ||
+	    strcmp(key, "engine_bytes") == 0 ||
+	    strcmp(key, "largest_message_bytes") == 0)
 		printf("%.1f MiB\n", v / (1024.0 * 1024.0));
 	else if (v == (double)(long long)v)
 		printf("%lld\n", (long long)v);
@@ -527,6 +544,23 @@ ctl_status_field(const cJSON *item, int64_t now, bool heard)
 			ctl_print_safe(el->valuestring);
 		}
 		printf("%s\n", n ? " (the boards show their figures as stale)" : "none");
+	} else if (strcmp(item->string, "limits") == 0) {
+		/* "agents 12/20000, ..."; what was refused, after */
+		cJSON_ArrayForEach(el, item) {
+			printf("%s", n++ ? ", " : "");
+			ctl_print_safe(el->string);
+			printf(" %lld/%lld", (long long)ctl_int(el, "held"),
+			    (long long)ctl_int(el, "limit"));
+		}
+		n = 0;
+		cJSON_ArrayForEach(el, item) {
+			if (ctl_int(el, "refused") <= 0)
+				continue;
+			printf("%s", n++ ? ", " : "; at the limit, refused: ");
+			ctl_print_safe(el->string);
+			printf(" %lld", (long long)ctl_int(el, "refused"));
+		}
+		putchar('\n');
 	} else {
 		text = cJSON_PrintUnformatted(item);
 		printf("%s\n", text != NULL ? text : "?");
