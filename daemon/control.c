@@ -103,6 +103,7 @@ control_http(struct jsonw *w, const struct httpd_stats *h)
 	jsonw_key(w, "http_idle_timeouts"); jsonw_int(w, (int64_t)h->idle_timeouts);
 	jsonw_key(w, "http_write_timeouts"); jsonw_int(w, (int64_t)h->write_timeouts);
 	jsonw_key(w, "http_bad_requests"); jsonw_int(w, (int64_t)h->bad_requests);
+	jsonw_key(w, "http_busy"); jsonw_int(w, (int64_t)h->busy);
 	jsonw_key(w, "http_requests"); jsonw_int(w, (int64_t)h->requests);
 }
 

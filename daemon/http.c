@@ -459,6 +459,10 @@ static const struct {
 	  "refused as malformed, too large or with a body (400, 413, 431, "
 	  "501, 505); each closed its connection.",
 	  offsetof(struct httpd_stats, bad_requests) },
+	{ "wallboard_http_busy_total", "counter", "HTTP responses refused with "
+	  "503 because responses waiting for their clients to read them held "
+	  "the 256 MiB the server queues in all.",
+	  offsetof(struct httpd_stats, busy) },
 	{ "wallboard_http_requests_total", "counter", "HTTP requests answered "
 	  "by a route (404 and 405 included; this scrape not yet).",
 	  offsetof(struct httpd_stats, requests) },

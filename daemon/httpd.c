@@ -19,7 +19,9 @@
  *           at a time: a pipelined one waits in the input buffer, which the
  *           read watermark bounds). The whole response must be taken by the
  *           client within header_timeout of being queued, or the connection
- *           is closed; a response over HTTPD_MAX_QUEUED is refused (503).
+ *           is closed; a response over HTTPD_MAX_QUEUED is refused (503),
+ *           and so is one over HTTPD_SMALL while the responses queued for
+ *           all connections would pass HTTPD_QUEUED_ALL.
  *   LINGER  a response with "Connection: close" is out: our side is shut
  *           down and what the client still sends is read and dropped, for a
  *           second at most, so that the kernel does not answer unread bytes
@@ -95,6 +97,12 @@
 #define HTTPD_MAX_HEAD 8192
 /* What one connection may have queued to write: one response. */
 #define HTTPD_MAX_QUEUED (64 * 1024 * 1024)
+/* What all connections together may have queued: a snapshot is some 13 MB
+ * at the default limits, and max_connections clients asking for it and
+ * reading nothing must not make the daemon hold 256 copies. Past it a
+ * response gets 503; one of HTTPD_SMALL or less always goes (/healthz). */
+#define HTTPD_QUEUED_ALL (256 * 1024 * 1024)
+#define HTTPD_SMALL (64 * 1024)
 /* Fds kept for everything but HTTP: ZeroMQ's peers and its own, the
  * journal, the control socket. */
 #define HTTPD_FD_RESERVE 128
@@ -141,6 +149,7 @@ struct httpd_conn {
 	bool line;                      /* the request line is in */
 	size_t head_len;                /* bytes of the head so far */
 	size_t lingered;
+	size_t queued;                  /* of the response, counted in httpd */
 	struct httpd_req req;
 	bool waiting;                   /* in httpd->waiting */
 	TAILQ_ENTRY(httpd_conn) all_entry;
@@ -163,8 +172,9 @@ struct httpd {
 	bool paused;                    /* after an accept() error */
 	struct proc_timer *resume;
 	int batch;                      /* accepted this turn of the loop */
+	size_t queued;                  /* responses not yet all written */
 	struct proc_timer *next_turn;
-	struct log_limiter cap_log, error_log, bad_log, timeout_log;
+	struct log_limiter cap_log, error_log, bad_log, timeout_log, busy_log;
 };
 
 static void httpd_conn_free(struct httpd_conn *);
@@ -351,6 +361,8 @@ httpd_send(struct httpd_conn *c, int code, const char *reason,
 	evbuffer_add(out, "\r\n", 2);
 	if (body != NULL && !head)
 		evbuffer_add_buffer(out, body);
+	c->queued = evbuffer_get_length(out);
+	c->httpd->queued += c->queued;
 	c->state = HTTPD_REPLY;
 	httpd_waiting(c, false);
 	bufferevent_disable(c->bev, EV_READ);
@@ -657,6 +669,8 @@ httpd_on_write(struct bufferevent *bev, void *arg)
 
 	if (c->state != HTTPD_REPLY)
 		return;
+	c->httpd->queued -= c->queued;
+	c->queued = 0;
 	if (c->req.close)
 		httpd_linger(c);
 	else
@@ -708,6 +722,7 @@ httpd_conn_free(struct httpd_conn *c)
 	if (c->waiting)
 		TAILQ_REMOVE(&h->waiting, c, wait_entry);
 	TAILQ_REMOVE(&h->all, c, all_entry);
+	h->queued -= c->queued;
 	proc_timer_free(&c->timer);
 	bufferevent_free(c->bev);
 	httpd_req_clear(&c->req);
@@ -742,32 +757,53 @@ httpd_header(struct httpd_req *r, const char *name, const char *value)
 	evbuffer_add_printf(r->headers, "%s: %s\r\n", name, value);
 }
 
+/* 503 in place of the response the handler made. */
+static void
+httpd_unavailable(struct httpd_req *r, const char *text)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	if (b == NULL)
+		fatalx("out of memory");
+	evbuffer_add_printf(b, "%s\n", text);
+	evbuffer_drain(r->headers, evbuffer_get_length(r->headers));
+	httpd_header(r, "Content-Type", "text/plain; charset=utf-8");
+	httpd_header(r, "Cache-Control", "no-store");
+	httpd_header(r, "X-Content-Type-Options", "nosniff");
+	httpd_header(r, "Retry-After", "1");
+	httpd_send(r->conn, 503, "Service Unavailable", r->headers, b, r->head);
+	evbuffer_free(b);
+}
+
 void
 httpd_reply(struct httpd_req *r, int code, const char *reason,
     struct evbuffer *body)
 {
-	struct httpd_conn *c = r->conn;
+	struct httpd *h = r->conn->httpd;
+	size_t len = body != NULL && !r->head ? evbuffer_get_length(body) : 0;
 
 	if (r->replied)
 		return;
 	r->replied = true;
-	if (body != NULL && evbuffer_get_length(body) > HTTPD_MAX_QUEUED) {
-		struct evbuffer *b = evbuffer_new();
-
-		if (b == NULL)
-			fatalx("out of memory");
-		log_limited(&c->httpd->bad_log, proc_mono_ms(), LOG_WARNING,
+	if (len > HTTPD_MAX_QUEUED) {
+		log_limited(&h->bad_log, proc_mono_ms(), LOG_WARNING,
 		    "http: a response of %zu bytes is over the %d this server "
-		    "queues for a connection: 503", evbuffer_get_length(body),
-		    HTTPD_MAX_QUEUED);
-		evbuffer_add_printf(b, "response too large\n");
-		evbuffer_drain(r->headers, evbuffer_get_length(r->headers));
-		httpd_header(r, "Content-Type", "text/plain; charset=utf-8");
-		httpd_send(c, 503, "Service Unavailable", r->headers, b, r->head);
-		evbuffer_free(b);
+		    "queues for a connection: 503", len, HTTPD_MAX_QUEUED);
+		httpd_unavailable(r, "response too large");
 		return;
 	}
-	httpd_send(c, code, reason, r->headers, body, r->head);
+	if (len > HTTPD_SMALL && h->queued + len > HTTPD_QUEUED_ALL) {
+		h->st->busy++;
+		log_limited(&h->busy_log, proc_mono_ms(), LOG_WARNING,
+		    "http: responses not yet read by their clients hold %zu "
+		    "bytes, near the %d this server queues: 503 for the "
+		    "large ones (%" PRIu64 " so far)", h->queued,
+		    HTTPD_QUEUED_ALL, h->st->busy);
+		httpd_unavailable(r, "busy: too many responses waiting for "
+		    "their clients to read them; try again");
+		return;
+	}
+	httpd_send(r->conn, code, reason, r->headers, body, r->head);
 }
 
 /* ---- life ------------------------------------------------------------- */
@@ -823,6 +859,7 @@ httpd_open(struct proc *proc, const char *host, unsigned port,
 	h->error_log = (struct log_limiter){ .period_ms = 60000, .burst = 1 };
 	h->bad_log = (struct log_limiter){ .period_ms = 60000, .burst = 3 };
 	h->timeout_log = (struct log_limiter){ .period_ms = 60000, .burst = 1 };
+	h->busy_log = (struct log_limiter){ .period_ms = 60000, .burst = 1 };
 	h->resume = proc_timer_new(proc, httpd_on_resume, h);
 	h->next_turn = proc_timer_new(proc, httpd_on_next_turn, h);
 	errno = 0;

@@ -11,7 +11,8 @@
  *     header_timeout, a deadline that a trickle cannot move;
  *   - a kept-alive connection with no request is closed after idle_timeout;
  *   - a response not taken by the client within header_timeout closes the
- *     connection, and what one connection may have queued is bounded;
+ *     connection, and what is queued for clients is bounded, for one
+ *     connection and for all (past that, 503);
  *   - no request carries a body; one request at a time;
  *   - counters, never a log line per connection or per bad request.
  *
@@ -41,6 +42,7 @@ struct httpd_stats {
 	uint64_t idle_timeouts;         /* kept alive, no request: idle_timeout */
 	uint64_t write_timeouts;        /* response not taken in time */
 	uint64_t bad_requests;          /* refused by the parser: 4xx/5xx, closed */
+	uint64_t busy;                  /* 503: the output budget was spent */
 	uint64_t requests;              /* handed to the handler and answered */
 };
 

@@ -474,6 +474,7 @@ static const struct {
 	{ "http_idle_timeouts", "HTTP idle timeouts" },
 	{ "http_write_timeouts", "HTTP write timeouts" },
 	{ "http_bad_requests", "HTTP bad requests" },
+	{ "http_busy", "HTTP 503 busy" },
 	{ "http_requests", "HTTP requests" },
 };
 

@@ -16,9 +16,10 @@ the real wallboardd, flooded over real TCP sockets on loopback.
    NUL and ESC 400, each closed; the log carries no control byte.
 5. a client that asks for a 4 MB /metrics and does not read is closed
    header_timeout after the response was queued (a write timeout).
-6. out of fds (the limit lowered under the running daemon): accept() fails,
+6. 90 such clients: responses queued up to 256 MiB in all, then 503.
+7. out of fds (the limit lowered under the running daemon): accept() fails,
    the listener pauses a second at a time, no spinning, a line or two.
-7. /metrics is valid Prometheus text, and its counters equal what the test
+8. /metrics is valid Prometheus text, and its counters equal what the test
    did, as the test counts it.
 """
 import http.client
@@ -503,6 +504,64 @@ def test_write_timeout():
         d.close()
 
 
+def rss(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def test_output_budget():
+    """90 clients each ask for the 4 MB /metrics and read only its status
+    line: the daemon queues responses for them up to 256 MiB in all, then
+    answers 503 (Retry-After) to the large ones, counted; /healthz still
+    answers; the daemon's memory grows by the budget, not by 90 x 4 MB."""
+    port = wb.free_port()
+    d = daemon(port, "header_timeout: 30s")
+    socks = []
+    try:
+        pub = d.publisher()
+        now = int(time.time() * 1000)
+        for i in range(1900):
+            wb.send(pub, wb.ev("call.queued", now, i + 1, call=f"c{i}", queue=f"q{i}"))
+        d.wait_for(lambda s: s["feeds"].get("t", {}).get("events") == 1900, timeout=60)
+        size = len(get(port, "/metrics", timeout=10)[1])
+        before = rss(d.proc.pid)
+        codes = []
+        for _ in range(90):
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.connect((HOST, port))
+            s.settimeout(10)
+            s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            codes.append(int(s.recv(12).split()[1]))
+            socks.append(s)
+        grown = rss(d.proc.pid) - before
+        status, _, secs = get(port, "/healthz")
+        check("healthz while the budget is spent", status, 200)
+        if secs > 1.0:
+            FAILURES.append(f"healthz took {secs:.2f} s")
+        ok, busy = codes.count(200), codes.count(503)
+        check("200 or 503", ok + busy, 90)
+        # The budget and the response size say how many fit (this /metrics
+        # is a little larger than the one measured: it counts more requests).
+        fit = (256 << 20) // size
+        if not fit - 2 <= ok <= fit:
+            FAILURES.append(f"{ok} responses queued, want about {fit} of {size} bytes")
+        st = d.control({"cmd": "status"})
+        check("busy counted", st.get("http_busy"), busy)
+        if grown > (256 + 64) << 20:
+            FAILURES.append(f"the daemon grew {grown >> 20} MiB for 90 stalled clients")
+        print(f"     {ok} responses of {size / 1e6:.1f} MB queued, {busy} got 503; "
+              f"RSS grew {grown >> 20} MiB (90 x {size / 1e6:.1f} MB would be "
+              f"{90 * size >> 20} MiB)")
+    finally:
+        for s in socks:
+            s.close()
+        d.close()
+
+
 # ---- out of fds ---------------------------------------------------------------------
 
 def cpu_seconds(pid):
@@ -557,7 +616,7 @@ def test_out_of_fds():
 
 def main():
     return wb.run([test_flood, test_slowloris, test_keepalive, test_bad_requests,
-                   test_write_timeout, test_out_of_fds], "http-flood")
+                   test_write_timeout, test_output_budget, test_out_of_fds], "http-flood")
 
 
 if __name__ == "__main__":
