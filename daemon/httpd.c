@@ -167,7 +167,7 @@ struct httpd {
 	httpd_handler *handler;
 	void *arg;
 	struct httpd_conns all;
-	struct httpd_conns waiting;     /* no request in progress, oldest first */
+	struct httpd_conns waiting;     /* no request in progress, by age */
 	bool listening;
 	bool paused;                    /* after an accept() error */
 	struct proc_timer *resume;
@@ -266,9 +266,10 @@ httpd_on_accept(struct evconnlistener *l, evutil_socket_t fd,
 	    (old = TAILQ_FIRST(&h->waiting)) != NULL) {
 		h->st->evicted++;
 		log_limited(&h->cap_log, proc_mono_ms(), LOG_WARNING,
-		    "http: %" PRId64 " connections, the most http.max_connections "
-		    "allows; the oldest with no request in progress is closed for "
-		    "each new one (%" PRIu64 " so far)", h->cap, h->st->evicted);
+		    "http: %" PRId64 " connections, the most "
+		    "http.max_connections allows; the oldest with no request "
+		    "in progress is closed for each new one (%" PRIu64
+		    " so far)", h->cap, h->st->evicted);
 		httpd_conn_free(old);
 	}
 	if ((int64_t)h->st->open >= h->cap) {
@@ -506,13 +507,15 @@ httpd_header_line(struct httpd_conn *c, char *line, size_t len)
 
 	if (colon == NULL || colon == line) {
 		httpd_refuse(c, 400, "Bad Request", line[0] == ' ' ||
-		    line[0] == '\t' ? "a folded header line" : "not a header line");
+		    line[0] == '\t' ? "a folded header line" :
+		    "not a header line");
 		return -1;
 	}
 	nlen = (size_t)(colon - line);
 	for (size_t i = 0; i < nlen; i++)
 		if (!httpd_tchar((unsigned char)line[i])) {
-			httpd_refuse(c, 400, "Bad Request", "not a header name");
+			httpd_refuse(c, 400, "Bad Request",
+			    "not a header name");
 			return -1;
 		}
 	for (size_t i = nlen + 1; i < len; i++) {
@@ -566,7 +569,8 @@ httpd_dispatch(struct httpd_conn *c)
 	}
 	if (r->transfer_encoding) {
 		httpd_refuse(c, 501, "Not Implemented",
-		    "a request with Transfer-Encoding: no request here has a body");
+		    "a request with Transfer-Encoding: no request here has "
+		    "a body");
 		return;
 	}
 	if (r->length > 0) {
@@ -599,7 +603,8 @@ httpd_parse(struct httpd_conn *c)
 	size_t eol_len, len;
 
 	while (c->state == HTTPD_HEAD) {
-		eol = evbuffer_search_eol(in, NULL, &eol_len, EVBUFFER_EOL_CRLF);
+		eol = evbuffer_search_eol(in, NULL, &eol_len,
+		    EVBUFFER_EOL_CRLF);
 		if (eol.pos < 0)
 			break;
 		len = (size_t)eol.pos;
@@ -823,7 +828,8 @@ httpd_cap(int64_t max)
 	if (max <= room)
 		return max;
 	log_msg(LOG_WARNING, "http: http.max_connections is %" PRId64 " but "
-	    "the fd limit (RLIMIT_NOFILE, LimitNOFILE=) is %" PRId64 ": at most "
+	    "the fd limit (RLIMIT_NOFILE, LimitNOFILE=) is %" PRId64
+	    ": at most "
 	    "%" PRId64 " HTTP connections, %d fds kept for the rest", max,
 	    (int64_t)rl.rlim_cur, room, HTTPD_FD_RESERVE);
 	return room;

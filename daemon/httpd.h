@@ -38,10 +38,10 @@ struct httpd_stats {
 	uint64_t accepted;
 	uint64_t evicted;               /* closed at the cap to make room */
 	uint64_t accept_errors;         /* accept() failed: paused 1 s */
-	uint64_t header_timeouts;       /* request not in within header_timeout */
-	uint64_t idle_timeouts;         /* kept alive, no request: idle_timeout */
+	uint64_t header_timeouts;       /* request not in by header_timeout */
+	uint64_t idle_timeouts;         /* kept alive, no request in time */
 	uint64_t write_timeouts;        /* response not taken in time */
-	uint64_t bad_requests;          /* refused by the parser: 4xx/5xx, closed */
+	uint64_t bad_requests;          /* refused when parsed: 4xx/5xx */
 	uint64_t busy;                  /* 503: the output budget was spent */
 	uint64_t requests;              /* handed to the handler and answered */
 };
