@@ -41,6 +41,10 @@ _spec = importlib.util.spec_from_file_location(
 t_http = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(t_http)
 
+# Under ASan (make asan) freed memory waits in a quarantine of 256 MiB, so
+# RSS says nothing about what the daemon holds there: the memory bound is
+# judged in the plain build (as t-peers does).
+SANITIZED = any(san in os.environ.get("BUILD", "build") for san in ("asan", "tsan"))
 HOST = "127.0.0.1"
 FLOOD = 2000
 CAP = 200
@@ -551,7 +555,7 @@ def test_output_budget():
             FAILURES.append(f"{ok} responses queued, want about {fit} of {size} bytes")
         st = d.control({"cmd": "status"})
         check("busy counted", st.get("http_busy"), busy)
-        if grown > (256 + 64) << 20:
+        if grown > (256 + 64) << 20 and not SANITIZED:
             FAILURES.append(f"the daemon grew {grown >> 20} MiB for 90 stalled clients")
         print(f"     {ok} responses of {size / 1e6:.1f} MB queued, {busy} got 503; "
               f"RSS grew {grown >> 20} MiB (90 x {size / 1e6:.1f} MB would be "
