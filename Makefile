@@ -37,7 +37,7 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 
 CORE_PKGS := yaml-0.1 libcjson
-PKGS := $(CORE_PKGS) libzmq libevent libsystemd
+PKGS := $(CORE_PKGS) libzmq libevent_core libsystemd
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wno-unused-parameter -Werror
@@ -58,7 +58,7 @@ SYSTEMD_LIBS = $(call once,SYSTEMD_LIBS,--libs libsystemd)
 DAEMON_LIBS = $(ZMQ_LIBS) $(EVENT_LIBS) $(SYSTEMD_LIBS) -lpthread
 CMOCKA_LIBS = $(call once,CMOCKA_LIBS,--libs cmocka)
 ZMQ_LIBS = $(call once,ZMQ_LIBS,--libs libzmq)
-EVENT_LIBS = $(call once,EVENT_LIBS,--libs libevent)
+EVENT_LIBS = $(call once,EVENT_LIBS,--libs libevent_core)
 
 # The layers (docs/architecture.md), each a static library, each compiled
 # seeing only the headers of the layers below it (LAYER_INC): an include

@@ -90,6 +90,23 @@ control_feeds(struct jsonw *w, const struct service_state *st)
 	if (all.last_event > 0) jsonw_int(w, all.last_event); else jsonw_null(w);
 }
 
+/* The HTTP server's counters, as /metrics has them (flat, as wallboardctl
+ * prints one line a key). */
+static void
+control_http(struct jsonw *w, const struct httpd_stats *h)
+{
+	jsonw_key(w, "http_connections"); jsonw_int(w, (int64_t)h->open);
+	jsonw_key(w, "http_accepted"); jsonw_int(w, (int64_t)h->accepted);
+	jsonw_key(w, "http_evicted"); jsonw_int(w, (int64_t)h->evicted);
+	jsonw_key(w, "http_accept_errors"); jsonw_int(w, (int64_t)h->accept_errors);
+	jsonw_key(w, "http_header_timeouts"); jsonw_int(w, (int64_t)h->header_timeouts);
+	jsonw_key(w, "http_idle_timeouts"); jsonw_int(w, (int64_t)h->idle_timeouts);
+	jsonw_key(w, "http_write_timeouts"); jsonw_int(w, (int64_t)h->write_timeouts);
+	jsonw_key(w, "http_bad_requests"); jsonw_int(w, (int64_t)h->bad_requests);
+	jsonw_key(w, "http_busy"); jsonw_int(w, (int64_t)h->busy);
+	jsonw_key(w, "http_requests"); jsonw_int(w, (int64_t)h->requests);
+}
+
 /* Each limit: what is held, the limit, and how many were refused. */
 static void
 control_limits(struct jsonw *w, const struct engine *e)
@@ -161,6 +178,7 @@ control_status(const struct service *svc, struct jsonw *w)
 	jsonw_key(w, "journal"); jsonw_string(w, journal_path(st.journal));
 	jsonw_key(w, "journal_ok"); jsonw_bool(w, journal_ok(st.journal));
 	jsonw_key(w, "replayed_at_start"); jsonw_int(w, (int64_t)st.stats->replayed);
+	control_http(w, &st.stats->http);
 	jsonw_end_object(w);
 	return jsonw_text(w);
 }

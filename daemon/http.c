@@ -1,6 +1,7 @@
 /*
- * http.c: HTTP for monitoring, through libevent's evhttp, on the address of
- * http.listen (loopback by default):
+ * http.c: HTTP for monitoring, served by httpd.c (our own small HTTP/1.1
+ * server on libevent's bufferevents), on the address of http.listen
+ * (loopback by default):
  *
  *   GET /healthz            200 "ok"; 200 "degraded: ..." when a feed is
  *                           silent (the daemon serves, its figures are
@@ -32,22 +33,16 @@
 #include <string.h>
 
 #include <event2/buffer.h>
-#include <event2/http.h>
 
 #include "alert.h"
 #include "engine.h"
+#include "httpd.h"
 #include "journal.h"
 #include "log.h"
 #include "metric.h"
 #include "proc.h"
 #include "service.h"
 #include "xalloc.h"
-
-/* A slow or idle client is dropped after this long. */
-#define HTTP_TIMEOUT_S 10
-/* Requests are a line and a few headers; GET carries no body. */
-#define HTTP_MAX_HEADERS 8192
-#define HTTP_MAX_BODY 1024
 
 /* Silent feeds /healthz names; the count says how many in all. */
 #define HTTP_SILENT_NAMED 16
@@ -60,7 +55,7 @@
 
 struct http {
 	const struct service *svc;
-	struct evhttp *evhttp;
+	struct httpd *httpd;
 };
 
 struct http_label {
@@ -442,6 +437,55 @@ http_counters(struct evbuffer *b, const struct server_stats *st)
 	    st->events_per_s);
 }
 
+/* The HTTP server's own counters (httpd.h). */
+static const struct {
+	const char *name;
+	const char *type;
+	const char *help;
+	size_t offset;
+} http_server_counters[] = {
+	{ "wallboard_http_connections", "gauge", "HTTP connections open now.",
+	  offsetof(struct httpd_stats, open) },
+	{ "wallboard_http_accepted_total", "counter", "HTTP connections "
+	  "accepted.", offsetof(struct httpd_stats, accepted) },
+	{ "wallboard_http_evicted_total", "counter", "HTTP connections closed "
+	  "at http.max_connections to make room for a new one: the oldest "
+	  "with no request in progress.", offsetof(struct httpd_stats, evicted) },
+	{ "wallboard_http_accept_errors_total", "counter", "Times accept() "
+	  "failed (out of fds, say) and the listener paused for 1 s.",
+	  offsetof(struct httpd_stats, accept_errors) },
+	{ "wallboard_http_header_timeouts_total", "counter", "HTTP connections "
+	  "closed with no whole request within http.header_timeout.",
+	  offsetof(struct httpd_stats, header_timeouts) },
+	{ "wallboard_http_idle_timeouts_total", "counter", "Kept-alive HTTP "
+	  "connections closed after http.idle_timeout without a request.",
+	  offsetof(struct httpd_stats, idle_timeouts) },
+	{ "wallboard_http_write_timeouts_total", "counter", "HTTP connections "
+	  "closed when the client did not take its response within "
+	  "http.header_timeout.", offsetof(struct httpd_stats, write_timeouts) },
+	{ "wallboard_http_bad_requests_total", "counter", "HTTP requests "
+	  "refused as malformed, too large or with a body (400, 413, 431, "
+	  "501, 505); each closed its connection.",
+	  offsetof(struct httpd_stats, bad_requests) },
+	{ "wallboard_http_busy_total", "counter", "HTTP responses refused with "
+	  "503 because responses waiting for their clients to read them held "
+	  "the 256 MiB the server queues in all.",
+	  offsetof(struct httpd_stats, busy) },
+	{ "wallboard_http_requests_total", "counter", "HTTP requests answered "
+	  "by a route (404 and 405 included; this scrape not yet).",
+	  offsetof(struct httpd_stats, requests) },
+};
+
+static void
+http_server(struct evbuffer *b, const struct httpd_stats *h)
+{
+	for (size_t k = 0; k < HTTP_NITEMS(http_server_counters); k++)
+		http_single(b, http_server_counters[k].name,
+		    http_server_counters[k].type, http_server_counters[k].help,
+		    (double)*(const uint64_t *)(const void *)((const char *)h +
+		    http_server_counters[k].offset));
+}
+
 /* Names the feeds may make it hold (limits:), by kind. */
 static void
 http_limits(struct evbuffer *b, const struct engine *e)
@@ -473,6 +517,7 @@ http_daemon(struct evbuffer *b, const struct service_state *st)
 	struct engine_memory m;
 
 	http_counters(b, st->stats);
+	http_server(b, &st->stats->http);
 	engine_memory(st->engine, &m);
 	http_single(b, "wallboard_engine_memory_bytes", "gauge",
 	    "Bytes the engine holds: windows, calls, callers, agents "
@@ -495,19 +540,17 @@ http_daemon(struct evbuffer *b, const struct service_state *st)
 /* ---- requests ---------------------------------------------------------- */
 
 static void
-http_reply(struct evhttp_request *req, int code, const char *reason,
+http_reply(struct httpd_req *req, int code, const char *reason,
     const char *type, struct evbuffer *body)
 {
-	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-
-	evhttp_add_header(h, "Content-Type", type);
-	evhttp_add_header(h, "Cache-Control", "no-store");
-	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	evhttp_send_reply(req, code, reason, body);
+	httpd_header(req, "Content-Type", type);
+	httpd_header(req, "Cache-Control", "no-store");
+	httpd_header(req, "X-Content-Type-Options", "nosniff");
+	httpd_reply(req, code, reason, body);
 }
 
 static void
-http_text(struct evhttp_request *req, int code, const char *reason,
+http_text(struct httpd_req *req, int code, const char *reason,
     const char *text)
 {
 	struct evbuffer *b = evbuffer_new();
@@ -577,7 +620,7 @@ http_degraded(char *out, size_t len, const struct service_state *st)
  * degraded (still 200: the daemon serves, a feed does not) when a feed is
  * silent. */
 static void
-http_healthz(struct evhttp_request *req, const struct service *svc)
+http_healthz(struct httpd_req *req, const struct service *svc)
 {
 	struct service_state st;
 	char why[1024];
@@ -595,7 +638,7 @@ http_healthz(struct evhttp_request *req, const struct service *svc)
 }
 
 static void
-http_metrics(struct evhttp_request *req, const struct service *svc)
+http_metrics(struct httpd_req *req, const struct service *svc)
 {
 	struct evbuffer *b = evbuffer_new();
 	struct service_state st;
@@ -616,7 +659,7 @@ http_metrics(struct evhttp_request *req, const struct service *svc)
 }
 
 static void
-http_json(struct evhttp_request *req, const char *json)
+http_json(struct httpd_req *req, const char *json)
 {
 	struct evbuffer *b = evbuffer_new();
 
@@ -628,20 +671,20 @@ http_json(struct evhttp_request *req, const char *json)
 }
 
 static void
-http_snapshot(struct evhttp_request *req, const struct service *svc)
+http_snapshot(struct httpd_req *req, const struct service *svc)
 {
 	http_json(req, svc->snapshot(svc->server));
 }
 
 static void
-http_alert_history(struct evhttp_request *req, const struct service *svc)
+http_alert_history(struct httpd_req *req, const struct service *svc)
 {
 	http_json(req, svc->alerts(svc->server));
 }
 
 static const struct {
 	const char *path;
-	void (*serve)(struct evhttp_request *, const struct service *);
+	void (*serve)(struct httpd_req *, const struct service *);
 } http_routes[] = {
 	{ "/healthz", http_healthz },
 	{ "/metrics", http_metrics },
@@ -651,21 +694,19 @@ static const struct {
 
 /* Every request: the path (query aside) picks the route, then the method. */
 static void
-http_on_request(struct evhttp_request *req, void *arg)
+http_on_request(struct httpd_req *req, void *arg)
 {
 	const struct http *http = arg;
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
-	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	const char *path = httpd_req_path(req);
+	const char *method = httpd_req_method(req);
 
-	for (size_t i = 0; path != NULL && i < HTTP_NITEMS(http_routes); i++) {
+	for (size_t i = 0; i < HTTP_NITEMS(http_routes); i++) {
 		if (strcmp(path, http_routes[i].path) != 0)
 			continue;
-		if (cmd == EVHTTP_REQ_GET || cmd == EVHTTP_REQ_HEAD)
+		if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
 			http_routes[i].serve(req, http->svc);
 		else {
-			evhttp_add_header(evhttp_request_get_output_headers(req),
-			    "Allow", "GET, HEAD");
+			httpd_header(req, "Allow", "GET, HEAD");
 			http_text(req, 405, "Method Not Allowed",
 			    "method not allowed: only GET and HEAD\n");
 		}
@@ -676,36 +717,23 @@ http_on_request(struct evhttp_request *req, void *arg)
 
 /* ---- life -------------------------------------------------------------- */
 
-static struct evhttp *
-http_new(struct http *http, struct proc *proc)
-{
-	struct evhttp *h = evhttp_new(proc_base(proc));
-
-	if (h == NULL)
-		fatalx("out of memory");
-	evhttp_set_timeout(h, HTTP_TIMEOUT_S);
-	evhttp_set_max_headers_size(h, HTTP_MAX_HEADERS);
-	evhttp_set_max_body_size(h, HTTP_MAX_BODY);
-	/* Every method reaches http_on_request, so that each gets 405 and
-	 * not libevent's 501. */
-	evhttp_set_allowed_methods(h, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
-	    EVHTTP_REQ_PATCH);
-	evhttp_set_gencb(h, http_on_request, http);
-	return h;
-}
-
 /*
- * Listen on `address` (http.listen), unless it is off ("" or NULL). A
- * failure to listen is an error: -1 with a sentence in err.
+ * Listen on http.listen, unless it is off ("" or NULL), with the limits of
+ * http.max_connections, header_timeout and idle_timeout (read here, at
+ * start: a reload does not change them). A failure to listen is an error:
+ * -1 with a sentence in err.
  */
 int
-http_open(struct http **hp, struct proc *proc, const char *address,
-    const struct service *svc, char *err, size_t errlen)
+http_open(struct http **hp, struct proc *proc, const struct config *c,
+    const struct service *svc, struct httpd_stats *stats, char *err,
+    size_t errlen)
 {
+	const char *address = c->http_listen;
+	struct httpd_limits lim = { .max_connections = c->http_max_connections,
+	    .header_timeout_ms = c->http_header_timeout_ms,
+	    .idle_timeout_ms = c->http_idle_timeout_ms };
 	struct http *http;
-	char host[256];
+	char host[256], why[128];
 	unsigned port;
 
 	*hp = NULL;
@@ -719,16 +747,16 @@ http_open(struct http **hp, struct proc *proc, const char *address,
 	}
 	http = xcalloc(1, sizeof *http);
 	http->svc = svc;
-	http->evhttp = http_new(http, proc);
-	errno = 0;
-	if (evhttp_bind_socket_with_handle(http->evhttp, host,
-	    (uint16_t)port) == NULL) {
+	http->httpd = httpd_open(proc, host, port, &lim, stats, http_on_request,
+	    http, why, sizeof why);
+	if (http->httpd == NULL) {
 		snprintf(err, errlen, "http.listen %s: cannot listen there: %s",
-		    address, errno != 0 ? strerror(errno) : "no such address");
+		    address, why);
 		http_close(&http);
 		return -1;
 	}
-	log_msg(LOG_INFO, "http: listening on %s", address);
+	log_msg(LOG_INFO, "http: listening on %s (at most %" PRId64
+	    " connections)", address, httpd_max_connections(http->httpd));
 	*hp = http;
 	return 0;
 }
@@ -741,7 +769,7 @@ http_close(struct http **hp)
 
 	if (http == NULL)
 		return;
-	evhttp_free(http->evhttp);
+	httpd_close(&http->httpd);
 	free(http);
 	*hp = NULL;
 }

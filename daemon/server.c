@@ -802,7 +802,8 @@ server_sockets(struct server *s)
 	    err, sizeof err);
 	if (s->control == NULL)
 		goto fail;
-	if (http_open(&s->http, s->proc, c->http_listen, &s->service, err, sizeof err) != 0)
+	if (http_open(&s->http, s->proc, c, &s->service, &s->stats.http, err,
+	    sizeof err) != 0)
 		goto fail;
 	/* From here on only the ingest thread reads the SUB socket. */
 	s->receiver = ingest_start(zsock_raw(s->ingest),

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "event.h"
+#include "httpd.h"
 
 struct alerts;
 struct engine;
@@ -40,6 +41,7 @@ struct server_stats {
 	uint64_t replayed;      /* journal records at the last (re)build */
 	int64_t replay_ms;
 	double events_per_s;
+	struct httpd_stats http;        /* written by httpd.c */
 };
 
 /* A look at the daemon, valid until control returns to the loop. */
@@ -89,12 +91,15 @@ struct jsonw;
 const char *control_answer(const struct service *, const char *data,
     size_t len, struct jsonw *w);
 
-/* http.c: /healthz, /metrics and /api/v1/snapshot on `listen` (none when it
- * is "" or NULL). Open after the sockets are bound: failing to listen is an
- * error, -1 with a sentence in err. Close accepts one never opened. */
+/* http.c: /healthz, /metrics and /api/v1/snapshot on http.listen (none when
+ * it is "" or NULL), within http.max_connections, header_timeout and
+ * idle_timeout; its counters go to `stats`. Open after the sockets are
+ * bound: failing to listen is an error, -1 with a sentence in err. Close
+ * accepts one never opened. */
 struct http;
-int http_open(struct http **, struct proc *, const char *listen,
-    const struct service *, char *err, size_t errlen);
+int http_open(struct http **, struct proc *, const struct config *,
+    const struct service *, struct httpd_stats *stats, char *err,
+    size_t errlen);
 void http_close(struct http **);
 
 #endif

@@ -3,7 +3,7 @@
  * ZeroMQ sockets bridged into it (zsock.c). It uses core/ only; the daemon
  * and both boards run on it.
  *
- * proc.h: the event loop. The one file that touches libevent (tmux's
+ * proc.h: the event loop. The one file of loop/ that touches libevent (tmux's
  * proc.c): timers, file descriptors and signals, each owned by the object
  * it serves.
  */
@@ -22,7 +22,8 @@ void proc_free(struct proc **);
 /* Run until proc_exit; returns 0. */
 int proc_loop(struct proc *);
 void proc_exit(struct proc *);
-/* For libevent-based edges (evhttp) that need the base itself. */
+/* For libevent-based edges (httpd.c's listener and bufferevents) that need
+ * the base itself. */
 struct event_base *proc_base(struct proc *);
 
 /* A one-shot timer; arm it with proc_timer_after. */

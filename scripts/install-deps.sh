@@ -23,7 +23,7 @@ PYTHON="$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)"
 # cmd:COMMAND, py:MODULE (Debian's python3) or file:PATH.
 BUILD_PKGS="build-essential=cmd:cc build-essential=cmd:make
 build-essential=file:/usr/include/stdio.h pkg-config=cmd:pkg-config libyaml-dev=pc:yaml-0.1 libcjson-dev=pc:libcjson
-libzmq3-dev=pc:libzmq libevent-dev=pc:libevent libsystemd-dev=pc:libsystemd
+libzmq3-dev=pc:libzmq libevent-dev=pc:libevent_core libsystemd-dev=pc:libsystemd
 libncurses-dev=pc:ncursesw libcmocka-dev=pc:cmocka"
 # The demo reads the site's time zone; minbase has tzdata, a container may not.
 RUN_PKGS="tzdata=file:/usr/share/zoneinfo/Europe/London"

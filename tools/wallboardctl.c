@@ -466,6 +466,16 @@ static const struct {
 	{ "stale_feeds_count", "silent feeds" },
 	{ "journal_ok", "journal healthy" },
 	{ "replayed_at_start", "replayed at start" },
+	{ "http_connections", "HTTP connections" },
+	{ "http_accepted", "HTTP accepted" },
+	{ "http_evicted", "HTTP evicted at cap" },
+	{ "http_accept_errors", "HTTP accept errors" },
+	{ "http_header_timeouts", "HTTP header timeouts" },
+	{ "http_idle_timeouts", "HTTP idle timeouts" },
+	{ "http_write_timeouts", "HTTP write timeouts" },
+	{ "http_bad_requests", "HTTP bad requests" },
+	{ "http_busy", "HTTP 503 busy" },
+	{ "http_requests", "HTTP requests" },
 };
 
 static const char *

@@ -75,7 +75,7 @@ done < <(grep -nE '\b(clock_gettime|gettimeofday|time)[[:space:]]*\([[:space:]]*
 
 # Inside daemon/: the control socket and HTTP ask the server through
 # service.h, never through its state (no circle server -> control -> server).
-for f in daemon/control.c daemon/http.c; do
+for f in daemon/control.c daemon/http.c daemon/httpd.c; do
 	[ -f "$f" ] || continue
 	while IFS= read -r hit; do
 		[ -n "$hit" ] && fail "$f:$hit: the server's state; ask through service.h"

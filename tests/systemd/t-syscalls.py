@@ -2,7 +2,8 @@
 wallboardd is traced (strace -f) through start, events, alerts, every
 control command, SIGHUP and SIGTERM; so is each wallboardctl command (the
 unit's ExecReload runs `wallboardctl reload` inside the daemon's sandbox), and
-a wallboard-feed publishing into it (wallboard-feed@.service). Each system
+a wallboard-feed publishing into it (wallboard-feed@.service), and HTTP
+(daemon/httpd.c: requests kept alive, refused, timed out). Each system
 call made must pass its unit's SystemCallFilter= lines (groups expanded by
 systemd-analyze itself), each socket family its RestrictAddressFamilies=. A
 call missing there is a program killed in production (libzmq's threads, for
@@ -13,13 +14,14 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "live"))
-from wb import BUILD, ROOT, WALLBOARDCTL, WALLBOARDD, Daemon, send  # noqa: E402
+from wb import BUILD, ROOT, WALLBOARDCTL, WALLBOARDD, Daemon, free_port, send  # noqa: E402
 
 UNIT = os.path.join(HERE, "..", "..", "systemd", "wallboardd.service")
 FEED_UNIT = os.path.join(HERE, "..", "..", "systemd", "wallboard-feed@.service")
@@ -112,6 +114,7 @@ def exercise(d):
     feed_trace = os.path.join(d.dir, "trace-feed")
     strace(feed_trace, [WALLBOARD_FEED, "replay", replay, "--max",
                         "--endpoint", f"tcp://127.0.0.1:{d.ingest}"])
+    http_requests(d.http_port)
     pub = d.publisher()
     for i in range(20):
         send(pub, {"type": "call.queued", "ts": now, "src": "t", "seq": i + 1,
@@ -128,6 +131,31 @@ def exercise(d):
     os.kill(pid, signal.SIGTERM)
     d.proc.wait(timeout=15)
     return {UNIT: ctl_traces, FEED_UNIT: [feed_trace]}
+
+
+def http_requests(port):
+    """What httpd.c does for a request kept alive, one refused and closed
+    (lingering), and a connection timed out: its calls into the trace."""
+    end = time.time() + 10
+    while True:                     # it listens a moment after control
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=10).close()
+            break
+        except ConnectionRefusedError:
+            if time.time() > end:
+                raise
+            time.sleep(0.05)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        for path in ("/healthz", "/metrics"):
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            s.recv(65536)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"GET / HTTP/9.9\r\n\r\n")
+        while s.recv(65536):
+            pass
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.settimeout(10)
+        s.recv(1)                   # closed by header_timeout
 
 
 def traced(path):
@@ -173,7 +201,9 @@ def main():
             skip(f"{tool} is not installed")
     if subprocess.run(["strace", "-f", "-qq", "-o", os.devnull, "true"]).returncode != 0:
         skip("strace cannot trace here (ptrace not permitted)")
-    d = TracedDaemon(extra=ALERTS)
+    port = free_port()
+    d = TracedDaemon(extra=ALERTS + f'http: {{listen: "127.0.0.1:{port}", header_timeout: 500ms}}\n')
+    d.http_port = port
     try:
         d.start()
         clients = exercise(d)
