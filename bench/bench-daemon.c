@@ -395,7 +395,7 @@ daemon_status(struct daemon *d, struct status *st, int timeout_ms)
 	st->rejected = json_int(buf, "rejected");
 	st->refused = json_int(buf, "refused");
 	st->replayed = json_int(buf, "replayed_at_start");
-	st->memory = json_int(buf, "memory_bytes");
+	st->memory = json_int(buf, "engine_bytes");
 	free(buf);
 	return 0;
 }
@@ -779,7 +779,7 @@ bench_ingest(const struct gen_stream *s)
 	printf("daemon RSS after %zu events: VmRSS %.1f MiB, VmHWM %.1f MiB "
 	    "(medians; no target set in issue 3)\n", n, median(rss, RUNS),
 	    median(hwm, RUNS));
-	printf("    (of which the engine holds %.1f MiB, status memory_bytes; the "
+	printf("    (of which the engine holds %.1f MiB, status engine_bytes; the "
 	    "rest is mostly ZeroMQ's\n    receive queue, which holds what the "
 	    "daemon has not read yet when the sender\n    outruns it, and heap "
 	    "it freed but kept: it swings from run to run)\n",
@@ -1463,8 +1463,8 @@ bench_limits(void)
 	printf("  %zu events judged in %.2f s (%lld applied, %lld rejected, "
 	    "%lld refused at a limit)\n", FLOOD_EVENTS, secs, st.applied,
 	    st.rejected, st.refused);
-	printf("daemon RSS at the limits: VmHWM %.1f MiB, VmRSS %.1f MiB (status "
-	    "memory_bytes: %.1f MiB)\n", hwm, rss,
+	printf("daemon RSS at the limits: VmHWM %.1f MiB, VmRSS %.1f MiB (the "
+	    "engine's own count, status engine_bytes: %.1f MiB)\n", hwm, rss,
 	    (double)st.memory / 1048576);
 	printf("    snapshot %.2f MB (control socket, %.0f ms to the reply)\n",
 	    (double)snap / 1e6, (double)snap_ns / 1e6);

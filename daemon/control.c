@@ -172,8 +172,8 @@ control_status(const struct service *svc, struct jsonw *w)
 	jsonw_key(w, "memory_bytes"); jsonw_int(w, proc_rss_bytes());
 	jsonw_key(w, "engine_bytes"); jsonw_int(w, (int64_t)m.total);
 	jsonw_key(w, "refused"); jsonw_int(w, (int64_t)st.stats->refused);
-	jsonw_key(w, "ingest_dropped");
-	jsonw_int(w, (int64_t)st.stats->ingest_dropped);
+	jsonw_key(w, "ingest_queue_full");
+	jsonw_int(w, (int64_t)st.stats->ingest_full);
 	control_limits(w, st.engine);
 	jsonw_key(w, "journal"); jsonw_string(w, journal_path(st.journal));
 	jsonw_key(w, "journal_ok"); jsonw_bool(w, journal_ok(st.journal));

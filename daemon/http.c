@@ -390,12 +390,9 @@ http_counters(struct evbuffer *b, const struct server_stats *st)
 	    "Events skipped as duplicates.", (double)st->duplicates);
 	http_single(b, "wallboard_refused_total", "counter",
 	    "Events refused at a limit (limits:).", (double)st->refused);
-	http_single(b, "wallboard_ingest_dropped_total", "counter",
-	    "Messages dropped past ingest.max_queue.",
-	    (double)st->ingest_dropped);
-	http_single(b, "wallboard_ingest_dropped_bytes_total", "counter",
-	    "Bytes of messages dropped past ingest.max_queue.",
-	    (double)st->ingest_dropped_bytes);
+	http_single(b, "wallboard_ingest_queue_full_total", "counter",
+	    "Times reading paused: events waiting held ingest.max_queue.",
+	    (double)st->ingest_full);
 	http_family(b, "wallboard_rejected_total", "counter",
 	    "Events rejected, by reason.");
 	for (int r = REJECT_NONE + 1; r < REJECT_COUNT; r++) {

@@ -39,7 +39,9 @@ struct ingest {
 	struct ingest_batch *spare;         /* empty ones, at most INGEST_SPARE */
 	size_t n_spare;
 	size_t held, max_held;  /* bytes in the queue, and the bound */
-	uint64_t dropped, dropped_bytes;
+	pthread_cond_t taken;   /* the loop took a batch */
+	uint64_t full;          /* times the queue was full */
+	bool stop;
 	bool joined;            /* the thread has stopped */
 };
 
@@ -125,43 +127,61 @@ batch_decode(struct ingest_batch *b, struct event_decoder *d)
 /* ---- the thread -------------------------------------------------------- */
 
 /*
- * Read what is waiting into b, up to a batch; 0 when nothing was kept.
- * What would take the queue past its bound is read and dropped (counted):
- * ZeroMQ's queues are emptied either way.
+ * Read what is waiting into b, up to a batch, while the queue has room for
+ * it (one message may go past by its size); 0 when nothing was read.
  */
 static size_t
-ingest_fill(struct ingest *ig, struct ingest_batch *b)
+ingest_fill(struct ingest *ig, struct ingest_batch *b, size_t room)
 {
 	struct zsock_frames fr;
-	size_t room, size;
-	uint64_t dropped = 0, dropped_bytes = 0;
 
-	pthread_mutex_lock(&ig->lock);
-	room = ig->held < ig->max_held ? ig->max_held - ig->held : 0;
-	pthread_mutex_unlock(&ig->lock);
-	while (b->n < INGEST_BATCH && dropped < INGEST_BATCH &&
+	while (b->n < INGEST_BATCH && b->bytes < room &&
 	    zsock_recv_frames(ig->socket, &fr)) {
-		size = zmq_msg_size(&fr.f[fr.n - 1]) + sizeof(zmq_msg_t);
-		if (b->bytes + size > room) {
-			dropped++;
-			dropped_bytes += size;
-			zsock_frames_close(&fr);
-			continue;
-		}
 		/* Keep the last frame (the event) in the batch; a small one
 		 * lives inside its zmq_msg_t, so it is moved, not copied. */
 		zmq_msg_init(&b->msgs[b->n]);
 		zmq_msg_move(&b->msgs[b->n++], &fr.f[fr.n - 1]);
-		b->bytes += size;
+		b->bytes += zmq_msg_size(&b->msgs[b->n - 1]) + sizeof(zmq_msg_t);
 		zsock_frames_close(&fr);
 	}
-	if (dropped > 0) {
-		pthread_mutex_lock(&ig->lock);
-		ig->dropped += dropped;
-		ig->dropped_bytes += dropped_bytes;
-		pthread_mutex_unlock(&ig->lock);
-	}
 	return b->n;
+}
+
+/*
+ * The room the queue has for a batch being filled; while it has none (the
+ * loop is behind by ingest.max_queue), wait for the loop to take some: the
+ * messages then wait in ZeroMQ's small queue, and past that in the
+ * sender's. SIZE_MAX-free: 0 means stop.
+ */
+static size_t
+ingest_room(struct ingest *ig, const struct ingest_batch *b)
+{
+	size_t room = 0;
+
+	pthread_mutex_lock(&ig->lock);
+	if (ig->held + b->bytes >= ig->max_held && !ig->stop) {
+		ig->full++;
+		while (ig->held + b->bytes >= ig->max_held && ig->head != NULL &&
+		    !ig->stop)
+			pthread_cond_wait(&ig->taken, &ig->lock);
+	}
+	if (!ig->stop)
+		room = ig->held < ig->max_held ? ig->max_held - ig->held :
+		    b->bytes + 1;
+	pthread_mutex_unlock(&ig->lock);
+	return room;
+}
+
+/* The room the queue has now, without waiting. */
+static size_t
+ingest_room_now(struct ingest *ig)
+{
+	size_t room;
+
+	pthread_mutex_lock(&ig->lock);
+	room = ig->held < ig->max_held ? ig->max_held - ig->held : 0;
+	pthread_mutex_unlock(&ig->lock);
+	return room;
 }
 
 /* Wait for a message (up to timeout_ms; -1: for ever): 1 when one came,
@@ -231,22 +251,31 @@ ingest_main(void *arg)
 		if (b == NULL)
 			b = batch_new();
 		batch_reset(b);         /* what it held was applied */
-		while (ingest_fill(ig, b) == 0)
-			if (!ingest_wait(ig)) {
+		for (;;) {
+			size_t room = ingest_room(ig, b);
+
+			if (room == 0 || (ingest_fill(ig, b, room) == 0 &&
+			    !ingest_wait(ig))) {
 				batch_free(b);
 				return NULL;
 			}
+			if (b->n > 0)
+				break;
+		}
 		/* While the loop is behind, a batch waits to fill (a few ms at
 		 * most): messages trickling in one at a time must not each
 		 * take a batch of the bound. An idle loop gets each at once. */
 		while (b->n < INGEST_BATCH && ingest_behind(ig)) {
-			int got = ingest_wait_for(ig, INGEST_FILL_MS);
+			size_t room = ingest_room_now(ig);
+			int got;
 
-			if (got < 0) {
+			if (b->bytes >= room)
+				break;
+			if ((got = ingest_wait_for(ig, INGEST_FILL_MS)) < 0) {
 				batch_free(b);
 				return NULL;
 			}
-			if (got == 0 || ingest_fill(ig, b) == 0)
+			if (got == 0 || ingest_fill(ig, b, room) == 0)
 				break;
 		}
 		batch_decode(b, ig->decoder);
@@ -280,6 +309,7 @@ ingest_start(void *socket, size_t max_queue)
 		fatal("eventfd");
 	ig->max_held = max_queue;
 	pthread_mutex_init(&ig->lock, NULL);
+	pthread_cond_init(&ig->taken, NULL);
 	if ((rc = pthread_create(&ig->thread, NULL, ingest_main, ig)) != 0)
 		fatalx("cannot start the ingest thread: %s", strerror(rc));
 	pthread_setname_np(ig->thread, "wbd-ingest");   /* in top -H, perf */
@@ -293,6 +323,10 @@ ingest_halt(struct ingest *ig)
 
 	if (ig->joined)
 		return;
+	pthread_mutex_lock(&ig->lock);
+	ig->stop = true;
+	pthread_cond_signal(&ig->taken);
+	pthread_mutex_unlock(&ig->lock);
 	if (write(ig->stop_fd, &one, sizeof one) < 0)
 		fatal("eventfd");
 	pthread_join(ig->thread, NULL);
@@ -320,6 +354,7 @@ ingest_stop(struct ingest **igp)
 		batch_free(b);
 	}
 	pthread_mutex_destroy(&ig->lock);
+	pthread_cond_destroy(&ig->taken);
 	close(ig->wake_fd);
 	close(ig->stop_fd);
 	event_decoder_free(&ig->decoder);
@@ -361,6 +396,7 @@ ingest_done(struct ingest *ig, struct ingest_batch *b)
 	if (ig->head == NULL)
 		ig->tail = NULL;
 	ig->held -= b->bytes;
+	pthread_cond_signal(&ig->taken);
 	if (ig->n_spare < INGEST_SPARE) {
 		b->next = ig->spare;
 		ig->spare = b;
@@ -381,11 +417,13 @@ ingest_rewake(struct ingest *ig)
 		log_msg(LOG_ERR, "ingest: eventfd: %s", strerror(errno));
 }
 
-void
-ingest_dropped(struct ingest *ig, uint64_t *messages, uint64_t *bytes)
+uint64_t
+ingest_full(struct ingest *ig)
 {
+	uint64_t n;
+
 	pthread_mutex_lock(&ig->lock);
-	*messages = ig->dropped;
-	*bytes = ig->dropped_bytes;
+	n = ig->full;
 	pthread_mutex_unlock(&ig->lock);
+	return n;
 }

@@ -11,10 +11,12 @@
  *
  * The batches waiting are bounded in bytes (ingest.max_queue: what a
  * burst, or the seconds a reload rebuilds the day, can make the daemon
- * hold). The thread keeps reading whatever happens, so ZeroMQ's own queues
- * stay near empty; past the bound it drops what it reads, and counts it
- * (ingest_dropped; a feed's gaps say which). A peer cannot make the daemon
- * hold more by sending faster or bigger.
+ * hold). At the bound the thread pauses reading until the loop takes a
+ * batch (counted: ingest_full): messages then wait in ZeroMQ's queue, which
+ * is small (server.c: HWM messages a peer, each at most
+ * ingest.max_message), and past it in the senders' own queues, on their
+ * machines. Nothing is dropped here: a PUB sender drops at its own HWM,
+ * and its feed's gaps say so.
  */
 #ifndef WALLBOARD_INGEST_H
 #define WALLBOARD_INGEST_H
@@ -76,7 +78,7 @@ void ingest_rewake(struct ingest *);
 /* Batches to take at a wake before the loop sees to its timers. */
 #define INGEST_PER_WAKE 8
 
-/* Messages dropped past the bound, and their bytes, since the start. */
-void ingest_dropped(struct ingest *, uint64_t *messages, uint64_t *bytes);
+/* Times the queue was full (the thread paused reading), since the start. */
+uint64_t ingest_full(struct ingest *);
 
 #endif

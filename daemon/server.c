@@ -39,9 +39,11 @@
 #include "xalloc.h"
 #include "zsock.h"
 
-/* ingest: ZeroMQ's queue a peer; the ingest thread empties it as fast as
- * messages come, into a queue bounded in bytes (ingest.max_queue) */
-#define HWM 10000
+/* ingest: ZeroMQ's queue a peer, small: the ingest thread empties it into
+ * its own queue, bounded in bytes (ingest.max_queue); while that is full,
+ * a peer can make the daemon hold at most this many messages of at most
+ * ingest.max_message (ingest.h) */
+#define HWM 1000
 /*
  * What a board that reads slowly, or not at all, can make the daemon hold
  * (README, "What the network can make it spend"): publish.queue whole
@@ -193,24 +195,22 @@ server_apply_event(struct server *s, enum event_reject why, const struct event *
 		server_follow(s, ev->ts, clock);
 }
 
-/* Events the ingest queue dropped past ingest.max_queue: counted, and
- * said at most once a minute. */
+/* Times the ingest queue was full (reading paused): counted, and said
+ * at most once a minute. */
 static void
-server_log_dropped(struct server *s)
+server_log_full(struct server *s)
 {
-	uint64_t n, bytes;
+	uint64_t n;
 
-	if (s->receiver == NULL)
+	if (s->receiver == NULL ||
+	    (n = ingest_full(s->receiver)) == s->stats.ingest_full)
 		return;
-	ingest_dropped(s->receiver, &n, &bytes);
-	if (n == s->stats.ingest_dropped)
-		return;
-	s->stats.ingest_dropped = n;
-	s->stats.ingest_dropped_bytes = bytes;
+	s->stats.ingest_full = n;
 	log_limited(&s->limit_log, proc_mono_ms(), LOG_WARNING,
-	    "ingest: events came faster than they are applied: %llu dropped "
-	    "(%llu bytes) past ingest.max_queue so far; the feeds' gaps say "
-	    "which", (unsigned long long)n, (unsigned long long)bytes);
+	    "ingest: events come faster than they are applied: reading paused "
+	    "at ingest.max_queue until the loop catches up (%llu times so "
+	    "far); the senders hold the rest, and a feed's gaps say what its "
+	    "own queue dropped", (unsigned long long)n);
 }
 
 /* A journaled message, decoded here (at start and reload). */
@@ -536,7 +536,7 @@ server_on_heartbeat(void *arg)
 	server_journal_flush(s);
 	server_status_line(s);
 	server_log_refused(s);
-	server_log_dropped(s);
+	server_log_full(s);
 }
 
 /* The watchdog's own timer, at half systemd's interval: a long heartbeat

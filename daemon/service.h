@@ -27,7 +27,7 @@ struct server_stats {
 	uint64_t applied;
 	uint64_t duplicates;
 	uint64_t refused;       /* events past a limit (engine_limit_info) */
-	uint64_t ingest_dropped, ingest_dropped_bytes; /* past ingest.max_queue */
+	uint64_t ingest_full;   /* times ingest.max_queue paused reading */
 	uint64_t rejected[REJECT_COUNT];
 	uint64_t published;
 	uint64_t publish_dropped;
