@@ -254,7 +254,7 @@ static const struct config_key config_ingest_keys[] = {
 	 * message is held; one up to this size is read and, over the 64 KiB
 	 * an event may be, counted as too long. */
 	KEY_SIZE("max_message", struct config, ingest_max_message, 64 * 1024,
-	    64 * 1024 * 1024, "1MiB"),
+	    64 * 1024 * 1024, "128KiB"),
 	/* Peers that connect to the binds (feeds) at once; more are refused
 	 * at the ZMTP handshake (daemon/peers.c). Connections the daemon makes
 	 * itself (ingest.connect) are not counted. */

@@ -1,7 +1,7 @@
 """What an outsider can make the daemon spend, bounded (issue 16; this file
 grows with each limit): the real wallboardd, flooded over real ZeroMQ.
 
-- ingest.max_message (default 1MiB): a 64 MiB message is cut off by ZeroMQ
+- ingest.max_message (default 128KiB): a 64 MiB message is cut off by ZeroMQ
   before it is held: the daemon's RSS does not grow by it, the daemon keeps
   serving, and a message of 100 KiB (read, but over the 64 KiB an event may
   be) is counted as rejected, too long.
