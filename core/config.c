@@ -262,7 +262,7 @@ static const struct config_key config_ingest_keys[] = {
 	/* What received events waiting to be applied may hold: a burst, or
 	 * the seconds a reload rebuilds the day. Past it, dropped, counted. */
 	KEY_SIZE("max_queue", struct config, ingest_max_queue, 16 * 1024 * 1024,
-	    4LL * 1024 * 1024 * 1024, "256MiB"),
+	    4LL * 1024 * 1024 * 1024, "64MiB"),
 	{ .name = NULL }
 };
 

@@ -166,7 +166,7 @@ struct config {
 	                           * (ZMQ_MAXMSGSIZE); default 1MiB, at least
 	                           * 64KiB, the most an event may be */
 	int64_t ingest_max_queue; /* bytes of events waiting to be applied;
-	                           * default 256MiB */
+	                           * default 64MiB */
 	int64_t ingest_max_peers; /* peers connected to the binds at once;
 	                           * default 64 (daemon/peers.c) */
 	char **publish_bind;      /* default tcp on port 7411, all interfaces */
