@@ -90,6 +90,28 @@ def floor_figures(snap):
         "agents": q["now"]["agents"], "waiting": q["now"]["waiting"]}
 
 
+MiB = 1 << 20
+# Under ASan freed memory waits in a quarantine: RSS says nothing there.
+SANITIZED = any(x in os.environ.get("BUILD", "build") for x in ("asan", "tsan"))
+
+
+def peak_rss(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def check_memory(d, most_mib):
+    """The daemon's peak RSS stayed under most_mib (worked out per test
+    from what its limits allow, with room for the daemon's own ~20 MiB)."""
+    peak = peak_rss(d.proc.pid)
+    print(f"  peak RSS {peak / MiB:.1f} MiB (at most {most_mib})")
+    if peak > most_mib * MiB and not SANITIZED:
+        FAILURES.append(f"peak RSS {peak / MiB:.0f} MiB, over {most_mib} MiB")
+
+
 def limit(d, key):
     return d.control({"cmd": "status"})["limits"][key]
 
@@ -143,6 +165,8 @@ def test_agents_queues_teams():
         check("feed's refused", snap["feeds"]["flood"]["refused"],
               4000 + 450 + 280)
         check("agents on the board", len(snap["agents"]), 1000)
+        # 5,800 events, 1,000 agents and 50 queues held: a few MiB at most
+        check_memory(d, 48)
         check("queue scopes", sum(k.startswith("queue:")
                                   for k in snap["scopes"]), 50)
         a = alert(snap, "agents")
@@ -252,6 +276,8 @@ def test_feeds_flood_then_silence():
         all_scope = snap["scopes"]["all"]
         check("all names at most 64 feeds", len(all_scope["feeds"]), 64)
         check("and counts them all", all_scope["feeds_count"], 256)
+        # 100,000 names sent, 256 held: the flood itself is not kept
+        check_memory(d, 48)
     finally:
         d.close()
         clean.close()
