@@ -9,6 +9,7 @@
 #include "journal.h"
 
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -25,8 +26,14 @@
 
 #define JOURNAL_MAGIC0 0xb1
 #define JOURNAL_MAGIC1 'J'
-#define JOURNAL_VERSION 1
-#define JOURNAL_CRC_OFFSET 16
+#define JOURNAL_VERSION_1 1      /* no salt, no sequence numbers: read only */
+#define JOURNAL_V1_CRC_OFFSET 16
+#define JOURNAL_VERSION 2       /* what is written */
+#define JOURNAL_SEQ_OFFSET 16
+#define JOURNAL_CRC_OFFSET 20
+/* The file header record's payload: salt, day start, salt again. */
+#define JOURNAL_FILE_PAYLOAD 24
+#define JOURNAL_FILE_SIZE (JOURNAL_HEADER_SIZE + JOURNAL_FILE_PAYLOAD)
 #define JOURNAL_READ_CHUNK (1024 * 1024) /* > the largest record */
 
 struct journal {
@@ -38,6 +45,10 @@ struct journal {
 	bool dir_dirty;         /* the file's directory entry not yet synced */
 	unsigned char *buf;     /* records appended, not yet written */
 	size_t len, cap;
+	unsigned version;       /* the file's format: 2, or 1 for an old file */
+	uint64_t salt;          /* format 2: the file's, in every CRC */
+	uint32_t seq;           /* the next record's number */
+	bool need_header;       /* the file has no file header record yet */
 	char error[512];
 };
 
@@ -280,6 +291,9 @@ struct journal_reader {
 	bool eof;
 	int error;              /* errno of a failed read */
 	const char *why;        /* what is wrong with a damaged record */
+	unsigned version;       /* the file's format: 0 until a record says */
+	uint64_t salt;          /* v2: from the file header record */
+	size_t header;          /* the header size of the record just read */
 };
 
 enum journal_check { CHECK_END, CHECK_OK, CHECK_SHORT, CHECK_BAD };
@@ -309,81 +323,177 @@ journal_reader_fill(struct journal_reader *r, size_t need)
 	return r->end - r->pos;
 }
 
-static bool
-journal_header_valid(const unsigned char *h)
+/*
+ * Is this a record of the file's format, and how long is its header? A v1
+ * record may only be read in a v1 file (or before the format is known): in
+ * a v2 file, v1 bytes can only be a chance match inside a payload.
+ */
+static size_t
+journal_header_size(const unsigned char *h, unsigned version)
 {
-	return h[0] == JOURNAL_MAGIC0 && h[1] == JOURNAL_MAGIC1 &&
-	    h[2] == JOURNAL_VERSION && h[3] != 0 &&
-	    journal_get_u32(h + 4) <= JOURNAL_PAYLOAD_MAX;
+	if (h[0] != JOURNAL_MAGIC0 || h[1] != JOURNAL_MAGIC1 || h[3] == 0 ||
+	    journal_get_u32(h + 4) > JOURNAL_PAYLOAD_MAX)
+		return 0;
+	if (h[2] == JOURNAL_VERSION_1 && version != JOURNAL_VERSION)
+		return JOURNAL_V1_HEADER_SIZE;
+	if (h[2] == JOURNAL_VERSION && version != JOURNAL_VERSION_1)
+		return JOURNAL_HEADER_SIZE;
+	return 0;
 }
 
+/* A v1 record's CRC: its header up to the CRC, then the payload. */
 static uint32_t
-journal_record_crc(const unsigned char *h, size_t len)
+journal_v1_crc(const unsigned char *h, size_t len)
 {
-	uint32_t crc = journal_crc32c(0, h, JOURNAL_CRC_OFFSET);
+	uint32_t crc = journal_crc32c(0, h, JOURNAL_V1_CRC_OFFSET);
 
+	return journal_crc32c(crc, h + JOURNAL_V1_HEADER_SIZE, len);
+}
+
+/* A v2 record's CRC: the file's salt first, so that bytes that were never
+ * written as a record of this file (a chance match, a record quoted inside
+ * a payload, a block of another file) do not check. */
+static uint32_t
+journal_record_crc(uint64_t salt, const unsigned char *h, size_t len)
+{
+	unsigned char s[8];
+	uint32_t crc;
+
+	journal_put_u64(s, salt);
+	crc = journal_crc32c(0, s, sizeof s);
+	crc = journal_crc32c(crc, h, JOURNAL_CRC_OFFSET);
 	return journal_crc32c(crc, h + JOURNAL_HEADER_SIZE, len);
 }
 
-/* The record at the reader's position, which it does not pass. */
+/* Does the v2 record at h (whole in memory) check with `salt`? */
+static bool
+journal_v2_checks(uint64_t salt, const unsigned char *h, size_t len)
+{
+	return journal_get_u32(h + JOURNAL_CRC_OFFSET) ==
+	    journal_record_crc(salt, h, len);
+}
+
+/* The record at the reader's position, which it does not pass. A file
+ * header record (JOURNAL_FILE, checked with the salt it carries) sets the
+ * reader's format and salt. */
 static enum journal_check
 journal_reader_next(struct journal_reader *r, struct journal_record *rec)
 {
-	size_t have = journal_reader_fill(r, JOURNAL_HEADER_SIZE), len;
+	size_t have = journal_reader_fill(r, JOURNAL_V1_HEADER_SIZE), len, hs;
 	const unsigned char *h;
+	uint64_t salt = r->salt;
 
 	if (have == 0)
 		return CHECK_END;
 	r->why = "cut short";
-	if (have < JOURNAL_HEADER_SIZE)
+	if (have < JOURNAL_V1_HEADER_SIZE)
 		return CHECK_SHORT;
 	r->why = "bad header";
-	if (!journal_header_valid(r->buf + r->pos))
+	if ((hs = journal_header_size(r->buf + r->pos, r->version)) == 0)
 		return CHECK_BAD;
 	len = journal_get_u32(r->buf + r->pos + 4);
 	r->why = "cut short";
-	if (journal_reader_fill(r, JOURNAL_HEADER_SIZE + len) < JOURNAL_HEADER_SIZE + len)
+	if (journal_reader_fill(r, hs + len) < hs + len)
 		return CHECK_SHORT;
 	h = r->buf + r->pos;
 	r->why = "bad checksum";
-	if (journal_get_u32(h + JOURNAL_CRC_OFFSET) != journal_record_crc(h, len))
-		return CHECK_BAD;
+	if (hs == JOURNAL_V1_HEADER_SIZE) {
+		if (journal_get_u32(h + JOURNAL_V1_CRC_OFFSET) != journal_v1_crc(h, len))
+			return CHECK_BAD;
+		r->version = JOURNAL_VERSION_1;
+		rec->seq = 0;
+	} else {
+		if (h[3] == JOURNAL_FILE) {
+			if (len != JOURNAL_FILE_PAYLOAD)
+				return CHECK_BAD;
+			salt = journal_get_u64(h + hs);
+		} else if (r->version != JOURNAL_VERSION)
+			return CHECK_BAD;       /* no salt known to check it */
+		if (!journal_v2_checks(salt, h, len))
+			return CHECK_BAD;
+		r->version = JOURNAL_VERSION;
+		r->salt = salt;
+		rec->seq = journal_get_u32(h + JOURNAL_SEQ_OFFSET);
+	}
 	rec->type = h[3];
 	rec->len = len;
 	rec->clock_ms = (int64_t)journal_get_u64(h + 8);
-	rec->payload = h + JOURNAL_HEADER_SIZE;
+	rec->payload = h + hs;
 	rec->offset = r->base + r->pos;
+	r->header = hs;
 	return CHECK_OK;
 }
 
-/* After a damaged record at the reader's position: the offset of the next
- * whole record, or -1 when there is none (the damage is a torn tail). Only to
- * tell the two apart: nothing after damage is ever replayed, so a record
- * found by chance inside another's payload does no harm. */
-static int64_t
-journal_reader_resync(struct journal_reader *r)
+/*
+ * A v2 file whose own header record is damaged: its salt is kept twice in
+ * the payload, and a candidate is taken only if the record after the header
+ * checks with it, so one damaged byte there does not cost the day.
+ */
+static void
+journal_reader_salvage_salt(struct journal_reader *r)
 {
-	struct journal_record rec;
+	size_t need = JOURNAL_FILE_SIZE + JOURNAL_HEADER_SIZE, len;
+	const unsigned char *h = r->buf, *n;
+
+	if (journal_reader_fill(r, need) < need || h[0] != JOURNAL_MAGIC0 ||
+	    h[1] != JOURNAL_MAGIC1 || h[2] != JOURNAL_VERSION)
+		return;
+	n = h + JOURNAL_FILE_SIZE;
+	if (journal_header_size(n, JOURNAL_VERSION) != JOURNAL_HEADER_SIZE)
+		return;
+	len = journal_get_u32(n + 4);
+	if (journal_reader_fill(r, need + len) < need + len)
+		return;
+	h = r->buf;
+	n = h + JOURNAL_FILE_SIZE;
+	for (size_t at = 0; at <= 16; at += 16) {
+		uint64_t salt = journal_get_u64(h + JOURNAL_HEADER_SIZE + at);
+
+		if (journal_v2_checks(salt, n, len)) {
+			r->version = JOURNAL_VERSION;
+			r->salt = salt;
+			return;
+		}
+	}
+}
+
+/* After a damaged record at the reader's position: leave the reader at the
+ * next whole record and return its offset, or -1 when there is none (the
+ * damage runs to the end: a torn tail). */
+static int64_t
+journal_reader_resync(struct journal_reader *r, struct journal_record *rec)
+{
 	enum journal_check c;
 
 	do {
 		r->pos++;
-		c = journal_reader_next(r, &rec);
+		c = journal_reader_next(r, rec);
 	} while (c == CHECK_SHORT || c == CHECK_BAD);
-	return c == CHECK_OK ? (int64_t)rec.offset : -1;
+	return c == CHECK_OK ? (int64_t)rec->offset : -1;
 }
+
+struct journal_region {
+	uint64_t offset, length;
+};
 
 struct journal_scan {
 	journal_replay_fn *fn;  /* NULL: verify only */
 	void *arg;
 	int64_t from_ms;
 	bool stopped;           /* fn asked to stop */
-	uint64_t good_end;      /* the file's whole records end here */
+	uint64_t good_end;      /* the file's last whole record ends here */
+	unsigned version;       /* the file's format, once known */
+	uint64_t salt;
+	uint32_t last_seq;      /* of the last whole record (v2) */
+	struct journal_region *regions; /* damaged regions of the file, when
+					 * asked for (keep_regions) */
+	size_t n_regions;
+	bool keep_regions;
 	struct journal_replay_result *res;
 };
 
-/* Hand the file's whole records on; leaves the reader at the first byte
- * that is not one (or at the end). */
+/* Hand on the whole records from the reader's position; leaves the reader
+ * at the first byte that is not one (or at the end). */
 static void
 journal_scan_records(struct journal_reader *r, struct journal_scan *s)
 {
@@ -391,8 +501,16 @@ journal_scan_records(struct journal_reader *r, struct journal_scan *s)
 	struct journal_record rec;
 
 	while (journal_reader_next(r, &rec) == CHECK_OK) {
-		r->pos += JOURNAL_HEADER_SIZE + rec.len;
-		res->bytes += JOURNAL_HEADER_SIZE + rec.len;
+		size_t n = r->header + rec.len;
+
+		r->pos += n;
+		s->good_end = rec.offset + n;
+		s->last_seq = rec.seq;
+		if (rec.type == JOURNAL_FILE) {
+			res->header_bytes += n;
+			continue;
+		}
+		res->bytes += n;
 		if (rec.clock_ms < s->from_ms) {
 			res->older++;
 			continue;
@@ -405,31 +523,83 @@ journal_scan_records(struct journal_reader *r, struct journal_scan *s)
 	}
 }
 
-/* Tell a torn tail from damage in the middle, at the reader's position. */
-static int
+/* How many records a damaged region of a v1 file held: its record starts
+ * are not known, so count the places that still look like one (a flipped
+ * byte leaves the other records' magic as it was); at least one. */
+static uint64_t
+journal_v1_estimate(const unsigned char *p, size_t len)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i + 3 <= len; i++)
+		if (p[i] == JOURNAL_MAGIC0 && p[i + 1] == JOURNAL_MAGIC1 &&
+		    p[i + 2] == JOURNAL_VERSION_1)
+			n++;
+	return n > 0 ? n : 1;
+}
+
+/*
+ * Damage at the reader's position: skip to the next whole record and count
+ * the region, or, when there is none, count a torn tail. Returns true when
+ * the scan goes on (the reader is at that record).
+ */
+static bool
 journal_scan_damage(struct journal_reader *r, const char *path, struct journal_scan *s)
 {
 	struct journal_replay_result *res = s->res;
-	uint64_t at = s->good_end, size;
+	uint64_t at = r->base + r->pos, size, lost;
+	unsigned version = r->version;
+	uint32_t seq = s->last_seq;
 	const char *why = r->why;
-	int64_t next = journal_reader_resync(r);
+	struct journal_record rec;
 	struct stat st;
+	int64_t next;
 
+	if (r->version == 0 && at == 0)
+		journal_reader_salvage_salt(r);
+	next = journal_reader_resync(r, &rec);
 	if (r->error != 0)
-		return -1;
-	size = fstat(r->fd, &st) == 0 ? (uint64_t)st.st_size : r->base + r->end;
+		return false;
 	if (next < 0) {
+		size = fstat(r->fd, &st) == 0 ? (uint64_t)st.st_size : r->base + r->end;
 		res->torn_tail = true;
 		res->torn_bytes += size - at;
-		return 0;
+		return false;
+	}
+	/* Sequence numbers count exactly what the region held; a file header
+	 * record found inside it (a new salt) or a v1 file cannot say. */
+	if (version == JOURNAL_VERSION && rec.type != JOURNAL_FILE && rec.seq > seq)
+		lost = rec.seq - seq - 1;
+	else if (r->version == JOURNAL_VERSION)
+		lost = 0;
+	else {
+		size_t len = (size_t)((uint64_t)next - at);
+
+		/* The region is at most one record past the buffer's start:
+		 * the resync never moves more than the buffer holds. */
+		lost = at >= r->base ? journal_v1_estimate(r->buf + (at - r->base),
+		    len) : 1;
+		res->lost_estimated = true;
 	}
 	res->corrupt = true;
-	res->lost_bytes += size - at;
-	journal_say(res, "%s: the record at byte %llu is damaged (%s): the "
-	    "%llu bytes from there to the end were not replayed (the next whole "
-	    "record is at byte %llu).", path, (unsigned long long)at, why,
-	    (unsigned long long)(size - at), (unsigned long long)next);
-	return -1;
+	res->lost_bytes += (uint64_t)next - at;
+	res->lost_records += lost;
+	if (res->regions++ == 0) {
+		res->first_offset = at;
+		res->first_length = (uint64_t)next - at;
+		snprintf(res->first_copy, sizeof res->first_copy, "%s.damaged-%llu-%llu",
+		    path, (unsigned long long)at, (unsigned long long)(next - at));
+		journal_say(res, "%s: %llu damaged bytes at byte %llu (%s), %llu "
+		    "records lost; the replay went on at byte %lld.", path,
+		    (unsigned long long)(next - at), (unsigned long long)at, why,
+		    (unsigned long long)lost, (long long)next);
+	}
+	if (s->keep_regions) {
+		s->regions = xrealloc(s->regions, (s->n_regions + 1) * sizeof *s->regions);
+		s->regions[s->n_regions].offset = at;
+		s->regions[s->n_regions++].length = (uint64_t)next - at;
+	}
+	return true;
 }
 
 /* Read the open file fd from its start; returns as journal_replay. */
@@ -437,18 +607,27 @@ static int
 journal_scan_fd(int fd, const char *path, struct journal_scan *s)
 {
 	struct journal_reader r = { .fd = fd };
+	unsigned before = s->res->regions;
 	int rc = 0;
 
 	r.buf = xmalloc(JOURNAL_READ_CHUNK);
 	s->res->files++;
-	journal_scan_records(&r, s);
-	s->good_end = r.base + r.pos;
+	s->good_end = 0;
+	s->last_seq = 0;
+	do
+		journal_scan_records(&r, s);
+	while (!s->stopped && r.error == 0 && journal_reader_fill(&r, 1) > 0 &&
+	    journal_scan_damage(&r, path, s));
+	s->version = r.version;
+	s->salt = r.salt;
+	if (s->res->regions > before + 1)
+		journal_say(s->res, "%s: %u more damaged regions.", path,
+		    s->res->regions - before - 1);
 	if (s->stopped) {
 		journal_say(s->res, "%s: replay stopped by the caller at byte %llu.",
 		    path, (unsigned long long)s->good_end);
 		rc = -1;
-	} else if (r.error == 0 && journal_reader_fill(&r, 1) > 0)
-		rc = journal_scan_damage(&r, path, s);
+	}
 	if (r.error != 0) {
 		journal_say(s->res, "%s: cannot read: %s.", path, strerror(r.error));
 		rc = -1;
@@ -547,67 +726,128 @@ journal_write_all(int fd, const unsigned char *p, size_t len)
 	return 0;
 }
 
-/* Copy all of `from` into `to`; 0, or -1 with errno. */
+/* Copy len bytes of `from` at offset `at` into `to`; 0, or -1 with errno. */
 static int
-journal_copy(int from, int to)
+journal_copy_range(int from, int to, uint64_t at, uint64_t len)
 {
 	unsigned char *buf = xmalloc(JOURNAL_READ_CHUNK);
-	off_t at = 0;
-	ssize_t n;
+	ssize_t n = 0;
 
-	while ((n = pread(from, buf, JOURNAL_READ_CHUNK, at)) != 0) {
+	while (len > 0) {
+		size_t want = len < JOURNAL_READ_CHUNK ? (size_t)len : JOURNAL_READ_CHUNK;
+
+		n = pread(from, buf, want, (off_t)at);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1 || journal_write_all(to, buf, (size_t)n) == -1)
+		if (n == 0)
+			errno = EIO;    /* the file shrank under us */
+		if (n <= 0 || journal_write_all(to, buf, (size_t)n) == -1) {
+			n = -1;
 			break;
-		at += n;
+		}
+		at += (uint64_t)n;
+		len -= (uint64_t)n;
 	}
 	free(buf);
-	return n == 0 ? 0 : -1;
+	return n == -1 ? -1 : 0;
 }
 
-/* Keep a copy of a damaged file before it is cut, for a person to look at;
- * named after the byte where the damage starts. */
+/*
+ * Keep a copy of damaged bytes for a person to look at, named after where
+ * they are: "<file>.damaged-<offset>-<length>". Once: if that name exists
+ * (an earlier start made it), it is left as it is, so that restarting on a
+ * damaged file does not pile up copies. 0 when the copy exists now.
+ */
 static int
-journal_keep_damaged(int fd, const char *path, struct journal_replay_result *check)
+journal_keep_damaged(int fd, const char *path, uint64_t at, uint64_t len,
+    struct journal_replay_result *check)
 {
-	char *copy = xasprintf("%s.damaged-%llu", path,
-	    (unsigned long long)check->bytes);
-	int out = open(copy, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	int rc = out == -1 ? -1 : journal_copy(fd, out);
+	char *copy = xasprintf("%s.damaged-%llu-%llu", path,
+	    (unsigned long long)at, (unsigned long long)len);
+	int out = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	int rc = 0;
 
-	if (out != -1 && close(out) == -1)
+	if (out == -1 && errno != EEXIST)
 		rc = -1;
-	if (rc == 0)
-		journal_say(check, "A copy of the damaged file is kept as %s.", copy);
+	else if (out != -1) {
+		rc = journal_copy_range(fd, out, at, len);
+		if (close(out) == -1)
+			rc = -1;
+		if (rc == -1)
+			unlink(copy);   /* half a copy would pass for one */
+		else
+			journal_say(check, "The damaged bytes are kept as %s.", copy);
+	}
+	if (rc == -1)
+		journal_say(check, "No copy of the damaged bytes could be made "
+		    "as %s (%s); they stay in the journal, which a replay skips.",
+		    copy, strerror(errno));
 	free(copy);
 	return rc;
 }
 
-/* Verify the file just opened; cut a torn tail or damage off its end so
- * that appends follow the last whole record. */
+/* A new file's salt. Unpredictable where the kernel can say, so that no
+ * payload can be made to hold a record of the file; if it cannot, time and
+ * pid still tell this file from its neighbours. */
+static uint64_t
+journal_new_salt(void)
+{
+	uint64_t salt = 0;
+	struct timespec ts;
+
+	if (getrandom(&salt, sizeof salt, GRND_NONBLOCK) != (ssize_t)sizeof salt) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		salt = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec ^
+		    (uint64_t)getpid() << 40;
+	}
+	return salt;
+}
+
+/*
+ * Verify the file just opened, and find where appends go: after the last
+ * whole record. A torn tail is cut off there; damaged regions before it
+ * are left in place (every replay skips them) and copied once each.
+ */
 static int
 journal_repair(struct journal *j, int fd, struct journal_replay_result *check)
 {
-	struct journal_scan s = { .from_ms = INT64_MIN, .res = check };
+	struct journal_scan s = { .from_ms = INT64_MIN, .res = check,
+	    .keep_regions = true };
+	uint64_t torn = check->torn_bytes;
 
-	if (journal_scan_fd(fd, j->path, &s) == -1 && !check->corrupt) {
+	if (journal_scan_fd(fd, j->path, &s) == -1) {
+		free(s.regions);
 		journal_fail(j, "%s", check->error);
 		return -1;
 	}
-	if (check->corrupt && journal_keep_damaged(fd, j->path, check) == -1) {
-		journal_fail(j, "%s No copy of it could be made (%s), so it is "
-		    "left as it is and the journal is off: move the file away "
-		    "and restart.", check->error, strerror(errno));
-		return -1;
-	}
-	if ((check->torn_tail || check->corrupt) &&
-	    ftruncate(fd, (off_t)s.good_end) == -1) {
+	for (size_t i = 0; i < s.n_regions; i++)
+		journal_keep_damaged(fd, j->path, s.regions[i].offset,
+		    s.regions[i].length, check);
+	free(s.regions);
+	torn = check->torn_bytes - torn;
+	/* No crash leaves more than a record half written (a batch is one
+	 * write()): a longer tail is damage too, kept before it goes. If it
+	 * cannot be kept it stays, and appends follow it: a replay then skips
+	 * it as a damaged region. */
+	if (check->torn_tail && torn > JOURNAL_HEADER_SIZE + JOURNAL_PAYLOAD_MAX &&
+	    journal_keep_damaged(fd, j->path, s.good_end, torn, check) == -1) {
+		struct stat st;
+
+		j->size = fstat(fd, &st) == 0 ? (uint64_t)st.st_size : s.good_end + torn;
+	} else if (check->torn_tail && ftruncate(fd, (off_t)s.good_end) == -1) {
 		journal_fail(j, "%s: cannot cut off its torn tail: %s", j->path,
 		    strerror(errno));
 		return -1;
-	}
-	j->size = s.good_end;
+	} else
+		j->size = s.good_end;
+	/* A file begun in format 1 goes on in it; an empty one (or one with no
+	 * whole record) gets format 2 and a fresh salt with its first append. */
+	j->version = s.version != 0 ? s.version : JOURNAL_VERSION;
+	j->salt = s.version == JOURNAL_VERSION ? s.salt : journal_new_salt();
+	j->seq = s.last_seq + 1;
+	/* Nothing whole in it: a header must come first for what follows to
+	 * be read (journal_begin; an empty file needs one anyway). */
+	j->need_header = s.version == 0;
 	return 0;
 }
 
@@ -698,7 +938,7 @@ journal_free(struct journal **jp)
 static unsigned char *
 journal_reserve(struct journal *j, size_t len)
 {
-	size_t need = j->len + JOURNAL_HEADER_SIZE + len;
+	size_t need = j->len + JOURNAL_HEADER_SIZE + len; /* >= a v1 header */
 
 	if (need > j->cap) {
 		j->cap = j->cap ? j->cap : 64 * 1024;
@@ -716,34 +956,71 @@ journal_seal(struct journal *j, unsigned char *h, unsigned type, int64_t clock_m
 {
 	h[0] = JOURNAL_MAGIC0;
 	h[1] = JOURNAL_MAGIC1;
-	h[2] = JOURNAL_VERSION;
 	h[3] = (unsigned char)type;
 	journal_put_u32(h + 4, (uint32_t)len);
 	journal_put_u64(h + 8, (uint64_t)clock_ms);
-	journal_put_u32(h + JOURNAL_CRC_OFFSET, journal_record_crc(h, len));
+	if (j->version == JOURNAL_VERSION_1) {
+		h[2] = JOURNAL_VERSION_1;
+		journal_put_u32(h + JOURNAL_V1_CRC_OFFSET, journal_v1_crc(h, len));
+		j->len += JOURNAL_V1_HEADER_SIZE + len;
+		return;
+	}
+	h[2] = JOURNAL_VERSION;
+	journal_put_u32(h + JOURNAL_SEQ_OFFSET, j->seq++);
+	journal_put_u32(h + JOURNAL_CRC_OFFSET, journal_record_crc(j->salt, h, len));
 	j->len += JOURNAL_HEADER_SIZE + len;
+}
+
+/* The header size of what this journal writes. */
+static size_t
+journal_hsize(const struct journal *j)
+{
+	return j->version == JOURNAL_VERSION_1 ? JOURNAL_V1_HEADER_SIZE :
+	    JOURNAL_HEADER_SIZE;
+}
+
+/* The payload's place for a record of len bytes, after the file header
+ * record when the file needs one first. Checked at each append rather than
+ * once at open, so that a file cut back to empty (a failed write) gets its
+ * header again. */
+static unsigned char *
+journal_begin(struct journal *j, size_t len)
+{
+	unsigned char *h;
+
+	if (j->version != JOURNAL_VERSION_1 && j->len == 0 &&
+	    (j->size == 0 || j->need_header)) {
+		h = journal_reserve(j, JOURNAL_FILE_PAYLOAD);
+		journal_put_u64(h + JOURNAL_HEADER_SIZE, j->salt);
+		journal_put_u64(h + JOURNAL_HEADER_SIZE + 8, (uint64_t)j->day_start);
+		journal_put_u64(h + JOURNAL_HEADER_SIZE + 16, j->salt);
+		j->seq = 0;
+		journal_seal(j, h, JOURNAL_FILE, j->day_start, JOURNAL_FILE_PAYLOAD);
+		j->need_header = false;
+	}
+	return journal_reserve(j, len) + journal_hsize(j);
 }
 
 int
 journal_append(struct journal *j, unsigned type, int64_t clock_ms,
     const void *payload, size_t len)
 {
-	unsigned char *h;
+	unsigned char *p;
 
 	if (len > JOURNAL_PAYLOAD_MAX) {
 		errno = EMSGSIZE;
 		return -1;
 	}
-	if (type == 0 || type > 255) {
+	if (type == 0 || type > 255 || type == JOURNAL_FILE) {
 		errno = EINVAL;
 		return -1;
 	}
 	if (j->fd == -1)
 		return 0;
-	h = journal_reserve(j, len);
+	p = journal_begin(j, len);
 	if (len > 0)
-		memcpy(h + JOURNAL_HEADER_SIZE, payload, len);
-	journal_seal(j, h, type, clock_ms, len);
+		memcpy(p, payload, len);
+	journal_seal(j, p - journal_hsize(j), type, clock_ms, len);
 	return 0;
 }
 
@@ -756,7 +1033,7 @@ journal_append_reject(struct journal *j, int64_t clock_ms, const char *src,
     bool has_seq, int64_t seq)
 {
 	size_t len = JOURNAL_REJECT_FIXED + (src ? strlen(src) + 1 : 0);
-	unsigned char *h, *p;
+	unsigned char *p;
 
 	if (len > JOURNAL_PAYLOAD_MAX) {
 		errno = EMSGSIZE;
@@ -764,13 +1041,12 @@ journal_append_reject(struct journal *j, int64_t clock_ms, const char *src,
 	}
 	if (j->fd == -1)
 		return 0;
-	h = journal_reserve(j, len);
-	p = h + JOURNAL_HEADER_SIZE;
+	p = journal_begin(j, len);
 	p[0] = (unsigned char)((has_seq ? 1 : 0) | (src ? 2 : 0));
 	journal_put_u64(p + 1, has_seq ? (uint64_t)seq : 0);
 	if (src != NULL)
 		memcpy(p + JOURNAL_REJECT_FIXED, src, len - JOURNAL_REJECT_FIXED);
-	journal_seal(j, h, JOURNAL_REJECT, clock_ms, len);
+	journal_seal(j, p - journal_hsize(j), JOURNAL_REJECT, clock_ms, len);
 	return 0;
 }
 

@@ -17,15 +17,43 @@
  * files are removed. Other names are never touched, so a damaged file's
  * copy (journal_open) stays until a person deals with it.
  *
- * Records. Little-endian, no padding; a 20-byte header, then the payload:
+ * Records. Little-endian, no padding; a 24-byte header, then the payload:
  *
  *	 0  u8   0xb1, 'J'  magic (never JSON text, never a zero-filled tail)
- *	 2  u8   1          format version
+ *	 2  u8   2          format version
  *	 3  u8   type       enum journal_type; 0 is never written
  *	 4  u32  length     payload bytes, at most JOURNAL_PAYLOAD_MAX
  *	 8  i64  clock      engine clock (ms) at which the record is applied
- *	16  u32  crc        CRC-32C (Castagnoli) of bytes 0-15 and the payload
- *	20  payload
+ *	16  u32  seq        the record's number in its file: 0 for the file
+ *	                    header, then 1, 2, 3 ... with no gap
+ *	20  u32  crc        CRC-32C (Castagnoli) of the file's salt (u64), then
+ *	                    bytes 0-19 and the payload
+ *	24  payload
+ *
+ * Every file starts with a file header record (JOURNAL_FILE, seq 0) whose
+ * payload is a random salt (u64), the day start (i64) and the salt again;
+ * its own CRC covers the salt it carries.
+ *
+ * Damage. A record that fails its checks is skipped: the reader moves on a
+ * byte at a time until bytes check as a whole record again (magic, version,
+ * length, and the CRC with the file's salt), and replay goes on from there.
+ * The salt is what makes that safe: a payload is text from outside (an
+ * event's JSON), but no sender knows the salt, so no payload can hold bytes
+ * that check as a record of this file, and a chance match needs magic,
+ * version and length to fit and then a 32-bit CRC to match: about 2^-32 per
+ * candidate position, and candidates need the two magic bytes first. The
+ * sequence numbers make the loss exact: the records a damaged region held
+ * are the numbers between the last whole record before it and the first
+ * after it. A damaged file header loses nothing if either copy of the salt
+ * is whole (taken only if the next record checks with it). Details and
+ * reasons: docs/journal.md.
+ *
+ * Format 1 (before the salt), still read: a 20-byte header without seq,
+ * CRC-32C of bytes 0-15 and the payload at offset 16, no file header. A
+ * file that starts in format 1 stays in it: appends to it are format 1, so
+ * the day an older daemon began is replayed whole. Its damaged regions are
+ * skipped too, but what they held is estimated (lost_estimated), and v1
+ * bytes inside a v2 file are never taken for a record.
  *
  * Durability. journal_flush hands the batch to the kernel in one write():
  * once it returns 0 the records survive the death of the process (kill -9)
@@ -41,7 +69,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define JOURNAL_HEADER_SIZE 20
+#define JOURNAL_HEADER_SIZE 24    /* format 2, what is written */
+#define JOURNAL_V1_HEADER_SIZE 20 /* format 1, read only */
+#define JOURNAL_FILE_HEADER_SIZE 48 /* the file header record, whole */
 #define JOURNAL_PAYLOAD_MAX 65536
 
 enum journal_type {
@@ -50,6 +80,7 @@ enum journal_type {
 	JOURNAL_CLOCK = 3,      /* the clock moved without an event; no payload */
 	JOURNAL_MESSAGE = 4,    /* a team-leader message (the daemon's format) */
 	JOURNAL_ACK = 5,        /* an alert ack (the daemon's format) */
+	JOURNAL_FILE = 6,       /* the file header: never handed on */
 	/* Types up to 255 may be added; a reader hands on what it does not know. */
 };
 
@@ -60,6 +91,7 @@ struct journal_record {
 	const unsigned char *payload; /* valid during the callback only; no NUL */
 	size_t len;
 	uint64_t offset;        /* of its header in its file, for messages */
+	uint32_t seq;           /* its number in its file (0 in format 1) */
 };
 
 /* Called for each record in file order; return 0 to go on, anything else to
@@ -73,33 +105,44 @@ struct journal_replay_result {
 				 * handed to fn, when there is one) */
 	uint64_t older;         /* whole records passed over: before from_ms */
 	uint64_t bytes;         /* bytes of whole, valid records read */
+	uint64_t header_bytes;  /* bytes of file header records (not handed on) */
 	bool torn_tail;         /* a file ended in part of a record: ignored */
 	uint64_t torn_bytes;    /* the size of such tails, in all files */
-	bool corrupt;           /* a damaged record with whole ones after it */
-	uint64_t lost_bytes;    /* bytes from such a record to its file's end,
-				 * not replayed */
+	/* Damage in the middle: regions of bytes that are not records, with
+	 * whole records after them. Skipped; replay goes on after each. */
+	bool corrupt;           /* at least one damaged region */
+	uint64_t lost_bytes;    /* bytes in damaged regions, exactly */
+	uint64_t lost_records;  /* records they held: exact in format 2 (from
+				 * the sequence numbers), estimated in 1 */
+	bool lost_estimated;    /* lost_records is an estimate */
+	unsigned regions;       /* damaged regions, in all files */
+	uint64_t first_offset;  /* the first region: its offset and length */
+	uint64_t first_length;
+	char first_copy[320];   /* the name its copy has (journal_open keeps
+				 * it): "<file>.damaged-<offset>-<length>" */
 	char error[512];        /* "" when nothing needs telling; else sentences
 				 * naming the file, the byte and what to do */
 };
 
 /*
  * Replay the journal file at `path` through fn (NULL: only verify). Every
- * record's CRC is checked. A torn tail (an incomplete or damaged last record,
- * as a kill leaves) ends the replay quietly: counted in torn_tail/torn_bytes.
- * A damaged record that has whole records after it ends the file's replay
- * too, with corrupt, lost_bytes and a sentence in error: the figures after it
- * would be wrong, and a person must know. Returns 0 when the file was read to
- * its end or its torn tail, -1 when not (cannot read, damage, or fn stopped
- * it); res->error says why.
+ * record's CRC is checked; file header records are not handed on. A torn
+ * tail (bytes at the end that hold no whole record, as a kill or a power
+ * cut leaves) ends the replay quietly: counted in torn_tail/torn_bytes.
+ * Damage with whole records after it is skipped, counted (corrupt,
+ * lost_bytes, lost_records, regions, first_*) and told in error, and the
+ * replay goes on with the next whole record. Returns 0 when the file was
+ * read to its end, -1 when not (cannot read, or fn stopped it); res->error
+ * says why.
  */
 int journal_replay(const char *path, journal_replay_fn *fn, void *arg,
     struct journal_replay_result *res);
 
 /*
  * Replay, oldest first, the records with clock >= from_ms in every journal
- * file of `dir` (usually yesterday's and today's). A damaged file is reported
- * and the next one still replayed. A directory without journal files is not
- * an error. Returns as journal_replay, over all files.
+ * file of `dir` (usually yesterday's and today's), each as journal_replay
+ * does; the counts add up over the files. A directory without journal
+ * files is not an error. Returns as journal_replay, over all files.
  */
 int journal_replay_since(const char *dir, int64_t from_ms, journal_replay_fn *fn,
     void *arg, struct journal_replay_result *res);
@@ -109,10 +152,14 @@ struct journal;
 /*
  * Open (creating it if need be) the journal file of the day starting at
  * day_start_ms in `dir`, ready to append; remove old files as above. The file
- * is read once to verify it: a torn tail is cut off so that new records do not
- * follow garbage; a file damaged in the middle is copied to
- * "<file>.damaged-<byte>" and cut at the damage, so that what is appended
- * follows what a replay applies.
+ * is read once to verify it: a torn tail is cut off so that new records
+ * follow whole ones (one longer than a record could be is first copied as
+ * below, since no crash leaves that much). Damage in the middle is never
+ * cut: its bytes stay where they are (a replay skips them every time), a
+ * copy of each damaged region is kept for a person as
+ * "<file>.damaged-<offset>-<length>" unless one of that name exists (so
+ * restarts make no more copies), and appends go after the last whole record.
+ * A new file gets a fresh salt; a format 1 file is appended to in format 1.
  * `check` (may be NULL) receives what the verification found.
  *
  * Never NULL: a journal that cannot open is failed (journal_ok false,
