@@ -435,8 +435,9 @@ journal_reader_salvage_salt(struct journal_reader *r)
 	size_t need = JOURNAL_FILE_SIZE + JOURNAL_HEADER_SIZE, len;
 	const unsigned char *h = r->buf, *n;
 
-	if (journal_reader_fill(r, need) < need || h[0] != JOURNAL_MAGIC0 ||
-	    h[1] != JOURNAL_MAGIC1 || h[2] != JOURNAL_VERSION)
+	/* Whatever the header's own bytes say (they are the damaged ones):
+	 * the record after it decides. */
+	if (journal_reader_fill(r, need) < need)
 		return;
 	n = h + JOURNAL_FILE_SIZE;
 	if (journal_header_size(n, JOURNAL_VERSION) != JOURNAL_HEADER_SIZE)
