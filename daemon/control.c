@@ -127,6 +127,24 @@ control_limits(struct jsonw *w, const struct engine *e)
 	jsonw_end_object(w);
 }
 
+/* What the day's figures rest on: damage the replay skipped (journal.h). */
+static void
+control_journal_damage(struct jsonw *w, const struct journal_replay_result *r)
+{
+	jsonw_key(w, "journal_damaged"); jsonw_bool(w, r->corrupt);
+	jsonw_key(w, "journal_lost_records"); jsonw_int(w, (int64_t)r->lost_records);
+	jsonw_key(w, "journal_lost_records_estimated");
+	jsonw_bool(w, r->lost_estimated);
+	jsonw_key(w, "journal_lost_bytes"); jsonw_int(w, (int64_t)r->lost_bytes);
+	jsonw_key(w, "journal_damaged_regions"); jsonw_int(w, r->regions);
+	jsonw_key(w, "journal_torn_bytes"); jsonw_int(w, (int64_t)r->torn_bytes);
+	if (r->corrupt) {
+		jsonw_key(w, "journal_damage_offset");
+		jsonw_int(w, (int64_t)r->first_offset);
+		jsonw_key(w, "journal_damage_copy"); jsonw_string(w, r->first_copy);
+	}
+}
+
 static const char *
 control_status(const struct service *svc, struct jsonw *w)
 {
@@ -178,6 +196,7 @@ control_status(const struct service *svc, struct jsonw *w)
 	jsonw_key(w, "journal"); jsonw_string(w, journal_path(st.journal));
 	jsonw_key(w, "journal_ok"); jsonw_bool(w, journal_ok(st.journal));
 	jsonw_key(w, "replayed_at_start"); jsonw_int(w, (int64_t)st.stats->replayed);
+	control_journal_damage(w, &st.stats->replay_result);
 	control_http(w, &st.stats->http);
 	jsonw_end_object(w);
 	return jsonw_text(w);

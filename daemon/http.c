@@ -532,6 +532,16 @@ http_daemon(struct evbuffer *b, const struct service_state *st)
 	http_single(b, "wallboard_journal_replay_ms", "gauge",
 	    "Time the last replay of the journal took, ms.",
 	    (double)st->stats->replay_ms);
+	http_single(b, "wallboard_journal_lost_records", "gauge",
+	    "Journal records lost to damage, skipped at the last start or "
+	    "reload (exact, or an estimate for an old format file).",
+	    (double)st->stats->replay_result.lost_records);
+	http_single(b, "wallboard_journal_lost_bytes", "gauge",
+	    "Damaged journal bytes skipped at the last start or reload.",
+	    (double)st->stats->replay_result.lost_bytes);
+	http_single(b, "wallboard_journal_damaged_regions", "gauge",
+	    "Damaged regions of the journal skipped at the last start or reload.",
+	    (double)st->stats->replay_result.regions);
 }
 
 /* ---- requests ---------------------------------------------------------- */
@@ -613,14 +623,35 @@ http_degraded(char *out, size_t len, const struct service_state *st)
 	return 1;
 }
 
+/* The day's figures rest on a journal the replay found damaged: a line
+ * for /healthz, into out; its length (0: not damaged). */
+static size_t
+http_journal_damage(char *out, size_t len, const struct service_state *st)
+{
+	const struct journal_replay_result *r = &st->stats->replay_result;
+	int n;
+
+	if (!r->corrupt)
+		return 0;
+	n = snprintf(out, len, "degraded: the day rests on a damaged journal: "
+	    "%s%llu records (%llu bytes) lost at byte %llu%s (kept as %s)\n",
+	    r->lost_estimated ? "about " : "",
+	    (unsigned long long)r->lost_records, (unsigned long long)r->lost_bytes,
+	    (unsigned long long)r->first_offset,
+	    r->regions > 1 ? " and in more places" : "", r->first_copy);
+	return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len - 1;
+}
+
 /* Running, since this is answering; healthy if the journal is kept;
- * degraded (still 200: the daemon serves, a feed does not) when a feed is
- * silent. */
+ * degraded (still 200: the daemon serves, a feed does not, or the day's
+ * figures miss what a damaged journal lost) when a feed is silent or the
+ * start-up replay skipped damage. */
 static void
 http_healthz(struct httpd_req *req, const struct service *svc)
 {
 	struct service_state st;
-	char why[1024];
+	char why[2048];
+	size_t used;
 
 	svc->state(svc->server, false, &st);
 	if (st.engine == NULL)
@@ -628,10 +659,13 @@ http_healthz(struct httpd_req *req, const struct service *svc)
 	else if (st.journal == NULL || !journal_ok(st.journal))
 		http_text(req, 503, "Service Unavailable", "journal failed: "
 		    "events are not being kept, a restart would lose them\n");
-	else if (http_degraded(why, sizeof why, &st))
-		http_text(req, 200, "OK", why);
-	else
-		http_text(req, 200, "OK", "ok\n");
+	else {
+		used = http_journal_damage(why, sizeof why, &st);
+		if (http_degraded(why + used, sizeof why - used, &st) || used > 0)
+			http_text(req, 200, "OK", why);
+		else
+			http_text(req, 200, "OK", "ok\n");
+	}
 }
 
 static void

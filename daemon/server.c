@@ -650,12 +650,19 @@ server_rebuild(struct server *s, const struct config *config, bool follow_alerts
 	journal_replay_since(config->state_dir, INT64_MIN, server_replay_record, &rp, &res);
 	if (s->engine == NULL)
 		s->engine = engine_new(config, proc_wall_ms() + s->offset);
-	if (res.error[0] != '\0')
+	if (res.corrupt)
+		log_msg(LOG_WARNING, "journal: the day rests on a damaged journal: "
+		    "%s%llu records (%llu bytes) lost in %u damaged regions, "
+		    "skipped: %s", res.lost_estimated ? "about " : "",
+		    (unsigned long long)res.lost_records,
+		    (unsigned long long)res.lost_bytes, res.regions, res.error);
+	else if (res.error[0] != '\0')
 		log_msg(LOG_ERR, "journal: %s", res.error);
 	log_msg(LOG_INFO, "journal: %llu records replayed in %lld ms%s",
 	    (unsigned long long)res.records, (long long)(proc_mono_ms() - start_ms),
 	    res.torn_tail ? " (a torn last record, from a crash, was ignored)" : "");
 	s->stats.replayed = res.records;
+	s->stats.replay_result = res;
 	s->stats.replay_ms = proc_mono_ms() - start_ms;
 	if (rp.has_offset && !s->offset_set) {
 		s->offset = rp.offset;

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "event.h"
 #include "httpd.h"
+#include "journal.h"
 
 struct alerts;
 struct engine;
@@ -40,6 +41,9 @@ struct server_stats {
 	uint64_t control_requests;
 	uint64_t replayed;      /* journal records at the last (re)build */
 	int64_t replay_ms;
+	/* What the last (re)build's replay found: damage skipped and lost,
+	 * a torn tail (journal.h). */
+	struct journal_replay_result replay_result;
 	double events_per_s;
 	struct httpd_stats http;        /* written by httpd.c */
 };
