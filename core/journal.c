@@ -490,6 +490,8 @@ struct journal_scan {
 					 * asked for (keep_regions) */
 	size_t n_regions;
 	bool keep_regions;
+	journal_damage_fn *damage_fn;   /* told of each region; may be NULL */
+	void *damage_arg;
 	struct journal_replay_result *res;
 };
 
@@ -595,6 +597,8 @@ journal_scan_damage(struct journal_reader *r, const char *path, struct journal_s
 		    (unsigned long long)(next - at), (unsigned long long)at, why,
 		    (unsigned long long)lost, (long long)next);
 	}
+	if (s->damage_fn != NULL)
+		s->damage_fn(at, (uint64_t)next - at, lost, s->damage_arg);
 	if (s->keep_regions) {
 		s->regions = xrealloc(s->regions, (s->n_regions + 1) * sizeof *s->regions);
 		s->regions[s->n_regions].offset = at;
@@ -657,6 +661,17 @@ journal_replay(const char *path, journal_replay_fn *fn, void *arg,
     struct journal_replay_result *res)
 {
 	struct journal_scan s = { .fn = fn, .arg = arg, .from_ms = INT64_MIN, .res = res };
+
+	memset(res, 0, sizeof *res);
+	return journal_scan_path(path, &s);
+}
+
+int
+journal_verify(const char *path, journal_damage_fn *fn, void *arg,
+    struct journal_replay_result *res)
+{
+	struct journal_scan s = { .from_ms = INT64_MIN, .res = res,
+	    .damage_fn = fn, .damage_arg = arg };
 
 	memset(res, 0, sizeof *res);
 	return journal_scan_path(path, &s);

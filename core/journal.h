@@ -147,6 +147,16 @@ int journal_replay(const char *path, journal_replay_fn *fn, void *arg,
 int journal_replay_since(const char *dir, int64_t from_ms, journal_replay_fn *fn,
     void *arg, struct journal_replay_result *res);
 
+/* Told of each damaged region a replay skips: where, how long, and the
+ * records it held (exact in format 2; an estimate in format 1). */
+typedef void journal_damage_fn(uint64_t offset, uint64_t length,
+    uint64_t records, void *arg);
+
+/* journal_replay with no record callback, telling `fn` of each damaged
+ * region (for a checker that lists them all). */
+int journal_verify(const char *path, journal_damage_fn *fn, void *arg,
+    struct journal_replay_result *res);
+
 struct journal;
 
 /*

@@ -4,6 +4,8 @@
  *   wallboardd -c CONFIG                    run (foreground, systemd style)
  *   wallboardd -c CONFIG --check-config     validate the config
  *   wallboardd -c CONFIG --replay FILE [--at MS]
+ *   wallboardd --journal-check DIR
+ *   wallboardd [-c CONFIG] --journal-export FILE_OR_DAY
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "journaltool.h"
 #include "log.h"
 #include "replay.h"
 #include "server.h"
@@ -27,6 +30,8 @@ usage(FILE *out)
 	    "usage: wallboardd -c CONFIG [-v]\n"
 	    "       wallboardd -c CONFIG --check-config\n"
 	    "       wallboardd -c CONFIG --replay EVENTS.jsonl [--at MS]\n"
+	    "       wallboardd --journal-check DIR\n"
+	    "       wallboardd [-c CONFIG] --journal-export FILE_OR_DAY\n"
 	    "\n"
 	    "  -c, --config FILE   the configuration (YAML)\n"
 	    "      --check-config  validate it: errors as FILE:LINE:COL: message\n"
@@ -37,6 +42,14 @@ usage(FILE *out)
 	    "                      snapshot and exit; opens no socket\n"
 	    "      --at MS         the snapshot's time (ms since the epoch);\n"
 	    "                      default: the last event's ts\n"
+	    "      --journal-check DIR\n"
+	    "                      verify each journal file in DIR (a state_dir)\n"
+	    "                      and print its records, torn tail and damaged\n"
+	    "                      regions; exit 0 if clean, 1 if damaged\n"
+	    "      --journal-export FILE_OR_DAY\n"
+	    "                      write a journal file's events, or a day's\n"
+	    "                      (YYYY-MM-DD, in -c's state_dir), as protocol-v1\n"
+	    "                      JSON Lines on stdout, for --replay\n"
 	    "  -v, --verbose       more log lines (twice: debug)\n"
 	    "  -V, --version       print the version\n"
 	    "  -h, --help          this text\n");
@@ -59,18 +72,21 @@ parse_ms(const char *s, int64_t *out)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256, OPT_REPLAY, OPT_AT };
+	enum { OPT_CHECK = 256, OPT_REPLAY, OPT_AT, OPT_JCHECK, OPT_JEXPORT };
 	static const struct option options[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "at", required_argument, NULL, OPT_AT },
+		{ "journal-check", required_argument, NULL, OPT_JCHECK },
+		{ "journal-export", required_argument, NULL, OPT_JEXPORT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config_path = NULL, *replay_path = NULL;
+	const char *jcheck = NULL, *jexport = NULL;
 	bool check = false, has_at = false;
 	int64_t at = 0;
 	int verbose = 0, opt, status;
@@ -81,6 +97,8 @@ main(int argc, char **argv)
 		case 'c': config_path = optarg; break;
 		case OPT_CHECK: check = true; break;
 		case OPT_REPLAY: replay_path = optarg; break;
+		case OPT_JCHECK: jcheck = optarg; break;
+		case OPT_JEXPORT: jexport = optarg; break;
 		case OPT_AT:
 			if (!parse_ms(optarg, &at)) {
 				fprintf(stderr, "wallboardd: --at wants milliseconds "
@@ -94,6 +112,17 @@ main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (jcheck != NULL && optind == argc)
+		return journaltool_check(jcheck);
+	if (jexport != NULL && optind == argc) {
+		/* A file needs no config; a day needs its state_dir. */
+		config = config_path ? config_load_reporting(config_path) : NULL;
+		if (config_path != NULL && config == NULL)
+			return 1;
+		status = journaltool_export(jexport, config);
+		config_free(&config);
+		return status;
 	}
 	if (config_path == NULL || optind != argc) {
 		usage(stderr);
