@@ -420,6 +420,7 @@ journal_reader_next(struct journal_reader *r, struct journal_record *rec)
 	rec->clock_ms = (int64_t)journal_get_u64(h + 8);
 	rec->payload = h + hs;
 	rec->offset = r->base + r->pos;
+	rec->size = hs + len;
 	r->header = hs;
 	return CHECK_OK;
 }

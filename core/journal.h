@@ -92,6 +92,7 @@ struct journal_record {
 	size_t len;
 	uint64_t offset;        /* of its header in its file, for messages */
 	uint32_t seq;           /* its number in its file (0 in format 1) */
+	size_t size;            /* its bytes in the file: header and payload */
 };
 
 /* Called for each record in file order; return 0 to go on, anything else to
