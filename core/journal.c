@@ -375,7 +375,7 @@ journal_v2_checks(uint64_t salt, const unsigned char *h, size_t len)
 
 /* The record at the reader's position, which it does not pass. A file
  * header record (JOURNAL_FILE, checked with the salt it carries) sets the
- * reader's format and salt. */
+ * reader's format and salt; it counts only at the file's start. */
 static enum journal_check
 journal_reader_next(struct journal_reader *r, struct journal_record *rec)
 {
@@ -404,7 +404,10 @@ journal_reader_next(struct journal_reader *r, struct journal_record *rec)
 		rec->seq = 0;
 	} else {
 		if (h[3] == JOURNAL_FILE) {
-			if (len != JOURNAL_FILE_PAYLOAD)
+			/* Only at the file's start: anywhere else it would
+			 * bring its own salt, and a payload can hold one
+			 * made to check. */
+			if (len != JOURNAL_FILE_PAYLOAD || r->base + r->pos != 0)
 				return CHECK_BAD;
 			salt = journal_get_u64(h + hs);
 		} else if (r->version != JOURNAL_VERSION)
@@ -845,9 +848,11 @@ journal_repair(struct journal *j, int fd, struct journal_replay_result *check)
 	/* No crash leaves more than a record half written (a batch is one
 	 * write()): a longer tail is damage too, kept before it goes. If it
 	 * cannot be kept it stays, and appends follow it: a replay then skips
-	 * it as a damaged region. */
+	 * it as a damaged region. But a file with no whole record at all is
+	 * cut anyway: a file header can only be read at the start. */
 	if (check->torn_tail && torn > JOURNAL_HEADER_SIZE + JOURNAL_PAYLOAD_MAX &&
-	    journal_keep_damaged(fd, j->path, s.good_end, torn, check) == -1) {
+	    journal_keep_damaged(fd, j->path, s.good_end, torn, check) == -1 &&
+	    s.version != 0) {
 		struct stat st;
 
 		j->size = fstat(fd, &st) == 0 ? (uint64_t)st.st_size : s.good_end + torn;
@@ -862,8 +867,8 @@ journal_repair(struct journal *j, int fd, struct journal_replay_result *check)
 	j->version = s.version != 0 ? s.version : JOURNAL_VERSION;
 	j->salt = s.version == JOURNAL_VERSION ? s.salt : journal_new_salt();
 	j->seq = s.last_seq + 1;
-	/* Nothing whole in it: a header must come first for what follows to
-	 * be read (journal_begin; an empty file needs one anyway). */
+	/* Nothing whole in it: it is empty now, and gets a file header with
+	 * the first append (journal_begin). */
 	j->need_header = s.version == 0;
 	return 0;
 }

@@ -677,6 +677,64 @@ test_quoted_record_not_taken(void **state)
 	free(whole);
 }
 
+/* A format 2 record sealed with `salt`, as someone who chose the salt
+ * would forge it. */
+static size_t
+v2_forge(unsigned char *p, uint64_t salt, unsigned type, uint32_t seq,
+    const void *payload, size_t n)
+{
+	unsigned char s[8];
+	uint32_t crc;
+
+	memset(p, 0, H);
+	p[0] = 0xb1, p[1] = 'J', p[2] = 2, p[3] = (unsigned char)type;
+	for (int i = 0; i < 4; i++) {
+		p[4 + i] = (unsigned char)(n >> (8 * i));
+		p[16 + i] = (unsigned char)(seq >> (8 * i));
+	}
+	memcpy(p + H, payload, n);
+	for (int i = 0; i < 8; i++)
+		s[i] = (unsigned char)(salt >> (8 * i));
+	crc = journal_crc32c(0, s, 8);
+	crc = journal_crc32c(crc, p, 20);
+	crc = journal_crc32c(crc, p + H, n);
+	for (int i = 0; i < 4; i++)
+		p[20 + i] = (unsigned char)(crc >> (8 * i));
+	return H + n;
+}
+
+/* A payload made to hold a whole file header (with a salt of its maker's)
+ * and a record sealed with that salt: after damage just before it, the
+ * reader must not take either (a file header counts only at the start). */
+static void
+test_forged_file_header_not_taken(void **state)
+{
+	unsigned char forged[256], hdr[24] = { 0 }, *whole;
+	struct journal_replay_result res;
+	struct seen s = { 0 };
+	struct journal *j;
+	size_t n = 0, len;
+
+	for (int i = 0; i < 24; i++)
+		hdr[i] = (unsigned char)(i < 8 || i >= 16 ? 0x42 : 0);
+	n += v2_forge(forged + n, 0x4242424242424242ULL, JOURNAL_FILE, 0, hdr, 24);
+	n += v2_forge(forged + n, 0x4242424242424242ULL, JOURNAL_EVENT, 2, "evil", 4);
+	j = journal_open(dir, D0, NULL);
+	journal_append(j, JOURNAL_EVENT, D0 + 1, "first", 5);
+	journal_append(j, JOURNAL_EVENT, D0 + 2, forged, n);
+	journal_append(j, JOURNAL_EVENT, D0 + 3, "last", 4);
+	journal_free(&j);
+	whole = slurp(path_of(D0), &len);
+	whole[F + H + 5 + 1] ^= 0xff;   /* the forged record's holder */
+	spill(path_of(D0), whole, len);
+	assert_int_equal(journal_replay(path_of(D0), seen_add, &s, &res), 0);
+	assert_int_equal(s.n, 2);
+	assert_memory_equal(s.payload[1], "last", 4);
+	assert_int_equal(res.lost_records, 1);
+	seen_clear(&s);
+	free(whole);
+}
+
 /* A damaged file header costs nothing while a copy of its salt is whole. */
 static void
 test_damaged_file_header(void **state)
@@ -1078,6 +1136,7 @@ main(void)
 		T(test_reopen_after_damage),
 		T(test_random_damage),
 		T(test_quoted_record_not_taken),
+		T(test_forged_file_header_not_taken),
 		T(test_damaged_file_header),
 		T(test_format_1),
 		T(test_lock),
