@@ -462,15 +462,28 @@ journal_reader_salvage_salt(struct journal_reader *r)
 	}
 }
 
-/* After a damaged record at the reader's position: leave the reader at the
+/*
+ * After a damaged record at the reader's position: leave the reader at the
  * next whole record and return its offset, or -1 when there is none (the
- * damage runs to the end: a torn tail). */
+ * damage runs to the end: a torn tail). *v1_starts counts the places passed
+ * over that still look like a format 1 record's start: a format 1 file has
+ * no sequence numbers, so that is its estimate of the records lost (a
+ * flipped byte leaves the other records' magic as it was). Counted on the
+ * way, as the buffer may move on under a long region.
+ */
 static int64_t
-journal_reader_resync(struct journal_reader *r, struct journal_record *rec)
+journal_reader_resync(struct journal_reader *r, struct journal_record *rec,
+    uint64_t *v1_starts)
 {
 	enum journal_check c;
 
+	*v1_starts = 0;
 	do {
+		const unsigned char *p = r->buf + r->pos;
+
+		if (r->end - r->pos >= 3 && p[0] == JOURNAL_MAGIC0 &&
+		    p[1] == JOURNAL_MAGIC1 && p[2] == JOURNAL_VERSION_1)
+			(*v1_starts)++;
 		r->pos++;
 		c = journal_reader_next(r, rec);
 	} while (c == CHECK_SHORT || c == CHECK_BAD);
@@ -530,21 +543,6 @@ journal_scan_records(struct journal_reader *r, struct journal_scan *s)
 	}
 }
 
-/* How many records a damaged region of a v1 file held: its record starts
- * are not known, so count the places that still look like one (a flipped
- * byte leaves the other records' magic as it was); at least one. */
-static uint64_t
-journal_v1_estimate(const unsigned char *p, size_t len)
-{
-	uint64_t n = 0;
-
-	for (size_t i = 0; i + 3 <= len; i++)
-		if (p[i] == JOURNAL_MAGIC0 && p[i + 1] == JOURNAL_MAGIC1 &&
-		    p[i + 2] == JOURNAL_VERSION_1)
-			n++;
-	return n > 0 ? n : 1;
-}
-
 /*
  * Damage at the reader's position: skip to the next whole record and count
  * the region, or, when there is none, count a torn tail. Returns true when
@@ -554,7 +552,7 @@ static bool
 journal_scan_damage(struct journal_reader *r, const char *path, struct journal_scan *s)
 {
 	struct journal_replay_result *res = s->res;
-	uint64_t at = r->base + r->pos, size, lost;
+	uint64_t at = r->base + r->pos, size, lost, v1_starts;
 	unsigned version = r->version;
 	uint32_t seq = s->last_seq;
 	const char *why = r->why;
@@ -564,7 +562,7 @@ journal_scan_damage(struct journal_reader *r, const char *path, struct journal_s
 
 	if (r->version == 0 && at == 0)
 		journal_reader_salvage_salt(r);
-	next = journal_reader_resync(r, &rec);
+	next = journal_reader_resync(r, &rec, &v1_starts);
 	if (r->error != 0)
 		return false;
 	if (next < 0) {
@@ -580,12 +578,7 @@ journal_scan_damage(struct journal_reader *r, const char *path, struct journal_s
 	else if (r->version == JOURNAL_VERSION)
 		lost = 0;
 	else {
-		size_t len = (size_t)((uint64_t)next - at);
-
-		/* The region is at most one record past the buffer's start:
-		 * the resync never moves more than the buffer holds. */
-		lost = at >= r->base ? journal_v1_estimate(r->buf + (at - r->base),
-		    len) : 1;
+		lost = v1_starts > 0 ? v1_starts : 1;
 		res->lost_estimated = true;
 	}
 	res->corrupt = true;
