@@ -47,6 +47,7 @@ struct journal {
 	size_t len, cap;
 	unsigned version;       /* the file's format: 2, or 1 for an old file */
 	uint64_t salt;          /* format 2: the file's, in every CRC */
+	uint32_t salt_crc;      /* journal_salt_crc(salt) */
 	uint32_t seq;           /* the next record's number */
 	bool need_header;       /* the file has no file header record yet */
 	char error[512];
@@ -293,6 +294,7 @@ struct journal_reader {
 	const char *why;        /* what is wrong with a damaged record */
 	unsigned version;       /* the file's format: 0 until a record says */
 	uint64_t salt;          /* v2: from the file header record */
+	uint32_t salt_crc;      /* journal_salt_crc(salt) */
 	size_t header;          /* the header size of the record just read */
 };
 
@@ -353,24 +355,35 @@ journal_v1_crc(const unsigned char *h, size_t len)
 /* A v2 record's CRC: the file's salt first, so that bytes that were never
  * written as a record of this file (a chance match, a record quoted inside
  * a payload, a block of another file) do not check. */
+/* The CRC of a salt alone: where every record's CRC in its file starts.
+ * Kept with the salt, so that each record costs no more than in format 1. */
 static uint32_t
-journal_record_crc(uint64_t salt, const unsigned char *h, size_t len)
+journal_salt_crc(uint64_t salt)
 {
 	unsigned char s[8];
-	uint32_t crc;
 
 	journal_put_u64(s, salt);
-	crc = journal_crc32c(0, s, sizeof s);
-	crc = journal_crc32c(crc, h, JOURNAL_CRC_OFFSET);
+	return journal_crc32c(0, s, sizeof s);
+}
+
+/* A v2 record's CRC, from its salt's (journal_salt_crc): the salt first, so
+ * that bytes that were never written as a record of this file (a chance
+ * match, a record quoted inside a payload, a block of another file) do not
+ * check. */
+static uint32_t
+journal_record_crc(uint32_t salt_crc, const unsigned char *h, size_t len)
+{
+	uint32_t crc = journal_crc32c(salt_crc, h, JOURNAL_CRC_OFFSET);
+
 	return journal_crc32c(crc, h + JOURNAL_HEADER_SIZE, len);
 }
 
-/* Does the v2 record at h (whole in memory) check with `salt`? */
+/* Does the v2 record at h (whole in memory) check with a salt's CRC? */
 static bool
-journal_v2_checks(uint64_t salt, const unsigned char *h, size_t len)
+journal_v2_checks(uint32_t salt_crc, const unsigned char *h, size_t len)
 {
 	return journal_get_u32(h + JOURNAL_CRC_OFFSET) ==
-	    journal_record_crc(salt, h, len);
+	    journal_record_crc(salt_crc, h, len);
 }
 
 /* The record at the reader's position, which it does not pass. A file
@@ -382,6 +395,7 @@ journal_reader_next(struct journal_reader *r, struct journal_record *rec)
 	size_t have = journal_reader_fill(r, JOURNAL_V1_HEADER_SIZE), len, hs;
 	const unsigned char *h;
 	uint64_t salt = r->salt;
+	uint32_t salt_crc = r->salt_crc;
 
 	if (have == 0)
 		return CHECK_END;
@@ -410,12 +424,14 @@ journal_reader_next(struct journal_reader *r, struct journal_record *rec)
 			if (len != JOURNAL_FILE_PAYLOAD || r->base + r->pos != 0)
 				return CHECK_BAD;
 			salt = journal_get_u64(h + hs);
+			salt_crc = journal_salt_crc(salt);
 		} else if (r->version != JOURNAL_VERSION)
 			return CHECK_BAD;       /* no salt known to check it */
-		if (!journal_v2_checks(salt, h, len))
+		if (!journal_v2_checks(salt_crc, h, len))
 			return CHECK_BAD;
 		r->version = JOURNAL_VERSION;
 		r->salt = salt;
+		r->salt_crc = salt_crc;
 		rec->seq = journal_get_u32(h + JOURNAL_SEQ_OFFSET);
 	}
 	rec->type = h[3];
@@ -454,9 +470,10 @@ journal_reader_salvage_salt(struct journal_reader *r)
 	for (size_t at = 0; at <= 16; at += 16) {
 		uint64_t salt = journal_get_u64(h + JOURNAL_HEADER_SIZE + at);
 
-		if (journal_v2_checks(salt, n, len)) {
+		if (journal_v2_checks(journal_salt_crc(salt), n, len)) {
 			r->version = JOURNAL_VERSION;
 			r->salt = salt;
+			r->salt_crc = journal_salt_crc(salt);
 			return;
 		}
 	}
@@ -859,6 +876,7 @@ journal_repair(struct journal *j, int fd, struct journal_replay_result *check)
 	 * whole record) gets format 2 and a fresh salt with its first append. */
 	j->version = s.version != 0 ? s.version : JOURNAL_VERSION;
 	j->salt = s.version == JOURNAL_VERSION ? s.salt : journal_new_salt();
+	j->salt_crc = journal_salt_crc(j->salt);
 	j->seq = s.last_seq + 1;
 	/* Nothing whole in it: it is empty now, and gets a file header with
 	 * the first append (journal_begin). */
@@ -982,7 +1000,7 @@ journal_seal(struct journal *j, unsigned char *h, unsigned type, int64_t clock_m
 	}
 	h[2] = JOURNAL_VERSION;
 	journal_put_u32(h + JOURNAL_SEQ_OFFSET, j->seq++);
-	journal_put_u32(h + JOURNAL_CRC_OFFSET, journal_record_crc(j->salt, h, len));
+	journal_put_u32(h + JOURNAL_CRC_OFFSET, journal_record_crc(j->salt_crc, h, len));
 	j->len += JOURNAL_HEADER_SIZE + len;
 }
 
