@@ -817,20 +817,25 @@ journal_keep_damaged(int fd, const char *path, uint64_t at, uint64_t len,
 }
 
 /* A new file's salt. Unpredictable where the kernel can say, so that no
- * payload can be made to hold a record of the file; if it cannot, time and
- * pid still tell this file from its neighbours. */
+ * payload can be made to hold a record of the file. If it cannot (no
+ * getrandom, no /dev/urandom), the pid and the stack's address (ASLR) still
+ * tell this file from its neighbours; core/ reads no clock. */
 static uint64_t
 journal_new_salt(void)
 {
 	uint64_t salt = 0;
-	struct timespec ts;
+	int fd;
 
-	if (getrandom(&salt, sizeof salt, GRND_NONBLOCK) != (ssize_t)sizeof salt) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		salt = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec ^
-		    (uint64_t)getpid() << 40;
+	if (getrandom(&salt, sizeof salt, GRND_NONBLOCK) == (ssize_t)sizeof salt)
+		return salt;
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
+		ssize_t n = read(fd, &salt, sizeof salt);
+
+		close(fd);
+		if (n == (ssize_t)sizeof salt)
+			return salt;
 	}
-	return salt;
+	return ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&salt;
 }
 
 /*
