@@ -872,15 +872,24 @@ journal_append(struct journal *j, unsigned type, int64_t clock_ms,
 	return 0;
 }
 
-/* A reject's payload: flags (1: has seq, 2: has src), seq (i64), then src
- * and its NUL when there is one. */
+/* A reject's payload: flags (1: has seq, 2: has src, 4: has why), seq
+ * (i64), then the reason (u8) when there is one, then src and its NUL when
+ * there is one. Records without flag 4 are read as they always were. */
 #define JOURNAL_REJECT_FIXED 9
 
 int
 journal_append_reject(struct journal *j, int64_t clock_ms, const char *src,
     bool has_seq, int64_t seq)
 {
-	size_t len = JOURNAL_REJECT_FIXED + (src ? strlen(src) + 1 : 0);
+	return journal_append_rejected(j, clock_ms, src, has_seq, seq, 0);
+}
+
+int
+journal_append_rejected(struct journal *j, int64_t clock_ms, const char *src,
+    bool has_seq, int64_t seq, unsigned why)
+{
+	size_t fixed = JOURNAL_REJECT_FIXED + (why ? 1 : 0);
+	size_t len = fixed + (src ? strlen(src) + 1 : 0);
 	unsigned char *h, *p;
 
 	if (len > JOURNAL_PAYLOAD_MAX) {
@@ -889,10 +898,16 @@ journal_append_reject(struct journal *j, int64_t clock_ms, const char *src,
 	}
 	h = journal_reserve(j, len);
 	p = h + JOURNAL_HEADER_SIZE;
-	p[0] = (unsigned char)((has_seq ? 1 : 0) | (src ? 2 : 0));
+	if (why > 255) {
+		errno = EINVAL;
+		return -1;
+	}
+	p[0] = (unsigned char)((has_seq ? 1 : 0) | (src ? 2 : 0) | (why ? 4 : 0));
 	journal_put_u64(p + 1, has_seq ? (uint64_t)seq : 0);
+	if (why)
+		p[JOURNAL_REJECT_FIXED] = (unsigned char)why;
 	if (src != NULL)
-		memcpy(p + JOURNAL_REJECT_FIXED, src, len - JOURNAL_REJECT_FIXED);
+		memcpy(p + fixed, src, len - fixed);
 	journal_seal(j, h, JOURNAL_REJECT, clock_ms, len);
 	return 0;
 }
@@ -901,20 +916,24 @@ bool
 journal_reject_decode(const struct journal_record *rec, struct journal_reject *out)
 {
 	const unsigned char *p = rec->payload;
-	size_t n = rec->len;
+	size_t n = rec->len, fixed;
 
-	if (rec->type != JOURNAL_REJECT || n < JOURNAL_REJECT_FIXED || (p[0] & ~3))
+	if (rec->type != JOURNAL_REJECT || n < JOURNAL_REJECT_FIXED || (p[0] & ~7))
+		return false;
+	fixed = JOURNAL_REJECT_FIXED + ((p[0] & 4) ? 1 : 0);
+	if (n < fixed || ((p[0] & 4) && p[JOURNAL_REJECT_FIXED] == 0))
 		return false;
 	if (p[0] & 2) {
 		/* One NUL, at the end: src is a whole C string. */
-		if (n == JOURNAL_REJECT_FIXED || p[n - 1] != '\0' ||
-		    memchr(p + JOURNAL_REJECT_FIXED, '\0', n - JOURNAL_REJECT_FIXED - 1))
+		if (n == fixed || p[n - 1] != '\0' ||
+		    memchr(p + fixed, '\0', n - fixed - 1))
 			return false;
-	} else if (n != JOURNAL_REJECT_FIXED)
+	} else if (n != fixed)
 		return false;
-	out->src = (p[0] & 2) ? (const char *)p + JOURNAL_REJECT_FIXED : NULL;
+	out->src = (p[0] & 2) ? (const char *)p + fixed : NULL;
 	out->has_seq = p[0] & 1;
 	out->seq = (int64_t)journal_get_u64(p + 1);
+	out->why = (p[0] & 4) ? p[JOURNAL_REJECT_FIXED] : 0;
 	return true;
 }
 

@@ -161,14 +161,21 @@ int journal_append(struct journal *j, unsigned type, int64_t clock_ms,
     const void *payload, size_t len);
 
 /* A JOURNAL_REJECT record: the feed (NULL: unreadable) and its seq, so that a
- * replay counts the rejection again (engine_reject). */
+ * replay counts the rejection again (engine_reject). Never the message: a
+ * flood of big rejected messages costs the journal some 30 bytes each, and
+ * whatever a bad message carried (a raw number) is not kept. */
 int journal_append_reject(struct journal *j, int64_t clock_ms, const char *src,
     bool has_seq, int64_t seq);
+/* The same with the reason (enum event_reject, 1 to 255), which a replay
+ * counts as the live daemon did. */
+int journal_append_rejected(struct journal *j, int64_t clock_ms, const char *src,
+    bool has_seq, int64_t seq, unsigned why);
 
 struct journal_reject {
 	const char *src;        /* NULL: unreadable; points into the record */
 	bool has_seq;
 	int64_t seq;
+	unsigned why;           /* 0: not recorded (older records) */
 };
 
 /* Read a JOURNAL_REJECT record's fields; false if it is not a valid one. */
