@@ -644,9 +644,10 @@ http_healthz(struct httpd_req *req, const struct service *svc)
 		http_text(req, 503, "Service Unavailable", "journal: not open\n");
 	else if (!journal_ok(st.journal)) {
 		journal_pending(st.journal, &jp);
-		snprintf(why, sizeof why, "journal: %s; %llu records wait in "
-		    "memory%s: a restart would lose %s\n",
-		    journal_error(st.journal), (unsigned long long)jp.records,
+		/* no path: this answers anyone who can reach the port */
+		snprintf(why, sizeof why, "journal: cannot write (%s); %llu "
+		    "records wait in memory%s: a restart would lose %s\n",
+		    strerror(jp.error ? jp.error : EIO), (unsigned long long)jp.records,
 		    jp.lost_records ? ", more were lost" : "",
 		    jp.lost_records ? "the day" : "them");
 		http_text(req, 503, "Service Unavailable", why);
