@@ -720,6 +720,8 @@ server_on_heartbeat(void *arg)
 		if (journal_roll(s->journal, engine_day_start(s->engine)) != 0)
 			server_journal_failing(s);
 	}
+	if (s->stats.journal_failing_since != 0)
+		server_journal_alert(s);        /* what waits, what was lost */
 	server_check_alerts(s);
 	server_publish(s);
 	server_journal_flush(s);
