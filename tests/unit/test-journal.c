@@ -675,8 +675,9 @@ test_not_a_regular_file(void **state)
 }
 
 /* A write that fails half way (a full disk; here a file size limit, which
- * root cannot bypass) turns the journal off, reported once; the file keeps
- * whole records only; the next day's file gets a fresh try. */
+ * root cannot bypass) makes the journal failing, reported once; the file
+ * keeps whole records only; the next day's file gets a fresh try (and what
+ * waited: test_writer_retry_after_full for the retry). */
 static void
 test_write_error(void **state)
 {
@@ -707,7 +708,7 @@ test_write_error(void **state)
 	assert_false(journal_ok(j));
 	assert_non_null(strstr(journal_error(j), "cannot write"));
 	assert_non_null(strstr(journal_error(j), path_of(D0)));
-	/* Off: appends dropped, flushes quiet, so the caller logs once. */
+	/* Failing: appends wait, flushes are quiet, so the caller logs once. */
 	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0, payload, sizeof payload), 0);
 	assert_int_equal(journal_flush(j), 0);
 	assert_int_equal(journal_sync(j), 0);
