@@ -512,6 +512,7 @@ static void
 http_daemon(struct evbuffer *b, const struct service_state *st)
 {
 	struct engine_memory m;
+	struct journal_pending jp;
 
 	http_counters(b, st->stats);
 	http_server(b, &st->stats->http);
@@ -523,9 +524,21 @@ http_daemon(struct evbuffer *b, const struct service_state *st)
 	http_single(b, "process_resident_memory_bytes", "gauge",
 	    "Resident memory of the daemon, bytes.", (double)proc_rss_bytes());
 	http_limits(b, st->engine);
+	journal_pending(st->journal, &jp);
 	http_single(b, "wallboard_journal_ok", "gauge",
-	    "1 while the journal is written, 0 if it failed.",
+	    "1 while the journal is written, 0 while its file cannot be.",
 	    journal_ok(st->journal));
+	http_single(b, "wallboard_journal_unwritten_records", "gauge",
+	    "Records waiting in memory while the journal cannot be written.",
+	    (double)jp.records);
+	http_single(b, "wallboard_journal_unwritten_bytes", "gauge",
+	    "Bytes of records waiting in memory (at most journal.max_pending).",
+	    (double)jp.bytes);
+	http_single(b, "wallboard_journal_lost_records_total", "counter",
+	    "Records dropped from the wait past journal.max_pending: in the "
+	    "figures, not in the journal.", (double)jp.lost_records);
+	http_single(b, "wallboard_journal_lost_bytes_total", "counter",
+	    "Bytes of those records.", (double)jp.lost_bytes);
 	http_single(b, "wallboard_journal_replayed_records", "gauge",
 	    "Journal records replayed at the last start or reload.",
 	    (double)st->stats->replayed);
@@ -613,21 +626,32 @@ http_degraded(char *out, size_t len, const struct service_state *st)
 	return 1;
 }
 
-/* Running, since this is answering; healthy if the journal is kept;
- * degraded (still 200: the daemon serves, a feed does not) when a feed is
- * silent. */
+/* Running, since this is answering; healthy if the journal is kept (503
+ * while its file cannot be written: the daemon's own trouble, and a restart
+ * then would lose what waits); degraded (still 200: the daemon serves, a
+ * feed does not) when a feed is silent. */
 static void
 http_healthz(struct httpd_req *req, const struct service *svc)
 {
 	struct service_state st;
 	char why[1024];
+	struct journal_pending jp;
 
 	svc->state(svc->server, false, &st);
 	if (st.engine == NULL)
 		http_text(req, 503, "Service Unavailable", "starting\n");
-	else if (st.journal == NULL || !journal_ok(st.journal))
-		http_text(req, 503, "Service Unavailable", "journal failed: "
-		    "events are not being kept, a restart would lose them\n");
+	else if (st.journal == NULL)
+		http_text(req, 503, "Service Unavailable", "journal: not open\n");
+	else if (!journal_ok(st.journal)) {
+		journal_pending(st.journal, &jp);
+		/* no path: this answers anyone who can reach the port */
+		snprintf(why, sizeof why, "journal: cannot write (%s); %llu "
+		    "records wait in memory%s: a restart would lose %s\n",
+		    strerror(jp.error ? jp.error : EIO), (unsigned long long)jp.records,
+		    jp.lost_records ? ", more were lost" : "",
+		    jp.lost_records ? "the day" : "them");
+		http_text(req, 503, "Service Unavailable", why);
+	}
 	else if (http_degraded(why, sizeof why, &st))
 		http_text(req, 200, "OK", why);
 	else
