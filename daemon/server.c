@@ -512,6 +512,15 @@ server_message_json(struct server *s, struct jsonw *w)
 	jsonw_end_object(w);
 }
 
+/* The journal as the boards show it (docs/protocol.md §6.3.1). */
+static const char *
+server_journal_state(const struct server *s)
+{
+	if (s->journal != NULL && !journal_ok(s->journal))
+		return "failing";
+	return "ok";
+}
+
 /* What a snapshot carries besides the engine's figures (alerts, message),
  * encoded once for the snapshot and every board's copy of it. */
 static struct snapshot_meta
@@ -532,7 +541,8 @@ server_meta(struct server *s)
 	return (struct snapshot_meta){ .seq = ++s->snapshot_seq,
 	    .alerts_json = jsonw_text(&s->alerts_json),
 	    .message_json = jsonw_text(&s->message_json),
-	    .feeds_json = jsonw_text(&s->feeds_json) };
+	    .feeds_json = jsonw_text(&s->feeds_json),
+	    .journal = server_journal_state(s) };
 }
 
 /* The snapshot as of the clock, into s->snapshot; meta for the boards'. */
