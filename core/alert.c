@@ -29,6 +29,7 @@ enum alert_kind {
 	KIND_UNDERSTAFFED,
 	KIND_FEEDS_SILENT,      /* the stale feeds past ALERTS_FEEDS_MAX */
 	KIND_LIMIT,             /* names refused at a limit (engine.h) */
+	KIND_DAEMON,            /* the daemon's own trouble: alerts_daemon */
 };
 
 /*
@@ -107,9 +108,10 @@ struct alerts {
 	uint64_t feed_changes;  /* engine_feed_changes as last looked */
 	uint64_t engine_serial; /* of the engine then */
 	int64_t refused[LIMIT_COUNT]; /* engine's refusals as last looked */
+	char *daemon_text;      /* alerts_daemon: NULL while all is well */
 	/* in this evaluation: alerts about single feeds, by kind, and the
 	 * stale feeds none speaks for */
-	size_t feed_alerts[KIND_LIMIT + 1];
+	size_t feed_alerts[KIND_DAEMON + 1];
 	int64_t silent_unnamed;
 	struct engine *engine;  /* the one being evaluated */
 	int64_t *due;
@@ -929,6 +931,36 @@ alerts_limits(struct alerts *a, struct engine *e, int64_t now)
 	}
 }
 
+/* ---- the daemon's own ------------------------------------------------ */
+
+/* The trouble the daemon said (alerts_daemon): firing at once while it
+ * lasts, resolved when it is over. */
+static void
+alerts_daemon_judge(struct alerts *a, int64_t now, int64_t *due)
+{
+	struct alerts_reading r = { .breach = a->daemon_text != NULL,
+	    .clear = a->daemon_text == NULL, .text = a->daemon_text,
+	    .keep = a->daemon_text == NULL };
+	struct alert *al = alerts_lookup(a, KIND_DAEMON, ALERT_JOURNAL, "",
+	    "daemon", r.breach);
+
+	if (al == NULL)
+		return;
+	al->severity = SEVERITY_CRITICAL;
+	alerts_step(al, &r, 0, now, due);
+}
+
+void
+alerts_daemon(struct alerts *a, const char *text)
+{
+	if (text == NULL ? a->daemon_text == NULL :
+	    a->daemon_text != NULL && strcmp(text, a->daemon_text) == 0)
+		return;
+	free(a->daemon_text);
+	a->daemon_text = text ? xstrdup(text) : NULL;
+	a->changed = true;
+}
+
 /* ---- staffing -------------------------------------------------------- */
 
 /*
@@ -1212,6 +1244,7 @@ alerts_free(struct alerts **ap)
 	free(a->moves);
 	free(a->list);
 	free(a->idbuf);
+	free(a->daemon_text);
 	free(a);
 	*ap = NULL;
 }
@@ -1272,6 +1305,7 @@ alerts_evaluate(struct alerts *a, struct engine *e, int64_t now)
 	alerts_limits(a, e, now);
 	alerts_feeds(a, e, now, &due);
 	alerts_staffing(a, e, now, &due);
+	alerts_daemon_judge(a, now, &due);
 	for (size_t i = 0; i < a->n; i++)
 		alerts_sweep(a->list[i], now, &due);
 	alerts_settle(a);
@@ -1369,6 +1403,10 @@ alerts_describe(const struct alerts *a, const struct alert *al,
 		break;
 	case KIND_LIMIT:
 		out->metric = "refused";
+		out->kind = METRIC_COUNT;
+		break;
+	case KIND_DAEMON:
+		out->metric = "journal";
 		out->kind = METRIC_COUNT;
 		break;
 	}

@@ -35,6 +35,8 @@
 #define ALERT_UNDERSTAFFED "understaffed"
 /* Names refused at a limit; its scope is "limits:<kind>" (engine.h). */
 #define ALERT_LIMIT "limit"
+/* The daemon's journal cannot be written (alerts_daemon): "journal/daemon". */
+#define ALERT_JOURNAL "journal"
 /* An understaffed queue must stay so this long before it fires. */
 #define ALERT_UNDERSTAFFED_FOR_MS (60 * 1000LL)
 
@@ -114,6 +116,15 @@ void alerts_reconfigure(struct alerts *, const struct config *new_config);
  * moved returns false (it goes out with the next snapshot).
  */
 bool alerts_evaluate(struct alerts *, struct engine *, int64_t now);
+
+/*
+ * The daemon's own trouble, in a sentence ("Journal cannot be written (No
+ * space left on device) since 10:02: a restart would lose today"), or NULL
+ * once it is over: a critical alert "journal/daemon" fires at the next
+ * alerts_evaluate and resolves when it is over. Not judged from the engine,
+ * so a replay never brings it back.
+ */
+void alerts_daemon(struct alerts *, const char *text);
 
 /*
  * Judge the alerts as the live daemon would while a recorded stretch of

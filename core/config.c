@@ -266,6 +266,23 @@ static const struct config_key config_ingest_keys[] = {
 	{ .name = NULL }
 };
 
+/* What the state directory keeps (core/journal.h, README "Personal data"). */
+static const struct config_key config_journal_keys[] = {
+	/* Old days' files, for history and reports; replay at start reads
+	 * only yesterday's and today's. */
+	KEY_COUNT("keep_days", struct config, journal_keep_days, 1, 3660, "7"),
+	/* All journal files together; past it the oldest day goes first,
+	 * never today's. */
+	KEY_SIZE("max_bytes", struct config, journal_max_bytes,
+	    16 * 1024 * 1024, INT64_MAX / 2, "2GiB"),
+	/* While the disk refuses writes (full), records wait in memory and
+	 * are written when it takes them again; past this the oldest are
+	 * lost from the journal (not from the live figures), counted. */
+	KEY_SIZE("max_pending", struct config, journal_max_pending,
+	    1024 * 1024, 4LL * 1024 * 1024 * 1024, "64MiB"),
+	{ .name = NULL }
+};
+
 static const struct config_key config_publish_keys[] = {
 	KEY_STRINGS("bind", struct config, publish_bind, n_publish_bind,
 	    "tcp://*:7411"),
@@ -347,6 +364,7 @@ static const struct config_key config_keys[] = {
 	KEY_SECTION("publish", 0, config_publish_keys),
 	KEY_SECTION("http", 0, config_http_keys),
 	KEY_SECTION("limits", 0, config_limits_keys),
+	KEY_SECTION("journal", 0, config_journal_keys),
 	KEY_STRING("state_dir", struct config, state_dir,
 	    "/var/lib/wallboard"),
 	{ .name = NULL }

@@ -176,6 +176,11 @@ struct config {
 	int64_t publish_max_subscribers; /* default 64 */
 	int64_t publish_queue;    /* messages held per subscriber; default 4 */
 	char *state_dir;          /* default "/var/lib/wallboard" */
+	/* journal: what the state directory keeps (core/journal.h) */
+	int64_t journal_keep_days; /* old days' files kept; default 7 */
+	int64_t journal_max_bytes; /* all journal files; default 2GiB */
+	int64_t journal_max_pending; /* records waiting while the disk
+	                           * refuses them; default 64MiB */
 	int64_t http_max_connections;  /* default 256 */
 	int64_t http_header_timeout_ms; /* whole request in; default 10s */
 	int64_t http_idle_timeout_ms;   /* between requests; default 60s */

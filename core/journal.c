@@ -50,8 +50,18 @@ struct journal {
 	uint32_t salt_crc;      /* journal_salt_crc(salt) */
 	uint32_t seq;           /* the next record's number */
 	bool need_header;       /* the file has no file header record yet */
+	uint64_t pending;       /* records in buf */
+	bool failing;           /* a write failed: buf waits for journal_retry */
+	int err;                /* errno of the last failure; 0 while ok */
+	uint64_t lost_records;  /* dropped from buf past max_pending */
+	uint64_t lost_bytes;
+	struct journal_limits lim;
 	char error[512];
 };
+
+#define JOURNAL_DAY_MS (24 * 3600 * 1000LL)
+#define JOURNAL_HISTORY "history"
+
 
 /* ---- CRC-32C, slicing by 8: about 1-2 GB/s without special instructions. */
 
@@ -248,24 +258,93 @@ journal_list(const char *dir, struct journal_file **files)
 	return (long)n;
 }
 
-/* Keep the file of day_start and the newest before it; remove older ones. */
+/* Remove dir/name; its size is taken off *total. */
 static void
-journal_prune(const char *dir, int64_t day_start)
+journal_remove(const char *dir, const char *name, uint64_t *total)
 {
-	struct journal_file *files;
-	long n = journal_list(dir, &files);
+	char *path = xasprintf("%s/%s", dir, name);
+	struct stat st;
+
+	if (stat(path, &st) == 0 && unlink(path) == 0 && *total >= (uint64_t)st.st_size)
+		*total -= (uint64_t)st.st_size;
+	free(path);
+}
+
+static uint64_t
+journal_files_size(const char *dir, const struct journal_file *files, long n)
+{
+	uint64_t total = 0;
+	struct stat st;
+
+	for (long i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, files[i].name);
+
+		if (stat(path, &st) == 0)
+			total += (uint64_t)st.st_size;
+		free(path);
+	}
+	return total;
+}
+
+/*
+ * The directory keeps the file of day_start and the newest before it: all
+ * that a replay at start reads (journal_replay_since reads every file of
+ * the directory). Older ones move to dir/history, kept there for
+ * lim->keep_days days, for history and reports; and while all journal files
+ * together are over lim->max_bytes, the oldest go first, history's, then
+ * yesterday's; never the day_start's own.
+ */
+static void
+journal_prune(const char *dir, int64_t day_start, const struct journal_limits *lim)
+{
+	struct journal_file *files, *old;
+	long n = journal_list(dir, &files), n_old;
 	int64_t keep = INT64_MIN;
+	/* Days are local and 23 to 25 hours long: half a day of slack. */
+	int64_t cutoff = day_start - lim->keep_days * JOURNAL_DAY_MS - JOURNAL_DAY_MS / 2;
+	char *history = xasprintf("%s/" JOURNAL_HISTORY, dir);
+	uint64_t total;
 
 	for (long i = 0; i < n; i++)
 		if (files[i].day_start < day_start)
 			keep = files[i].day_start;
+	if (n > 0 && files[0].day_start < keep && mkdir(history, 0750) == -1 &&
+	    errno != EEXIST) {
+		/* then they go, as they went before there was a history */
+	}
 	for (long i = 0; i < n && files[i].day_start < keep; i++) {
-		char *path = xasprintf("%s/%s", dir, files[i].name);
+		char *from = xasprintf("%s/%s", dir, files[i].name);
+		char *to = xasprintf("%s/%s", history, files[i].name);
 
-		unlink(path);   /* an old file that stays is no harm */
-		free(path);
+		if (files[i].day_start < cutoff || rename(from, to) == -1)
+			unlink(from);   /* an old file that stays is no harm */
+		free(from);
+		free(to);
 	}
 	free(files);
+
+	n_old = journal_list(history, &old);
+	for (long i = 0; i < n_old; i++)
+		if (old[i].day_start < cutoff) {
+			uint64_t ignored = 0;
+
+			journal_remove(history, old[i].name, &ignored);
+		}
+	free(old);
+
+	/* The size cap, over what is left. */
+	n_old = journal_list(history, &old);
+	n = journal_list(dir, &files);
+	total = journal_files_size(history, old, n_old) +
+	    journal_files_size(dir, files, n);
+	for (long i = 0; i < n_old && total > (uint64_t)lim->max_bytes; i++)
+		journal_remove(history, old[i].name, &total);
+	for (long i = 0; i < n && total > (uint64_t)lim->max_bytes &&
+	    files[i].day_start < day_start; i++)
+		journal_remove(dir, files[i].name, &total);
+	free(old);
+	free(files);
+	free(history);
 }
 
 /* ---- Reading. */
@@ -720,7 +799,8 @@ journal_replay_since(const char *dir, int64_t from_ms, journal_replay_fn *fn,
 
 /* ---- Writing. */
 
-/* Turn the journal off with a sentence; errno is kept. */
+/* Close the file with a sentence; errno is kept. Records appended stay in
+ * memory (up to max_pending) for journal_retry, which opens it again. */
 static void __attribute__((format(printf, 2, 3)))
 journal_fail(struct journal *j, const char *fmt, ...)
 {
@@ -733,7 +813,7 @@ journal_fail(struct journal *j, const char *fmt, ...)
 	if (j->fd != -1)
 		close(j->fd);
 	j->fd = -1;
-	j->len = 0;
+	j->err = saved;
 	errno = saved;
 }
 
@@ -816,6 +896,44 @@ journal_keep_damaged(int fd, const char *path, uint64_t at, uint64_t len,
 	return rc;
 }
 
+static unsigned char *journal_begin(struct journal *, size_t);
+static size_t journal_hsize(const struct journal *);
+static void journal_seal(struct journal *, unsigned char *, unsigned, int64_t,
+    size_t);
+
+/*
+ * Records that wait (a write failed) were sealed for the file they were
+ * meant for: its salt, its numbers, its format. When they are to go to a
+ * file as it is now (reopened after a failure, or the next day's after a
+ * roll), seal them again for it, in order; an old file header among them
+ * goes (journal_begin puts the file's own first when it needs one).
+ */
+static void
+journal_reseal(struct journal *j, unsigned old_version)
+{
+	size_t hs = old_version == JOURNAL_VERSION_1 ? JOURNAL_V1_HEADER_SIZE :
+	    JOURNAL_HEADER_SIZE, old_len = j->len, at = 0;
+	unsigned char *old = j->buf;
+
+	j->buf = NULL;
+	j->len = j->cap = 0;
+	j->pending = 0;
+	while (at + hs <= old_len) {
+		const unsigned char *h = old + at;
+		size_t len = journal_get_u32(h + 4);
+		unsigned char *p;
+
+		if (h[3] != JOURNAL_FILE) {
+			p = journal_begin(j, len);
+			memcpy(p, h + hs, len);
+			journal_seal(j, p - journal_hsize(j), h[3],
+			    (int64_t)journal_get_u64(h + 8), len);
+		}
+		at += hs + len;
+	}
+	free(old);
+}
+
 /* A new file's salt. Unpredictable where the kernel can say, so that no
  * payload can be made to hold a record of the file. If it cannot (no
  * getrandom, no /dev/urandom), the pid and the stack's address (ASLR) still
@@ -849,6 +967,7 @@ journal_repair(struct journal *j, int fd, struct journal_replay_result *check)
 	struct journal_scan s = { .from_ms = INT64_MIN, .res = check,
 	    .keep_regions = true };
 	uint64_t torn = check->torn_bytes;
+	unsigned old_version = j->version ? j->version : JOURNAL_VERSION;
 
 	if (journal_scan_fd(fd, j->path, &s) == -1) {
 		free(s.regions);
@@ -886,6 +1005,8 @@ journal_repair(struct journal *j, int fd, struct journal_replay_result *check)
 	/* Nothing whole in it: it is empty now, and gets a file header with
 	 * the first append (journal_begin). */
 	j->need_header = s.version == 0;
+	if (j->len > 0)
+		journal_reseal(j, old_version);
 	return 0;
 }
 
@@ -940,19 +1061,36 @@ journal_start(struct journal *j, int64_t day_start, struct journal_replay_result
 	}
 	j->fd = fd;
 	j->dir_dirty = true;    /* we may have created it: sync once */
-	journal_prune(j->dir, day_start);
+	j->failing = false;     /* a fresh try for what waits */
+	j->err = 0;
+	journal_prune(j->dir, day_start, &j->lim);
 	return 0;
 }
 
 struct journal *
-journal_open(const char *dir, int64_t day_start_ms, struct journal_replay_result *check)
+journal_open_limits(const char *dir, int64_t day_start_ms,
+    struct journal_replay_result *check, const struct journal_limits *lim)
 {
 	struct journal *j = xcalloc(1, sizeof *j);
 
 	j->dir = xstrdup(dir);
 	j->fd = -1;
+	if (lim != NULL)
+		j->lim = *lim;
+	if (j->lim.keep_days <= 0)
+		j->lim.keep_days = JOURNAL_KEEP_DAYS;
+	if (j->lim.max_bytes <= 0)
+		j->lim.max_bytes = JOURNAL_MAX_BYTES;
+	if (j->lim.max_pending <= 0)
+		j->lim.max_pending = JOURNAL_MAX_PENDING;
 	journal_start(j, day_start_ms, check);
 	return j;
+}
+
+struct journal *
+journal_open(const char *dir, int64_t day_start_ms, struct journal_replay_result *check)
+{
+	return journal_open_limits(dir, day_start_ms, check, NULL);
 }
 
 void
@@ -963,6 +1101,8 @@ journal_free(struct journal **jp)
 	if (j == NULL)
 		return;
 	journal_flush(j);
+	if (j->len > 0)
+		journal_retry(j);       /* a last try for what waits */
 	if (j->fd != -1)
 		close(j->fd);
 	free(j->buf);
@@ -987,6 +1127,45 @@ journal_reserve(struct journal *j, size_t len)
 	return j->buf + j->len;
 }
 
+/* The header size of what this journal writes. */
+static size_t
+journal_hsize(const struct journal *j)
+{
+	return j->version == JOURNAL_VERSION_1 ? JOURNAL_V1_HEADER_SIZE :
+	    JOURNAL_HEADER_SIZE;
+}
+
+/*
+ * While writing fails, what waits is bounded by max_pending: past it the
+ * oldest records go (counted as lost from the journal; the live figures
+ * have them), down to three quarters of it, so that the memmove is paid
+ * once per quarter of the bound, not once per record.
+ */
+static void
+journal_bound(struct journal *j)
+{
+	size_t keep = 0, at, goal = (size_t)(j->lim.max_pending / 4 * 3);
+	uint64_t n = 0;
+
+	if (j->len <= (size_t)j->lim.max_pending)
+		return;
+	/* A file header record waiting first stays: what follows it is read
+	 * with its salt. */
+	if (j->version != JOURNAL_VERSION_1 && j->len >= JOURNAL_FILE_SIZE &&
+	    j->buf[3] == JOURNAL_FILE)
+		keep = JOURNAL_FILE_SIZE;
+	at = keep;
+	while (at < j->len && j->len - at > goal) {
+		at += journal_hsize(j) + journal_get_u32(j->buf + at + 4);
+		n++;
+	}
+	memmove(j->buf + keep, j->buf + at, j->len - at);
+	j->len -= at - keep;
+	j->pending -= n;
+	j->lost_records += n;
+	j->lost_bytes += at - keep;
+}
+
 /* Fill the header of a record whose payload is in place, and keep it. */
 static void
 journal_seal(struct journal *j, unsigned char *h, unsigned type, int64_t clock_ms,
@@ -1000,21 +1179,17 @@ journal_seal(struct journal *j, unsigned char *h, unsigned type, int64_t clock_m
 	if (j->version == JOURNAL_VERSION_1) {
 		h[2] = JOURNAL_VERSION_1;
 		journal_put_u32(h + JOURNAL_V1_CRC_OFFSET, journal_v1_crc(h, len));
-		j->len += JOURNAL_V1_HEADER_SIZE + len;
-		return;
+	} else {
+		h[2] = JOURNAL_VERSION;
+		journal_put_u32(h + JOURNAL_SEQ_OFFSET, j->seq++);
+		journal_put_u32(h + JOURNAL_CRC_OFFSET,
+		    journal_record_crc(j->salt_crc, h, len));
 	}
-	h[2] = JOURNAL_VERSION;
-	journal_put_u32(h + JOURNAL_SEQ_OFFSET, j->seq++);
-	journal_put_u32(h + JOURNAL_CRC_OFFSET, journal_record_crc(j->salt_crc, h, len));
-	j->len += JOURNAL_HEADER_SIZE + len;
-}
-
-/* The header size of what this journal writes. */
-static size_t
-journal_hsize(const struct journal *j)
-{
-	return j->version == JOURNAL_VERSION_1 ? JOURNAL_V1_HEADER_SIZE :
-	    JOURNAL_HEADER_SIZE;
+	j->len += journal_hsize(j) + len;
+	if (type != JOURNAL_FILE)
+		j->pending++;
+	if (!journal_ok(j))
+		journal_bound(j);
 }
 
 /* The payload's place for a record of len bytes, after the file header
@@ -1053,8 +1228,6 @@ journal_append(struct journal *j, unsigned type, int64_t clock_ms,
 		errno = EINVAL;
 		return -1;
 	}
-	if (j->fd == -1)
-		return 0;
 	p = journal_begin(j, len);
 	if (len > 0)
 		memcpy(p, payload, len);
@@ -1062,28 +1235,41 @@ journal_append(struct journal *j, unsigned type, int64_t clock_ms,
 	return 0;
 }
 
-/* A reject's payload: flags (1: has seq, 2: has src), seq (i64), then src
- * and its NUL when there is one. */
+/* A reject's payload: flags (1: has seq, 2: has src, 4: has why), seq
+ * (i64), then the reason (u8) when there is one, then src and its NUL when
+ * there is one. Records without flag 4 are read as they always were. */
 #define JOURNAL_REJECT_FIXED 9
 
 int
 journal_append_reject(struct journal *j, int64_t clock_ms, const char *src,
     bool has_seq, int64_t seq)
 {
-	size_t len = JOURNAL_REJECT_FIXED + (src ? strlen(src) + 1 : 0);
+	return journal_append_rejected(j, clock_ms, src, has_seq, seq, 0);
+}
+
+int
+journal_append_rejected(struct journal *j, int64_t clock_ms, const char *src,
+    bool has_seq, int64_t seq, unsigned why)
+{
+	size_t fixed = JOURNAL_REJECT_FIXED + (why ? 1 : 0);
+	size_t len = fixed + (src ? strlen(src) + 1 : 0);
 	unsigned char *p;
 
 	if (len > JOURNAL_PAYLOAD_MAX) {
 		errno = EMSGSIZE;
 		return -1;
 	}
-	if (j->fd == -1)
-		return 0;
+	if (why > 255) {
+		errno = EINVAL;
+		return -1;
+	}
 	p = journal_begin(j, len);
-	p[0] = (unsigned char)((has_seq ? 1 : 0) | (src ? 2 : 0));
+	p[0] = (unsigned char)((has_seq ? 1 : 0) | (src ? 2 : 0) | (why ? 4 : 0));
 	journal_put_u64(p + 1, has_seq ? (uint64_t)seq : 0);
+	if (why)
+		p[JOURNAL_REJECT_FIXED] = (unsigned char)why;
 	if (src != NULL)
-		memcpy(p + JOURNAL_REJECT_FIXED, src, len - JOURNAL_REJECT_FIXED);
+		memcpy(p + fixed, src, len - fixed);
 	journal_seal(j, p - journal_hsize(j), JOURNAL_REJECT, clock_ms, len);
 	return 0;
 }
@@ -1092,45 +1278,102 @@ bool
 journal_reject_decode(const struct journal_record *rec, struct journal_reject *out)
 {
 	const unsigned char *p = rec->payload;
-	size_t n = rec->len;
+	size_t n = rec->len, fixed;
 
-	if (rec->type != JOURNAL_REJECT || n < JOURNAL_REJECT_FIXED || (p[0] & ~3))
+	if (rec->type != JOURNAL_REJECT || n < JOURNAL_REJECT_FIXED || (p[0] & ~7))
+		return false;
+	fixed = JOURNAL_REJECT_FIXED + ((p[0] & 4) ? 1 : 0);
+	if (n < fixed || ((p[0] & 4) && p[JOURNAL_REJECT_FIXED] == 0))
 		return false;
 	if (p[0] & 2) {
 		/* One NUL, at the end: src is a whole C string. */
-		if (n == JOURNAL_REJECT_FIXED || p[n - 1] != '\0' ||
-		    memchr(p + JOURNAL_REJECT_FIXED, '\0', n - JOURNAL_REJECT_FIXED - 1))
+		if (n == fixed || p[n - 1] != '\0' ||
+		    memchr(p + fixed, '\0', n - fixed - 1))
 			return false;
-	} else if (n != JOURNAL_REJECT_FIXED)
+	} else if (n != fixed)
 		return false;
-	out->src = (p[0] & 2) ? (const char *)p + JOURNAL_REJECT_FIXED : NULL;
+	out->src = (p[0] & 2) ? (const char *)p + fixed : NULL;
 	out->has_seq = p[0] & 1;
 	out->seq = (int64_t)journal_get_u64(p + 1);
+	out->why = (p[0] & 4) ? p[JOURNAL_REJECT_FIXED] : 0;
 	return true;
+}
+
+/*
+ * Write what waits in one write(). On failure, cut what part of it reached
+ * the file, so that the file ends on a whole record and the next try's
+ * records follow it (a reader must never take a cut record and what comes
+ * after for records); if even that fails, close the file: journal_retry
+ * opens it again, and the open cuts a torn tail.
+ */
+static int
+journal_write_pending(struct journal *j)
+{
+	int saved;
+
+	if (journal_write_all(j->fd, j->buf, j->len) == -1) {
+		saved = errno;
+		if (ftruncate(j->fd, (off_t)j->size) == -1) {
+			close(j->fd);
+			j->fd = -1;
+		}
+		j->failing = true;
+		j->err = saved;
+		snprintf(j->error, sizeof j->error, "%s: cannot write: %s",
+		    j->path, strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	j->size += j->len;
+	j->len = 0;
+	j->pending = 0;
+	j->failing = false;
+	j->err = 0;
+	return 0;
 }
 
 int
 journal_flush(struct journal *j)
 {
-	int saved;
-
-	if (j->fd == -1 || j->len == 0)
+	if (!journal_ok(j) || j->len == 0)
 		return 0;
-	if (journal_write_all(j->fd, j->buf, j->len) == -1) {
-		saved = errno;
-		/* Cut a partial batch off, so a later open finds whole records
-		 * (it would cut them too, but the disk may be full till then). */
-		if (ftruncate(j->fd, (off_t)j->size) == -1) {
-			/* then journal_start cuts it, at the next open */
+	return journal_write_pending(j);
+}
+
+int
+journal_retry(struct journal *j)
+{
+	struct journal_replay_result check;
+
+	if (journal_ok(j))
+		return journal_flush(j);
+	if (j->fd == -1) {
+		int fd = journal_open_file(j);
+
+		memset(&check, 0, sizeof check);
+		if (fd == -1)
+			return -1;
+		if (journal_repair(j, fd, &check) == -1) {
+			close(fd);
+			return -1;
 		}
-		errno = saved;
-		journal_fail(j, "%s: cannot write: %s; the journal is off until "
-		    "the next day's file", j->path, strerror(saved));
-		return -1;
+		j->fd = fd;
+		j->dir_dirty = true;
 	}
-	j->size += j->len;
-	j->len = 0;
-	return 0;
+	if (j->len == 0) {
+		j->failing = false;
+		j->err = 0;
+		return 0;
+	}
+	return journal_write_pending(j);
+}
+
+void
+journal_pending(const struct journal *j, struct journal_pending *out)
+{
+	*out = (struct journal_pending){ .records = j->pending,
+	    .bytes = j->len, .lost_records = j->lost_records,
+	    .lost_bytes = j->lost_bytes, .error = journal_ok(j) ? 0 : j->err };
 }
 
 /* The directory entry of a new file survives a power cut only once the
@@ -1152,13 +1395,13 @@ journal_sync(struct journal *j)
 {
 	if (journal_flush(j) == -1)
 		return -1;
-	if (j->fd == -1)
+	if (!journal_ok(j))
 		return 0;
 	if (fdatasync(j->fd) == -1) {
 		/* After a failed sync the kernel may have dropped the pages:
-		 * what the file holds is no longer known. */
-		journal_fail(j, "%s: cannot sync: %s; the journal is off until "
-		    "the next day's file", j->path, strerror(errno));
+		 * what the file holds is no longer known; journal_retry opens
+		 * it again and verifies it. */
+		journal_fail(j, "%s: cannot sync: %s", j->path, strerror(errno));
 		return -1;
 	}
 	if (j->dir_dirty)
@@ -1169,24 +1412,26 @@ journal_sync(struct journal *j)
 int
 journal_roll(struct journal *j, int64_t new_day_start_ms)
 {
+	/* What cannot be written to the old file waits and goes to the new
+	 * one: a replay reads the files in order, so the records keep
+	 * theirs. */
 	journal_flush(j);
 	if (j->fd != -1)
 		close(j->fd);
 	j->fd = -1;
-	j->len = 0;
 	return journal_start(j, new_day_start_ms, NULL);
 }
 
 bool
 journal_ok(const struct journal *j)
 {
-	return j->fd != -1;
+	return j->fd != -1 && !j->failing;
 }
 
 const char *
 journal_error(const struct journal *j)
 {
-	return j->fd != -1 ? "" : j->error;
+	return journal_ok(j) ? "" : j->error;
 }
 
 const char *

@@ -13,9 +13,12 @@
  *
  * journal_roll moves to the next day's file. At open and at each roll, the
  * directory keeps the current day's file and the newest one before it
- * (yesterday's, for replay across midnight and for inspection); older journal
- * files are removed. Other names are never touched, so a damaged file's
- * copy (journal_open) stays until a person deals with it.
+ * (yesterday's, for replay across midnight): what a replay at start reads.
+ * Older journal files move to the "history" directory inside it, kept for
+ * keep_days days (struct journal_limits); and all journal files together
+ * (history's and the directory's) are kept under max_bytes, the oldest day
+ * going first, never the current day's. Other names are never touched, so
+ * a damaged file's copy (journal_open) stays until a person deals with it.
  *
  * Records. Little-endian, no padding; a 24-byte header, then the payload:
  *
@@ -59,6 +62,13 @@
  * once it returns 0 the records survive the death of the process (kill -9)
  * without any fsync. Only a power cut can lose them: journal_sync (fdatasync)
  * narrows that to the time between two syncs, for a periodic call.
+ *
+ * A write that fails (a full disk: ENOSPC, EDQUOT, EIO) loses nothing at
+ * once: the part of the batch that reached the file is cut off, so the file
+ * ends on a whole record, and the records wait in memory, up to max_pending
+ * bytes (past it the oldest go, counted: journal_pending). journal_retry,
+ * called on a timer by the owner, writes them all once the disk takes them;
+ * then the file is whole again, as if nothing had happened.
  *
  * Not thread-safe: one thread owns a journal.
  */
@@ -160,6 +170,16 @@ int journal_verify(const char *path, journal_damage_fn *fn, void *arg,
 
 struct journal;
 
+/* What the journal may keep; 0 in a field: its default. */
+#define JOURNAL_KEEP_DAYS 7
+#define JOURNAL_MAX_BYTES (2LL * 1024 * 1024 * 1024)
+#define JOURNAL_MAX_PENDING (64LL * 1024 * 1024)
+struct journal_limits {
+	int64_t keep_days;      /* days an old day's file is kept in history */
+	int64_t max_bytes;      /* all journal files together, at most */
+	int64_t max_pending;    /* bytes of records waiting while writes fail */
+};
+
 /*
  * Open (creating it if need be) the journal file of the day starting at
  * day_start_ms in `dir`, ready to append; remove old files as above. The file
@@ -180,6 +200,10 @@ struct journal;
  */
 struct journal *journal_open(const char *dir, int64_t day_start_ms,
     struct journal_replay_result *check);
+/* The same with limits (NULL: the defaults), which then hold for the
+ * journal's life. */
+struct journal *journal_open_limits(const char *dir, int64_t day_start_ms,
+    struct journal_replay_result *check, const struct journal_limits *lim);
 
 /* Write out what is buffered (errors ignored: flush first to see them), close
  * and free; clears *j. NULL ok. */
@@ -188,21 +212,28 @@ void journal_free(struct journal **j);
 /*
  * Buffer one record in memory (no I/O). payload may be NULL when len is 0.
  * Returns 0, or -1 with errno EMSGSIZE when len is over JOURNAL_PAYLOAD_MAX
- * or EINVAL for type 0 (nothing buffered). On a failed journal the record is
- * dropped and 0 returned: the failure was reported once, by journal_flush.
+ * or EINVAL for type 0 (nothing buffered). On a failing journal the record
+ * waits with the others for journal_retry (up to max_pending, see above).
  */
 int journal_append(struct journal *j, unsigned type, int64_t clock_ms,
     const void *payload, size_t len);
 
 /* A JOURNAL_REJECT record: the feed (NULL: unreadable) and its seq, so that a
- * replay counts the rejection again (engine_reject). */
+ * replay counts the rejection again (engine_reject). Never the message: a
+ * flood of big rejected messages costs the journal some 30 bytes each, and
+ * whatever a bad message carried (a raw number) is not kept. */
 int journal_append_reject(struct journal *j, int64_t clock_ms, const char *src,
     bool has_seq, int64_t seq);
+/* The same with the reason (enum event_reject, 1 to 255), which a replay
+ * counts as the live daemon did. */
+int journal_append_rejected(struct journal *j, int64_t clock_ms, const char *src,
+    bool has_seq, int64_t seq, unsigned why);
 
 struct journal_reject {
 	const char *src;        /* NULL: unreadable; points into the record */
 	bool has_seq;
 	int64_t seq;
+	unsigned why;           /* 0: not recorded (older records) */
 };
 
 /* Read a JOURNAL_REJECT record's fields; false if it is not a valid one. */
@@ -214,11 +245,31 @@ bool journal_reject_decode(const struct journal_record *rec,
  * EINTR). Call it once per loop wake-up, before the batch is applied: then
  * nothing applied is missing from the file after a kill -9. Returns 0 when
  * all is written or nothing was buffered; -1 with errno (and journal_error)
- * when this call failed: the partial record is cut off and the journal is
- * failed until the next journal_roll, dropping appends. Only the failing call
- * returns -1, so the caller logs once; a failed journal's flush returns 0.
+ * when this call failed: what reached the file of the batch is cut off, the
+ * records wait in memory and the journal is failing (journal_ok false) until
+ * journal_retry or journal_roll succeeds. Only the failing call returns -1,
+ * so the caller logs once; a failing journal's flush does nothing, returns 0.
  */
 int journal_flush(struct journal *j);
+
+/*
+ * On a failing or failed journal: open the file again if it was closed
+ * (verifying it as journal_open does), then write what waits. Returns 0
+ * when the journal is ok again (journal_ok), -1 with errno while it is
+ * not. On an ok journal, journal_flush. Cheap enough for a timer of a few
+ * seconds: one write() of what waits, one ftruncate() if it fails.
+ */
+int journal_retry(struct journal *j);
+
+/* Records waiting in memory (all of them, while the journal fails), and
+ * those dropped from the wait past max_pending since the journal opened:
+ * lost from the journal, so a restart would not have them. */
+struct journal_pending {
+	uint64_t records, bytes;
+	uint64_t lost_records, lost_bytes;
+	int error;              /* errno of the failure; 0 while ok */
+};
+void journal_pending(const struct journal *j, struct journal_pending *out);
 
 /* journal_flush, then fdatasync (and the directory, once after a new file):
  * only a power cut needs it. Returns 0, or -1 with errno as journal_flush. */
@@ -233,7 +284,7 @@ int journal_sync(struct journal *j);
  */
 int journal_roll(struct journal *j, int64_t new_day_start_ms);
 
-/* False once the journal has failed: it then drops appends. */
+/* False while the journal's file cannot be written: appends then wait. */
 bool journal_ok(const struct journal *j);
 /* Why it failed, a sentence naming the file; "" while it is ok. */
 const char *journal_error(const struct journal *j);

@@ -426,6 +426,7 @@ snapshot_fill(struct snapshot_buffer *b, const cJSON *root, char *err,
 	snapshot_read_feeds(b, cJSON_GetObjectItemCaseSensitive(root, "feeds"));
 	snapshot_read_message(v, cJSON_GetObjectItemCaseSensitive(root,
 	    "message"));
+	v->journal = snapshot_string(root, "journal");
 	return true;
 }
 

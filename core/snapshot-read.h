@@ -104,6 +104,10 @@ struct snapshot_view {
 	const char *message_text;
 	const char *message_from;       /* NULL when absent */
 	int64_t message_until;
+	/* "ok", "failing" (it cannot be written: a restart would lose what
+	 * is not), "damaged" (the day rests on a journal that lost records);
+	 * NULL when absent */
+	const char *journal;
 };
 
 struct snapshot_reader;

@@ -290,5 +290,8 @@ snapshot_write_filtered(struct jsonw *w, struct engine *e,
 	snapshot_agents(w, e, filter);
 	snapshot_raw(w, "alerts", meta->alerts_json, "[]");
 	snapshot_raw(w, "message", meta->message_json, "null");
+	if (meta->journal != NULL) {
+		jsonw_key(w, "journal"); jsonw_string(w, meta->journal);
+	}
 	jsonw_end_object(w);
 }

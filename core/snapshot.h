@@ -19,6 +19,8 @@ struct snapshot_meta {
 	uint64_t seq;
 	const char *alerts_json;   /* a JSON array; NULL writes [] */
 	const char *message_json;  /* a JSON object; NULL writes null */
+	const char *journal;       /* "ok", "failing", "damaged"; NULL: not
+	                            * written (--replay has none) */
 	const char *feeds_json;    /* the feeds object, from
 	                            * snapshot_write_feeds; NULL: written here */
 };

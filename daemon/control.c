@@ -107,6 +107,42 @@ control_http(struct jsonw *w, const struct httpd_stats *h)
 	jsonw_key(w, "http_requests"); jsonw_int(w, (int64_t)h->requests);
 }
 
+/* What the journal's trouble is, if any (server.c retries it), and the
+ * rejected messages sampled for a person (server_reject_sample). */
+static void
+control_journal(struct jsonw *w, const struct service_state *st)
+{
+	struct journal_pending p;
+	const struct server_stats *ss = st->stats;
+
+	journal_pending(st->journal, &p);
+	jsonw_key(w, "journal_error"); jsonw_string(w, journal_error(st->journal));
+	jsonw_key(w, "journal_failing_since");
+	if (ss->journal_failing_since != 0)
+		jsonw_int(w, ss->journal_failing_since);
+	else
+		jsonw_null(w);
+	/* waiting in memory to be written; lost from the journal past
+	 * journal.max_pending (the figures have them, a restart would not) */
+	jsonw_key(w, "journal_unwritten_records"); jsonw_int(w, (int64_t)p.records);
+	jsonw_key(w, "journal_unwritten_bytes"); jsonw_int(w, (int64_t)p.bytes);
+	jsonw_key(w, "journal_lost_records"); jsonw_int(w, (int64_t)p.lost_records);
+	jsonw_key(w, "journal_lost_bytes"); jsonw_int(w, (int64_t)p.lost_bytes);
+	jsonw_key(w, "rejected_samples");
+	jsonw_array(w);
+	for (unsigned i = 0; i < ss->n_reject_samples; i++) {
+		const struct reject_sample *r = &ss->reject_samples[i];
+
+		jsonw_object(w);
+		jsonw_key(w, "at"); jsonw_int(w, r->at);
+		jsonw_key(w, "feed"); jsonw_string(w, r->feed);
+		jsonw_key(w, "why"); jsonw_string(w, r->why);
+		jsonw_key(w, "text"); jsonw_string(w, r->text);
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+}
+
 /* Each limit: what is held, the limit, and how many were refused. */
 static void
 control_limits(struct jsonw *w, const struct engine *e)
@@ -132,10 +168,11 @@ static void
 control_journal_damage(struct jsonw *w, const struct journal_replay_result *r)
 {
 	jsonw_key(w, "journal_damaged"); jsonw_bool(w, r->corrupt);
-	jsonw_key(w, "journal_lost_records"); jsonw_int(w, (int64_t)r->lost_records);
-	jsonw_key(w, "journal_lost_records_estimated");
+	/* "damaged_": journal_lost_* are the writer's (a full disk) */
+	jsonw_key(w, "journal_damaged_records"); jsonw_int(w, (int64_t)r->lost_records);
+	jsonw_key(w, "journal_damaged_records_estimated");
 	jsonw_bool(w, r->lost_estimated);
-	jsonw_key(w, "journal_lost_bytes"); jsonw_int(w, (int64_t)r->lost_bytes);
+	jsonw_key(w, "journal_damaged_bytes"); jsonw_int(w, (int64_t)r->lost_bytes);
 	jsonw_key(w, "journal_damaged_regions"); jsonw_int(w, r->regions);
 	jsonw_key(w, "journal_torn_bytes"); jsonw_int(w, (int64_t)r->torn_bytes);
 	if (r->corrupt) {
@@ -195,6 +232,7 @@ control_status(const struct service *svc, struct jsonw *w)
 	control_limits(w, st.engine);
 	jsonw_key(w, "journal"); jsonw_string(w, journal_path(st.journal));
 	jsonw_key(w, "journal_ok"); jsonw_bool(w, journal_ok(st.journal));
+	control_journal(w, &st);
 	jsonw_key(w, "replayed_at_start"); jsonw_int(w, (int64_t)st.stats->replayed);
 	control_journal_damage(w, &st.stats->replay_result);
 	control_http(w, &st.stats->http);

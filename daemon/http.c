@@ -512,6 +512,7 @@ static void
 http_daemon(struct evbuffer *b, const struct service_state *st)
 {
 	struct engine_memory m;
+	struct journal_pending jp;
 
 	http_counters(b, st->stats);
 	http_server(b, &st->stats->http);
@@ -523,20 +524,32 @@ http_daemon(struct evbuffer *b, const struct service_state *st)
 	http_single(b, "process_resident_memory_bytes", "gauge",
 	    "Resident memory of the daemon, bytes.", (double)proc_rss_bytes());
 	http_limits(b, st->engine);
+	journal_pending(st->journal, &jp);
 	http_single(b, "wallboard_journal_ok", "gauge",
-	    "1 while the journal is written, 0 if it failed.",
+	    "1 while the journal is written, 0 while its file cannot be.",
 	    journal_ok(st->journal));
+	http_single(b, "wallboard_journal_unwritten_records", "gauge",
+	    "Records waiting in memory while the journal cannot be written.",
+	    (double)jp.records);
+	http_single(b, "wallboard_journal_unwritten_bytes", "gauge",
+	    "Bytes of records waiting in memory (at most journal.max_pending).",
+	    (double)jp.bytes);
+	http_single(b, "wallboard_journal_lost_records_total", "counter",
+	    "Records dropped from the wait past journal.max_pending: in the "
+	    "figures, not in the journal.", (double)jp.lost_records);
+	http_single(b, "wallboard_journal_lost_bytes_total", "counter",
+	    "Bytes of those records.", (double)jp.lost_bytes);
 	http_single(b, "wallboard_journal_replayed_records", "gauge",
 	    "Journal records replayed at the last start or reload.",
 	    (double)st->stats->replayed);
 	http_single(b, "wallboard_journal_replay_ms", "gauge",
 	    "Time the last replay of the journal took, ms.",
 	    (double)st->stats->replay_ms);
-	http_single(b, "wallboard_journal_lost_records", "gauge",
+	http_single(b, "wallboard_journal_damaged_records", "gauge",
 	    "Journal records lost to damage, skipped at the last start or "
 	    "reload (exact, or an estimate for an old format file).",
 	    (double)st->stats->replay_result.lost_records);
-	http_single(b, "wallboard_journal_lost_bytes", "gauge",
+	http_single(b, "wallboard_journal_damaged_bytes", "gauge",
 	    "Damaged journal bytes skipped at the last start or reload.",
 	    (double)st->stats->replay_result.lost_bytes);
 	http_single(b, "wallboard_journal_damaged_regions", "gauge",
@@ -624,41 +637,55 @@ http_degraded(char *out, size_t len, const struct service_state *st)
 }
 
 /* The day's figures rest on a journal the replay found damaged: a line
- * for /healthz, into out; its length (0: not damaged). */
+ * for /healthz, into out; its length (0: not damaged). The copy by its
+ * name only: this answers anyone who can reach the port. */
 static size_t
 http_journal_damage(char *out, size_t len, const struct service_state *st)
 {
 	const struct journal_replay_result *r = &st->stats->replay_result;
+	const char *copy = strrchr(r->first_copy, '/');
 	int n;
 
 	if (!r->corrupt)
 		return 0;
+	copy = copy != NULL ? copy + 1 : r->first_copy;
 	n = snprintf(out, len, "degraded: the day rests on a damaged journal: "
 	    "%s%llu records (%llu bytes) lost at byte %llu%s (kept as %s)\n",
 	    r->lost_estimated ? "about " : "",
 	    (unsigned long long)r->lost_records, (unsigned long long)r->lost_bytes,
 	    (unsigned long long)r->first_offset,
-	    r->regions > 1 ? " and in more places" : "", r->first_copy);
+	    r->regions > 1 ? " and in more places" : "", copy);
 	return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len - 1;
 }
 
-/* Running, since this is answering; healthy if the journal is kept;
- * degraded (still 200: the daemon serves, a feed does not, or the day's
- * figures miss what a damaged journal lost) when a feed is silent or the
- * start-up replay skipped damage. */
+/* Running, since this is answering; healthy if the journal is kept (503
+ * while its file cannot be written: the daemon's own trouble, and a restart
+ * then would lose what waits); degraded (still 200: the daemon serves, a
+ * feed does not, or the day's figures miss what a damaged journal lost)
+ * when a feed is silent or the start-up replay skipped damage. */
 static void
 http_healthz(struct httpd_req *req, const struct service *svc)
 {
 	struct service_state st;
 	char why[2048];
+	struct journal_pending jp;
 	size_t used;
 
 	svc->state(svc->server, false, &st);
 	if (st.engine == NULL)
 		http_text(req, 503, "Service Unavailable", "starting\n");
-	else if (st.journal == NULL || !journal_ok(st.journal))
-		http_text(req, 503, "Service Unavailable", "journal failed: "
-		    "events are not being kept, a restart would lose them\n");
+	else if (st.journal == NULL)
+		http_text(req, 503, "Service Unavailable", "journal: not open\n");
+	else if (!journal_ok(st.journal)) {
+		journal_pending(st.journal, &jp);
+		/* no path: this answers anyone who can reach the port */
+		snprintf(why, sizeof why, "journal: cannot write (%s); %llu "
+		    "records wait in memory%s: a restart would lose %s\n",
+		    strerror(jp.error ? jp.error : EIO), (unsigned long long)jp.records,
+		    jp.lost_records ? ", more were lost" : "",
+		    jp.lost_records ? "the day" : "them");
+		http_text(req, 503, "Service Unavailable", why);
+	}
 	else {
 		used = http_journal_damage(why, sizeof why, &st);
 		if (http_degraded(why + used, sizeof why - used, &st) || used > 0)

@@ -58,6 +58,12 @@ struct server {
 	char *message_text, *message_from;
 	int64_t message_until;
 	struct server_stats stats;
+	/* The journal while its file cannot be written (server.c): retried
+	 * on this timer, every journal_retry_ms (2 s, doubling up to 10 s). */
+	struct proc_timer *journal_timer;
+	int64_t journal_retry_ms;
+	struct log_limiter journal_log;
+	uint64_t journal_lost_said;     /* journal_pending's lost_records */
 };
 
 /* Write the journal's buffered records; a failure is logged. */

@@ -36,6 +36,7 @@
 #include "proc.h"
 #include "server-internal.h"
 #include "snapshot.h"
+#include "tz.h"
 #include "xalloc.h"
 #include "zsock.h"
 
@@ -60,15 +61,117 @@ static void server_publish_due(struct server *s);
 
 /* ---- the journal -------------------------------------------------------- */
 
-/* Write what the journal holds. A failure turns it off (until the next day's
- * file): said once, here, whichever write met it. */
+/*
+ * A journal whose file cannot be written (a full disk, a quota, EIO) keeps
+ * its records in memory (journal.max_pending) and is retried on a timer,
+ * every 2 s, doubling up to every 10 s: once the disk takes them, they are
+ * all written and the file is whole again, without a restart. Meanwhile the
+ * figures stay live, and the trouble is said: status, /healthz, /metrics, a
+ * log line now and then, and the alert journal/daemon.
+ */
+#define JOURNAL_RETRY_MIN_MS 2000
+#define JOURNAL_RETRY_MAX_MS 10000
+
+/* "10:02" in the site's time zone (UTC if it cannot be loaded). */
+static void
+server_hhmm(const struct server *s, int64_t wall, char *buf, size_t len)
+{
+	char err[128];
+	struct tz *tz = tz_load(s->config->timezone, err, sizeof err);
+	int64_t local = wall + (tz ? (int64_t)tz_offset(tz, wall) * 1000 : 0);
+	int64_t mins = (local / 60000) % (24 * 60);
+
+	snprintf(buf, len, "%02lld:%02lld%s", (long long)(mins / 60),
+	    (long long)(mins % 60), tz ? "" : " UTC");
+	tz_free(&tz);
+}
+
+/* Say, in the alert, what the journal's trouble is, or that there is none. */
+static void
+server_journal_alert(struct server *s)
+{
+	struct journal_pending p;
+	char text[512], when[32];
+
+	journal_pending(s->journal, &p);
+	if (s->stats.journal_failing_since == 0 && p.lost_records == 0) {
+		alerts_daemon(s->alerts, NULL);
+		return;
+	}
+	if (s->stats.journal_failing_since != 0) {
+		server_hhmm(s, s->stats.journal_failing_since, when, sizeof when);
+		snprintf(text, sizeof text, "Journal cannot be written (%s) "
+		    "since %s: %s", strerror(p.error ? p.error : EIO), when,
+		    p.lost_records == 0 ? "what came since waits in memory; a "
+		    "restart would lose it" : "a restart would lose today");
+	} else
+		snprintf(text, sizeof text, "Journal lost %llu records while it "
+		    "could not be written: a restart would lack them",
+		    (unsigned long long)p.lost_records);
+	alerts_daemon(s->alerts, text);
+}
+
+/* The journal's file failed, or still fails: tell, and try again later. */
+static void
+server_journal_failing(struct server *s)
+{
+	struct journal_pending p;
+	bool first = s->stats.journal_failing_since == 0;
+
+	journal_pending(s->journal, &p);
+	if (first) {
+		s->stats.journal_failing_since = proc_wall_ms();
+		s->journal_retry_ms = JOURNAL_RETRY_MIN_MS;
+		log_msg(LOG_ERR, "journal: %s; the figures stay live, records "
+		    "wait in memory (up to journal.max_pending) and are written "
+		    "when the disk takes them: a restart before then would lose "
+		    "them", journal_error(s->journal));
+	} else
+		log_limited(&s->journal_log, proc_mono_ms(), LOG_ERR,
+		    "journal: still %s: %llu records (%llu bytes) wait in "
+		    "memory, %llu lost from the journal", journal_error(s->journal),
+		    (unsigned long long)p.records, (unsigned long long)p.bytes,
+		    (unsigned long long)p.lost_records);
+	if (p.lost_records > s->journal_lost_said) {
+		log_limited(&s->journal_log, proc_mono_ms(), LOG_ERR,
+		    "journal: %llu records (%llu bytes) lost from the journal "
+		    "past journal.max_pending: the figures have them, a restart "
+		    "would not", (unsigned long long)p.lost_records,
+		    (unsigned long long)p.lost_bytes);
+		s->journal_lost_said = p.lost_records;
+	}
+	if (!proc_timer_pending(s->journal_timer))
+		proc_timer_after(s->journal_timer, s->journal_retry_ms);
+	server_journal_alert(s);
+}
+
+/* Write what the journal holds; a failure is said and retried (above). */
 void
 server_journal_flush(struct server *s)
 {
 	if (journal_flush(s->journal) != 0)
-		log_msg(LOG_ERR, "journal %s: %s; running on without it: a restart "
-		    "will lose today's figures", journal_path(s->journal),
-		    journal_error(s->journal));
+		server_journal_failing(s);
+}
+
+static void
+server_on_journal_retry(void *arg)
+{
+	struct server *s = arg;
+	struct journal_pending p;
+
+	if (journal_retry(s->journal) != 0) {
+		s->journal_retry_ms = s->journal_retry_ms * 2 > JOURNAL_RETRY_MAX_MS ?
+		    JOURNAL_RETRY_MAX_MS : s->journal_retry_ms * 2;
+		server_journal_failing(s);
+		return;
+	}
+	journal_pending(s->journal, &p);
+	log_msg(LOG_NOTICE, "journal %s: written again%s%s",
+	    journal_path(s->journal), p.lost_records ? "; records lost from "
+	    "it meanwhile: " : ", nothing lost", p.lost_records ? "see status" : "");
+	s->stats.journal_failing_since = 0;
+	/* the alert resolves at the next evaluation (a heartbeat at most) */
+	server_journal_alert(s);
 }
 
 /* ---- the clock --------------------------------------------------------- */
@@ -195,6 +298,16 @@ server_apply_event(struct server *s, enum event_reject why, const struct event *
 		server_follow(s, ev->ts, clock);
 }
 
+static uint64_t
+server_rejected(const struct server *s)
+{
+	uint64_t n = 0;
+
+	for (int k = 0; k < REJECT_COUNT; k++)
+		n += s->stats.rejected[k];
+	return n;
+}
+
 /* Times the ingest queue was full (reading paused): counted, and said
  * at most once a minute. */
 static void
@@ -251,11 +364,79 @@ server_first_event(struct server *s, const struct ingest_batch *b)
 	}
 }
 
-/* Journal one batch (one write), then apply it. */
+/*
+ * A few rejected messages a minute (REJECT_SAMPLES), kept in memory for
+ * `wallboardctl status`, so that a person can see what a feed sends wrong:
+ * the first REJECT_SAMPLE_BYTES bytes, printable ASCII only, with what
+ * could name a caller masked: the value of any "caller" key, and any run of
+ * 7 or more digits inside a string (a phone number a custom feed did not
+ * hash). Numbers outside strings (ts, seq) stay: they are often the fault.
+ */
+static void
+server_reject_sample(struct server *s, const struct ingest_item *it,
+    const char *why)
+{
+	struct server_stats *st = &s->stats;
+	int64_t minute = proc_wall_ms() / 60000;
+	struct reject_sample *r;
+	size_t n = it->len < REJECT_SAMPLE_BYTES ? it->len : REJECT_SAMPLE_BYTES;
+	bool in_string = false, masking = false;
+	size_t digits = 0;
+
+	if (minute != st->reject_sample_minute) {
+		st->reject_sample_minute = minute;
+		st->reject_samples_this_minute = 0;
+	}
+	if (st->reject_samples_this_minute >= REJECT_SAMPLES)
+		return;
+	st->reject_samples_this_minute++;
+	if (st->n_reject_samples == REJECT_SAMPLES)
+		memmove(st->reject_samples, st->reject_samples + 1,
+		    (REJECT_SAMPLES - 1) * sizeof *st->reject_samples);
+	else
+		st->n_reject_samples++;
+	r = &st->reject_samples[st->n_reject_samples - 1];
+	memset(r, 0, sizeof *r);
+	r->at = proc_wall_ms();
+	snprintf(r->feed, sizeof r->feed, "%s", it->ev.src ? it->ev.src : "");
+	snprintf(r->why, sizeof r->why, "%s", why ? why : "");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)it->data[i];
+
+		r->text[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+		if (c == '"' && (i == 0 || it->data[i - 1] != '\\')) {
+			/* "caller": its value, string or number, is masked */
+			if (in_string && i >= 7 &&
+			    memcmp(it->data + i - 7, "\"caller", 7) == 0)
+				masking = true;
+			else if (in_string)
+				masking = false;
+			in_string = !in_string;
+			digits = 0;
+			continue;
+		}
+		if (masking && !in_string && (c == ',' || c == '}'))
+			masking = false;
+		if (masking && c != ':' && c != ' ')
+			r->text[i] = '*';
+		digits = in_string && c >= '0' && c <= '9' ? digits + 1 : 0;
+		if (digits == 7)
+			memset(r->text + i - 6, '*', 7);
+		else if (digits > 7)
+			r->text[i] = '*';
+	}
+	if (it->len > n)
+		memcpy(r->text + n, "...", 4);
+}
+
+/* Journal one batch (one write), then apply it. A rejected message is
+ * journaled as a small REJECT record (its feed, seq and reason: what a
+ * replay needs to count it again), never whole. */
 static void
 server_apply_one(struct server *s, const struct ingest_batch *b)
 {
 	int64_t clock;
+	uint64_t rejected;
 
 	server_first_event(s, b);
 	/* EVENT records keep the wall time they came at: events apply at their
@@ -264,7 +445,10 @@ server_apply_one(struct server *s, const struct ingest_batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		const struct ingest_item *it = &b->items[i];
 
-		if (it->len <= JOURNAL_PAYLOAD_MAX)
+		if (it->why != REJECT_NONE)
+			journal_append_rejected(s->journal, clock, it->ev.src,
+			    it->ev.has_seq, it->ev.seq, it->why);
+		else if (it->len <= JOURNAL_PAYLOAD_MAX)
 			journal_append(s->journal, JOURNAL_EVENT, clock, it->data, it->len);
 		else
 			journal_append_reject(s->journal, clock, NULL, false, 0);
@@ -273,7 +457,11 @@ server_apply_one(struct server *s, const struct ingest_batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		const struct ingest_item *it = &b->items[i];
 
+		rejected = server_rejected(s);
 		server_apply_event(s, it->why, &it->ev, it->error, clock, true);
+		if (server_rejected(s) != rejected)
+			server_reject_sample(s, it, it->why != REJECT_NONE ?
+			    it->error : "'ts' too far ahead (feeds.max_ahead)");
 	}
 	s->stats.received += b->n;
 	s->dirty = true;
@@ -324,6 +512,18 @@ server_message_json(struct server *s, struct jsonw *w)
 	jsonw_end_object(w);
 }
 
+/* The journal as the boards show it (docs/protocol.md §6.3.1). */
+static const char *
+server_journal_state(const struct server *s)
+{
+	if (s->journal != NULL && !journal_ok(s->journal))
+		return "failing";
+	/* the start-up (or reload) replay skipped damage: records lost */
+	if (s->stats.replay_result.corrupt)
+		return "damaged";
+	return "ok";
+}
+
 /* What a snapshot carries besides the engine's figures (alerts, message),
  * encoded once for the snapshot and every board's copy of it. */
 static struct snapshot_meta
@@ -344,7 +544,8 @@ server_meta(struct server *s)
 	return (struct snapshot_meta){ .seq = ++s->snapshot_seq,
 	    .alerts_json = jsonw_text(&s->alerts_json),
 	    .message_json = jsonw_text(&s->message_json),
-	    .feeds_json = jsonw_text(&s->feeds_json) };
+	    .feeds_json = jsonw_text(&s->feeds_json),
+	    .journal = server_journal_state(s) };
 }
 
 /* The snapshot as of the clock, into s->snapshot; meta for the boards'. */
@@ -529,8 +730,11 @@ server_on_heartbeat(void *arg)
 	 * today: its records stay in today's file, in the order they came. */
 	if (engine_day_start(s->engine) > journal_day_start(s->journal)) {
 		server_journal_flush(s);        /* the day's last records stay in it */
-		journal_roll(s->journal, engine_day_start(s->engine));
+		if (journal_roll(s->journal, engine_day_start(s->engine)) != 0)
+			server_journal_failing(s);
 	}
+	if (s->stats.journal_failing_since != 0)
+		server_journal_alert(s);        /* what waits, what was lost */
 	server_check_alerts(s);
 	server_publish(s);
 	server_journal_flush(s);
@@ -600,9 +804,13 @@ server_replay_record(const struct journal_record *r, void *arg)
 		server_apply_raw(s, (const char *)r->payload, r->len, r->clock_ms);
 		break;
 	case JOURNAL_REJECT:
-		engine_advance(s->engine, r->clock_ms);
-		if (journal_reject_decode(r, &rej))
+		/* As live: a rejection does not move the clock (the record's
+		 * clock is the wall time it came at, not the engine's). */
+		if (journal_reject_decode(r, &rej)) {
 			engine_reject(s->engine, rej.src, rej.has_seq, rej.seq);
+			if (rej.why > REJECT_NONE && rej.why < REJECT_COUNT)
+				s->stats.rejected[rej.why]++;
+		}
 		break;
 	case JOURNAL_CLOCK:
 		engine_advance(s->engine, r->clock_ms);
@@ -703,7 +911,8 @@ server_reload(struct server *s, struct config_errors *errors)
 		errors->lines = xrealloc(errors->lines, (errors->n + 1) * sizeof *errors->lines);
 		errors->lines[errors->n++] = xasprintf("%s: not reloaded: the journal "
 		    "is not being written (%s), and a reload rebuilds today's figures "
-		    "from it; fix that and restart", s->config_path,
+		    "from it: reload once it is written again (status: journal_ok; "
+		    "a restart now would lose what waits)", s->config_path,
 		    journal_error(s->journal));
 		log_msg(LOG_ERR, "%s", errors->lines[errors->n - 1]);
 		config_free(&config);
@@ -877,11 +1086,43 @@ server_service_count(void *server)
 	((struct server *)server)->stats.control_requests++;
 }
 
+/*
+ * The state directory holds the day's journal, the figures a restart
+ * rebuilds: made 0750 if missing; refused if someone else could write into
+ * it (swap a day's file, or plant one) or another user owns it, as sshd
+ * refuses loose keys (StrictModes). systemd's StateDirectory= makes it 0750
+ * and the service user's, as it should be.
+ */
 static int
 server_state_dir(const char *dir)
 {
+	struct stat st;
+
 	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+		log_msg(LOG_ERR, "state_dir %s: cannot create: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (stat(dir, &st) != 0) {
 		log_msg(LOG_ERR, "state_dir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		log_msg(LOG_ERR, "state_dir %s: not a directory", dir);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		log_msg(LOG_ERR, "state_dir %s is owned by uid %lu, not by the user "
+		    "the daemon runs as (uid %lu): refusing to keep the journal "
+		    "there; fix: chown %lu %s (or point state_dir elsewhere)", dir,
+		    (unsigned long)st.st_uid, (unsigned long)geteuid(),
+		    (unsigned long)geteuid(), dir);
+		return -1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		log_msg(LOG_ERR, "state_dir %s has mode %04o: others may write into "
+		    "it, and change the journal a restart rebuilds the day from: "
+		    "refusing to start; fix: chmod 750 %s", dir,
+		    (unsigned)(st.st_mode & 07777), dir);
 		return -1;
 	}
 	return 0;
@@ -891,6 +1132,7 @@ static void
 server_timers(struct server *s)
 {
 	s->heartbeat_timer = proc_timer_new(s->proc, server_on_heartbeat, s);
+	s->journal_timer = proc_timer_new(s->proc, server_on_journal_retry, s);
 	s->rate_timer = proc_timer_new(s->proc, server_on_rate_timer, s);
 	s->alert_timer = proc_timer_new(s->proc, server_on_alert_timer, s);
 	proc_signal(s->proc, SIGTERM, server_on_signal, s);
@@ -918,6 +1160,7 @@ server_free(struct server *s)
 	if (s->zctx != NULL)
 		zmq_ctx_term(s->zctx);
 	proc_timer_free(&s->heartbeat_timer);
+	proc_timer_free(&s->journal_timer);
 	proc_timer_free(&s->rate_timer);
 	proc_timer_free(&s->alert_timer);
 	proc_timer_free(&s->watchdog_timer);
@@ -953,6 +1196,8 @@ server_run(const char *path, struct config *config)
 	s.reject_log.burst = 10;
 	s.limit_log.period_ms = 60000;
 	s.limit_log.burst = 7;
+	s.journal_log.period_ms = 60000;
+	s.journal_log.burst = 2;
 	s.proc = proc_new();
 	s.decoder = event_decoder_new();
 	s.alerts = alerts_new(config);
@@ -962,9 +1207,13 @@ server_run(const char *path, struct config *config)
 		return 1;
 	}
 	s.engine = server_rebuild(&s, config, true);
-	s.journal = journal_open(config->state_dir, engine_day_start(s.engine), &check);
+	s.journal = journal_open_limits(config->state_dir, engine_day_start(s.engine),
+	    &check, &(struct journal_limits){
+		.keep_days = config->journal_keep_days,
+		.max_bytes = config->journal_max_bytes,
+		.max_pending = config->journal_max_pending });
 	if (!journal_ok(s.journal))
-		log_msg(LOG_ERR, "journal: %s; running without it", journal_error(s.journal));
+		server_journal_failing(&s);     /* and tried again, as a full disk */
 	s.zctx = zmq_ctx_new();
 	if (server_sockets(&s) != 0) {
 		server_free(&s);

@@ -40,6 +40,22 @@ struct server_stats {
 	                                 * off (a message over ingest.max_message) */
 	uint64_t control_requests;
 	uint64_t replayed;      /* journal records at the last (re)build */
+	/* The journal's file cannot be written since this wall time (ms);
+	 * 0 while it is. journal_pending says what waits and what was lost. */
+	int64_t journal_failing_since;
+	/* Rejected messages, a few a minute, for a person to see why
+	 * (server.c: server_reject_sample): newest last. */
+#define REJECT_SAMPLES 5
+#define REJECT_SAMPLE_BYTES 256
+	struct reject_sample {
+		int64_t at;     /* wall ms */
+		char feed[64];  /* "" when unreadable */
+		char why[160];
+		char text[REJECT_SAMPLE_BYTES + 4]; /* truncated, callers masked */
+	} reject_samples[REJECT_SAMPLES];
+	unsigned n_reject_samples;
+	int64_t reject_sample_minute;   /* wall ms / 60000 of the last taken */
+	unsigned reject_samples_this_minute;
 	int64_t replay_ms;
 	/* What the last (re)build's replay found: damage skipped and lost,
 	 * a torn tail (journal.h). */

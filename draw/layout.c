@@ -712,7 +712,14 @@ layout_header(struct layout *l)
 	    in->caps.colours ? RENDER_BOLD : RENDER_REVERSE | RENDER_BOLD);
 	struct render_style alarm = layout_style(RENDER_WHITE, RENDER_BAD,
 	    RENDER_BOLD | (in->caps.colours ? 0 : RENDER_REVERSE));
-	char left[LAYOUT_TEXT_MAX], right[128], age[16], pages[64];
+	char left[LAYOUT_TEXT_MAX], right[160], age[16], pages[64];
+	const char *journal = in->snap != NULL ? in->snap->journal : NULL;
+	/* A journal the daemon cannot write, or one that lost records: the
+	 * figures are live, but a restart would lose (or has lost) some of the
+	 * day. Operations must see it; the header says it, small, not every
+	 * tile. */
+	bool journal_bad = journal != NULL && strcmp(journal, "ok") != 0 &&
+	    in->link != LAYOUT_DISCONNECTED;
 	int w = in->width, n;
 
 	layout_fill(l, 0, 0, w, 1, bar);
@@ -731,13 +738,14 @@ layout_header(struct layout *l)
 		snprintf(right, sizeof right, " STALE %s%s%s ", age, dot,
 		    in->clock);
 	else
-		snprintf(right, sizeof right, " data %s%s%s ", age, dot,
-		    in->clock);
+		snprintf(right, sizeof right, " %sdata %s%s%s ",
+		    journal_bad && w >= 40 ? "JOURNAL " : "", age, dot, in->clock);
 	n = layout_cells(right);
 	if (n > w)
 		n = w;
 	layout_text_right(l, w, 0, n, right,
-	    in->link == LAYOUT_LIVE && !l->feeds_silent ? bar : alarm);
+	    in->link == LAYOUT_LIVE && !l->feeds_silent && !journal_bad ? bar :
+	    alarm);
 	layout_text(l, 0, 0, w - n - 1, left, bar);
 }
 

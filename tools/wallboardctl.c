@@ -465,6 +465,21 @@ static const struct {
 	{ "refused", "events refused" },
 	{ "stale_feeds_count", "silent feeds" },
 	{ "journal_ok", "journal healthy" },
+	{ "journal_error", "journal trouble" },
+	{ "journal_failing_since", "journal failing since" },
+	{ "journal_unwritten_records", "journal records waiting" },
+	{ "journal_unwritten_bytes", "journal bytes waiting" },
+	{ "journal_lost_records", "journal records lost" },
+	{ "journal_lost_bytes", "journal bytes lost" },
+	{ "journal_damaged", "journal damaged" },
+	{ "journal_damaged_records", "journal records lost to damage" },
+	{ "journal_damaged_records_estimated", "(an estimate)" },
+	{ "journal_damaged_bytes", "journal bytes damaged" },
+	{ "journal_damaged_regions", "journal damaged regions" },
+	{ "journal_damage_offset", "journal damage at byte" },
+	{ "journal_damage_copy", "journal damage kept as" },
+	{ "journal_torn_bytes", "journal torn tail" },
+	{ "rejected_samples", "rejected, samples" },
 	{ "replayed_at_start", "replayed at start" },
 	{ "http_connections", "HTTP connections" },
 	{ "http_accepted", "HTTP accepted" },
@@ -537,7 +552,23 @@ ctl_status_field(const cJSON *item, int64_t now, bool heard)
 		ctl_status_number(item->string, item->valuedouble, now, heard);
 	else if (cJSON_IsNull(item))
 		printf("none\n");
-	else if (cJSON_IsArray(item)) {
+	else if (strcmp(item->string, "rejected_samples") == 0) {
+		/* one a line: when, feed, why, then the text (masked) */
+		cJSON_ArrayForEach(el, item) {
+			char when[64];
+
+			printf("%s%s %s: ", n++ ? "\n                     " : "",
+			    ctl_when(ctl_int(el, "at"), false, when, sizeof when),
+			    cJSON_IsString(cJSON_GetObjectItem(el, "feed")) ?
+			    cJSON_GetObjectItem(el, "feed")->valuestring : "?");
+			if (cJSON_IsString(cJSON_GetObjectItem(el, "why")))
+				ctl_print_safe(cJSON_GetObjectItem(el, "why")->valuestring);
+			printf("\n                       ");
+			if (cJSON_IsString(cJSON_GetObjectItem(el, "text")))
+				ctl_print_safe(cJSON_GetObjectItem(el, "text")->valuestring);
+		}
+		printf("%s\n", n ? "" : "none");
+	} else if (cJSON_IsArray(item)) {
 		cJSON_ArrayForEach(el, item) {
 			if (!cJSON_IsString(el))
 				continue;

@@ -161,20 +161,21 @@ def test_flipped_byte_in_a_50000_event_day():
         same_figures(live, replay_at(d, survivors, live["now"]), "after damage")
         st = d.control({"cmd": "status"})
         check("journal_damaged", st.get("journal_damaged"), True)
-        check("journal_lost_records", st.get("journal_lost_records"), 1)
-        check("journal_lost_bytes", st.get("journal_lost_bytes"), hit[1])
+        check("journal_damaged_records", st.get("journal_damaged_records"), 1)
+        check("journal_damaged_bytes", st.get("journal_damaged_bytes"), hit[1])
         check("journal_damage_offset", st.get("journal_damage_offset"), hit[0])
         check("journal_damaged_regions", st.get("journal_damaged_regions"), 1)
         check("journal_ok", st.get("journal_ok"), True)
+        check("the snapshot says damaged", d.snapshot().get("journal"), "damaged")
         code, body = get(port, "/healthz")
         check("/healthz code", code, 200)
         check("/healthz degraded", body.startswith(
             "degraded: the day rests on a damaged journal: 1 records"), True)
-        check("/healthz names the copy", f"{path}.damaged-{hit[0]}-{hit[1]}" in body, True)
+        check("/healthz names the copy", f"{os.path.basename(path)}.damaged-{hit[0]}-{hit[1]}" in body, True)
         code, body = get(port, "/metrics")
-        check("metrics lost records", "\nwallboard_journal_lost_records 1\n" in body, True)
+        check("metrics lost records", "\nwallboard_journal_damaged_records 1\n" in body, True)
         check("metrics lost bytes",
-              f"\nwallboard_journal_lost_bytes {hit[1]}\n" in body, True)
+              f"\nwallboard_journal_damaged_bytes {hit[1]}\n" in body, True)
         check("a copy of the damaged bytes", copies(d),
               [f"{path}.damaged-{hit[0]}-{hit[1]}"])
         kept = open(copies(d)[0], "rb").read() if copies(d) else b""
@@ -309,8 +310,8 @@ def test_zeroed_block():
         live = d.wait_for(applied(len(survivors)), timeout=60)
         same_figures(live, replay_at(d, survivors, live["now"]), "zeroed block")
         st = d.control({"cmd": "status"})
-        check("zeroed: lost records", st.get("journal_lost_records"), len(touched))
-        check("zeroed: lost bytes", st.get("journal_lost_bytes"),
+        check("zeroed: lost records", st.get("journal_damaged_records"), len(touched))
+        check("zeroed: lost bytes", st.get("journal_damaged_bytes"),
               sum(r[1] for r in touched))
         check("zeroed: survivors >= 99 %", len(survivors) / len(evs) >= 0.99, True)
     finally:
@@ -361,8 +362,8 @@ def test_an_older_daemons_journal():
         survivors = evs[:200] + evs[201:] + more
         same_figures(after, replay_at(d, survivors, after["now"]), "format 1 damaged")
         st = d.control({"cmd": "status"})
-        check("format 1: lost records (estimate)", st.get("journal_lost_records"), 1)
-        check("format 1: estimated", st.get("journal_lost_records_estimated"), True)
+        check("format 1: lost records (estimate)", st.get("journal_damaged_records"), 1)
+        check("format 1: estimated", st.get("journal_damaged_records_estimated"), True)
     finally:
         d.close()
 

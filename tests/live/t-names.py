@@ -54,11 +54,18 @@ class HealthProbe:
 
 
 def daemon(limits, extra=""):
-    port = wb.free_port()
-    d = wb.Daemon(extra=f"http: {{listen: '127.0.0.1:{port}'}}\n"
-                  f"limits: {limits}\n" + extra)
-    d.http = port
-    return d.start()
+    for attempt in range(5):
+        port = wb.free_port()
+        d = wb.Daemon(extra=f"http: {{listen: '127.0.0.1:{port}'}}\n"
+                      f"limits: {limits}\n" + extra)
+        d.http = port
+        try:
+            return d.start()
+        except RuntimeError:
+            # the HTTP port taken before the daemon bound it: another
+            if attempt == 4 or "already in use" not in d.stderr():
+                raise
+            d.close()
 
 
 def floor_events(now, src="pbx"):

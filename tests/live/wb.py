@@ -34,6 +34,8 @@ class Daemon:
         self.state = state_dir or os.path.join(self.dir, "state")
         self.ingest, self.pub = ports or (free_port(), free_port())
         self.config = os.path.join(self.dir, "wallboard.yaml")
+        # the extra YAML, when the ports are the harness's to choose again
+        self.own_ports = None if ports else extra
         self.write_config(extra)
         self.proc = None
         self.ctx = zmq.Context.instance()
@@ -52,9 +54,21 @@ state_dir: {self.state}
 """ + http + extra)
 
     def start(self):
-        self.proc = subprocess.Popen([WALLBOARDD, "-c", self.config, "-v"],
-                                     stderr=self.log, stdout=self.log)
-        self.wait_control()
+        # A free port can be taken by someone else before the daemon binds
+        # it (another test's client connections, on a busy machine): the
+        # ports this harness chose are chosen again, a few times.
+        for attempt in range(5):
+            self.proc = subprocess.Popen([WALLBOARDD, "-c", self.config, "-v"],
+                                         stderr=self.log, stdout=self.log)
+            try:
+                self.wait_control()
+                return self
+            except RuntimeError:
+                if (attempt == 4 or self.own_ports is None or
+                        "Address already in use" not in self.stderr()):
+                    raise
+                self.ingest, self.pub = free_port(), free_port()
+                self.write_config(self.own_ports)
         return self
 
     def wait_control(self, timeout=10):

@@ -824,6 +824,48 @@ test_format_1(void **state)
 	free(whole);
 }
 
+/* Records that wait for the disk when the day ends go to the next day's
+ * file, sealed again for it (its salt, its numbers): they read back whole
+ * there, after its own file header. */
+static void
+test_waiting_records_resealed(void **state)
+{
+	struct journal *j = journal_open(dir, D0, NULL);
+	struct journal_replay_result res;
+	struct rlimit old, small;
+	struct seen s = { 0 };
+	char payload[100];
+
+	memset(payload, 'p', sizeof payload);
+	journal_append(j, JOURNAL_EVENT, D0, payload, sizeof payload);
+	assert_int_equal(journal_flush(j), 0);
+	for (int i = 0; i < 30; i++)
+		journal_append(j, JOURNAL_EVENT, D0 + i, payload, sizeof payload);
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = 1000;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_equal(journal_flush(j), -1);
+	journal_roll(j, D0 + DAY);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(journal_retry(j), 0);
+	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0 + DAY, "x", 1), 0);
+	journal_free(&j);
+
+	assert_int_equal(journal_replay(path_of(D0), NULL, NULL, &res), 0);
+	assert_int_equal(res.records, 1);
+	assert_int_equal(journal_replay(path_of(D0 + DAY), seen_add, &s, &res), 0);
+	assert_int_equal(res.records, 31);
+	assert_false(res.corrupt);
+	assert_false(res.torn_tail);
+	assert_int_equal(res.header_bytes, F);
+	assert_int_equal(s.clock[29], D0 + 29);
+	assert_memory_equal(s.payload[30], "x", 1);
+	seen_clear(&s);
+}
+
 /* A second daemon on the same state directory is kept out. */
 static void
 test_lock(void **state)
@@ -1038,8 +1080,9 @@ test_not_a_regular_file(void **state)
 }
 
 /* A write that fails half way (a full disk; here a file size limit, which
- * root cannot bypass) turns the journal off, reported once; the file keeps
- * whole records only; the next day's file gets a fresh try. */
+ * root cannot bypass) makes the journal failing, reported once; the file
+ * keeps whole records only; the next day's file gets a fresh try (and what
+ * waited: test_writer_retry_after_full for the retry). */
 static void
 test_write_error(void **state)
 {
@@ -1070,7 +1113,7 @@ test_write_error(void **state)
 	assert_false(journal_ok(j));
 	assert_non_null(strstr(journal_error(j), "cannot write"));
 	assert_non_null(strstr(journal_error(j), path_of(D0)));
-	/* Off: appends dropped, flushes quiet, so the caller logs once. */
+	/* Failing: appends wait, flushes are quiet, so the caller logs once. */
 	assert_int_equal(journal_append(j, JOURNAL_EVENT, D0, payload, sizeof payload), 0);
 	assert_int_equal(journal_flush(j), 0);
 	assert_int_equal(journal_sync(j), 0);
@@ -1119,6 +1162,240 @@ test_sync(void **state)
 	assert_int_equal(res.records, 1);
 }
 
+/* ---- The writer while the disk refuses (issue 17): kept apart from the
+ * reader's tests above. */
+
+/* A small file size limit (root cannot bypass it) stands for a full disk. */
+static struct rlimit writer_old_limit;
+
+static void
+writer_disk_full(off_t at)
+{
+	struct rlimit small;
+
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &writer_old_limit), 0);
+	small = writer_old_limit;
+	small.rlim_cur = (rlim_t)at;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+}
+
+static void
+writer_disk_freed(void)
+{
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &writer_old_limit), 0);
+	signal(SIGXFSZ, SIG_DFL);
+}
+
+static int
+writer_count(const struct journal_record *rec, void *arg)
+{
+	int64_t *want = arg;
+
+	/* in order, none missing, none twice */
+	assert_int_equal(rec->clock_ms, *want);
+	(*want)++;
+	return 0;
+}
+
+/* A batch cut half way is cut back to the last whole record; the records
+ * wait, with those appended meanwhile; once the disk takes them, one retry
+ * writes them all and the file is whole, in order. */
+static void
+test_writer_retry_after_full(void **state)
+{
+	struct journal *j = journal_open(dir, D0, NULL);
+	struct journal_replay_result res;
+	struct journal_pending p;
+	char payload[100];
+	uint64_t before;
+	int64_t next = D0;
+
+	memset(payload, 'p', sizeof payload);
+	journal_append(j, JOURNAL_EVENT, next++, payload, sizeof payload);
+	assert_int_equal(journal_flush(j), 0);
+	before = journal_size(j);
+	for (int i = 0; i < 30; i++)
+		journal_append(j, JOURNAL_EVENT, next++, payload, sizeof payload);
+	writer_disk_full(1000);
+	errno = 0;
+	assert_int_equal(journal_flush(j), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_false(journal_ok(j));
+	assert_int_equal(file_size(path_of(D0)), before);      /* cut back */
+	/* Still full: appends wait, flushes are quiet, retries fail. */
+	for (int i = 0; i < 10; i++)
+		journal_append(j, JOURNAL_EVENT, next++, payload, sizeof payload);
+	assert_int_equal(journal_flush(j), 0);
+	assert_int_equal(journal_retry(j), -1);
+	assert_int_equal(file_size(path_of(D0)), before);
+	journal_pending(j, &p);
+	assert_int_equal(p.records, 40);
+	assert_int_equal(p.bytes, 40 * (H + sizeof payload));
+	assert_int_equal(p.lost_records, 0);
+	assert_int_equal(p.error, EFBIG);
+	writer_disk_freed();
+
+	assert_int_equal(journal_retry(j), 0);
+	assert_true(journal_ok(j));
+	assert_string_equal(journal_error(j), "");
+	journal_pending(j, &p);
+	assert_int_equal(p.records, 0);
+	assert_int_equal(p.error, 0);
+	journal_append(j, JOURNAL_EVENT, next++, payload, sizeof payload);
+	assert_int_equal(journal_flush(j), 0);
+	journal_free(&j);
+
+	int64_t want = D0;
+	assert_int_equal(journal_replay(path_of(D0), writer_count, &want, &res), 0);
+	assert_int_equal(want, next);
+	assert_int_equal(res.records, 42);
+	assert_false(res.torn_tail);
+}
+
+/* Past max_pending the oldest waiting records go, counted; what is left
+ * is the newest, written in order once the disk takes it. */
+static void
+test_writer_max_pending(void **state)
+{
+	struct journal_limits lim = { .max_pending = 64 * 1024 };
+	struct journal *j = journal_open_limits(dir, D0, NULL, &lim);
+	struct journal_replay_result res;
+	struct journal_pending p;
+	char payload[1000];
+	int64_t want;
+	const int n = 200;
+
+	memset(payload, 'q', sizeof payload);
+	writer_disk_full(10);
+	for (int i = 0; i < n; i++) {
+		journal_append(j, JOURNAL_EVENT, D0 + i, payload, sizeof payload);
+		journal_flush(j);
+	}
+	journal_pending(j, &p);
+	assert_true(p.bytes <= 64 * 1024);
+	assert_true(p.lost_records > 0);
+	assert_int_equal(p.records + p.lost_records, n);
+	assert_int_equal(p.lost_bytes, p.lost_records * (H + sizeof payload));
+	writer_disk_freed();
+	assert_int_equal(journal_retry(j), 0);
+	journal_free(&j);
+	want = D0 + (int64_t)p.lost_records;
+	assert_int_equal(journal_replay(path_of(D0), writer_count, &want, &res), 0);
+	assert_int_equal(want, D0 + n);
+}
+
+/* A journal that could not open (here: another process holds it) is tried
+ * again by journal_retry, and what waited is written. */
+static void
+test_writer_retry_reopens(void **state)
+{
+	struct journal *a = journal_open(dir, D0, NULL);
+	struct journal *b = journal_open(dir, D0, NULL);
+	struct journal_replay_result res;
+	int64_t want = D0;
+
+	assert_false(journal_ok(b));
+	assert_int_equal(journal_append(b, JOURNAL_EVENT, D0, "w", 1), 0);
+	assert_int_equal(journal_retry(b), -1);
+	journal_free(&a);
+	assert_int_equal(journal_retry(b), 0);
+	assert_true(journal_ok(b));
+	journal_free(&b);
+	assert_int_equal(journal_replay(path_of(D0), writer_count, &want, &res), 0);
+	assert_int_equal(res.records, 1);
+}
+
+static bool
+writer_in_history(int64_t day)
+{
+	char p[600], name[JOURNAL_NAME_MAX];
+
+	snprintf(p, sizeof p, "%s/history/%s", dir, journal_file_name(day, name));
+	return exists(p);
+}
+
+/* Old days move to history/, kept keep_days; all files under max_bytes,
+ * the oldest first, never the current day's. */
+static void
+test_writer_keep_days_and_max_bytes(void **state)
+{
+	struct journal_limits lim = { .keep_days = 3, .max_bytes = 3000 };
+	struct journal *j;
+	int fd;
+
+	for (int k = 1; k <= 6; k++)
+		touch(path_of(D0 - k * DAY));
+	j = journal_open_limits(dir, D0, NULL, &lim);
+	assert_true(exists(path_of(D0)));
+	assert_true(exists(path_of(D0 - DAY)));         /* a restart reads it */
+	assert_false(exists(path_of(D0 - 2 * DAY)));
+	assert_true(writer_in_history(D0 - 2 * DAY));
+	assert_true(writer_in_history(D0 - 3 * DAY));
+	assert_false(writer_in_history(D0 - 4 * DAY));  /* past keep_days */
+	assert_false(exists(path_of(D0 - 4 * DAY)));
+	assert_false(exists(path_of(D0 - 6 * DAY)));
+
+	/* Over max_bytes: history's oldest first, then yesterday's, never
+	 * today's (here over the cap alone). */
+	char big[2000];
+	memset(big, 'b', sizeof big);
+	for (int i = 0; i < 3; i++)
+		journal_append(j, JOURNAL_EVENT, D0 + i, big, sizeof big);
+	assert_int_equal(journal_flush(j), 0);
+	fd = open(path_of(D0 - DAY), O_WRONLY);
+	assert_true(fd != -1);
+	assert_int_equal(ftruncate(fd, 1000), 0);
+	close(fd);
+	assert_int_equal(journal_roll(j, D0 + DAY), 0);
+	assert_true(exists(path_of(D0 + DAY)));
+	assert_false(writer_in_history(D0 - 2 * DAY));
+	assert_false(writer_in_history(D0 - DAY));
+	/* today's (now yesterday's) over the cap alone: it goes too, but
+	 * the current day's never */
+	assert_false(exists(path_of(D0)));
+	journal_free(&j);
+}
+
+/* A reject record keeps its reason, small whatever the message was. */
+static void
+test_writer_reject_why(void **state)
+{
+	struct journal *j = journal_open(dir, D0, NULL);
+	struct journal_replay_result res;
+	struct journal_reject rej;
+	struct seen s = { 0 };
+	struct journal_record rec;
+
+	assert_int_equal(journal_append_rejected(j, D0, "pbx1", true, 7, 4), 0);
+	assert_int_equal(journal_append_rejected(j, D0, NULL, false, 0, 6), 0);
+	assert_int_equal(journal_append_reject(j, D0, "old", false, 0), 0);
+	assert_int_equal(journal_append_rejected(j, D0, NULL, false, 0, 256), -1);
+	assert_int_equal(journal_flush(j), 0);
+	assert_true(journal_size(j) < F + 3 * (H + 20));
+	journal_free(&j);
+	assert_int_equal(journal_replay(path_of(D0), seen_add, &s, &res), 0);
+	assert_int_equal(s.n, 3);
+	rec = (struct journal_record){ .type = s.type[0], .payload = s.payload[0],
+	    .len = s.len[0] };
+	assert_true(journal_reject_decode(&rec, &rej));
+	assert_string_equal(rej.src, "pbx1");
+	assert_true(rej.has_seq);
+	assert_int_equal(rej.seq, 7);
+	assert_int_equal(rej.why, 4);
+	rec = (struct journal_record){ .type = s.type[1], .payload = s.payload[1],
+	    .len = s.len[1] };
+	assert_true(journal_reject_decode(&rec, &rej));
+	assert_null(rej.src);
+	assert_int_equal(rej.why, 6);
+	rec = (struct journal_record){ .type = s.type[2], .payload = s.payload[2],
+	    .len = s.len[2] };
+	assert_true(journal_reject_decode(&rec, &rej));
+	assert_string_equal(rej.src, "old");
+	assert_int_equal(rej.why, 0);
+	seen_clear(&s);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, remove_dir)
 
 int
@@ -1139,6 +1416,7 @@ main(void)
 		T(test_forged_file_header_not_taken),
 		T(test_damaged_file_header),
 		T(test_format_1),
+		T(test_waiting_records_resealed),
 		T(test_lock),
 		T(test_roll),
 		T(test_replay_since),
@@ -1150,6 +1428,12 @@ main(void)
 		T(test_write_error),
 		T(test_read_only_dir),
 		T(test_sync),
+		/* the writer while the disk refuses (issue 17) */
+		T(test_writer_retry_after_full),
+		T(test_writer_max_pending),
+		T(test_writer_retry_reopens),
+		T(test_writer_keep_days_and_max_bytes),
+		T(test_writer_reject_why),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

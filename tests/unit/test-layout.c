@@ -666,6 +666,39 @@ test_feeds_silent(void **state)
 	render_text_free(&t);
 }
 
+/* A journal the daemon cannot write (or one that lost records): the
+ * header says JOURNAL before the data's age; "ok", or an older daemon's
+ * snapshot without the key, says nothing. */
+static void
+test_journal_warning(void **state)
+{
+	struct render_text *t = render_text_new();
+	struct config *c;
+	char yaml[512];
+	const char *frame;
+#define JOURNAL_DOC "{\"v\":1,\"now\":1000000,\"journal\":\"%s\"," \
+	"\"scopes\":{\"queue:b\":{}}}"
+	char doc[256];
+
+	snprintf(yaml, sizeof yaml, one_tile_yaml, "b");
+	c = load_config(yaml);
+	snprintf(doc, sizeof doc, JOURNAL_DOC, "failing");
+	frame = draw_frame(t, c, doc, 80, 24, 4000, 256);
+	assert_non_null(strstr(frame, " JOURNAL data 4s "));
+	snprintf(doc, sizeof doc, JOURNAL_DOC, "damaged");
+	frame = draw_frame(t, c, doc, 80, 24, 4000, 256);
+	assert_non_null(strstr(frame, " JOURNAL data 4s "));
+	snprintf(doc, sizeof doc, JOURNAL_DOC, "ok");
+	frame = draw_frame(t, c, doc, 80, 24, 4000, 256);
+	assert_null(strstr(frame, "JOURNAL"));
+	assert_non_null(strstr(frame, " data 4s "));
+	frame = draw_frame(t, c, "{\"v\":1,\"now\":1000000,\"scopes\":"
+	    "{\"queue:b\":{}}}", 80, 24, 4000, 256);
+	assert_null(strstr(frame, "JOURNAL"));
+	config_free(&c);
+	render_text_free(&t);
+}
+
 /* An agent whose feed is stale is grey and its timer stops at the feed's
  * last event; the others count on with the data's time. */
 static void
@@ -948,6 +981,7 @@ main(void)
 		cmocka_unit_test(test_stale_tile),
 		cmocka_unit_test(test_data_age),
 		cmocka_unit_test(test_feeds_silent),
+		cmocka_unit_test(test_journal_warning),
 		cmocka_unit_test(test_stale_agent),
 		cmocka_unit_test(test_alert_lines),
 	};
