@@ -274,7 +274,7 @@ static const struct config_key config_journal_keys[] = {
 	/* All journal files together; past it the oldest day goes first,
 	 * never today's. */
 	KEY_SIZE("max_bytes", struct config, journal_max_bytes,
-	    16 * 1024 * 1024, INT64_MAX / 2, "2GiB"),
+	    16 * 1024 * 1024, 1LL << 50, "2GiB"),   /* 1 PiB */
 	/* While the disk refuses writes (full), records wait in memory and
 	 * are written when it takes them again; past this the oldest are
 	 * lost from the journal (not from the live figures), counted. */
