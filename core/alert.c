@@ -1531,6 +1531,24 @@ alerts_write_info(const struct alert_info *in, struct jsonw *w)
 }
 
 void
+alerts_write_day(const struct alerts *a, struct jsonw *w,
+    const struct config *c, int64_t now, int64_t day_start)
+{
+	jsonw_reset(w);
+	jsonw_object(w);
+	jsonw_key(w, "ok"); jsonw_bool(w, true);
+	jsonw_key(w, "site"); jsonw_string(w, c->site_name);
+	jsonw_key(w, "timezone"); jsonw_string(w, c->timezone);
+	jsonw_key(w, "now"); jsonw_int(w, now);
+	jsonw_key(w, "day_start"); jsonw_int(w, day_start);
+	jsonw_key(w, "dropped");
+	jsonw_int(w, (int64_t)alerts_history_dropped(a));
+	jsonw_key(w, "alerts");
+	alerts_write_history(a, w);
+	jsonw_end_object(w);
+}
+
+void
 alerts_write_history(const struct alerts *a, struct jsonw *w)
 {
 	struct alert_info info;

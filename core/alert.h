@@ -175,6 +175,11 @@ void alerts_history_get(const struct alerts *, size_t i, struct alert_info *out)
 uint64_t alerts_history_dropped(const struct alerts *);
 /* The history as a JSON array of alert objects, newest first. */
 void alerts_write_history(const struct alerts *, struct jsonw *w);
+/* The day's alerts as the control socket's {"cmd":"alerts"} and GET
+ * /api/v1/alerts answer (w reset first): {"ok":true, "site", "timezone",
+ * "now", "day_start", "dropped", "alerts":[...]}. */
+void alerts_write_day(const struct alerts *, struct jsonw *w,
+    const struct config *, int64_t now, int64_t day_start);
 
 /* The snapshot's "alerts" array (PROTOCOL §3), in list order. */
 void alerts_write_json(const struct alerts *, struct jsonw *w);

@@ -1033,9 +1033,18 @@ engine_limit_info(const struct engine *e, enum engine_limit k,
 		[LIMIT_CALLERS] = "callers",
 		[LIMIT_ENTRIES] = "window_entries",
 	};
+	/* ended calls are bounded by limits.calls, as calls in flight are */
+	static const char *const config_keys[LIMIT_COUNT] = {
+		[LIMIT_FEEDS] = "limits.feeds", [LIMIT_AGENTS] = "limits.agents",
+		[LIMIT_QUEUES] = "limits.queues", [LIMIT_TEAMS] = "limits.teams",
+		[LIMIT_CALLS] = "limits.calls", [LIMIT_ENDED] = "limits.calls",
+		[LIMIT_CALLERS] = "limits.callers",
+		[LIMIT_ENTRIES] = "limits.window_entries",
+	};
 
 	out->name = engine_limit_names[k];
 	out->key = keys[k];
+	out->config_key = config_keys[k];
 	out->held = engine_limit_held(e, k);
 	out->limit = engine_limit_of(e, k);
 	out->refused = e->refused[k];

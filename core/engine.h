@@ -52,6 +52,7 @@ enum engine_limit {
 struct engine_limit_info {
 	const char *name;       /* "agents", "ended calls" ... */
 	const char *key;        /* the same as one word: "ended_calls" */
+	const char *config_key; /* what sets it: "limits.calls" */
 	int64_t held, limit;
 	int64_t refused;        /* events refused (LIMIT_ENDED, LIMIT_CALLERS:
 	                         * names not remembered) since the engine began */

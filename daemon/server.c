@@ -235,12 +235,6 @@ server_follow(struct server *s, int64_t ts, int64_t wall)
 static void
 server_log_refused(struct server *s)
 {
-	static const char *const keys[LIMIT_COUNT] = {
-		[LIMIT_FEEDS] = "feeds", [LIMIT_AGENTS] = "agents",
-		[LIMIT_QUEUES] = "queues", [LIMIT_TEAMS] = "teams",
-		[LIMIT_CALLS] = "calls", [LIMIT_ENDED] = "calls",
-		[LIMIT_CALLERS] = "callers", [LIMIT_ENTRIES] = "window_entries",
-	};
 	struct engine_limit_info li;
 
 	for (int k = 0; k < LIMIT_COUNT; k++) {
@@ -249,9 +243,9 @@ server_log_refused(struct server *s)
 			continue;
 		s->refused_logged[k] = li.refused;
 		log_limited(&s->limit_log, proc_mono_ms(), LOG_WARNING,
-		    "limits: %lld %s held, the most limits.%s allows: events "
+		    "limits: %lld %s held, the most %s allows: events "
 		    "that would add one are refused (%lld so far)",
-		    (long long)li.held, li.name, keys[k],
+		    (long long)li.held, li.name, li.config_key,
 		    (long long)li.refused);
 	}
 }
@@ -1057,21 +1051,10 @@ static const char *
 server_service_alerts(void *server)
 {
 	struct server *s = server;
-	struct jsonw *w = &s->history;
 
-	jsonw_reset(w);
-	jsonw_object(w);
-	jsonw_key(w, "ok"); jsonw_bool(w, true);
-	jsonw_key(w, "site"); jsonw_string(w, s->config->site_name);
-	jsonw_key(w, "timezone"); jsonw_string(w, s->config->timezone);
-	jsonw_key(w, "now"); jsonw_int(w, server_clock(s));
-	jsonw_key(w, "day_start"); jsonw_int(w, engine_day_start(s->engine));
-	jsonw_key(w, "dropped");
-	jsonw_int(w, (int64_t)alerts_history_dropped(s->alerts));
-	jsonw_key(w, "alerts");
-	alerts_write_history(s->alerts, w);
-	jsonw_end_object(w);
-	return jsonw_text(w);
+	alerts_write_day(s->alerts, &s->history, s->config, server_clock(s),
+	    engine_day_start(s->engine));
+	return jsonw_text(&s->history);
 }
 
 static int

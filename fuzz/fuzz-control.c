@@ -127,21 +127,10 @@ static const char *
 svc_alerts(void *server)
 {
 	struct server *s = server;
-	struct jsonw *w = &s->history;
 
-	jsonw_reset(w);
-	jsonw_object(w);
-	jsonw_key(w, "ok"); jsonw_bool(w, true);
-	jsonw_key(w, "site"); jsonw_string(w, s->config->site_name);
-	jsonw_key(w, "timezone"); jsonw_string(w, s->config->timezone);
-	jsonw_key(w, "now"); jsonw_int(w, server_clock(s));
-	jsonw_key(w, "day_start"); jsonw_int(w, engine_day_start(s->engine));
-	jsonw_key(w, "dropped");
-	jsonw_int(w, (int64_t)alerts_history_dropped(s->alerts));
-	jsonw_key(w, "alerts");
-	alerts_write_history(s->alerts, w);
-	jsonw_end_object(w);
-	return jsonw_text(w);
+	alerts_write_day(s->alerts, &s->history, s->config, server_clock(s),
+	    engine_day_start(s->engine));
+	return jsonw_text(&s->history);
 }
 
 /* The config file read again, as a reload does (the running one stays). */
