@@ -243,9 +243,10 @@ server_log_refused(struct server *s)
 			continue;
 		s->refused_logged[k] = li.refused;
 		log_limited(&s->limit_log, proc_mono_ms(), LOG_WARNING,
-		    "limits: %lld %s held, the most %s allows: events "
-		    "that would add one are refused (%lld so far)",
+		    "limits: %lld %s held, the most %s allows: %s (%lld so far)",
 		    (long long)li.held, li.name, li.config_key,
+		    k == LIMIT_ENDED || k == LIMIT_CALLERS ? "new ones are not "
+		    "remembered" : "events that would add one are refused",
 		    (long long)li.refused);
 	}
 }
