@@ -52,6 +52,7 @@ struct server {
 	struct jsonw history;   /* the day's alerts, for service.h */
 	struct jsonw alerts_json, message_json; /* of the latest snapshot */
 	struct jsonw feeds_json;        /* kept while no feed changes */
+	struct jsonw unknown_json;      /* an unknown event, as journaled */
 	uint64_t feeds_serial, feeds_changes; /* the engine's, when made */
 	int64_t status_mono;
 	uint64_t status_received;

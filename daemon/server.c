@@ -251,6 +251,40 @@ server_log_refused(struct server *s)
 	}
 }
 
+/* An event stamped further ahead of this machine's clock than
+ * feeds.max_ahead: refused (a PBX clock gone wrong would freeze the boards). */
+static bool
+server_too_far_ahead(const struct server *s, const struct event *ev,
+    int64_t clock)
+{
+	return s->config->feeds_max_ahead_ms > 0 &&
+	    ev->ts > clock + s->config->feeds_max_ahead_ms;
+}
+
+/*
+ * An event of a type this daemon does not know is only counted (ignored)
+ * and moves its feed's sequence on: the journal keeps just that, not its
+ * bytes (up to 64 KiB each: a flood of them must not fill the disk).
+ */
+static void
+server_journal_unknown(struct server *s, const struct event *ev, int64_t clock)
+{
+	struct jsonw *w = &s->unknown_json;
+
+	jsonw_reset(w);
+	jsonw_object(w);
+	jsonw_key(w, "type"); jsonw_string(w, "unknown");
+	jsonw_key(w, "ts"); jsonw_int(w, ev->ts);
+	if (ev->src != NULL) {
+		jsonw_key(w, "src"); jsonw_string(w, ev->src);
+	}
+	if (ev->has_seq) {
+		jsonw_key(w, "seq"); jsonw_int(w, ev->seq);
+	}
+	jsonw_end_object(w);
+	journal_append(s->journal, JOURNAL_EVENT, clock, jsonw_text(w),
+	    strlen(jsonw_text(w)));
+}
 /* Apply one message, decoded (`why` and `error` say how that went); the
  * event moves the clock itself. `clock` is the wall time it came at (as the
  * journal recorded it). */
@@ -258,8 +292,7 @@ static void
 server_apply_event(struct server *s, enum event_reject why, const struct event *ev,
     const char *error, int64_t clock, bool live)
 {
-	if (why == REJECT_NONE && s->config->feeds_max_ahead_ms > 0 &&
-	    ev->ts > clock + s->config->feeds_max_ahead_ms) {
+	if (why == REJECT_NONE && server_too_far_ahead(s, ev, clock)) {
 		why = REJECT_VALUE;
 		snprintf(s->future_error, sizeof s->future_error, "'ts' is %lld s "
 		    "ahead of this machine's clock (more than feeds.max_ahead: a PBX "
@@ -443,6 +476,12 @@ server_apply_one(struct server *s, const struct ingest_batch *b)
 		if (it->why != REJECT_NONE)
 			journal_append_rejected(s->journal, clock, it->ev.src,
 			    it->ev.has_seq, it->ev.seq, it->why);
+		else if (server_too_far_ahead(s, &it->ev, clock))
+			/* judged now, as the replay would: kept small */
+			journal_append_rejected(s->journal, clock, it->ev.src,
+			    it->ev.has_seq, it->ev.seq, REJECT_VALUE);
+		else if (it->ev.type == EVENT_UNKNOWN)
+			server_journal_unknown(s, &it->ev, clock);
 		else if (it->len <= JOURNAL_PAYLOAD_MAX)
 			journal_append(s->journal, JOURNAL_EVENT, clock, it->data, it->len);
 		else
@@ -1151,6 +1190,7 @@ server_free(struct server *s)
 	jsonw_release(&s->board_snapshot);
 	jsonw_release(&s->alerts_json);
 	jsonw_release(&s->feeds_json);
+	jsonw_release(&s->unknown_json);
 	jsonw_release(&s->history);
 	jsonw_release(&s->message_json);
 	alerts_free(&s->alerts);

@@ -185,6 +185,52 @@ def test_ingest_queue():
         d.close()
 
 
+def journal_bytes(d):
+    total = 0
+    for name in os.listdir(d.state):
+        if name.startswith("journal-") and name.endswith(".wbj"):
+            total += os.path.getsize(os.path.join(d.state, name))
+    return total
+
+
+def test_unknown_and_ahead_kept_small():
+    """Events of a type this daemon does not know, and events stamped too
+    far ahead, are counted (ignored, rejected) and kept in the journal as
+    a few bytes each, not whole: 300 of 60 KiB grow it by far less than
+    their 17 MiB; after a restart the counts are the same."""
+    d = wb.Daemon().start()
+    try:
+        pub = d.publisher()
+        now = int(time.time() * 1000)
+        wb.send(pub, ev("agent.state", now, 1, agent="a1", state="ready"))
+        d.wait_for(lambda s: s["feeds"].get("t", {}).get("events") == 1)
+        before = journal_bytes(d)
+        pad = "x" * 60000
+        for i in range(200):
+            wb.send(pub, ev("queue.weather", now, 2 + i, forecast=pad))
+        for i in range(100):     # two days ahead: past feeds.max_ahead (1h)
+            wb.send(pub, ev("agent.state", now + 2 * 86400000, 202 + i,
+                            agent="a1", state="away", reason="later"))
+        d.wait_for(lambda s: s["feeds"]["t"]["ignored"] == 200 and
+                   s["feeds"]["t"]["rejected"] == 100)
+        time.sleep(0.5)
+        grown = journal_bytes(d) - before
+        if grown > 300 * 200:
+            FAILURES.append(f"the journal grew by {grown} bytes for 300 "
+                            "events kept small")
+        d.stop()
+        d.start()
+        snap = d.wait_for(lambda s: s["feeds"].get("t", {}).get("events")
+                          is not None)
+        f = snap["feeds"]["t"]
+        check("after a restart: ignored, rejected, events",
+              (f["ignored"], f["rejected"], f["events"], f["gaps"]),
+              (200, 100, 201, 0))
+    finally:
+        d.close()
+
+
 if __name__ == "__main__":
     sys.exit(wb.run([test_message_size, test_max_message_key,
-                     test_ingest_queue], "limits"))
+                     test_ingest_queue, test_unknown_and_ahead_kept_small],
+                    "limits"))
