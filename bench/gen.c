@@ -33,7 +33,9 @@ struct gen {
 	int logged_in;
 	int64_t next_call;
 	int next_agent;
-	uint64_t seq;
+	uint64_t seq;           /* with one feed */
+	uint64_t *feed_seq;     /* with p->feeds */
+	char src[16];
 };
 
 static uint64_t
@@ -117,68 +119,92 @@ gen_emit(struct gen *g, const char *fmt, ...)
 	s->text[s->len++] = '\n';
 }
 
+/* The feed that reports for key (a queue's calls, an agent's states): its
+ * src into g->src, and its next seq. */
+static unsigned long long
+gen_feed(struct gen *g, int key)
+{
+	int f;
+
+	if (g->p->feeds <= 0) {
+		memcpy(g->src, "bench", 6);
+		return (unsigned long long)++g->seq;
+	}
+	f = key % g->p->feeds;
+	snprintf(g->src, sizeof g->src, "pbx%02d", f);
+	return (unsigned long long)++g->feed_seq[f];
+}
+
 static void
 gen_agents_login(struct gen *g)
 {
 	const struct gen_params *p = g->p;
 
-	for (int a = 0; a < p->agents; a++)
-		gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,\"src\":\"bench\","
+	for (int a = 0; a < p->agents; a++) {
+		unsigned long long seq = gen_feed(g, a);
+
+		gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,\"src\":\"%s\","
 		    "\"seq\":%llu,\"agent\":\"agent%05d\",\"state\":\"ready\","
 		    "\"name\":\"Agent %d\",\"team\":\"team%03d\",\"queues\":"
 		    "[\"queue%04d\",\"queue%04d\"]}", (long long)p->start_ms,
-		    (unsigned long long)++g->seq, a, a, a % p->teams,
+		    g->src, seq, a, a, a % p->teams,
 		    a % p->queues, (a * 7 + 3) % p->queues);
+	}
 }
 
 static void
 gen_happen(struct gen *g, struct gen_item it)
 {
-	unsigned long long seq = ++g->seq;
+	unsigned long long seq;
 	long long t = (long long)it.t;
 
 	switch (it.kind) {
 	case G_ARRIVE:
-		gen_emit(g, "{\"type\":\"call.queued\",\"ts\":%lld,\"src\":\"bench\","
+		seq = gen_feed(g, it.queue);
+		gen_emit(g, "{\"type\":\"call.queued\",\"ts\":%lld,\"src\":\"%s\","
 		    "\"seq\":%llu,\"call\":\"call%09lld\",\"queue\":\"queue%04d\","
-		    "\"caller\":\"h%08llx\"}", t, seq, (long long)it.call, it.queue,
-		    (unsigned long long)(gen_rand(g) % 200000));
+		    "\"caller\":\"h%08llx\"}", t, g->src, seq, (long long)it.call,
+		    it.queue, (unsigned long long)(gen_rand(g) % 200000));
 		it.kind = G_OUTCOME;
 		it.t += gen_between(g, 0, 60000);
 		gen_push(g, it);
 		return;
 	case G_OUTCOME:
+		seq = gen_feed(g, it.queue);
 		if (gen_rand(g) % 10 == 0) {
 			gen_emit(g, "{\"type\":\"call.abandoned\",\"ts\":%lld,\"src\":"
-			    "\"bench\",\"seq\":%llu,\"call\":\"call%09lld\"}", t, seq,
-			    (long long)it.call);
+			    "\"%s\",\"seq\":%llu,\"call\":\"call%09lld\"}", t,
+			    g->src, seq, (long long)it.call);
 			return;
 		}
 		it.agent = g->next_agent++ % g->p->agents;
-		gen_emit(g, "{\"type\":\"call.answered\",\"ts\":%lld,\"src\":\"bench\","
+		gen_emit(g, "{\"type\":\"call.answered\",\"ts\":%lld,\"src\":\"%s\","
 		    "\"seq\":%llu,\"call\":\"call%09lld\",\"agent\":\"agent%05d\","
-		    "\"queue\":\"queue%04d\"}", t, seq, (long long)it.call, it.agent,
-		    it.queue);
+		    "\"queue\":\"queue%04d\"}", t, g->src, seq, (long long)it.call,
+		    it.agent, it.queue);
 		it.kind = G_END;
 		it.t += gen_between(g, 30000, 400000);
 		gen_push(g, it);
 		return;
 	case G_END:
-		gen_emit(g, "{\"type\":\"call.ended\",\"ts\":%lld,\"src\":\"bench\","
+		seq = gen_feed(g, it.queue);
+		gen_emit(g, "{\"type\":\"call.ended\",\"ts\":%lld,\"src\":\"%s\","
 		    "\"seq\":%llu,\"call\":\"call%09lld\",\"agent\":\"agent%05d\","
-		    "\"resolved\":%s}", t, seq, (long long)it.call, it.agent,
+		    "\"resolved\":%s}", t, g->src, seq, (long long)it.call, it.agent,
 		    gen_rand(g) % 4 ? "true" : "false");
-		gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,\"src\":\"bench\","
+		seq = gen_feed(g, it.agent);
+		gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,\"src\":\"%s\","
 		    "\"seq\":%llu,\"agent\":\"agent%05d\",\"state\":\"wrap\"}", t,
-		    (unsigned long long)++g->seq, it.agent);
+		    g->src, seq, it.agent);
 		it.kind = G_READY;
 		it.t += gen_between(g, 5000, 60000);
 		gen_push(g, it);
 		return;
 	case G_READY:
-		gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,\"src\":\"bench\","
+		seq = gen_feed(g, it.agent);
+		gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,\"src\":\"%s\","
 		    "\"seq\":%llu,\"agent\":\"agent%05d\",\"state\":\"ready\"}", t,
-		    seq, it.agent);
+		    g->src, seq, it.agent);
 		return;
 	}
 }
@@ -191,6 +217,8 @@ gen_new(const struct gen_params *p)
 	g->p = p;
 	g->rng = p->seed * 0x9E3779B97F4A7C15ULL + 1;
 	g->next_arrival = (double)p->start_ms;
+	if (p->feeds > 0)
+		g->feed_seq = xcalloc((size_t)p->feeds, sizeof *g->feed_seq);
 	return g;
 }
 
@@ -200,6 +228,7 @@ gen_free(struct gen **gp)
 	if (*gp == NULL)
 		return;
 	free((*gp)->heap);
+	free((*gp)->feed_seq);
 	free(*gp);
 	*gp = NULL;
 }

@@ -20,6 +20,7 @@ struct gen_params {
 	double calls_per_s;
 	uint64_t seed;
 	size_t max_events;      /* stop after this many (0: no limit) */
+	int feeds;              /* srcs "pbx00".. (each its own seq), 0: "bench" */
 };
 
 struct gen_stream {

@@ -1,0 +1,210 @@
+/*
+ * bench-replay.c: the real wallboardd replaying a recorded day
+ * (`wallboardd -c CONFIG --replay FILE`: decode, engine and the alerts judged
+ * along event time, one snapshot at the end), on one core.
+ *
+ *   bench-replay shape   a 50-queue, 1,600-agent site, 40 feeds, ~1M events
+ *                        over a 12-hour day; the config names 5 of its queues
+ *                        (the others come from the events)
+ *   bench-replay curve   events/s as the floor grows: 50, 200 and 1,000
+ *                        queues by 1,000, 5,000 and 20,000 agents, ~1M events
+ *                        each; the cost of an event should not grow with them
+ *   bench-replay         both
+ *
+ * The stream comes from bench/gen.c, written to a temporary file first; the
+ * figure is events in the file over the child's wall time (median of 3),
+ * the child pinned to CPU 0. $WALLBOARDD, else $BUILD/wallboardd.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gen.h"
+#include "util.h"
+#include "xalloc.h"
+
+#define RUNS 3
+#define DAY_START 1795161600000LL       /* 2026-11-20T08:00Z */
+#define TWELVE_HOURS (12 * 3600 * 1000LL)
+
+static const char *wallboardd;
+static char *dir;
+
+/* The generated day into path; returns its number of events. */
+static size_t
+bench_write_day(const char *path, const struct gen_params *p)
+{
+	struct gen *g = gen_new(p);
+	struct gen_stream s = { 0 };
+	FILE *f = fopen(path, "w");
+	size_t n = 0;
+
+	if (f == NULL)
+		fatal("%s", path);
+	while (gen_fill(g, &s, 100000)) {
+		if (fwrite(s.text, 1, s.len, f) != s.len)
+			fatal("%s", path);
+		n += s.n;
+	}
+	if (fclose(f) != 0)
+		fatal("%s", path);
+	gen_stream_free(&s);
+	gen_free(&g);
+	return n;
+}
+
+static void
+bench_write_config(const char *path, int named_queues)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		fatal("%s", path);
+	fprintf(f, "site: {name: Bench, timezone: Europe/London}\n"
+	    "windows: [15m, 60m]\n"
+	    "limits: {agents: 20000, queues: 2000}\n"
+	    "defaults: {sl_threshold: 20s, sl_target: 80%%}\n");
+	if (named_queues > 0) {
+		fprintf(f, "queues:\n");
+		for (int q = 0; q < named_queues; q++)
+			fprintf(f, "  queue%04d: {label: Queue %d}\n", q, q);
+	}
+	if (fclose(f) != 0)
+		fatal("%s", path);
+}
+
+/* Seconds of wall time for one replay, the child on CPU 0. */
+static double
+bench_replay_once(const char *config, const char *events)
+{
+	double t0 = bench_seconds();
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		fatal("fork");
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		bench_pin();
+		dup2(null, STDOUT_FILENO);
+		execl(wallboardd, "wallboardd", "-c", config, "--replay", events,
+		    (char *)NULL);
+		fprintf(stderr, "exec %s: %s\n", wallboardd, strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		fatal("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fatalx("wallboardd --replay %s failed (status %d)", events, status);
+	return bench_seconds() - t0;
+}
+
+/* Events per second replaying the floor p, config naming named_queues. */
+static double
+bench_floor(const struct gen_params *p, int named_queues, size_t *events,
+    double *mb)
+{
+	char *config = xasprintf("%s/floor.yaml", dir);
+	char *path = xasprintf("%s/day.jsonl", dir);
+	double t[RUNS];
+	struct stat sb;
+
+	bench_write_config(config, named_queues);
+	*events = bench_write_day(path, p);
+	*mb = stat(path, &sb) == 0 ? (double)sb.st_size / 1e6 : 0;
+	for (int r = 0; r < RUNS; r++)
+		t[r] = bench_replay_once(config, path);
+	unlink(path);
+	unlink(config);
+	free(path);
+	free(config);
+	return (double)*events / bench_median(t, RUNS);
+}
+
+/* Calls a second that keep `agents` about 70% busy (AHT ~4 min with wrap). */
+static double
+bench_calls_per_s(int agents)
+{
+	return agents * 0.7 / 247.0;
+}
+
+static double
+bench_shape(void)
+{
+	struct gen_params p = { .agents = 1600, .queues = 50, .teams = 20,
+	    .start_ms = DAY_START, .duration_ms = TWELVE_HOURS,
+	    .calls_per_s = 4.6, .seed = 7, .feeds = 40 };
+	size_t n;
+	double mb, rate = bench_floor(&p, 5, &n, &mb);
+
+	printf("50 queues (5 in the config), 1,600 agents, 40 feeds, 12 h: "
+	    "%zu events, %.0f MB\n", n, mb);
+	printf("replay: %.2f M events/s (target >= 1.2)\n", rate / 1e6);
+	return rate;
+}
+
+static void
+bench_curve(void)
+{
+	static const int queues[] = { 50, 200, 1000 };
+	static const int agents[] = { 1000, 5000, 20000 };
+	double lo = 0, hi = 0;
+
+	printf("%-8s %8s %10s %14s\n", "queues", "agents", "events", "M events/s");
+	for (size_t i = 0; i < sizeof queues / sizeof *queues; i++)
+		for (size_t k = 0; k < sizeof agents / sizeof *agents; k++) {
+			/* About 1M events whatever the floor: a long enough day,
+			 * cut at 1M. */
+			struct gen_params p = { .agents = agents[k],
+			    .queues = queues[i], .teams = agents[k] / 80,
+			    .start_ms = DAY_START, .duration_ms = 10 * TWELVE_HOURS,
+			    .calls_per_s = bench_calls_per_s(agents[k]), .seed = 11,
+			    .max_events = 0, .feeds = 40 };
+			size_t n;
+			double mb, rate;
+
+			p.duration_ms = (int64_t)(1000000.0 / 5.0 /
+			    p.calls_per_s * 1000.0);
+			rate = bench_floor(&p, 5, &n, &mb);
+			printf("%-8d %8d %10zu %14.2f\n", queues[i], agents[k], n,
+			    rate / 1e6);
+			lo = lo == 0 || rate < lo ? rate : lo;
+			hi = rate > hi ? rate : hi;
+		}
+	printf("slowest / fastest: %.2f (target >= 0.8)\n", lo / hi);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "all";
+	const char *build = getenv("BUILD");
+	char tmpl[] = "/tmp/wallboard-bench-replay-XXXXXX";
+	struct stat sb;
+
+	wallboardd = getenv("WALLBOARDD");
+	if (wallboardd == NULL)
+		wallboardd = xasprintf("%s/wallboardd", build ? build : "build");
+	if (stat(wallboardd, &sb) != 0)
+		fatalx("%s: not built", wallboardd);
+	dir = mkdtemp(tmpl);
+	if (dir == NULL)
+		fatal("mkdtemp");
+	if (strcmp(what, "shape") == 0 || strcmp(what, "all") == 0)
+		bench_shape();
+	if (strcmp(what, "all") == 0)
+		printf("\n");
+	if (strcmp(what, "curve") == 0 || strcmp(what, "all") == 0)
+		bench_curve();
+	rmdir(dir);
+	return 0;
+}
