@@ -58,6 +58,10 @@ struct alert {
 	double value;
 	double threshold, clear; /* rules: the levels on this scope */
 	char *text;
+	unsigned text_no;       /* counts the changes of text */
+	int64_t said[2];        /* understaffed: the figures text was made of */
+	size_t slot;            /* understaffed: its scope's index, for the
+	                         * cache (alerts.staff) */
 	char *acked_by;
 	int64_t acked_at;
 	bool began;             /* a new episode began in this evaluation */
@@ -82,6 +86,7 @@ struct alerts_episode {
 	bool worst_high;        /* higher values are worse */
 	struct alert_info info; /* strings owned below */
 	char *text;
+	unsigned text_no;       /* the owner's text_no when text was copied */
 	char *acked_by;
 };
 
@@ -120,6 +125,12 @@ struct alerts {
 	struct alerts_move *moves;
 	size_t n_moves, cap_moves;
 	size_t n_moves_evaluated; /* moves[0..this) are the last evaluation's */
+	/* understaffed alerts by the engine's scope index (an engine's scopes
+	 * keep their indices): known[i] says staff[i] is the alert or NULL */
+	struct alert **staff;
+	unsigned char *staff_known;
+	size_t staff_cap;
+	uint64_t staff_serial;  /* the engine they index */
 	char *idbuf;            /* scratch for ids being looked up */
 	size_t idcap;
 	/* the day's episodes, oldest first */
@@ -203,7 +214,8 @@ alerts_id(struct alerts *a, const char *rule, const char *prefix,
 		a->idcap = need * 2;
 		a->idbuf = xrealloc(a->idbuf, a->idcap);
 	}
-	snprintf(a->idbuf, a->idcap, "%s/%s%s", rule, prefix, name);
+	/* on every evaluation for every scope: no formatting */
+	stpcpy(stpcpy(stpcpy(stpcpy(a->idbuf, rule), "/"), prefix), name);
 	return a->idbuf;
 }
 
@@ -220,6 +232,7 @@ alerts_add(struct alerts *a, enum alert_kind kind, const char *rule,
 	al->severity = SEVERITY_WARNING;
 	al->state = al->was = ALERT_NONE;
 	al->feed = -1;
+	al->slot = SIZE_MAX;
 	strmap_put(a->by_id, al->id, al);
 	if (a->n == a->cap) {
 		a->cap = a->cap ? a->cap * 2 : 16;
@@ -328,6 +341,8 @@ alerts_settle(struct alerts *a)
 		if (al->state != al->was)
 			alerts_record(a, al);
 		if (al->state == ALERT_NONE) {
+			if (al->slot < a->staff_cap && a->staff[al->slot] == al)
+				a->staff[al->slot] = NULL;
 			alerts_episode_end(a, al);
 			strmap_delete(a->by_id, al->id);
 			alerts_alert_free(al);
@@ -337,8 +352,12 @@ alerts_settle(struct alerts *a)
 		}
 	}
 	a->n = kept;
-	if (a->n > 1)
-		qsort(a->list, a->n, sizeof *a->list, alerts_compare);
+	/* Mostly nothing moved: sort only a list out of order. */
+	for (size_t i = 1; i < a->n; i++)
+		if (alerts_compare(&a->list[i - 1], &a->list[i]) > 0) {
+			qsort(a->list, a->n, sizeof *a->list, alerts_compare);
+			break;
+		}
 	for (size_t i = 0; i < a->n; i++)
 		a->list[i]->index = i;
 }
@@ -389,6 +408,7 @@ alerts_set_text(struct alert *al, const char *text)
 		return;
 	free(al->text);
 	al->text = xstrdup(text);
+	al->text_no++;
 }
 
 static void
@@ -963,39 +983,83 @@ alerts_daemon(struct alerts *a, const char *text)
 
 /* ---- staffing -------------------------------------------------------- */
 
+/* The understaffed alert of queue scope i, or NULL (made if create); a
+ * cache by scope index spares the lookup by id for every queue. */
+static struct alert *
+alerts_staff_alert(struct alerts *a, struct engine *e, size_t i, bool create)
+{
+	struct scope_info info;
+	struct alert *al;
+
+	if (a->staff_serial != engine_serial(e)) {
+		if (a->staff_known != NULL)
+			memset(a->staff_known, 0, a->staff_cap);
+		a->staff_serial = engine_serial(e);
+	}
+	if (i >= a->staff_cap) {
+		size_t cap = a->staff_cap ? a->staff_cap : 64;
+
+		while (cap <= i)
+			cap *= 2;
+		a->staff = xrealloc(a->staff, cap * sizeof *a->staff);
+		a->staff_known = xrealloc(a->staff_known, cap);
+		memset(a->staff_known + a->staff_cap, 0, cap - a->staff_cap);
+		a->staff_cap = cap;
+	}
+	if (a->staff_known[i]) {
+		al = a->staff[i];
+		if (al != NULL)
+			al->seen = true;
+		if (al != NULL || !create)
+			return al;
+	}
+	engine_scope_info(e, i, &info);
+	al = alerts_lookup(a, KIND_UNDERSTAFFED, ALERT_UNDERSTAFFED, "",
+	    info.key, create);
+	a->staff_known[i] = 1;
+	a->staff[i] = al;
+	if (al != NULL)
+		al->slot = i;
+	return al;
+}
+
 /*
  * A queue with fewer agents staffed than it needs now (engine.h's Erlang
  * figure): after a minute, so that a break starting or a login arriving a
- * few seconds late does not flap it.
+ * few seconds late does not flap it. Every queue, every evaluation: so no
+ * lookup by name and no formatting unless the alert's words change.
  */
 static void
 alerts_staffing(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
 {
 	struct scope_info info;
-	struct scope_now sn;
 	char text[ALERT_TEXT_MAX];
-	int64_t needed;
+	int64_t needed, staffed;
 
 	for (size_t i = 0; i < engine_scope_count(e); i++) {
 		struct alerts_reading r = { 0 };
 		struct alert *al;
 
-		engine_scope_info(e, i, &info);
-		if (info.kind != SCOPE_QUEUE)
-			continue;
-		engine_scope_now(e, i, &sn);
-		r.breach = engine_scope_agents_needed(e, i, &needed) && sn.staffed < needed;
+		if (!engine_scope_short_of_staff(e, i, &staffed, &r.breach))
+			continue;       /* not a queue */
 		r.clear = !r.breach;
-		al = alerts_lookup(a, KIND_UNDERSTAFFED, ALERT_UNDERSTAFFED, "",
-		    info.key, r.breach);
+		al = alerts_staff_alert(a, e, i, r.breach);
 		if (al == NULL)
 			continue;
-		snprintf(text, sizeof text, "%s: %lld agent%s staffed, %lld needed",
-		    info.label, (long long)sn.staffed, sn.staffed == 1 ? "" : "s",
-		    (long long)needed);
+		/* the figure itself only for the alert's words */
+		engine_scope_agents_needed(e, i, &needed);
+		if (al->text == NULL || al->said[0] != staffed ||
+		    al->said[1] != needed) {
+			engine_scope_info(e, i, &info);
+			snprintf(text, sizeof text, "%s: %lld agent%s staffed, "
+			    "%lld needed", info.label, (long long)staffed,
+			    staffed == 1 ? "" : "s", (long long)needed);
+			al->said[0] = staffed;
+			al->said[1] = needed;
+			r.text = text;
+		}
 		r.has_value = true;
-		r.value = (double)sn.staffed;
-		r.text = text;
+		r.value = (double)staffed;
 		alerts_step(al, &r, ALERT_UNDERSTAFFED_FOR_MS, now, due);
 	}
 }
@@ -1105,9 +1169,10 @@ alerts_episode_sync(struct alerts *a, struct alert *al)
 		in->has_worst = true;
 		in->worst = al->value;
 	}
-	if (al->text != NULL && (ep->text == NULL || strcmp(ep->text, al->text) != 0)) {
+	if (al->text != NULL && (ep->text == NULL || ep->text_no != al->text_no)) {
 		free(ep->text);
 		ep->text = xstrdup(al->text);
+		ep->text_no = al->text_no;
 	}
 	/* An ack is kept in the history after the episode resolves (the
 	 * alert itself forgets it then). */
@@ -1244,6 +1309,8 @@ alerts_free(struct alerts **ap)
 	free(a->moves);
 	free(a->list);
 	free(a->idbuf);
+	free(a->staff);
+	free(a->staff_known);
 	free(a->daemon_text);
 	free(a);
 	*ap = NULL;
@@ -1277,6 +1344,7 @@ alerts_reconfigure(struct alerts *a, const struct config *new_config)
 		struct alert *al = a->list[i];
 
 		al->was = al->state;
+		al->said[0] = -1;       /* labels may have changed: say it again */
 		if (al->kind == KIND_RULE)
 			alerts_rebind(al, new_config);
 	}

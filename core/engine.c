@@ -23,7 +23,8 @@
 
 #define CALL_MEMORY_MS (3600 * 1000LL)      /* ended calls kept for surveys */
 #define SWEEP_MS (10 * 60 * 1000LL)         /* how often old memories go */
-#define STAFFING_EVERY_MS 5000              /* agents_needed refreshed */
+#define STAFFING_EVERY_MS 5000              /* its inputs read again */
+#define STAFFING_MAX_AGENTS 100000          /* beyond: "more than this" */
 /* A scope fed by more feeds than this rests on every feed (site_feeds):
  * what it depends on is then the site's, and adding a feed costs O(1). */
 #define SCOPE_FEEDS_MAX 64
@@ -45,10 +46,13 @@ struct scope {
 	struct scope **queues;
 	size_t n_queues;
 	bool has_queues;
-	/* queue: staffing, worked out at most once per engine time */
+	/* queue: staffing's inputs as of staffing_at, the figure once worked
+	 * out (needed_done), and bounds on it (engine_queue_staffing) */
 	int64_t staffing_at;
-	bool staffing_known;
+	bool staffing_known, staff_traffic, needed_done;
+	double staff_rate, staff_aht_s, staff_patience_s;
 	int64_t agents_needed;
+	int64_t short_n, ok_n;  /* needed > short_n, needed <= ok_n */
 	/* the feeds whose events it counted, and when the newest came */
 	struct feed **feeds;
 	size_t n_feeds, cap_feeds;
@@ -305,7 +309,8 @@ engine_touch(struct engine *e, struct scope *s)
 	if (s == NULL || f == NULL)
 		return;
 	s->last_event = e->now;
-	if (s->feeds_overflow)
+	/* the site rests on every feed: no list to keep */
+	if (s->feeds_overflow || s->kind == SCOPE_ALL)
 		return;
 	for (size_t i = s->n_feeds; i-- > 0;)
 		if (s->feeds[i] == f)
@@ -1011,6 +1016,13 @@ engine_limit_held(const struct engine *e, enum engine_limit k)
 	}
 }
 
+/* Room for `more` new names of kind k, whatever they are? Counts nothing. */
+static bool
+engine_spare(const struct engine *e, enum engine_limit k, int64_t more)
+{
+	return engine_limit_held(e, k) + more <= engine_limit_of(e, k);
+}
+
 /* Room for `more` new names of kind k? Counts a refusal when not. */
 static bool
 engine_room(struct engine *e, enum engine_limit k, int64_t more)
@@ -1071,16 +1083,27 @@ engine_admit(struct engine *e, const struct event *ev)
 		return false;
 	switch (ev->type) {
 	case EVENT_CALL_QUEUED:
+		/* Far from the limits (nearly always) the names need no
+		 * lookup here: whatever the event makes has room. */
+		if (engine_spare(e, LIMIT_CALLS, 1) &&
+		    engine_spare(e, LIMIT_QUEUES, 1))
+			return true;
 		if (strmap_get(e->calls, ev->call) == NULL &&
 		    !engine_room(e, LIMIT_CALLS, 1))
 			return false;
 		return strmap_get(e->queue_map, ev->queue) != NULL ||
 		    engine_room(e, LIMIT_QUEUES, 1);
 	case EVENT_CALL_ANSWERED:
+		if (engine_spare(e, LIMIT_AGENTS, 1))
+			return true;
 		c = strmap_get(e->calls, ev->call);
 		return c == NULL || strmap_get(e->agent_map, ev->agent) != NULL ||
 		    engine_room(e, LIMIT_AGENTS, 1);
 	case EVENT_AGENT_STATE:
+		if (engine_spare(e, LIMIT_AGENTS, 1) &&
+		    engine_spare(e, LIMIT_TEAMS, 1) && engine_spare(e, LIMIT_QUEUES,
+		    ev->has_queues ? (int64_t)ev->n_queues : 0))
+			return true;
 		if (strmap_get(e->agent_map, ev->agent) == NULL &&
 		    !engine_room(e, LIMIT_AGENTS, 1))
 			return false;
@@ -1582,41 +1605,103 @@ engine_window_seconds(const struct engine *e, size_t w)
  * minutes, the last hour's handle time (talk + wrap), and Erlang A when the
  * hour had abandons (mean patience estimated from them), else Erlang C.
  * Unknown without handled calls to learn the handle time from.
+ *
+ * The inputs are read again every STAFFING_EVERY_MS of engine time (they
+ * move slowly); the figure is worked out only when someone asks for it (a
+ * snapshot, an understaffed alert's text), once per inputs. Whether a given
+ * number of agents is short (all an alert needs to judge) takes one Erlang
+ * evaluation at that number, and what each answer says about the figure
+ * (needed > short_n, needed <= ok_n) is kept for the same inputs.
  */
-static bool
-engine_queue_staffing(struct engine *e, struct scope *q, int64_t *needed)
+static void
+engine_queue_staffing_inputs(struct engine *e, struct scope *q)
 {
 	struct kpi_sums arr, hour;
 	size_t wa = engine_window_near(e, 15 * 60 * 1000LL);
 	size_t wh = engine_window_near(e, 60 * 60 * 1000LL);
-	const struct queue_settings *qs = &q->settings;
-	double rate, aht_s, patience_s, span;
+	double span;
 
-	/* Erlang A costs up to a millisecond on a big queue: work it out
-	 * again only every few seconds; its inputs move slowly anyway. */
-	if (q->staffing_at == 0 || e->now - q->staffing_at >= STAFFING_EVERY_MS ||
-	    e->now < q->staffing_at) {
-		q->staffing_at = e->now;
-		kpi_set_read(engine_kpi(e, q), wa, &arr);
-		kpi_set_read(q->kpi, wh, &hour);
-		span = engine_window_seconds(e, wa);
-		q->staffing_known = hour.n[KS_HANDLED] > 0 || arr.n[KS_ARRIVALS] == 0;
-		q->agents_needed = 0;
-		if (hour.n[KS_HANDLED] > 0 && arr.n[KS_ARRIVALS] > 0 && span > 0) {
-			rate = (double)arr.n[KS_ARRIVALS] / span;
-			aht_s = (double)(hour.n[KS_TALK_MS] + hour.time_ms[KT_WRAP_ATTR]) /
-			    (double)hour.n[KS_HANDLED] / 1000.0;
-			patience_s = erlang_patience_estimate_s(hour.n[KS_ABANDONED],
-			    hour.n[KS_WAIT_ANSWERED_MS] + hour.n[KS_WAIT_ABANDONED_MS]);
-			q->agents_needed = isfinite(patience_s) ?
-			    erlang_a_agents_needed(rate, aht_s, patience_s, qs->sl_target,
-			    (double)qs->sl_threshold_ms / 1000.0, 100000) :
-			    erlang_c_agents_needed(rate, aht_s, qs->sl_target,
-			    (double)qs->sl_threshold_ms / 1000.0, 100000);
-		}
+	if (q->staffing_at != 0 && e->now - q->staffing_at < STAFFING_EVERY_MS &&
+	    e->now >= q->staffing_at)
+		return;
+	q->staffing_at = e->now;
+	kpi_set_read(engine_kpi(e, q), wa, &arr);
+	kpi_set_read(q->kpi, wh, &hour);
+	span = engine_window_seconds(e, wa);
+	q->staffing_known = hour.n[KS_HANDLED] > 0 || arr.n[KS_ARRIVALS] == 0;
+	q->staff_traffic = hour.n[KS_HANDLED] > 0 && arr.n[KS_ARRIVALS] > 0 &&
+	    span > 0;
+	q->needed_done = !q->staff_traffic;
+	q->agents_needed = 0;
+	q->short_n = -1;
+	q->ok_n = q->staff_traffic ? INT64_MAX : 0;
+	if (!q->staff_traffic)
+		return;
+	q->staff_rate = (double)arr.n[KS_ARRIVALS] / span;
+	q->staff_aht_s = (double)(hour.n[KS_TALK_MS] + hour.time_ms[KT_WRAP_ATTR]) /
+	    (double)hour.n[KS_HANDLED] / 1000.0;
+	q->staff_patience_s = erlang_patience_estimate_s(hour.n[KS_ABANDONED],
+	    hour.n[KS_WAIT_ANSWERED_MS] + hour.n[KS_WAIT_ABANDONED_MS]);
+}
+
+static bool
+engine_queue_staffing(struct engine *e, struct scope *q, int64_t *needed)
+{
+	const struct queue_settings *qs = &q->settings;
+
+	engine_queue_staffing_inputs(e, q);
+	if (!q->needed_done) {
+		/* erlang_a_agents_needed is Erlang C for an infinite patience. */
+		q->agents_needed = erlang_a_agents_needed(q->staff_rate,
+		    q->staff_aht_s, q->staff_patience_s, qs->sl_target,
+		    (double)qs->sl_threshold_ms / 1000.0, STAFFING_MAX_AGENTS);
+		q->needed_done = true;
+		q->short_n = q->agents_needed - 1;
+		q->ok_n = q->agents_needed;
 	}
 	*needed = q->agents_needed;
 	return q->staffing_known;
+}
+
+/* Whether `staffed` agents are fewer than the queue needs (and that is
+ * known): as staffed < engine_queue_staffing's figure. */
+static bool
+engine_queue_short(struct engine *e, struct scope *q, int64_t staffed)
+{
+	const struct queue_settings *qs = &q->settings;
+	bool meet;
+
+	engine_queue_staffing_inputs(e, q);
+	if (!q->staffing_known)
+		return false;
+	if (staffed >= q->ok_n)
+		return false;
+	if (staffed <= q->short_n)
+		return true;
+	meet = staffed > STAFFING_MAX_AGENTS || erlang_agents_meet((int)staffed,
+	    q->staff_rate, q->staff_aht_s, q->staff_patience_s, qs->sl_target,
+	    (double)qs->sl_threshold_ms / 1000.0, STAFFING_MAX_AGENTS);
+	if (meet)
+		q->ok_n = staffed;
+	else
+		q->short_n = staffed;
+	return !meet;
+}
+
+bool
+engine_scope_short_of_staff(struct engine *e, size_t i, int64_t *staffed,
+    bool *short_of_staff)
+{
+	struct scope *q = e->scopes[i];
+
+	if (q->kind != SCOPE_QUEUE)
+		return false;
+	*staffed = 0;
+	for (int k = 0; k < AGENT_STATE_COUNT; k++)
+		if (k != AGENT_OFFLINE)
+			*staffed += q->agents[k];
+	*short_of_staff = engine_queue_short(e, q, *staffed);
+	return true;
 }
 
 bool

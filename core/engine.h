@@ -135,6 +135,13 @@ void engine_scope_figures(struct engine *, size_t i, size_t w, struct kpi_figure
  * arrivals and the last hour's handle time; all and teams sum their queues.
  * False when unknown (no handled call yet to learn the handle time). */
 bool engine_scope_agents_needed(struct engine *, size_t i, int64_t *needed);
+/* For a queue: its agents staffed (scope_now's), and whether they are
+ * fewer than it needs with the need known (staffed <
+ * engine_scope_agents_needed's figure), worked out with one Erlang
+ * evaluation at most, so an alert can judge every queue cheaply. False, and
+ * nothing set, for scopes that are not queues. */
+bool engine_scope_short_of_staff(struct engine *, size_t i, int64_t *staffed,
+    bool *short_of_staff);
 /* Is agent i in a scope pattern's agents: "all", its team ("team:b*"), or
  * one of the queues it serves ("queue:support")? */
 bool engine_agent_matches(const struct engine *, size_t i, const char *pattern);

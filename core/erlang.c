@@ -502,6 +502,48 @@ erlang_a_agents_needed(double arrival_per_s, double aht_s, double patience_s,
 	    aht_s, target_sl, threshold_s, max_agents), max_agents);
 }
 
+bool
+erlang_agents_meet(int n, double arrival_per_s, double aht_s,
+    double patience_s, double target_sl, double threshold_s, int max_agents)
+{
+	double a = erlang_traffic(arrival_per_s, aht_s);
+	double t = erlang_threshold(threshold_s), loss;
+	struct erlang_a_outcome out;
+	int least;
+
+	if (a == 0)
+		return n >= 0;
+	if (erlang_a_is_c(aht_s, patience_s)) {
+		/* As erlang_c_agents_needed: N > A, then SL at N. */
+		if (!(target_sl < 1) || !(a < max_agents))
+			return n >= erlang_unreachable(max_agents);
+		if (n > max_agents)
+			return true;
+		if (n <= (int)floor(a))
+			return false;
+		return erlang_c_sl_from_c(erlang_c_from_b(erlang_b_blocking(n, a),
+		    n, a), n, a, aht_s, t) >= target_sl;
+	}
+	/* As erlang_a_agents_needed: its answer lies in [least, max_agents]
+	 * or is max_agents + 1, and it is the least N meeting the target. */
+	if (!(target_sl < 1) || max_agents < 1 || !(a < INT_MAX / 2))
+		return n >= erlang_unreachable(max_agents);
+	least = target_sl > 0 ? (int)ceil(target_sl * a) : 1;
+	least = least < 1 ? 1 : least;
+	if (least > max_agents)
+		return n >= erlang_unreachable(max_agents);
+	if (n > max_agents)
+		return true;
+	if (n < least)
+		return false;
+	/* The same Erlang B the search steps to n (the same steps from 0). */
+	loss = erlang_b_blocking(n, a);
+	if (n > a && 1 - erlang_c_from_b(loss, n, a) >= target_sl + 1e-9)
+		return true;
+	erlang_a_eval(n, arrival_per_s, aht_s, patience_s, t, loss, &out);
+	return out.answered_within >= target_sl;
+}
+
 double
 erlang_patience_estimate_s(int64_t abandoned, int64_t total_wait_ms_of_all_calls)
 {

@@ -22,6 +22,7 @@
 #ifndef WALLBOARD_ERLANG_H
 #define WALLBOARD_ERLANG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -117,6 +118,19 @@ double	erlang_a_abandon_probability(int agents, double arrival_per_s,
  * target share and losing the rest: show the abandon rate next to it.
  */
 int	erlang_a_agents_needed(double arrival_per_s, double aht_s,
+	    double patience_s, double target_sl, double threshold_s,
+	    int max_agents);
+
+/*
+ * Whether `agents` agents meet the target: exactly
+ * agents >= erlang_a_agents_needed() with the same arguments (Erlang C for
+ * a patience that makes Erlang A into C), but with at most one evaluation,
+ * at `agents`, instead of a search. Bounds settle most cases without the
+ * Erlang A series: fewer agents than target * traffic never meet it, and
+ * more than meet it by Erlang C's wait probability alone (in Erlang A the
+ * queue is never longer than in Erlang C, so P(wait) is never larger).
+ */
+bool	erlang_agents_meet(int agents, double arrival_per_s, double aht_s,
 	    double patience_s, double target_sl, double threshold_s,
 	    int max_agents);
 

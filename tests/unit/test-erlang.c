@@ -496,6 +496,49 @@ test_erlang_a_needs_no_more_than_c(void **state)
 	assert_int_equal(erlang_a_agents_needed(0.01, 30, 1, 0.8, 20, 100), 2);
 }
 
+/*
+ * What an understaffed alert asks, "do N agents meet the target?", is
+ * answered without a search (erlang_agents_meet); it must agree with the
+ * search's figure for every N around it: below it short, from it on met.
+ * Over Erlang C (infinite patience), Erlang A, no patience, no traffic,
+ * targets of 0 and 1, and a cap on agents that the need passes.
+ */
+static void
+test_agents_meet_agrees_with_needed(void **state)
+{
+	static const double rates[] = { 0, 0.003, 0.05, 0.2, 1, 5, 40 };
+	static const double ahts[] = { 30, 180, 300 };
+	static const double patiences[] = { 0, 8, 25, 60, 600, INFINITY };
+	static const double targets[] = { 0, 0.5, 0.8, 0.95, 1 };
+	static const int caps[] = { 3, 100000 };
+	int checked = 0;
+
+	(void)state;
+	for (size_t r = 0; r < sizeof rates / sizeof *rates; r++)
+	for (size_t h = 0; h < sizeof ahts / sizeof *ahts; h++)
+	for (size_t p = 0; p < sizeof patiences / sizeof *patiences; p++)
+	for (size_t g = 0; g < sizeof targets / sizeof *targets; g++)
+	for (size_t m = 0; m < 2; m++) {
+		int need = erlang_a_agents_needed(rates[r], ahts[h],
+		    patiences[p], targets[g], 20, caps[m]);
+		int lo = need > 40 ? need - 40 : 0;
+
+		for (int n = lo; n <= need + 3; n++) {
+			bool meet = erlang_agents_meet(n, rates[r], ahts[h],
+			    patiences[p], targets[g], 20, caps[m]);
+
+			if (meet != (n >= need))
+				fail_msg("rate %g AHT %g patience %g target %g "
+				    "cap %d: %d agents %s, but %d needed",
+				    rates[r], ahts[h], patiences[p], targets[g],
+				    caps[m], n, meet ? "meet it" : "fall short",
+				    need);
+			checked++;
+		}
+	}
+	print_message("%d staffing answers agree with the search\n", checked);
+}
+
 static double big_patience;
 
 static int
@@ -567,6 +610,7 @@ main(void)
 		cmocka_unit_test(test_erlang_a_matches_definition),
 		cmocka_unit_test(test_erlang_a_patience_equal_aht),
 		cmocka_unit_test(test_erlang_a_limits),
+		cmocka_unit_test(test_agents_meet_agrees_with_needed),
 		cmocka_unit_test(test_erlang_a_service_level_shape),
 		cmocka_unit_test(test_erlang_a_needs_no_more_than_c),
 		cmocka_unit_test(test_erlang_a_big_floor),
