@@ -502,6 +502,24 @@ erlang_a_agents_needed(double arrival_per_s, double aht_s, double patience_s,
 	    aht_s, target_sl, threshold_s, max_agents), max_agents);
 }
 
+/*
+ * An upper bound on Erlang C at n >= a + 1 agents, in O(1): Erlang B is
+ * P(X = n) / P(X <= n) for X ~ Poisson(a), and P(X <= n) >= 1/2 once n is
+ * at least the median (which is below a + 1/3), so B <= 2 P(X = n) and
+ * C = n B / (n - a (1 - B)) <= n B / (n - a). Spares the O(n) walk of B
+ * when a queue has far more agents than traffic.
+ */
+static double
+erlang_c_bound(int n, double a)
+{
+	double log_p = -a + n * log(a) - lgamma(n + 1.0);
+
+	return n * fmin(1, 2 * exp(log_p)) / (n - a);
+}
+
+/* Far enough above the target that rounding cannot matter. */
+#define ERLANG_SURELY(x, target)	((x) >= (target) + 1e-9)
+
 bool
 erlang_agents_meet(int n, double arrival_per_s, double aht_s,
     double patience_s, double target_sl, double threshold_s, int max_agents)
@@ -521,6 +539,9 @@ erlang_agents_meet(int n, double arrival_per_s, double aht_s,
 			return true;
 		if (n <= (int)floor(a))
 			return false;
+		if (n >= a + 1 && ERLANG_SURELY(1 - erlang_c_bound(n, a),
+		    target_sl))
+			return true;    /* SL >= 1 - C */
 		return erlang_c_sl_from_c(erlang_c_from_b(erlang_b_blocking(n, a),
 		    n, a), n, a, aht_s, t) >= target_sl;
 	}
@@ -536,9 +557,11 @@ erlang_agents_meet(int n, double arrival_per_s, double aht_s,
 		return true;
 	if (n < least)
 		return false;
+	if (n >= a + 1 && ERLANG_SURELY(1 - erlang_c_bound(n, a), target_sl))
+		return true;
 	/* The same Erlang B the search steps to n (the same steps from 0). */
 	loss = erlang_b_blocking(n, a);
-	if (n > a && 1 - erlang_c_from_b(loss, n, a) >= target_sl + 1e-9)
+	if (n > a && ERLANG_SURELY(1 - erlang_c_from_b(loss, n, a), target_sl))
 		return true;
 	erlang_a_eval(n, arrival_per_s, aht_s, patience_s, t, loss, &out);
 	return out.answered_within >= target_sl;
