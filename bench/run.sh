@@ -22,9 +22,14 @@ echo
 # issue 16's: 100,000 stale feeds, RSS at the limits, start-up to READY=1
 # with a 10,000-agent day. About 4 minutes; it prints its own section headers.
 BUILD="${BUILD:-build}" "$B/bench-daemon"
+echo
+# Issue 18: `wallboardd --replay` of a recorded day on one core, and the
+# curve as the floor grows. About a minute.
+echo "== replay of a recorded day through the real wallboardd (bench-replay)"
+BUILD="${BUILD:-build}" "$B/bench-replay"
 for extra in "$B"/bench-*; do
 	case "$(basename "$extra")" in
-	bench-engine|bench-json|bench-snapshot|bench-daemon|*.o) ;;
+	bench-engine|bench-json|bench-snapshot|bench-daemon|bench-replay|*.o) ;;
 	*) echo; echo "== $(basename "$extra")"; "$extra" ;;
 	esac
 done
