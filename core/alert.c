@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dueheap.h"
 #include "strmap.h"
 #include "xalloc.h"
 
@@ -131,6 +132,22 @@ struct alerts {
 	unsigned char *staff_known;
 	size_t staff_cap;
 	uint64_t staff_serial;  /* the engine they index */
+	/* Which scopes this evaluation judges: those events changed, those
+	 * the clock made due (due), those with an alert, every one after a
+	 * new engine, day or config (judge_all). judged[i] is the number of
+	 * the evaluation that last listed scope i. */
+	struct dueheap schedule;
+	size_t *todo;
+	size_t n_todo, cap_todo;
+	uint64_t *judged;
+	size_t cap_judged;
+	uint64_t evaluation;
+	bool judge_all;
+	bool scheduled;         /* the schedule holds every scope left out */
+	bool schedule_now;      /* this evaluation keeps it so */
+	uint64_t todo_serial;   /* the engine, */
+	int64_t todo_day;       /* the day and */
+	size_t todo_scopes;     /* the scopes the schedule knows */
 	char *idbuf;            /* scratch for ids being looked up */
 	size_t idcap;
 	/* the day's episodes, oldest first */
@@ -618,6 +635,7 @@ alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
 	    reading.breach);
 	if (al == NULL)
 		return;
+	al->slot = i;
 	al->config = r->config;
 	al->severity = r->config->severity;
 	al->threshold = threshold;
@@ -632,7 +650,7 @@ alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
 	alerts_set_text(al, text);
 }
 
-/* Every rule on every scope it matches, scopes made since included. */
+/* Every rule on every scope to judge that it matches. */
 static void
 alerts_rules(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
 {
@@ -642,8 +660,149 @@ alerts_rules(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
 		if (!alerts_rule_resolve(&a->config->alerts[k],
 		    engine_config(e), &r))
 			continue;
-		for (size_t i = 0; i < engine_scope_count(e); i++)
-			alerts_judge(a, e, &r, i, now, due);
+		for (size_t t = 0; t < a->n_todo; t++)
+			alerts_judge(a, e, &r, a->todo[t], now, due);
+	}
+}
+
+/* ---- what to judge ---------------------------------------------------- */
+
+/* Whether a figure sums agents' time in states, and so moves with the
+ * clock while agents are in them. */
+static bool
+alerts_timed(enum metric_id m)
+{
+	return m == M_OCCUPANCY || m == M_WRAP_MS || m == M_AHT_MS;
+}
+
+/* An alert judged on a scope (a rule's, or understaffed). */
+static bool
+alerts_on_scope(const struct alert *al)
+{
+	return al->kind == KIND_RULE || al->kind == KIND_UNDERSTAFFED;
+}
+
+static void
+alerts_todo_add(struct alerts *a, size_t i)
+{
+	if (i >= a->cap_judged) {
+		size_t cap = a->cap_judged ? a->cap_judged : 64;
+
+		while (cap <= i)
+			cap *= 2;
+		a->judged = xrealloc(a->judged, cap * sizeof *a->judged);
+		memset(a->judged + a->cap_judged, 0,
+		    (cap - a->cap_judged) * sizeof *a->judged);
+		a->cap_judged = cap;
+	}
+	if (a->judged[i] == a->evaluation)
+		return;
+	a->judged[i] = a->evaluation;
+	if (a->n_todo == a->cap_todo) {
+		a->cap_todo = a->cap_todo ? a->cap_todo * 2 : 64;
+		a->todo = xrealloc(a->todo, a->cap_todo * sizeof *a->todo);
+	}
+	a->todo[a->n_todo++] = i;
+}
+
+static int
+alerts_index_compare(const void *pa, const void *pb)
+{
+	size_t x = *(const size_t *)pa, y = *(const size_t *)pb;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The scopes this evaluation judges, in index order (the order every
+ * scope was judged in before, so alerts are made, and numbered, alike):
+ * those events changed, those whose readings the clock may have moved
+ * (their time in the schedule is past), those with a pending alert (which
+ * fires by the clock), and every one when the engine, the day or the
+ * config is new. What is left out would read exactly as it did, so its
+ * alerts stand as they are.
+ */
+static void
+alerts_todo(struct alerts *a, struct engine *e, int64_t now)
+{
+	const size_t *changed;
+	size_t n = engine_scope_count(e), n_changed, i;
+	bool busy;
+
+	a->evaluation++;
+	a->n_todo = 0;
+	n_changed = engine_take_changed(e, &changed);
+	/* Every scope: when the engine, day or config is new; and when
+	 * events changed most of them anyway, without the schedule's upkeep
+	 * (it is made again, in one pass over all, when they quieten). */
+	busy = n_changed * (a->scheduled ? 2 : 8) > n;  /* with hysteresis */
+	if (a->judge_all || a->todo_serial != engine_serial(e) ||
+	    a->todo_day != engine_day_start(e) || !a->scheduled || busy) {
+		dueheap_clear(&a->schedule);
+		for (i = 0; i < n; i++)
+			alerts_todo_add(a, i);
+		a->schedule_now = !busy;
+		a->scheduled = a->schedule_now;
+		a->judge_all = false;
+		a->todo_serial = engine_serial(e);
+		a->todo_day = engine_day_start(e);
+		a->todo_scopes = n;
+		return;
+	}
+	a->schedule_now = true;
+	for (size_t k = 0; k < n_changed; k++)
+		alerts_todo_add(a, changed[k]);
+	for (i = a->todo_scopes; i < n; i++)
+		alerts_todo_add(a, i);
+	a->todo_scopes = n;
+	while (dueheap_take(&a->schedule, now, &i))
+		alerts_todo_add(a, i);
+	/* A pending alert fires by the clock: its scope is judged until. */
+	for (size_t k = 0; k < a->n; k++) {
+		const struct alert *al = a->list[k];
+
+		if (alerts_on_scope(al) && al->state == ALERT_PENDING &&
+		    al->slot < n)
+			alerts_todo_add(a, al->slot);
+	}
+	/* In index order: many are read back off the marks in one sweep, a
+	 * few sorted. */
+	if (a->n_todo > n / 16) {
+		a->n_todo = 0;
+		for (i = 0; i < n; i++)
+			if (a->judged[i] == a->evaluation)
+				a->todo[a->n_todo++] = i;
+	} else
+		qsort(a->todo, a->n_todo, sizeof *a->todo, alerts_index_compare);
+}
+
+/* When each judged scope must be judged again with no event: the
+ * earliest time any of its rules' readings, or its staffing, may move. */
+static void
+alerts_schedule(struct alerts *a, struct engine *e)
+{
+	struct alerts_rule r;
+	struct scope_info si;
+
+	if (!a->schedule_now)
+		return;
+	for (size_t t = 0; t < a->n_todo; t++) {
+		size_t i = a->todo[t];
+		int64_t due = engine_scope_staffing_moves(e, i), m;
+
+		if (a->config->n_alerts > 0)
+			engine_scope_info(e, i, &si);
+		for (size_t k = 0; k < a->config->n_alerts; k++) {
+			if (!alerts_rule_resolve(&a->config->alerts[k],
+			    engine_config(e), &r) ||
+			    !config_scope_match(r.config->scope, si.key))
+				continue;
+			m = r.info->windowed ? engine_scope_window_moves(e, i,
+			    r.window, alerts_timed(r.metric)) :
+			    engine_scope_now_moves(e, i);
+			due = m < due ? m : due;
+		}
+		dueheap_set(&a->schedule, i, due);
 	}
 }
 
@@ -1036,8 +1195,9 @@ alerts_staffing(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
 	char text[ALERT_TEXT_MAX];
 	int64_t needed, staffed;
 
-	for (size_t i = 0; i < engine_scope_count(e); i++) {
+	for (size_t t = 0; t < a->n_todo; t++) {
 		struct alerts_reading r = { 0 };
+		size_t i = a->todo[t];
 		struct alert *al;
 
 		if (!engine_scope_short_of_staff(e, i, &staffed, &r.breach))
@@ -1284,6 +1444,7 @@ alerts_new(const struct config *config)
 	a->feeds = strmap_new();
 	a->next_due = 0;
 	a->next_no = 1;
+	a->judge_all = true;
 	return a;
 }
 
@@ -1311,6 +1472,9 @@ alerts_free(struct alerts **ap)
 	free(a->idbuf);
 	free(a->staff);
 	free(a->staff_known);
+	dueheap_clear(&a->schedule);
+	free(a->todo);
+	free(a->judged);
 	free(a->daemon_text);
 	free(a);
 	*ap = NULL;
@@ -1351,6 +1515,7 @@ alerts_reconfigure(struct alerts *a, const struct config *new_config)
 	alerts_settle(a);
 	a->changed = true;
 	a->next_due = 0;
+	a->judge_all = true;
 }
 
 bool
@@ -1369,13 +1534,22 @@ alerts_evaluate(struct alerts *a, struct engine *e, int64_t now)
 		a->list[i]->was = a->list[i]->state;
 		a->list[i]->seen = false;
 	}
+	alerts_todo(a, e, now);
 	alerts_rules(a, e, now, &due);
 	alerts_limits(a, e, now);
 	alerts_feeds(a, e, now, &due);
 	alerts_staffing(a, e, now, &due);
 	alerts_daemon_judge(a, now, &due);
-	for (size_t i = 0; i < a->n; i++)
-		alerts_sweep(a->list[i], now, &due);
+	alerts_schedule(a, e);
+	for (size_t i = 0; i < a->n; i++) {
+		struct alert *al = a->list[i];
+
+		/* A scope left out reads as it did: its alerts stand. */
+		if (alerts_on_scope(al) && al->slot < engine_scope_count(e) &&
+		    a->judged[al->slot] != a->evaluation)
+			al->seen = true;
+		alerts_sweep(al, now, &due);
+	}
 	alerts_settle(a);
 	changed = a->changed || a->n_moves > before;
 	a->changed = false;

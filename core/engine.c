@@ -23,8 +23,8 @@
 
 #define CALL_MEMORY_MS (3600 * 1000LL)      /* ended calls kept for surveys */
 #define SWEEP_MS (10 * 60 * 1000LL)         /* how often old memories go */
-#define STAFFING_EVERY_MS 5000              /* its inputs read again */
 #define STAFFING_MAX_AGENTS 100000          /* beyond: "more than this" */
+#define STAFFING_MARK_MS 5000               /* its inputs: as at each mark */
 /* A scope fed by more feeds than this rests on every feed (site_feeds):
  * what it depends on is then the site's, and adding a feed costs O(1). */
 #define SCOPE_FEEDS_MAX 64
@@ -46,17 +46,24 @@ struct scope {
 	struct scope **queues;
 	size_t n_queues;
 	bool has_queues;
-	/* queue: staffing's inputs as of staffing_at, the figure once worked
-	 * out (needed_done), and bounds on it (engine_queue_staffing) */
-	int64_t staffing_at;
-	bool staffing_known, staff_traffic, needed_done;
+	/* queue: staffing's inputs as they were at the mark staffing_mark,
+	 * whether the queue changed since (staff_dirty), the figure once
+	 * worked out for them (needed_done), and bounds on it */
+	int64_t staffing_mark;
+	int64_t staff_moves;    /* when the clock alone changes them next */
+	bool staffing_read, staff_dirty, staffing_known, staff_traffic;
+	bool needed_done;
 	double staff_rate, staff_aht_s, staff_patience_s;
 	int64_t agents_needed;
 	int64_t short_n, ok_n;  /* needed > short_n, needed <= ok_n */
+	/* its place in scopes, and whether it is in the changed list */
+	size_t index;
+	bool changed;
 	/* the feeds whose events it counted, and when the newest came */
 	struct feed **feeds;
 	size_t n_feeds, cap_feeds;
 	bool feeds_overflow;    /* more than SCOPE_FEEDS_MAX: all of them */
+	uint64_t feed_bits;     /* which of feeds 0..63 are in the list */
 	int64_t last_event;
 };
 
@@ -140,6 +147,10 @@ struct engine {
 
 	struct scope **scopes;  /* [0] is all; then queues and teams as made */
 	size_t n_scopes, cap_scopes;
+	int64_t n_waiting;      /* calls waiting in every queue */
+	int64_t staff_mark;     /* the latest staffing mark (engine_kpi) */
+	/* scopes events changed since engine_take_changed, each once */
+	size_t *changed, n_changed, cap_changed;
 	struct strmap *queue_map;  /* by bare name */
 	struct strmap *team_map;
 	struct scope *all;
@@ -203,8 +214,31 @@ engine_scope_new(struct engine *e, enum scope_kind kind, const char *name,
 	kpi_set_count_held(s->kpi, &e->entries);
 	if (kind != SCOPE_ALL)
 		strmap_put(kind == SCOPE_QUEUE ? e->queue_map : e->team_map, s->name, s);
+	s->index = e->n_scopes;
 	ENGINE_PUSH(e->scopes, e->n_scopes, e->cap_scopes, s);
 	return s;
+}
+
+/* Scope s's figures or counts change: the alerts judge it again. */
+static void
+engine_changed(struct engine *e, struct scope *s)
+{
+	s->staff_dirty = true;
+	if (s->changed)
+		return;
+	s->changed = true;
+	ENGINE_PUSH(e->changed, e->n_changed, e->cap_changed, s->index);
+}
+
+/* A queue's waiting calls change: so do those of the teams that show it
+ * and of the site. */
+static void
+engine_changed_waiting(struct engine *e, struct scope *q)
+{
+	engine_changed(e, q);
+	for (size_t i = 0; i < q->n_teams; i++)
+		engine_changed(e, q->teams[i]);
+	engine_changed(e, e->all);
 }
 
 static void
@@ -219,10 +253,27 @@ engine_scope_free(struct scope *s)
 	free(s);
 }
 
-/* Bring a scope's windows to the engine's clock before touching them. */
+static void engine_queue_capture(struct engine *, struct scope *, int64_t);
+
+/* The staffing mark the clock is at: the last multiple of
+ * STAFFING_MARK_MS, not before the day. */
+static void
+engine_staff_mark(struct engine *e)
+{
+	e->staff_mark = e->now / STAFFING_MARK_MS * STAFFING_MARK_MS;
+	if (e->staff_mark < e->day_start)
+		e->staff_mark = e->day_start;
+}
+
+/* Bring a scope's windows to the engine's clock before touching them; a
+ * queue's first, on the way, to the last staffing mark it has not been
+ * seen at, to take its staffing inputs there. */
 static struct kpi_set *
 engine_kpi(struct engine *e, struct scope *s)
 {
+	if (s->kind == SCOPE_QUEUE && (s->staffing_mark < e->staff_mark ||
+	    !s->staffing_read))
+		engine_queue_capture(e, s, e->staff_mark);
 	kpi_set_advance(s->kpi, e->now, e->day_start);
 	return s->kpi;
 }
@@ -283,8 +334,10 @@ static void
 engine_count(struct engine *e, struct scope *s, enum kpi_kind kind,
     int64_t value, unsigned flags)
 {
-	if (s != NULL)
-		kpi_set_add(engine_kpi(e, s), kind, value, flags);
+	if (s == NULL)
+		return;
+	kpi_set_add(engine_kpi(e, s), kind, value, flags);
+	engine_changed(e, s);
 }
 
 /* A queue outcome counts in its queue, the teams that show it, and all. */
@@ -312,13 +365,21 @@ engine_touch(struct engine *e, struct scope *s)
 	/* the site rests on every feed: no list to keep */
 	if (s->feeds_overflow || s->kind == SCOPE_ALL)
 		return;
-	for (size_t i = s->n_feeds; i-- > 0;)
-		if (s->feeds[i] == f)
+	/* the first 64 feeds by a bit each; any others by the list */
+	if (f->index < 64) {
+		if (s->feed_bits & (uint64_t)1 << f->index)
 			return;
+	} else {
+		for (size_t i = s->n_feeds; i-- > 0;)
+			if (s->feeds[i] == f)
+				return;
+	}
 	if (s->n_feeds == SCOPE_FEEDS_MAX) {
 		s->feeds_overflow = true;
 		return;
 	}
+	if (f->index < 64)
+		s->feed_bits |= (uint64_t)1 << f->index;
 	ENGINE_PUSH(s->feeds, s->n_feeds, s->cap_feeds, f);
 }
 
@@ -358,6 +419,7 @@ engine_scope_move(struct engine *e, struct scope *s, int from, int to)
 
 	if (s == NULL)
 		return;
+	engine_changed(e, s);
 	if (from >= 0)
 		s->agents[from]--;
 	if (to >= 0)
@@ -387,6 +449,7 @@ engine_wrap_attribution(struct engine *e, struct scope *q, int sign)
 		return;
 	delta[KT_WRAP_ATTR] = (int8_t)sign;
 	kpi_set_agents(engine_kpi(e, q), delta);
+	engine_changed(e, q);
 }
 
 /* An agent counts in its team and the queues it serves. */
@@ -552,36 +615,40 @@ engine_live_append(struct engine *e, struct call *c)
 }
 
 static void
-engine_wait_remove(struct call *c)
+engine_wait_remove(struct engine *e, struct call *c)
 {
 	struct scope *q = c->queue;
 
 	if (!c->waiting)
 		return;
+	engine_changed_waiting(e, q);
 	if (c->qprev) c->qprev->qnext = c->qnext; else q->wait_head = c->qnext;
 	if (c->qnext) c->qnext->qprev = c->qprev; else q->wait_tail = c->qprev;
 	c->qprev = c->qnext = NULL;
 	c->waiting = false;
 	q->waiting--;
+	e->n_waiting--;
 }
 
 static void
-engine_wait_append(struct call *c)
+engine_wait_append(struct engine *e, struct call *c)
 {
 	struct scope *q = c->queue;
 
+	engine_changed_waiting(e, q);
 	c->qprev = q->wait_tail;
 	c->qnext = NULL;
 	if (q->wait_tail) q->wait_tail->qnext = c; else q->wait_head = c;
 	q->wait_tail = c;
 	c->waiting = true;
 	q->waiting++;
+	e->n_waiting++;
 }
 
 static void
 engine_call_forget(struct engine *e, struct call *c)
 {
-	engine_wait_remove(c);
+	engine_wait_remove(e, c);
 	engine_live_remove(e, c);
 	free(strmap_delete(e->calls, c->id));
 }
@@ -656,7 +723,7 @@ engine_call_queued(struct engine *e, struct feed *f, const struct event *ev)
 		memcpy(c->id, ev->call, len + 1);
 		strmap_put(e->calls, c->id, c);
 	} else {
-		engine_wait_remove(c);
+		engine_wait_remove(e, c);
 		engine_live_remove(e, c);
 	}
 	c->feed = f;
@@ -664,7 +731,7 @@ engine_call_queued(struct engine *e, struct feed *f, const struct event *ev)
 	c->queued_ts = ev->ts;
 	c->visit_flags = ev->caller == NULL ? 0 : engine_caller_flags(e,
 	    ev->caller, ev->call, ev->ts, c->queue->settings.repeat_window_ms);
-	engine_wait_append(c);
+	engine_wait_append(e, c);
 	engine_live_append(e, c);
 	engine_count(e, c->queue, KPI_ARRIVAL, 0, 0);
 	engine_touch_queue(e, c->queue);
@@ -692,7 +759,7 @@ engine_outcome(struct engine *e, struct call *c, enum kpi_kind kind, int64_t ts,
 	if (kind == KPI_ABANDONED && q->settings.short_abandon_ms > 0 &&
 	    wait <= q->settings.short_abandon_ms)
 		flags |= KPI_F_SHORT;
-	engine_wait_remove(c);
+	engine_wait_remove(e, c);
 	engine_count_outcome(e, q, kind, wait, flags | extra);
 	engine_touch_queue(e, q);
 	return flags;
@@ -1234,6 +1301,7 @@ engine_advance(struct engine *e, int64_t now)
 		e->next_day_start = tz_next_day_start(e->tz,
 		    e->config->day_start_minutes, e->day_start);
 	}
+	engine_staff_mark(e);
 	engine_expire_calls(e);
 	engine_sweep(e);
 	engine_feeds_stale(e);
@@ -1315,6 +1383,7 @@ engine_new(const struct config *config, int64_t now)
 	e->day_start = tz_day_start(e->tz, config->day_start_minutes, now);
 	e->next_day_start = tz_next_day_start(e->tz, config->day_start_minutes,
 	    e->day_start);
+	engine_staff_mark(e);
 	e->n_windows = config->n_windows;
 	e->window_lengths = xcalloc(e->n_windows, sizeof *e->window_lengths);
 	for (size_t i = 0; i < e->n_windows; i++)
@@ -1366,6 +1435,7 @@ engine_free(struct engine **ep)
 	strmap_free(&e->feed_map);
 	strmap_free(&e->calls);
 	free(e->scopes);
+	free(e->changed);
 	free(e->agents);
 	free(e->feeds);
 	free(e->window_lengths);
@@ -1588,15 +1658,15 @@ engine_window_near(const struct engine *e, int64_t length)
 	return best;
 }
 
-/* A window's span so far: its length, or less early in the engine's life. */
+/* A window's span at time t: its length, or less early in the engine's
+ * life. */
 static double
-engine_window_seconds(const struct engine *e, size_t w)
+engine_window_seconds_at(const struct engine *e, size_t w, int64_t t)
 {
-	int64_t span = e->now - (w < e->n_windows ? e->now - e->window_lengths[w] :
-	    e->day_start);
+	int64_t span = w < e->n_windows ? e->window_lengths[w] : t - e->day_start;
 
-	if (e->now - e->started < span)
-		span = e->now - e->started;
+	if (t - e->started < span)
+		span = t - e->started;
 	return (double)span / 1000.0;
 }
 
@@ -1606,42 +1676,76 @@ engine_window_seconds(const struct engine *e, size_t w)
  * hour had abandons (mean patience estimated from them), else Erlang C.
  * Unknown without handled calls to learn the handle time from.
  *
- * The inputs are read again every STAFFING_EVERY_MS of engine time (they
- * move slowly); the figure is worked out only when someone asks for it (a
- * snapshot, an understaffed alert's text), once per inputs. Whether a given
- * number of agents is short (all an alert needs to judge) takes one Erlang
- * evaluation at that number, and what each answer says about the figure
- * (needed > short_n, needed <= ok_n) is kept for the same inputs.
+ * As of the moment it is asked, whoever asks: the inputs are read each
+ * time (two window reads), and the figure is worked out only when someone
+ * asks for it (a snapshot, an understaffed alert's words), once per inputs.
+ * Whether a given number of agents is short (all an alert needs to judge)
+ * takes one Erlang evaluation at that number at most, and what each answer
+ * says about the figure (needed > short_n, needed <= ok_n) is kept while
+ * the inputs stay the same. (Until issue 18 the inputs were read at most
+ * every 5 s and the figure searched for each time, on the event path.)
  */
+/* Take queue q's staffing inputs as they are at `mark` (or at its clock,
+ * if that is already later: only at the engine's start). */
 static void
-engine_queue_staffing_inputs(struct engine *e, struct scope *q)
+engine_queue_capture(struct engine *e, struct scope *q, int64_t mark)
 {
 	struct kpi_sums arr, hour;
 	size_t wa = engine_window_near(e, 15 * 60 * 1000LL);
 	size_t wh = engine_window_near(e, 60 * 60 * 1000LL);
-	double span;
+	double span, rate = 0, aht_s = 0, patience_s = 0;
+	int64_t at = mark;
+	bool known, traffic;
 
-	if (q->staffing_at != 0 && e->now - q->staffing_at < STAFFING_EVERY_MS &&
-	    e->now >= q->staffing_at)
-		return;
-	q->staffing_at = e->now;
-	kpi_set_read(engine_kpi(e, q), wa, &arr);
+	kpi_set_advance(q->kpi, mark, e->day_start);
+	if (kpi_set_clock(q->kpi) > at)
+		at = kpi_set_clock(q->kpi);
+	q->staffing_mark = mark;
+	q->staff_dirty = false;
+	kpi_set_read(q->kpi, wa, &arr);
 	kpi_set_read(q->kpi, wh, &hour);
-	span = engine_window_seconds(e, wa);
-	q->staffing_known = hour.n[KS_HANDLED] > 0 || arr.n[KS_ARRIVALS] == 0;
-	q->staff_traffic = hour.n[KS_HANDLED] > 0 && arr.n[KS_ARRIVALS] > 0 &&
-	    span > 0;
-	q->needed_done = !q->staff_traffic;
+	/* When these sums next change with no event: the windows sliding,
+	 * and wrap time attributed to the queue (it grows while agents wrap
+	 * its calls). Known now, while the set is at the mark. */
+	q->staff_moves = kpi_set_moves(q->kpi, wa, 0);
+	if (wh != wa) {
+		int64_t m = kpi_set_moves(q->kpi, wh, 1u << KT_WRAP_ATTR);
+
+		q->staff_moves = m < q->staff_moves ? m : q->staff_moves;
+	}
+	span = engine_window_seconds_at(e, wa, at);
+	known = hour.n[KS_HANDLED] > 0 || arr.n[KS_ARRIVALS] == 0;
+	traffic = hour.n[KS_HANDLED] > 0 && arr.n[KS_ARRIVALS] > 0 && span > 0;
+	if (traffic) {
+		rate = (double)arr.n[KS_ARRIVALS] / span;
+		aht_s = (double)(hour.n[KS_TALK_MS] + hour.time_ms[KT_WRAP_ATTR]) /
+		    (double)hour.n[KS_HANDLED] / 1000.0;
+		patience_s = erlang_patience_estimate_s(hour.n[KS_ABANDONED],
+		    hour.n[KS_WAIT_ANSWERED_MS] + hour.n[KS_WAIT_ABANDONED_MS]);
+	}
+	/* The same inputs: the same answers, kept. */
+	if (q->staffing_read && known == q->staffing_known &&
+	    traffic == q->staff_traffic && rate == q->staff_rate &&
+	    aht_s == q->staff_aht_s && (patience_s == q->staff_patience_s ||
+	    (isinf(patience_s) && isinf(q->staff_patience_s))))
+		return;
+	q->staffing_read = true;
+	q->staffing_known = known;
+	q->staff_traffic = traffic;
+	q->staff_rate = rate;
+	q->staff_aht_s = aht_s;
+	q->staff_patience_s = patience_s;
+	q->needed_done = !traffic;
 	q->agents_needed = 0;
 	q->short_n = -1;
-	q->ok_n = q->staff_traffic ? INT64_MAX : 0;
-	if (!q->staff_traffic)
-		return;
-	q->staff_rate = (double)arr.n[KS_ARRIVALS] / span;
-	q->staff_aht_s = (double)(hour.n[KS_TALK_MS] + hour.time_ms[KT_WRAP_ATTR]) /
-	    (double)hour.n[KS_HANDLED] / 1000.0;
-	q->staff_patience_s = erlang_patience_estimate_s(hour.n[KS_ABANDONED],
-	    hour.n[KS_WAIT_ANSWERED_MS] + hour.n[KS_WAIT_ABANDONED_MS]);
+	q->ok_n = traffic ? INT64_MAX : 0;
+}
+
+/* The inputs as at the last mark. */
+static void
+engine_queue_staffing_inputs(struct engine *e, struct scope *q)
+{
+	engine_kpi(e, q);
 }
 
 static bool
@@ -1702,6 +1806,61 @@ engine_scope_short_of_staff(struct engine *e, size_t i, int64_t *staffed,
 			*staffed += q->agents[k];
 	*short_of_staff = engine_queue_short(e, q, *staffed);
 	return true;
+}
+
+int64_t
+engine_scope_staffing_moves(struct engine *e, size_t i)
+{
+	struct scope *q = e->scopes[i];
+	size_t wa;
+	int64_t moves, next;
+
+	if (q->kind != SCOPE_QUEUE)
+		return INT64_MAX;
+	wa = engine_window_near(e, 15 * 60 * 1000LL);
+	/* Inputs are taken at each mark (every STAFFING_MARK_MS): the next
+	 * mark sees what changed since, and every mark while the arrivals'
+	 * span still grows. */
+	next = (q->staffing_mark / STAFFING_MARK_MS + 1) * STAFFING_MARK_MS;
+	if (!q->staffing_read || q->staff_dirty ||
+	    (wa < e->n_windows && next - e->started < e->window_lengths[wa]))
+		return next;
+	/* Else what the clock alone changes (staff_moves), seen at the first
+	 * mark at or after it. */
+	moves = q->staff_moves;
+	if (moves == INT64_MAX)
+		return INT64_MAX;
+	moves = (moves + STAFFING_MARK_MS - 1) / STAFFING_MARK_MS * STAFFING_MARK_MS;
+	return moves > next ? moves : next;
+}
+
+int64_t
+engine_scope_window_moves(struct engine *e, size_t i, size_t w, bool timed)
+{
+	return kpi_set_moves(e->scopes[i]->kpi, w, timed ? ~0u : 0);
+}
+
+int64_t
+engine_scope_now_moves(const struct engine *e, size_t i)
+{
+	const struct scope *s = e->scopes[i];
+	int64_t waiting = s->kind == SCOPE_ALL ? e->n_waiting : s->waiting;
+
+	for (size_t k = 0; s->kind == SCOPE_TEAM && k < s->n_queues; k++)
+		waiting += s->queues[k]->waiting;
+	return waiting > 0 ? e->now : INT64_MAX;
+}
+
+size_t
+engine_take_changed(struct engine *e, const size_t **out)
+{
+	size_t n = e->n_changed;
+
+	for (size_t k = 0; k < n; k++)
+		e->scopes[e->changed[k]]->changed = false;
+	e->n_changed = 0;
+	*out = e->changed;
+	return n;
 }
 
 bool

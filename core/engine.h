@@ -142,6 +142,27 @@ bool engine_scope_agents_needed(struct engine *, size_t i, int64_t *needed);
  * nothing set, for scopes that are not queues. */
 bool engine_scope_short_of_staff(struct engine *, size_t i, int64_t *staffed,
     bool *short_of_staff);
+
+/*
+ * What the alerts need to judge only what may have changed. Events change
+ * scopes (engine_take_changed lists them); the clock alone changes a
+ * scope's figures only where entries leave a window, where agents' time in
+ * states is being summed, and while calls wait. Each *_moves gives the
+ * engine time from which a reading may differ from the one taken now:
+ * the engine's now (or earlier) for one that moves all the time, INT64_MAX
+ * for one that waits for an event. Early answers are safe (a scope judged
+ * with nothing changed reads the same), late ones would not be.
+ */
+/* The scopes events changed since the last call, each once: their indices
+ * in *out (valid until the next event is applied). Forgets them. */
+size_t engine_take_changed(struct engine *, const size_t **out);
+/* Window w of scope i (n_windows: today); timed: the figure sums agents'
+ * time in states (occupancy, wrap, AHT). */
+int64_t engine_scope_window_moves(struct engine *, size_t i, size_t w, bool timed);
+/* Waiting and the longest wait (scope_now). */
+int64_t engine_scope_now_moves(const struct engine *, size_t i);
+/* A queue's staffing (engine_scope_short_of_staff, agents_needed). */
+int64_t engine_scope_staffing_moves(struct engine *, size_t i);
 /* Is agent i in a scope pattern's agents: "all", its team ("team:b*"), or
  * one of the queues it serves ("queue:support")? */
 bool engine_agent_matches(const struct engine *, size_t i, const char *pattern);

@@ -334,6 +334,12 @@ kpi_set_integrate(struct kpi_set *set, int64_t t)
 	set->t = t;
 }
 
+int64_t
+kpi_set_clock(const struct kpi_set *set)
+{
+	return set->t;
+}
+
 void
 kpi_set_advance(struct kpi_set *set, int64_t t, int64_t day_start)
 {
@@ -482,6 +488,28 @@ kpi_set_read(struct kpi_set *set, size_t i, struct kpi_sums *out)
 	w = &set->windows[i];
 	kpi_difference(out, &set->total, &w->gone);
 	out->max_wait_ms = kpi_peaks_after(&set->peaks, w->edge);
+}
+
+int64_t
+kpi_set_moves(const struct kpi_set *set, size_t i, unsigned timed)
+{
+	const struct kpi_window *w;
+
+	if (i >= set->n_windows) {
+		for (int k = 0; k < KT_COUNT; k++)
+			if ((timed & 1u << k) && set->n_now[k] != 0)
+				return set->t;
+		return INT64_MAX;
+	}
+	w = &set->windows[i];
+	if (w->next_t != INT64_MAX && w->next_t + w->length <= set->t)
+		return set->t;          /* not slid yet: an entry is out */
+	/* The window's agent time is the integral of (agents now - agents at
+	 * the far edge): it moves while they differ. */
+	for (int k = 0; k < KT_COUNT; k++)
+		if ((timed & 1u << k) && set->n_now[k] != w->n_edge[k])
+			return set->t;
+	return w->next_t == INT64_MAX ? INT64_MAX : w->next_t + w->length;
 }
 
 size_t

@@ -98,6 +98,9 @@ void kpi_set_count_held(struct kpi_set *set, int64_t *held);
  */
 void kpi_set_advance(struct kpi_set *, int64_t t, int64_t day_start);
 
+/* The set's clock. */
+int64_t kpi_set_clock(const struct kpi_set *);
+
 /* Record an entry at the set's clock (advance first). value is a wait or a
  * talk time in ms (clamped to 32 bits) or a survey score. */
 void kpi_set_add(struct kpi_set *, enum kpi_kind kind, int64_t value, unsigned flags);
@@ -108,6 +111,14 @@ void kpi_set_agents(struct kpi_set *, const int8_t delta[KT_COUNT]);
 /* The sums of window i (0 .. n_windows-1), or of 'today' for i == n_windows,
  * as of the set's clock. Reading a window brings the far edges up to it. */
 void kpi_set_read(struct kpi_set *, size_t i, struct kpi_sums *out);
+
+/* The earliest clock at which window i (n_windows: today) may read other
+ * sums with no entry added: the set's clock when it moves all the time
+ * (agent time in one of the kpi_times in the mask `timed`, 1 << KT_..., is
+ * being summed; or the window has yet to slide), else when its oldest entry
+ * leaves it; INT64_MAX for never (today, with no such agent time running:
+ * only the next day changes it). */
+int64_t kpi_set_moves(const struct kpi_set *, size_t i, unsigned timed);
 
 /* Bytes held by the set, and entries in its log, for the memory figures. */
 size_t kpi_set_memory(const struct kpi_set *);

@@ -34,6 +34,8 @@ struct fixture {
 };
 
 static struct fixture fx;
+/* When set, every event fed is applied to this engine too. */
+static struct engine *twin;
 
 static struct config *
 load(const char *yaml)
@@ -88,6 +90,8 @@ feed(const char *fmt, ...)
 	assert_int_equal(event_decode(fx.decoder, json, strlen(json), &ev),
 	    REJECT_NONE);
 	engine_apply(fx.engine, &ev);
+	if (twin != NULL)
+		engine_apply(twin, &ev);
 }
 
 static void
@@ -1078,6 +1082,127 @@ test_target_levels(void **state)
 	    "Support SL 85%: cleared (fired < 80%)");
 }
 
+/*
+ * Judged only where something changed, the alerts are those of judging
+ * every scope every time. A second alert set, on a second engine fed the
+ * same events, is told its config is new before every evaluation
+ * (alerts_reconfigure), which makes it judge every scope: the slow route
+ * every evaluation took before.
+ * Three hours of a floor, quiet queues and busy ones, calls waiting long,
+ * agents changing state, over rules on counts, shares, agent time (which
+ * moves with the clock) and waits; evaluated every second, the two lists
+ * must agree in everything a board shows.
+ */
+static void
+test_judged_where_changed_as_everywhere(void **state)
+{
+	static const char *const states[] = { "ready", "busy", "wrap", "away",
+	    "offline" };
+	struct alerts *every;
+	uint64_t rng = 99;
+	int64_t end = T0 + 3 * 60 * MIN, next_call = 0;
+	int calls = 0, waiting[32], n_waiting = 0, compared = 0, seen = 0;
+
+	(void)state;
+	setup("site: {timezone: UTC}\nwindows: [15m, 60m]\n"
+	    "queues: {q1: {label: One}, q2: {label: Two}, q3: {label: Three},"
+	    " q4: {label: Four}}\n"
+	    "teams:\n  t1: {label: T1, queues: [q1, q2], agents: [a1, a2, a3]}\n"
+	    "  t2: {label: T2, queues: [q3, q4], agents: [a4, a5, a6]}\n"
+	    "alerts:\n"
+	    "  - {name: sl, metric: service_level, window: 15m, scope: \"queue:*\","
+	    " below: target, for: 60s, clear: target+2%}\n"
+	    "  - {name: slt, metric: service_level, window: 60m, scope: \"team:*\","
+	    " below: 85%}\n"
+	    "  - {name: occ, metric: occupancy, window: 15m, scope: \"team:*\","
+	    " above: 60%, for: 30s, clear: 55%}\n"
+	    "  - {name: wait, metric: longest_wait_ms, scope: \"queue:*\","
+	    " above: 45s}\n"
+	    "  - {name: waitall, metric: longest_wait_ms, scope: all, above: 1m}\n"
+	    "  - {name: queue, metric: waiting, scope: \"queue:*\", above: 2}\n"
+	    "  - {name: aht, metric: aht_ms, window: 60m, scope: \"queue:*\","
+	    " above: 150s}\n"
+	    "  - {name: abandons, metric: abandon_rate, window: today,"
+	    " scope: all, above: 10%}\n", T0);
+	every = alerts_new(fx.config);
+	twin = engine_new(fx.config, T0);
+	for (int64_t t = T0; t <= end; t += S) {
+		/* Events within this second: calls come to q1/q2 all the time,
+		 * to q3/q4 only in the second hour. */
+		for (int k = 0; k < 3; k++) {
+			char id[16];
+			const char *q;
+
+			rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+			switch ((rng >> 33) % 40) {
+			case 0: case 1:
+				if (t < next_call)
+					break;
+				q = (rng >> 40) % 2 ? "q1" : "q2";
+				if (t > T0 + 60 * MIN && t < T0 + 120 * MIN &&
+				    (rng >> 45) % 2)
+					q = (rng >> 46) % 2 ? "q3" : "q4";
+				snprintf(id, sizeof id, "c%d", calls++);
+				queued(t, id, q);
+				if (n_waiting < 32)
+					waiting[n_waiting++] = calls - 1;
+				next_call = t + (int64_t)((rng >> 50) % 20) * S;
+				break;
+			case 2: case 3:
+				if (n_waiting == 0)
+					break;
+				snprintf(id, sizeof id, "c%d", waiting[0]);
+				if ((rng >> 41) % 5 == 0)
+					abandoned(t, id);
+				else {
+					feed("{\"type\":\"call.answered\",\"ts\":%lld,"
+					    "\"call\":\"%s\",\"agent\":\"a%d\"}",
+					    (long long)t, id, (int)((rng >> 42) % 6) + 1);
+					feed("{\"type\":\"call.ended\",\"ts\":%lld,"
+					    "\"call\":\"%s\"}", (long long)(t + S / 2), id);
+				}
+				memmove(waiting, waiting + 1, --n_waiting * sizeof *waiting);
+				break;
+			case 4:
+				feed("{\"type\":\"agent.state\",\"ts\":%lld,\"agent\":"
+				    "\"a%d\",\"state\":\"%s\"}", (long long)t,
+				    (int)((rng >> 42) % 6) + 1, states[(rng >> 50) % 5]);
+				break;
+			}
+		}
+		alerts_evaluate(fx.alerts, fx.engine, t);
+		alerts_reconfigure(every, fx.config);
+		alerts_evaluate(every, twin, t);
+		assert_int_equal(alerts_count(fx.alerts), alerts_count(every));
+		for (size_t i = 0; i < alerts_count(every); i++) {
+			struct alert_info x, y;
+
+			alerts_get(fx.alerts, i, &x);
+			alerts_get(every, i, &y);
+			if (strcmp(x.id, y.id) != 0 || x.state != y.state ||
+			    x.since != y.since || x.fired_at != y.fired_at ||
+			    x.resolved_at != y.resolved_at ||
+			    x.has_value != y.has_value || x.value != y.value ||
+			    strcmp(x.text ? x.text : "", y.text ? y.text : "") != 0 ||
+			    x.short_id != y.short_id)
+				fail_msg("at +%llds: %s %s \"%s\" (#%u) but judged "
+				    "everywhere %s %s \"%s\" (#%u)",
+				    (long long)((t - T0) / S), x.id,
+				    alert_state_name(x.state), x.text, x.short_id,
+				    y.id, alert_state_name(y.state), y.text,
+				    y.short_id);
+			compared++;
+		}
+		seen = alerts_count(every) > (size_t)seen ? (int)alerts_count(every) : seen;
+	}
+	print_message("%d alert readings compared, up to %d alerts at once, "
+	    "%d calls\n", compared, seen, calls);
+	/* the scenario must have made alerts of several rules to compare */
+	assert_true(compared > 1000 && seen >= 3);
+	alerts_free(&every);
+	engine_free(&twin);
+}
+
 int
 main(void)
 {
@@ -1096,6 +1221,8 @@ main(void)
 		cmocka_unit_test_teardown(test_one_rounding, teardown),
 		cmocka_unit_test_teardown(test_history, teardown),
 		cmocka_unit_test_teardown(test_target_levels, teardown),
+		cmocka_unit_test_teardown(test_judged_where_changed_as_everywhere,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "dueheap.h"
 #include "strmap.h"
 #include "u64map.h"
 
@@ -153,6 +154,60 @@ test_u64map_through_growth(void **state)
 	u64map_clear(&m);
 }
 
+/*
+ * The alerts' schedule of scopes: against a plain array of due times
+ * updated alike (the slow, obvious route), items come out in due order,
+ * each once, whatever the updates, and no more entries are held than items.
+ */
+static void
+test_dueheap_against_an_array(void **state)
+{
+	enum { ITEMS = 300 };
+	int64_t want[ITEMS];
+	struct dueheap h = { 0 };
+	uint64_t rng = 12345;
+	int64_t now = 0;
+
+	(void)state;
+	for (size_t i = 0; i < ITEMS; i++)
+		want[i] = INT64_MAX;
+	for (int round = 0; round < 20000; round++) {
+		size_t item;
+
+		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		item = (size_t)(rng >> 33) % ITEMS;
+		switch ((rng >> 20) % 4) {
+		case 0:
+			want[item] = INT64_MAX;
+			break;
+		default:
+			want[item] = now + (int64_t)((rng >> 40) % 1000);
+		}
+		dueheap_set(&h, item, want[item]);
+		assert_int_equal(dueheap_get(&h, item), want[item]);
+		if (round % 7 == 0) {
+			now += 100;
+			/* everything due by now, earliest first */
+			int64_t last = INT64_MIN;
+			size_t got;
+
+			while (dueheap_take(&h, now, &got)) {
+				assert_true(want[got] <= now);
+				assert_true(want[got] >= last);
+				last = want[got];
+				want[got] = INT64_MAX;
+			}
+			for (size_t i = 0; i < ITEMS; i++)
+				assert_true(want[i] > now);
+		}
+		size_t held = 0;
+		for (size_t i = 0; i < ITEMS; i++)
+			held += want[i] != INT64_MAX;
+		assert_int_equal(h.n, held);
+	}
+	dueheap_clear(&h);
+}
+
 int
 main(void)
 {
@@ -162,6 +217,7 @@ main(void)
 		cmocka_unit_test(test_strmap_keys_a_byte_apart),
 		cmocka_unit_test(test_strmap_borrowing_keeps_the_pointer),
 		cmocka_unit_test(test_u64map_through_growth),
+		cmocka_unit_test(test_dueheap_against_an_array),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
