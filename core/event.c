@@ -91,6 +91,12 @@ struct event_decoder {
 	size_t arena_used;
 	bool spilled;           /* some node of this parse came from malloc */
 	char error[256];
+	/* keys seen, by their first 8 bytes and length: which field (or -1) */
+	struct event_key {
+		uint64_t head;
+		size_t len;     /* 0: empty slot */
+		int field;
+	} keys[64];
 };
 
 /* Each decoder has its own arena; cJSON's hooks are process-wide, so they
@@ -299,8 +305,32 @@ event_state_parse(const char *name, enum agent_state *out)
 }
 
 /* Which of our fields a key names, or -1. */
+static int event_field_search(const char *key, size_t len);
+
+/* Which field a key is: the same few keys come in every message, so the
+ * answer is kept by the key's first 8 bytes and length (checked whole for
+ * longer keys) instead of searched for each time. */
 static int
-event_field(const char *key, size_t len)
+event_field(struct event_decoder *d, const char *key, size_t len)
+{
+	uint64_t head = 0;
+	struct event_key *k;
+
+	memcpy(&head, key, len < 8 ? len : 8);
+	k = &d->keys[((head ^ len) * 0x9E3779B97F4A7C15ULL) >> 58];
+	if (len > 0 && k->len == len && k->head == head && (len <= 8 ||
+	    (k->field >= 0 && memcmp(key, field_names[k->field], len) == 0)))
+		return k->field;
+	k->head = head;
+	k->len = len;
+	k->field = event_field_search(key, len);
+	if (k->field < 0 && len > 8)
+		k->len = 0;     /* an unknown long key: not kept */
+	return k->field;
+}
+
+static int
+event_field_search(const char *key, size_t len)
 {
 	/* The key is len bytes with no NUL among them. */
 	for (int f = 0; f < F_COUNT; f++) {
@@ -338,7 +368,7 @@ event_slots_cjson(struct event_decoder *d, const cJSON *obj)
 	const cJSON *m, *q;
 
 	cJSON_ArrayForEach(m, obj) {
-		int f = event_field(m->string, strlen(m->string));
+		int f = event_field(d, m->string, strlen(m->string));
 
 		if (f < 0 || d->slot[f].kind != JV_ABSENT)
 			continue;
@@ -384,12 +414,64 @@ scan_byte(struct scan *sc, char c)
  * no control byte). *s and *len give it; the closing quote is taken.
  * *plain: every byte was printable ASCII, so the text needs no other
  * check (the common case, seen in this one pass). */
+/* Eight bytes at a time (SWAR), where bytes load little-endian: which
+ * are a quote, a backslash or a control byte (the string's end, or the
+ * scanner's: it leaves escapes to cJSON), and which are DEL or above (not
+ * printable ASCII). Each mask is the classic "has a zero byte" or "has a
+ * byte less than n <= 128" test, exact at its lowest flagged byte (a
+ * borrow only flags bytes above a true one). */
+#define SCAN_ONES	0x0101010101010101ULL
+#define SCAN_HIGHS	0x8080808080808080ULL
+#define SCAN_ZERO(v)	(((v) - SCAN_ONES) & ~(v) & SCAN_HIGHS)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SCAN_SWAR 1
+#else
+#define SCAN_SWAR 0
+#endif
+
+static uint64_t
+scan_stops(uint64_t v)
+{
+	return SCAN_ZERO(v ^ (SCAN_ONES * '"')) | SCAN_ZERO(v ^ (SCAN_ONES * '\\')) |
+	    ((v - SCAN_ONES * 0x20) & ~v & SCAN_HIGHS);
+}
+
+static uint64_t
+scan_unplain(uint64_t v)
+{
+	return (v & SCAN_HIGHS) | SCAN_ZERO(v ^ (SCAN_ONES * 0x7f));
+}
+
 static bool
 scan_string(struct scan *sc, const char **s, size_t *len, bool *plain)
 {
 	const char *start = sc->p;
 	bool other = false;
 
+	while (SCAN_SWAR && sc->end - sc->p >= 8) {
+		uint64_t v, stop;
+		unsigned at;
+
+		memcpy(&v, sc->p, 8);
+		stop = scan_stops(v);
+		if (stop == 0) {
+			other |= scan_unplain(v) != 0;
+			sc->p += 8;
+			continue;
+		}
+		/* the first stop byte, and what lies before it */
+		at = (unsigned)__builtin_ctzll(stop) / 8;
+		if (at > 0)
+			other |= (scan_unplain(v) & (~0ULL >> (64 - 8 * at))) != 0;
+		sc->p += at;
+		if (*sc->p != '"')
+			return false;
+		*s = start;
+		*len = (size_t)(sc->p - start);
+		*plain = !other;
+		sc->p++;
+		return true;
+	}
 	for (; sc->p < sc->end; sc->p++) {
 		unsigned char c = (unsigned char)*sc->p;
 
@@ -525,7 +607,7 @@ scan_object(struct event_decoder *d, struct scan *sc, int depth)
 		if (!scan_byte(sc, '"') || !scan_string(sc, &key, &len, &plain) ||
 		    !scan_byte(sc, ':'))
 			return false;
-		if (depth == 0 && (f = event_field(key, len)) >= 0 &&
+		if (depth == 0 && (f = event_field(d, key, len)) >= 0 &&
 		    d->slot[f].kind != JV_ABSENT)
 			f = -1;         /* the first of a repeated key counts */
 		if (!scan_value(d, sc, f >= 0 ? &d->slot[f] : NULL, f, depth))

@@ -319,6 +319,80 @@ test_scanner_and_cjson_agree(void **state)
 	event_decoder_free(&plain);
 }
 
+/*
+ * The scanner reads strings eight bytes at a time and remembers which
+ * field a key is: a quote, a backslash, a control byte, DEL or UTF-8 at
+ * every offset from 0 to 24 (each side of every 8-byte boundary), in
+ * names and in keys, must read as cJSON reads them (the independent
+ * route: a decoder with the scanner off).
+ */
+static void
+test_scanner_at_every_offset(void **state)
+{
+	static const char *const odd[] = { "\"", "\\\\", "\\u00e9", "\x01",
+	    "\x1f", "\x7f", "\xc3\xa9", "\xff", "\t", "\\n" };
+	struct event_decoder *plain = event_decoder_new();
+	struct event other;
+	char json[512], text[64];
+	int scanned = 0;
+
+	(void)state;
+	event_decoder_set_scanner(plain, false);
+	for (size_t o = 0; o < sizeof odd / sizeof *odd; o++)
+	for (int at = 0; at <= 24; at++)
+	for (int where = 0; where < 6; where++) {
+		enum event_reject a, b;
+
+		/* the odd byte inside the string, or last before its quote */
+		memset(text, 'x', (size_t)at);
+		snprintf(text + at, sizeof text - (size_t)at, "%s%s", odd[o],
+		    where < 3 ? "yz" : "");
+		if (where % 3 == 0)
+			snprintf(json, sizeof json, "{\"type\":\"agent.state\",\"ts\":"
+			    "1795424400001,\"agent\":\"a\",\"state\":\"ready\","
+			    "\"name\":\"%s\"}", text);
+		else if (where % 3 == 1)
+			snprintf(json, sizeof json, "{\"type\":\"agent.state\",\"ts\":"
+			    "1795424400001,\"agent\":\"%s\",\"state\":\"ready\"}", text);
+		else    /* an unknown key, then the real ones */
+			snprintf(json, sizeof json, "{\"%s\":1,\"type\":"
+			    "\"agent.state\",\"ts\":1795424400001,\"agent\":\"k\","
+			    "\"state\":\"ready\"}", text);
+		a = decode(json);
+		scanned += event_decoder_scanned(dec);
+		b = event_decode(plain, json, strlen(json), &other);
+		if (a != b)
+			fail_msg("%s: scanner %s, cJSON %s", json,
+			    event_reject_name(a), event_reject_name(b));
+		if (a != REJECT_NONE)
+			continue;
+		assert_string_equal(ev.agent, other.agent);
+		assert_true((ev.name == NULL) == (other.name == NULL));
+		if (ev.name != NULL)
+			assert_string_equal(ev.name, other.name);
+	}
+	/* and keys of every length, known and not, in any order, over and
+	 * over (the decoder keeps what each key was) */
+	for (int round = 0; round < 3; round++)
+	for (int len = 1; len <= 14; len++) {
+		memset(text, 'q', (size_t)len);
+		text[len] = '\0';
+		snprintf(json, sizeof json, "{\"%s\":\"v\",\"transferred\":true,"
+		    "\"to_queue\":\"t\",\"type\":\"call.transferred\",\"ts\":"
+		    "1795424400001,\"call\":\"c%d\",\"queue\":\"%s\"}", text, len,
+		    text);
+		assert_int_equal(decode(json), event_decode(plain, json,
+		    strlen(json), &other));
+		if (ev.type == EVENT_UNKNOWN || ev.queue == NULL)
+			continue;
+		assert_string_equal(ev.queue, other.queue);
+		assert_string_equal(ev.call, other.call);
+	}
+	/* the scanner read the plain ones itself, not all through cJSON */
+	assert_true(scanned > 50);
+	event_decoder_free(&plain);
+}
+
 /* An event kept past its decoder's next message (the ingest thread hands
  * batches of them to the loop): its strings move out and stay whole. Both
  * readers, the scanner and cJSON (an escape sends it there). */
@@ -379,6 +453,7 @@ main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_decoder_survives_garbage),
 		cmocka_unit_test(test_scanner_and_cjson_agree),
+		cmocka_unit_test(test_scanner_at_every_offset),
 		cmocka_unit_test(test_event_outlives_its_decoder),
 	};
 
