@@ -61,6 +61,16 @@ struct alert {
 	char *text;
 	unsigned text_no;       /* counts the changes of text */
 	int64_t said[2];        /* understaffed: the figures text was made of */
+	/* what its episode's record was last brought up to (episode_sync) */
+	struct alerts_synced {
+		const void *ep, *config, *acked_by;
+		enum alert_severity severity;
+		enum alert_state state;
+		int64_t since, fired_at, resolved_at, acked_at;
+		bool has_value;
+		double value, threshold, clear;
+		unsigned text_no;
+	} synced;
 	size_t slot;            /* understaffed: its scope's index, for the
 	                         * cache (alerts.staff) */
 	char *acked_by;
@@ -1309,7 +1319,22 @@ alerts_episode_sync(struct alerts *a, struct alert *al)
 {
 	struct alerts_episode *ep = al->ep;
 	struct alert_info *in, d = { 0 };
+	struct alerts_synced now = { ep, al->config, al->acked_by, al->severity,
+	    al->state, al->since, al->fired_at, al->resolved_at, al->acked_at,
+	    al->has_value, al->value, al->threshold, al->clear, al->text_no };
+	const struct alerts_synced *was = &al->synced;
 
+	/* Every evaluation, for every alert: nothing to do (and no cold
+	 * record to touch) unless something it copies changed. */
+	if (now.ep == was->ep && now.config == was->config &&
+	    now.acked_by == was->acked_by && now.severity == was->severity &&
+	    now.state == was->state && now.since == was->since &&
+	    now.fired_at == was->fired_at && now.resolved_at == was->resolved_at &&
+	    now.acked_at == was->acked_at && now.has_value == was->has_value &&
+	    now.value == was->value && now.threshold == was->threshold &&
+	    now.clear == was->clear && now.text_no == was->text_no && ep != NULL)
+		return;
+	al->synced = now;
 	if (ep == NULL || ep->owner != al)
 		return;
 	in = &ep->info;
@@ -1509,6 +1534,7 @@ alerts_reconfigure(struct alerts *a, const struct config *new_config)
 
 		al->was = al->state;
 		al->said[0] = -1;       /* labels may have changed: say it again */
+		memset(&al->synced, 0, sizeof al->synced); /* and levels */
 		if (al->kind == KIND_RULE)
 			alerts_rebind(al, new_config);
 	}
