@@ -313,11 +313,21 @@ static int event_field_search(const char *key, size_t len);
 static int
 event_field(struct event_decoder *d, const char *key, size_t len)
 {
-	uint64_t head = 0;
+	uint64_t head;
+	uint32_t a, b;
 	struct event_key *k;
 
-	memcpy(&head, key, len < 8 ? len : 8);
-	k = &d->keys[((head ^ len) * 0x9E3779B97F4A7C15ULL) >> 58];
+	/* Every byte of a key up to 8 long, in fixed-size loads: the first
+	 * and last four (overlapping below 8), or each of up to three. */
+	if (len >= 4) {
+		memcpy(&a, key, 4);
+		memcpy(&b, key + len - 4, 4);
+		head = (uint64_t)a << 32 | b;
+	} else
+		head = len == 0 ? 0 : (uint64_t)(unsigned char)key[0] << 16 |
+		    (uint64_t)(unsigned char)key[len / 2] << 8 |
+		    (unsigned char)key[len - 1];
+	k = &d->keys[((head + len) * 0x9E3779B97F4A7C15ULL) >> 58];
 	if (len > 0 && k->len == len && k->head == head && (len <= 8 ||
 	    (k->field >= 0 && memcmp(key, field_names[k->field], len) == 0)))
 		return k->field;
