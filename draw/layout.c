@@ -146,6 +146,8 @@ layout_text_centre(struct layout *l, int x, int y, int w, const char *s,
 {
 	int n = layout_cells(s);
 
+	if (l->in->caps.scalable)
+		style.attrs |= RENDER_ALIGN_CENTRE;
 	layout_text(l, x + (n < w ? (w - n) / 2 : 0), y, w, s, style);
 }
 
@@ -158,6 +160,8 @@ layout_text_right(struct layout *l, int x_end, int y, int cells,
 
 	if (n > cells)
 		n = cells;
+	if (l->in->caps.scalable)
+		style.attrs |= RENDER_ALIGN_END;
 	layout_text(l, x_end - n, y, n, s, style);
 }
 
@@ -1012,6 +1016,11 @@ layout_tile_figure(struct layout *l, struct render_rect r, const char *value,
 
 	if (r.w <= 0 || r.h <= 0)
 		return;
+	if (l->in->caps.scalable) {
+		how = (struct render_big){ .scale = 1 };
+		l->ops->big(l->ctx, r, value, &how, style);
+		return;
+	}
 	if (r.h >= 3 && layout_big_fit(l, value, r.w, r.h, &how)) {
 		layout_big_size(value, &how, &w, &h);
 		l->ops->big(l->ctx, (struct render_rect){ r.x + (r.w - w) / 2,
@@ -1101,8 +1110,8 @@ layout_tile(struct layout *l, const struct layout_tile_view *tv,
 		layout_stale_note(l, tv->s, r.w - 4, target, sizeof target);
 	else
 		layout_tile_target(t, tv->s, tv->stale ? LAYOUT_STATUS_NONE :
-		    tv->status, l->in->caps.colours == 0, target,
-		    sizeof target);
+		    tv->status, l->in->caps.colours == 0 ||
+		    l->in->caps.scalable, target, sizeof target);
 	/* The window gives way to the label. */
 	if (r.w - 4 - (layout_cells(window) + 2) < layout_label_min(tv))
 		window = "";
@@ -1281,9 +1290,15 @@ layout_tiles(struct layout *l, const struct config_page *page,
 		return rows;
 	}
 	for (size_t i = 0; i < a.n; i++) {
+		int in_row = cols, at = (int)(i % (size_t)cols);
+
+		/* A last row of fewer tiles stretches them, where type
+		 * scales: no empty slot. */
+		if (l->in->caps.scalable && i / (size_t)cols == (size_t)rows - 1)
+			in_row = (int)a.n - (rows - 1) * cols;
 		/* Edges spread the spare cells over the tiles. */
-		x0 = area.x + area.w * (int)(i % (size_t)cols) / cols;
-		x1 = area.x + area.w * ((int)(i % (size_t)cols) + 1) / cols;
+		x0 = area.x + area.w * at / in_row;
+		x1 = area.x + area.w * (at + 1) / in_row;
 		y0 = area.y + area.h * (int)(i / (size_t)cols) / rows;
 		y1 = area.y + area.h * ((int)(i / (size_t)cols) + 1) / rows;
 		layout_tile(l, &tv[i], (struct render_rect){ x0, y0, x1 - x0,
@@ -1587,7 +1602,13 @@ layout_banner(struct layout *l, struct render_rect area)
 	int bw = layout_cells(word), bh = 1, w, h;
 	bool big = layout_big_fit(l, word, area.w - 6, area.h - 4, &how);
 
-	if (big)
+	if (in->caps.scalable) {
+		/* The word a third of the body, as wide as it likes. */
+		big = area.h >= 5;
+		bw = area.w - 6;
+		bh = area.h / 3 > 1 ? area.h / 3 : 1;
+		how = (struct render_big){ .scale = 1 };
+	} else if (big)
 		layout_big_size(word, &how, &bw, &bh);
 	layout_age(in->age_ms, age, sizeof age);
 	if (in->link == LAYOUT_LIVE) {
