@@ -11,12 +11,14 @@
  * colour, each tile and agent on its own feed's word: a board never shows
  * old figures as if they were live.
  *
- * Text is measured as one cell per code point (names with East Asian wide
- * characters will sit one cell off); without Unicode, anything not ASCII is
- * written '?'.
+ * Text is measured in cells as a terminal shows it (draw/width.h, what
+ * wcwidth(3) says): a Chinese name or an emoji takes two cells a
+ * character, a combining accent none, so such names keep the grid; without
+ * Unicode, anything not ASCII is written '?', one for each cell.
  */
 #include "layout.h"
 #include "tz.h"
+#include "width.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -58,20 +60,41 @@ layout_utf8_len(unsigned char c)
 	return 1;
 }
 
-/* Bytes of s's first n code points. */
+/* The cells of the code point whose len bytes start at s (a malformed
+ * sequence takes one, as the '?' it is shown as). */
+static int
+layout_char_cells(const char *s, int len)
+{
+	const char *p = s;
+	uint32_t cp = width_utf8_next(&p);
+
+	if (p - s != len || cp == 0xfffd)
+		return 1;
+	return width_codepoint(cp);
+}
+
+/* Bytes of s's first n cells: a wide character that would cross the
+ * n-th cell is left out, marks that take no cell after it are kept. */
 static int
 layout_bytes(const char *s, int n)
 {
 	const char *p = s;
 
-	for (; *p != '\0' && n > 0; n--)
-		for (int len = layout_utf8_len((unsigned char)*p);
-		    len > 0 && *p != '\0'; len--)
-			p++;
+	while (*p != '\0') {
+		int len = layout_utf8_len((unsigned char)*p), w;
+
+		for (int i = 1; i < len; i++)
+			if (p[i] == '\0')
+				len = i;
+		if ((w = layout_char_cells(p, len)) > n)
+			break;
+		n -= w;
+		p += len;
+	}
 	return (int)(p - s);
 }
 
-/* Code points in s (one cell each). */
+/* Cells of s, as a terminal shows it. */
 static int
 layout_cells(const char *s)
 {
@@ -80,9 +103,11 @@ layout_cells(const char *s)
 	while (*s != '\0') {
 		int len = layout_utf8_len((unsigned char)*s);
 
-		for (int i = 0; i < len && *s != '\0'; i++)
-			s++;
-		n++;
+		for (int i = 1; i < len; i++)
+			if (s[i] == '\0')
+				len = i;
+		n += layout_char_cells(s, len);
+		s += len;
 	}
 	return n;
 }
@@ -97,22 +122,26 @@ layout_fit(const struct layout *l, const char *s, int cells, char *out)
 {
 	bool cut = layout_cells(s) > cells;
 	size_t o = 0;
-	int n = 0, len;
+	int n = 0, len, w;
 
 	if (cells > LAYOUT_TEXT_CELLS)
 		cells = LAYOUT_TEXT_CELLS;
-	while (*s != '\0' && n < cells - (cut ? 1 : 0)) {
+	while (*s != '\0') {
 		len = layout_utf8_len((unsigned char)*s);
 		for (int i = 1; i < len; i++)
 			if (s[i] == '\0')
 				len = i;	/* a cut sequence ends at the NUL */
+		w = layout_char_cells(s, len);
+		if (n + w > cells - (cut ? 1 : 0))
+			break;
 		if (!l->in->caps.unicode && (unsigned char)*s > 127)
-			out[o++] = '?';
+			for (int i = 0; i < w; i++)
+				out[o++] = '?';
 		else
 			for (int i = 0; i < len; i++)
 				out[o++] = s[i];
 		s += len;
-		n++;
+		n += w;
 	}
 	if (cut && cells > 0) {
 		memcpy(out + o, l->in->caps.unicode ? "\u2026" : "~",
@@ -1331,8 +1360,9 @@ layout_short_name(const char *name, char *buf, size_t len)
 	if (space == NULL || last[1] == '\0')
 		snprintf(buf, len, "%s", name);
 	else
-		snprintf(buf, len, "%.*s %c.", (int)(space - name), name,
-		    last[1]);
+		/* The surname's first character whole ("Ø.", not a byte). */
+		snprintf(buf, len, "%.*s %.*s.", (int)(space - name), name,
+		    layout_utf8_len((unsigned char)last[1]), last + 1);
 }
 
 /* "A. Khan" to "AK": the first letter of each word. */
