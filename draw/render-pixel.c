@@ -446,7 +446,7 @@ render_pixel_baseline(const struct render_pixel *rp, struct render_pixel_rect c)
 
 static void
 render_pixel_run(struct render_pixel *rp, int y, const struct render_pixel_run *run,
-    struct render_style s, uint32_t fg, bool last)
+    struct render_style s, uint32_t fg, uint32_t bg, bool last)
 {
 	struct render_pixel_rect c = render_pixel_cells(rp, (struct render_rect){
 	    run->a, y, run->b - run->a, 1 });
@@ -493,6 +493,12 @@ render_pixel_run(struct render_pixel *rp, int y, const struct render_pixel_run *
 		x = lo;
 	if (x + logical.width * squeeze > hi)
 		x = hi - logical.width * squeeze;
+	/* What spills out of the run's cells covers what was there (a tile's
+	 * edge), with a little air either side. */
+	if (x < c.x || x + logical.width * squeeze > c.x + c.w)
+		render_pixel_fill_rect(rp, (struct render_pixel_rect){
+		    (int)floor(x - spill / 2), c.y, (int)ceil(logical.width *
+		    squeeze + spill), c.h }, bg);
 	render_pixel_source(rp, fg);
 	cairo_save(rp->cr);
 	cairo_translate(rp->cr, x, render_pixel_baseline(rp, c) -
@@ -561,7 +567,7 @@ render_pixel_text(void *ctx, int x, int y, const char *utf8,
 		runs[i].room_end = i + 1 < n ? runs[i + 1].a - 1 : x + cells;
 		if (runs[i].room_end < runs[i].b)
 			runs[i].room_end = runs[i].b;
-		render_pixel_run(rp, y, &runs[i], s, fg, i + 1 == n);
+		render_pixel_run(rp, y, &runs[i], s, fg, bg, i + 1 == n);
 	}
 	cairo_restore(rp->cr);
 }
@@ -572,7 +578,7 @@ render_pixel_text(void *ctx, int x, int y, const char *utf8,
  * centred on the digits' height (so "50%" and "0:41" sit alike), in bold
  * tabular figures.
  */
-#define RENDER_PIXEL_FIGURE 0.8
+#define RENDER_PIXEL_FIGURE 0.88
 #define RENDER_PIXEL_REF 100.0          /* the size figures are measured at */
 
 static void

@@ -10,7 +10,7 @@
  * the resolution, and as many columns as cells of RENDER_PIXEL_ASPECT
  * times a row's height fit across. So 1280x720, 1920x1080 and 3840x2160
  * show the same board, each as sharp as its pixels allow: text is set at
- * RENDER_PIXEL_TEXT of a row (3.6% of the screen's height), figures as
+ * RENDER_PIXEL_TEXT of a row (3.8% of the screen's height), figures as
  * large as the tile's inside allows, with anti-aliased edges.
  *
  * Type: Inter (Debian's fonts-inter) with tabular figures, so digits keep
@@ -36,7 +36,7 @@
 
 #define RENDER_PIXEL_ROWS 21            /* the grid's height, in rows */
 #define RENDER_PIXEL_ASPECT 0.42        /* a cell's width / its height */
-#define RENDER_PIXEL_TEXT 0.76          /* text's size / a row's height */
+#define RENDER_PIXEL_TEXT 0.8           /* text's size / a row's height */
 #define RENDER_PIXEL_FAMILY "Inter"     /* the default typeface */
 #define RENDER_PIXEL_BLOCK_W 16
 #define RENDER_PIXEL_BLOCK_H 16

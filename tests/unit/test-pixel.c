@@ -49,7 +49,7 @@ shades(const struct render_pixel *rp, struct render_pixel_rect r,
 /*
  * The grid is 21 rows at any size, and as many columns as cells 0.42 of a
  * row wide fit: floor(21 W / (0.42 H)) = floor(50 W / H). Text is 0.76 of
- * a row: 3.6% of the height, never under 3.5%.
+ * a row: 3.8% of the height, never under 3.5%.
  */
 static void
 test_grid(void **state)
@@ -142,8 +142,8 @@ test_text(void **state)
 					top = y;
 				bottom = y;
 			}
-	/* 0.76 x 1080 / 21 = 39 px type; capitals 0.73 of it, 28 px. */
-	assert_true(bottom - top + 1 >= 26 && bottom - top + 1 <= 31);
+	/* 0.8 x 1080 / 21 = 41 px type; capitals 0.73 of it, 30 px. */
+	assert_true(bottom - top + 1 >= 28 && bottom - top + 1 <= 32);
 	assert_true(abs((top - row.y) - (row.y + row.h - 1 - bottom)) <= 3);
 	/* Nothing left of its first cell. */
 	struct render_pixel_rect first = render_pixel_cells(rp,
@@ -311,6 +311,7 @@ test_damage_apart(void **state)
 	struct render_pixel *rp = render_pixel_new(1920, 1080, NULL, 0);
 	struct render_style s = { RENDER_WHITE, RENDER_DEFAULT, 0 };
 	const struct render_pixel_rect *rects;
+	size_t n;
 
 	blank_frame(rp);
 	render_pixel_ops.end(rp);
@@ -320,10 +321,16 @@ test_damage_apart(void **state)
 	render_pixel_ops.text(rp, 80, 2, "b", s);
 	render_pixel_ops.text(rp, 60, 18, "c", s);
 	render_pixel_ops.end(rp);
-	assert_int_equal(render_pixel_damage(rp, &rects), 3);
+	/* A glyph across a band's edge may take two rectangles; none
+	 * spans two of the letters. */
+	n = render_pixel_damage(rp, &rects);
+	assert_true(n >= 3 && n <= 6);
 	assert_true(render_pixel_damage_area(rp) < 1920 * 1080 / 100);
-	for (size_t i = 1; i < 3; i++)
-		assert_true(rects[i].y >= rects[i - 1].y);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(rects[i].w < 200 && rects[i].h < 200);
+		if (i > 0)
+			assert_true(rects[i].y >= rects[i - 1].y);
+	}
 	render_pixel_free(&rp);
 }
 
