@@ -494,11 +494,16 @@ render_pixel_run(struct render_pixel *rp, int y, const struct render_pixel_run *
 	if (x + logical.width * squeeze > hi)
 		x = hi - logical.width * squeeze;
 	/* What spills out of the run's cells covers what was there (a tile's
-	 * edge), with a little air either side. */
-	if (x < c.x || x + logical.width * squeeze > c.x + c.w)
+	 * edge), with a little air on that side. */
+	if (x < c.x || x + logical.width * squeeze > c.x + c.w) {
+		double from = x < c.x ? x - spill / 2 : c.x;
+		double to = x + logical.width * squeeze > c.x + c.w ?
+		    x + logical.width * squeeze + spill / 2 : c.x + c.w;
+
 		render_pixel_fill_rect(rp, (struct render_pixel_rect){
-		    (int)floor(x - spill / 2), c.y, (int)ceil(logical.width *
-		    squeeze + spill), c.h }, bg);
+		    (int)floor(from), c.y, (int)ceil(to - floor(from)), c.h },
+		    bg);
+	}
 	render_pixel_source(rp, fg);
 	cairo_save(rp->cr);
 	cairo_translate(rp->cr, x, render_pixel_baseline(rp, c) -

@@ -195,7 +195,7 @@ test_box(void **state)
 	render_pixel_free(&rp);
 }
 
-/* A figure fills its box: its digits 0.8 of the box's height (less when
+/* A figure fills its box: its digits 0.88 of the box's height (less when
  * the width limits), centred, anti-aliased. */
 static void
 test_big(void **state)
@@ -220,8 +220,8 @@ test_big(void **state)
 				left = x < left ? x : left;
 				right = x > right ? x : right;
 			}
-	/* 6 rows of 51.4 px: 308 px; digits 0.8 of it, 247 px. */
-	assert_true(bottom - top + 1 >= 240 && bottom - top + 1 <= 252);
+	/* 6 rows of 51.4 px: 308 px; digits 0.88 of it, 271 px. */
+	assert_true(bottom - top + 1 >= 265 && bottom - top + 1 <= 277);
 	assert_true(abs(top - (p.h - 1 - bottom)) <= 3);
 	assert_true(abs(left - (p.w - 1 - right)) <= p.w / 20);
 	render_pixel_free(&rp);
