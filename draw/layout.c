@@ -1200,7 +1200,29 @@ struct layout_arrangement {
 	bool	lines;
 	int	cols;
 	long	score;
+	double	figure;         /* scalable type: the figures' height, rows */
 };
+
+/*
+ * Scalable type: how tall, in rows, the digits of the widest of n figures
+ * come out in tiles of tw x th cells, as the framebuffer sets them
+ * (render-pixel.c): at most 0.88 of the inside's height, and no wider than
+ * the inside less a cell each side; a cell is 0.42 of a row wide, a
+ * figure's character about 0.68 of the type's size, its digits 0.73 tall.
+ */
+static double
+layout_scaled_figure(const struct layout_tile_view *tv, size_t n, int tw,
+    int th)
+{
+	int widest = 1;
+	double by_h = (th - 2) * 0.88, by_w;
+
+	for (size_t i = 0; i < n; i++)
+		if (tv[i].value_cells > widest)
+			widest = tv[i].value_cells;
+	by_w = (tw - 4) * 0.42 / (widest * 0.68) * 0.73;
+	return by_h < by_w ? by_h : by_w;
+}
 
 /*
  * The arrangement that shows the most tiles, each with its figure whole
@@ -1231,9 +1253,14 @@ layout_arrange(const struct layout *l, const struct layout_tile_view *tv,
 			if (fits) {
 				a = (struct layout_arrangement){ k, false,
 				    cols, (long)k * 1000000 + (tw - 4 < 999 ?
-				    tw - 4 : 999) };
-				if (layout_big_fit(l, "88%", tw - 2, th - 2,
-				    &how))
+				    tw - 4 : 999), 0 };
+				if (l->in->caps.scalable) {
+					a.figure = layout_scaled_figure(tv,
+					    k, tw, th);
+					a.score += (long)(1000 * a.figure);
+				}
+				else if (layout_big_fit(l, "88%", tw - 2,
+				    th - 2, &how))
 					a.score += 1000 * how.scale;
 				if (a.score > best.score)
 					best = a;
@@ -1247,7 +1274,7 @@ layout_arrange(const struct layout *l, const struct layout_tile_view *tv,
 			if (fits) {
 				a = (struct layout_arrangement){ k, true,
 				    cols, (long)k * 1000000 + (cw - 4 < 999 ?
-				    cw - 4 : 999) };
+				    cw - 4 : 999), 0 };
 				if (a.score > best.score)
 					best = a;
 			}
@@ -1677,6 +1704,50 @@ layout_banner(struct layout *l, struct render_rect area)
 
 /* ---- the frame --------------------------------------------------------------------- */
 
+/* Scalable type: the figures' height, in rows, of the page's tiles in
+ * w x h cells (0 when they do not all fit as boxes). */
+static double
+layout_scaled_tiles(const struct layout *l, const struct config_page *page,
+    int w, int h)
+{
+	struct layout_tile_view *tv = xcalloc(page->n_tiles, sizeof *tv);
+	struct layout_arrangement a;
+
+	for (size_t i = 0; i < page->n_tiles; i++)
+		layout_tile_view(l, &page->tiles[i], &tv[i]);
+	a = layout_arrange(l, tv, page->n_tiles, w, h);
+	free(tv);
+	return a.n == page->n_tiles && !a.lines ? a.figure : 0;
+}
+
+/*
+ * Scalable type: the rows the agent grid takes under tiles, from the most
+ * it would (most) down to 4: the most that leaves the figures at least
+ * LAYOUT_FIGURE_SHARE of the screen's height; if none does, the one that
+ * leaves them biggest. On a TV the figures are what is read across the
+ * room; the grid pages through what it cannot show.
+ */
+#define LAYOUT_FIGURE_SHARE 0.12
+
+static int
+layout_scaled_grid(const struct layout *l, const struct config_page *page,
+    struct render_rect body, int most)
+{
+	double want = LAYOUT_FIGURE_SHARE * l->in->height, best = -1, f;
+	int best_h = most;
+
+	for (int g = most; g >= 4 && body.h - g >= 7; g--) {
+		f = layout_scaled_tiles(l, page, body.w, body.h - g);
+		if (f >= want)
+			return g;
+		if (f > best + 0.01) {
+			best = f;
+			best_h = g;
+		}
+	}
+	return best_h;
+}
+
 /*
  * Tiles above, agents below; each alone takes all of it. Together, the
  * grid takes the rows its agents need, up to half, and never leaves the
@@ -1701,6 +1772,8 @@ layout_body(struct layout *l, const struct config_page *page,
 		    layout_grid_columns(body.w);
 		need = need < 4 ? 4 : need;
 		grid.h = need < body.h / 2 ? need : body.h / 2;
+		if (l->in->caps.scalable)
+			grid.h = layout_scaled_grid(l, page, body, grid.h);
 		if (body.h - grid.h < 7)
 			grid.h = body.h > 7 ? body.h - 7 : 0;
 		tiles.h = body.h - grid.h;
