@@ -12,6 +12,7 @@ file framebuffer beside it):
   or ascender to the bottom of a descender);
 - eight tiles fill the body: no empty slot (each row of tiles spans the
   screen);
+- red and amber figures say so in words (colour is not the only cue);
 - stale figures are grey, with no status colour left;
 - names in Chinese and with an emoji are set in their own cells (two a
   character), the emoji drawn, at every size;
@@ -115,6 +116,14 @@ for geometry in ("1280x720x32", "1920x1080x32", "3840x2160x32"):
         n = shades(frame, o[0]["rect"], colour, BG)
         check(n > 2 * box[3], "%s: %s has anti-aliased edges (%d pixels "
               "of shades)" % (g, text, n))
+    # Colour is not the only cue: red and amber figures say so in words
+    # under them (for colour-blind eyes), green ones say nothing more.
+    for words, colour in (("target 80% (red)", RED), ("max 0:30 (amber)",
+                                                      AMBER),
+                          ("max 3", GREEN)):
+        o = find(ops, "text", " %s " % words)
+        check(len(o) == 1 and o[0]["fg"] == colour,
+              "%s: a tile says '%s' under its figure" % (g, words))
     alert = [o for o in ops if o["op"] == "text" and "CRITICAL" in o["text"]]
     if check(len(alert) == 1, "%s: the critical alert's line" % g):
         px = text_ink(frame, alert[0])
