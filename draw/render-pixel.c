@@ -635,6 +635,97 @@ render_pixel_big(void *ctx, struct render_rect r, const char *text,
 	cairo_restore(rp->cr);
 }
 
+/* ---- trends ------------------------------------------------------------- */
+
+/* The least and greatest of values, and the last two that are numbers;
+ * false with fewer than two. */
+static bool
+render_pixel_trend_range(const double *v, size_t n, double *lo, double *hi,
+    double *prev, double *last)
+{
+	size_t count = 0;
+
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(v[i]))
+			continue;
+		*lo = v[i] < *lo ? v[i] : *lo;
+		*hi = v[i] > *hi ? v[i] : *hi;
+		*prev = count > 0 ? *last : v[i];
+		*last = v[i];
+		count++;
+	}
+	return count >= 2;
+}
+
+/* An arrow in box: up, down, or level (pointing right). */
+static void
+render_pixel_arrow(struct render_pixel *rp, struct render_pixel_rect box,
+    int direction)
+{
+	double cx = box.x + box.w / 2.0, cy = box.y + box.h / 2.0;
+	double s = (box.w < box.h ? box.w : box.h) * 0.4;
+
+	if (direction > 0) {
+		cairo_move_to(rp->cr, cx, cy - s);
+		cairo_line_to(rp->cr, cx + s, cy + s * 0.7);
+		cairo_line_to(rp->cr, cx - s, cy + s * 0.7);
+	} else if (direction < 0) {
+		cairo_move_to(rp->cr, cx, cy + s);
+		cairo_line_to(rp->cr, cx + s, cy - s * 0.7);
+		cairo_line_to(rp->cr, cx - s, cy - s * 0.7);
+	} else {
+		cairo_move_to(rp->cr, cx + s, cy);
+		cairo_line_to(rp->cr, cx - s * 0.7, cy - s);
+		cairo_line_to(rp->cr, cx - s * 0.7, cy + s);
+	}
+	cairo_close_path(rp->cr);
+	cairo_fill(rp->cr);
+}
+
+void
+render_pixel_trend(struct render_pixel *rp, struct render_rect r,
+    const double *values, size_t n, struct render_style s)
+{
+	struct render_pixel_rect box = render_pixel_cells(rp, r), line, arrow;
+	double lo, hi, prev = 0, last = 0, x = 0, y = 0;
+	uint32_t fg, bg;
+	bool pen = false;
+
+	if (!render_pixel_trend_range(values, n, &lo, &hi, &prev, &last) ||
+	    box.w < 4 || box.h < 4)
+		return;
+	render_pixel_style(s, &fg, &bg);
+	render_pixel_fill_rect(rp, box, bg);
+	arrow = (struct render_pixel_rect){ box.x + box.w - box.h, box.y,
+	    box.h, box.h };
+	line = (struct render_pixel_rect){ box.x + rp->line_px, box.y +
+	    box.h / 8, box.w - box.h - 2 * rp->line_px, box.h * 3 / 4 };
+	render_pixel_source(rp, fg);
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(values[i])) {
+			pen = false;
+			continue;
+		}
+		x = line.x + (n > 1 ? line.w * (double)i / (n - 1) : 0);
+		y = line.y + line.h - (hi > lo ? (values[i] - lo) / (hi - lo) :
+		    0.5) * line.h;
+		if (pen)
+			cairo_line_to(rp->cr, x, y);
+		else
+			cairo_move_to(rp->cr, x, y);
+		pen = true;
+	}
+	cairo_set_line_width(rp->cr, rp->line_px * 1.5);
+	cairo_set_line_join(rp->cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_stroke(rp->cr);
+	cairo_arc(rp->cr, x, y, rp->line_px * 2.5, 0, 2 * M_PI);
+	cairo_fill(rp->cr);
+	render_pixel_arrow(rp, arrow, fabs(last - prev) <= 0.01 * (hi - lo) ?
+	    0 : last > prev ? 1 : -1);
+}
+
 /* ---- damage ------------------------------------------------------------- */
 
 static void

@@ -75,6 +75,18 @@ struct render_pixel_rect render_pixel_cells(const struct render_pixel *,
 /* The size text is set in, in pixels (its em). */
 double render_pixel_text_size(const struct render_pixel *);
 
+/*
+ * A tile's trend, in r (cells): a sparkline of the n values of the day's
+ * intervals (oldest first; NaN for an interval with none), scaled between
+ * their least and greatest, in the style's fg on its bg, the last value
+ * marked with a dot; and beside it an arrow against the previous interval:
+ * up, down, or level within 1% of the range. Nothing at all for fewer than
+ * two values. The snapshot carries no history yet (the history extension
+ * will bring it); until then nothing calls this with a snapshot's data.
+ */
+void render_pixel_trend(struct render_pixel *, struct render_rect r,
+    const double *values, size_t n, struct render_style);
+
 /* The pixels: height rows of width XRGB words. Valid while the canvas is. */
 const uint32_t *render_pixel_data(const struct render_pixel *);
 

@@ -5,6 +5,7 @@
  */
 #include "testutil.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -227,6 +228,63 @@ test_big(void **state)
 	render_pixel_free(&rp);
 }
 
+/* Ink of colour fg in the pixels of r. */
+static int
+ink_in(const struct render_pixel *rp, struct render_pixel_rect r, uint32_t fg)
+{
+	int n = 0;
+
+	for (int y = r.y; y < r.y + r.h; y++)
+		for (int x = r.x; x < r.x + r.w; x++)
+			n += pixel(rp, x, y) == fg;
+	return n;
+}
+
+/*
+ * A trend in 20 x 2 cells: the line rises left to right for a rising
+ * series (ink in the bottom-left and top-right, not the top-left), and
+ * the arrow in the last square points up (more ink in its lower half, the
+ * triangle's base); a falling series' arrow points down. Fewer than two
+ * values draw nothing.
+ */
+static void
+test_trend(void **state)
+{
+	struct render_pixel *rp = render_pixel_new(1920, 1080, NULL, 0);
+	struct render_style s = { RENDER_GOOD, RENDER_DEFAULT, 0 };
+	struct render_rect r = { 10, 5, 20, 2 };
+	struct render_pixel_rect p = render_pixel_cells(rp, r);
+	struct render_pixel_rect left_top = { p.x, p.y, p.w / 4, p.h / 3 };
+	struct render_pixel_rect left_bottom = { p.x, p.y + p.h * 2 / 3,
+	    p.w / 4, p.h / 3 };
+	struct render_pixel_rect arrow_top = { p.x + p.w - p.h, p.y, p.h,
+	    p.h / 2 };
+	struct render_pixel_rect arrow_bottom = { p.x + p.w - p.h,
+	    p.y + p.h / 2, p.h, p.h / 2 };
+	const double rising[] = { 1, 2, NAN, 3, 5, 8 };
+	const double falling[] = { 8, 5, 3, 2 };
+	const double one[] = { 4 };
+	uint32_t green = 0x22c55e;
+
+	blank_frame(rp);
+	render_pixel_trend(rp, r, rising, 6, s);
+	render_pixel_ops.end(rp);
+	assert_true(ink_in(rp, left_bottom, green) > 10);
+	assert_int_equal(ink_in(rp, left_top, green), 0);
+	assert_true(ink_in(rp, arrow_bottom, green) >
+	    ink_in(rp, arrow_top, green));
+	blank_frame(rp);
+	render_pixel_trend(rp, r, falling, 4, s);
+	render_pixel_ops.end(rp);
+	assert_true(ink_in(rp, arrow_top, green) >
+	    ink_in(rp, arrow_bottom, green));
+	blank_frame(rp);
+	render_pixel_trend(rp, r, one, 1, s);
+	render_pixel_ops.end(rp);
+	assert_int_equal(ink_in(rp, p, green), 0);
+	render_pixel_free(&rp);
+}
+
 /* The PNG is the frame. */
 static void
 test_png(void **state)
@@ -360,6 +418,7 @@ main(void)
 		cmocka_unit_test(test_box),
 		cmocka_unit_test(test_big),
 		cmocka_unit_test(test_png),
+		cmocka_unit_test(test_trend),
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_damage_apart),
 		cmocka_unit_test(test_style),
