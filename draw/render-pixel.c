@@ -430,6 +430,22 @@ struct render_pixel_run {
 	int a, b, room_start, room_end;
 };
 
+/* Set text (len bytes, -1: to its NUL) in the layout: Pango wants valid
+ * UTF-8, and a snapshot may bring any bytes, which are shown as U+FFFD. */
+static void
+render_pixel_set_text(PangoLayout *pl, const char *text, int len)
+{
+	char *valid;
+
+	if (g_utf8_validate(text, len, NULL)) {
+		pango_layout_set_text(pl, text, len);
+		return;
+	}
+	valid = g_utf8_make_valid(text, len);
+	pango_layout_set_text(pl, valid, -1);
+	g_free(valid);
+}
+
 /* Where a line of text's baseline goes so its capitals sit centred on
  * row y. */
 static double
@@ -460,7 +476,7 @@ render_pixel_run(struct render_pixel *rp, int y, const struct render_pixel_run *
 
 	pango_layout_set_font_description(pl, s.attrs & RENDER_BOLD ?
 	    rp->bold : rp->regular);
-	pango_layout_set_text(pl, run->from, (int)(run->to - run->from));
+	render_pixel_set_text(pl, run->from, (int)(run->to - run->from));
 	pango_layout_set_width(pl, -1);
 	pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_NONE);
 	pango_layout_get_pixel_extents(pl, NULL, &logical);
@@ -610,7 +626,7 @@ render_pixel_big(void *ctx, struct render_rect r, const char *text,
 	pango_layout_get_pixel_extents(pl, &digit, NULL);
 	/* The digits' top, from the baseline (negative: above it). */
 	top = digit.y - pango_layout_get_baseline(pl) / (double)PANGO_SCALE;
-	pango_layout_set_text(pl, text, -1);
+	render_pixel_set_text(pl, text, -1);
 	pango_layout_get_pixel_extents(pl, NULL, &logical);
 	if (logical.width <= 0 || digit.height <= 0)
 		return;

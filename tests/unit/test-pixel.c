@@ -175,6 +175,28 @@ test_text_clipped(void **state)
 	render_pixel_free(&rp);
 }
 
+/* Bytes that are not UTF-8 (a snapshot may bring any) are drawn as
+ * something, quietly, in their cells: no crash, no spill. */
+static void
+test_text_bad_utf8(void **state)
+{
+	struct render_pixel *rp = render_pixel_new(1280, 720, NULL, 0);
+	struct render_style s = { RENDER_WHITE, RENDER_BLACK, 0 };
+	struct render_big how = { .scale = 1 };
+	struct render_pixel_rect row = render_pixel_cells(rp,
+	    (struct render_rect){ 0, 3, 88, 1 });
+	int between, ink;
+
+	blank_frame(rp);
+	render_pixel_ops.text(rp, 2, 3, "ab\xff\xfe\xc3(\xe2\x82", s);
+	render_pixel_ops.big(rp, (struct render_rect){ 2, 6, 20, 5 },
+	    "9\xff%", &how, s);
+	render_pixel_ops.end(rp);
+	shades(rp, row, 0xffffff, 0, &between, &ink);
+	assert_true(ink > 0);
+	render_pixel_free(&rp);
+}
+
 /* Box-drawing characters are lines: "─" a horizontal bar of the text's
  * colour through the middle of its cell, from edge to edge. */
 static void
@@ -415,6 +437,7 @@ main(void)
 		cmocka_unit_test(test_fill_colours),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_text_clipped),
+		cmocka_unit_test(test_text_bad_utf8),
 		cmocka_unit_test(test_box),
 		cmocka_unit_test(test_big),
 		cmocka_unit_test(test_png),
