@@ -617,6 +617,9 @@ render_pixel_big(void *ctx, struct render_rect r, const char *text,
 	render_pixel_fill_rect(rp, box, bg);
 	if (*text == '\0' || box.w < 2 || box.h < 2)
 		return;
+	/* No figure: one dash in type, not two hyphens side by side. */
+	if (strcmp(text, "--") == 0)
+		text = "\u2013";
 	pango_layout_set_width(pl, -1);
 	pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_NONE);
 	pango_font_description_set_absolute_size(rp->big,
