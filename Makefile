@@ -62,6 +62,9 @@ EVENT_LIBS = $(call once,EVENT_LIBS,--libs libevent_core)
 # The framebuffer board's type: Cairo and Pango (draw/render-pixel.c).
 PANGO_CFLAGS = $(call once,PANGO_CFLAGS,--cflags pangocairo)
 PANGO_LIBS = $(call once,PANGO_LIBS,--libs pangocairo)
+# A DRM/KMS screen where there is no /dev/fb0 (display/fb-drm.c).
+DRM_CFLAGS = $(call once,DRM_CFLAGS,--cflags libdrm)
+DRM_LIBS = $(call once,DRM_LIBS,--libs libdrm)
 
 # The layers (docs/architecture.md), each a static library, each compiled
 # seeing only the headers of the layers below it (LAYER_INC): an include
@@ -180,11 +183,12 @@ $(BUILD)/wallboard: $(DISPLAY_OBJ) $(DRAW_LIB) $(LOOP_LIB) $(LIB)
 		$(CORE_LIBS) $(DISPLAY_LIBS)
 
 $(FB_OBJ): $(wildcard display/*.h)
+$(FB_OBJ): CFLAGS += $(DRM_CFLAGS)
 
 $(BUILD)/wallboard-fb: $(FB_OBJ) $(DRAW_LIB) $(LOOP_LIB) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(FB_OBJ) $(DRAW_LIB) $(LOOP_LIB) $(LIB) \
-		$(CORE_LIBS) $(ZMQ_LIBS) $(EVENT_LIBS) $(PANGO_LIBS)
+		$(CORE_LIBS) $(ZMQ_LIBS) $(EVENT_LIBS) $(PANGO_LIBS) $(DRM_LIBS)
 
 # A unit test links core alone, or core and the one layer it tests.
 TEST_LIBS = $(LIB)

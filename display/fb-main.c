@@ -155,12 +155,22 @@ fb_main_draw(struct fb_main *m)
 	fb_main_present(m);
 }
 
-/* Our console is back on the screen: paint all of it. */
+/* Our console is going: let the display go (a DRM card's master). */
+static void
+fb_main_on_hide(void *arg)
+{
+	struct fb_main *m = arg;
+
+	fb_release(m->fb);
+}
+
+/* Our console is back on the screen: take the display, paint all of it. */
 static void
 fb_main_on_show(void *arg)
 {
 	struct fb_main *m = arg;
 
+	fb_acquire(m->fb);
 	render_pixel_invalidate(m->canvas);
 	fb_main_draw(m);
 }
@@ -395,7 +405,7 @@ fb_main_live(struct fb_main *m)
 
 	m->proc = proc_new();
 	if (!o->file && (m->console = fb_console_open(m->proc, o->tty,
-	    fb_main_on_show, m, err, sizeof err)) == NULL) {
+	    fb_main_on_show, fb_main_on_hide, m, err, sizeof err)) == NULL) {
 		log_msg(LOG_ERR, "%s", err);
 		return 1;
 	}

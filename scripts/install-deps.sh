@@ -25,7 +25,7 @@ BUILD_PKGS="build-essential=cmd:cc build-essential=cmd:make
 build-essential=file:/usr/include/stdio.h pkg-config=cmd:pkg-config libyaml-dev=pc:yaml-0.1 libcjson-dev=pc:libcjson
 libzmq3-dev=pc:libzmq libevent-dev=pc:libevent_core libsystemd-dev=pc:libsystemd
 libncurses-dev=pc:ncursesw libcmocka-dev=pc:cmocka
-libcairo2-dev=pc:cairo libpango1.0-dev=pc:pangocairo"
+libcairo2-dev=pc:cairo libpango1.0-dev=pc:pangocairo libdrm-dev=pc:libdrm"
 # The demo reads the site's time zone; minbase has tzdata, a container may not.
 # The framebuffer board's type (docs/framebuffer.md), found by fontconfig:
 # Inter, then WenQuanYi Micro Hei for Chinese, Japanese and Korean names,

@@ -213,4 +213,11 @@ banner = find(ops, "big", "STALE") or find(ops, "text", "STALE")
 if check(len(banner) >= 1, "480p stale: STALE drawn"):
     check(stale.count(banner[0]["rect"], rgb565(RED_BG)) > 100,
           "480p stale: the banner is red")
+
+# ---- a DRM/KMS card: this machine has none; the board says which and why --
+p = run(["--board", "floor", "--device", "/dev/dri/card-none",
+         "--snapshot-file", SNAPSHOT])
+check(p.returncode == 1 and "/dev/dri/card-none: No such file" in p.stderr,
+      "DRM: a card that is not there is an error naming it (%s)"
+      % p.stderr.strip()[-120:])
 finish()
