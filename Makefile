@@ -60,8 +60,8 @@ CMOCKA_LIBS = $(call once,CMOCKA_LIBS,--libs cmocka)
 ZMQ_LIBS = $(call once,ZMQ_LIBS,--libs libzmq)
 EVENT_LIBS = $(call once,EVENT_LIBS,--libs libevent_core)
 # The framebuffer board's type: Cairo and Pango (draw/render-pixel.c).
-PANGO_CFLAGS = $(call once,PANGO_CFLAGS,--cflags pangocairo)
-PANGO_LIBS = $(call once,PANGO_LIBS,--libs pangocairo)
+PANGO_CFLAGS = $(call once,PANGO_CFLAGS,--cflags pangocairo fontconfig)
+PANGO_LIBS = $(call once,PANGO_LIBS,--libs pangocairo fontconfig)
 # A DRM/KMS screen where there is no /dev/fb0 (display/fb-drm.c).
 DRM_CFLAGS = $(call once,DRM_CFLAGS,--cflags libdrm)
 DRM_LIBS = $(call once,DRM_LIBS,--libs libdrm)

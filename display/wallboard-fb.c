@@ -25,6 +25,7 @@
 #include "fb-console.h"
 #include "fb-main.h"
 #include "log.h"
+#include "render-pixel.h"
 #include "xalloc.h"
 
 #define WALLBOARD_FB_CONFIG "/etc/wallboard/wallboard.yaml"
@@ -194,6 +195,7 @@ main(int argc, char **argv)
 	a.o.endpoint = endpoint;
 	a.o.trace = wallboard_fb_trace(a.trace);
 	status = fb_main_run(&a.o);
+	render_pixel_shutdown();
 	if (a.o.trace != NULL && a.o.trace != stdout)
 		fclose(a.o.trace);
 	free(endpoint);

@@ -18,6 +18,7 @@
 #include "render-pixel.h"
 
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
@@ -253,6 +254,14 @@ render_pixel_free(struct render_pixel **rpp)
 	free(rp->prev_open);
 	free(rp->damage);
 	free(rp);
+}
+
+void
+render_pixel_shutdown(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }
 
 int

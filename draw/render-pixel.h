@@ -63,6 +63,14 @@ struct render_pixel *render_pixel_new(int width, int height,
 /* Free a canvas; clears the pointer. Accepts NULL. */
 void render_pixel_free(struct render_pixel **);
 
+/*
+ * Free what the type stack keeps for the whole process (Pango's font map,
+ * fontconfig's and Cairo's caches), once every canvas is freed, before
+ * exit: nothing is lost by keeping them, but a leak checker (ASan) would
+ * count them.
+ */
+void render_pixel_shutdown(void);
+
 int render_pixel_width(const struct render_pixel *);
 int render_pixel_height(const struct render_pixel *);
 /* The grid, in cells: what to give the layout as its width and height. */

@@ -447,5 +447,8 @@ main(void)
 		cmocka_unit_test(test_style),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+
+	render_pixel_shutdown();
+	return failed;
 }
