@@ -59,6 +59,12 @@ DAEMON_LIBS = $(ZMQ_LIBS) $(EVENT_LIBS) $(SYSTEMD_LIBS) -lpthread
 CMOCKA_LIBS = $(call once,CMOCKA_LIBS,--libs cmocka)
 ZMQ_LIBS = $(call once,ZMQ_LIBS,--libs libzmq)
 EVENT_LIBS = $(call once,EVENT_LIBS,--libs libevent_core)
+# The framebuffer board's type: Cairo and Pango (draw/render-pixel.c).
+PANGO_CFLAGS = $(call once,PANGO_CFLAGS,--cflags pangocairo fontconfig)
+PANGO_LIBS = $(call once,PANGO_LIBS,--libs pangocairo fontconfig)
+# A DRM/KMS screen where there is no /dev/fb0 (display/fb-drm.c).
+DRM_CFLAGS = $(call once,DRM_CFLAGS,--cflags libdrm)
+DRM_LIBS = $(call once,DRM_LIBS,--libs libdrm)
 
 # The layers (docs/architecture.md), each a static library, each compiled
 # seeing only the headers of the layers below it (LAYER_INC): an include
@@ -79,6 +85,10 @@ PBX_OBJ := $(call lib_obj,pbx)
 DRAW_OBJ := $(call lib_obj,draw)
 LOOP_OBJ := $(call lib_obj,loop)
 HEADERS := $(wildcard core/*.h pbx/*.h draw/*.h loop/*.h)
+
+# draw/render-pixel.c draws with Cairo and Pango; a program that does not
+# use it (the terminal board, the tests of the layout) links none of them.
+$(DRAW_OBJ): CFLAGS += $(PANGO_CFLAGS)
 
 # Which headers each folder sees, beyond its own.
 $(BUILD)/core/%.o: LAYER_INC := -Icore
@@ -173,17 +183,18 @@ $(BUILD)/wallboard: $(DISPLAY_OBJ) $(DRAW_LIB) $(LOOP_LIB) $(LIB)
 		$(CORE_LIBS) $(DISPLAY_LIBS)
 
 $(FB_OBJ): $(wildcard display/*.h)
+$(FB_OBJ): CFLAGS += $(DRM_CFLAGS)
 
 $(BUILD)/wallboard-fb: $(FB_OBJ) $(DRAW_LIB) $(LOOP_LIB) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(FB_OBJ) $(DRAW_LIB) $(LOOP_LIB) $(LIB) \
-		$(CORE_LIBS) $(ZMQ_LIBS) $(EVENT_LIBS)
+		$(CORE_LIBS) $(ZMQ_LIBS) $(EVENT_LIBS) $(PANGO_LIBS) $(DRM_LIBS)
 
 # A unit test links core alone, or core and the one layer it tests.
 TEST_LIBS = $(LIB)
 $(BUILD)/tests/test-bridge-%: TEST_LIBS = $(PBX_LIB) $(LIB)
-$(BUILD)/tests/test-font $(BUILD)/tests/test-layout $(BUILD)/tests/test-pixel: \
-	TEST_LIBS = $(DRAW_LIB) $(LIB)
+$(BUILD)/tests/test-layout: TEST_LIBS = $(DRAW_LIB) $(LIB)
+$(BUILD)/tests/test-pixel: TEST_LIBS = $(DRAW_LIB) $(LIB) $(PANGO_LIBS)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(PBX_LIB) $(DRAW_LIB) $(wildcard tests/unit/*.h) | need-all
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
@@ -213,9 +224,12 @@ $(BUILD)/bench/bench-board: bench/bench-board.c $(BUILD)/display/render-curses.o
 		$(BUILD)/display/render-curses.o $(DRAW_LIB) $(LIB) $(CORE_LIBS) $(CURSES_LIBS) \
 		-lpthread -lutil
 
+# The framebuffer board's drawing links Cairo and Pango.
+$(BUILD)/bench/bench-fb: BENCH_LIBS = $(PANGO_LIBS)
 $(BUILD)/bench/%: bench/%.c bench/gen.c bench/gen.h bench/util.c bench/util.h $(LIB) $(DRAW_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< bench/gen.c bench/util.c $(DRAW_LIB) $(LIB) $(CORE_LIBS)
+	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< bench/gen.c bench/util.c $(DRAW_LIB) $(LIB) $(CORE_LIBS) \
+		$(BENCH_LIBS)
 
 # Fuzzing (STYLE.md item 8). Each fuzz/fuzz-NAME.c is a libFuzzer harness;
 # `make fuzz` builds them with clang, libFuzzer, ASan and UBSan in

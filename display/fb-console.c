@@ -29,6 +29,7 @@ struct fb_console {
 	int fd;                 /* -1: not a virtual console, nothing to do */
 	bool visible;
 	void (*on_show)(void *);
+	void (*on_hide)(void *);
 	void *arg;
 };
 
@@ -112,6 +113,8 @@ fb_console_on_release(int signo, void *arg)
 	struct fb_console *c = arg;
 
 	c->visible = false;
+	if (c->on_hide != NULL)
+		c->on_hide(c->arg);
 	if (ioctl(c->fd, VT_RELDISP, 1) != 0)
 		log_msg(LOG_WARNING, "VT_RELDISP: %s", strerror(errno));
 	else
@@ -176,13 +179,14 @@ fb_console_take(struct fb_console *c, char *err, size_t errlen)
 
 struct fb_console *
 fb_console_open(struct proc *proc, const char *tty, void (*on_show)(void *),
-    void *arg, char *err, size_t errlen)
+    void (*on_hide)(void *), void *arg, char *err, size_t errlen)
 {
 	struct fb_console *c = xcalloc(1, sizeof *c);
 	int kd;
 
 	c->proc = proc;
 	c->on_show = on_show;
+	c->on_hide = on_hide;
 	c->arg = arg;
 	c->visible = true;
 	c->fd = tty != NULL ? open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC) :

@@ -24,13 +24,15 @@ struct fb_console;
 /*
  * Take the console tty (a path such as /dev/tty1; NULL for standard
  * input). on_show(arg) is called in the loop when the console comes back
- * into view after a switch away. If the tty is not a virtual console (the
+ * into view after a switch away, on_hide(arg) (may be NULL) just before
+ * it is let go. If the tty is not a virtual console (the
  * board run from an ssh session, say) nothing is changed and the board
  * counts as always visible. NULL with a sentence in err if tty cannot be
  * opened. Close with fb_console_close.
  */
 struct fb_console *fb_console_open(struct proc *, const char *tty,
-    void (*on_show)(void *), void *arg, char *err, size_t errlen);
+    void (*on_show)(void *), void (*on_hide)(void *), void *arg, char *err,
+    size_t errlen);
 
 /* Whether our console is the one on the screen: draw only then. */
 bool fb_console_visible(const struct fb_console *);

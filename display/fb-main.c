@@ -100,12 +100,22 @@ fb_main_present(struct fb_main *m)
 		    (unsigned long long)m->frame, n, (unsigned long long)bytes);
 }
 
+/* Whether this frame is the one to write out and stop after. */
+static bool
+fb_main_shooting(const struct fb_main *m)
+{
+	return m->options->screenshot != NULL || m->options->png != NULL;
+}
+
 static void
 fb_main_screenshot(struct fb_main *m)
 {
+	const char *ppm = m->options->screenshot, *png = m->options->png;
 	char err[256];
 
-	if (fb_screenshot(m->fb, m->options->screenshot, err, sizeof err) != 0) {
+	if ((ppm != NULL && fb_screenshot(m->fb, ppm, err, sizeof err) != 0) ||
+	    (png != NULL && render_pixel_write_png(m->canvas, png, err,
+	    sizeof err) != 0)) {
 		log_msg(LOG_ERR, "%s", err);
 		m->status = 1;
 	}
@@ -122,7 +132,7 @@ fb_main_draw(struct fb_main *m)
 		.page = m->page, .snap = v,
 		.width = render_pixel_columns(m->canvas),
 		.height = render_pixel_rows(m->canvas),
-		.caps = { .colours = 256, .unicode = true },
+		.caps = { .colours = 256, .unicode = true, .scalable = true },
 		.endpoint = m->options->endpoint, .frame = m->frame,
 		.elapsed_ms = m->options->snapshot_file != NULL ?
 		    m->options->elapsed_ms : proc_mono_ms() - m->started_mono,
@@ -145,12 +155,22 @@ fb_main_draw(struct fb_main *m)
 	fb_main_present(m);
 }
 
-/* Our console is back on the screen: paint all of it. */
+/* Our console is going: let the display go (a DRM card's master). */
+static void
+fb_main_on_hide(void *arg)
+{
+	struct fb_main *m = arg;
+
+	fb_release(m->fb);
+}
+
+/* Our console is back on the screen: take the display, paint all of it. */
 static void
 fb_main_on_show(void *arg)
 {
 	struct fb_main *m = arg;
 
+	fb_acquire(m->fb);
 	render_pixel_invalidate(m->canvas);
 	fb_main_draw(m);
 }
@@ -204,7 +224,7 @@ fb_main_on_drained(void *arg)
 	m->received_mono = proc_mono_ms();
 	proc_timer_after(m->stale, m->stale_after_ms + 20);
 	fb_main_draw(m);
-	if (m->options->screenshot != NULL)
+	if (fb_main_shooting(m))
 		fb_main_screenshot(m);
 }
 
@@ -216,8 +236,7 @@ fb_main_on_stale(void *arg)
 	struct fb_main *m = arg;
 
 	fb_main_draw(m);
-	if (m->options->screenshot != NULL &&
-	    snapshot_reader_view(m->reader) == NULL)
+	if (fb_main_shooting(m) && snapshot_reader_view(m->reader) == NULL)
 		fb_main_screenshot(m);
 }
 
@@ -277,9 +296,10 @@ fb_main_open_screen(struct fb_main *m)
 	    o->font, o->columns);
 	m->trace.out = o->trace;
 	m->trace.canvas = m->canvas;
-	log_msg(LOG_INFO, "%s: %dx%d %s, %dx%d cells", o->device,
+	log_msg(LOG_INFO, "%s: %dx%d %s, %dx%d cells, text %.0f px", o->device,
 	    fb_width(m->fb), fb_height(m->fb), fb_format_name(m->fb),
-	    render_pixel_columns(m->canvas), render_pixel_rows(m->canvas));
+	    render_pixel_columns(m->canvas), render_pixel_rows(m->canvas),
+	    render_pixel_text_size(m->canvas));
 	return true;
 }
 
@@ -371,7 +391,7 @@ fb_main_once(struct fb_main *m)
 	}
 	free(json);
 	fb_main_draw(m);
-	if (m->options->screenshot != NULL)
+	if (fb_main_shooting(m))
 		fb_main_screenshot(m);
 	return m->status;
 }
@@ -385,7 +405,7 @@ fb_main_live(struct fb_main *m)
 
 	m->proc = proc_new();
 	if (!o->file && (m->console = fb_console_open(m->proc, o->tty,
-	    fb_main_on_show, m, err, sizeof err)) == NULL) {
+	    fb_main_on_show, fb_main_on_hide, m, err, sizeof err)) == NULL) {
 		log_msg(LOG_ERR, "%s", err);
 		return 1;
 	}

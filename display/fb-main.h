@@ -14,7 +14,6 @@
 
 #include "config.h"
 #include "fb.h"
-#include "font.h"
 
 struct fb_main_options {
 	const struct config *config;
@@ -24,11 +23,12 @@ struct fb_main_options {
 	bool file;                      /* device is a file of geometry */
 	struct fb_geometry geometry;
 	const char *tty;                /* the console; NULL: standard input */
-	const struct font *font;        /* NULL: the built-in one */
+	const char *font;               /* a font family; NULL: Inter */
 	int columns;                    /* the cell grid; 0: the default */
 	size_t page;                    /* the page to start on */
 	/* Headless and tests. */
 	const char *screenshot;         /* PPM after the next snapshot, exit */
+	const char *png;                /* PNG of that frame, likewise */
 	const char *snapshot_file;      /* draw this document once, exit */
 	int64_t now_ms;                 /* the clock; -1: the real one */
 	int64_t elapsed_ms;             /* a snapshot file's frame: as if the

@@ -3,6 +3,8 @@
  */
 #include "fb-trace.h"
 
+#include "width.h"
+
 static void
 fb_trace_style(FILE *out, struct render_style s)
 {
@@ -46,11 +48,8 @@ fb_trace_text(void *ctx, int x, int y, const char *utf8,
     struct render_style s)
 {
 	struct fb_trace *t = ctx;
-	const char *p = utf8;
-	int n = 0;
+	int n = width_utf8(utf8);
 
-	while (font_utf8_next(&p) != 0)
-		n++;
 	fb_trace_rect(t, "text", (struct render_rect){ x, y, n, 1 });
 	fb_trace_style(t->out, s);
 	fprintf(t->out, " %s\n", utf8);

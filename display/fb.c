@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fb-drm.h"
 #include "xalloc.h"
 
 struct fb_channel {
@@ -41,6 +42,7 @@ struct fb {
 	size_t map_len;
 	uint8_t *screen;        /* the visible page's first pixel */
 	const struct fb_pixel_ops *ops;
+	struct fb_drm *drm;     /* a KMS display instead of fbdev */
 };
 
 /* ---- pixel formats ------------------------------------------------------ */
@@ -287,10 +289,41 @@ fb_read_device(struct fb *fb, char *err, size_t errlen)
 	return true;
 }
 
+/* A DRM/KMS card: a dumb buffer of XRGB8888 in place of fbdev's memory. */
+static struct fb *
+fb_open_drm(const char *path, char *err, size_t errlen)
+{
+	struct fb *fb = fb_new(path);
+	struct fb_drm_screen screen;
+
+	if ((fb->drm = fb_drm_open(path, &screen, err, errlen)) == NULL) {
+		fb_close(&fb);
+		return NULL;
+	}
+	fb->width = screen.width;
+	fb->height = screen.height;
+	fb->bpp = 32;
+	fb->line_length = screen.pitch;
+	fb->red = (struct fb_channel){ 16, 8 };
+	fb->green = (struct fb_channel){ 8, 8 };
+	fb->blue = (struct fb_channel){ 0, 8 };
+	fb->screen = screen.pixels;
+	fb->device = true;
+	if (!fb_choose_ops(fb, err, errlen)) {
+		fb_close(&fb);
+		return NULL;
+	}
+	return fb;
+}
+
 struct fb *
 fb_open_device(const char *path, char *err, size_t errlen)
 {
-	struct fb *fb = fb_new(path);
+	struct fb *fb;
+
+	if (strncmp(path, "/dev/dri/", 9) == 0)
+		return fb_open_drm(path, err, errlen);
+	fb = fb_new(path);
 
 	if ((fb->fd = open(path, O_RDWR | O_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "%s: %s%s", path, strerror(errno),
@@ -364,12 +397,25 @@ fb_close(struct fb **fbp)
 	if (fb == NULL)
 		return;
 	*fbp = NULL;
+	fb_drm_close(&fb->drm);
 	if (fb->map != NULL)
 		munmap(fb->map, fb->map_len);
 	if (fb->fd >= 0)
 		close(fb->fd);
 	free(fb->path);
 	free(fb);
+}
+
+void
+fb_release(struct fb *fb)
+{
+	fb_drm_release(fb->drm);
+}
+
+void
+fb_acquire(struct fb *fb)
+{
+	fb_drm_acquire(fb->drm);
 }
 
 int

@@ -29,7 +29,9 @@ struct fb_geometry {
  * Open a framebuffer device: its geometry and format from the kernel, its
  * memory mapped. NULL with a sentence in err (not a framebuffer, a pixel
  * format we cannot draw in such as 8 bpp palettes, no permission: the user
- * must be in the video group). Close with fb_close.
+ * must be in the video group). A path under /dev/dri/ is a DRM/KMS card
+ * instead (fb-drm.h): its first connected screen in its own mode, drawn
+ * through a dumb buffer. Close with fb_close.
  */
 struct fb *fb_open_device(const char *path, char *err, size_t errlen);
 
@@ -44,6 +46,11 @@ struct fb *fb_open_file(const char *path, const struct fb_geometry *g,
 
 /* Unmap and close; clears the pointer. Accepts NULL. */
 void fb_close(struct fb **);
+
+/* The console is switched away: let the display go (a DRM card's master);
+ * it is back: take it again. Nothing for fbdev or a file. */
+void fb_release(struct fb *);
+void fb_acquire(struct fb *);
 
 int fb_width(const struct fb *);
 int fb_height(const struct fb *);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "width.h"
 #include "xalloc.h"
 
 struct render_curses {
@@ -134,17 +135,16 @@ render_curses_fill(void *ctx, struct render_rect r, struct render_style s)
 			mvhline(y, r.x, ' ' | a | COLOR_PAIR(pair), w);
 }
 
-/* Bytes of s that make its first n code points. */
+/* Bytes of s that fill at most n cells (a wide character takes two). */
 static int
 render_curses_bytes(const char *s, int n)
 {
-	const char *p = s;
+	const char *p = s, *q = s;
+	uint32_t cp;
 
-	while (*p != '\0' && n > 0) {
-		p++;
-		while (((unsigned char)*p & 0xc0) == 0x80)
-			p++;
-		n--;
+	while ((cp = width_utf8_next(&q)) != 0 && width_codepoint(cp) <= n) {
+		n -= width_codepoint(cp);
+		p = q;
 	}
 	return (int)(p - s);
 }

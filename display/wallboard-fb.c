@@ -2,12 +2,13 @@
  * wallboard-fb.c: the framebuffer board, for the TVs on a floor.
  *
  *   wallboard-fb [-c CONFIG] --board NAME [--endpoint tcp://HOST:7411]
- *                [--device /dev/fb0] [--tty /dev/tty1] [--font FILE.psf]
+ *                [--device /dev/fb0] [--tty /dev/tty1] [--font FAMILY]
  *                [--columns N] [-v]
  *
  * Headless, for scripts and tests: --device FILE --geometry WxHxBPP draws
  * into a plain file instead of a framebuffer; --screenshot FILE.ppm writes
- * what is on the screen after the next snapshot and exits; --snapshot-file
+ * what is on the screen after the next snapshot and exits, --png FILE.png
+ * the frame drawn, as a PNG (either or both); --snapshot-file
  * FILE draws that document once instead of subscribing, with the clock at
  * --now MS (ms since the epoch) if given, and as if the board had run
  * --elapsed MS (the agent grid's page). --trace FILE writes each drawing
@@ -15,29 +16,24 @@
  * mode back (for a unit's ExecStopPost=).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "fb-console.h"
 #include "fb-main.h"
-#include "font.h"
 #include "log.h"
+#include "render-pixel.h"
 #include "xalloc.h"
 
 #define WALLBOARD_FB_CONFIG "/etc/wallboard/wallboard.yaml"
 #define WALLBOARD_FB_DEVICE "/dev/fb0"
-#define WALLBOARD_FB_FONT_MAX (4 << 20)
 
 struct wallboard_fb_args {
 	const char *config_path;
 	const char *board;
-	const char *font;
 	const char *trace;
 	const char *reset_console;
 	struct fb_main_options o;
@@ -48,10 +44,11 @@ wallboard_fb_usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: wallboard-fb [-c CONFIG] --board NAME [--endpoint ENDPOINT]\n"
-	    "                    [--device /dev/fb0] [--tty TTY] [--font FILE]\n"
+	    "                    [--device /dev/fb0] [--tty TTY] [--font FAMILY]\n"
 	    "                    [--columns N] [--page N] [-v]\n"
 	    "       wallboard-fb ... --device FILE --geometry WxHxBPP\n"
-	    "                    [--screenshot FILE.ppm] [--snapshot-file FILE]\n"
+	    "                    [--screenshot FILE.ppm] [--png FILE.png]\n"
+	    "                    [--snapshot-file FILE]\n"
 	    "                    [--now MS] [--elapsed MS] [--trace FILE]\n"
 	    "       wallboard-fb --reset-console TTY\n");
 	exit(status);
@@ -91,7 +88,7 @@ wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
 {
 	enum { O_BOARD = 256, O_ENDPOINT, O_DEVICE, O_GEOMETRY, O_SCREENSHOT,
 	    O_FONT, O_SNAPSHOT_FILE, O_NOW, O_TTY, O_COLUMNS, O_PAGE, O_TRACE,
-	    O_RESET_CONSOLE, O_ELAPSED };
+	    O_RESET_CONSOLE, O_ELAPSED, O_PNG };
 	static const struct option longs[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "board", required_argument, NULL, O_BOARD },
@@ -99,6 +96,7 @@ wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
 		{ "device", required_argument, NULL, O_DEVICE },
 		{ "geometry", required_argument, NULL, O_GEOMETRY },
 		{ "screenshot", required_argument, NULL, O_SCREENSHOT },
+		{ "png", required_argument, NULL, O_PNG },
 		{ "font", required_argument, NULL, O_FONT },
 		{ "snapshot-file", required_argument, NULL, O_SNAPSHOT_FILE },
 		{ "now", required_argument, NULL, O_NOW },
@@ -126,7 +124,8 @@ wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
 		case O_DEVICE: o->device = optarg; break;
 		case O_GEOMETRY: wallboard_fb_geometry(o, optarg); break;
 		case O_SCREENSHOT: o->screenshot = optarg; break;
-		case O_FONT: a->font = optarg; break;
+		case O_PNG: o->png = optarg; break;
+		case O_FONT: o->font = optarg; break;
 		case O_SNAPSHOT_FILE: o->snapshot_file = optarg; break;
 		case O_NOW:
 			o->now_ms = wallboard_fb_number(optarg, "time", 0,
@@ -156,74 +155,6 @@ wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
 		wallboard_fb_usage(1);
 }
 
-/* All of fd, up to WALLBOARD_FB_FONT_MAX bytes. */
-static char *
-wallboard_fb_slurp(int fd, size_t *len)
-{
-	size_t cap = 65536;
-	char *buf = xmalloc(cap);
-	ssize_t n;
-
-	*len = 0;
-	while ((n = read(fd, buf + *len, cap - *len)) > 0) {
-		if ((*len += (size_t)n) == cap) {
-			if (cap >= WALLBOARD_FB_FONT_MAX)
-				break;
-			buf = xrealloc(buf, cap *= 2);
-		}
-	}
-	return buf;
-}
-
-/* A console font as Debian ships them: gunzipped by gzip(1) if need be. */
-static char *
-wallboard_fb_font_bytes(const char *path, size_t *len)
-{
-	int pipefd[2], status;
-	char *buf;
-	pid_t pid;
-	size_t n = strlen(path);
-
-	if (n < 3 || strcmp(path + n - 3, ".gz") != 0) {
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0)
-			fatal("%s", path);
-		buf = wallboard_fb_slurp(fd, len);
-		close(fd);
-		return buf;
-	}
-	if (pipe(pipefd) != 0 || (pid = fork()) < 0)
-		fatal("gzip");
-	if (pid == 0) {
-		dup2(pipefd[1], STDOUT_FILENO);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		execlp("gzip", "gzip", "-dc", "--", path, (char *)NULL);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	buf = wallboard_fb_slurp(pipefd[0], len);
-	close(pipefd[0]);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0)
-		fatalx("%s: gzip -dc failed", path);
-	return buf;
-}
-
-static struct font *
-wallboard_fb_font(const char *path)
-{
-	size_t len;
-	char *data = wallboard_fb_font_bytes(path, &len), err[256];
-	struct font *f = font_psf_read(data, len, err, sizeof err);
-
-	free(data);
-	if (f == NULL)
-		fatalx("%s: %s", path, err);
-	return f;
-}
-
 static FILE *
 wallboard_fb_trace(const char *path)
 {
@@ -243,7 +174,6 @@ main(int argc, char **argv)
 {
 	struct wallboard_fb_args a;
 	struct config *config;
-	struct font *font = NULL;
 	char *endpoint, err[256];
 	int status;
 
@@ -260,16 +190,14 @@ main(int argc, char **argv)
 	a.o.config = config;
 	if ((a.o.board = config_choose_board(config, a.board, err, sizeof err)) == NULL)
 		fatalx("%s", err);
-	if (a.font != NULL)
-		a.o.font = font = wallboard_fb_font(a.font);
 	endpoint = a.o.endpoint ? xstrdup(a.o.endpoint) :
 	    config_client_endpoint(config);
 	a.o.endpoint = endpoint;
 	a.o.trace = wallboard_fb_trace(a.trace);
 	status = fb_main_run(&a.o);
+	render_pixel_shutdown();
 	if (a.o.trace != NULL && a.o.trace != stdout)
 		fclose(a.o.trace);
-	font_free(&font);
 	free(endpoint);
 	config_free(&config);
 	return status;

@@ -11,12 +11,14 @@
  * colour, each tile and agent on its own feed's word: a board never shows
  * old figures as if they were live.
  *
- * Text is measured as one cell per code point (names with East Asian wide
- * characters will sit one cell off); without Unicode, anything not ASCII is
- * written '?'.
+ * Text is measured in cells as a terminal shows it (draw/width.h, what
+ * wcwidth(3) says): a Chinese name or an emoji takes two cells a
+ * character, a combining accent none, so such names keep the grid; without
+ * Unicode, anything not ASCII is written '?', one for each cell.
  */
 #include "layout.h"
 #include "tz.h"
+#include "width.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -58,20 +60,41 @@ layout_utf8_len(unsigned char c)
 	return 1;
 }
 
-/* Bytes of s's first n code points. */
+/* The cells of the code point whose len bytes start at s (a malformed
+ * sequence takes one, as the '?' it is shown as). */
+static int
+layout_char_cells(const char *s, int len)
+{
+	const char *p = s;
+	uint32_t cp = width_utf8_next(&p);
+
+	if (p - s != len || cp == 0xfffd)
+		return 1;
+	return width_codepoint(cp);
+}
+
+/* Bytes of s's first n cells: a wide character that would cross the
+ * n-th cell is left out, marks that take no cell after it are kept. */
 static int
 layout_bytes(const char *s, int n)
 {
 	const char *p = s;
 
-	for (; *p != '\0' && n > 0; n--)
-		for (int len = layout_utf8_len((unsigned char)*p);
-		    len > 0 && *p != '\0'; len--)
-			p++;
+	while (*p != '\0') {
+		int len = layout_utf8_len((unsigned char)*p), w;
+
+		for (int i = 1; i < len; i++)
+			if (p[i] == '\0')
+				len = i;
+		if ((w = layout_char_cells(p, len)) > n)
+			break;
+		n -= w;
+		p += len;
+	}
 	return (int)(p - s);
 }
 
-/* Code points in s (one cell each). */
+/* Cells of s, as a terminal shows it. */
 static int
 layout_cells(const char *s)
 {
@@ -80,9 +103,11 @@ layout_cells(const char *s)
 	while (*s != '\0') {
 		int len = layout_utf8_len((unsigned char)*s);
 
-		for (int i = 0; i < len && *s != '\0'; i++)
-			s++;
-		n++;
+		for (int i = 1; i < len; i++)
+			if (s[i] == '\0')
+				len = i;
+		n += layout_char_cells(s, len);
+		s += len;
 	}
 	return n;
 }
@@ -97,22 +122,26 @@ layout_fit(const struct layout *l, const char *s, int cells, char *out)
 {
 	bool cut = layout_cells(s) > cells;
 	size_t o = 0;
-	int n = 0, len;
+	int n = 0, len, w;
 
 	if (cells > LAYOUT_TEXT_CELLS)
 		cells = LAYOUT_TEXT_CELLS;
-	while (*s != '\0' && n < cells - (cut ? 1 : 0)) {
+	while (*s != '\0') {
 		len = layout_utf8_len((unsigned char)*s);
 		for (int i = 1; i < len; i++)
 			if (s[i] == '\0')
 				len = i;	/* a cut sequence ends at the NUL */
+		w = layout_char_cells(s, len);
+		if (n + w > cells - (cut ? 1 : 0))
+			break;
 		if (!l->in->caps.unicode && (unsigned char)*s > 127)
-			out[o++] = '?';
+			for (int i = 0; i < w; i++)
+				out[o++] = '?';
 		else
 			for (int i = 0; i < len; i++)
 				out[o++] = s[i];
 		s += len;
-		n++;
+		n += w;
 	}
 	if (cut && cells > 0) {
 		memcpy(out + o, l->in->caps.unicode ? "\u2026" : "~",
@@ -146,6 +175,8 @@ layout_text_centre(struct layout *l, int x, int y, int w, const char *s,
 {
 	int n = layout_cells(s);
 
+	if (l->in->caps.scalable)
+		style.attrs |= RENDER_ALIGN_CENTRE;
 	layout_text(l, x + (n < w ? (w - n) / 2 : 0), y, w, s, style);
 }
 
@@ -158,6 +189,8 @@ layout_text_right(struct layout *l, int x_end, int y, int cells,
 
 	if (n > cells)
 		n = cells;
+	if (l->in->caps.scalable)
+		style.attrs |= RENDER_ALIGN_END;
 	layout_text(l, x_end - n, y, n, s, style);
 }
 
@@ -1012,6 +1045,11 @@ layout_tile_figure(struct layout *l, struct render_rect r, const char *value,
 
 	if (r.w <= 0 || r.h <= 0)
 		return;
+	if (l->in->caps.scalable) {
+		how = (struct render_big){ .scale = 1 };
+		l->ops->big(l->ctx, r, value, &how, style);
+		return;
+	}
 	if (r.h >= 3 && layout_big_fit(l, value, r.w, r.h, &how)) {
 		layout_big_size(value, &how, &w, &h);
 		l->ops->big(l->ctx, (struct render_rect){ r.x + (r.w - w) / 2,
@@ -1101,8 +1139,8 @@ layout_tile(struct layout *l, const struct layout_tile_view *tv,
 		layout_stale_note(l, tv->s, r.w - 4, target, sizeof target);
 	else
 		layout_tile_target(t, tv->s, tv->stale ? LAYOUT_STATUS_NONE :
-		    tv->status, l->in->caps.colours == 0, target,
-		    sizeof target);
+		    tv->status, l->in->caps.colours == 0 ||
+		    l->in->caps.scalable, target, sizeof target);
 	/* The window gives way to the label. */
 	if (r.w - 4 - (layout_cells(window) + 2) < layout_label_min(tv))
 		window = "";
@@ -1162,7 +1200,29 @@ struct layout_arrangement {
 	bool	lines;
 	int	cols;
 	long	score;
+	double	figure;         /* scalable type: the figures' height, rows */
 };
+
+/*
+ * Scalable type: how tall, in rows, the digits of the widest of n figures
+ * come out in tiles of tw x th cells, as the framebuffer sets them
+ * (render-pixel.c): at most 0.88 of the inside's height, and no wider than
+ * the inside less a cell each side; a cell is 0.42 of a row wide, a
+ * figure's character about 0.68 of the type's size, its digits 0.73 tall.
+ */
+static double
+layout_scaled_figure(const struct layout_tile_view *tv, size_t n, int tw,
+    int th)
+{
+	int widest = 1;
+	double by_h = (th - 2) * 0.88, by_w;
+
+	for (size_t i = 0; i < n; i++)
+		if (tv[i].value_cells > widest)
+			widest = tv[i].value_cells;
+	by_w = (tw - 4) * 0.42 / (widest * 0.68) * 0.73;
+	return by_h < by_w ? by_h : by_w;
+}
 
 /*
  * The arrangement that shows the most tiles, each with its figure whole
@@ -1193,9 +1253,14 @@ layout_arrange(const struct layout *l, const struct layout_tile_view *tv,
 			if (fits) {
 				a = (struct layout_arrangement){ k, false,
 				    cols, (long)k * 1000000 + (tw - 4 < 999 ?
-				    tw - 4 : 999) };
-				if (layout_big_fit(l, "88%", tw - 2, th - 2,
-				    &how))
+				    tw - 4 : 999), 0 };
+				if (l->in->caps.scalable) {
+					a.figure = layout_scaled_figure(tv,
+					    k, tw, th);
+					a.score += (long)(1000 * a.figure);
+				}
+				else if (layout_big_fit(l, "88%", tw - 2,
+				    th - 2, &how))
 					a.score += 1000 * how.scale;
 				if (a.score > best.score)
 					best = a;
@@ -1209,7 +1274,7 @@ layout_arrange(const struct layout *l, const struct layout_tile_view *tv,
 			if (fits) {
 				a = (struct layout_arrangement){ k, true,
 				    cols, (long)k * 1000000 + (cw - 4 < 999 ?
-				    cw - 4 : 999) };
+				    cw - 4 : 999), 0 };
 				if (a.score > best.score)
 					best = a;
 			}
@@ -1281,9 +1346,15 @@ layout_tiles(struct layout *l, const struct config_page *page,
 		return rows;
 	}
 	for (size_t i = 0; i < a.n; i++) {
+		int in_row = cols, at = (int)(i % (size_t)cols);
+
+		/* A last row of fewer tiles stretches them, where type
+		 * scales: no empty slot. */
+		if (l->in->caps.scalable && i / (size_t)cols == (size_t)rows - 1)
+			in_row = (int)a.n - (rows - 1) * cols;
 		/* Edges spread the spare cells over the tiles. */
-		x0 = area.x + area.w * (int)(i % (size_t)cols) / cols;
-		x1 = area.x + area.w * ((int)(i % (size_t)cols) + 1) / cols;
+		x0 = area.x + area.w * at / in_row;
+		x1 = area.x + area.w * (at + 1) / in_row;
 		y0 = area.y + area.h * (int)(i / (size_t)cols) / rows;
 		y1 = area.y + area.h * ((int)(i / (size_t)cols) + 1) / rows;
 		layout_tile(l, &tv[i], (struct render_rect){ x0, y0, x1 - x0,
@@ -1316,8 +1387,9 @@ layout_short_name(const char *name, char *buf, size_t len)
 	if (space == NULL || last[1] == '\0')
 		snprintf(buf, len, "%s", name);
 	else
-		snprintf(buf, len, "%.*s %c.", (int)(space - name), name,
-		    last[1]);
+		/* The surname's first character whole ("Ø.", not a byte). */
+		snprintf(buf, len, "%.*s %.*s.", (int)(space - name), name,
+		    layout_utf8_len((unsigned char)last[1]), last + 1);
 }
 
 /* "A. Khan" to "AK": the first letter of each word. */
@@ -1587,7 +1659,13 @@ layout_banner(struct layout *l, struct render_rect area)
 	int bw = layout_cells(word), bh = 1, w, h;
 	bool big = layout_big_fit(l, word, area.w - 6, area.h - 4, &how);
 
-	if (big)
+	if (in->caps.scalable) {
+		/* The word a third of the body, as wide as it likes. */
+		big = area.h >= 5;
+		bw = area.w - 6;
+		bh = area.h / 3 > 1 ? area.h / 3 : 1;
+		how = (struct render_big){ .scale = 1 };
+	} else if (big)
 		layout_big_size(word, &how, &bw, &bh);
 	layout_age(in->age_ms, age, sizeof age);
 	if (in->link == LAYOUT_LIVE) {
@@ -1626,6 +1704,50 @@ layout_banner(struct layout *l, struct render_rect area)
 
 /* ---- the frame --------------------------------------------------------------------- */
 
+/* Scalable type: the figures' height, in rows, of the page's tiles in
+ * w x h cells (0 when they do not all fit as boxes). */
+static double
+layout_scaled_tiles(const struct layout *l, const struct config_page *page,
+    int w, int h)
+{
+	struct layout_tile_view *tv = xcalloc(page->n_tiles, sizeof *tv);
+	struct layout_arrangement a;
+
+	for (size_t i = 0; i < page->n_tiles; i++)
+		layout_tile_view(l, &page->tiles[i], &tv[i]);
+	a = layout_arrange(l, tv, page->n_tiles, w, h);
+	free(tv);
+	return a.n == page->n_tiles && !a.lines ? a.figure : 0;
+}
+
+/*
+ * Scalable type: the rows the agent grid takes under tiles, from the most
+ * it would (most) down to 4: the most that leaves the figures at least
+ * LAYOUT_FIGURE_SHARE of the screen's height; if none does, the one that
+ * leaves them biggest. On a TV the figures are what is read across the
+ * room; the grid pages through what it cannot show.
+ */
+#define LAYOUT_FIGURE_SHARE 0.12
+
+static int
+layout_scaled_grid(const struct layout *l, const struct config_page *page,
+    struct render_rect body, int most)
+{
+	double want = LAYOUT_FIGURE_SHARE * l->in->height, best = -1, f;
+	int best_h = most;
+
+	for (int g = most; g >= 4 && body.h - g >= 7; g--) {
+		f = layout_scaled_tiles(l, page, body.w, body.h - g);
+		if (f >= want)
+			return g;
+		if (f > best + 0.01) {
+			best = f;
+			best_h = g;
+		}
+	}
+	return best_h;
+}
+
 /*
  * Tiles above, agents below; each alone takes all of it. Together, the
  * grid takes the rows its agents need, up to half, and never leaves the
@@ -1650,6 +1772,8 @@ layout_body(struct layout *l, const struct config_page *page,
 		    layout_grid_columns(body.w);
 		need = need < 4 ? 4 : need;
 		grid.h = need < body.h / 2 ? need : body.h / 2;
+		if (l->in->caps.scalable)
+			grid.h = layout_scaled_grid(l, page, body, grid.h);
 		if (body.h - grid.h < 7)
 			grid.h = body.h > 7 ? body.h - 7 : 0;
 		tiles.h = body.h - grid.h;

@@ -29,6 +29,13 @@
 struct layout_caps {
 	int colours;            /* 0 (monochrome), 8 or 256 */
 	bool unicode;           /* block and box characters; else ASCII */
+	/* Type that scales (the framebuffer board's Pango): a figure's big()
+	 * gets all the room inside its tile, the STALE banner's word a third
+	 * of the body; tiles fill their row (a last row of fewer tiles
+	 * stretches them: no empty slot); text carries where it aligns
+	 * (RENDER_ALIGN_*); and a figure in red or amber says so in words
+	 * under it, as in monochrome, so colour is never the only cue. */
+	bool scalable;
 };
 
 /* How fresh the figures are. */

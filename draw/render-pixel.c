@@ -1,31 +1,48 @@
 /*
- * render-pixel.c: the renderer interface in pixels (render-pixel.h).
+ * render-pixel.c: the renderer interface in pixels (render-pixel.h), with
+ * Cairo on an image surface and Pango for type.
  *
- * Drawing is plain stores into the back buffer; nothing is drawn twice that
- * a rectangle fill can do once (a glyph row is built once, then copied for
- * each of its scaled rows). The damage is found by comparing the frame with
- * the one last presented, a row at a time first (memcmp of a whole row is
- * the cheap common case: a second's frame differs in a few rows), then in
- * blocks along the rows that differ.
+ * The layout speaks in cells; this file turns its operations into pixels:
+ * a fill is a rectangle on whole pixels (so edges between tiles are
+ * crisp); a text is split into runs, each set by Pango from its first
+ * cell, at most as wide as the cells the layout gave it (an ellipsis when
+ * proportional type comes out wider), box-drawing characters drawn as
+ * lines, a run of two or more blanks the layout's way of making columns;
+ * a big figure is set as large as its rectangle allows.
+ *
+ * The damage is found by comparing the frame with the one last presented,
+ * a row at a time first (memcmp of a whole row is the cheap common case: a
+ * second's frame differs in a few rows), then in blocks along the rows
+ * that differ.
  */
 #include "render-pixel.h"
 
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "width.h"
 #include "xalloc.h"
 
 struct render_pixel {
 	int width, height;
-	uint32_t *back;                 /* the frame being drawn */
+	uint32_t *back;                 /* the frame being drawn (Cairo's) */
 	uint32_t *shown;                /* the frame last presented */
 	bool shown_valid;
-	const struct font *font;
-	int cell_w, cell_h;
-	int scale;                      /* the font's pixels per cell pixel */
+	cairo_surface_t *surface;
+	cairo_t *cr;
+	PangoLayout *layout;
+	PangoAttrList *figures;         /* tabular figures */
+	PangoFontDescription *regular, *bold, *big;
+	double cell_w, cell_h;
 	int columns, rows;
-	int origin_x, origin_y;         /* the grid, centred on the screen */
-	uint32_t *line;                 /* one row, for building glyphs */
+	double text_px;                 /* the body text's em */
+	double cap_px;                  /* its capitals' height */
+	int line_px;                    /* box lines' thickness */
 	int blocks_x, blocks_y;
 	uint8_t *dirty;                 /* blocks_x flags for one band */
 	size_t *open, *prev_open;       /* damage rectangles open at a band */
@@ -103,50 +120,110 @@ render_pixel_style(struct render_style s, uint32_t *fg, uint32_t *bg)
 		*fg = render_pixel_mix(*fg, *bg);
 }
 
+static void
+render_pixel_source(struct render_pixel *rp, uint32_t rgb)
+{
+	cairo_set_source_rgb(rp->cr, (rgb >> 16 & 0xff) / 255.0,
+	    (rgb >> 8 & 0xff) / 255.0, (rgb & 0xff) / 255.0);
+}
+
 /* ---- the canvas --------------------------------------------------------- */
 
-/* Cells a whole multiple of the font, about columns across. */
+/* Rows a proportion of the height, columns what fits across; cells
+ * stretched to cover the screen exactly. */
 static void
 render_pixel_grid(struct render_pixel *rp, int columns)
 {
-	int fw = font_width(rp->font), fh = font_height(rp->font);
-	int cw = rp->width / columns;
+	double cell_h = (double)rp->height / RENDER_PIXEL_ROWS;
 
-	if (cw < fw)
-		cw = fw;
-	rp->scale = cw / fw;
-	rp->cell_w = cw;
-	rp->cell_h = cw * fh / fw;
-	if (rp->cell_h < fh * rp->scale)
-		rp->cell_h = fh * rp->scale;
-	if (rp->cell_h > rp->height) {
-		rp->scale = 1;
-		rp->cell_w = fw;
-		rp->cell_h = fh;
+	if (columns > 0) {
+		rp->columns = columns;
+		rp->rows = (int)(rp->height / (rp->width / (double)columns /
+		    RENDER_PIXEL_ASPECT));
+	} else {
+		rp->rows = RENDER_PIXEL_ROWS;
+		rp->columns = (int)(rp->width / (cell_h * RENDER_PIXEL_ASPECT));
 	}
-	rp->columns = rp->width / rp->cell_w;
-	rp->rows = rp->height / rp->cell_h;
-	rp->origin_x = (rp->width - rp->columns * rp->cell_w) / 2;
-	rp->origin_y = (rp->height - rp->rows * rp->cell_h) / 2;
+	if (rp->rows < 5)
+		rp->rows = 5;
+	if (rp->columns < 20)
+		rp->columns = 20;
+	rp->cell_w = (double)rp->width / rp->columns;
+	rp->cell_h = (double)rp->height / rp->rows;
+	rp->text_px = rp->cell_h * RENDER_PIXEL_TEXT;
+	rp->line_px = (int)lround(rp->cell_h / 18);
+	if (rp->line_px < 1)
+		rp->line_px = 1;
+}
+
+static PangoFontDescription *
+render_pixel_font(const char *family, PangoWeight weight, double px)
+{
+	PangoFontDescription *d = pango_font_description_new();
+
+	pango_font_description_set_family(d, family);
+	pango_font_description_set_weight(d, weight);
+	pango_font_description_set_absolute_size(d, px * PANGO_SCALE);
+	return d;
+}
+
+/* Grey anti-aliasing (a TV's subpixels are not a monitor's), outlines
+ * hinted lightly, glyph positions not rounded (tabular figures stay
+ * evenly spaced at any size). */
+static void
+render_pixel_type(struct render_pixel *rp, const char *family)
+{
+	cairo_font_options_t *fo = cairo_font_options_create();
+	PangoContext *pc;
+	PangoRectangle ink, logical;
+
+	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_SLIGHT);
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	rp->layout = pango_cairo_create_layout(rp->cr);
+	pc = pango_layout_get_context(rp->layout);
+	pango_cairo_context_set_font_options(pc, fo);
+	pango_layout_context_changed(rp->layout);
+	cairo_font_options_destroy(fo);
+	rp->regular = render_pixel_font(family, PANGO_WEIGHT_MEDIUM,
+	    rp->text_px);
+	rp->bold = render_pixel_font(family, PANGO_WEIGHT_BOLD, rp->text_px);
+	rp->big = render_pixel_font(family, PANGO_WEIGHT_BOLD, 100);
+	rp->figures = pango_attr_list_new();
+	pango_attr_list_insert(rp->figures,
+	    pango_attr_font_features_new("tnum 1"));
+	pango_layout_set_attributes(rp->layout, rp->figures);
+	pango_layout_set_single_paragraph_mode(rp->layout, TRUE);
+	/* The capitals' height, to centre a line of text on its row. */
+	pango_layout_set_font_description(rp->layout, rp->regular);
+	pango_layout_set_text(rp->layout, "H", -1);
+	pango_layout_get_pixel_extents(rp->layout, &ink, &logical);
+	rp->cap_px = ink.height > 0 ? ink.height : rp->text_px * 0.7;
 }
 
 struct render_pixel *
-render_pixel_new(int width, int height, const struct font *font, int columns)
+render_pixel_new(int width, int height, const char *family, int columns)
 {
 	struct render_pixel *rp = xcalloc(1, sizeof *rp);
 	size_t n;
 
-	rp->font = font != NULL ? font : font_builtin();
-	if (width < font_width(rp->font) || height < font_height(rp->font))
-		fatalx("a %dx%d screen is smaller than one character", width,
+	if (width < 64 || height < 32)
+		fatalx("a %dx%d screen is too small for a board", width,
 		    height);
 	rp->width = width;
 	rp->height = height;
 	n = (size_t)width * (size_t)height;
 	rp->back = xcalloc(n, sizeof *rp->back);
 	rp->shown = xcalloc(n, sizeof *rp->shown);
-	rp->line = xcalloc((size_t)width + 1, sizeof *rp->line);
-	render_pixel_grid(rp, columns > 0 ? columns : RENDER_PIXEL_COLUMNS);
+	rp->surface = cairo_image_surface_create_for_data(
+	    (unsigned char *)rp->back, CAIRO_FORMAT_RGB24, width, height,
+	    width * 4);
+	rp->cr = cairo_create(rp->surface);
+	if (cairo_status(rp->cr) != CAIRO_STATUS_SUCCESS)
+		fatalx("cairo: %s", cairo_status_to_string(cairo_status(
+		    rp->cr)));
+	render_pixel_grid(rp, columns);
+	render_pixel_type(rp, family != NULL ? family : RENDER_PIXEL_FAMILY);
 	rp->blocks_x = (width + RENDER_PIXEL_BLOCK_W - 1) / RENDER_PIXEL_BLOCK_W;
 	rp->blocks_y = (height + RENDER_PIXEL_BLOCK_H - 1) / RENDER_PIXEL_BLOCK_H;
 	rp->dirty = xcalloc((size_t)rp->blocks_x, 1);
@@ -163,14 +240,28 @@ render_pixel_free(struct render_pixel **rpp)
 	if (rp == NULL)
 		return;
 	*rpp = NULL;
+	g_object_unref(rp->layout);
+	pango_attr_list_unref(rp->figures);
+	pango_font_description_free(rp->regular);
+	pango_font_description_free(rp->bold);
+	pango_font_description_free(rp->big);
+	cairo_destroy(rp->cr);
+	cairo_surface_destroy(rp->surface);
 	free(rp->back);
 	free(rp->shown);
-	free(rp->line);
 	free(rp->dirty);
 	free(rp->open);
 	free(rp->prev_open);
 	free(rp->damage);
 	free(rp);
+}
+
+void
+render_pixel_shutdown(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }
 
 int
@@ -197,77 +288,66 @@ render_pixel_rows(const struct render_pixel *rp)
 	return rp->rows;
 }
 
+double
+render_pixel_text_size(const struct render_pixel *rp)
+{
+	return rp->text_px;
+}
+
 const uint32_t *
 render_pixel_data(const struct render_pixel *rp)
 {
 	return rp->back;
 }
 
+int
+render_pixel_write_png(struct render_pixel *rp, const char *path, char *err,
+    size_t errlen)
+{
+	cairo_status_t st;
+
+	cairo_surface_flush(rp->surface);
+	st = cairo_surface_write_to_png(rp->surface, path);
+	if (st == CAIRO_STATUS_SUCCESS)
+		return 0;
+	snprintf(err, errlen, "%s: %s", path, cairo_status_to_string(st));
+	return -1;
+}
+
 struct render_pixel_rect
 render_pixel_cells(const struct render_pixel *rp, struct render_rect r)
 {
 	struct render_pixel_rect p;
+	int x1 = (int)lround((r.x + r.w) * rp->cell_w);
+	int y1 = (int)lround((r.y + r.h) * rp->cell_h);
 
-	p.x = rp->origin_x + r.x * rp->cell_w;
-	p.y = rp->origin_y + r.y * rp->cell_h;
-	p.w = r.w * rp->cell_w;
-	p.h = r.h * rp->cell_h;
+	p.x = (int)lround(r.x * rp->cell_w);
+	p.y = (int)lround(r.y * rp->cell_h);
+	p.w = x1 - p.x;
+	p.h = y1 - p.y;
 	return p;
-}
-
-/* Cut r to the canvas; false if nothing is left. */
-static bool
-render_pixel_clip(const struct render_pixel *rp, struct render_pixel_rect *r)
-{
-	if (r->x < 0) {
-		r->w += r->x;
-		r->x = 0;
-	}
-	if (r->y < 0) {
-		r->h += r->y;
-		r->y = 0;
-	}
-	if (r->x + r->w > rp->width)
-		r->w = rp->width - r->x;
-	if (r->y + r->h > rp->height)
-		r->h = rp->height - r->y;
-	return r->w > 0 && r->h > 0;
 }
 
 static void
 render_pixel_fill_rect(struct render_pixel *rp, struct render_pixel_rect r,
     uint32_t colour)
 {
-	uint32_t *row;
-	int x, y;
-
-	if (!render_pixel_clip(rp, &r))
+	if (r.w <= 0 || r.h <= 0)
 		return;
-	row = rp->back + (size_t)r.y * rp->width + r.x;
-	for (x = 0; x < r.w; x++)
-		row[x] = colour;
-	for (y = 1; y < r.h; y++)
-		memcpy(row + (size_t)y * rp->width, row, (size_t)r.w * 4);
+	render_pixel_source(rp, colour);
+	cairo_rectangle(rp->cr, r.x, r.y, r.w, r.h);
+	cairo_fill(rp->cr);
 }
 
 /* ---- the operations ----------------------------------------------------- */
 
-/* The layout fills every cell; the margins around the grid are ours. */
 static void
 render_pixel_begin(void *ctx, int width, int height)
 {
 	struct render_pixel *rp = ctx;
-	uint32_t bg = render_pixel_colour(RENDER_DEFAULT, true);
-	int gw = rp->columns * rp->cell_w, gh = rp->rows * rp->cell_h;
 
 	render_pixel_fill_rect(rp, (struct render_pixel_rect){ 0, 0,
-	    rp->width, rp->origin_y }, bg);
-	render_pixel_fill_rect(rp, (struct render_pixel_rect){ 0,
-	    rp->origin_y + gh, rp->width, rp->height }, bg);
-	render_pixel_fill_rect(rp, (struct render_pixel_rect){ 0, 0,
-	    rp->origin_x, rp->height }, bg);
-	render_pixel_fill_rect(rp, (struct render_pixel_rect){
-	    rp->origin_x + gw, 0, rp->width, rp->height }, bg);
+	    rp->width, rp->height }, render_pixel_colour(RENDER_DEFAULT, true));
 }
 
 static void
@@ -280,254 +360,398 @@ render_pixel_fill(void *ctx, struct render_rect r, struct render_style s)
 	render_pixel_fill_rect(rp, render_pixel_cells(rp, r), bg);
 }
 
-/* Copy a line of box.w pixels to row y from box.x, clipped. */
+/* Box drawing: which arms of a cell's cross a character draws. */
+enum { BOX_LEFT = 1, BOX_RIGHT = 2, BOX_UP = 4, BOX_DOWN = 8 };
+
+static int
+render_pixel_box_arms(uint32_t cp)
+{
+	switch (cp) {
+	case 0x2500: return BOX_LEFT | BOX_RIGHT;
+	case 0x2502: return BOX_UP | BOX_DOWN;
+	case 0x250c: return BOX_RIGHT | BOX_DOWN;
+	case 0x2510: return BOX_LEFT | BOX_DOWN;
+	case 0x2514: return BOX_RIGHT | BOX_UP;
+	case 0x2518: return BOX_LEFT | BOX_UP;
+	case 0x251c: return BOX_UP | BOX_DOWN | BOX_RIGHT;
+	case 0x2524: return BOX_UP | BOX_DOWN | BOX_LEFT;
+	case 0x252c: return BOX_LEFT | BOX_RIGHT | BOX_DOWN;
+	case 0x2534: return BOX_LEFT | BOX_RIGHT | BOX_UP;
+	case 0x253c: return BOX_LEFT | BOX_RIGHT | BOX_UP | BOX_DOWN;
+	default: return 0;
+	}
+}
+
+/*
+ * A box-drawing character in cell c: straight arms on whole pixels (crisp
+ * edges where tiles meet), a corner as a quarter circle.
+ */
 static void
-render_pixel_row(struct render_pixel *rp, struct render_pixel_rect box,
-    int y, const uint32_t *line)
+render_pixel_box(struct render_pixel *rp, struct render_pixel_rect c,
+    int arms, uint32_t fg)
 {
-	int x0 = box.x, w = box.w;
+	int t = rp->line_px, mx = c.x + (c.w - t) / 2, my = c.y + (c.h - t) / 2;
+	double r = (c.w < c.h ? c.w : c.h) / 2.0, cx, cy;
+	bool corner = arms == (BOX_RIGHT | BOX_DOWN) || arms == (BOX_LEFT |
+	    BOX_DOWN) || arms == (BOX_RIGHT | BOX_UP) || arms == (BOX_LEFT |
+	    BOX_UP);
 
-	if (y < 0 || y >= rp->height)
+	render_pixel_source(rp, fg);
+	if (!corner) {
+		if (arms & (BOX_LEFT | BOX_RIGHT))
+			cairo_rectangle(rp->cr, arms & BOX_LEFT ? c.x : mx, my,
+			    (arms & BOX_RIGHT ? c.x + c.w : mx + t) -
+			    (arms & BOX_LEFT ? c.x : mx), t);
+		if (arms & (BOX_UP | BOX_DOWN))
+			cairo_rectangle(rp->cr, mx, arms & BOX_UP ? c.y : my, t,
+			    (arms & BOX_DOWN ? c.y + c.h : my + t) -
+			    (arms & BOX_UP ? c.y : my));
+		cairo_fill(rp->cr);
 		return;
-	if (x0 < 0) {
-		line -= x0;
-		w += x0;
-		x0 = 0;
 	}
-	if (x0 + w > rp->width)
-		w = rp->width - x0;
-	if (w > 0)
-		memcpy(rp->back + (size_t)y * rp->width + x0, line,
-		    (size_t)w * 4);
+	/* From the vertical arm's end, round to the horizontal one's. */
+	cx = mx + t / 2.0 + (arms & BOX_RIGHT ? r : -r);
+	cy = my + t / 2.0 + (arms & BOX_DOWN ? r : -r);
+	cairo_move_to(rp->cr, mx + t / 2.0, arms & BOX_DOWN ? c.y + c.h : c.y);
+	cairo_line_to(rp->cr, mx + t / 2.0, cy);
+	if ((arms & BOX_RIGHT) && (arms & BOX_DOWN))
+		cairo_arc(rp->cr, cx, cy, r, M_PI, 1.5 * M_PI);
+	else if (arms & BOX_DOWN)
+		cairo_arc_negative(rp->cr, cx, cy, r, 0, -0.5 * M_PI);
+	else if (arms & BOX_RIGHT)
+		cairo_arc_negative(rp->cr, cx, cy, r, M_PI, 0.5 * M_PI);
+	else
+		cairo_arc(rp->cr, cx, cy, r, 0, 0.5 * M_PI);
+	cairo_line_to(rp->cr, arms & BOX_RIGHT ? c.x + c.w : c.x, my + t / 2.0);
+	cairo_set_line_width(rp->cr, t);
+	cairo_stroke(rp->cr);
 }
 
 /*
- * Columns [from, to) of one glyph row, each font pixel k screen pixels
- * wide, into line from offset x0 (clipped to len); bold thickens strokes by
- * one screen pixel to the right. Returns whether any pixel was set.
+ * A run of text: bytes [from, to) of the op's string, set from cell a, its
+ * content ending at cell b, with room up to cell room_end (the next run, or
+ * the op's end).
  */
-static bool
-render_pixel_glyph_line(const struct font *f, const uint8_t *glyph, int row,
-    int from, int to, int k, bool bold, uint32_t fg, uint32_t *line,
-    int x0, int len)
-{
-	bool any = false;
-	int x, i, px;
+#define RENDER_PIXEL_RUNS 64
 
-	for (x = from; x < to; x++) {
-		if (!font_glyph_pixel(f, glyph, x, row))
-			continue;
-		any = true;
-		for (i = 0; i < k + (bold ? 1 : 0); i++) {
-			px = x0 + (x - from) * k + i;
-			if (px >= 0 && px < len)
-				line[px] = fg;
-		}
-	}
-	return any;
-}
-
-/*
- * Rows [top, bottom) and columns [from, to) of a glyph, each font pixel
- * k x k screen pixels, its top left at (x, y), cut to clip: the span it
- * covers is painted, bg where the glyph is clear (rows with no ink are
- * left alone: the caller has painted the background), each scaled row
- * built once and copied k times.
- */
-struct render_pixel_ink {
-	const uint8_t *glyph;
-	int top, bottom, from, to;
-	int k;
-	bool bold;
-	uint32_t fg;
+struct render_pixel_run {
+	const char *from, *to;
+	int a, b, room_start, room_end;
 };
 
-static bool
-render_pixel_intersect(struct render_pixel_rect *a, struct render_pixel_rect b)
+/* Set text (len bytes, -1: to its NUL) in the layout: Pango wants valid
+ * UTF-8, and a snapshot may bring any bytes, which are shown as U+FFFD. */
+static void
+render_pixel_set_text(PangoLayout *pl, const char *text, int len)
 {
-	int x1 = a->x + a->w, y1 = a->y + a->h;
+	char *valid;
 
-	if (a->x < b.x)
-		a->x = b.x;
-	if (a->y < b.y)
-		a->y = b.y;
-	if (x1 > b.x + b.w)
-		x1 = b.x + b.w;
-	if (y1 > b.y + b.h)
-		y1 = b.y + b.h;
-	a->w = x1 - a->x;
-	a->h = y1 - a->y;
-	return a->w > 0 && a->h > 0;
+	if (g_utf8_validate(text, len, NULL)) {
+		pango_layout_set_text(pl, text, len);
+		return;
+	}
+	valid = g_utf8_make_valid(text, len);
+	pango_layout_set_text(pl, valid, -1);
+	g_free(valid);
 }
+
+/* Where a line of text's baseline goes so its capitals sit centred on
+ * row y. */
+static double
+render_pixel_baseline(const struct render_pixel *rp, struct render_pixel_rect c)
+{
+	return c.y + (c.h + rp->cap_px) / 2.0;
+}
+
+/* Proportional type is sometimes wider than the cells the layout counted
+ * (capitals, figures): a run may spill a cell into the blank the layout
+ * leaves beside it, then be condensed a little, and only then end in an
+ * ellipsis. */
+#define RENDER_PIXEL_CONDENSE 0.85
 
 static void
-render_pixel_glyph(struct render_pixel *rp, const struct render_pixel_ink *g,
-    int x, int y, struct render_pixel_rect clip, uint32_t bg)
+render_pixel_run(struct render_pixel *rp, int y, const struct render_pixel_run *run,
+    struct render_style s, uint32_t fg, uint32_t bg, bool last)
 {
-	struct render_pixel_rect span = { x, y,
-	    (g->to - g->from) * g->k + (g->bold ? 1 : 0),
-	    (g->bottom - g->top) * g->k };
-	uint32_t *line = rp->line;
-	int row, i, py;
+	struct render_pixel_rect c = render_pixel_cells(rp, (struct render_rect){
+	    run->a, y, run->b - run->a, 1 });
+	struct render_pixel_rect room = render_pixel_cells(rp,
+	    (struct render_rect){ run->room_start, y, run->room_end -
+	    run->room_start, 1 });
+	PangoLayout *pl = rp->layout;
+	PangoRectangle logical;
+	double spill = rp->cell_w * 0.6, lo = c.x, hi = room.x + room.w + spill;
+	double x, squeeze = 1;
 
-	if (!render_pixel_intersect(&span, clip) ||
-	    !render_pixel_clip(rp, &span))
-		return;
-	for (row = g->top; row < g->bottom; row++) {
-		for (i = 0; i < span.w; i++)
-			line[i] = bg;
-		if (!render_pixel_glyph_line(rp->font, g->glyph, row, g->from,
-		    g->to, g->k, g->bold, g->fg, line, x - span.x, span.w))
-			continue;       /* the caller painted the background */
-		for (i = 0; i < g->k; i++) {
-			py = y + (row - g->top) * g->k + i;
-			if (py >= span.y && py < span.y + span.h)
-				render_pixel_row(rp, span, py, line);
-		}
+	pango_layout_set_font_description(pl, s.attrs & RENDER_BOLD ?
+	    rp->bold : rp->regular);
+	render_pixel_set_text(pl, run->from, (int)(run->to - run->from));
+	pango_layout_set_width(pl, -1);
+	pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_NONE);
+	pango_layout_get_pixel_extents(pl, NULL, &logical);
+	if ((s.attrs & RENDER_ALIGN_END) && last) {
+		lo = room.x - spill;
+		hi = c.x + c.w;
+	} else if (s.attrs & RENDER_ALIGN_CENTRE) {
+		lo = room.x;
+		hi = room.x + room.w;
 	}
+	if (logical.width > hi - lo) {
+		if (logical.width * RENDER_PIXEL_CONDENSE <= hi - lo)
+			squeeze = (hi - lo) / logical.width;
+		else {
+			pango_layout_set_width(pl, (int)((hi - lo) /
+			    RENDER_PIXEL_CONDENSE * PANGO_SCALE));
+			pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_END);
+			pango_layout_get_pixel_extents(pl, NULL, &logical);
+			squeeze = logical.width > hi - lo ?
+			    (hi - lo) / logical.width : 1;
+		}
+		x = lo;
+	} else if ((s.attrs & RENDER_ALIGN_END) && last)
+		x = hi - logical.width;
+	else if (s.attrs & RENDER_ALIGN_CENTRE)
+		x = c.x + (c.w - logical.width) / 2.0;
+	else
+		x = c.x;
+	if (x < lo)
+		x = lo;
+	if (x + logical.width * squeeze > hi)
+		x = hi - logical.width * squeeze;
+	/* What spills out of the run's cells covers what was there (a tile's
+	 * edge), with a little air on that side. */
+	if (x < c.x || x + logical.width * squeeze > c.x + c.w) {
+		double from = x < c.x ? x - spill / 2 : c.x;
+		double to = x + logical.width * squeeze > c.x + c.w ?
+		    x + logical.width * squeeze + spill / 2 : c.x + c.w;
+
+		render_pixel_fill_rect(rp, (struct render_pixel_rect){
+		    (int)floor(from), c.y, (int)ceil(to - floor(from)), c.h },
+		    bg);
+	}
+	render_pixel_source(rp, fg);
+	cairo_save(rp->cr);
+	cairo_translate(rp->cr, x, render_pixel_baseline(rp, c) -
+	    pango_layout_get_baseline(pl) / (double)PANGO_SCALE);
+	cairo_scale(rp->cr, squeeze, 1);
+	cairo_move_to(rp->cr, 0, 0);
+	pango_cairo_show_layout(rp->cr, pl);
+	cairo_restore(rp->cr);
 }
 
+/*
+ * Split text into runs and box-drawing characters: a run ends at a box
+ * character, at two blanks or more (the layout's columns) and at the end;
+ * its blanks are trimmed, and give it room.
+ */
 static void
 render_pixel_text(void *ctx, int x, int y, const char *utf8,
     struct render_style s)
 {
 	struct render_pixel *rp = ctx;
-	const struct font *f = rp->font;
-	struct render_pixel_ink g;
-	struct render_pixel_rect cell;
-	uint32_t cp, bg;
+	struct render_pixel_run runs[RENDER_PIXEL_RUNS];
+	const char *p = utf8, *q, *start = NULL, *end = NULL;
+	int cell = x, n = 0, blanks = 0, arms, cells, last_end = x, run_a = x;
+	uint32_t cp, fg, bg;
 
 	if (y < 0 || y >= rp->rows)
 		return;
-	render_pixel_style(s, &g.fg, &bg);
-	g.top = 0;
-	g.bottom = font_height(f);
-	g.from = 0;
-	g.to = font_width(f);
-	g.k = rp->scale;
-	g.bold = (s.attrs & RENDER_BOLD) != 0;
-	for (; (cp = font_utf8_next(&utf8)) != 0; x++) {
-		if (x < 0)
-			continue;
-		if (x >= rp->columns)
-			break;
-		cell = render_pixel_cells(rp, (struct render_rect){ x, y, 1, 1 });
-		render_pixel_fill_rect(rp, cell, bg);
-		if (cp == ' ')
-			continue;
-		g.glyph = font_glyph(f, cp);
-		render_pixel_glyph(rp, &g,
-		    cell.x + (cell.w - font_width(f) * g.k) / 2,
-		    cell.y + (cell.h - font_height(f) * g.k) / 2, cell, bg);
-	}
-}
+	render_pixel_style(s, &fg, &bg);
+	cells = width_utf8(utf8);
+	render_pixel_fill_rect(rp, render_pixel_cells(rp, (struct render_rect){
+	    x, y, cells, 1 }), bg);
+	cairo_save(rp->cr);
+	cairo_rectangle(rp->cr, 0, render_pixel_cells(rp, (struct render_rect){
+	    0, y, 1, 1 }).y, rp->width, render_pixel_cells(rp,
+	    (struct render_rect){ 0, y, 1, 1 }).h);
+	cairo_clip(rp->cr);
+	for (q = p; (cp = width_utf8_next(&q)) != 0; p = q) {
+		int w = width_codepoint(cp);
 
-/* Where a glyph has ink: columns [*left, *right), rows [*top, *bottom);
- * all zero for a blank glyph. */
-static void
-render_pixel_ink_bounds(const struct font *f, const uint8_t *glyph,
-    int *left, int *right, int *top, int *bottom)
-{
-	int x, y;
-
-	*left = *top = 1 << 20;
-	*right = *bottom = 0;
-	for (y = 0; y < font_height(f); y++) {
-		for (x = 0; x < font_width(f); x++) {
-			if (!font_glyph_pixel(f, glyph, x, y))
-				continue;
-			if (x < *left)
-				*left = x;
-			if (x + 1 > *right)
-				*right = x + 1;
-			if (y < *top)
-				*top = y;
-			if (y + 1 > *bottom)
-				*bottom = y + 1;
+		arms = render_pixel_box_arms(cp);
+		if (start != NULL && (arms || (cp == ' ' && blanks >= 1))) {
+			if (n < RENDER_PIXEL_RUNS)
+				runs[n++] = (struct render_pixel_run){ start,
+				    end, run_a, last_end, 0, 0 };
+			start = NULL;
 		}
+		if (arms)
+			render_pixel_box(rp, render_pixel_cells(rp,
+			    (struct render_rect){ cell, y, 1, 1 }), arms, fg);
+		else if (cp != ' ') {
+			if (start == NULL) {
+				start = p;
+				run_a = cell;
+			}
+			end = q;
+			last_end = cell + w;
+		}
+		blanks = cp == ' ' ? blanks + 1 : 0;
+		cell += w;
 	}
-	if (*right == 0)
-		*left = *top = 0;
+	if (start != NULL && n < RENDER_PIXEL_RUNS)
+		runs[n++] = (struct render_pixel_run){ start, end, run_a,
+		    last_end, 0, 0 };
+	for (int i = 0; i < n; i++) {
+		runs[i].room_start = i > 0 ? runs[i - 1].b + 1 : x;
+		runs[i].room_end = i + 1 < n ? runs[i + 1].a - 1 : x + cells;
+		if (runs[i].room_end < runs[i].b)
+			runs[i].room_end = runs[i].b;
+		render_pixel_run(rp, y, &runs[i], s, fg, bg, i + 1 == n);
+	}
+	cairo_restore(rp->cr);
 }
 
 /*
- * One character of a big figure: which columns it draws and how far it
- * advances, in font pixels. Digits and letters keep the font's full width
- * (so "10%" and "11%" are the same width and a figure does not jiggle as
- * it changes); narrow marks (':' and '.') take their ink and a gap.
+ * A figure (or the STALE banner's word) as large as r allows: as wide as
+ * r but a margin, its digits at most RENDER_PIXEL_FIGURE of r's height,
+ * centred on the digits' height (so "50%" and "0:41" sit alike), in bold
+ * tabular figures.
  */
-struct render_pixel_big_char {
-	const uint8_t *glyph;
-	int from, to, advance;
-};
-
-#define RENDER_PIXEL_BIG_MAX 32
-
-/* Measure text; returns how many characters, with the ink's rows. */
-static int
-render_pixel_big_measure(const struct font *f, const char *text,
-    struct render_pixel_big_char *c, int *width, int *top, int *bottom)
-{
-	int n = 0, l, r, t, b, fw = font_width(f);
-	uint32_t cp;
-
-	*width = 0;
-	*top = font_height(f);
-	*bottom = 0;
-	while (n < RENDER_PIXEL_BIG_MAX && (cp = font_utf8_next(&text)) != 0) {
-		c[n].glyph = font_glyph(f, cp);
-		render_pixel_ink_bounds(f, c[n].glyph, &l, &r, &t, &b);
-		if (r > l && r - l <= fw / 2 && cp != '1') {
-			c[n].from = l;
-			c[n].to = r;
-			c[n].advance = r - l + 1;
-		} else {
-			c[n].from = 0;
-			c[n].to = fw;
-			c[n].advance = fw;
-		}
-		if (r > l && t < *top)
-			*top = t;
-		if (r > l && b > *bottom)
-			*bottom = b;
-		*width += c[n].advance;
-		n++;
-	}
-	if (n > 0)
-		*width -= 1;    /* the last character's gap */
-	return *bottom > *top ? n : 0;
-}
+#define RENDER_PIXEL_FIGURE 0.88
+#define RENDER_PIXEL_REF 100.0          /* the size figures are measured at */
 
 static void
 render_pixel_big(void *ctx, struct render_rect r, const char *text,
     const struct render_big *how, struct render_style s)
 {
 	struct render_pixel *rp = ctx;
-	struct render_pixel_big_char c[RENDER_PIXEL_BIG_MAX];
 	struct render_pixel_rect box = render_pixel_cells(rp, r);
-	struct render_pixel_ink g = { 0 };
-	int n, i, width, x, y, k;
-	uint32_t bg;
+	PangoLayout *pl = rp->layout;
+	PangoRectangle digit, logical;
+	double k, kh, size, top;
+	uint32_t fg, bg;
 
-	render_pixel_style(s, &g.fg, &bg);
+	render_pixel_style(s, &fg, &bg);
 	render_pixel_fill_rect(rp, box, bg);
-	n = render_pixel_big_measure(rp->font, text, c, &width, &g.top,
-	    &g.bottom);
-	if (n == 0 || width <= 0)
+	if (*text == '\0' || box.w < 2 || box.h < 2)
 		return;
-	k = box.w / width;
-	if (box.h / (g.bottom - g.top) < k)
-		k = box.h / (g.bottom - g.top);
-	g.k = k < 1 ? 1 : k;
-	x = box.x + (box.w - width * g.k) / 2;
-	y = box.y + (box.h - (g.bottom - g.top) * g.k) / 2;
-	for (i = 0; i < n; i++) {
-		g.glyph = c[i].glyph;
-		g.from = c[i].from;
-		g.to = c[i].to;
-		render_pixel_glyph(rp, &g, x, y, box, bg);
-		x += c[i].advance * g.k;
+	/* No figure: one dash in type, not two hyphens side by side. */
+	if (strcmp(text, "--") == 0)
+		text = "\u2013";
+	pango_layout_set_width(pl, -1);
+	pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_NONE);
+	pango_font_description_set_absolute_size(rp->big,
+	    RENDER_PIXEL_REF * PANGO_SCALE);
+	pango_layout_set_font_description(pl, rp->big);
+	pango_layout_set_text(pl, "0", -1);
+	pango_layout_get_pixel_extents(pl, &digit, NULL);
+	/* The digits' top, from the baseline (negative: above it). */
+	top = digit.y - pango_layout_get_baseline(pl) / (double)PANGO_SCALE;
+	render_pixel_set_text(pl, text, -1);
+	pango_layout_get_pixel_extents(pl, NULL, &logical);
+	if (logical.width <= 0 || digit.height <= 0)
+		return;
+	k = (box.w - 2.0 * rp->cell_w) / logical.width;
+	kh = box.h * RENDER_PIXEL_FIGURE / digit.height;
+	if (kh < k)
+		k = kh;
+	if ((size = RENDER_PIXEL_REF * k) < 4)
+		return;
+	pango_font_description_set_absolute_size(rp->big, size * PANGO_SCALE);
+	pango_layout_set_font_description(pl, rp->big);
+	pango_layout_get_pixel_extents(pl, NULL, &logical);
+	cairo_save(rp->cr);
+	cairo_rectangle(rp->cr, box.x, box.y, box.w, box.h);
+	cairo_clip(rp->cr);
+	render_pixel_source(rp, fg);
+	/* The digits' ink (as measured at RENDER_PIXEL_REF) centred. */
+	cairo_move_to(rp->cr, box.x + (box.w - logical.width) / 2.0 -
+	    logical.x, box.y + (box.h - digit.height * k) / 2.0 - top * k -
+	    pango_layout_get_baseline(pl) / (double)PANGO_SCALE);
+	pango_cairo_show_layout(rp->cr, pl);
+	cairo_restore(rp->cr);
+}
+
+/* ---- trends ------------------------------------------------------------- */
+
+/* The least and greatest of values, and the last two that are numbers;
+ * false with fewer than two. */
+static bool
+render_pixel_trend_range(const double *v, size_t n, double *lo, double *hi,
+    double *prev, double *last)
+{
+	size_t count = 0;
+
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(v[i]))
+			continue;
+		*lo = v[i] < *lo ? v[i] : *lo;
+		*hi = v[i] > *hi ? v[i] : *hi;
+		*prev = count > 0 ? *last : v[i];
+		*last = v[i];
+		count++;
 	}
+	return count >= 2;
+}
+
+/* An arrow in box: up, down, or level (pointing right). */
+static void
+render_pixel_arrow(struct render_pixel *rp, struct render_pixel_rect box,
+    int direction)
+{
+	double cx = box.x + box.w / 2.0, cy = box.y + box.h / 2.0;
+	double s = (box.w < box.h ? box.w : box.h) * 0.4;
+
+	if (direction > 0) {
+		cairo_move_to(rp->cr, cx, cy - s);
+		cairo_line_to(rp->cr, cx + s, cy + s * 0.7);
+		cairo_line_to(rp->cr, cx - s, cy + s * 0.7);
+	} else if (direction < 0) {
+		cairo_move_to(rp->cr, cx, cy + s);
+		cairo_line_to(rp->cr, cx + s, cy - s * 0.7);
+		cairo_line_to(rp->cr, cx - s, cy - s * 0.7);
+	} else {
+		cairo_move_to(rp->cr, cx + s, cy);
+		cairo_line_to(rp->cr, cx - s * 0.7, cy - s);
+		cairo_line_to(rp->cr, cx - s * 0.7, cy + s);
+	}
+	cairo_close_path(rp->cr);
+	cairo_fill(rp->cr);
+}
+
+void
+render_pixel_trend(struct render_pixel *rp, struct render_rect r,
+    const double *values, size_t n, struct render_style s)
+{
+	struct render_pixel_rect box = render_pixel_cells(rp, r), line, arrow;
+	double lo, hi, prev = 0, last = 0, x = 0, y = 0;
+	uint32_t fg, bg;
+	bool pen = false;
+
+	if (!render_pixel_trend_range(values, n, &lo, &hi, &prev, &last) ||
+	    box.w < 4 || box.h < 4)
+		return;
+	render_pixel_style(s, &fg, &bg);
+	render_pixel_fill_rect(rp, box, bg);
+	arrow = (struct render_pixel_rect){ box.x + box.w - box.h, box.y,
+	    box.h, box.h };
+	line = (struct render_pixel_rect){ box.x + rp->line_px, box.y +
+	    box.h / 8, box.w - box.h - 2 * rp->line_px, box.h * 3 / 4 };
+	render_pixel_source(rp, fg);
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(values[i])) {
+			pen = false;
+			continue;
+		}
+		x = line.x + (n > 1 ? line.w * (double)i / (n - 1) : 0);
+		y = line.y + line.h - (hi > lo ? (values[i] - lo) / (hi - lo) :
+		    0.5) * line.h;
+		if (pen)
+			cairo_line_to(rp->cr, x, y);
+		else
+			cairo_move_to(rp->cr, x, y);
+		pen = true;
+	}
+	cairo_set_line_width(rp->cr, rp->line_px * 1.5);
+	cairo_set_line_join(rp->cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_stroke(rp->cr);
+	cairo_arc(rp->cr, x, y, rp->line_px * 2.5, 0, 2 * M_PI);
+	cairo_fill(rp->cr);
+	render_pixel_arrow(rp, arrow, fabs(last - prev) <= 0.01 * (hi - lo) ?
+	    0 : last > prev ? 1 : -1);
 }
 
 /* ---- damage ------------------------------------------------------------- */
@@ -640,7 +864,10 @@ render_pixel_find_damage(struct render_pixel *rp)
 static void
 render_pixel_end(void *ctx)
 {
-	render_pixel_find_damage(ctx);
+	struct render_pixel *rp = ctx;
+
+	cairo_surface_flush(rp->surface);
+	render_pixel_find_damage(rp);
 }
 
 size_t

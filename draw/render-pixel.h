@@ -1,21 +1,29 @@
 /*
  * render-pixel.h: the renderer interface (render.h) in pixels: a canvas in
- * memory that display/fb.c copies to a framebuffer, or a test reads.
+ * memory, drawn with Cairo and set in type with Pango, that display/fb.c
+ * copies to a framebuffer, writes as a PNG, or a test reads.
  *
- * The canvas is width x height pixels of 32-bit XRGB (0x00RRGGBB), rows
- * packed. The layout draws in cells; the canvas lays a grid of cells over
- * the screen, each cell a whole multiple of the font's size so text stays
- * crisp: by default about 120 columns, so 1920x1080 is 120x33 cells of
- * 16x32 pixels (the 8x16 font at twice its size), 3840x2160 the same grid at
- * four times, and a small 800x480 panel 100x30 at once. Big figures (the
- * render_ops big()) are the font's glyphs at the largest whole multiple that
- * fills the rectangle the layout gave them.
+ * The canvas is width x height pixels of 32-bit XRGB (0x00RRGGBB in the
+ * low 24 bits; the top byte is Cairo's and means nothing), rows packed.
+ * The layout places things in cells; here a cell is a proportion of the
+ * screen, not of a font: the grid is RENDER_PIXEL_ROWS rows tall whatever
+ * the resolution, and as many columns as cells of RENDER_PIXEL_ASPECT
+ * times a row's height fit across. So 1280x720, 1920x1080 and 3840x2160
+ * show the same board, each as sharp as its pixels allow: text is set at
+ * RENDER_PIXEL_TEXT of a row (3.8% of the screen's height), figures as
+ * large as the tile's inside allows, with anti-aliased edges.
+ *
+ * Type: Inter (Debian's fonts-inter) with tabular figures, so digits keep
+ * their width as they change; fontconfig falls back, glyph by glyph, to
+ * what covers the rest (WenQuanYi Micro Hei for Chinese, Japanese and
+ * Korean, Symbola for emoji, DejaVu Sans for symbols). Box-drawing
+ * characters from the layout are drawn as lines, not glyphs.
  *
  * Each frame is drawn in full by the layout; at end() the canvas compares it
  * with the frame last presented and lists the regions that differ, in
  * blocks of RENDER_PIXEL_BLOCK_W x RENDER_PIXEL_BLOCK_H pixels merged into
  * rectangles. The owner copies those to the screen, then calls
- * render_pixel_presented(). Pure: no device, no clock.
+ * render_pixel_presented(). No device, no clock.
  */
 #ifndef WALLBOARD_RENDER_PIXEL_H
 #define WALLBOARD_RENDER_PIXEL_H
@@ -24,10 +32,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "font.h"
 #include "render.h"
 
-#define RENDER_PIXEL_COLUMNS 120        /* the default grid's width */
+#define RENDER_PIXEL_ROWS 21            /* the grid's height, in rows */
+#define RENDER_PIXEL_ASPECT 0.42        /* a cell's width / its height */
+#define RENDER_PIXEL_TEXT 0.8           /* text's size / a row's height */
+#define RENDER_PIXEL_FAMILY "Inter"     /* the default typeface */
 #define RENDER_PIXEL_BLOCK_W 16
 #define RENDER_PIXEL_BLOCK_H 16
 
@@ -42,28 +52,55 @@ struct render_pixel;
 extern const struct render_ops render_pixel_ops;
 
 /*
- * A canvas of width x height pixels (each at least the font's size),
- * drawing text in font (which must outlive it; NULL for font_builtin()),
- * with a grid about columns cells wide (0: RENDER_PIXEL_COLUMNS). Black
- * until the first frame; the first frame is damaged in full. Free with
- * render_pixel_free.
+ * A canvas of width x height pixels (at least 64x32), setting text in the
+ * font family (a fontconfig name, "DejaVu Sans"; NULL for
+ * RENDER_PIXEL_FAMILY), on a grid columns cells wide (0: as above; more
+ * columns, smaller text). Black until the first frame; the first frame is
+ * damaged in full. Free with render_pixel_free.
  */
 struct render_pixel *render_pixel_new(int width, int height,
-    const struct font *font, int columns);
+    const char *family, int columns);
 /* Free a canvas; clears the pointer. Accepts NULL. */
 void render_pixel_free(struct render_pixel **);
+
+/*
+ * Free what the type stack keeps for the whole process (Pango's font map,
+ * fontconfig's and Cairo's caches), once every canvas is freed, before
+ * exit: nothing is lost by keeping them, but a leak checker (ASan) would
+ * count them.
+ */
+void render_pixel_shutdown(void);
 
 int render_pixel_width(const struct render_pixel *);
 int render_pixel_height(const struct render_pixel *);
 /* The grid, in cells: what to give the layout as its width and height. */
 int render_pixel_columns(const struct render_pixel *);
 int render_pixel_rows(const struct render_pixel *);
-/* The pixels a rectangle of cells covers (not clipped). */
+/* The pixels a rectangle of cells covers (not clipped); adjacent cells
+ * share their edges exactly. */
 struct render_pixel_rect render_pixel_cells(const struct render_pixel *,
     struct render_rect);
+/* The size text is set in, in pixels (its em). */
+double render_pixel_text_size(const struct render_pixel *);
+
+/*
+ * A tile's trend, in r (cells): a sparkline of the n values of the day's
+ * intervals (oldest first; NaN for an interval with none), scaled between
+ * their least and greatest, in the style's fg on its bg, the last value
+ * marked with a dot; and beside it an arrow against the previous interval:
+ * up, down, or level within 1% of the range. Nothing at all for fewer than
+ * two values. The snapshot carries no history yet (the history extension
+ * will bring it); until then nothing calls this with a snapshot's data.
+ */
+void render_pixel_trend(struct render_pixel *, struct render_rect r,
+    const double *values, size_t n, struct render_style);
 
 /* The pixels: height rows of width XRGB words. Valid while the canvas is. */
 const uint32_t *render_pixel_data(const struct render_pixel *);
+
+/* Write the last frame drawn as a PNG. -1 with a sentence in err. */
+int render_pixel_write_png(struct render_pixel *, const char *path,
+    char *err, size_t errlen);
 
 /*
  * The regions that changed between the last frame drawn (end()) and the

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "width.h"
 #include "xalloc.h"
 
 struct render_text_cell {
@@ -103,11 +104,16 @@ render_text_text(void *ctx, int x, int y, const char *s,
 
 	while (*s != '\0') {
 		unsigned c = render_text_decode(&s);
+		int w = width_codepoint(c);
 
-		if ((cell = render_text_at(ctx, x++, y)) != NULL) {
-			cell->c = c;
-			cell->style = style;
-		}
+		/* A mark that takes no cell is left out of the frame; a wide
+		 * character's second cell holds 0, written as nothing. */
+		for (int i = 0; i < w; i++)
+			if ((cell = render_text_at(ctx, x + i, y)) != NULL) {
+				cell->c = i == 0 ? c : 0;
+				cell->style = style;
+			}
+		x += w;
 	}
 }
 
@@ -163,8 +169,9 @@ render_text_end(void *ctx)
 	for (int y = 0; y < t->height; y++) {
 		line_end = o;
 		for (int x = 0; x < t->width; x++) {
-			o += render_text_encode(render_text_at(t, x, y)->c,
-			    t->frame + o);
+			if (render_text_at(t, x, y)->c != 0)
+				o += render_text_encode(render_text_at(t, x,
+				    y)->c, t->frame + o);
 			if (render_text_at(t, x, y)->c != ' ')
 				line_end = o;
 		}

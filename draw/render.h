@@ -51,6 +51,12 @@ enum render_attr {
 	 * a back-end that cannot blink still flashes. */
 	RENDER_FLASH = 0x4,
 	RENDER_DIM = 0x8,
+	/* Where text sits in its cells when a back-end sets it in
+	 * proportional type (narrower or wider than the cells the layout
+	 * counted): flush with its last cell, or centred in its cells. A
+	 * back-end drawing a character a cell ignores them. */
+	RENDER_ALIGN_END = 0x10,
+	RENDER_ALIGN_CENTRE = 0x20,
 };
 
 struct render_style {
@@ -80,16 +86,20 @@ struct render_ops {
 	/* Blank every cell of r, in the style's background. */
 	void (*fill)(void *ctx, struct render_rect r, struct render_style);
 	/*
-	 * UTF-8 text from (x, y) on one line, one cell per code point. The
-	 * layout has cut it to fit the screen and only sends non-ASCII when
-	 * the screen has Unicode.
+	 * UTF-8 text from (x, y) on one line, as many cells as a terminal
+	 * gives it (draw/width.h: two for a wide character, none for a
+	 * combining mark). The layout has cut it to fit the screen and only
+	 * sends non-ASCII when the screen has Unicode.
 	 */
 	void (*text)(void *ctx, int x, int y, const char *utf8,
 	    struct render_style);
 	/*
 	 * Big characters filling r exactly (the layout measured them with
 	 * layout_big_width at how->scale). text holds only characters of the
-	 * big font; the style's fg draws the pixels, bg the rest of r.
+	 * big font; the style's fg draws the pixels, bg the rest of r. For a
+	 * screen whose caps say it scales type (layout_caps.scalable), r is
+	 * the whole room the figure has, and the back-end sets it as large
+	 * as fits.
 	 */
 	void (*big)(void *ctx, struct render_rect r, const char *text,
 	    const struct render_big *how, struct render_style);

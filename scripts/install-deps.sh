@@ -24,9 +24,17 @@ PYTHON="$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)"
 BUILD_PKGS="build-essential=cmd:cc build-essential=cmd:make
 build-essential=file:/usr/include/stdio.h pkg-config=cmd:pkg-config libyaml-dev=pc:yaml-0.1 libcjson-dev=pc:libcjson
 libzmq3-dev=pc:libzmq libevent-dev=pc:libevent_core libsystemd-dev=pc:libsystemd
-libncurses-dev=pc:ncursesw libcmocka-dev=pc:cmocka"
+libncurses-dev=pc:ncursesw libcmocka-dev=pc:cmocka
+libcairo2-dev=pc:cairo libpango1.0-dev=pc:pangocairo libdrm-dev=pc:libdrm"
 # The demo reads the site's time zone; minbase has tzdata, a container may not.
-RUN_PKGS="tzdata=file:/usr/share/zoneinfo/Europe/London"
+# The framebuffer board's type (docs/framebuffer.md), found by fontconfig:
+# Inter, then WenQuanYi Micro Hei for Chinese, Japanese and Korean names,
+# Symbola for emoji, DejaVu Sans for the symbols the others lack.
+RUN_PKGS="tzdata=file:/usr/share/zoneinfo/Europe/London
+fonts-inter=file:/usr/share/fonts/opentype/inter/Inter-Bold.otf
+fonts-wqy-microhei=file:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+fonts-symbola=file:/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf
+fonts-dejavu-core=file:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 # The suite: Python clients of the daemon, a real terminal (tmux), the unit's
 # checks (systemd-analyze, systemd-sysusers), the syscall filter's (strace),
 # and pgrep/kill for the tests that count processes (procps).

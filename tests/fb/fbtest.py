@@ -24,6 +24,7 @@ SNAPSHOT = os.path.join(HERE, "snapshot.json")
 SNAP_NOW = 1795424400000        # snapshot.json's "now"
 
 # render-pixel.c's palette.
+BG = 0x0b0f17           # RENDER_DEFAULT as a background
 RED = 0xef3340          # RENDER_BAD as a foreground
 RED_BG = 0xdc2626       # RENDER_BAD as a background
 WHITE = 0xffffff
@@ -121,12 +122,80 @@ def find(ops, op, text):
     return [o for o in ops if o["op"] == op and o["text"] == text]
 
 
-def glyph(ch):
-    """The built-in font's glyph for ch: 16 rows of 8 booleans."""
-    src = open(os.path.join(ROOT, "draw", "font-8x16.c")).read()
-    m = re.search(r"/\* \d+: U\+%04X[ *].*\n(.*\n.*\n)" % ord(ch), src)
-    rows = [int(b, 16) for b in re.findall(r"0x([0-9a-f]{2})", m.group(1))]
-    return [[bool(r & (0x80 >> x)) for x in range(8)] for r in rows]
+def ink_mask(frame, rect, fg, bg):
+    """Which pixels of rect are nearer fg than bg (the type's ink, its
+    anti-aliased edge halfway or more)."""
+    def dist(a, b):
+        return sum(abs((a >> s & 0xff) - (b >> s & 0xff)) for s in (0, 8, 16))
+    x, y, w, h = rect
+    return [[dist(frame.px(i, j), fg) < dist(frame.px(i, j), bg)
+             for i in range(x, x + w)] for j in range(y, y + h)]
+
+
+def shades(frame, rect, fg, bg):
+    """Pixels of rect strictly between fg and bg in every channel: the
+    grey steps of an anti-aliased edge. A bitmap font has none."""
+    x, y, w, h = rect
+    n = 0
+    for j in range(y, y + h):
+        for i in range(x, x + w):
+            c = frame.px(i, j)
+            if c in (fg, bg):
+                continue
+            if all(min(fg >> s & 0xff, bg >> s & 0xff) <= (c >> s & 0xff) <=
+                   max(fg >> s & 0xff, bg >> s & 0xff) for s in (0, 8, 16)):
+                n += 1
+    return n
+
+
+def ink_box(mask):
+    """(left, top, width, height) of the ink in a mask, or None."""
+    ys = [y for y, row in enumerate(mask) if any(row)]
+    xs = [x for x in range(len(mask[0])) if any(row[x] for row in mask)]
+    if not ys:
+        return None
+    return xs[0], ys[0], xs[-1] - xs[0] + 1, ys[-1] - ys[0] + 1
+
+
+def glyphs(mask):
+    """The ink cut into glyphs at the empty columns between them, left to
+    right: a list of sub-masks (each glyph's own columns, all rows)."""
+    cols = [any(row[x] for row in mask) for x in range(len(mask[0]))]
+    out, start = [], None
+    for x, on in enumerate(cols + [False]):
+        if on and start is None:
+            start = x
+        elif not on and start is not None:
+            out.append([row[start:x] for row in mask])
+            start = None
+    return out
+
+
+def holes(mask):
+    """Closed counters in a glyph: regions of background that do not reach
+    the edge of its box ('0' has one, '8' two, '5' none, '%' two)."""
+    h, w = len(mask), len(mask[0])
+    seen = [[False] * w for _ in range(h)]
+    count = 0
+    for y0 in range(h):
+        for x0 in range(w):
+            if mask[y0][x0] or seen[y0][x0]:
+                continue
+            stack, edge, size = [(x0, y0)], False, 0
+            seen[y0][x0] = True
+            while stack:
+                x, y = stack.pop()
+                size += 1
+                if x in (0, w - 1) or y in (0, h - 1):
+                    edge = True
+                for nx, ny in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
+                    if 0 <= nx < w and 0 <= ny < h and not mask[ny][nx] \
+                            and not seen[ny][nx]:
+                        seen[ny][nx] = True
+                        stack.append((nx, ny))
+            if not edge and size > 4:
+                count += 1
+    return count
 
 
 def free_port():

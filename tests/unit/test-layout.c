@@ -740,6 +740,69 @@ test_stale_agent(void **state)
 	render_text_free(&t);
 }
 
+/* Cells of a line's first bytes, counted by hand for the names below: a
+ * CJK ideograph (three bytes from E4-E9) or an emoji (four bytes from F0)
+ * takes two, anything else one per code point. */
+static int
+hand_cells(const char *s, size_t bytes)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < bytes; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c & 0xc0) == 0x80)
+			continue;
+		n += (c >= 0xe4 && c <= 0xe9) || c >= 0xf0 ? 2 : 1;
+	}
+	return n;
+}
+
+/* Names in Chinese and with an emoji keep the grid: at 80 columns the grid
+ * has 3 columns of 26 cells, each agent a cell of 25 (a blank between),
+ * its time ending a blank before the cell's end: 24 cells from the line's
+ * start, whatever the name. A name of 9 cells or less is whole ("王小明"
+ * is 6); a longer one with no space to shorten at is cut by its cells:
+ * 4 ideographs (8 cells) and "…"; "Amira Khan" (10) is "Amira K.". */
+static void
+test_wide_names(void **state)
+{
+	struct render_text *t = render_text_new();
+	struct config *c = load_config("boards:\n  b:\n    pages: "
+	    "[{agent_grid: true}]\n");
+	static const char *const names[] = { "\u738b\u5c0f\u660e",
+	    "Li \U0001F600 Na", "Amira K.", "\u6b27\u9633\u5a1c\u5a1c\u2026" };
+	const char *frame, *line, *end, *time;
+
+	/* All busy since 900,000; the frame 3 s after a snapshot at
+	 * 1,000,000: 1:43 each. */
+	frame = draw_frame(t, c, "{\"v\":1,\"now\":1000000,\"agents\":["
+	    "{\"id\":\"a\",\"name\":\"\u738b\u5c0f\u660e\",\"state\":\"busy\","
+	    "\"since\":900000},"
+	    "{\"id\":\"b\",\"name\":\"Li \\ud83d\\ude00 Na\",\"state\":\"busy\","
+	    "\"since\":900000},"
+	    "{\"id\":\"c\",\"name\":\"Amira Khan\",\"state\":\"busy\","
+	    "\"since\":900000},"
+	    "{\"id\":\"d\",\"name\":\"\u6b27\u9633\u5a1c\u5a1c\u5c0f\u59d0\","
+	    "\"state\":\"busy\",\"since\":900000}]}", 80, 24, 3000, 256);
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		line = strstr(frame, names[i]);
+		if (line == NULL)
+			fail_msg("'%s' is not on the board:\n%s", names[i], frame);
+		while (line > frame && line[-1] != '\n')
+			line--;
+		end = strchr(line, '\n');
+		time = strstr(line, "1:43");
+		assert_true(time != NULL && time < end);
+		if (hand_cells(line, (size_t)(time - line) + 4) != 24)
+			fail_msg("'%s': its time ends at cell %d, not 24:\n%s",
+			    names[i], hand_cells(line, (size_t)(time - line) + 4),
+			    frame);
+	}
+	config_free(&c);
+	render_text_free(&t);
+}
+
 /* ---- alerts ------------------------------------------------------------------ */
 
 /* Three firing: a critical one (#14) for 300 s, a warning (#9), an info
@@ -983,6 +1046,7 @@ main(void)
 		cmocka_unit_test(test_feeds_silent),
 		cmocka_unit_test(test_journal_warning),
 		cmocka_unit_test(test_stale_agent),
+		cmocka_unit_test(test_wide_names),
 		cmocka_unit_test(test_alert_lines),
 	};
 
