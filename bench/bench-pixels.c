@@ -788,28 +788,48 @@ run_calibrate(struct run *r)
 	}
 	run_service(r, mono_ns() + 1500000000LL);
 
-	/* A second and a bit with no event of ours. */
-	fb_copy(r, fbfull, fa);
-	tm_copy(r, tmfull, ta);
-	run_service(r, mono_ns() + 1300000000LL);
-	fb_copy(r, fbfull, fb);
-	tm_copy(r, tmfull, tb);
-	r->fb_band = diff_rows(fa, fb, FB_W, FB_H, FB_BPP / 8);
-	r->tm_band = diff_rows((uint8_t *)ta, (uint8_t *)tb, TERM_COLS, TERM_ROWS,
-	    sizeof *ta);
-	if (r->fb_band > FB_H / 4 || r->tm_band > TERM_ROWS / 4) {
-		tm_dump("before", ta);
-		tm_dump("a second later", tb);
-		fatalx("with no event, the boards changed down to row %d of %d "
-		    "(fb), %d of %d (terminal): more than the header", r->fb_band,
-		    FB_H, r->tm_band, TERM_ROWS);
+	/* A second and a bit with no event of ours: only the header's clock
+	 * changes (tried again while a board is still drawing its first). */
+	for (int attempt = 0;; attempt++) {
+		fb_copy(r, fbfull, fa);
+		tm_copy(r, tmfull, ta);
+		run_service(r, mono_ns() + 1300000000LL);
+		fb_copy(r, fbfull, fb);
+		tm_copy(r, tmfull, tb);
+		r->fb_band = diff_rows(fa, fb, FB_W, FB_H, FB_BPP / 8);
+		r->tm_band = diff_rows((uint8_t *)ta, (uint8_t *)tb, TERM_COLS,
+		    TERM_ROWS, sizeof *ta);
+		if (r->fb_band <= FB_H / 4 && r->tm_band <= TERM_ROWS / 4)
+			break;
+		if (attempt == 4) {
+			tm_dump("before", ta);
+			tm_dump("a second later", tb);
+			fatalx("with no event, the boards changed down to row %d "
+			    "of %d (fb), %d of %d (terminal): more than the "
+			    "header", r->fb_band, FB_H, r->tm_band, TERM_ROWS);
+		}
 	}
 
-	/* 0 -> 1: where the figure is. */
+	/* 0 -> 1: where the figure is. Both screens change below the header,
+	 * then get 300 ms to finish. */
 	fb_copy(r, fbfull, fa);
 	tm_copy(r, tmfull, ta);
 	run_send(r, 1);
-	run_service(r, mono_ns() + 500000000);
+	end = mono_ns() + 5000000000LL;
+	for (;;) {
+		run_service(r, mono_ns() + 10000000);
+		fb_copy(r, fbfull, fb);
+		tm_copy(r, tmfull, tb);
+		if (diff_rows(fa + (size_t)r->fb_band * FB_W * (FB_BPP / 8),
+		    fb + (size_t)r->fb_band * FB_W * (FB_BPP / 8), FB_W,
+		    FB_H - r->fb_band, FB_BPP / 8) > 0 && diff_rows((uint8_t *)
+		    (ta + r->tm_band * TERM_COLS), (uint8_t *)(tb + r->tm_band *
+		    TERM_COLS), TERM_COLS, TERM_ROWS - r->tm_band, sizeof *ta) > 0)
+			break;
+		if (mono_ns() > end)
+			break;          /* said below */
+	}
+	run_service(r, mono_ns() + 300000000);
 	fb_copy(r, fbfull, fb);
 	tm_copy(r, tmfull, tb);
 	r->fbr = diff_box(fa, fb, FB_W, FB_H, FB_BPP / 8, r->fb_band);
@@ -832,7 +852,11 @@ run_calibrate(struct run *r)
 
 	/* 1 -> 0: the other picture. */
 	run_send(r, 0);
-	run_service(r, mono_ns() + 500000000);
+	end = mono_ns() + 5000000000LL;
+	while ((fb_same(r, r->fbr, r->fb_img[1]) ||
+	    tm_same(r, r->tmr, r->tm_img[1])) && mono_ns() < end)
+		run_service(r, mono_ns() + 10000000);
+	run_service(r, mono_ns() + 300000000);
 	fb_copy(r, r->fbr, r->fb_img[0]);
 	tm_copy(r, r->tmr, r->tm_img[0]);
 	if (fb_same(r, r->fbr, r->fb_img[1]) || tm_same(r, r->tmr, r->tm_img[1]))
