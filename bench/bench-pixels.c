@@ -93,6 +93,7 @@
 #define SAMPLE_TIMEOUT_NS 3000000000LL
 #define WATCH_CAP 200000
 #define BOARD_TOPIC "board/pixels"
+#define FIGURE_LABEL "Bench waiting"  /* the measured tile */
 
 /* ---- time and figures ---------------------------------------------------- */
 
@@ -303,6 +304,9 @@ struct run {
 
 	/* the SUB beside the boards */
 	pthread_t w_th;
+	pthread_mutex_t w_lock;          /* the newest document: */
+	char *w_doc;
+	size_t w_doc_len;
 	bool w_on;
 	atomic_int w_stop;
 	int64_t *w_at;
@@ -310,12 +314,12 @@ struct run {
 	atomic_size_t w_n;
 
 	/* what is watched */
-	int fb_band, tm_band;           /* rows [0, band) change on their own */
+	int tm_band;                    /* rows [0, band) change on their own */
 	struct rect fbr, tmr;
 	uint8_t *fb_img[2];
 	struct cell *tm_img[2];
 	uint8_t *fb_cur;
-	struct cell *tm_cur;
+	struct cell *tm_cur, *tm_full;
 
 	struct sample *s;
 	size_t n, cap;
@@ -373,7 +377,7 @@ run_write_config(struct run *r)
 	    "    pages:\n"
 	    "      - title: Now\n"
 	    "        tiles:\n"
-	    "          - {scope: \"queue:bench\", metric: waiting}\n"
+	    "          - {scope: \"queue:bench\", metric: waiting, label: " FIGURE_LABEL "}\n"
 	    "          - {scope: \"queue:bench\", metric: longest_wait_ms}\n"
 	    "          - {scope: \"queue:bench\", metric: asa_ms, window: 15m}\n"
 	    "          - {scope: \"queue:bench\", metric: agents_ready}\n"
@@ -537,6 +541,11 @@ watch_run(void *arg)
 			continue;
 		r->w_at[n] = at;
 		r->w_val[n] = doc_waiting(zmq_msg_data(&body), zmq_msg_size(&body));
+		pthread_mutex_lock(&r->w_lock);
+		free(r->w_doc);
+		r->w_doc = xstrndup(zmq_msg_data(&body), zmq_msg_size(&body));
+		r->w_doc_len = zmq_msg_size(&body);
+		pthread_mutex_unlock(&r->w_lock);
 		atomic_store(&r->w_n, n + 1);
 	}
 	zmq_msg_close(&topic);
@@ -765,19 +774,88 @@ diff_rows(const uint8_t *a, const uint8_t *b, int w, int h, size_t size)
 	return 0;
 }
 
+/* Cells [a] of a whole screen. */
+static void
+tm_crop(const struct cell *screen, struct rect a, struct cell *to)
+{
+	for (int y = 0; y < a.h; y++)
+		memcpy(to + y * a.w, screen + (a.y + y) * TERM_COLS + a.x,
+		    (size_t)a.w * sizeof *to);
+}
+
 /*
- * What to watch: the rows that change with no event (the header's clock)
- * are left out; the rectangle that differs between the figure at 0 and at
- * 1 is the figure, and both its pictures are kept.
+ * Where wallboard-fb puts the figure: the board's newest document drawn
+ * once by the same program (--snapshot-file) with --trace, which writes
+ * each drawing operation in pixels; the figure is the `big` operation
+ * after the tile's label. The layout depends on the board, the geometry
+ * and the figures, not on the clock, so the live board draws it there too.
+ */
+static void
+run_find_figure(struct run *r)
+{
+	char doc[160], trace[160], dev[160], geometry[32], line[512];
+	bool label = false;
+	int wstatus;
+	FILE *f;
+	pid_t pid;
+
+	snprintf(doc, sizeof doc, "%s/board.json", r->dir);
+	snprintf(trace, sizeof trace, "%s/trace.txt", r->dir);
+	snprintf(dev, sizeof dev, "%s/trace.fb", r->dir);
+	snprintf(geometry, sizeof geometry, "%dx%dx%d", FB_W, FB_H, FB_BPP);
+	if ((f = fopen(doc, "w")) == NULL)
+		fatal("%s", doc);
+	pthread_mutex_lock(&r->w_lock);
+	if (r->w_doc != NULL)
+		fwrite(r->w_doc, 1, r->w_doc_len, f);
+	pthread_mutex_unlock(&r->w_lock);
+	fclose(f);
+	pid = fork();
+	if (pid < 0)
+		fatal("fork");
+	if (pid == 0) {
+		child_setup(r->fb_log);
+		execl(wallboard_fb, "wallboard-fb", "-c", r->config, "--board",
+		    "pixels", "--device", dev, "--geometry", geometry,
+		    "--snapshot-file", doc, "--trace", trace, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &wstatus, 0) != pid || !WIFEXITED(wstatus) ||
+	    WEXITSTATUS(wstatus) != 0) {
+		print_file(r->fb_log);
+		fatalx("wallboard-fb --snapshot-file %s --trace failed", doc);
+	}
+	unlink(dev);
+	if ((f = fopen(trace, "r")) == NULL)
+		fatal("%s", trace);
+	r->fbr.w = 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "text ", 5) == 0 && strstr(line, " " FIGURE_LABEL))
+			label = true;
+		else if (label && sscanf(line, "big %d %d %d %d", &r->fbr.x,
+		    &r->fbr.y, &r->fbr.w, &r->fbr.h) == 4)
+			break;
+	}
+	fclose(f);
+	if (r->fbr.w <= 0 || r->fbr.h <= 0 || r->fbr.x < 0 || r->fbr.y < 0 ||
+	    r->fbr.x + r->fbr.w > FB_W || r->fbr.y + r->fbr.h > FB_H)
+		fatalx("%s: no big figure after the label '%s'", trace,
+		    FIGURE_LABEL);
+}
+
+/*
+ * What to watch. Framebuffer: the rectangle the layout gives the figure
+ * (run_find_figure). Terminal: the rows that change with no event of ours
+ * (the header's clock) are left out, and the cells that differ between the
+ * figure at 0 and at 1 are the figure. Both pictures of each are kept.
  */
 static void
 run_calibrate(struct run *r)
 {
-	struct rect fbfull = { 0, 0, FB_W, FB_H };
-	struct rect tmfull = { 0, 0, TERM_COLS, TERM_ROWS };
-	size_t fbn = r->fblen, tmn = (size_t)TERM_ROWS * TERM_COLS;
-	uint8_t *fa = xmalloc(fbn), *fb = xmalloc(fbn);
+	size_t tmn = (size_t)TERM_ROWS * TERM_COLS;
+	size_t fbn;
 	struct cell *ta = xcalloc(tmn, sizeof *ta), *tb = xcalloc(tmn, sizeof *tb);
+	struct rect tmfull = { 0, 0, TERM_COLS, TERM_ROWS };
 	int64_t end = mono_ns() + 15000000000LL;
 
 	/* Both boards up: snapshots arriving (the boards drew the first). */
@@ -786,83 +864,80 @@ run_calibrate(struct run *r)
 			fatalx("the boards did not start in 15 s");
 		run_service(r, mono_ns() + 20000000);
 	}
-	run_service(r, mono_ns() + 1500000000LL);
+	/* Warm up: our feed heard and the figure there and back, so that
+	 * what a first event changes once (the data's age, ...) is done. */
+	run_service(r, mono_ns() + 1000000000LL);
+	run_send(r, 1);
+	run_service(r, mono_ns() + 400000000);
+	run_send(r, 0);
+	run_service(r, mono_ns() + 600000000);
 
-	/* A second and a bit with no event of ours: only the header's clock
-	 * changes (tried again while a board is still drawing its first). */
+	run_find_figure(r);
+	fbn = (size_t)r->fbr.w * (size_t)r->fbr.h * (FB_BPP / 8);
+	for (int i = 0; i < 2; i++)
+		r->fb_img[i] = xmalloc(fbn);
+	r->fb_cur = xmalloc(fbn);
+
+	/* A second and a bit with no event of ours: the terminal's rows that
+	 * change anyway (tried again while a board is still drawing). */
 	for (int attempt = 0;; attempt++) {
-		fb_copy(r, fbfull, fa);
 		tm_copy(r, tmfull, ta);
 		run_service(r, mono_ns() + 1300000000LL);
-		fb_copy(r, fbfull, fb);
 		tm_copy(r, tmfull, tb);
-		r->fb_band = diff_rows(fa, fb, FB_W, FB_H, FB_BPP / 8);
 		r->tm_band = diff_rows((uint8_t *)ta, (uint8_t *)tb, TERM_COLS,
 		    TERM_ROWS, sizeof *ta);
-		if (r->fb_band <= FB_H / 4 && r->tm_band <= TERM_ROWS / 4)
+		if (r->tm_band <= TERM_ROWS / 4)
 			break;
 		if (attempt == 4) {
 			tm_dump("before", ta);
 			tm_dump("a second later", tb);
-			fatalx("with no event, the boards changed down to row %d "
-			    "of %d (fb), %d of %d (terminal): more than the "
-			    "header", r->fb_band, FB_H, r->tm_band, TERM_ROWS);
+			fatalx("with no event, the terminal board changed down to "
+			    "row %d of %d: more than the header", r->tm_band,
+			    TERM_ROWS);
 		}
 	}
 
-	/* 0 -> 1: where the figure is. Both screens change below the header,
-	 * then get 300 ms to finish. */
-	fb_copy(r, fbfull, fa);
+	/* 0 -> 1: both screens change, then get 300 ms to finish. */
+	fb_copy(r, r->fbr, r->fb_img[0]);
 	tm_copy(r, tmfull, ta);
 	run_send(r, 1);
 	end = mono_ns() + 5000000000LL;
-	for (;;) {
+	do {
 		run_service(r, mono_ns() + 10000000);
-		fb_copy(r, fbfull, fb);
 		tm_copy(r, tmfull, tb);
-		if (diff_rows(fa + (size_t)r->fb_band * FB_W * (FB_BPP / 8),
-		    fb + (size_t)r->fb_band * FB_W * (FB_BPP / 8), FB_W,
-		    FB_H - r->fb_band, FB_BPP / 8) > 0 && diff_rows((uint8_t *)
-		    (ta + r->tm_band * TERM_COLS), (uint8_t *)(tb + r->tm_band *
-		    TERM_COLS), TERM_COLS, TERM_ROWS - r->tm_band, sizeof *ta) > 0)
-			break;
-		if (mono_ns() > end)
-			break;          /* said below */
-	}
+	} while ((fb_same(r, r->fbr, r->fb_img[0]) ||
+	    diff_rows((uint8_t *)(ta + r->tm_band * TERM_COLS),
+	    (uint8_t *)(tb + r->tm_band * TERM_COLS), TERM_COLS,
+	    TERM_ROWS - r->tm_band, sizeof *ta) == 0) && mono_ns() < end);
 	run_service(r, mono_ns() + 300000000);
-	fb_copy(r, fbfull, fb);
+	fb_copy(r, r->fbr, r->fb_img[1]);
 	tm_copy(r, tmfull, tb);
-	r->fbr = diff_box(fa, fb, FB_W, FB_H, FB_BPP / 8, r->fb_band);
 	r->tmr = diff_box((uint8_t *)ta, (uint8_t *)tb, TERM_COLS, TERM_ROWS,
 	    sizeof *ta, r->tm_band);
-	if (r->fbr.w == 0 || r->tmr.w == 0) {
+	if (memcmp(r->fb_img[0], r->fb_img[1], fbn) == 0 || r->tmr.w == 0) {
 		tm_dump("before the event", ta);
 		tm_dump("after it", tb);
-		fatalx("the figure did not change on %s", r->fbr.w == 0 ?
-		    "the framebuffer board" : "the terminal board");
+		fatalx("the figure did not change on %s", r->tmr.w == 0 ?
+		    "the terminal board" : "the framebuffer board");
 	}
-	r->fb_img[1] = xmalloc((size_t)r->fbr.w * (size_t)r->fbr.h * (FB_BPP / 8));
-	r->fb_img[0] = xmalloc((size_t)r->fbr.w * (size_t)r->fbr.h * (FB_BPP / 8));
-	r->fb_cur = xmalloc((size_t)r->fbr.w * (size_t)r->fbr.h * (FB_BPP / 8));
-	r->tm_img[1] = xcalloc((size_t)r->tmr.w * (size_t)r->tmr.h, sizeof *ta);
-	r->tm_img[0] = xcalloc((size_t)r->tmr.w * (size_t)r->tmr.h, sizeof *ta);
+	for (int i = 0; i < 2; i++)
+		r->tm_img[i] = xcalloc((size_t)r->tmr.w * (size_t)r->tmr.h,
+		    sizeof *ta);
 	r->tm_cur = xcalloc((size_t)r->tmr.w * (size_t)r->tmr.h, sizeof *ta);
-	fb_copy(r, r->fbr, r->fb_img[1]);
-	tm_copy(r, r->tmr, r->tm_img[1]);
+	tm_crop(ta, r->tmr, r->tm_img[0]);
+	tm_crop(tb, r->tmr, r->tm_img[1]);
 
-	/* 1 -> 0: the other picture. */
+	/* 1 -> 0: back to the first picture, on both. */
 	run_send(r, 0);
 	end = mono_ns() + 5000000000LL;
-	while ((fb_same(r, r->fbr, r->fb_img[1]) ||
-	    tm_same(r, r->tmr, r->tm_img[1])) && mono_ns() < end)
+	while (!fb_same(r, r->fbr, r->fb_img[0]) ||
+	    !tm_same(r, r->tmr, r->tm_img[0])) {
+		if (mono_ns() > end)
+			fatalx("the figure at 0 did not come back the same on the "
+			    "%s", !fb_same(r, r->fbr, r->fb_img[0]) ?
+			    "framebuffer board" : "terminal board");
 		run_service(r, mono_ns() + 10000000);
-	run_service(r, mono_ns() + 300000000);
-	fb_copy(r, r->fbr, r->fb_img[0]);
-	tm_copy(r, r->tmr, r->tm_img[0]);
-	if (fb_same(r, r->fbr, r->fb_img[1]) || tm_same(r, r->tmr, r->tm_img[1]))
-		fatalx("the figure did not change back");
-	free(fa);
-	free(fb);
+	}
 	free(ta);
 	free(tb);
 }
@@ -978,8 +1053,12 @@ run_teardown(struct run *r)
 	}
 	free(r->fb_cur);
 	free(r->tm_cur);
+	free(r->tm_full);
+	r->tm_full = NULL;
 	free(r->w_at);
 	free(r->w_val);
+	free(r->w_doc);
+	r->w_doc = NULL;
 	r->fb_cur = NULL;
 	r->tm_cur = NULL;
 	r->w_at = NULL;
@@ -1021,7 +1100,6 @@ struct result {
 	struct figures first[2], done[2], snap, after[2];
 	size_t missed[2], unsettled;
 	struct rect fbr, tmr;
-	int fb_band, tm_band;
 };
 
 static void
@@ -1076,8 +1154,6 @@ run_figures(struct run *r, struct result *res)
 	res->snap = figures_of(snap, ns);
 	res->fbr = r->fbr;
 	res->tmr = r->tmr;
-	res->fb_band = r->fb_band;
-	res->tm_band = r->tm_band;
 	free(snap);
 }
 
@@ -1105,9 +1181,11 @@ run_config(const char *name, double max_rate, size_t samples,
 		    strrchr(r->dir, '/') + 1);
 	else
 		snprintf(r->fbpath, sizeof r->fbpath, "%s/fb", r->dir);
+	pthread_mutex_init(&r->w_lock, NULL);
 	r->w_at = xcalloc(WATCH_CAP, sizeof *r->w_at);
 	r->w_val = xcalloc(WATCH_CAP, sizeof *r->w_val);
 	r->s = xcalloc(samples, sizeof *r->s);
+	r->tm_full = xcalloc((size_t)TERM_ROWS * TERM_COLS, sizeof *r->tm_full);
 
 	run_start_daemon(r);
 	if (pthread_create(&r->w_th, NULL, watch_run, r) != 0)
@@ -1126,7 +1204,17 @@ run_config(const char *name, double max_rate, size_t samples,
 		run_service(r, mono_ns() + (GAP_MIN_MS + rand_below(GAP_SPAN_MS)) *
 		    1000000LL);
 		if (!run_settle(r)) {
-			res->unsettled++;
+			if (res->unsettled++ == 0) {
+				fprintf(stderr, "bench-pixels: %s: the figure at %d not "
+				    "on the %s after 3 s\n", name, r->value,
+				    !fb_same(r, r->fbr, r->fb_img[r->value]) ?
+				    "framebuffer" : "terminal");
+				tm_copy(r, (struct rect){ 0, 0, TERM_COLS, TERM_ROWS },
+				    r->tm_full);
+				tm_dump("now", r->tm_full);
+			}
+			if (res->unsettled > 3)
+				fatalx("%s: the screens do not settle", name);
 			continue;
 		}
 		run_sample(r, &r->s[r->n++]);
@@ -1231,10 +1319,10 @@ main(int argc, char **argv)
 	    GAP_MIN_MS, GAP_MIN_MS + GAP_SPAN_MS, samples, bg_rate);
 	run_config("on change", 1000, samples, &change);
 	run_config("defaults", 10, samples, &defaults);
-	printf("  (the figure: %dx%d pixels at %d,%d; %dx%d cells at %d,%d; the "
-	    "header's rows %d px / %d cells left out)\n", change.fbr.w,
-	    change.fbr.h, change.fbr.x, change.fbr.y, change.tmr.w, change.tmr.h,
-	    change.tmr.x, change.tmr.y, change.fb_band, change.tm_band);
+	printf("  (the figure: %dx%d pixels at %d,%d, where wallboard-fb --trace "
+	    "puts it; %dx%d cells at %d,%d)\n", change.fbr.w, change.fbr.h,
+	    change.fbr.x, change.fbr.y, change.tmr.w, change.tmr.h, change.tmr.x,
+	    change.tmr.y);
 	report_config("event -> pixels, fb, publish on change (max_rate 1000)",
 	    "event -> cells, terminal, publish on change", &change, 20);
 	report_config("event -> pixels, fb, defaults (max_rate 10)",
