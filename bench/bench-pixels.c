@@ -21,16 +21,19 @@
  *     so the daemon is publishing anyway and, with the defaults, each
  *     measured event waits for its place in the 10-a-second cycle as it
  *     would on a real floor;
- *   - calibration: what changes on each screen over a second with no event
- *     (the header's clock: those rows are never watched), then one event
- *     each way: the rectangle that differs between `waiting` 0 and 1 is the
- *     tile's figure, and its two pictures are kept;
- *   - then SAMPLES events, one every 30-130 ms after the last was shown
- *     (uniformly at random over 100 ms, the default publish cycle, so each
- *     lands anywhere in it, and in the boards' 1 s tick), alternately a call.queued and its call.abandoned on
- *     queue:bench: the figure flips 0 -> 1 -> 0. Before each, both screens
- *     must show the previous figure whole (the previous sample is over).
- *     From just before zmq_send (CLOCK_MONOTONIC) to:
+ *   - calibration, after one event each way (so that what only a first
+ *     event changes is done): on the framebuffer, the figure is the
+ *     rectangle where the layout puts it, read from the same board drawn
+ *     once by wallboard-fb --snapshot-file --trace; on the terminal, the
+ *     rows that change over a second with no event (the header's clock)
+ *     are left out and the cells that differ between `waiting` 0 and 1 are
+ *     the figure. The pictures of both figures at 0 and at 1 are kept;
+ *   - then SAMPLES events, each 30-130 ms after the last was on both
+ *     screens (uniformly at random over 100 ms, the default publish cycle,
+ *     so each lands anywhere in it, and anywhere in the boards' 1 s tick),
+ *     alternately a call.queued and its call.abandoned on queue:bench: the
+ *     figure flips 0 -> 1 -> 0. Before each, both screens must show the
+ *     previous figure whole. From just before zmq_send (CLOCK_MONOTONIC) to:
  *       fb:       the first pixel of the figure's rectangle that differs
  *                 (the mapped file polled every 0.2 ms), and to the whole
  *                 rectangle being the new picture;
@@ -38,13 +41,16 @@
  *                 libvterm's screen (the pty read as soon as it is
  *                 readable), and to all of them being the new figure.
  *     A SUB beside the boards stamps each board/pixels snapshot, so each
- *     sample splits into event -> snapshot and snapshot -> screen.
+ *     sample splits into event -> snapshot and snapshot -> screen (roughly:
+ *     the SUB is a thread of this process, on the same two cores as the
+ *     daemon and both boards, and is sometimes woken after a board).
  *
  *   bench-pixels [-n SAMPLES] [--bg EVENTS_PER_S]
  *
  * SAMPLES per config, default 200 (about 50 s in all); --bg the other
- * feed's rate, default 50 (0: a quiet floor, where the defaults' rate
- * limit seldom bites: an event alone is published at once).
+ * feed's rate, default 50. With --bg 0 (a quiet floor) the defaults' rate
+ * limit holds an event only when the last snapshot went out less than
+ * 100 ms before it (a heartbeat, or the previous event's).
  *
  * Both boards watch the same events, side by side, as two TVs on a floor
  * do; the machine is shared (2 vCPUs), so figures swing between runs.
@@ -54,6 +60,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <locale.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -75,7 +82,6 @@
 #include <unistd.h>
 #include <vterm.h>
 #include <wchar.h>
-#include <locale.h>
 #include <zmq.h>
 
 #include "xalloc.h"
@@ -93,7 +99,7 @@
 #define SAMPLE_TIMEOUT_NS 3000000000LL
 #define WATCH_CAP 200000
 #define BOARD_TOPIC "board/pixels"
-#define FIGURE_LABEL "Bench waiting"  /* the measured tile */
+#define FIGURE_LABEL "Bench waiting"    /* the measured tile */
 
 /* ---- time and figures ---------------------------------------------------- */
 
@@ -322,7 +328,7 @@ struct run {
 	struct cell *tm_cur, *tm_full;
 
 	struct sample *s;
-	size_t n, cap;
+	size_t n;
 };
 
 static void
@@ -420,10 +426,11 @@ pub_open(const char *endpoint, pid_t *daemon)
 	while (zmq_recv(sock, buf, sizeof buf, 0) < 0) {
 		int wstatus;
 
+		if (daemon != NULL && waitpid(*daemon, &wstatus, WNOHANG) ==
+		    *daemon)
+			*daemon = 0;    /* it exited: a port taken, say */
 		if (interrupted || mono_ns() > end || (daemon != NULL &&
-		    waitpid(*daemon, &wstatus, WNOHANG) == *daemon)) {
-			if (daemon != NULL && !interrupted && mono_ns() <= end)
-				*daemon = 0;
+		    *daemon == 0)) {
 			zmq_close(sock);
 			return NULL;
 		}
@@ -1012,14 +1019,16 @@ run_teardown(struct run *r)
 		pthread_join(r->bg_th, NULL);
 		r->bg_on = false;
 	}
-	if (r->term > 0) {
+	if (r->term > 0 && r->vt != NULL) {
 		kill(r->term, SIGTERM);
 		/* it writes its goodbye to the terminal: let it */
-		for (int i = 0; i < 100 && waitpid(r->term, NULL, WNOHANG) == 0; i++) {
+		for (int i = 0; i < 100 && r->term > 0; i++) {
 			struct pollfd pfd = { .fd = r->pty, .events = POLLIN };
 
 			if (poll(&pfd, 1, 20) > 0)
 				run_read_pty(r);
+			if (waitpid(r->term, NULL, WNOHANG) == r->term)
+				r->term = 0;
 		}
 	}
 	child_stop(&r->term, "wallboard");
@@ -1029,7 +1038,7 @@ run_teardown(struct run *r)
 		zmq_close(r->pub);
 		r->pub = NULL;
 	}
-	if (r->pty > 0) {
+	if (r->pty >= 0) {
 		close(r->pty);
 		r->pty = -1;
 	}
