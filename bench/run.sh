@@ -22,9 +22,14 @@ echo
 # issue 16's: 100,000 stale feeds, RSS at the limits, start-up to READY=1
 # with a 10,000-agent day. About 4 minutes; it prints its own section headers.
 BUILD="${BUILD:-build}" "$B/bench-daemon"
+echo
+# Issue 18: event -> pixels, the real daemon and both real boards (the
+# framebuffer board on a file framebuffer, the terminal board in a pty read
+# through libvterm), publish on change and the defaults. About 50 s.
+BUILD="${BUILD:-build}" "$B/bench-pixels"
 for extra in "$B"/bench-*; do
 	case "$(basename "$extra")" in
-	bench-engine|bench-json|bench-snapshot|bench-daemon|*.o) ;;
+	bench-engine|bench-json|bench-snapshot|bench-daemon|bench-pixels|*.o) ;;
 	*) echo; echo "== $(basename "$extra")"; "$extra" ;;
 	esac
 done
