@@ -97,6 +97,7 @@
 #define GAP_SPAN_MS 100                 /* a whole cycle at max_rate 10 */
 #define FB_POLL_NS 200000               /* the file framebuffer, while timing */
 #define SAMPLE_TIMEOUT_NS 3000000000LL
+#define STALL_NS 2000000                /* this process looking late */
 #define WATCH_CAP 200000
 #define BOARD_TOPIC "board/pixels"
 #define FIGURE_LABEL "Bench waiting"    /* the measured tile */
@@ -285,6 +286,7 @@ struct sample {
 	int64_t sent;
 	int value;                      /* the figure it makes */
 	int64_t fb_first, fb_done, tm_first, tm_done;  /* 0: not seen */
+	int64_t slack;                  /* since our look before a detection */
 };
 
 struct run {
@@ -969,17 +971,19 @@ static void
 run_sample(struct run *r, struct sample *s)
 {
 	int before = r->value, after = !r->value;
-	int64_t end, next_fb = 0;
+	int64_t end, next_fb = 0, last;
 
 	memset(s, 0, sizeof *s);
 	s->value = after;
 	s->sent = mono_ns();
 	run_send(r, after);
 	end = s->sent + SAMPLE_TIMEOUT_NS;
+	last = s->sent;
 	while ((s->fb_done == 0 || s->tm_done == 0) && mono_ns() < end) {
 		struct pollfd pfd = { .fd = r->pty, .events = POLLIN };
 		/* the framebuffer is polled; the pty wakes us */
 		struct timespec ts = { 0, s->fb_done ? 10000000 : FB_POLL_NS };
+		bool polling = s->fb_done == 0;
 		int64_t now;
 
 		if (ppoll(&pfd, 1, &ts, NULL) > 0 && run_read_pty(r) &&
@@ -987,19 +991,28 @@ run_sample(struct run *r, struct sample *s)
 			now = mono_ns();
 			tm_copy(r, r->tmr, r->tm_cur);
 			if (s->tm_first == 0 && memcmp(r->tm_cur, r->tm_img[before],
-			    tm_bytes(r)) != 0)
+			    tm_bytes(r)) != 0) {
 				s->tm_first = now;
+				if (polling && now - last > s->slack)
+					s->slack = now - last;
+			}
 			if (memcmp(r->tm_cur, r->tm_img[after], tm_bytes(r)) == 0)
 				s->tm_done = now;
 		}
 		now = mono_ns();
 		if (s->fb_done == 0 && now >= next_fb) {
-			if (s->fb_first == 0 && !fb_same(r, r->fbr, r->fb_img[before]))
+			if (s->fb_first == 0 && !fb_same(r, r->fbr, r->fb_img[before])) {
 				s->fb_first = now;
+				if (now - last > s->slack)
+					s->slack = now - last;
+			}
 			if (s->fb_first != 0 && fb_same(r, r->fbr, r->fb_img[after]))
 				s->fb_done = now;
 			next_fb = now + FB_POLL_NS / 2;
 		}
+		/* While polling, a change is seen at most this late: how long
+		 * since we looked (more than 0.2 ms: this process was not run). */
+		last = now;
 		if (interrupted)
 			run_check_children(r);
 	}
@@ -1106,8 +1119,8 @@ at_ms(const struct sample *s, int64_t t)
 }
 
 struct result {
-	struct figures first[2], done[2], snap, after[2];
-	size_t missed[2], unsettled;
+	struct figures first[2], done[2], snap, after[2], slack;
+	size_t missed[2], unsettled, stalled;
 	struct rect fbr, tmr;
 };
 
@@ -1116,6 +1129,7 @@ run_figures(struct run *r, struct result *res)
 {
 	size_t n = r->n, j = 0, wn = atomic_load(&r->w_n);
 	double *first[2], *done[2], *after[2], *snap = xcalloc(n, sizeof *snap);
+	double *slack = xcalloc(n, sizeof *slack);
 	size_t nf[2] = { 0 }, nd[2] = { 0 }, na[2] = { 0 }, ns = 0;
 
 	for (int b = 0; b < 2; b++) {
@@ -1141,6 +1155,9 @@ run_figures(struct run *r, struct result *res)
 			}
 		if (snap_at > 0)
 			snap[ns++] = at_ms(s, snap_at);
+		slack[i] = (double)s->slack / 1e6;
+		if (s->slack > STALL_NS)
+			res->stalled++;
 		for (int b = 0; b < 2; b++) {
 			if (times[b][1] == 0) {
 				res->missed[b]++;
@@ -1161,6 +1178,8 @@ run_figures(struct run *r, struct result *res)
 		free(after[b]);
 	}
 	res->snap = figures_of(snap, ns);
+	res->slack = figures_of(slack, n);
+	free(slack);
 	res->fbr = r->fbr;
 	res->tmr = r->tmr;
 	free(snap);
@@ -1258,6 +1277,11 @@ report_config(const char *fb_what, const char *tm_what,
 	    res->snap.p50, res->snap.p99, res->after[0].p50, res->after[0].p99,
 	    res->after[1].p50, res->after[1].p99, res->done[0].p99,
 	    res->done[1].p99, res->first[0].n + res->missed[0]);
+	printf("    this process's own delay, since its look before the one "
+	    "that saw a change: p50 %.2f ms,\n    p99 %.2f ms, over %d ms in "
+	    "%zu events (not run: 2 vCPUs for the daemon, both boards and it;\n"
+	    "    the times above are late by up to as much)\n", res->slack.p50,
+	    res->slack.p99, STALL_NS / 1000000, res->stalled);
 	if (res->unsettled > 0)
 		printf("    (%zu events not sent: a screen did not settle on the "
 		    "figure before)\n", res->unsettled);
