@@ -226,6 +226,15 @@ $(BUILD)/bench/bench-board: bench/bench-board.c $(BUILD)/display/render-curses.o
 
 # The framebuffer board's drawing links Cairo and Pango.
 $(BUILD)/bench/bench-fb: BENCH_LIBS = $(PANGO_LIBS)
+
+# Event -> pixels: the real daemon and both real boards, the terminal board
+# read through libvterm; links libzmq, libvterm and forkpty's libutil.
+$(BUILD)/bench/bench-pixels: bench/bench-pixels.c $(LIB) | need-bench
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags vterm) \
+		-o $@ $< $(LIB) $(CORE_LIBS) $(ZMQ_LIBS) \
+		$(shell $(PKG_CONFIG) --libs vterm) -lpthread -lutil
+
 $(BUILD)/bench/%: bench/%.c bench/gen.c bench/gen.h bench/util.c bench/util.h $(LIB) $(DRAW_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< bench/gen.c bench/util.c $(DRAW_LIB) $(LIB) $(CORE_LIBS) \

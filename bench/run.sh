@@ -27,9 +27,14 @@ echo
 # curve as the floor grows. About a minute.
 echo "== replay of a recorded day through the real wallboardd (bench-replay)"
 BUILD="${BUILD:-build}" "$B/bench-replay"
+echo
+# Issue 18: event -> pixels, the real daemon and both real boards (the
+# framebuffer board on a file framebuffer, the terminal board in a pty read
+# through libvterm), publish on change and the defaults. About 50 s.
+BUILD="${BUILD:-build}" "$B/bench-pixels"
 for extra in "$B"/bench-*; do
 	case "$(basename "$extra")" in
-	bench-engine|bench-json|bench-snapshot|bench-daemon|bench-replay|*.o) ;;
+	bench-engine|bench-json|bench-snapshot|bench-daemon|bench-replay|bench-pixels|*.o) ;;
 	*) echo; echo "== $(basename "$extra")"; "$extra" ;;
 	esac
 done

@@ -40,8 +40,9 @@ fonts-dejavu-core=file:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 # and pgrep/kill for the tests that count processes (procps).
 TEST_PKGS="python3=cmd:$PYTHON python3-yaml=py:yaml python3-zmq=py:zmq
 tmux=cmd:tmux systemd=cmd:systemd-analyze strace=cmd:strace procps=cmd:pgrep"
-# The JSON parser comparison (docs/json-choice.md) measures two more.
-BENCH_PKGS="libjson-c-dev=pc:json-c libjansson-dev=pc:jansson"
+# The JSON parser comparison (docs/json-choice.md) measures two more;
+# bench-pixels reads the terminal board's screen through libvterm.
+BENCH_PKGS="libjson-c-dev=pc:json-c libjansson-dev=pc:jansson libvterm-dev=pc:vterm"
 FUZZ_PKGS="clang=cmd:clang libclang-rt-14-dev=fuzzer"
 
 pkgs_for() {
