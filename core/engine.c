@@ -1741,7 +1741,8 @@ engine_queue_capture(struct engine *e, struct scope *q, int64_t mark)
 	q->ok_n = traffic ? INT64_MAX : 0;
 }
 
-/* The inputs as at the last mark. */
+/* The inputs as at the last mark: bringing the queue's windows to the
+ * clock (engine_kpi) takes them on the way when a mark has passed. */
 static void
 engine_queue_staffing_inputs(struct engine *e, struct scope *q)
 {
