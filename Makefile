@@ -213,14 +213,14 @@ $(BUILD)/bench/bench-json: bench/bench-json.c | need-bench
 
 # The live daemon measured from outside over ZeroMQ: links libzmq; runs
 # $(BUILD)/wallboardd, which `make bench` builds first.
-$(BUILD)/bench/bench-daemon: bench/bench-daemon.c bench/gen.c bench/gen.h $(LIB)
+$(BUILD)/bench/bench-daemon: bench/bench-daemon.c bench/gen.c bench/gen.h bench/util.c bench/util.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< bench/gen.c $(LIB) $(CORE_LIBS) $(ZMQ_LIBS) -lpthread
+	$(CC) $(CPPFLAGS) $(TOP_INC) $(CFLAGS) -o $@ $< bench/gen.c bench/util.c $(LIB) $(CORE_LIBS) $(ZMQ_LIBS) -lpthread
 
 # The terminal board's costs: links the curses back-end and ncursesw.
-$(BUILD)/bench/bench-board: bench/bench-board.c $(BUILD)/display/render-curses.o $(DRAW_LIB) $(LIB)
+$(BUILD)/bench/bench-board: bench/bench-board.c bench/util.c bench/util.h $(BUILD)/display/render-curses.o $(DRAW_LIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(TOP_INC) -Idisplay $(CFLAGS) $(CURSES_CFLAGS) -o $@ $< \
+	$(CC) $(CPPFLAGS) $(TOP_INC) -Idisplay $(CFLAGS) $(CURSES_CFLAGS) -o $@ $< bench/util.c \
 		$(BUILD)/display/render-curses.o $(DRAW_LIB) $(LIB) $(CORE_LIBS) $(CURSES_LIBS) \
 		-lpthread -lutil
 

@@ -25,6 +25,7 @@
 
 #include <curses.h>
 
+#include "util.h"
 #include "config.h"
 #include "layout.h"
 #include "render-curses.h"
@@ -32,9 +33,10 @@
 #include "xalloc.h"
 
 #define AGENTS 500
-#define RUNS 5
+#define RUNS_MAX 5
+#define RUNS bench_runs(RUNS_MAX)
 
-static const char bench_config[] =
+static const char board_yaml[] =
     "site: {name: Leeds}\n"
     "queues: {support: {label: Support}, sales: {label: Sales}}\n"
     "boards:\n"
@@ -143,21 +145,6 @@ bench_snapshot(int waiting)
 
 /* ---- measurements -------------------------------------------------------- */
 
-static int
-bench_compare(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-bench_median(double *v)
-{
-	qsort(v, RUNS, sizeof *v, bench_compare);
-	return v[RUNS / 2];
-}
-
 struct bench_screen {
 	struct config *config;
 	struct render_curses *curses;
@@ -180,7 +167,7 @@ bench_bytes_at(struct bench_screen *s, const struct snapshot_view *a,
 {
 	struct winsize ws = { .ws_row = (unsigned short)s->height,
 	    .ws_col = (unsigned short)s->width };
-	double full[RUNS], one[RUNS], none[RUNS];
+	double full[RUNS_MAX], one[RUNS_MAX], none[RUNS_MAX];
 
 	ioctl(bench_master, TIOCSWINSZ, &ws);
 	resizeterm(s->height, s->width);
@@ -199,8 +186,8 @@ bench_bytes_at(struct bench_screen *s, const struct snapshot_view *a,
 	}
 	printf("  %dx%d: full repaint %.0f bytes; one figure changed %.0f "
 	    "bytes (%.1f%%); nothing changed %.0f bytes\n", s->width,
-	    s->height, bench_median(full), bench_median(one),
-	    100 * bench_median(one) / bench_median(full), bench_median(none));
+	    s->height, bench_median(full, RUNS), bench_median(one, RUNS),
+	    100 * bench_median(one, RUNS) / bench_median(full, RUNS), bench_median(none, RUNS));
 }
 
 /* CPU per update at 200x60: read the snapshot, then lay out and draw. */
@@ -208,7 +195,7 @@ static void
 bench_cpu(struct bench_screen *s, const char *json_a, const char *json_b)
 {
 	struct snapshot_reader *reader = snapshot_reader_new();
-	double parse[RUNS], draw[RUNS], t0;
+	double parse[RUNS_MAX], draw[RUNS_MAX], t0;
 	const struct snapshot_view *v;
 	char err[128];
 	int n = 50;
@@ -231,8 +218,8 @@ bench_cpu(struct bench_screen *s, const char *json_a, const char *json_b)
 	}
 	printf("  %d agents, %zu bytes of JSON: read %.0f us, layout + curses "
 	    "%.0f us per update: %.2f%% of a core at 10 updates/s\n", AGENTS,
-	    strlen(json_a), bench_median(parse), bench_median(draw),
-	    (bench_median(parse) + bench_median(draw)) * 10 / 1e4);
+	    strlen(json_a), bench_median(parse, RUNS), bench_median(draw, RUNS),
+	    (bench_median(parse, RUNS) + bench_median(draw, RUNS)) * 10 / 1e4);
 	snapshot_reader_free(&reader);
 }
 
@@ -253,7 +240,7 @@ main(void)
 	/* The board's block and box characters need a UTF-8 locale. */
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
 		fatalx("no C.UTF-8 locale");
-	if (fd < 0 || write(fd, bench_config, strlen(bench_config)) < 0)
+	if (fd < 0 || write(fd, board_yaml, strlen(board_yaml)) < 0)
 		fatal("%s", path);
 	close(fd);
 	if ((s.config = config_load(path, &errors)) == NULL)

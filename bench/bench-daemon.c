@@ -76,10 +76,12 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "util.h"
 #include "gen.h"
 #include "xalloc.h"
 
-#define RUNS 5
+#define RUNS_MAX 5
+#define RUNS bench_runs(RUNS_MAX)
 #define INGEST_EVENTS 1000000
 #define REPLAY_EVENTS 2000000
 #define LATENCY_SECONDS 5
@@ -749,8 +751,8 @@ ingest_daemon(const struct gen_stream *s, size_t n, struct times *t,
 static void
 bench_ingest(const struct gen_stream *s)
 {
-	double bare[RUNS], daemon[RUNS], ratio[RUNS], rss[RUNS], hwm[RUNS];
-	double cpu[RUNS], engine[RUNS];
+	double bare[RUNS_MAX], daemon[RUNS_MAX], ratio[RUNS_MAX], rss[RUNS_MAX], hwm[RUNS_MAX];
+	double cpu[RUNS_MAX], engine[RUNS_MAX];
 	struct times *t = shared_alloc(sizeof *t);
 	size_t n = INGEST_EVENTS;
 
@@ -957,7 +959,7 @@ latency_bare(struct lat_result *res)
 static void
 latency_report(const char *what, struct lat_result *r, double target_p99)
 {
-	double p50[RUNS], p99[RUNS], max = 0;
+	double p50[RUNS_MAX], p99[RUNS_MAX], max = 0;
 	char runs[256];
 	size_t used = 0;
 
@@ -981,7 +983,7 @@ latency_report(const char *what, struct lat_result *r, double target_p99)
 static void
 bench_latency(const struct gen_stream *slow, const struct gen_stream *fast)
 {
-	struct lat_result a[RUNS], b[RUNS], bare[RUNS];
+	struct lat_result a[RUNS_MAX], b[RUNS_MAX], bare[RUNS_MAX];
 
 	printf("== event -> snapshot latency, publisher and subscriber in their own "
 	    "processes\n   (send to arrival of the first snapshot reflecting the "
@@ -1010,7 +1012,7 @@ bench_replay(const struct gen_stream *s)
 	struct daemon d;
 	struct status st = { 0 };
 	struct times *t = shared_alloc(sizeof *t);
-	double secs[RUNS], inner[RUNS], rss = 0, hwm = 0;
+	double secs[RUNS_MAX], inner[RUNS_MAX], rss = 0, hwm = 0;
 	long long replayed = 0;
 	int64_t t0;
 	pid_t tx;

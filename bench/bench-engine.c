@@ -24,7 +24,8 @@
 #include "util.h"
 #include "xalloc.h"
 
-#define RUNS 5
+#define RUNS_MAX 5
+#define RUNS bench_runs(RUNS_MAX)
 #define T_START 1795132800000LL  /* 2026-11-20T00:00Z */
 
 /* A floor's config with the given windows (YAML flow list). */
@@ -86,7 +87,7 @@ bench_throughput(void)
 	struct gen_stream s = { 0 };
 	struct config *c = bench_engine_config("[15m, 60m]");
 	struct event_decoder *d = event_decoder_new();
-	double full[RUNS], alone[RUNS], decode[RUNS];
+	double full[RUNS_MAX], alone[RUNS_MAX], decode[RUNS_MAX];
 	struct event ev;
 	struct event *evs;
 

@@ -116,7 +116,7 @@ bench_floor(const struct gen_params *p, int named_queues, int runs,
 {
 	char *config = xasprintf("%s/floor.yaml", dir);
 	char *path = xasprintf("%s/day.jsonl", dir);
-	double t[RUNS];
+	double t[RUNS];  /* runs <= RUNS */
 	struct stat sb;
 
 	bench_write_config(config, named_queues);
@@ -145,7 +145,7 @@ bench_shape(void)
 	    .start_ms = DAY_START, .duration_ms = TWELVE_HOURS,
 	    .calls_per_s = 4.6, .seed = 7, .feeds = 40 };
 	size_t n;
-	double mb, rate = bench_floor(&p, 5, RUNS, &n, &mb);
+	double mb, rate = bench_floor(&p, 5, bench_runs(RUNS), &n, &mb);
 
 	printf("50 queues (5 in the config), 1,600 agents, 40 feeds, 12 h: "
 	    "%zu events, %.0f MB\n", n, mb);

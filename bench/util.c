@@ -30,6 +30,15 @@ bench_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+int
+bench_runs(int most)
+{
+	const char *v = getenv("WB_BENCH_RUNS");
+	int n = v != NULL ? atoi(v) : most;
+
+	return n >= 1 && n < most ? n : most;
+}
+
 double
 bench_median(double *v, int n)
 {

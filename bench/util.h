@@ -11,6 +11,10 @@
 double bench_seconds(void);
 /* The median of v[0..n) (sorts v). */
 double bench_median(double *v, int n);
+/* How many runs a figure is the median of: `most`, or fewer when
+ * WB_BENCH_RUNS says so (CI proves `make bench` works with 1; the figures
+ * the README reports are medians of the full count). */
+int bench_runs(int most);
 /* Run on CPU 0 only: "one core" figures, and steadier ones. */
 void bench_pin(void);
 /* A config from YAML text (through a temporary file), or exit. */
