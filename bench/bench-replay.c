@@ -10,6 +10,10 @@
  *                        queues by 1,000, 5,000 and 20,000 agents, ~1M events
  *                        each; the cost of an event should not grow with them
  *   bench-replay         both
+ *   bench-replay files DIR   writes the site's day and the biggest floor's
+ *                        (with their configs) into DIR and exits: for a
+ *                        profiler (`perf record wallboardd -c DIR/site.yaml
+ *                        --replay DIR/site.jsonl`, or callgrind)
  *
  * The stream comes from bench/gen.c, written to a temporary file first; the
  * figure is events in the file over the child's wall time (the median of
@@ -138,12 +142,45 @@ bench_calls_per_s(int agents)
 	return agents * 0.7 / 247.0;
 }
 
+static const struct gen_params site_floor = { .agents = 1600, .queues = 50,
+    .teams = 20, .start_ms = DAY_START, .duration_ms = TWELVE_HOURS,
+    .calls_per_s = 4.6, .seed = 7, .feeds = 40 };
+
+/* A floor of the curve: about 1M events whatever its size. */
+static struct gen_params
+bench_curve_floor(int queues, int agents)
+{
+	struct gen_params p = { .agents = agents, .queues = queues,
+	    .teams = agents / 80, .start_ms = DAY_START,
+	    .calls_per_s = bench_calls_per_s(agents), .seed = 11,
+	    .max_events = 0, .feeds = 40 };
+
+	p.duration_ms = (int64_t)(1000000.0 / 5.0 / p.calls_per_s * 1000.0);
+	return p;
+}
+
+static void
+bench_files(const char *out)
+{
+	struct gen_params big = bench_curve_floor(1000, 20000);
+	char *path;
+
+	path = xasprintf("%s/site.yaml", out);
+	bench_write_config(path, 5);
+	free(path);
+	path = xasprintf("%s/site.jsonl", out);
+	printf("%s: %zu events\n", path, bench_write_day(path, &site_floor));
+	free(path);
+	path = xasprintf("%s/big.jsonl", out);
+	printf("%s: %zu events (config: site.yaml)\n", path,
+	    bench_write_day(path, &big));
+	free(path);
+}
+
 static double
 bench_shape(void)
 {
-	struct gen_params p = { .agents = 1600, .queues = 50, .teams = 20,
-	    .start_ms = DAY_START, .duration_ms = TWELVE_HOURS,
-	    .calls_per_s = 4.6, .seed = 7, .feeds = 40 };
+	struct gen_params p = site_floor;
 	size_t n;
 	double mb, rate = bench_floor(&p, 5, bench_runs(RUNS), &n, &mb);
 
@@ -163,18 +200,11 @@ bench_curve(double site)
 	printf("%-8s %8s %10s %14s\n", "queues", "agents", "events", "M events/s");
 	for (size_t i = 0; i < sizeof queues / sizeof *queues; i++)
 		for (size_t k = 0; k < sizeof agents / sizeof *agents; k++) {
-			/* About 1M events whatever the floor: a long enough day,
-			 * cut at 1M. */
-			struct gen_params p = { .agents = agents[k],
-			    .queues = queues[i], .teams = agents[k] / 80,
-			    .start_ms = DAY_START, .duration_ms = 10 * TWELVE_HOURS,
-			    .calls_per_s = bench_calls_per_s(agents[k]), .seed = 11,
-			    .max_events = 0, .feeds = 40 };
+			struct gen_params p = bench_curve_floor(queues[i],
+			    agents[k]);
 			size_t n;
 			double mb, rate;
 
-			p.duration_ms = (int64_t)(1000000.0 / 5.0 /
-			    p.calls_per_s * 1000.0);
 			rate = bench_floor(&p, 5, 1, &n, &mb);
 			printf("%-8d %8d %10zu %14.2f\n", queues[i], agents[k], n,
 			    rate / 1e6);
@@ -199,6 +229,10 @@ main(int argc, char **argv)
 	struct stat sb;
 	double site = 0;
 
+	if (strcmp(what, "files") == 0 && argc > 2) {
+		bench_files(argv[2]);
+		return 0;
+	}
 	wallboardd = getenv("WALLBOARDD");
 	if (wallboardd == NULL)
 		wallboardd = xasprintf("%s/wallboardd", build ? build : "build");
