@@ -296,6 +296,44 @@ layout_tile_status(const struct config_tile *t, const struct snapshot_scope *s,
 	return LAYOUT_STATUS_GOOD;
 }
 
+bool
+layout_tile_trend(const struct config_tile *t, const struct snapshot_scope *s,
+    bool stale, struct render_trend *out)
+{
+	int series = t->agents_state >= 0 ? -1 :
+	    snapshot_trend_series_of(t->metric);
+	const double *v;
+	size_t n, numbers = 0;
+	double last, prev;
+
+	if (s == NULL || !s->has_trend || series < 0)
+		return false;
+	v = s->trend.values[series];
+	n = s->trend.n[series];
+	for (size_t i = 0; i < n; i++)
+		numbers += !isnan(v[i]);
+	if (numbers < 2)
+		return false;
+	memset(out, 0, sizeof *out);
+	out->values = v;
+	out->n = n;
+	out->has_arrow = !isnan(v[n - 1]) && !isnan(v[n - 2]);
+	if (!out->has_arrow)
+		return true;
+	/* Level when they read alike: "81%" and "81%" is no change. */
+	last = metric_shown(layout_tile_kind(t), v[n - 1]);
+	prev = metric_shown(layout_tile_kind(t), v[n - 2]);
+	out->direction = fabs(last - prev) < 1e-9 ? 0 : last > prev ? 1 : -1;
+	if (stale)
+		out->arrow = RENDER_MUTED;
+	else if (out->direction == 0 || series == SNAPSHOT_TREND_OFFERED)
+		out->arrow = RENDER_NEUTRAL;
+	else
+		out->arrow = (out->direction > 0) != t->good_below ?
+		    RENDER_GOOD : RENDER_BAD;
+	return true;
+}
+
 /* ---- agents ---------------------------------------------------------------- */
 
 /* The queues an agent serves: the snapshot's, the config's or its team's. */
@@ -1122,6 +1160,31 @@ layout_tile_styles(const struct layout *l, const struct layout_tile_view *tv,
 		value->attrs |= RENDER_REVERSE;
 }
 
+/*
+ * A tile's trend, where the back-end draws them: in its bottom edge, after
+ * the target (" target 80% (red) "), up to half the tile's width and a
+ * cell short of its corner; none when fewer than 6 cells are left.
+ */
+static void
+layout_tile_trend_draw(struct layout *l, const struct layout_tile_view *tv,
+    struct render_rect r, const char *target, struct render_style line)
+{
+	struct render_trend trend;
+	int from, to;
+
+	if (l->ops->trend == NULL || !l->in->caps.scalable || r.h < 3 ||
+	    !layout_tile_trend(tv->t, tv->s, tv->stale, &trend))
+		return;
+	from = r.x + 1 + (*target != '\0' ? layout_cells(target) + 3 : 1);
+	to = r.x + r.w - 2;
+	if (to - from > r.w / 2)
+		from = to - r.w / 2;
+	if (to - from < 6)
+		return;
+	l->ops->trend(l->ctx, (struct render_rect){ from, r.y + r.h - 1,
+	    to - from, 1 }, &trend, line);
+}
+
 /* A tile as a box: the label in its top edge, the window top right, the
  * figure inside, the target (or why it is old) in its bottom edge. */
 static void
@@ -1150,6 +1213,7 @@ layout_tile(struct layout *l, const struct layout_tile_view *tv,
 	    target);
 	layout_tile_figure(l, (struct render_rect){ r.x + 1, r.y + 1,
 	    r.w - 2, r.h - 2 }, tv->value, value_style);
+	layout_tile_trend_draw(l, tv, r, target, line);
 }
 
 /* Cells a tile's line needs after its label: " 81%", and " STALE" or

@@ -92,6 +92,18 @@ bool layout_tile_value(const struct config_tile *,
     const struct snapshot_scope *, double *value, enum metric_kind *kind);
 
 /*
+ * A tile's trend from its scope's (snapshot_scope.trend): the series of the
+ * tile's own metric (service_level, offered, asa_ms, abandon_rate; other
+ * metrics have none), the arrow for its last interval against the one
+ * before, level when they read the same as shown, coloured as the tile is
+ * judged (good_below: up is bad) or neutral for offered, grey when stale.
+ * False when there is none to show: no scope, no trend, another metric,
+ * fewer than two numbers.
+ */
+bool layout_tile_trend(const struct config_tile *,
+    const struct snapshot_scope *, bool stale, struct render_trend *);
+
+/*
  * Green, amber or red for value, judged as it is shown (a share to the
  * whole percent, a duration to the second): a tile never reads "80%" in
  * amber against a target of 80%.

@@ -665,14 +665,10 @@ render_pixel_big(void *ctx, struct render_rect r, const char *text,
 
 /* ---- trends ------------------------------------------------------------- */
 
-/* The least and greatest of values, and the last two that are numbers;
- * false with fewer than two. */
+/* The least and greatest of values; false when none is a number. */
 static bool
-render_pixel_trend_range(const double *v, size_t n, double *lo, double *hi,
-    double *prev, double *last)
+render_pixel_trend_range(const double *v, size_t n, double *lo, double *hi)
 {
-	size_t count = 0;
-
 	*lo = INFINITY;
 	*hi = -INFINITY;
 	for (size_t i = 0; i < n; i++) {
@@ -680,78 +676,99 @@ render_pixel_trend_range(const double *v, size_t n, double *lo, double *hi,
 			continue;
 		*lo = v[i] < *lo ? v[i] : *lo;
 		*hi = v[i] > *hi ? v[i] : *hi;
-		*prev = count > 0 ? *last : v[i];
-		*last = v[i];
-		count++;
 	}
-	return count >= 2;
+	return *lo <= *hi;
 }
 
-/* An arrow in box: up, down, or level (pointing right). */
+/* An arrow in box: a triangle pointing up or down, or for level a flat
+ * bar: the shape says which, whatever its colour. */
 static void
 render_pixel_arrow(struct render_pixel *rp, struct render_pixel_rect box,
     int direction)
 {
 	double cx = box.x + box.w / 2.0, cy = box.y + box.h / 2.0;
-	double s = (box.w < box.h ? box.w : box.h) * 0.4;
+	double s = (box.w < box.h ? box.w : box.h) * 0.45;
 
 	if (direction > 0) {
 		cairo_move_to(rp->cr, cx, cy - s);
-		cairo_line_to(rp->cr, cx + s, cy + s * 0.7);
-		cairo_line_to(rp->cr, cx - s, cy + s * 0.7);
+		cairo_line_to(rp->cr, cx + s, cy + s * 0.75);
+		cairo_line_to(rp->cr, cx - s, cy + s * 0.75);
 	} else if (direction < 0) {
 		cairo_move_to(rp->cr, cx, cy + s);
-		cairo_line_to(rp->cr, cx + s, cy - s * 0.7);
-		cairo_line_to(rp->cr, cx - s, cy - s * 0.7);
-	} else {
-		cairo_move_to(rp->cr, cx + s, cy);
-		cairo_line_to(rp->cr, cx - s * 0.7, cy - s);
-		cairo_line_to(rp->cr, cx - s * 0.7, cy + s);
-	}
+		cairo_line_to(rp->cr, cx + s, cy - s * 0.75);
+		cairo_line_to(rp->cr, cx - s, cy - s * 0.75);
+	} else
+		cairo_rectangle(rp->cr, cx - s, cy - s * 0.22, 2 * s, s * 0.44);
 	cairo_close_path(rp->cr);
 	cairo_fill(rp->cr);
 }
 
-void
-render_pixel_trend(struct render_pixel *rp, struct render_rect r,
-    const double *values, size_t n, struct render_style s)
+/* The sparkline in line: values scaled between their least and greatest
+ * (a flat series in the middle), a gap for NaN, the last point a dot. */
+static void
+render_pixel_sparkline(struct render_pixel *rp, struct render_pixel_rect line,
+    const double *v, size_t n)
 {
-	struct render_pixel_rect box = render_pixel_cells(rp, r), line, arrow;
-	double lo, hi, prev = 0, last = 0, x = 0, y = 0;
-	uint32_t fg, bg;
-	bool pen = false;
+	double lo, hi, x = 0, y = 0;
+	bool pen = false, any = false;
 
-	if (!render_pixel_trend_range(values, n, &lo, &hi, &prev, &last) ||
-	    box.w < 4 || box.h < 4)
+	if (!render_pixel_trend_range(v, n, &lo, &hi))
 		return;
-	render_pixel_style(s, &fg, &bg);
-	render_pixel_fill_rect(rp, box, bg);
-	arrow = (struct render_pixel_rect){ box.x + box.w - box.h, box.y,
-	    box.h, box.h };
-	line = (struct render_pixel_rect){ box.x + rp->line_px, box.y +
-	    box.h / 8, box.w - box.h - 2 * rp->line_px, box.h * 3 / 4 };
-	render_pixel_source(rp, fg);
 	for (size_t i = 0; i < n; i++) {
-		if (isnan(values[i])) {
+		if (isnan(v[i])) {
 			pen = false;
 			continue;
 		}
 		x = line.x + (n > 1 ? line.w * (double)i / (n - 1) : 0);
-		y = line.y + line.h - (hi > lo ? (values[i] - lo) / (hi - lo) :
-		    0.5) * line.h;
+		y = line.y + line.h - (hi > lo ? (v[i] - lo) / (hi - lo) : 0.5) *
+		    line.h;
 		if (pen)
 			cairo_line_to(rp->cr, x, y);
 		else
 			cairo_move_to(rp->cr, x, y);
 		pen = true;
+		any = true;
 	}
 	cairo_set_line_width(rp->cr, rp->line_px * 1.5);
 	cairo_set_line_join(rp->cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_set_line_cap(rp->cr, CAIRO_LINE_CAP_ROUND);
 	cairo_stroke(rp->cr);
-	cairo_arc(rp->cr, x, y, rp->line_px * 2.5, 0, 2 * M_PI);
-	cairo_fill(rp->cr);
-	render_pixel_arrow(rp, arrow, fabs(last - prev) <= 0.01 * (hi - lo) ?
-	    0 : last > prev ? 1 : -1);
+	if (any && !isnan(v[n - 1])) {
+		cairo_arc(rp->cr, x, y, rp->line_px * 2.2, 0, 2 * M_PI);
+		cairo_fill(rp->cr);
+	}
+}
+
+void
+render_pixel_trend(struct render_pixel *rp, struct render_rect r,
+    const struct render_trend *t, struct render_style s)
+{
+	struct render_pixel_rect box = render_pixel_cells(rp, r), line, arrow;
+	uint32_t fg, bg;
+	int pad;
+
+	if (t->n < 2 || box.w < 4 * box.h / 2 || box.h < 4)
+		return;
+	render_pixel_style(s, &fg, &bg);
+	render_pixel_fill_rect(rp, box, bg);
+	pad = box.h / 10 + rp->line_px;
+	arrow = (struct render_pixel_rect){ box.x + box.w - box.h, box.y,
+	    box.h, box.h };
+	line = (struct render_pixel_rect){ box.x + pad, box.y + pad,
+	    box.w - box.h - 2 * pad - box.h / 4, box.h - 2 * pad };
+	render_pixel_source(rp, fg);
+	render_pixel_sparkline(rp, line, t->values, t->n);
+	if (!t->has_arrow)
+		return;
+	render_pixel_source(rp, render_pixel_colour(t->arrow, false));
+	render_pixel_arrow(rp, arrow, t->direction);
+}
+
+static void
+render_pixel_trend_op(void *ctx, struct render_rect r,
+    const struct render_trend *t, struct render_style s)
+{
+	render_pixel_trend(ctx, r, t, s);
 }
 
 /* ---- damage ------------------------------------------------------------- */
@@ -920,4 +937,5 @@ const struct render_ops render_pixel_ops = {
 	.text = render_pixel_text,
 	.big = render_pixel_big,
 	.end = render_pixel_end,
+	.trend = render_pixel_trend_op,
 };

@@ -84,16 +84,14 @@ struct render_pixel_rect render_pixel_cells(const struct render_pixel *,
 double render_pixel_text_size(const struct render_pixel *);
 
 /*
- * A tile's trend, in r (cells): a sparkline of the n values of the day's
- * intervals (oldest first; NaN for an interval with none), scaled between
- * their least and greatest, in the style's fg on its bg, the last value
- * marked with a dot; and beside it an arrow against the previous interval:
- * up, down, or level within 1% of the range. Nothing at all for fewer than
- * two values. The snapshot carries no history yet (the history extension
- * will bring it); until then nothing calls this with a snapshot's data.
+ * A tile's trend in r (cells), as the trend operation draws it: the
+ * sparkline of the day's intervals in the style's fg on its bg, scaled
+ * between their least and greatest, a gap where an interval has none, the
+ * last value a dot; at r's right end, a square for the arrow (up, down, or
+ * a level bar) in t->arrow's colour. Nothing for fewer than two values.
  */
 void render_pixel_trend(struct render_pixel *, struct render_rect r,
-    const double *values, size_t n, struct render_style);
+    const struct render_trend *t, struct render_style);
 
 /* The pixels: height rows of width XRGB words. Valid while the canvas is. */
 const uint32_t *render_pixel_data(const struct render_pixel *);

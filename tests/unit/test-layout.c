@@ -130,7 +130,7 @@ rec_end(void *ctx)
 }
 
 static const struct render_ops recorder_ops = {
-	rec_begin, rec_fill, rec_text, rec_big, rec_end
+	rec_begin, rec_fill, rec_text, rec_big, rec_end, NULL
 };
 
 /* ---- figures and colours ------------------------------------------------ */

@@ -265,15 +265,16 @@ ink_in(const struct render_pixel *rp, struct render_pixel_rect r, uint32_t fg)
 /*
  * A trend in 20 x 2 cells: the line rises left to right for a rising
  * series (ink in the bottom-left and top-right, not the top-left), and
- * the arrow in the last square points up (more ink in its lower half, the
- * triangle's base); a falling series' arrow points down. Fewer than two
- * values draw nothing.
+ * the arrow in the last square, in its own colour, points up (more ink in
+ * its lower half, the triangle's base); a falling series' arrow points
+ * down; a level one is a bar as heavy above its middle as below. Fewer
+ * than two values draw nothing.
  */
 static void
 test_trend(void **state)
 {
 	struct render_pixel *rp = render_pixel_new(1920, 1080, NULL, 0);
-	struct render_style s = { RENDER_GOOD, RENDER_DEFAULT, 0 };
+	struct render_style s = { RENDER_NEUTRAL, RENDER_DEFAULT, 0 };
 	struct render_rect r = { 10, 5, 20, 2 };
 	struct render_pixel_rect p = render_pixel_cells(rp, r);
 	struct render_pixel_rect left_top = { p.x, p.y, p.w / 4, p.h / 3 };
@@ -285,25 +286,37 @@ test_trend(void **state)
 	    p.y + p.h / 2, p.h, p.h / 2 };
 	const double rising[] = { 1, 2, NAN, 3, 5, 8 };
 	const double falling[] = { 8, 5, 3, 2 };
-	const double one[] = { 4 };
-	uint32_t green = 0x22c55e;
+	const double level[] = { 8, 5, 3, 3 };
+	struct render_trend t = { rising, 6, true, 1, RENDER_GOOD };
+	uint32_t white = 0xf4f4f4, green = 0x22c55e, red = 0xef3340;
 
 	blank_frame(rp);
-	render_pixel_trend(rp, r, rising, 6, s);
+	render_pixel_trend(rp, r, &t, s);
 	render_pixel_ops.end(rp);
-	assert_true(ink_in(rp, left_bottom, green) > 10);
-	assert_int_equal(ink_in(rp, left_top, green), 0);
+	assert_true(ink_in(rp, left_bottom, white) > 10);
+	assert_int_equal(ink_in(rp, left_top, white), 0);
 	assert_true(ink_in(rp, arrow_bottom, green) >
-	    ink_in(rp, arrow_top, green));
+	    ink_in(rp, arrow_top, green) + 10);
 	blank_frame(rp);
-	render_pixel_trend(rp, r, falling, 4, s);
+	t = (struct render_trend){ falling, 4, true, -1, RENDER_BAD };
+	render_pixel_trend(rp, r, &t, s);
 	render_pixel_ops.end(rp);
-	assert_true(ink_in(rp, arrow_top, green) >
-	    ink_in(rp, arrow_bottom, green));
-	blank_frame(rp);
-	render_pixel_trend(rp, r, one, 1, s);
-	render_pixel_ops.end(rp);
+	assert_true(ink_in(rp, arrow_top, red) >
+	    ink_in(rp, arrow_bottom, red) + 10);
 	assert_int_equal(ink_in(rp, p, green), 0);
+	blank_frame(rp);
+	t = (struct render_trend){ level, 4, true, 0, RENDER_NEUTRAL };
+	render_pixel_trend(rp, r, &t, s);
+	render_pixel_ops.end(rp);
+	assert_true(ink_in(rp, arrow_top, white) > 10);
+	assert_true(abs(ink_in(rp, arrow_top, white) -
+	    ink_in(rp, arrow_bottom, white)) * 5 <
+	    ink_in(rp, arrow_top, white));
+	blank_frame(rp);
+	t = (struct render_trend){ level, 1, false, 0, RENDER_NEUTRAL };
+	render_pixel_trend(rp, r, &t, s);
+	render_pixel_ops.end(rp);
+	assert_int_equal(ink_in(rp, p, white), 0);
 	render_pixel_free(&rp);
 }
 
