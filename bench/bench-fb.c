@@ -137,7 +137,8 @@ bench_draw(struct bench_board *b, const char *clock)
 		.snap = snapshot_reader_view(b->reader),
 		.width = render_pixel_columns(b->canvas),
 		.height = render_pixel_rows(b->canvas),
-		.caps = { .colours = 256, .unicode = true, .scalable = true },
+		.caps = { .colours = 256, .unicode = true, .scalable = true,
+		    .short_rows = render_pixel_short_rows(b->canvas) },
 		.clock = clock,
 		.link = LAYOUT_LIVE,
 	};

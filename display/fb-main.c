@@ -132,7 +132,8 @@ fb_main_draw(struct fb_main *m)
 		.page = m->page, .snap = v,
 		.width = render_pixel_columns(m->canvas),
 		.height = render_pixel_rows(m->canvas),
-		.caps = { .colours = 256, .unicode = true, .scalable = true },
+		.caps = { .colours = 256, .unicode = true, .scalable = true,
+		    .short_rows = render_pixel_short_rows(m->canvas) },
 		.endpoint = m->options->endpoint, .frame = m->frame,
 		.elapsed_ms = m->options->snapshot_file != NULL ?
 		    m->options->elapsed_ms : proc_mono_ms() - m->started_mono,

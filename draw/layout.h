@@ -36,6 +36,12 @@ struct layout_caps {
 	 * (RENDER_ALIGN_*); and a figure in red or amber says so in words
 	 * under it, as in monochrome, so colour is never the only cue. */
 	bool scalable;
+	/* With scalable type: how many rows span the screen's shorter side
+	 * (what its height would be in landscape; 0: its height). Sizes
+	 * that must be legible across a room (figures at least 12%) are
+	 * shares of it: a portrait screen is as legible as the same screen
+	 * turned, and shows more rows. */
+	int short_rows;
 };
 
 /* How fresh the figures are. */

@@ -40,6 +40,7 @@ struct render_pixel {
 	PangoFontDescription *regular, *bold, *big;
 	double cell_w, cell_h;
 	int columns, rows;
+	int short_rows;                 /* rows across the shorter side */
 	double text_px;                 /* the body text's em */
 	double cap_px;                  /* its capitals' height */
 	int line_px;                    /* box lines' thickness */
@@ -129,21 +130,28 @@ render_pixel_source(struct render_pixel *rp, uint32_t rgb)
 
 /* ---- the canvas --------------------------------------------------------- */
 
-/* Rows a proportion of the height, columns what fits across; cells
- * stretched to cover the screen exactly. */
+/*
+ * A row a proportion of the screen's shorter side (its height, unless it
+ * stands in portrait), as many rows as fit down and columns across; cells
+ * stretched to cover the screen exactly. Type is legible by its size on
+ * the glass: a portrait TV sets it as the same TV in landscape would, and
+ * has more rows for it.
+ */
 static void
 render_pixel_grid(struct render_pixel *rp, int columns)
 {
-	double cell_h = (double)rp->height / RENDER_PIXEL_ROWS;
+	int side = rp->width < rp->height ? rp->width : rp->height;
+	double cell_h = (double)side / RENDER_PIXEL_ROWS;
 
 	if (columns > 0) {
 		rp->columns = columns;
 		rp->rows = (int)(rp->height / (rp->width / (double)columns /
 		    RENDER_PIXEL_ASPECT));
 	} else {
-		rp->rows = RENDER_PIXEL_ROWS;
+		rp->rows = (int)(rp->height / cell_h + 1e-9);
 		rp->columns = (int)(rp->width / (cell_h * RENDER_PIXEL_ASPECT));
 	}
+	rp->short_rows = (int)lround(side / (rp->height / (double)rp->rows));
 	if (rp->rows < 5)
 		rp->rows = 5;
 	if (rp->columns < 20)
@@ -286,6 +294,12 @@ int
 render_pixel_rows(const struct render_pixel *rp)
 {
 	return rp->rows;
+}
+
+int
+render_pixel_short_rows(const struct render_pixel *rp)
+{
+	return rp->short_rows;
 }
 
 double
@@ -604,8 +618,8 @@ render_pixel_text(void *ctx, int x, int y, const char *utf8,
 
 /*
  * A figure (or the STALE banner's word) as large as r allows: as wide as
- * r but a margin, its digits at most RENDER_PIXEL_FIGURE of r's height,
- * centred on the digits' height (so "50%" and "0:41" sit alike), in bold
+ * r but half a cell each side (a 4:3 screen's tiles are narrow), its
+ * digits at most RENDER_PIXEL_FIGURE of r's height, centred on the digits' height (so "50%" and "0:41" sit alike), in bold
  * tabular figures.
  */
 #define RENDER_PIXEL_FIGURE 0.88
@@ -642,7 +656,7 @@ render_pixel_big(void *ctx, struct render_rect r, const char *text,
 	pango_layout_get_pixel_extents(pl, NULL, &logical);
 	if (logical.width <= 0 || digit.height <= 0)
 		return;
-	k = (box.w - 2.0 * rp->cell_w) / logical.width;
+	k = (box.w - rp->cell_w) / logical.width;
 	kh = box.h * RENDER_PIXEL_FIGURE / digit.height;
 	if (kh < k)
 		k = kh;

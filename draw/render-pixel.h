@@ -7,7 +7,8 @@
  * low 24 bits; the top byte is Cairo's and means nothing), rows packed.
  * The layout places things in cells; here a cell is a proportion of the
  * screen, not of a font: the grid is RENDER_PIXEL_ROWS rows tall whatever
- * the resolution, and as many columns as cells of RENDER_PIXEL_ASPECT
+ * the resolution (a row 1/RENDER_PIXEL_ROWS of the shorter side: a
+ * portrait screen has more), and as many columns as cells of RENDER_PIXEL_ASPECT
  * times a row's height fit across. So 1280x720, 1920x1080 and 3840x2160
  * show the same board, each as sharp as its pixels allow: text is set at
  * RENDER_PIXEL_TEXT of a row (3.8% of the screen's height), figures as
@@ -76,6 +77,9 @@ int render_pixel_height(const struct render_pixel *);
 /* The grid, in cells: what to give the layout as its width and height. */
 int render_pixel_columns(const struct render_pixel *);
 int render_pixel_rows(const struct render_pixel *);
+/* How many rows span the screen's shorter side (layout_caps.short_rows):
+ * the rows on a landscape screen, fewer than them in portrait. */
+int render_pixel_short_rows(const struct render_pixel *);
 /* The pixels a rectangle of cells covers (not clipped); adjacent cells
  * share their edges exactly. */
 struct render_pixel_rect render_pixel_cells(const struct render_pixel *,

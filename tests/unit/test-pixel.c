@@ -48,16 +48,20 @@ shades(const struct render_pixel *rp, struct render_pixel_rect r,
 }
 
 /*
- * The grid is 21 rows at any size, and as many columns as cells 0.42 of a
- * row wide fit: floor(21 W / (0.42 H)) = floor(50 W / H). Text is 0.76 of
- * a row: 3.8% of the height, never under 3.5%.
+ * A row is 1/21 of the shorter side: 21 rows on a landscape screen, and as
+ * many columns as cells 0.42 of a row wide fit: floor(21 W / (0.42 H)) =
+ * floor(50 W / H). In portrait, 1080x1920: a row 1080 / 21 = 51.4 px, as
+ * on the same TV in landscape; floor(1920 / 51.4) = 37 rows, floor(1080 /
+ * (0.42 x 51.4)) = 50 columns. Text is 0.8 of a row: 3.8% of the shorter
+ * side, never under 3.5%.
  */
 static void
 test_grid(void **state)
 {
-	static const struct { int w, h, cols; } cases[] = {
-		{ 1920, 1080, 88 }, { 3840, 2160, 88 }, { 1280, 720, 88 },
-		{ 800, 480, 83 }, { 640, 480, 66 }, { 1080, 1920, 28 },
+	static const struct { int w, h, cols, rows; } cases[] = {
+		{ 1920, 1080, 88, 21 }, { 3840, 2160, 88, 21 },
+		{ 1280, 720, 88, 21 }, { 800, 480, 83, 21 },
+		{ 640, 480, 66, 21 }, { 1080, 1920, 50, 37 },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -67,9 +71,12 @@ test_grid(void **state)
 		struct render_pixel_rect all = render_pixel_cells(rp,
 		    (struct render_rect){ 0, 0, cols, rows });
 
-		assert_int_equal(rows, 21);
+		int side = cases[i].w < cases[i].h ? cases[i].w : cases[i].h;
+
+		assert_int_equal(rows, cases[i].rows);
 		assert_int_equal(cols, cases[i].cols);
-		assert_true(render_pixel_text_size(rp) >= 0.035 * cases[i].h);
+		assert_int_equal(render_pixel_short_rows(rp), 21);
+		assert_true(render_pixel_text_size(rp) >= 0.035 * side);
 		/* The cells cover the screen exactly, edge to edge. */
 		assert_int_equal(all.x, 0);
 		assert_int_equal(all.w, cases[i].w);
