@@ -28,8 +28,42 @@
 #include "width.h"
 #include "xalloc.h"
 
+/* A frame's operations, kept to compare with the next frame's. */
+enum render_pixel_op_kind {
+	RENDER_PIXEL_OP_FILL, RENDER_PIXEL_OP_TEXT, RENDER_PIXEL_OP_BIG,
+	RENDER_PIXEL_OP_TREND
+};
+
+#define RENDER_PIXEL_TREND_MAX 16
+#define RENDER_PIXEL_REDRAW_MAX 256
+
+struct render_pixel_op {
+	enum render_pixel_op_kind kind;
+	struct render_rect r;           /* cells; text: its cells on its row */
+	struct render_style s;
+	size_t text, text_len;          /* in the list's bytes */
+	size_t n;                       /* a trend's */
+	bool has_arrow;
+	int direction;
+	enum render_colour arrow;
+	double values[RENDER_PIXEL_TREND_MAX];
+};
+
+struct render_pixel_list {
+	struct render_pixel_op *ops;
+	size_t n, cap;
+	char *bytes;                    /* the texts, each NUL-ended */
+	size_t n_bytes, cap_bytes;
+};
+
 struct render_pixel {
 	int width, height;
+	struct render_pixel_list lists[2];
+	int current;                    /* the list being recorded */
+	bool drawn;                     /* the other list is on the canvas */
+	struct render_pixel_rect redraw[RENDER_PIXEL_REDRAW_MAX];
+	size_t n_redraw;
+	uint64_t redrawn;               /* pixels drawn again at end() */
 	uint32_t *back;                 /* the frame being drawn (Cairo's) */
 	uint32_t *shown;                /* the frame last presented */
 	bool shown_valid;
@@ -261,6 +295,10 @@ render_pixel_free(struct render_pixel **rpp)
 	free(rp->open);
 	free(rp->prev_open);
 	free(rp->damage);
+	for (int i = 0; i < 2; i++) {
+		free(rp->lists[i].ops);
+		free(rp->lists[i].bytes);
+	}
 	free(rp);
 }
 
@@ -356,18 +394,9 @@ render_pixel_fill_rect(struct render_pixel *rp, struct render_pixel_rect r,
 /* ---- the operations ----------------------------------------------------- */
 
 static void
-render_pixel_begin(void *ctx, int width, int height)
+render_pixel_draw_fill(struct render_pixel *rp, struct render_rect r,
+    struct render_style s)
 {
-	struct render_pixel *rp = ctx;
-
-	render_pixel_fill_rect(rp, (struct render_pixel_rect){ 0, 0,
-	    rp->width, rp->height }, render_pixel_colour(RENDER_DEFAULT, true));
-}
-
-static void
-render_pixel_fill(void *ctx, struct render_rect r, struct render_style s)
-{
-	struct render_pixel *rp = ctx;
 	uint32_t fg, bg;
 
 	render_pixel_style(s, &fg, &bg);
@@ -559,10 +588,9 @@ render_pixel_run(struct render_pixel *rp, int y, const struct render_pixel_run *
  * its blanks are trimmed, and give it room.
  */
 static void
-render_pixel_text(void *ctx, int x, int y, const char *utf8,
+render_pixel_draw_text(struct render_pixel *rp, int x, int y, const char *utf8,
     struct render_style s)
 {
-	struct render_pixel *rp = ctx;
 	struct render_pixel_run runs[RENDER_PIXEL_RUNS];
 	const char *p = utf8, *q, *start = NULL, *end = NULL;
 	int cell = x, n = 0, blanks = 0, arms, cells, last_end = x, run_a = x;
@@ -626,10 +654,9 @@ render_pixel_text(void *ctx, int x, int y, const char *utf8,
 #define RENDER_PIXEL_REF 100.0          /* the size figures are measured at */
 
 static void
-render_pixel_big(void *ctx, struct render_rect r, const char *text,
-    const struct render_big *how, struct render_style s)
+render_pixel_draw_big(struct render_pixel *rp, struct render_rect r,
+    const char *text, struct render_style s)
 {
-	struct render_pixel *rp = ctx;
 	struct render_pixel_rect box = render_pixel_cells(rp, r);
 	PangoLayout *pl = rp->layout;
 	PangoRectangle digit, logical;
@@ -753,8 +780,8 @@ render_pixel_sparkline(struct render_pixel *rp, struct render_pixel_rect line,
 	}
 }
 
-void
-render_pixel_trend(struct render_pixel *rp, struct render_rect r,
+static void
+render_pixel_draw_trend(struct render_pixel *rp, struct render_rect r,
     const struct render_trend *t, struct render_style s)
 {
 	struct render_pixel_rect box = render_pixel_cells(rp, r), line, arrow;
@@ -776,13 +803,6 @@ render_pixel_trend(struct render_pixel *rp, struct render_rect r,
 		return;
 	render_pixel_source(rp, render_pixel_colour(t->arrow, false));
 	render_pixel_arrow(rp, arrow, t->direction);
-}
-
-static void
-render_pixel_trend_op(void *ctx, struct render_rect r,
-    const struct render_trend *t, struct render_style s)
-{
-	render_pixel_trend(ctx, r, t, s);
 }
 
 /* ---- damage ------------------------------------------------------------- */
@@ -892,13 +912,268 @@ render_pixel_find_damage(struct render_pixel *rp)
 	}
 }
 
+/* ---- the display list ----------------------------------------------------
+ *
+ * The operations of a frame are kept, not drawn as they come. At end() they
+ * are compared, one by one in order, with the last frame's: where both
+ * lists hold the same operation, its pixels are the same. Only the
+ * rectangles of those that differ (the old one's and the new one's) are
+ * drawn again, everything that paints there replayed under a clip from the
+ * background up; the rest of the canvas keeps the last frame. So a second
+ * in which one figure changes draws one tile, and a clock tick the clock.
+ * The first frame, and one after render_pixel_invalidate(), are drawn
+ * whole. The pixels are those a whole frame would have (test-pixel.c
+ * compares them).
+ */
+
+/* Where an operation can paint: its cells; for text two cells more each
+ * side (proportional type may spill into the blank beside its run, 0.9
+ * of a cell at most, render_pixel_run, and a glyph's ink may reach past
+ * its advance), on its row only (its clip). */
+static struct render_pixel_rect
+render_pixel_op_bounds(const struct render_pixel *rp,
+    const struct render_pixel_op *op)
+{
+	struct render_rect r = op->r;
+	struct render_pixel_rect p;
+
+	if (op->kind == RENDER_PIXEL_OP_TEXT)
+		r = (struct render_rect){ r.x - 2, r.y, r.w + 4, 1 };
+	p = render_pixel_cells(rp, r);
+	if (p.x < 0) {
+		p.w += p.x;
+		p.x = 0;
+	}
+	if (p.x + p.w > rp->width)
+		p.w = rp->width - p.x;
+	if (p.y < 0) {
+		p.h += p.y;
+		p.y = 0;
+	}
+	if (p.y + p.h > rp->height)
+		p.h = rp->height - p.y;
+	return p;
+}
+
+static bool
+render_pixel_op_same(const struct render_pixel_list *la,
+    const struct render_pixel_op *a, const struct render_pixel_list *lb,
+    const struct render_pixel_op *b)
+{
+	if (a->kind != b->kind || memcmp(&a->r, &b->r, sizeof a->r) != 0 ||
+	    a->s.fg != b->s.fg || a->s.bg != b->s.bg ||
+	    a->s.attrs != b->s.attrs || a->text_len != b->text_len ||
+	    memcmp(la->bytes + a->text, lb->bytes + b->text, a->text_len) != 0)
+		return false;
+	if (a->kind != RENDER_PIXEL_OP_TREND)
+		return true;
+	return a->n == b->n && a->has_arrow == b->has_arrow &&
+	    a->direction == b->direction && a->arrow == b->arrow &&
+	    memcmp(a->values, b->values, a->n * sizeof *a->values) == 0;
+}
+
+static struct render_pixel_op *
+render_pixel_push(struct render_pixel *rp, enum render_pixel_op_kind kind,
+    struct render_rect r, struct render_style s, const char *text)
+{
+	struct render_pixel_list *l = &rp->lists[rp->current];
+	struct render_pixel_op *op;
+	size_t len = text != NULL ? strlen(text) : 0;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->ops = xrealloc(l->ops, l->cap * sizeof *l->ops);
+	}
+	if (l->n_bytes + len + 1 > l->cap_bytes) {
+		while (l->n_bytes + len + 1 > l->cap_bytes)
+			l->cap_bytes = l->cap_bytes ? l->cap_bytes * 2 : 4096;
+		l->bytes = xrealloc(l->bytes, l->cap_bytes);
+	}
+	op = &l->ops[l->n++];
+	memset(op, 0, sizeof *op);
+	op->kind = kind;
+	op->r = r;
+	op->s = s;
+	op->text = l->n_bytes;
+	op->text_len = len;
+	if (len > 0)
+		memcpy(l->bytes + l->n_bytes, text, len);
+	l->bytes[l->n_bytes + len] = '\0';
+	l->n_bytes += len + 1;
+	return op;
+}
+
+static void
+render_pixel_begin(void *ctx, int width, int height)
+{
+	struct render_pixel *rp = ctx;
+	struct render_pixel_list *l = &rp->lists[rp->current];
+
+	l->n = 0;
+	l->n_bytes = 0;
+}
+
+static void
+render_pixel_fill(void *ctx, struct render_rect r, struct render_style s)
+{
+	render_pixel_push(ctx, RENDER_PIXEL_OP_FILL, r, s, NULL);
+}
+
+static void
+render_pixel_text(void *ctx, int x, int y, const char *utf8,
+    struct render_style s)
+{
+	render_pixel_push(ctx, RENDER_PIXEL_OP_TEXT, (struct render_rect){ x,
+	    y, width_utf8(utf8), 1 }, s, utf8);
+}
+
+static void
+render_pixel_big(void *ctx, struct render_rect r, const char *text,
+    const struct render_big *how, struct render_style s)
+{
+	render_pixel_push(ctx, RENDER_PIXEL_OP_BIG, r, s, text);
+}
+
+void
+render_pixel_trend(struct render_pixel *rp, struct render_rect r,
+    const struct render_trend *t, struct render_style s)
+{
+	struct render_pixel_op *op = render_pixel_push(rp,
+	    RENDER_PIXEL_OP_TREND, r, s, NULL);
+
+	op->n = t->n < RENDER_PIXEL_TREND_MAX ? t->n : RENDER_PIXEL_TREND_MAX;
+	/* The newest values, when there are more than it keeps. */
+	memcpy(op->values, t->values + (t->n - op->n), op->n *
+	    sizeof *op->values);
+	op->has_arrow = t->has_arrow;
+	op->direction = t->direction;
+	op->arrow = t->arrow;
+}
+
+static void
+render_pixel_trend_op(void *ctx, struct render_rect r,
+    const struct render_trend *t, struct render_style s)
+{
+	render_pixel_trend(ctx, r, t, s);
+}
+
+static void
+render_pixel_replay_op(struct render_pixel *rp,
+    const struct render_pixel_list *l, const struct render_pixel_op *op)
+{
+	struct render_trend t;
+
+	switch (op->kind) {
+	case RENDER_PIXEL_OP_FILL:
+		render_pixel_draw_fill(rp, op->r, op->s);
+		break;
+	case RENDER_PIXEL_OP_TEXT:
+		render_pixel_draw_text(rp, op->r.x, op->r.y, l->bytes + op->text,
+		    op->s);
+		break;
+	case RENDER_PIXEL_OP_BIG:
+		render_pixel_draw_big(rp, op->r, l->bytes + op->text, op->s);
+		break;
+	case RENDER_PIXEL_OP_TREND:
+		t = (struct render_trend){ op->values, op->n, op->has_arrow,
+		    op->direction, op->arrow };
+		render_pixel_draw_trend(rp, op->r, &t, op->s);
+		break;
+	}
+}
+
+static bool
+render_pixel_overlaps(struct render_pixel_rect a, struct render_pixel_rect b)
+{
+	return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h &&
+	    b.y < a.y + a.h;
+}
+
+/* The rectangles where this frame's list and the last one differ, into
+ * rp->redraw; false when there are more than RENDER_PIXEL_REDRAW_MAX
+ * (then the frame is drawn whole: it changed everywhere anyway). */
+static bool
+render_pixel_diff(struct render_pixel *rp)
+{
+	const struct render_pixel_list *now = &rp->lists[rp->current];
+	const struct render_pixel_list *was = &rp->lists[!rp->current];
+	size_t n = now->n > was->n ? now->n : was->n;
+
+	rp->n_redraw = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool in_now = i < now->n, in_was = i < was->n;
+
+		if (in_now && in_was && render_pixel_op_same(now, &now->ops[i],
+		    was, &was->ops[i]))
+			continue;
+		if (rp->n_redraw + 2 > RENDER_PIXEL_REDRAW_MAX)
+			return false;
+		if (in_was)
+			rp->redraw[rp->n_redraw++] = render_pixel_op_bounds(rp,
+			    &was->ops[i]);
+		if (in_now)
+			rp->redraw[rp->n_redraw++] = render_pixel_op_bounds(rp,
+			    &now->ops[i]);
+		/* A figure that changes in place: one rectangle, not two. */
+		if (in_now && in_was && memcmp(&rp->redraw[rp->n_redraw - 1],
+		    &rp->redraw[rp->n_redraw - 2], sizeof *rp->redraw) == 0)
+			rp->n_redraw--;
+	}
+	return true;
+}
+
+/* Draw the list: whole, or under a clip of the rectangles that changed,
+ * only the operations that paint there, on the background. */
+static void
+render_pixel_replay(struct render_pixel *rp, bool whole)
+{
+	const struct render_pixel_list *l = &rp->lists[rp->current];
+	struct render_pixel_rect all = { 0, 0, rp->width, rp->height };
+	bool hit;
+
+	cairo_save(rp->cr);
+	if (!whole) {
+		for (size_t i = 0; i < rp->n_redraw; i++)
+			cairo_rectangle(rp->cr, rp->redraw[i].x, rp->redraw[i].y,
+			    rp->redraw[i].w, rp->redraw[i].h);
+		cairo_clip(rp->cr);
+	}
+	render_pixel_fill_rect(rp, all, render_pixel_colour(RENDER_DEFAULT,
+	    true));
+	for (size_t i = 0; i < l->n; i++) {
+		struct render_pixel_rect b = render_pixel_op_bounds(rp,
+		    &l->ops[i]);
+
+		hit = whole;
+		for (size_t k = 0; k < rp->n_redraw && !hit; k++)
+			hit = render_pixel_overlaps(b, rp->redraw[k]);
+		if (hit)
+			render_pixel_replay_op(rp, l, &l->ops[i]);
+	}
+	cairo_restore(rp->cr);
+}
+
 static void
 render_pixel_end(void *ctx)
 {
 	struct render_pixel *rp = ctx;
+	bool whole = !rp->drawn || !render_pixel_diff(rp);
 
+	if (whole || rp->n_redraw > 0)
+		render_pixel_replay(rp, whole);
+	rp->redrawn = whole ? (uint64_t)rp->width * rp->height : 0;
+	for (size_t i = 0; !whole && i < rp->n_redraw; i++)
+		rp->redrawn += (uint64_t)rp->redraw[i].w * rp->redraw[i].h;
+	rp->drawn = true;
+	rp->current = !rp->current;
 	cairo_surface_flush(rp->surface);
 	render_pixel_find_damage(rp);
+}
+
+uint64_t
+render_pixel_redrawn(const struct render_pixel *rp)
+{
+	return rp->redrawn;
 }
 
 size_t
@@ -943,6 +1218,7 @@ void
 render_pixel_invalidate(struct render_pixel *rp)
 {
 	rp->shown_valid = false;
+	rp->drawn = false;
 }
 
 const struct render_ops render_pixel_ops = {

@@ -20,8 +20,10 @@
  * Korean, Symbola for emoji, DejaVu Sans for symbols). Box-drawing
  * characters from the layout are drawn as lines, not glyphs.
  *
- * Each frame is drawn in full by the layout; at end() the canvas compares it
- * with the frame last presented and lists the regions that differ, in
+ * The layout sends a whole frame; the canvas keeps its operations and, at
+ * end(), draws again only where they differ from the last frame's (a
+ * display list: render-pixel.c). It then compares the pixels with the
+ * frame last presented and lists the regions that differ, in
  * blocks of RENDER_PIXEL_BLOCK_W x RENDER_PIXEL_BLOCK_H pixels merged into
  * rectangles. The owner copies those to the screen, then calls
  * render_pixel_presented(). No device, no clock.
@@ -111,6 +113,10 @@ int render_pixel_write_png(struct render_pixel *, const char *path,
  */
 size_t render_pixel_damage(const struct render_pixel *,
     const struct render_pixel_rect **rects);
+/* Pixels the last end() drew again: the whole canvas for the first frame
+ * (or after render_pixel_invalidate), else the rectangles of the
+ * operations that differ from the frame before (0: none did). */
+uint64_t render_pixel_redrawn(const struct render_pixel *);
 /* Pixels in the damage. */
 uint64_t render_pixel_damage_area(const struct render_pixel *);
 /* The damage has been shown: the next frame is compared with this one. */

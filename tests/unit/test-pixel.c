@@ -1,15 +1,20 @@
 /*
  * test-pixel.c: the pixel back-end (draw/render-pixel.c): the grid as a
  * proportion of the screen, colours, anti-aliased text and figures set by
- * Pango, box lines, the PNG, and the damage list.
+ * Pango, box lines, the PNG, the damage list, and frames drawn again only
+ * where they changed (the display list) coming out as whole frames do.
  */
 #include "testutil.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "layout.h"
 #include "render-pixel.h"
+#include "snapshot-read.h"
 
 static const struct render_style plain = { RENDER_DEFAULT, RENDER_DEFAULT, 0 };
 
@@ -449,6 +454,160 @@ test_style(void **state)
 	assert_int_equal(bg, 0);
 }
 
+/* ---- frames drawn again only where they changed -------------------------- */
+
+static const char frames_config[] =
+    "site: {name: Leeds, timezone: UTC}\n"
+    "queues:\n"
+    "  support: {label: Support, sl_target: 80%}\n"
+    "boards:\n"
+    "  floor:\n"
+    "    title: Support floor\n"
+    "    agents: all\n"
+    "    pages:\n"
+    "      - agent_grid: true\n"
+    "        tiles:\n"
+    "          - {scope: \"queue:support\", metric: service_level, window: 15m}\n"
+    "          - {scope: \"queue:support\", metric: waiting, good: below, amber: 3, red: 6}\n"
+    "          - {scope: all, metric: abandon_rate, window: 15m, amber: 5%, red: 10%}\n";
+
+/* A snapshot: support's SL, people waiting, n agents, a critical alert
+ * when alert, a trend on support. */
+static void
+frames_snapshot(char *buf, size_t len, double sl, int waiting, int agents,
+    bool alert)
+{
+	size_t o = (size_t)snprintf(buf, len, "{\"v\": 1, \"now\": 1795424400000, "
+	    "\"scopes\": {\"queue:support\": {\"sl_target\": 0.8, \"now\": "
+	    "{\"waiting\": %d}, \"windows\": {\"15m\": {\"service_level\": "
+	    "%.2f}}, \"trend\": {\"service_level\": [0.9, 0.7, null, 0.6, "
+	    "%.2f]}}, \"all\": {\"windows\": {\"15m\": {\"abandon_rate\": "
+	    "0.04}}}}, \"alerts\": [%s], \"agents\": [", waiting, sl, sl,
+	    alert ? "{\"id\": \"x\", \"severity\": \"critical\", \"text\": "
+	    "\"Support SL low\", \"since\": 1795424100000}" : "");
+
+	for (int i = 0; i < agents; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s{\"id\": \"a%d\", "
+		    "\"name\": \"Agent %d\", \"state\": \"%s\", \"since\": "
+		    "%lld}", i ? ", " : "", i, i, i % 2 ? "busy" : "ready",
+		    1795424400000LL - 1000LL * (i * 37 % 900));
+	snprintf(buf + o, len - o, "]}");
+}
+
+/* Pixels of a and b that differ, and by how much at most in a channel. */
+static void
+frames_compare(const struct render_pixel *a, const struct render_pixel *b,
+    size_t *differ, int *most)
+{
+	const uint32_t *pa = render_pixel_data(a), *pb = render_pixel_data(b);
+	size_t n = (size_t)render_pixel_width(a) * render_pixel_height(a);
+
+	*differ = 0;
+	*most = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (((pa[i] ^ pb[i]) & 0xffffff) == 0)
+			continue;
+		(*differ)++;
+		for (int sh = 0; sh < 24; sh += 8) {
+			int d = abs((int)(pa[i] >> sh & 0xff) -
+			    (int)(pb[i] >> sh & 0xff));
+
+			*most = d > *most ? d : *most;
+		}
+	}
+}
+
+struct frames_step {
+	double sl;
+	int waiting, agents;
+	bool alert;
+	const char *clock;
+	enum layout_link link;
+	uint64_t frame;
+	bool small;             /* drawn again: under 20% of the canvas */
+};
+
+static void
+frames_draw(struct render_pixel *rp, const struct config *c,
+    const struct snapshot_view *v, const struct frames_step *st)
+{
+	struct layout_input in = {
+		.config = c, .board = &c->boards[0], .snap = v,
+		.width = render_pixel_columns(rp),
+		.height = render_pixel_rows(rp),
+		.caps = { .colours = 256, .unicode = true, .scalable = true,
+		    .short_rows = render_pixel_short_rows(rp) },
+		.clock = st->clock, .link = st->link, .frame = st->frame,
+		.age_ms = st->link == LAYOUT_STALE ? 5000 : 0,
+	};
+
+	layout_draw(&in, &render_pixel_ops, rp, NULL);
+}
+
+/*
+ * One canvas draws a run of frames, each again only where it changed; for
+ * each, a new canvas draws the same frame whole: their pixels are the
+ * same, but for a handful on anti-aliased edges that Cairo, compositing
+ * under a clip by another path, rounds a level or three apart (the
+ * corners of a tile that changed colour: 2 pixels, 3 levels, measured). A figure that changes draws its tile's figure again (the SL
+ * tile's room is 42 x 6 of 88 x 21 cells, 13.6%, and its trend 22 cells
+ * of a row, 1.2%: under 20% of the canvas), a frame like the last one
+ * nothing, a clock tick little.
+ */
+static void
+test_frames_incremental(void **state)
+{
+	static const struct frames_step steps[] = {
+		{ 0.71, 3, 6, false, "09:00:01", LAYOUT_LIVE, 0, false },
+		{ 0.68, 3, 6, false, "09:00:01", LAYOUT_LIVE, 0, true },
+		{ 0.68, 3, 6, false, "09:00:01", LAYOUT_LIVE, 0, true },
+		{ 0.68, 3, 6, false, "09:00:02", LAYOUT_LIVE, 1, true },
+		/* 12 waiting is red: the whole tile changes colour. */
+		{ 0.68, 12, 6, false, "09:00:02", LAYOUT_LIVE, 1, false },
+		{ 0.68, 12, 9, true, "09:00:03", LAYOUT_LIVE, 2, false },
+		{ 0.68, 12, 9, true, "09:00:03", LAYOUT_LIVE, 3, false },
+		{ 0.68, 12, 9, true, "09:00:09", LAYOUT_STALE, 4, false },
+		{ 0.5, 2, 2, false, "09:00:10", LAYOUT_LIVE, 5, false },
+	};
+	char *path = testutil_write_temp(frames_config), json[8192], err[128];
+	struct config_errors errors;
+	struct config *c = config_load(path, &errors);
+	struct snapshot_reader *r = snapshot_reader_new();
+	struct render_pixel *kept = render_pixel_new(1280, 720, NULL, 0);
+	const struct snapshot_view *v;
+	uint64_t area = 1280 * 720;
+	size_t differ;
+	int most;
+
+	testutil_remove_temp(&path);
+	assert_non_null(c);
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+		struct render_pixel *whole = render_pixel_new(1280, 720, NULL,
+		    0);
+
+		frames_snapshot(json, sizeof json, steps[i].sl,
+		    steps[i].waiting, steps[i].agents, steps[i].alert);
+		v = snapshot_read(r, json, strlen(json), err, sizeof err);
+		assert_non_null(v);
+		frames_draw(kept, c, v, &steps[i]);
+		frames_draw(whole, c, v, &steps[i]);
+		assert_int_equal(render_pixel_redrawn(whole), area);
+		if (i == 2)     /* the same frame again: nothing */
+			assert_int_equal(render_pixel_redrawn(kept), 0);
+		else if (steps[i].small)
+			assert_true(render_pixel_redrawn(kept) > 0 &&
+			    render_pixel_redrawn(kept) < area * 20 / 100);
+		frames_compare(kept, whole, &differ, &most);
+		assert_true(most <= 4);
+		assert_true(differ <= 64);
+		render_pixel_presented(kept);
+		render_pixel_free(&whole);
+	}
+	render_pixel_free(&kept);
+	snapshot_reader_free(&r);
+	config_free(&c);
+}
+
 int
 main(void)
 {
@@ -465,6 +624,7 @@ main(void)
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_damage_apart),
 		cmocka_unit_test(test_style),
+		cmocka_unit_test(test_frames_incremental),
 	};
 
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
