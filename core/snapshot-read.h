@@ -138,7 +138,7 @@ struct snapshot_view {
 	/* Scopes whose "trend" was malformed (not an object, a series not an
 	 * array, a value neither a number nor null, more than
 	 * SNAPSHOT_TREND_MAX values): what could be read of it is kept, the
-	 * rest dropped. A board says so once in its log. */
+	 * rest dropped. wallboard-fb says so once in its log. */
 	size_t bad_trends;
 };
 

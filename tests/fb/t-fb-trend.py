@@ -13,7 +13,11 @@ values below are the fixture's, worked out by hand:
 - queue:sales has no trend: the Sales SL tile has none; nor has a tile
   whose metric has no series ("waiting"), nor any tile of snapshot.json.
 - A stale tile's arrow claims neither: grey.
+- A malformed trend (a string among the numbers, 20 values where 16 at
+  most come) is drawn from what reads (the newest 16), said once on
+  stderr, and the board exits 0.
 """
+import json
 import os
 import sys
 
@@ -135,4 +139,26 @@ for geometry in ("1280x720x32", "1920x1080x32", "3840x2160x32"):
         green = sum(arrow_halves(stale, o["rect"], GREEN))
         check(top > bottom and green == 0, "%s stale: drawn grey, no green "
               "(%d grey, %d green)" % (g, top + bottom, green))
+# Malformed: Support's service level as 20 values, one a string; the
+# newest 16 are kept (the string is an interval without a figure), the
+# abandon rate not a list at all.
+bad = json.load(open(TREND))
+bad["scopes"]["queue:support"]["trend"]["service_level"] = \
+    [0.9] * 4 + [0.81, "x", 0.77, None, 0.72] + [0.7] * 9 + [0.64, 0.5]
+bad["scopes"]["all"]["trend"]["abandon_rate"] = {"not": "a list"}
+path = os.path.join(d, "bad-trend.json")
+json.dump(bad, open(path, "w"))
+geometry = "1280x720x32"
+p = run(["--board", "floor", "--device", os.path.join(d, "bad.raw"),
+         "--geometry", geometry, "--snapshot-file", path, "--now",
+         str(SNAP_NOW + 1000), "--trace", os.path.join(d, "bad.trace")])
+check(p.returncode == 0 and "2 scopes with a malformed trend" in p.stderr,
+      "malformed trends: exit 0, said on stderr (%s)" % p.stderr.strip()[-200:])
+ops = trace_ops(os.path.join(d, "bad.trace"))
+sl = trend_under(ops, "50%")
+check(sl is not None and sl["text"].split()[:3] == ["16", "1", "-1"],
+      "malformed: Support SL's trend drawn from its newest 16 values, the "
+      "arrow down (%s)" % (sl["text"] if sl else None))
+check(trend_under(ops, "7%") is None, "malformed: abandons (not a list) "
+      "have no trend")
 finish()
