@@ -62,6 +62,19 @@ struct server_stats {
 	struct journal_replay_result replay_result;
 	double events_per_s;
 	struct httpd_stats http;        /* written by httpd.c */
+	/* ingest.nats (nats-in.h): the stream, where the daemon is in it and
+	 * what it has not read yet (lag, in messages). */
+	struct stream_stats {
+		bool on;
+		bool connected;
+		const char *stream;
+		uint64_t received;      /* messages read since the start */
+		uint64_t position;      /* the stream sequence applied last */
+		uint64_t lag;           /* messages in the stream after it */
+		uint64_t disconnects;
+		uint64_t errors;
+		char error[200];
+	} stream;
 };
 
 /* A look at the daemon, valid until control returns to the loop. */

@@ -1,0 +1,275 @@
+/*
+ * nats-in.c: the events' stream, read in order into the ingest thread
+ * (see nats-in.h).
+ */
+#include "nats-in.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "jetstream.h"
+#include "log.h"
+#include "xalloc.h"
+
+/* What the library may hold for us while the ingest thread is behind:
+ * past it the consumer is slow, and the ordered consumer starts again
+ * from the last message taken (nothing lost). */
+#define NATS_IN_PENDING_MSGS 65536
+#define NATS_IN_PENDING_BYTES (64 * 1024 * 1024)
+#define NATS_IN_HWM 10000
+
+struct nats_in {
+	const struct config *config;
+	struct js_link link;
+	natsSubscription *sub;
+	void *out;              /* XPUB, inproc: only the consumer's thread sends */
+	unsigned char frame[INGEST_STREAM_FRAME];
+	pthread_mutex_t lock;   /* the stats: the library's threads and ours */
+	struct nats_in_stats stats;
+	char *filter;
+	volatile int stopping;  /* set before the subscription goes */
+};
+
+static bool
+nats_in_send(struct nats_in *n, const void *data, size_t len, int flags)
+{
+	while (zmq_send(n->out, data, len, flags) < 0)
+		if ((zmq_errno() != EAGAIN && zmq_errno() != EINTR) || n->stopping)
+			return false;
+	return true;
+}
+
+static void
+nats_in_on_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg,
+    void *closure)
+{
+	struct nats_in *n = closure;
+	jsMsgMetaData *meta = NULL;
+	uint64_t seq = 0, pending = 0;
+	const char *data = natsMsg_GetData(msg);
+	int len = natsMsg_GetDataLength(msg);
+
+	(void)nc;
+	(void)sub;
+	if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
+		seq = meta->Sequence.Stream;
+		pending = meta->NumPending;
+		jsMsgMetaData_Destroy(meta);
+	}
+	memcpy(n->frame + INGEST_STREAM_KEY, &seq, 8);
+	memcpy(n->frame + INGEST_STREAM_KEY + 8, &pending, 8);
+	/* Waits while the ingest thread is behind (XPUB_NODROP; SNDTIMEO so
+	 * that a stop is seen): the library holds the rest, bounded. A stop
+	 * drops the message: the journal's position is before it, so the
+	 * next start reads it again. */
+	if (nats_in_send(n, n->frame, sizeof n->frame, ZMQ_SNDMORE) &&
+	    nats_in_send(n, data != NULL ? data : "", (size_t)(len > 0 ? len : 0),
+	    0)) {
+		pthread_mutex_lock(&n->lock);
+		n->stats.received++;
+		if (seq > 0) {
+			n->stats.last_seq = seq;
+			n->stats.pending = pending;
+		}
+		pthread_mutex_unlock(&n->lock);
+	}
+	natsMsg_Destroy(msg);
+}
+
+static void
+nats_in_on_disconnected(natsConnection *nc, void *closure)
+{
+	struct nats_in *n = closure;
+
+	(void)nc;
+	pthread_mutex_lock(&n->lock);
+	n->stats.connected = false;
+	n->stats.disconnects++;
+	pthread_mutex_unlock(&n->lock);
+	log_msg(LOG_WARNING, "NATS: disconnected; trying the servers again "
+	    "(events wait in the stream meanwhile)");
+}
+
+static void
+nats_in_on_reconnected(natsConnection *nc, void *closure)
+{
+	struct nats_in *n = closure;
+	char url[256] = "";
+
+	natsConnection_GetConnectedUrl(nc, url, sizeof url);
+	pthread_mutex_lock(&n->lock);
+	n->stats.connected = true;
+	n->stats.reconnects++;
+	pthread_mutex_unlock(&n->lock);
+	log_msg(LOG_NOTICE, "NATS: connected again, to %s", url);
+}
+
+static void
+nats_in_on_error(natsConnection *nc, natsSubscription *sub, natsStatus err,
+    void *closure)
+{
+	struct nats_in *n = closure;
+
+	(void)nc;
+	(void)sub;
+	pthread_mutex_lock(&n->lock);
+	n->stats.errors++;
+	snprintf(n->stats.error, sizeof n->stats.error, "%s",
+	    natsStatus_GetText(err));
+	pthread_mutex_unlock(&n->lock);
+}
+
+/* The servers as one comma-separated list (js_link's form). */
+static char *
+nats_in_servers(const struct config *c)
+{
+	size_t len = 1;
+	char *s;
+
+	for (size_t i = 0; i < c->n_nats_servers; i++)
+		len += strlen(c->nats_servers[i]) + 1;
+	s = xcalloc(1, len);
+	for (size_t i = 0; i < c->n_nats_servers; i++) {
+		if (i > 0)
+			strcat(s, ",");
+		strcat(s, c->nats_servers[i]);
+	}
+	return s;
+}
+
+struct nats_in *
+nats_in_new(const struct config *c, void *zctx,
+    const unsigned char key[INGEST_STREAM_KEY], char *err, size_t errlen)
+{
+	struct nats_in *n = xcalloc(1, sizeof *n);
+	char *servers = nats_in_servers(c);
+	struct js_link_options lo = { .servers = servers,
+	    .credentials = c->nats_credentials != NULL &&
+	    *c->nats_credentials != '\0' ? c->nats_credentials : NULL,
+	    .name = "wallboardd", .disconnected = nats_in_on_disconnected,
+	    .reconnected = nats_in_on_reconnected, .error = nats_in_on_error,
+	    .closure = n };
+	int hwm = NATS_IN_HWM, nodrop = 1, linger = 0, sndtimeo = 200;
+	bool ok;
+
+	n->config = c;
+	pthread_mutex_init(&n->lock, NULL);
+	memcpy(n->frame, key, INGEST_STREAM_KEY);
+	ok = js_link_open(&n->link, &lo, err, errlen);
+	free(servers);
+	if (!ok) {
+		nats_in_free(&n);
+		return NULL;
+	}
+	n->stats.connected = natsConnection_Status(n->link.nc) == NATS_CONN_STATUS_CONNECTED;
+	n->out = zmq_socket(zctx, ZMQ_XPUB);
+	zmq_setsockopt(n->out, ZMQ_SNDHWM, &hwm, sizeof hwm);
+	zmq_setsockopt(n->out, ZMQ_XPUB_NODROP, &nodrop, sizeof nodrop);
+	zmq_setsockopt(n->out, ZMQ_LINGER, &linger, sizeof linger);
+	zmq_setsockopt(n->out, ZMQ_SNDTIMEO, &sndtimeo, sizeof sndtimeo);
+	if (zmq_bind(n->out, NATS_IN_ENDPOINT) != 0) {
+		snprintf(err, errlen, "%s: %s", NATS_IN_ENDPOINT,
+		    zmq_strerror(zmq_errno()));
+		nats_in_free(&n);
+		return NULL;
+	}
+	return n;
+}
+
+bool
+nats_in_subscribe(struct nats_in *n, uint64_t after_seq, int64_t since_ms,
+    char *err, size_t errlen)
+{
+	const struct config *c = n->config;
+	struct js_stream_options so = { .stream = c->nats_stream,
+	    .subjects = (const char *const *)c->nats_subjects,
+	    .n_subjects = c->n_nats_subjects, .replicas = (int)c->nats_replicas,
+	    .max_age_ms = c->nats_max_age_ms,
+	    .duplicates_ms = c->nats_duplicates_ms };
+	jsSubOptions sub;
+	jsErrCode jerr = 0;
+	natsStatus s;
+	bool made = false;
+	char sub_msg[8];
+	int timeout = 2000;
+
+	if (!js_stream_ensure(&n->link, &so, &made, err, errlen))
+		return false;
+	if (made)
+		log_msg(LOG_NOTICE, "NATS: made the stream %s (%d replica%s)",
+		    c->nats_stream, (int)c->nats_replicas,
+		    c->nats_replicas == 1 ? "" : "s");
+	n->stats.stream_made = made;
+	/* The ingest SUB has connected: wait for its subscription, so that
+	 * nothing is sent before anyone listens. */
+	zmq_setsockopt(n->out, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+	if (zmq_recv(n->out, sub_msg, sizeof sub_msg, 0) < 0) {
+		snprintf(err, errlen, "NATS: the ingest thread did not subscribe");
+		return false;
+	}
+	jsSubOptions_Init(&sub);
+	sub.Stream = c->nats_stream;
+	sub.Ordered = true;
+	if (after_seq > 0) {
+		sub.Config.DeliverPolicy = js_DeliverByStartSequence;
+		sub.Config.OptStartSeq = after_seq + 1;
+	} else {
+		sub.Config.DeliverPolicy = js_DeliverByStartTime;
+		sub.Config.OptStartTime = since_ms * 1000000LL;
+	}
+	n->filter = xstrdup(c->n_nats_subjects == 1 ? c->nats_subjects[0] : ">");
+	s = js_Subscribe(&n->sub, n->link.js, n->filter, nats_in_on_msg, n, NULL,
+	    &sub, &jerr);
+	if (s != NATS_OK) {
+		snprintf(err, errlen, "NATS: cannot read the stream %s: %s (%d)",
+		    c->nats_stream, natsStatus_GetText(s), (int)jerr);
+		return false;
+	}
+	natsSubscription_SetPendingLimits(n->sub, NATS_IN_PENDING_MSGS,
+	    NATS_IN_PENDING_BYTES);
+	pthread_mutex_lock(&n->lock);
+	n->stats.subscribed = true;
+	pthread_mutex_unlock(&n->lock);
+	if (after_seq > 0)
+		log_msg(LOG_INFO, "NATS: reading %s after sequence %llu (where the "
+		    "journal ends)", c->nats_stream, (unsigned long long)after_seq);
+	else
+		log_msg(LOG_INFO, "NATS: reading %s from the day's start",
+		    c->nats_stream);
+	return true;
+}
+
+void
+nats_in_stats(struct nats_in *n, struct nats_in_stats *out)
+{
+	pthread_mutex_lock(&n->lock);
+	*out = n->stats;
+	pthread_mutex_unlock(&n->lock);
+	out->connected = n->link.nc != NULL &&
+	    natsConnection_Status(n->link.nc) == NATS_CONN_STATUS_CONNECTED;
+}
+
+void
+nats_in_free(struct nats_in **np)
+{
+	struct nats_in *n = *np;
+
+	if (n == NULL)
+		return;
+	n->stopping = 1;
+	if (n->sub != NULL) {
+		natsSubscription_Unsubscribe(n->sub);
+		natsSubscription_Destroy(n->sub);
+	}
+	js_link_close(&n->link);
+	if (n->out != NULL)
+		zmq_close(n->out);
+	pthread_mutex_destroy(&n->lock);
+	free(n->filter);
+	free(n);
+	*np = NULL;
+}
