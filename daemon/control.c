@@ -226,6 +226,7 @@ control_status(const struct service *svc, struct jsonw *w)
 	control_feeds(w, &st);
 	jsonw_key(w, "received"); jsonw_int(w, (int64_t)st.stats->received);
 	jsonw_key(w, "applied"); jsonw_int(w, (int64_t)st.stats->applied);
+	jsonw_key(w, "duplicates"); jsonw_int(w, (int64_t)st.stats->duplicates);
 	jsonw_key(w, "rejected"); jsonw_int(w, (int64_t)rejected);
 	jsonw_key(w, "events_per_s"); jsonw_double(w, st.stats->events_per_s);
 	jsonw_key(w, "snapshots"); jsonw_int(w, (int64_t)st.stats->published);

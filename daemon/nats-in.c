@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 #include "jetstream.h"
@@ -22,14 +23,32 @@
 #define NATS_IN_PENDING_BYTES (64 * 1024 * 1024)
 #define NATS_IN_HWM 10000
 
+/* One subscription's callback closure: messages of an older generation
+ * than the reader's (a subscription being replaced) are dropped. */
+struct nats_in_sub {
+	struct nats_in *n;
+	unsigned gen;
+	struct nats_in_sub *next;       /* all of them, freed at the end */
+};
+
 struct nats_in {
 	const struct config *config;
 	struct js_link link;
 	natsSubscription *sub;
-	void *out;              /* XPUB, inproc: only the consumer's thread sends */
+	struct nats_in_sub *subs;
+	void *out;              /* XPUB, inproc: one callback at a time sends */
 	unsigned char frame[INGEST_STREAM_FRAME];
-	pthread_mutex_t lock;   /* the stats: the library's threads and ours */
+	pthread_mutex_t send_lock;      /* held by a callback while it sends */
+	unsigned gen;           /* under send_lock */
+	pthread_mutex_t lock;   /* the rest: stats, flags, the supervisor's */
+	pthread_cond_t wake;
 	struct nats_in_stats stats;
+	bool started;           /* nats_in_subscribe said where from */
+	bool again;             /* the subscription is to be made again */
+	uint64_t after_seq;     /* where to start: after this sequence, */
+	int64_t since_ms;       /* or from this time */
+	pthread_t supervisor;
+	bool supervising;
 	char *filter;
 	volatile int stopping;  /* set before the subscription goes */
 };
@@ -47,7 +66,8 @@ static void
 nats_in_on_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg,
     void *closure)
 {
-	struct nats_in *n = closure;
+	struct nats_in_sub *ns = closure;
+	struct nats_in *n = ns->n;
 	jsMsgMetaData *meta = NULL;
 	uint64_t seq = 0, pending = 0;
 	const char *data = natsMsg_GetData(msg);
@@ -59,6 +79,12 @@ nats_in_on_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg,
 		seq = meta->Sequence.Stream;
 		pending = meta->NumPending;
 		jsMsgMetaData_Destroy(meta);
+	}
+	pthread_mutex_lock(&n->send_lock);
+	if (ns->gen != n->gen) {        /* a subscription being replaced */
+		pthread_mutex_unlock(&n->send_lock);
+		natsMsg_Destroy(msg);
+		return;
 	}
 	memcpy(n->frame + INGEST_STREAM_KEY, &seq, 8);
 	memcpy(n->frame + INGEST_STREAM_KEY + 8, &pending, 8);
@@ -77,6 +103,7 @@ nats_in_on_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg,
 		}
 		pthread_mutex_unlock(&n->lock);
 	}
+	pthread_mutex_unlock(&n->send_lock);
 	natsMsg_Destroy(msg);
 }
 
@@ -104,6 +131,10 @@ nats_in_on_reconnected(natsConnection *nc, void *closure)
 	pthread_mutex_lock(&n->lock);
 	n->stats.connected = true;
 	n->stats.reconnects++;
+	/* The consumer may have gone with the server it lived on: made
+	 * again, after the last message taken (nats-in.h). */
+	n->again = true;
+	pthread_cond_signal(&n->wake);
 	pthread_mutex_unlock(&n->lock);
 	log_msg(LOG_NOTICE, "NATS: connected again, to %s", url);
 }
@@ -115,11 +146,15 @@ nats_in_on_error(natsConnection *nc, natsSubscription *sub, natsStatus err,
 	struct nats_in *n = closure;
 
 	(void)nc;
-	(void)sub;
 	pthread_mutex_lock(&n->lock);
 	n->stats.errors++;
 	snprintf(n->stats.error, sizeof n->stats.error, "%s",
 	    natsStatus_GetText(err));
+	/* A slow consumer, a consumer the server lost: made again. */
+	if (sub != NULL) {
+		n->again = true;
+		pthread_cond_signal(&n->wake);
+	}
 	pthread_mutex_unlock(&n->lock);
 }
 
@@ -158,6 +193,8 @@ nats_in_new(const struct config *c, void *zctx,
 
 	n->config = c;
 	pthread_mutex_init(&n->lock, NULL);
+	pthread_mutex_init(&n->send_lock, NULL);
+	pthread_cond_init(&n->wake, NULL);
 	memcpy(n->frame, key, INGEST_STREAM_KEY);
 	ok = js_link_open(&n->link, &lo, err, errlen);
 	free(servers);
@@ -165,6 +202,8 @@ nats_in_new(const struct config *c, void *zctx,
 		nats_in_free(&n);
 		return NULL;
 	}
+	/* Known from here on by the library's word (the callbacks): asking
+	 * it from the loop could wait on its lock while it dials. */
 	n->stats.connected = natsConnection_Status(n->link.nc) == NATS_CONN_STATUS_CONNECTED;
 	n->out = zmq_socket(zctx, ZMQ_XPUB);
 	zmq_setsockopt(n->out, ZMQ_SNDHWM, &hwm, sizeof hwm);
@@ -180,9 +219,11 @@ nats_in_new(const struct config *c, void *zctx,
 	return n;
 }
 
-bool
-nats_in_subscribe(struct nats_in *n, uint64_t after_seq, int64_t since_ms,
-    char *err, size_t errlen)
+/* Make the stream if missing, then (again) the ordered consumer, from
+ * after the last message taken. In the supervisor's thread: the requests
+ * may wait seconds for a server. */
+static bool
+nats_in_resubscribe(struct nats_in *n, char *err, size_t errlen)
 {
 	const struct config *c = n->config;
 	struct js_stream_options so = { .stream = c->nats_stream,
@@ -190,12 +231,13 @@ nats_in_subscribe(struct nats_in *n, uint64_t after_seq, int64_t since_ms,
 	    .n_subjects = c->n_nats_subjects, .replicas = (int)c->nats_replicas,
 	    .max_age_ms = c->nats_max_age_ms,
 	    .duplicates_ms = c->nats_duplicates_ms };
+	struct nats_in_sub *ns;
+	natsSubscription *old;
 	jsSubOptions sub;
 	jsErrCode jerr = 0;
+	uint64_t after;
 	natsStatus s;
 	bool made = false;
-	char sub_msg[8];
-	int timeout = 2000;
 
 	if (!js_stream_ensure(&n->link, &so, &made, err, errlen))
 		return false;
@@ -203,7 +245,112 @@ nats_in_subscribe(struct nats_in *n, uint64_t after_seq, int64_t since_ms,
 		log_msg(LOG_NOTICE, "NATS: made the stream %s (%d replica%s)",
 		    c->nats_stream, (int)c->nats_replicas,
 		    c->nats_replicas == 1 ? "" : "s");
-	n->stats.stream_made = made;
+	/* From here on the old subscription's messages are dropped, and its
+	 * callback, if it is sending, has finished. */
+	pthread_mutex_lock(&n->send_lock);
+	n->gen++;
+	pthread_mutex_unlock(&n->send_lock);
+	pthread_mutex_lock(&n->lock);
+	n->stats.stream_made |= made;
+	after = n->stats.last_seq > n->after_seq ? n->stats.last_seq : n->after_seq;
+	old = n->sub;
+	n->sub = NULL;
+	n->stats.subscribed = false;
+	pthread_mutex_unlock(&n->lock);
+	if (old != NULL) {
+		natsSubscription_Unsubscribe(old);
+		natsSubscription_Destroy(old);
+	}
+	ns = xcalloc(1, sizeof *ns);
+	ns->n = n;
+	ns->gen = n->gen;
+	ns->next = n->subs;
+	n->subs = ns;
+	jsSubOptions_Init(&sub);
+	sub.Stream = c->nats_stream;
+	sub.Ordered = true;
+	if (after > 0) {
+		sub.Config.DeliverPolicy = js_DeliverByStartSequence;
+		sub.Config.OptStartSeq = after + 1;
+	} else {
+		sub.Config.DeliverPolicy = js_DeliverByStartTime;
+		sub.Config.OptStartTime = n->since_ms * 1000000LL;
+	}
+	s = js_Subscribe(&old, n->link.js, n->filter, nats_in_on_msg, ns, NULL,
+	    &sub, &jerr);
+	if (s != NATS_OK) {
+		snprintf(err, errlen, "cannot read the stream %s: %s (%d)",
+		    c->nats_stream, natsStatus_GetText(s), (int)jerr);
+		return false;
+	}
+	natsSubscription_SetPendingLimits(old, NATS_IN_PENDING_MSGS,
+	    NATS_IN_PENDING_BYTES);
+	pthread_mutex_lock(&n->lock);
+	n->sub = old;
+	n->stats.subscribed = true;
+	pthread_mutex_unlock(&n->lock);
+	if (after > 0)
+		log_msg(LOG_INFO, "NATS: reading %s after sequence %llu",
+		    c->nats_stream, (unsigned long long)after);
+	else
+		log_msg(LOG_INFO, "NATS: reading %s from the day's start",
+		    c->nats_stream);
+	return true;
+}
+
+/* Keeps the subscription: made at the start, made again when asked (a
+ * reconnect, an error), tried every second while it fails. */
+static void *
+nats_in_supervise(void *arg)
+{
+	struct nats_in *n = arg;
+	char err[sizeof ((struct nats_in_stats *)0)->error];
+	bool need = true, said = false;
+
+	pthread_mutex_lock(&n->lock);
+	for (;;) {
+		struct timespec until;
+
+		if (!need && !n->again && !n->stopping) {
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += 1;
+			pthread_cond_timedwait(&n->wake, &n->lock, &until);
+		}
+		if (n->stopping)
+			break;
+		need |= n->again;
+		n->again = false;
+		if (!need)
+			continue;
+		pthread_mutex_unlock(&n->lock);
+		need = !nats_in_resubscribe(n, err, sizeof err);
+		if (need && !said)
+			log_msg(LOG_WARNING, "NATS: %s; trying every second", err);
+		if (need) {
+			pthread_mutex_lock(&n->lock);
+			snprintf(n->stats.error, sizeof n->stats.error, "%s", err);
+			pthread_mutex_unlock(&n->lock);
+		}
+		said = need;
+		pthread_mutex_lock(&n->lock);
+		if (need && !n->stopping) {
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += 1;
+			pthread_cond_timedwait(&n->wake, &n->lock, &until);
+		}
+	}
+	pthread_mutex_unlock(&n->lock);
+	return NULL;
+}
+
+bool
+nats_in_subscribe(struct nats_in *n, uint64_t after_seq, int64_t since_ms,
+    char *err, size_t errlen)
+{
+	const struct config *c = n->config;
+	char sub_msg[8];
+	int timeout = 2000;
+
 	/* The ingest SUB has connected: wait for its subscription, so that
 	 * nothing is sent before anyone listens. */
 	zmq_setsockopt(n->out, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
@@ -211,35 +358,14 @@ nats_in_subscribe(struct nats_in *n, uint64_t after_seq, int64_t since_ms,
 		snprintf(err, errlen, "NATS: the ingest thread did not subscribe");
 		return false;
 	}
-	jsSubOptions_Init(&sub);
-	sub.Stream = c->nats_stream;
-	sub.Ordered = true;
-	if (after_seq > 0) {
-		sub.Config.DeliverPolicy = js_DeliverByStartSequence;
-		sub.Config.OptStartSeq = after_seq + 1;
-	} else {
-		sub.Config.DeliverPolicy = js_DeliverByStartTime;
-		sub.Config.OptStartTime = since_ms * 1000000LL;
-	}
+	n->after_seq = after_seq;
+	n->since_ms = since_ms;
 	n->filter = xstrdup(c->n_nats_subjects == 1 ? c->nats_subjects[0] : ">");
-	s = js_Subscribe(&n->sub, n->link.js, n->filter, nats_in_on_msg, n, NULL,
-	    &sub, &jerr);
-	if (s != NATS_OK) {
-		snprintf(err, errlen, "NATS: cannot read the stream %s: %s (%d)",
-		    c->nats_stream, natsStatus_GetText(s), (int)jerr);
+	if (pthread_create(&n->supervisor, NULL, nats_in_supervise, n) != 0) {
+		snprintf(err, errlen, "NATS: cannot start its thread");
 		return false;
 	}
-	natsSubscription_SetPendingLimits(n->sub, NATS_IN_PENDING_MSGS,
-	    NATS_IN_PENDING_BYTES);
-	pthread_mutex_lock(&n->lock);
-	n->stats.subscribed = true;
-	pthread_mutex_unlock(&n->lock);
-	if (after_seq > 0)
-		log_msg(LOG_INFO, "NATS: reading %s after sequence %llu (where the "
-		    "journal ends)", c->nats_stream, (unsigned long long)after_seq);
-	else
-		log_msg(LOG_INFO, "NATS: reading %s from the day's start",
-		    c->nats_stream);
+	n->supervising = true;
 	return true;
 }
 
@@ -249,8 +375,6 @@ nats_in_stats(struct nats_in *n, struct nats_in_stats *out)
 	pthread_mutex_lock(&n->lock);
 	*out = n->stats;
 	pthread_mutex_unlock(&n->lock);
-	out->connected = n->link.nc != NULL &&
-	    natsConnection_Status(n->link.nc) == NATS_CONN_STATUS_CONNECTED;
 }
 
 void
@@ -260,7 +384,12 @@ nats_in_free(struct nats_in **np)
 
 	if (n == NULL)
 		return;
+	pthread_mutex_lock(&n->lock);
 	n->stopping = 1;
+	pthread_cond_signal(&n->wake);
+	pthread_mutex_unlock(&n->lock);
+	if (n->supervising)
+		pthread_join(n->supervisor, NULL);
 	if (n->sub != NULL) {
 		natsSubscription_Unsubscribe(n->sub);
 		natsSubscription_Destroy(n->sub);
@@ -268,6 +397,14 @@ nats_in_free(struct nats_in **np)
 	js_link_close(&n->link);
 	if (n->out != NULL)
 		zmq_close(n->out);
+	while (n->subs != NULL) {
+		struct nats_in_sub *ns = n->subs;
+
+		n->subs = ns->next;
+		free(ns);
+	}
+	pthread_cond_destroy(&n->wake);
+	pthread_mutex_destroy(&n->send_lock);
 	pthread_mutex_destroy(&n->lock);
 	free(n->filter);
 	free(n);
