@@ -227,6 +227,9 @@ control_status(const struct service *svc, struct jsonw *w)
 	jsonw_key(w, "received"); jsonw_int(w, (int64_t)st.stats->received);
 	jsonw_key(w, "applied"); jsonw_int(w, (int64_t)st.stats->applied);
 	jsonw_key(w, "duplicates"); jsonw_int(w, (int64_t)st.stats->duplicates);
+	/* events whose ts was behind the clock when they came: counted at
+	 * the clock (docs/protocol.md §6.1) */
+	jsonw_key(w, "late"); jsonw_int(w, (int64_t)st.stats->late);
 	jsonw_key(w, "rejected"); jsonw_int(w, (int64_t)rejected);
 	jsonw_key(w, "events_per_s"); jsonw_double(w, st.stats->events_per_s);
 	jsonw_key(w, "snapshots"); jsonw_int(w, (int64_t)st.stats->published);

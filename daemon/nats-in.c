@@ -47,6 +47,9 @@ struct nats_in {
 	bool again;             /* the subscription is to be made again */
 	uint64_t after_seq;     /* where to start: after this sequence, */
 	int64_t since_ms;       /* or from this time */
+	int64_t look_wall;      /* the last look: when it was asked, */
+	uint64_t look_last;     /* and the stream's last sequence then */
+	bool looked;
 	pthread_t supervisor;
 	bool supervising;
 	char *filter;
@@ -298,8 +301,42 @@ nats_in_resubscribe(struct nats_in *n, char *err, size_t errlen)
 	return true;
 }
 
+static int64_t
+nats_in_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A look at the stream: its last sequence as of the moment asked. Only a
+ * stream with a leader answers: during an election nothing is stored,
+ * and the clock waits for what the feeds could not store meanwhile. */
+static void
+nats_in_look(struct nats_in *n)
+{
+	jsStreamInfo *si = NULL;
+	jsOptions o;
+	jsErrCode jerr = 0;
+	int64_t asked = nats_in_wall_ms();
+
+	jsOptions_Init(&o);
+	o.Wait = 1000;
+	if (js_GetStreamInfo(&si, n->link.js, n->config->nats_stream, &o,
+	    &jerr) != NATS_OK)
+		return;
+	pthread_mutex_lock(&n->lock);
+	n->look_wall = asked;
+	n->look_last = si->State.LastSeq;
+	n->looked = true;
+	pthread_mutex_unlock(&n->lock);
+	jsStreamInfo_Destroy(si);
+}
+
 /* Keeps the subscription: made at the start, made again when asked (a
- * reconnect, an error), tried every second while it fails. */
+ * reconnect, an error), tried every second while it fails; and looks at
+ * the stream every NATS_IN_LOOK_MS while it reads it. */
 static void *
 nats_in_supervise(void *arg)
 {
@@ -313,15 +350,23 @@ nats_in_supervise(void *arg)
 
 		if (!need && !n->again && !n->stopping) {
 			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_sec += 1;
+			until.tv_nsec += NATS_IN_LOOK_MS * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
 			pthread_cond_timedwait(&n->wake, &n->lock, &until);
 		}
 		if (n->stopping)
 			break;
 		need |= n->again;
 		n->again = false;
-		if (!need)
+		if (!need) {
+			pthread_mutex_unlock(&n->lock);
+			nats_in_look(n);
+			pthread_mutex_lock(&n->lock);
 			continue;
+		}
 		pthread_mutex_unlock(&n->lock);
 		need = !nats_in_resubscribe(n, err, sizeof err);
 		if (need && !said)
@@ -375,6 +420,19 @@ nats_in_stats(struct nats_in *n, struct nats_in_stats *out)
 	pthread_mutex_lock(&n->lock);
 	*out = n->stats;
 	pthread_mutex_unlock(&n->lock);
+}
+
+bool
+nats_in_caught_up(struct nats_in *n, uint64_t applied, int64_t *wall)
+{
+	bool ok;
+
+	pthread_mutex_lock(&n->lock);
+	ok = n->looked && n->stats.connected && n->stats.subscribed && !n->again &&
+	    applied >= n->look_last;
+	*wall = n->look_wall;
+	pthread_mutex_unlock(&n->lock);
+	return ok;
 }
 
 void

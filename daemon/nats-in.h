@@ -53,6 +53,17 @@ struct nats_in *nats_in_new(const struct config *, void *zctx,
 bool nats_in_subscribe(struct nats_in *, uint64_t after_seq, int64_t since_ms,
     char *err, size_t errlen);
 void nats_in_stats(struct nats_in *, struct nats_in_stats *);
+/*
+ * How far the daemon's clock may go (server.c): to the wall time (UTC ms)
+ * of the last look at the stream (every NATS_IN_LOOK_MS) that found no
+ * message after `applied`, the stream sequence the daemon has applied.
+ * False while there is none: cut off (no server, no stream leader, the
+ * subscription being made again) or behind (the stream has more than was
+ * applied). The clock holds meanwhile, so what a stall kept back applies
+ * at its own time, as a replay of the stream would apply it.
+ */
+#define NATS_IN_LOOK_MS 500
+bool nats_in_caught_up(struct nats_in *, uint64_t applied, int64_t *wall);
 void nats_in_free(struct nats_in **);
 
 #endif

@@ -186,8 +186,18 @@ server_on_journal_retry(void *arg)
 int64_t
 server_clock(struct server *s)
 {
-	int64_t t = proc_wall_ms() + s->offset - CLOCK_GRACE_MS;
+	int64_t t;
 
+	/* Events from a stream (ingest.nats): the clock goes no further than
+	 * the last look that found the stream had nothing the daemon has not
+	 * applied. Cut off from it, or behind it, the clock holds (only
+	 * events move it), so what a stall kept back applies at its own
+	 * time, as a replay of the stream would. */
+	int64_t wall = proc_wall_ms();
+
+	if (s->nats != NULL && !nats_in_caught_up(s->nats, s->stream_seq, &wall))
+		return engine_now(s->engine);
+	t = wall + s->offset - CLOCK_GRACE_MS;
 	if (!s->offset_set)     /* nothing received yet: the engine's own time */
 		return engine_now(s->engine);
 	return t > engine_now(s->engine) ? t : engine_now(s->engine);
@@ -311,6 +321,8 @@ server_apply_event(struct server *s, enum event_reject why, const struct event *
 		s->future_error[0] = '\0';
 		return;
 	}
+	if (ev->ts < engine_now(s->engine))
+		s->stats.late++;
 	switch (engine_apply(s->engine, ev)) {
 	case ENGINE_DUPLICATE:
 		s->stats.duplicates++;

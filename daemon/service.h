@@ -27,6 +27,7 @@ struct server_stats {
 	uint64_t received;      /* messages on the ingest socket, taken in */
 	uint64_t applied;
 	uint64_t duplicates;
+	uint64_t late;          /* applied at the clock: their ts was behind it */
 	uint64_t refused;       /* events past a limit (engine_limit_info) */
 	uint64_t ingest_full;   /* times ingest.max_queue paused reading */
 	uint64_t rejected[REJECT_COUNT];
