@@ -233,12 +233,14 @@ feed_nats_send(struct feed_nats *f, const char *data, size_t len,
 }
 
 void
-feed_nats_drain(struct feed_nats *f, int wait_ms)
+feed_nats_drain(struct feed_nats *f, int idle_ms)
 {
-	int64_t until = feed_nats_mono_ms() + wait_ms;
+	int64_t last = feed_nats_mono_ms();
+	uint64_t acked;
 
 	pthread_mutex_lock(&f->mu);
-	while (f->head != NULL && feed_nats_mono_ms() < until) {
+	acked = f->stats.acked;
+	while (f->head != NULL && feed_nats_mono_ms() - last < idle_ms) {
 		struct timespec ts;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -248,6 +250,10 @@ feed_nats_drain(struct feed_nats *f, int wait_ms)
 			ts.tv_nsec -= 1000000000;
 		}
 		pthread_cond_timedwait(&f->drained, &f->mu, &ts);
+		if (f->stats.acked != acked) {  /* still getting on */
+			acked = f->stats.acked;
+			last = feed_nats_mono_ms();
+		}
 	}
 	pthread_mutex_unlock(&f->mu);
 }

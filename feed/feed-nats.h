@@ -46,8 +46,9 @@ struct feed_nats *feed_nats_new(const struct feed_nats_options *, char *err,
  * the queue is full (counted). */
 int feed_nats_send(struct feed_nats *, const char *data, size_t len,
     const char *msg_id);
-/* Wait up to wait_ms for the queue to empty. */
-void feed_nats_drain(struct feed_nats *, int wait_ms);
+/* Wait for the queue to empty, as long as the stream takes some event
+ * every idle_ms. */
+void feed_nats_drain(struct feed_nats *, int idle_ms);
 /* Wait up to wait_ms for the queue to empty, then stop and free. Returns
  * the events left unsent. */
 uint64_t feed_nats_free(struct feed_nats **, int wait_ms);

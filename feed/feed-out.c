@@ -164,8 +164,9 @@ feed_out_free(struct feed_out **op)
 	if (o == NULL)
 		return;
 	if (o->nats != NULL) {
-		/* What waits for NATS goes, up to 10 s (a leader election),
-		 * then what became of it is said. */
+		/* What waits for NATS goes, as long as the stream takes some
+		 * every 10 s (a leader election takes fewer); then what became
+		 * of it is said. */
 		struct feed_nats_stats ns;
 
 		feed_nats_drain(o->nats, 10000);
