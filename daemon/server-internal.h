@@ -39,6 +39,8 @@ struct server {
 	struct nats_in *nats;           /* ingest.nats: the stream's reader */
 	uint64_t stream_seq;            /* the stream sequence applied last */
 	uint64_t stream_pending;        /* what the stream had after it */
+	bool held;              /* the clock holds: cut off from the stream,
+	                         * or behind it (server_clock) */
 	struct jsonw snapshot;
 	uint64_t snapshot_seq;
 	int64_t offset;         /* event time minus wall time, never decreasing */

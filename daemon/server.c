@@ -195,8 +195,11 @@ server_clock(struct server *s)
 	 * time, as a replay of the stream would. */
 	int64_t wall = proc_wall_ms();
 
-	if (s->nats != NULL && !nats_in_caught_up(s->nats, s->stream_seq, &wall))
-		return engine_now(s->engine);
+	if (s->nats != NULL) {
+		s->held = !nats_in_caught_up(s->nats, s->stream_seq, &wall);
+		if (s->held)
+			return engine_now(s->engine);
+	}
 	t = wall + s->offset - CLOCK_GRACE_MS;
 	if (!s->offset_set)     /* nothing received yet: the engine's own time */
 		return engine_now(s->engine);
@@ -613,7 +616,8 @@ server_meta(struct server *s)
 	    .alerts_json = jsonw_text(&s->alerts_json),
 	    .message_json = jsonw_text(&s->message_json),
 	    .feeds_json = jsonw_text(&s->feeds_json),
-	    .journal = server_journal_state(s) };
+	    .journal = server_journal_state(s),
+	    .stream = s->nats == NULL ? NULL : s->held ? "catching up" : "live" };
 }
 
 /* The snapshot as of the clock, into s->snapshot; meta for the boards'. */

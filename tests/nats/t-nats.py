@@ -362,6 +362,8 @@ def test_cluster_node_and_daemon_killed():
         time.sleep(1.5)
         wb.check("daemon C knows it is cut off",
                  c.status()["stream"]["connected"], False)
+        wb.check("daemon C's snapshot says it is catching up",
+                 c.snapshot().get("stream"), "catching up")
         cl.start(0)
         a.start()
         _, err = feed.communicate(timeout=90)
@@ -371,9 +373,10 @@ def test_cluster_node_and_daemon_killed():
                  "0 waiting" in err, True)
         for name, d in (("daemon A (killed)", a), ("daemon B", b),
                         ("daemon C (cut off)", c)):
-            d.wait_for(lambda s: s["feeds"].get("sim", {}).get("events") == n,
-                       timeout=40)
-            snap = d.snapshot()
+            # every event in, and a look at the stream since (500 ms)
+            snap = d.wait_for(
+                lambda s: s["feeds"].get("sim", {}).get("events") == n and
+                s.get("stream") == "live", timeout=40)
             wb.check(f"{name}: no gaps", snap["feeds"]["sim"]["gaps"], 0)
             st = d.status()
             wb.check(f"{name}: nothing doubled (the daemon's count)",
