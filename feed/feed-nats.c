@@ -20,6 +20,7 @@
 #define FEED_NATS_RETRY_FIRST_MS 100
 #define FEED_NATS_RETRY_MOST_MS 2000
 #define FEED_NATS_SAY_EVERY_MS 10000
+#define FEED_NATS_WINDOW 64          /* publishes in flight at most */
 
 struct feed_nats_item {
 	char *data;
@@ -41,6 +42,15 @@ struct feed_nats {
 	bool stop;
 	struct feed_nats_stats stats;
 	int64_t said_full, said_retry;  /* monotonic ms of the last word */
+	/* The window in flight: the answers, by index (the library's thread
+	 * writes them, under mu). */
+	struct feed_nats_answer {
+		bool done, ok, duplicate;
+		uint64_t seq;
+		char why[120];
+	} answers[FEED_NATS_WINDOW];
+	uint64_t window_gen;    /* a late answer of an older window is ignored */
+	uint64_t reordered;     /* a later event stored before an earlier one */
 	uint64_t full_since_said, retries_since_said;
 };
 
@@ -78,67 +88,155 @@ feed_nats_pause(struct feed_nats *f, int ms)
 		pthread_cond_timedwait(&f->cond, &f->mu, &until);
 }
 
-/* Publish the head, wait for its acknowledgement: true once stored. */
-static bool
-feed_nats_publish(struct feed_nats *f, const struct feed_nats_item *it,
-    bool *duplicate, char *why, size_t whylen)
+/* The answer to one publish of the window: which one is in its header. */
+static void
+feed_nats_on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae,
+    void *closure)
+{
+	struct feed_nats *f = closure;
+	const char *v = NULL;
+	unsigned long long gen = 0;
+	unsigned i = 0;
+
+	(void)js;
+	if (natsMsgHeader_Get(msg, "Wb-Window", &v) == NATS_OK && v != NULL &&
+	    sscanf(v, "%llu/%u", &gen, &i) == 2 && i < FEED_NATS_WINDOW) {
+		pthread_mutex_lock(&f->mu);
+		if (gen == f->window_gen) {
+			struct feed_nats_answer *an = &f->answers[i];
+
+			an->done = true;
+			an->ok = pa != NULL;
+			an->duplicate = pa != NULL && pa->Duplicate;
+			an->seq = pa != NULL ? pa->Sequence : 0;
+			if (pae != NULL)
+				snprintf(an->why, sizeof an->why, "%s%s",
+				    natsStatus_GetText(pae->Err),
+				    pae->Err == NATS_NO_RESPONDERS ? " (no stream "
+				    "leader yet, or no stream for the subject)" : "");
+		}
+		pthread_mutex_unlock(&f->mu);
+	}
+	natsMsg_Destroy(msg);
+}
+
+/*
+ * Publish up to FEED_NATS_WINDOW events from the head, in order, and wait
+ * for every answer. Returns how many from the head were stored before the
+ * first that was not (all: the window went through); why says why not.
+ * Called without mu; items are only removed by this thread.
+ */
+static size_t
+feed_nats_window(struct feed_nats *f, struct feed_nats_item **items, size_t n,
+    char *why, size_t whylen)
 {
 	jsPubOptions po;
-	jsPubAck *pa = NULL;
-	jsErrCode jerr = 0;
-	natsStatus s;
+	size_t sent = 0, good = 0;
+	uint64_t gen, last_seq = 0;
+	char tag[48];
 
-	jsPubOptions_Init(&po);
-	po.MsgId = it->msg_id;
-	po.MaxWait = FEED_NATS_ACK_WAIT_MS;
-	s = js_Publish(&pa, f->link.js, f->subject, it->data, (int)it->len, &po,
-	    &jerr);
-	if (s == NATS_OK) {
-		*duplicate = pa != NULL && pa->Duplicate;
-		jsPubAck_Destroy(pa);
-		return true;
+	pthread_mutex_lock(&f->mu);
+	gen = ++f->window_gen;
+	memset(f->answers, 0, sizeof f->answers);
+	pthread_mutex_unlock(&f->mu);
+	why[0] = '\0';
+	for (; sent < n; sent++) {
+		natsMsg *msg = NULL;
+		natsStatus s;
+
+		snprintf(tag, sizeof tag, "%llu/%zu", (unsigned long long)gen, sent);
+		s = natsMsg_Create(&msg, f->subject, NULL, items[sent]->data,
+		    (int)items[sent]->len);
+		if (s == NATS_OK)
+			s = natsMsgHeader_Set(msg, "Wb-Window", tag);
+		jsPubOptions_Init(&po);
+		po.MsgId = items[sent]->msg_id;
+		po.MaxWait = FEED_NATS_ACK_WAIT_MS;
+		if (s == NATS_OK)
+			s = js_PublishMsgAsync(f->link.js, &msg, &po);
+		natsMsg_Destroy(msg);   /* NULL once the library took it */
+		if (s != NATS_OK) {
+			snprintf(why, whylen, "%s", natsStatus_GetText(s));
+			break;
+		}
 	}
-	snprintf(why, whylen, "%s%s", natsStatus_GetText(s),
-	    s == NATS_NO_RESPONDERS ? " (no stream leader yet, or no stream "
-	    "for the subject)" : "");
-	return false;
+	/* Every answer, or the wait's end (each publish has its own). */
+	jsPubOptions_Init(&po);
+	po.MaxWait = FEED_NATS_ACK_WAIT_MS + 1000;
+	js_PublishAsyncComplete(f->link.js, &po);
+	pthread_mutex_lock(&f->mu);
+	f->window_gen++;        /* answers still to come are ignored */
+	for (size_t i = 0; i < sent; i++) {
+		const struct feed_nats_answer *an = &f->answers[i];
+
+		if (good == i && an->done && an->ok && an->seq > last_seq) {
+			good++;
+			last_seq = an->seq;
+			f->stats.duplicates += an->duplicate;
+			continue;
+		}
+		if (good == i && why[0] == '\0')
+			snprintf(why, whylen, "%s", an->done ? an->why :
+			    "no answer in time");
+		/* Stored after one before it was not: the stream has them out
+		 * of order (its leader lost in the middle of the window). Rare;
+		 * never silent (docs/nats.md). */
+		if (good < i && an->done && an->ok && !an->duplicate)
+			f->reordered++;
+	}
+	pthread_mutex_unlock(&f->mu);
+	return good;
 }
 
 static void *
 feed_nats_main(void *arg)
 {
 	struct feed_nats *f = arg;
+	struct feed_nats_item *items[FEED_NATS_WINDOW];
 	int backoff = 0;
 	char why[256];
 
 	pthread_mutex_lock(&f->mu);
 	for (;;) {
-		struct feed_nats_item *it;
-		bool dup = false, ok;
+		size_t n = 0, good;
+		uint64_t reordered;
 
 		while (f->head == NULL && !f->stop)
 			pthread_cond_wait(&f->cond, &f->mu);
 		if (f->head == NULL)
 			break;
-		it = f->head;
+		for (struct feed_nats_item *it = f->head; it != NULL &&
+		    n < FEED_NATS_WINDOW; it = it->next)
+			items[n++] = it;
+		reordered = f->reordered;
 		pthread_mutex_unlock(&f->mu);
-		ok = feed_nats_publish(f, it, &dup, why, sizeof why);
+		good = feed_nats_window(f, items, n, why, sizeof why);
 		pthread_mutex_lock(&f->mu);
-		if (ok) {
+		for (size_t i = 0; i < good; i++) {
+			struct feed_nats_item *it = f->head;
+
 			f->head = it->next;
-			if (f->head == NULL)
-				f->tail = NULL;
 			f->n--;
 			f->bytes -= it->len;
 			f->stats.acked++;
-			f->stats.duplicates += dup;
 			feed_nats_item_free(it);
+		}
+		if (f->head == NULL) {
+			f->tail = NULL;
+			pthread_cond_broadcast(&f->drained);
+		}
+		if (f->reordered != reordered)
+			fprintf(stderr, "wallboard-feed: NATS: %s: %llu events were "
+			    "stored after one before them was not (a stream leader "
+			    "lost mid-publish): the daemon will count the earlier "
+			    "ones as duplicates\n", f->subject,
+			    (unsigned long long)(f->reordered - reordered));
+		if (good == n) {
 			backoff = 0;
-			if (f->head == NULL)
-				pthread_cond_broadcast(&f->drained);
 			continue;
 		}
-		/* The same event again, after a pause: order is kept. */
+		/* The first one not stored, and all after it, again after a
+		 * pause: in order (the stream drops what it already has). */
 		f->stats.retries++;
 		f->retries_since_said++;
 		if (feed_nats_mono_ms() - f->said_retry >= FEED_NATS_SAY_EVERY_MS) {
@@ -166,9 +264,12 @@ feed_nats_main(void *arg)
 struct feed_nats *
 feed_nats_new(const struct feed_nats_options *o, char *err, size_t errlen)
 {
-	struct js_link_options lo = { .servers = o->servers,
-	    .credentials = o->credentials, .name = "wallboard-feed" };
 	struct feed_nats *f = xcalloc(1, sizeof *f);
+	/* Nothing held while reconnecting: a publish then fails at once and
+	 * is sent again, in order, from the first not stored. */
+	struct js_link_options lo = { .servers = o->servers,
+	    .credentials = o->credentials, .name = "wallboard-feed",
+	    .reconnect_buffer = 1, .ack = feed_nats_on_ack, .ack_closure = f };
 
 	if (!js_link_open(&f->link, &lo, err, errlen)) {
 		free(f);
@@ -295,5 +396,6 @@ feed_nats_stats(struct feed_nats *f, struct feed_nats_stats *out)
 	pthread_mutex_lock(&f->mu);
 	*out = f->stats;
 	out->waiting = f->n;
+	out->reordered = f->reordered;
 	pthread_mutex_unlock(&f->mu);
 }

@@ -11,10 +11,14 @@
  * never out of order, never silently. A full queue refuses new events,
  * counted (dropped) and said once in a while on stderr.
  *
- * One event in flight at a time: order is what the daemon's sequence
- * checks rest on, and a pipelined publish that fails in the middle can be
- * stored out of order. On loopback that is some 10,000 events a second a
- * feed; a PBX sends a few hundred at its busiest.
+ * Up to 64 events in flight, then every answer awaited before the next
+ * ones: order is what the daemon's sequence checks rest on. The first
+ * event not stored and all after it go again, in order; the stream drops
+ * the ones it already has. Nothing is held by the library while it
+ * reconnects (a publish then fails at once), so what goes again never
+ * overtakes what went before. Were a stream leader to store a later event
+ * of a window and lose an earlier one, that is counted (reordered) and
+ * said: the daemon would take the earlier one for a duplicate.
  */
 #ifndef WALLBOARD_FEED_NATS_H
 #define WALLBOARD_FEED_NATS_H
@@ -36,6 +40,7 @@ struct feed_nats_stats {
 	uint64_t retries;           /* publishes tried again */
 	uint64_t dropped;           /* refused: the queue was full */
 	uint64_t waiting;           /* in the queue now */
+	uint64_t reordered;         /* stored after an earlier one that was not */
 };
 
 struct feed_nats;

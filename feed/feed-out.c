@@ -173,9 +173,10 @@ feed_out_free(struct feed_out **op)
 		feed_nats_stats(o->nats, &ns);
 		fprintf(stderr, "wallboard-feed: %s: NATS: %llu stored (%llu the "
 		    "stream already had), %llu tries again, %llu refused (queue "
-		    "full), %llu waiting\n", o->src, (unsigned long long)ns.acked,
-		    (unsigned long long)ns.duplicates, (unsigned long long)ns.retries,
-		    (unsigned long long)ns.dropped, (unsigned long long)ns.waiting);
+		    "full), %llu waiting, %llu out of order\n", o->src,
+		    (unsigned long long)ns.acked, (unsigned long long)ns.duplicates,
+		    (unsigned long long)ns.retries, (unsigned long long)ns.dropped,
+		    (unsigned long long)ns.waiting, (unsigned long long)ns.reordered);
 		feed_nats_free(&o->nats, 0);
 	}
 	if (o->sock != NULL)

@@ -62,7 +62,8 @@ js_link_open(struct js_link *l, const struct js_link_options *o, char *err,
 	if (s == NATS_OK)
 		s = natsOptions_SetReconnectWait(opts, 250);
 	if (s == NATS_OK)
-		s = natsOptions_SetReconnectBufSize(opts, 8 * 1024 * 1024);
+		s = natsOptions_SetReconnectBufSize(opts, o->reconnect_buffer > 0 ?
+		    o->reconnect_buffer : 8 * 1024 * 1024);
 	if (s == NATS_OK)
 		s = natsOptions_SetTimeout(opts, 2000);
 	/* Not reachable at start is like a loss later: keep trying. */
@@ -88,7 +89,12 @@ js_link_open(struct js_link *l, const struct js_link_options *o, char *err,
 		js_say(err, errlen, o->servers, s);
 		return false;
 	}
-	s = natsConnection_JetStream(&l->js, l->nc, NULL);
+	jsOptions jo;
+
+	jsOptions_Init(&jo);
+	jo.PublishAsync.AckHandler = o->ack;
+	jo.PublishAsync.AckHandlerClosure = o->ack_closure;
+	s = natsConnection_JetStream(&l->js, l->nc, &jo);
 	if (s != NATS_OK) {
 		js_say(err, errlen, "JetStream", s);
 		js_link_close(l);

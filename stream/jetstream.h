@@ -26,6 +26,10 @@ struct js_link_options {
 	const char *servers;        /* "nats://h1:4222,nats://h2:4222" */
 	const char *credentials;    /* a .creds file, or NULL */
 	const char *name;           /* the connection's name, as the server lists it */
+	int reconnect_buffer;       /* bytes published while reconnecting are
+	                             * held (0: 8 MB; 1: none, they fail) */
+	jsPubAckHandler ack;        /* each asynchronous publish's answer */
+	void *ack_closure;
 	/* Told from the library's threads (NULL: not told). */
 	natsConnectionHandler disconnected, reconnected;
 	natsErrHandler error;
