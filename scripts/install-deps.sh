@@ -44,8 +44,10 @@ TEST_PKGS="python3=cmd:$PYTHON python3-yaml=py:yaml python3-zmq=py:zmq
 tmux=cmd:tmux systemd=cmd:systemd-analyze strace=cmd:strace procps=cmd:pgrep
 nats-server=file:/usr/sbin/nats-server"
 # The JSON parser comparison (docs/json-choice.md) measures two more;
-# bench-pixels reads the terminal board's screen through libvterm.
-BENCH_PKGS="libjson-c-dev=pc:json-c libjansson-dev=pc:jansson libvterm-dev=pc:vterm"
+# bench-pixels reads the terminal board's screen through libvterm;
+# bench-nats.py drives a NATS cluster and the daemons from Python.
+BENCH_PKGS="libjson-c-dev=pc:json-c libjansson-dev=pc:jansson libvterm-dev=pc:vterm
+python3-zmq=py:zmq python3-yaml=py:yaml nats-server=file:/usr/sbin/nats-server"
 FUZZ_PKGS="clang=cmd:clang libclang-rt-14-dev=fuzzer"
 
 pkgs_for() {
