@@ -506,6 +506,7 @@ snapshot_fill(struct snapshot_buffer *b, const cJSON *root, char *err,
 	snapshot_read_message(v, cJSON_GetObjectItemCaseSensitive(root,
 	    "message"));
 	v->journal = snapshot_string(root, "journal");
+	v->stream = snapshot_string(root, "stream");
 	return true;
 }
 

@@ -135,6 +135,9 @@ struct snapshot_view {
 	 * is not), "damaged" (the day rests on a journal that lost records);
 	 * NULL when absent */
 	const char *journal;
+	/* A stream-fed daemon's (docs/nats.md): "live", or "catching up" while
+	 * its clock holds; NULL when absent */
+	const char *stream;
 	/* Scopes whose "trend" was malformed (not an object, a series not an
 	 * array, a value neither a number nor null, more than
 	 * SNAPSHOT_TREND_MAX values): what could be read of it is kept, the

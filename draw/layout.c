@@ -791,6 +791,11 @@ layout_header(struct layout *l)
 	 * tile. */
 	bool journal_bad = journal != NULL && strcmp(journal, "ok") != 0 &&
 	    in->link != LAYOUT_DISCONNECTED;
+	/* A stream-fed daemon cut off from its stream, or catching up: its
+	 * clock holds (docs/nats.md), so the figures are as of a moment ago. */
+	const char *stream = in->snap != NULL ? in->snap->stream : NULL;
+	bool catching_up = stream != NULL && strcmp(stream, "live") != 0 &&
+	    in->link == LAYOUT_LIVE;
 	int w = in->width, n;
 
 	layout_fill(l, 0, 0, w, 1, bar);
@@ -809,14 +814,15 @@ layout_header(struct layout *l)
 		snprintf(right, sizeof right, " STALE %s%s%s ", age, dot,
 		    in->clock);
 	else
-		snprintf(right, sizeof right, " %sdata %s%s%s ",
+		snprintf(right, sizeof right, " %s%sdata %s%s%s ",
+		    catching_up ? "CATCHING UP " : "",
 		    journal_bad && w >= 40 ? "JOURNAL " : "", age, dot, in->clock);
 	n = layout_cells(right);
 	if (n > w)
 		n = w;
 	layout_text_right(l, w, 0, n, right,
-	    in->link == LAYOUT_LIVE && !l->feeds_silent && !journal_bad ? bar :
-	    alarm);
+	    in->link == LAYOUT_LIVE && !l->feeds_silent && !journal_bad &&
+	    !catching_up ? bar : alarm);
 	layout_text(l, 0, 0, w - n - 1, left, bar);
 }
 

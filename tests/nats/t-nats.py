@@ -362,8 +362,21 @@ def test_cluster_node_and_daemon_killed():
         time.sleep(1.5)
         wb.check("daemon C knows it is cut off",
                  c.status()["stream"]["connected"], False)
+        held = c.snapshot()
         wb.check("daemon C's snapshot says it is catching up",
-                 c.snapshot().get("stream"), "catching up")
+                 held.get("stream"), "catching up")
+        # and the terminal board says it, in its header bar
+        snap_file = os.path.join(tmp, "held.json")
+        with open(snap_file, "w") as f:
+            json.dump(held, f)
+        frame = subprocess.run(
+            [os.path.join(wb.ROOT, wb.BUILD, "wallboard"), "-c",
+             os.path.join(wb.ROOT, "tests", "display", "board.yaml"),
+             "--board", "floor", "--text", "120x40", "--snapshot", snap_file],
+            capture_output=True, text=True, timeout=20).stdout
+        wb.check("the board's header says CATCHING UP",
+                 "CATCHING UP" in frame.splitlines()[0] if frame else False,
+                 True)
         cl.start(0)
         a.start()
         _, err = feed.communicate(timeout=90)
