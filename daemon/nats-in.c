@@ -53,14 +53,15 @@ struct nats_in {
 	pthread_t supervisor;
 	bool supervising;
 	char *filter;
-	volatile int stopping;  /* set before the subscription goes */
+	int stopping;           /* set before the subscription goes (atomic) */
 };
 
 static bool
 nats_in_send(struct nats_in *n, const void *data, size_t len, int flags)
 {
 	while (zmq_send(n->out, data, len, flags) < 0)
-		if ((zmq_errno() != EAGAIN && zmq_errno() != EINTR) || n->stopping)
+		if ((zmq_errno() != EAGAIN && zmq_errno() != EINTR) ||
+		    __atomic_load_n(&n->stopping, __ATOMIC_ACQUIRE))
 			return false;
 	return true;
 }
@@ -348,7 +349,8 @@ nats_in_supervise(void *arg)
 	for (;;) {
 		struct timespec until;
 
-		if (!need && !n->again && !n->stopping) {
+		if (!need && !n->again && !__atomic_load_n(&n->stopping,
+		    __ATOMIC_ACQUIRE)) {
 			clock_gettime(CLOCK_REALTIME, &until);
 			until.tv_nsec += NATS_IN_LOOK_MS * 1000000L;
 			if (until.tv_nsec >= 1000000000L) {
@@ -357,7 +359,7 @@ nats_in_supervise(void *arg)
 			}
 			pthread_cond_timedwait(&n->wake, &n->lock, &until);
 		}
-		if (n->stopping)
+		if (__atomic_load_n(&n->stopping, __ATOMIC_ACQUIRE))
 			break;
 		need |= n->again;
 		n->again = false;
@@ -378,7 +380,7 @@ nats_in_supervise(void *arg)
 		}
 		said = need;
 		pthread_mutex_lock(&n->lock);
-		if (need && !n->stopping) {
+		if (need && !__atomic_load_n(&n->stopping, __ATOMIC_ACQUIRE)) {
 			clock_gettime(CLOCK_REALTIME, &until);
 			until.tv_sec += 1;
 			pthread_cond_timedwait(&n->wake, &n->lock, &until);
@@ -443,7 +445,7 @@ nats_in_free(struct nats_in **np)
 	if (n == NULL)
 		return;
 	pthread_mutex_lock(&n->lock);
-	n->stopping = 1;
+	__atomic_store_n(&n->stopping, 1, __ATOMIC_RELEASE);
 	pthread_cond_signal(&n->wake);
 	pthread_mutex_unlock(&n->lock);
 	if (n->supervising)
