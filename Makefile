@@ -342,7 +342,7 @@ unit: $(UNIT_BIN) | need-test
 	BUILD=$(BUILD) tests/run.sh unit
 
 asan: | $(DEPS_FIRST)
-	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	WB_TEST_QUICK=1 $(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 # The daemon has two threads of its own (the loop and ingest.c): the live
