@@ -39,6 +39,8 @@ struct feed_out {
 	void *sock;
 	FILE *fp;               /* or JSON Lines */
 	struct feed_nats *nats; /* and/or JetStream */
+	char *name_prefix;      /* before every name, or NULL */
+	char *renamed;          /* the event with its names prefixed */
 	bool own_fp;
 	char *buf;              /* the event with src and seq */
 	size_t cap;
@@ -128,6 +130,8 @@ feed_out_new(const struct feed_out_options *opt, char *err, size_t errlen)
 	}
 	o = xcalloc(1, sizeof *o);
 	o->src = xstrdup(opt->src);
+	if (opt->name_prefix != NULL && *opt->name_prefix != '\0')
+		o->name_prefix = xstrdup(opt->name_prefix);
 	feed_out_prefix(o);
 	if (opt->jsonl != NULL)
 		ok = feed_out_open_file(o, opt->jsonl, err, errlen);
@@ -188,10 +192,53 @@ feed_out_free(struct feed_out **op)
 	else if (o->fp != NULL)
 		fflush(o->fp);
 	free(o->src);
+	free(o->name_prefix);
+	cJSON_free(o->renamed);
 	free(o->prefix);
 	free(o->buf);
 	free(o);
 	*op = NULL;
+}
+
+/* The names of an event with the prefix before each (calls, queues,
+ * agents, teams: what two sites' PBXs may both use). NULL if it is not a
+ * JSON object (sent as it is, for the daemon to reject and count). */
+static char *
+feed_out_rename(const char *prefix, const char *data, size_t len)
+{
+	static const char *const keys[] = { "call", "queue", "to_queue",
+	    "agent", "team" };
+	cJSON *root = cJSON_ParseWithLength(data, len), *item;
+	char *text;
+
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		item = cJSON_GetObjectItemCaseSensitive(root, keys[k]);
+		if (cJSON_IsString(item)) {
+			char *v = xasprintf("%s%s", prefix, item->valuestring);
+
+			cJSON_SetValuestring(item, v);
+			free(v);
+		}
+	}
+	item = cJSON_GetObjectItemCaseSensitive(root, "queues");
+	if (cJSON_IsArray(item)) {
+		cJSON *q;
+
+		cJSON_ArrayForEach(q, item)
+			if (cJSON_IsString(q)) {
+				char *v = xasprintf("%s%s", prefix, q->valuestring);
+
+				cJSON_SetValuestring(q, v);
+				free(v);
+			}
+	}
+	text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return text;
 }
 
 /* "src:seq" of a recorded event, for the stream's de-duplication; "" if it
@@ -213,6 +260,14 @@ static int
 feed_out_write(struct feed_out *o, const char *data, size_t len,
     const char *msg_id)
 {
+	if (o->name_prefix != NULL) {
+		cJSON_free(o->renamed);
+		o->renamed = feed_out_rename(o->name_prefix, data, len);
+		if (o->renamed != NULL) {
+			data = o->renamed;
+			len = strlen(o->renamed);
+		}
+	}
 	if (o->nats != NULL && feed_nats_send(o->nats, data, len,
 	    msg_id != NULL && *msg_id != '\0' ? msg_id : NULL) != 0)
 		goto dropped;
@@ -293,6 +348,7 @@ feed_out_nats_option(struct feed_out_options *o, int opt, const char *arg)
 	case FEED_OPT_NATS: o->nats = arg; return true;
 	case FEED_OPT_SUBJECT: o->nats_subject = arg; return true;
 	case FEED_OPT_NATS_CREDS: o->nats_credentials = arg; return true;
+	case FEED_OPT_NAME_PREFIX: o->name_prefix = arg; return true;
 	}
 	return false;
 }

@@ -28,22 +28,28 @@ struct feed_out_options {
 	const char *nats_subject;   /* default wallboard.events.SRC */
 	const char *nats_credentials;
 	size_t nats_buffer;         /* events kept while NATS cannot take them */
+	const char *name_prefix;    /* put before every call, queue, agent and
+	                             * team name (several sites in one view) */
 };
 
 /* The JetStream options every source takes (getopt_long values, long
  * options and usage lines): --nats URL[,URL...], --subject S,
  * --nats-creds FILE. */
-enum { FEED_OPT_NATS = 900, FEED_OPT_SUBJECT, FEED_OPT_NATS_CREDS };
+enum { FEED_OPT_NATS = 900, FEED_OPT_SUBJECT, FEED_OPT_NATS_CREDS,
+	FEED_OPT_NAME_PREFIX };
 #define FEED_NATS_LONG_OPTIONS						\
 	{ "nats", required_argument, NULL, FEED_OPT_NATS },		\
 	{ "subject", required_argument, NULL, FEED_OPT_SUBJECT },	\
-	{ "nats-creds", required_argument, NULL, FEED_OPT_NATS_CREDS }
+	{ "nats-creds", required_argument, NULL, FEED_OPT_NATS_CREDS },	\
+	{ "name-prefix", required_argument, NULL, FEED_OPT_NAME_PREFIX }
 #define FEED_NATS_USAGE							\
 	"      --nats URL[,URL...]  publish to NATS JetStream (instead of ZeroMQ,\n" \
 	"                     or as well with --endpoint/--bind): each event\n" \
 	"                     acknowledged, its id src:seq, kept while NATS is away\n" \
 	"      --subject S    the subject (default wallboard.events.SRC)\n" \
-	"      --nats-creds FILE  a NATS credentials file\n"
+	"      --nats-creds FILE  a NATS credentials file\n" \
+	"      --name-prefix P  put P before every call, queue, agent and team\n" \
+	"                     name (several sites in one daemon: \"leeds.\")\n"
 /* Take one of them into o; false if opt is not one. */
 bool feed_out_nats_option(struct feed_out_options *o, int opt, const char *arg);
 
