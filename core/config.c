@@ -314,6 +314,22 @@ static const struct config_key config_http_keys[] = {
 	{ .name = NULL }
 };
 
+/* The browser board (docs/web.md): its own listener, tokens, headers, and
+ * what its event streams may make the daemon hold. */
+static const struct config_key config_web_keys[] = {
+	{ .name = "listen", .node = config_node_scalar,
+	  .text = config_text_listen, .what = "a string",
+	  .offset = offsetof(struct config, web_listen), .def = "" },
+	KEY_STRING("token", struct config, web_token, NULL),
+	KEY_STRING("frame_ancestors", struct config, web_frame_ancestors,
+	    "'none'"),
+	KEY_COUNT("max_streams", struct config, web_max_streams, 1, 10000,
+	    "64"),
+	KEY_SIZE("stream_buffer", struct config, web_stream_buffer,
+	    64 * 1024, 1024 * 1024 * 1024, "8MiB"),
+	{ .name = NULL }
+};
+
 /*
  * How many names the feeds may make the daemon hold (docs/protocol.md
  * §6.9): sized for a 10,000-agent site with room to spare. What the config
@@ -363,6 +379,7 @@ static const struct config_key config_keys[] = {
 	KEY_SECTION("ingest", 0, config_ingest_keys),
 	KEY_SECTION("publish", 0, config_publish_keys),
 	KEY_SECTION("http", 0, config_http_keys),
+	KEY_SECTION("web", 0, config_web_keys),
 	KEY_SECTION("limits", 0, config_limits_keys),
 	KEY_SECTION("journal", 0, config_journal_keys),
 	KEY_STRING("state_dir", struct config, state_dir,
@@ -2066,6 +2083,7 @@ static const struct config_key config_board_keys[] = {
 	{ .name = "pages", .node = config_node_pages },
 	KEY_DURATION("rotate", struct config_board_draft, board.rotate_ms, 0,
 	    "0s"),
+	KEY_STRING("token", struct config_board_draft, board.token, NULL),
 	{ .name = NULL }
 };
 
@@ -2888,6 +2906,7 @@ config_boards_free(struct config *config)
 		b = &config->boards[i];
 		free(b->name);
 		free(b->title);
+		free(b->token);
 		config_strings_free(&b->scopes, &b->n_scopes);
 		config_strings_free(&b->agents, &b->n_agents);
 		for (size_t p = 0; p < b->n_pages; p++) {
@@ -2919,6 +2938,9 @@ config_free(struct config **configp)
 	config_strings_free(&config->publish_bind, &config->n_publish_bind);
 	free(config->state_dir);
 	free(config->http_listen);
+	free(config->web_listen);
+	free(config->web_token);
+	free(config->web_frame_ancestors);
 	config_strings_free(&config->warnings, &config->n_warnings);
 	free(config);
 	*configp = NULL;

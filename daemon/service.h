@@ -62,6 +62,7 @@ struct server_stats {
 	struct journal_replay_result replay_result;
 	double events_per_s;
 	struct httpd_stats http;        /* written by httpd.c */
+	struct httpd_stats web_http;    /* web.listen's, when set */
 };
 
 /* A look at the daemon, valid until control returns to the loop. */
@@ -97,6 +98,8 @@ struct service {
 	int (*message)(void *server, const char *raw, size_t len, char *out, size_t outlen);
 	int (*ack)(void *server, const char *raw, size_t len, char *out, size_t outlen);
 	void (*count_request)(void *server);
+	/* The browser board's routes (web.h); NULL when none. */
+	struct web *web;
 };
 
 /* control.c: the control socket, ipc://STATE_DIR/control.sock (0660). */
