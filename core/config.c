@@ -78,7 +78,7 @@ struct config_key {
 };
 
 /* Room for the longest table; checked by config_walk. */
-#define CONFIG_MAX_KEYS 16
+#define CONFIG_MAX_KEYS 24
 
 #define DAY_MS (24.0 * 3600 * 1000)
 

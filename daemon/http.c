@@ -713,6 +713,7 @@ http_metrics(struct httpd_req *req, const struct service *svc)
 	http_feeds(b, st.engine);
 	http_alerts(b, st.alerts);
 	http_daemon(b, &st);
+	web_metrics(svc->web, b);               /* the boards' streams */
 	http_reply(req, 200, "OK", HTTP_TYPE_METRICS, b);
 	evbuffer_free(b);
 }

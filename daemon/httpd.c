@@ -159,6 +159,7 @@ struct httpd_conn {
 	size_t stream_max;
 	httpd_stream_closed *stream_closed;
 	void *stream_arg;
+	bool dropped;                   /* fell behind: closed next turn */
 	TAILQ_ENTRY(httpd_conn) all_entry;
 	TAILQ_ENTRY(httpd_conn) wait_entry;
 };
@@ -744,7 +745,8 @@ httpd_on_timer(void *arg)
 	case HTTPD_LINGER:
 		break;
 	case HTTPD_STREAM:
-		h->st->write_timeouts++;
+		if (!c->dropped)
+			h->st->write_timeouts++;
 		break;
 	}
 	httpd_conn_free(c);
@@ -920,8 +922,14 @@ httpd_stream_write(struct httpd_stream *s, const void *data, size_t len)
 		    "http: closed an event stream whose client fell %zu bytes "
 		    "behind (web.stream_buffer %zu; %" PRIu64 " so far)", held,
 		    c->stream_max, h->st->stream_drops);
+		/* Freed on the next turn of the loop, not here: the caller
+		 * may be the handler that started the stream, with the
+		 * request still in use below it. Nothing more is written. */
 		c->stream_closed = NULL;        /* the caller knows */
-		httpd_conn_free(c);
+		c->dropped = true;
+		evbuffer_drain(out, held);
+		bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+		proc_timer_after(c->timer, 0);
 		return -1;
 	}
 	if (held == 0)          /* the deadline for taking this runs now */

@@ -27,6 +27,7 @@
  * Last-Event-ID gets the current snapshot at once: nothing is missed.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -600,4 +601,37 @@ const struct web_stats *
 web_stats(const struct web *w)
 {
 	return w != NULL ? &w->stats : NULL;
+}
+
+/* The streams' figures, in the Prometheus text of /metrics (http.c). */
+void
+web_metrics(const struct web *w, struct evbuffer *b)
+{
+	static const struct {
+		const char *name, *type, *help;
+		size_t offset;
+	} rows[] = {
+		{ "wallboard_web_streams_total", "counter", "Board event streams "
+		  "started.", offsetof(struct web_stats, streams) },
+		{ "wallboard_web_streams_refused_total", "counter", "Board event "
+		  "streams refused at web.max_streams (503).",
+		  offsetof(struct web_stats, refused) },
+		{ "wallboard_web_stream_drops_total", "counter", "Board event "
+		  "streams closed: the client fell web.stream_buffer behind.",
+		  offsetof(struct web_stats, dropped) },
+		{ "wallboard_web_forbidden_total", "counter", "Board requests "
+		  "refused for a wrong or missing token (403).",
+		  offsetof(struct web_stats, forbidden) },
+	};
+
+	if (w == NULL)
+		return;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %" PRIu64
+		    "\n", rows[i].name, rows[i].help, rows[i].name,
+		    rows[i].type, rows[i].name, *(const uint64_t *)(const void *)
+		    ((const char *)&w->stats + rows[i].offset));
+	evbuffer_add_printf(b, "# HELP wallboard_web_streams Board event "
+	    "streams open now.\n# TYPE wallboard_web_streams gauge\n"
+	    "wallboard_web_streams %zu\n", w->n_clients);
 }

@@ -57,5 +57,8 @@ void web_publish(struct web *, const char *board, uint64_t seq,
 void web_layout_json(struct jsonw *, const struct config *,
     const struct config_board *);
 const struct web_stats *web_stats(const struct web *);
+/* Its counters, appended to /metrics text. Accepts NULL (nothing). */
+struct evbuffer;
+void web_metrics(const struct web *, struct evbuffer *);
 
 #endif

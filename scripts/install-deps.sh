@@ -37,9 +37,11 @@ fonts-symbola=file:/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf
 fonts-dejavu-core=file:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 # The suite: Python clients of the daemon, a real terminal (tmux), the unit's
 # checks (systemd-analyze, systemd-sysusers), the syscall filter's (strace),
-# and pgrep/kill for the tests that count processes (procps).
+# and pgrep/kill for the tests that count processes (procps), a real browser
+# for the web board (chromium, headless, driven over its DevTools pipe).
 TEST_PKGS="python3=cmd:$PYTHON python3-yaml=py:yaml python3-zmq=py:zmq
-tmux=cmd:tmux systemd=cmd:systemd-analyze strace=cmd:strace procps=cmd:pgrep"
+tmux=cmd:tmux systemd=cmd:systemd-analyze strace=cmd:strace procps=cmd:pgrep
+chromium=cmd:chromium"
 # The JSON parser comparison (docs/json-choice.md) measures two more;
 # bench-pixels reads the terminal board's screen through libvterm.
 BENCH_PKGS="libjson-c-dev=pc:json-c libjansson-dev=pc:jansson libvterm-dev=pc:vterm"
