@@ -296,6 +296,12 @@
     else if (e.key >= "1" && e.key <= "9") showPage(Number(e.key) - 1);
   });
 
+  /* For the browser test and the console: draw a snapshot given by hand
+   * (the next one from the stream replaces it). */
+  window.wallboard = { render: function (snap) {
+    snapshot = snap; lastAt = Date.now(); if (layout) render(); status();
+  } };
+
   setInterval(status, 500);
   status();
   loadLayout().catch(function () {}).then(connect);

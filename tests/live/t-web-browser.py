@@ -251,6 +251,29 @@ web: {{listen: "127.0.0.1:{port}", token: {TOKEN}}}
         browser.screenshot(shot)
         check("screenshot", os.path.getsize(shot) > 10_000, True)
 
+        # trends: a sparkline and an arrow where the scope has them
+        snap = d.snapshot()
+        trend = {"interval_ms": 900000, "end": snap["now"],
+                 "service_level": [0.81, 0.77, None, 0.7],
+                 "asa_ms": [14000, 21000, None, 25000]}
+        snap["scopes"]["queue:support"]["trend"] = trend
+        got = json.loads(browser.js(
+            "(function (s) { wallboard.render(s); return JSON.stringify("
+            "Array.from(document.querySelectorAll('#tiles .page:not(.hidden) "
+            ".tile')).map(function (t) { var tr = t.querySelector('.trend');"
+            " return [tr.classList.contains('hidden'), tr.querySelector("
+            "'polyline').getAttribute('points') || '', tr.querySelector("
+            "'.arrow').textContent]; })); })(" + json.dumps(snap) + ")"))
+        check("trend: SL sparkline and arrow down",
+              (got[0][0], len(got[0][1].split()), got[0][2]), (False, 3, "\u2193"))
+        check("trend: ASA arrow up", (got[3][0], got[3][2]), (False, "\u2191"))
+        check("trend: none where the metric has no series", got[1][0], True)
+        del snap["scopes"]["queue:support"]["trend"]
+        check("trend: gone without it", browser.js(
+            "(function (s) { wallboard.render(s); return document.querySelector("
+            "'#tiles .tile .trend').classList.contains('hidden'); })("
+            + json.dumps(snap) + ")"), True)
+
         # 2. an event on the page within 1 s
         nodes = browser.js("document.getElementsByTagName('*').length")
         t0 = time.time()
