@@ -6,7 +6,9 @@
  *   GET /board/NAME                  the page (web/board.html)
  *   GET /web/board.js, /web/board.css its script and style, no token
  *   GET /api/v1/boards/NAME/layout   the board's pages and tiles, as JSON
- *   GET /api/v1/boards/NAME/stream   Server-Sent Events: the board's
+ *   GET /api/v1/boards/NAME/stream   Server-Sent Events: the layout
+ *                                    (event: layout; again when a reload
+ *                                    changes it), then the board's
  *                                    snapshot (the board/NAME topic) on
  *                                    every publish, id: its seq
  *
@@ -65,6 +67,7 @@ struct web_board {
 	uint64_t seq;
 	char *event;            /* "id: ...\ndata: ...\n\n" */
 	size_t len;
+	char *layout;           /* its layout event, as last sent */
 };
 
 struct web {
@@ -77,6 +80,7 @@ struct web {
 	size_t stream_buffer;
 	struct web_board *boards;
 	size_t n_boards;
+	const struct config *config_seen;       /* the layouts are of this */
 	struct proc_timer *keepalive;
 	struct web_stats stats;
 	struct log_limiter cap_log, token_log;
@@ -321,6 +325,55 @@ web_client_write(struct web_client *cl, const char *data, size_t len)
 	return false;
 }
 
+/* The board's layout as an SSE event ("event: layout"); caller frees. */
+static char *
+web_layout_event(const struct config *c, const struct config_board *b)
+{
+	struct jsonw j = { 0 };
+	size_t len;
+	char *event;
+
+	web_layout_json(&j, c, b);
+	len = strlen(jsonw_text(&j)) + 32;
+	event = xmalloc(len);
+	snprintf(event, len, "event: layout\ndata: %s\n\n", jsonw_text(&j));
+	jsonw_release(&j);
+	return event;
+}
+
+static void web_broadcast(struct web *, const char *board, const char *,
+    size_t);
+
+/* After a reload, each board whose layout changed sends it on its streams:
+ * every screen follows the config at once (PROTOCOL §6.10). */
+static void
+web_layouts_check(struct web *w)
+{
+	struct service_state st;
+	const struct config_board *b;
+	char *event;
+
+	bool changed;
+
+	w->svc->state(w->svc->server, false, &st);
+	changed = st.config != w->config_seen;
+	w->config_seen = st.config;
+	for (size_t i = 0; i < w->n_boards; i++) {
+		struct web_board *wb = &w->boards[i];
+
+		if ((!changed && wb->layout != NULL) ||
+		    (b = config_find_board(st.config, wb->name)) == NULL)
+			continue;
+		event = web_layout_event(st.config, b);
+		if (wb->layout != NULL && strcmp(wb->layout, event) != 0) {
+			w->stats.layouts++;
+			web_broadcast(w, wb->name, event, strlen(event));
+		}
+		free(wb->layout);
+		wb->layout = event;
+	}
+}
+
 static void
 web_stream(struct web *w, struct httpd_req *req, const struct config *c,
     const struct config_board *b)
@@ -328,6 +381,8 @@ web_stream(struct web *w, struct httpd_req *req, const struct config *c,
 	static const char hello[] = "retry: 2000\n\n";
 	struct web_client *cl;
 	struct web_board *last;
+	char *layout;
+	bool ok;
 
 	if ((int64_t)w->n_clients >= w->max_streams) {
 		w->stats.refused++;
@@ -352,6 +407,11 @@ web_stream(struct web *w, struct httpd_req *req, const struct config *c,
 	w->n_clients++;
 	w->stats.streams++;
 	if (!web_client_write(cl, hello, sizeof hello - 1))
+		return;
+	layout = web_layout_event(c, b);
+	ok = web_client_write(cl, layout, strlen(layout));
+	free(layout);
+	if (!ok)
 		return;
 	/* Resume (Last-Event-ID) or not: the current snapshot at once. */
 	if ((last = web_board_find(w, b->name)) != NULL)
@@ -390,7 +450,6 @@ void
 web_publish(struct web *w, const char *board, uint64_t seq, const char *json)
 {
 	struct web_board *wb;
-	struct web_client *cl, *next;
 
 	if (w == NULL)
 		return;
@@ -401,11 +460,21 @@ web_publish(struct web *w, const char *board, uint64_t seq, const char *json)
 		memset(wb, 0, sizeof *wb);
 		wb->name = xstrdup(board);
 	}
+	web_layouts_check(w);
 	web_event_make(wb, seq, json);
+	web_broadcast(w, board, wb->event, wb->len);
+}
+
+/* To every stream of the board. */
+static void
+web_broadcast(struct web *w, const char *board, const char *data, size_t len)
+{
+	struct web_client *cl, *next;
+
 	for (cl = TAILQ_FIRST(&w->clients); cl != NULL; cl = next) {
 		next = TAILQ_NEXT(cl, entry);
 		if (strcmp(cl->board, board) == 0)
-			web_client_write(cl, wb->event, wb->len);
+			web_client_write(cl, data, len);
 	}
 }
 
@@ -591,6 +660,7 @@ web_close(struct web **wp)
 	for (size_t i = 0; i < w->n_boards; i++) {
 		free(w->boards[i].name);
 		free(w->boards[i].event);
+		free(w->boards[i].layout);
 	}
 	free(w->boards);
 	proc_timer_free(&w->keepalive);
@@ -620,6 +690,9 @@ web_metrics(const struct web *w, struct evbuffer *b)
 		{ "wallboard_web_stream_drops_total", "counter", "Board event "
 		  "streams closed: the client fell web.stream_buffer behind.",
 		  offsetof(struct web_stats, dropped) },
+		{ "wallboard_web_layouts_total", "counter", "Board layouts sent "
+		  "again on their streams: changed by a reload.",
+		  offsetof(struct web_stats, layouts) },
 		{ "wallboard_web_forbidden_total", "counter", "Board requests "
 		  "refused for a wrong or missing token (403).",
 		  offsetof(struct web_stats, forbidden) },

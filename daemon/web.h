@@ -34,6 +34,7 @@ struct web_stats {
 	uint64_t refused;               /* 503: web.max_streams open */
 	uint64_t dropped;               /* closed: the client fell behind */
 	uint64_t forbidden;             /* 403: a wrong or missing token */
+	uint64_t layouts;               /* layouts sent again after a reload */
 };
 
 struct web;

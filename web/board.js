@@ -2,7 +2,8 @@
  * board.js: wallboard's browser board (docs/web.md). Plain JavaScript, no
  * framework, nothing fetched but from the daemon that served the page.
  *
- * The layout (GET /api/v1/boards/NAME/layout) is built into nodes once; each
+ * The layout (first on the stream, again after a reload changed it) is
+ * built into nodes once; each
  * snapshot (Server-Sent Events on /api/v1/boards/NAME/stream) only changes
  * their text and classes: the DOM and the listeners never grow, over days.
  * Honesty as the other boards: DISCONNECTED while the stream is down, STALE
@@ -246,16 +247,15 @@
     setText($("clock"), ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2));
   }
 
-  function loadLayout() {
-    return fetch(base + "/layout" + query, { cache: "no-store" }).then(function (r) {
-      if (!r.ok) throw new Error("layout: " + r.status);
-      return r.text();
-    }).then(function (text) {
-      if (text === layoutText) return;
-      layoutText = text;
-      layout = JSON.parse(text);
-      buildLayout(layout);
-    });
+  /* The layout comes first on every stream, and again when a reload of
+   * the daemon's config changed it: built anew only when it differs. */
+  function applyLayout(text) {
+    if (text === layoutText) return;
+    var l;
+    try { l = JSON.parse(text); } catch (x) { return; }
+    layoutText = text;
+    layout = l;
+    buildLayout(layout);
   }
 
   /* One EventSource at a time; its handlers are properties, replaced with
@@ -268,9 +268,9 @@
     source = new EventSource(base + "/stream" + query);
     source.onopen = function () {
       connected = true;
-      loadLayout().catch(function () {});
       status();
     };
+    source.addEventListener("layout", function (e) { applyLayout(e.data); });
     source.onmessage = function (e) {
       if (e.lastEventId === lastSeq && snapshot) { lastAt = Date.now(); return; }
       lastSeq = e.lastEventId;
@@ -304,5 +304,5 @@
 
   setInterval(status, 500);
   status();
-  loadLayout().catch(function () {}).then(connect);
+  connect();
 })();

@@ -334,6 +334,18 @@ web: {{listen: "127.0.0.1:{port}", token: {TOKEN}}}
         got, took = browser.wait(f"{STATUS} === 'LIVE'", 3)
         check("LIVE again when snapshots come", got, True)
 
+        # a reload that changes the layout reaches the page by itself
+        with open(d.config) as f:
+            text = f.read()
+        with open(d.config, "w") as f:
+            f.write(text.replace("title: Contact centre", "title: Support floor"))
+        d.control({"cmd": "reload"})
+        got, took = browser.wait(
+            "document.getElementById('title').textContent === 'Support floor'", 3)
+        check("a reload's new title on the page", got, True)
+        check("the tiles rebuilt, not added to", browser.js(
+            "document.querySelectorAll('.tile').length"), 6)
+
         # 4. killed: DISCONNECTED within 3 heartbeats; back by itself
         t0 = time.time()
         d.stop(signal.SIGKILL)

@@ -107,19 +107,22 @@ class Stream:
         self.head = head.decode()
         return int(self.head.split()[1]) if self.head else 0
 
-    def event(self, timeout=5):
-        """The next event with data, as (id, parsed JSON); None at timeout."""
+    def event(self, timeout=5, kind="message"):
+        """The next event of that kind with data, as (id, parsed JSON); None
+        at timeout or at the end. Others are skipped."""
         end = time.time() + timeout
         while time.time() < end:
             while b"\n\n" in self.buf:
                 block, _, self.buf = self.buf.partition(b"\n\n")
-                ident, data = None, []
+                ident, data, name = None, [], "message"
                 for line in block.decode().split("\n"):
                     if line.startswith("id: "):
                         ident = line[4:]
+                    elif line.startswith("event: "):
+                        name = line[7:]
                     elif line.startswith("data: "):
                         data.append(line[6:])
-                if data:
+                if data and name == kind:
                     return ident, json.loads("\n".join(data))
             self.s.settimeout(max(0.01, end - time.time()))
             try:
@@ -186,6 +189,8 @@ def test_stream():
         check("stream: 200", s.status(), 200)
         check("stream: type", "text/event-stream" in s.head, True)
         t0 = time.time()
+        lay = s.event(timeout=1, kind="layout")
+        check("stream: the layout first", lay is not None and lay[1]["name"] == "floor", True)
         first = s.event(timeout=1)
         check("stream: a snapshot at once", first is not None and time.time() - t0 < 0.5, True)
         if first is None:
@@ -228,6 +233,28 @@ def test_stream():
         r.close()
         s.close()
         check("no caller data", "caller" in json.dumps(snap2), False)
+    finally:
+        d.close()
+
+
+def test_layout_follows_a_reload():
+    """A reload that changes a board's layout sends it on its streams at
+    once; one that does not, nothing."""
+    d = start()
+    try:
+        s = Stream(d.wport, "/api/v1/boards/floor/stream?token=shared-token")
+        check("stream: 200", s.status(), 200)
+        check("layout at first", s.event(timeout=2, kind="layout") is not None, True)
+        check("reload, same layout", d.control({"cmd": "reload"})["ok"], True)
+        check("nothing sent again", s.event(timeout=1, kind="layout"), None)
+        with open(d.config) as f:
+            text = f.read()
+        with open(d.config, "w") as f:
+            f.write(text.replace("title: Floor", "title: Floor two"))
+        check("reload, new title", d.control({"cmd": "reload"})["ok"], True)
+        e = s.event(timeout=2, kind="layout")
+        check("the new layout on the stream", e and e[1]["title"], "Floor two")
+        s.close()
     finally:
         d.close()
 
@@ -324,6 +351,7 @@ def test_stream_cap_flood():
 
 
 if __name__ == "__main__":
-    sys.exit(wb.run([test_tokens_and_headers, test_stream, test_slow_client_dropped,
+    sys.exit(wb.run([test_tokens_and_headers, test_stream, test_layout_follows_a_reload,
+                     test_slow_client_dropped,
                      test_snapshot_over_the_bound,
                      test_stream_cap_flood], "web"))
