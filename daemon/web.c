@@ -640,6 +640,12 @@ web_open(struct proc *proc, const struct config *c, const struct service *svc,
 	}
 	log_msg(LOG_INFO, "web: boards on %s (at most %" PRId64 " event "
 	    "streams)", c->web_listen, w->max_streams);
+	if ((c->web_token == NULL || *c->web_token == '\0') &&
+	    strncmp(host, "127.", 4) != 0 && strcmp(host, "::1") != 0 &&
+	    strcmp(host, "localhost") != 0)
+		log_msg(LOG_WARNING, "web: web.listen %s has no web.token: "
+		    "whoever reaches it can read the boards (docs/web.md)",
+		    c->web_listen);
 	return w;
 }
 

@@ -31,7 +31,10 @@ from wb import FAILURES, check, ev  # noqa: E402
 
 TOKEN = "tv-token-42"
 HEARTBEAT_MS = 1000     # publish.heartbeat here (Daemon below)
-BOARDS = """boards:
+BOARDS = """alerts:
+  - {name: queue-long, metric: waiting, scope: "queue:*", above: 2, clear: 1,
+     severity: warning}
+boards:
   floor:
     title: Contact centre
     scopes: ["all", "queue:*"]
@@ -258,6 +261,9 @@ web: {{listen: "127.0.0.1:{port}", token: {TOKEN}}}
         check("tile words", all(t[2] in ("OK", "AMBER", "RED", "STALE", "") for t in tiles), True)
         check("agents in the grid", browser.js(
             "document.querySelectorAll('#grid .agent:not(.hidden)').length"), 6)
+        got, took = browser.wait("document.querySelector('#alerts .alert:not(.hidden)') && "
+                                 "document.querySelector('#alerts .alert:not(.hidden)').textContent", 3)
+        check("the alert in the banner", bool(got) and "WARNING" in got, True)
         check("ticker has the message", "Great work team" in browser.js(
             "document.getElementById('ticker').textContent"), True)
         shot = os.path.join(wb.ROOT, wb.BUILD, "web-board-1080p.png")
