@@ -355,6 +355,10 @@ web_layouts_check(struct web *w)
 
 	bool changed;
 
+	/* No browser, nothing to tell: the next stream gets its layout when
+	 * it starts (and a repeat after a reload meanwhile is harmless). */
+	if (w->n_clients == 0)
+		return;
 	w->svc->state(w->svc->server, false, &st);
 	changed = st.config != w->config_seen;
 	w->config_seen = st.config;
@@ -714,4 +718,20 @@ web_metrics(const struct web *w, struct evbuffer *b)
 	evbuffer_add_printf(b, "# HELP wallboard_web_streams Board event "
 	    "streams open now.\n# TYPE wallboard_web_streams gauge\n"
 	    "wallboard_web_streams %zu\n", w->n_clients);
+	if (w->httpd == NULL)
+		return;
+	/* web.listen's connections: as http.listen's (httpd.h) */
+	evbuffer_add_printf(b, "# HELP wallboard_web_http_connections "
+	    "Connections open on web.listen.\n# TYPE "
+	    "wallboard_web_http_connections gauge\n"
+	    "wallboard_web_http_connections %" PRIu64 "\n"
+	    "# HELP wallboard_web_http_evicted_total Connections on web.listen "
+	    "closed at http.max_connections to make room.\n# TYPE "
+	    "wallboard_web_http_evicted_total counter\n"
+	    "wallboard_web_http_evicted_total %" PRIu64 "\n"
+	    "# HELP wallboard_web_http_bad_requests_total Requests refused on "
+	    "web.listen as malformed.\n# TYPE "
+	    "wallboard_web_http_bad_requests_total counter\n"
+	    "wallboard_web_http_bad_requests_total %" PRIu64 "\n",
+	    w->st->open, w->st->evicted, w->st->bad_requests);
 }

@@ -296,6 +296,8 @@ def test_slow_client_dropped():
         fast.close()
         code, _, body = get(d.http + "/metrics")
         check("metrics: stream drops", b"wallboard_web_stream_drops_total 1" in body, True)
+        check("metrics: web.listen's connections",
+              b"wallboard_web_http_connections " in body, True)
     finally:
         d.close()
 
