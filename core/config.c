@@ -92,7 +92,7 @@ static config_text_fn config_text_string, config_text_duration,
     config_text_share, config_text_number, config_text_clock, config_text_size,
     config_text_count,
     config_text_enum, config_text_timezone, config_text_scope,
-    config_text_listen,
+    config_text_listen, config_text_token,
     config_item_string, config_item_window, config_item_team_agent,
     config_item_team_queue, config_item_agent_queue, config_text_bool,
     config_item_scope;
@@ -320,7 +320,9 @@ static const struct config_key config_web_keys[] = {
 	{ .name = "listen", .node = config_node_scalar,
 	  .text = config_text_listen, .what = "a string",
 	  .offset = offsetof(struct config, web_listen), .def = "" },
-	KEY_STRING("token", struct config, web_token, NULL),
+	{ .name = "token", .node = config_node_scalar,
+	  .text = config_text_token, .what = "a string",
+	  .offset = offsetof(struct config, web_token) },
 	KEY_STRING("frame_ancestors", struct config, web_frame_ancestors,
 	    "'none'"),
 	KEY_COUNT("max_streams", struct config, web_max_streams, 1, 10000,
@@ -1285,6 +1287,24 @@ config_text_listen(struct config_loader *loader, const struct config_key *key,
 	return config_text_string(loader, key, text, node, base);
 }
 
+/* A web board's token: it travels in a URL (?token=), so only the
+ * characters a URL carries as they are (RFC 3986 unreserved). */
+static bool
+config_text_token(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	size_t n = strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-._~");
+
+	if (*text == '\0' || text[n] != '\0') {
+		config_error(loader, node ? &node->start_mark : NULL,
+		    "bad token for '%s': use letters, digits and - . _ ~ "
+		    "only (it goes in a URL), and not none", key->name);
+		return false;
+	}
+	return config_text_string(loader, key, text, node, base);
+}
+
 /* ------------------------------------------------------------------------
  * List items.
  */
@@ -2083,7 +2103,9 @@ static const struct config_key config_board_keys[] = {
 	{ .name = "pages", .node = config_node_pages },
 	KEY_DURATION("rotate", struct config_board_draft, board.rotate_ms, 0,
 	    "0s"),
-	KEY_STRING("token", struct config_board_draft, board.token, NULL),
+	{ .name = "token", .node = config_node_scalar,
+	  .text = config_text_token, .what = "a string",
+	  .offset = offsetof(struct config_board_draft, board.token) },
 	{ .name = NULL }
 };
 

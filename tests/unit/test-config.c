@@ -854,6 +854,9 @@ test_web(void **state)
 	    "127.0.0.1:7412 or [::1]:7412; \"\" or off for none)",
 	    "1:37: 'max_streams' value '0' is too small (the minimum is 1)",
 	    NULL);
+	expect_errors("web: {token: \"a b/c\"}\n",
+	    "1:14: bad token for 'token': use letters, digits and - . _ ~ "
+	    "only (it goes in a URL), and not none", NULL);
 }
 
 static void
