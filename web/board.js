@@ -30,7 +30,7 @@
   var layout = null, layoutText = "", pageIndex = 0, tiles = [];
   var snapshot = null, lastAt = 0, connected = false, source = null;
   var retryTimer = null, rotateTimer = null, lastSeq = null;
-  var agentNodes = [], alertNodes = [];
+  var agentNodes = [], alertNodes = [], denied = null;
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, parent) {
@@ -237,7 +237,7 @@
 
   function status() {
     var hb = layout ? layout.heartbeat_ms : 1000, word, cls;
-    if (!connected) { word = "DISCONNECTED"; cls = "status-down"; }
+    if (!connected) { word = denied || "DISCONNECTED"; cls = "status-down"; }
     else if (!snapshot || Date.now() - lastAt > 3 * hb) { word = "STALE"; cls = "status-stale"; }
     else { word = "LIVE"; cls = "status-live"; }
     setText($("status"), word);
@@ -258,6 +258,18 @@
     buildLayout(layout);
   }
 
+  /* Refused (EventSource does not say why): ask the layout, whose status
+   * tells a wrong token or board from a daemon that is down, and say so. */
+  function refusal() {
+    fetch(base + "/layout" + query, { cache: "no-store" }).then(function (r) {
+      if (connected) return;
+      if (r.status === 403) denied = "WRONG TOKEN";
+      else if (r.status === 404) denied = "NO SUCH BOARD";
+      else denied = null;
+      status();
+    }).catch(function () {});
+  }
+
   /* One EventSource at a time; its handlers are properties, replaced with
    * it, never added up. It reconnects by itself after a network drop; after
    * a refusal (a 503 at the cap, a restart's 404) it is closed and made
@@ -268,6 +280,7 @@
     source = new EventSource(base + "/stream" + query);
     source.onopen = function () {
       connected = true;
+      denied = null;
       status();
     };
     source.addEventListener("layout", function (e) { applyLayout(e.data); });
@@ -282,8 +295,10 @@
     source.onerror = function () {
       connected = false;
       status();
-      if (source.readyState === EventSource.CLOSED && !retryTimer)
+      if (source.readyState === EventSource.CLOSED && !retryTimer) {
         retryTimer = setTimeout(connect, 3000);
+        refusal();
+      }
     };
   }
 

@@ -360,7 +360,17 @@ web: {{listen: "127.0.0.1:{port}", token: {TOKEN}}}
               got is not None and took <= 3 * HEARTBEAT_MS / 1000, True)
         check("the figures dimmed", browser.js(
             "document.body.classList.contains('disconnected')"), True)
+        # it comes back with another token: the page says so
+        with open(d.config) as f:
+            text = f.read()
+        with open(d.config, "w") as f:
+            f.write(text.replace(f"token: {TOKEN}", "token: rotated-token"))
         d.start()
+        got, took = browser.wait(f"{STATUS} === 'WRONG TOKEN'", 10)
+        check(f"WRONG TOKEN when the daemon refuses it (took {took:.1f} s)", got, True)
+        with open(d.config, "w") as f:
+            f.write(text)
+        check("the token back", d.control({"cmd": "reload"})["ok"], True)
         got, took = browser.wait(f"{STATUS} === 'LIVE'", 10)
         check(f"LIVE again after a restart (took {took:.1f} s)", got, True)
         ok, tiles, snap = matches()
