@@ -345,7 +345,7 @@ static void web_broadcast(struct web *, const char *board, const char *,
     size_t);
 
 /* After a reload, each board whose layout changed sends it on its streams:
- * every screen follows the config at once (PROTOCOL §6.10). */
+ * every screen follows the config at once (PROTOCOL §6.11). */
 static void
 web_layouts_check(struct web *w)
 {
