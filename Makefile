@@ -109,7 +109,9 @@ $(BUILD)/tools/%.o: LAYER_INC := -Icore
 TOP_INC := -Icore -Ipbx -Idraw -Iloop -Istream
 
 DAEMON_SRC := $(wildcard daemon/*.c)
-DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
+# The browser board's page (web/), compiled into the daemon (daemon/web.c).
+WEB_FILES := web/board.html web/board.css web/board.js
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o) $(BUILD)/daemon/web-assets.o
 
 # wallboard-feed: the event sources (simulator, replay, PBX bridges), one
 # subcommand each.
@@ -166,6 +168,15 @@ $(LAYER_LIBS):
 	@mkdir -p $(dir $@)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
+
+$(BUILD)/daemon/web-assets.c: $(WEB_FILES) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  EMBED   $@")
+	$(Q)scripts/embed.sh $@ $(WEB_FILES)
+
+$(BUILD)/daemon/web-assets.o: $(BUILD)/daemon/web-assets.c daemon/web.h | need-all
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) -Idaemon $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/wallboardd: $(DAEMON_OBJ) $(LOOP_LIB) $(STREAM_LIB) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")

@@ -78,7 +78,7 @@ struct config_key {
 };
 
 /* Room for the longest table; checked by config_walk. */
-#define CONFIG_MAX_KEYS 16
+#define CONFIG_MAX_KEYS 24
 
 #define DAY_MS (24.0 * 3600 * 1000)
 
@@ -92,7 +92,7 @@ static config_text_fn config_text_string, config_text_duration,
     config_text_share, config_text_number, config_text_clock, config_text_size,
     config_text_count,
     config_text_enum, config_text_timezone, config_text_scope,
-    config_text_listen,
+    config_text_listen, config_text_token,
     config_item_string, config_item_window, config_item_team_agent,
     config_item_team_queue, config_item_agent_queue, config_text_bool,
     config_item_scope;
@@ -332,6 +332,24 @@ static const struct config_key config_http_keys[] = {
 	{ .name = NULL }
 };
 
+/* The browser board (docs/web.md): its own listener, tokens, headers, and
+ * what its event streams may make the daemon hold. */
+static const struct config_key config_web_keys[] = {
+	{ .name = "listen", .node = config_node_scalar,
+	  .text = config_text_listen, .what = "a string",
+	  .offset = offsetof(struct config, web_listen), .def = "" },
+	{ .name = "token", .node = config_node_scalar,
+	  .text = config_text_token, .what = "a string",
+	  .offset = offsetof(struct config, web_token) },
+	KEY_STRING("frame_ancestors", struct config, web_frame_ancestors,
+	    "'none'"),
+	KEY_COUNT("max_streams", struct config, web_max_streams, 1, 10000,
+	    "64"),
+	KEY_SIZE("stream_buffer", struct config, web_stream_buffer,
+	    64 * 1024, 1024 * 1024 * 1024, "8MiB"),
+	{ .name = NULL }
+};
+
 /*
  * How many names the feeds may make the daemon hold (docs/protocol.md
  * §6.9): sized for a 10,000-agent site with room to spare. What the config
@@ -381,6 +399,7 @@ static const struct config_key config_keys[] = {
 	KEY_SECTION("ingest", 0, config_ingest_keys),
 	KEY_SECTION("publish", 0, config_publish_keys),
 	KEY_SECTION("http", 0, config_http_keys),
+	KEY_SECTION("web", 0, config_web_keys),
 	KEY_SECTION("limits", 0, config_limits_keys),
 	KEY_SECTION("journal", 0, config_journal_keys),
 	KEY_STRING("state_dir", struct config, state_dir,
@@ -1286,6 +1305,24 @@ config_text_listen(struct config_loader *loader, const struct config_key *key,
 	return config_text_string(loader, key, text, node, base);
 }
 
+/* A web board's token: it travels in a URL (?token=), so only the
+ * characters a URL carries as they are (RFC 3986 unreserved). */
+static bool
+config_text_token(struct config_loader *loader, const struct config_key *key,
+    const char *text, const yaml_node_t *node, void *base)
+{
+	size_t n = strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-._~");
+
+	if (*text == '\0' || text[n] != '\0') {
+		config_error(loader, node ? &node->start_mark : NULL,
+		    "bad token for '%s': use letters, digits and - . _ ~ "
+		    "only (it goes in a URL), and not none", key->name);
+		return false;
+	}
+	return config_text_string(loader, key, text, node, base);
+}
+
 /* ------------------------------------------------------------------------
  * List items.
  */
@@ -2084,6 +2121,9 @@ static const struct config_key config_board_keys[] = {
 	{ .name = "pages", .node = config_node_pages },
 	KEY_DURATION("rotate", struct config_board_draft, board.rotate_ms, 0,
 	    "0s"),
+	{ .name = "token", .node = config_node_scalar,
+	  .text = config_text_token, .what = "a string",
+	  .offset = offsetof(struct config_board_draft, board.token) },
 	{ .name = NULL }
 };
 
@@ -2906,6 +2946,7 @@ config_boards_free(struct config *config)
 		b = &config->boards[i];
 		free(b->name);
 		free(b->title);
+		free(b->token);
 		config_strings_free(&b->scopes, &b->n_scopes);
 		config_strings_free(&b->agents, &b->n_agents);
 		for (size_t p = 0; p < b->n_pages; p++) {
@@ -2941,6 +2982,9 @@ config_free(struct config **configp)
 	config_strings_free(&config->publish_bind, &config->n_publish_bind);
 	free(config->state_dir);
 	free(config->http_listen);
+	free(config->web_listen);
+	free(config->web_token);
+	free(config->web_frame_ancestors);
 	config_strings_free(&config->warnings, &config->n_warnings);
 	free(config);
 	*configp = NULL;

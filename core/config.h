@@ -129,6 +129,8 @@ struct config_board {
 	struct config_page *pages;
 	size_t n_pages;           /* at least 1 */
 	int64_t rotate_ms;        /* 0: no rotation (default) */
+	char *token;              /* the web board's access token (web:,
+	                           * docs/web.md); NULL: web.token */
 };
 
 struct config {
@@ -201,6 +203,13 @@ struct config {
 	int64_t limit_window_entries;
 	char *http_listen;        /* http: {listen: "127.0.0.1:7412"}; HOST:PORT
 	                           * or [V6]:PORT, "" when off */
+	/* web: the browser board (docs/web.md) */
+	char *web_listen;         /* a second HTTP listener serving only the
+	                           * boards; "" (default) when off */
+	char *web_token;          /* shared access token; NULL: none asked */
+	char *web_frame_ancestors; /* CSP frame-ancestors; default 'none' */
+	int64_t web_max_streams;  /* event streams open at once; default 64 */
+	int64_t web_stream_buffer; /* bytes queued per stream; default 8MiB */
 	struct config_board *boards; /* boards:, in file order */
 	size_t n_boards;
 

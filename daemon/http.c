@@ -42,6 +42,7 @@
 #include "metric.h"
 #include "proc.h"
 #include "service.h"
+#include "web.h"
 #include "xalloc.h"
 
 /* Silent feeds /healthz names; the count says how many in all. */
@@ -712,6 +713,7 @@ http_metrics(struct httpd_req *req, const struct service *svc)
 	http_feeds(b, st.engine);
 	http_alerts(b, st.alerts);
 	http_daemon(b, &st);
+	web_metrics(svc->web, b);               /* the boards' streams */
 	http_reply(req, 200, "OK", HTTP_TYPE_METRICS, b);
 	evbuffer_free(b);
 }
@@ -758,6 +760,8 @@ http_on_request(struct httpd_req *req, void *arg)
 	const char *path = httpd_req_path(req);
 	const char *method = httpd_req_method(req);
 
+	if (web_serve(http->svc->web, req))     /* the boards (web.c) */
+		return;
 	for (size_t i = 0; i < HTTP_NITEMS(http_routes); i++) {
 		if (strcmp(path, http_routes[i].path) != 0)
 			continue;

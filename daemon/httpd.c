@@ -59,14 +59,14 @@
  * closed after its response. The client's bytes never reach a log line:
  * refusals are logged as our own phrase, rate-limited.
  *
- * Later, streams (Server-Sent Events, not built yet): a handler that starts
- * one would get the head written without Content-Length and the connection
- * in a fifth state, STREAM: reading nothing, out of the waiting list like
- * REPLY, its write deadline re-armed each time the output drains, and each
- * event appended only while the output holds less than a per-client bound
- * (a client that falls behind is closed, not buffered for). Streams will
- * need a cap of their own under max_connections, or they could hold every
- * slot and pause the listener.
+ * Streams (Server-Sent Events, issue 21, daemon/web.c): a handler that
+ * starts one gets the head written without Content-Length and the
+ * connection in a fifth state, STREAM: what the client sends is dropped,
+ * it is out of the waiting list like REPLY, each write must be taken within
+ * header_timeout, and an event is appended only while the output stays
+ * under a per-client bound (a client that falls behind is closed, counted,
+ * not buffered for). web.c caps streams at web.max_streams, under half of
+ * max_connections, so they cannot hold every slot and pause the listener.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -123,6 +123,7 @@ enum httpd_state {
 	HTTPD_IDLE,
 	HTTPD_REPLY,
 	HTTPD_LINGER,
+	HTTPD_STREAM,
 };
 
 struct httpd_req {
@@ -137,6 +138,8 @@ struct httpd_req {
 	int lengths;
 	int64_t length;
 	bool transfer_encoding;
+	char *authorization;            /* the last given, or NULL */
+	char *last_event_id;
 	struct evbuffer *headers;       /* the response's, as written */
 	bool replied;
 };
@@ -152,6 +155,11 @@ struct httpd_conn {
 	size_t queued;                  /* of the response, counted in httpd */
 	struct httpd_req req;
 	bool waiting;                   /* in httpd->waiting */
+	/* STREAM: the most its output may hold, and who hears of its end. */
+	size_t stream_max;
+	httpd_stream_closed *stream_closed;
+	void *stream_arg;
+	bool dropped;                   /* fell behind: closed next turn */
 	TAILQ_ENTRY(httpd_conn) all_entry;
 	TAILQ_ENTRY(httpd_conn) wait_entry;
 };
@@ -223,6 +231,8 @@ httpd_req_clear(struct httpd_req *r)
 
 	free(r->target);
 	free(r->path);
+	free(r->authorization);
+	free(r->last_event_id);
 	if (r->headers != NULL)
 		evbuffer_free(r->headers);
 	memset(r, 0, sizeof *r);
@@ -549,6 +559,13 @@ httpd_header_line(struct httpd_conn *c, char *line, size_t len)
 		}
 	} else if (strcasecmp(line, "Transfer-Encoding") == 0)
 		r->transfer_encoding = true;
+	else if (strcasecmp(line, "Authorization") == 0) {
+		free(r->authorization);
+		r->authorization = xstrdup(value);
+	} else if (strcasecmp(line, "Last-Event-ID") == 0) {
+		free(r->last_event_id);
+		r->last_event_id = xstrdup(value);
+	}
 	else if (strcasecmp(line, "Connection") == 0 &&
 	    httpd_lists(value, "close"))
 		r->close = true;
@@ -663,6 +680,14 @@ httpd_on_read(struct bufferevent *bev, void *arg)
 		return;
 	case HTTPD_REPLY:
 		return;         /* not read while replying */
+	case HTTPD_STREAM:
+		/* A stream's client has nothing to say: what it sends is
+		 * dropped, and a lot of it ends the stream. */
+		c->lingered += evbuffer_get_length(in);
+		evbuffer_drain(in, evbuffer_get_length(in));
+		if (c->lingered > HTTPD_LINGER_BYTES)
+			httpd_conn_free(c);
+		return;
 	}
 }
 
@@ -672,6 +697,10 @@ httpd_on_write(struct bufferevent *bev, void *arg)
 {
 	struct httpd_conn *c = arg;
 
+	if (c->state == HTTPD_STREAM) {
+		proc_timer_cancel(c->timer);    /* all taken: no deadline */
+		return;
+	}
 	if (c->state != HTTPD_REPLY)
 		return;
 	c->httpd->queued -= c->queued;
@@ -715,6 +744,10 @@ httpd_on_timer(void *arg)
 		break;
 	case HTTPD_LINGER:
 		break;
+	case HTTPD_STREAM:
+		if (!c->dropped)
+			h->st->write_timeouts++;
+		break;
 	}
 	httpd_conn_free(c);
 }
@@ -724,6 +757,11 @@ httpd_conn_free(struct httpd_conn *c)
 {
 	struct httpd *h = c->httpd;
 
+	if (c->state == HTTPD_STREAM) {
+		h->st->streams--;
+		if (c->stream_closed != NULL)
+			c->stream_closed(c->stream_arg);
+	}
 	if (c->waiting)
 		TAILQ_REMOVE(&h->waiting, c, wait_entry);
 	TAILQ_REMOVE(&h->all, c, all_entry);
@@ -754,6 +792,24 @@ bool
 httpd_req_is_head(const struct httpd_req *r)
 {
 	return r->head;
+}
+
+const char *
+httpd_req_target(const struct httpd_req *r)
+{
+	return r->target;
+}
+
+const char *
+httpd_req_authorization(const struct httpd_req *r)
+{
+	return r->authorization;
+}
+
+const char *
+httpd_req_last_event_id(const struct httpd_req *r)
+{
+	return r->last_event_id;
 }
 
 void
@@ -809,6 +865,89 @@ httpd_reply(struct httpd_req *r, int code, const char *reason,
 		return;
 	}
 	httpd_send(r->conn, code, reason, r->headers, body, r->head);
+}
+
+/* ---- streams ---------------------------------------------------------- */
+
+/*
+ * STREAM: the head goes out without Content-Length and with "Connection:
+ * close" (the body ends when the connection does, RFC 9112 6.3), then
+ * whatever httpd_stream_write appends. The connection is out of the
+ * waiting list (the cap never evicts it: the caller caps streams below
+ * max_connections), reads and drops what the client sends, and must take
+ * each write within header_timeout (the deadline runs while output waits).
+ * Its output is bounded by `max`: a write that would pass it closes the
+ * connection instead, counted.
+ */
+struct httpd_stream *
+httpd_stream_start(struct httpd_req *r, size_t max,
+    httpd_stream_closed *closed, void *arg)
+{
+	struct httpd_conn *c = r->conn;
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	char date[64];
+	struct tm tm;
+	time_t now = (time_t)(proc_wall_ms() / 1000);
+
+	r->replied = true;
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	evbuffer_add_printf(out, "HTTP/1.1 200 OK\r\nDate: %s\r\n"
+	    "Connection: close\r\n", date);
+	evbuffer_add_buffer(out, r->headers);
+	evbuffer_add(out, "\r\n", 2);
+	c->state = HTTPD_STREAM;
+	c->stream_max = max;
+	c->stream_closed = closed;
+	c->stream_arg = arg;
+	c->lingered = 0;
+	c->httpd->st->streams++;
+	httpd_waiting(c, false);
+	bufferevent_enable(c->bev, EV_READ);
+	proc_timer_after(c->timer, c->httpd->lim.header_timeout_ms);
+	return (struct httpd_stream *)c;
+}
+
+int
+httpd_stream_write(struct httpd_stream *s, const void *data, size_t len)
+{
+	struct httpd_conn *c = (struct httpd_conn *)s;
+	struct httpd *h = c->httpd;
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	size_t held = evbuffer_get_length(out);
+
+	if (held + len > c->stream_max) {
+		h->st->stream_drops++;
+		log_limited(&h->busy_log, proc_mono_ms(), LOG_NOTICE,
+		    "http: closed an event stream whose client fell %zu bytes "
+		    "behind (web.stream_buffer %zu; %" PRIu64 " so far)", held,
+		    c->stream_max, h->st->stream_drops);
+		/* Freed on the next turn of the loop, not here: the caller
+		 * may be the handler that started the stream, with the
+		 * request still in use below it. Nothing more is written. */
+		c->stream_closed = NULL;        /* the caller knows */
+		c->dropped = true;
+		evbuffer_drain(out, held);
+		bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+		proc_timer_after(c->timer, 0);
+		return -1;
+	}
+	if (held == 0)          /* the deadline for taking this runs now */
+		proc_timer_after(c->timer, h->lim.header_timeout_ms);
+	evbuffer_add(out, data, len);
+	return 0;
+}
+
+void
+httpd_stream_close(struct httpd_stream **sp)
+{
+	struct httpd_conn *c = (struct httpd_conn *)*sp;
+
+	if (c == NULL)
+		return;
+	c->stream_closed = NULL;
+	httpd_conn_free(c);
+	*sp = NULL;
 }
 
 /* ---- life ------------------------------------------------------------- */

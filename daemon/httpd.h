@@ -44,6 +44,8 @@ struct httpd_stats {
 	uint64_t bad_requests;          /* refused when parsed: 4xx/5xx */
 	uint64_t busy;                  /* 503: the output budget was spent */
 	uint64_t requests;              /* handed to the handler and answered */
+	uint64_t streams;               /* event streams open now */
+	uint64_t stream_drops;          /* streams closed: client fell behind */
 };
 
 struct httpd_limits {
@@ -75,6 +77,12 @@ int64_t httpd_max_connections(const struct httpd *);
 const char *httpd_req_method(const struct httpd_req *);
 const char *httpd_req_path(const struct httpd_req *);
 bool httpd_req_is_head(const struct httpd_req *);
+/* The whole target, query included; the request's Authorization and
+ * Last-Event-ID headers (the last of each), or NULL. The client's bytes:
+ * never logged. */
+const char *httpd_req_target(const struct httpd_req *);
+const char *httpd_req_authorization(const struct httpd_req *);
+const char *httpd_req_last_event_id(const struct httpd_req *);
 
 /* A response header; name and value are the caller's own text (never the
  * client's), without CR or LF. */
@@ -84,5 +92,23 @@ void httpd_header(struct httpd_req *, const char *name, const char *value);
  * of it. */
 void httpd_reply(struct httpd_req *, int code, const char *reason,
     struct evbuffer *body);
+
+/*
+ * A stream (Server-Sent Events): instead of httpd_reply, write a 200 head
+ * with the headers given and "Connection: close", and keep the connection
+ * for httpd_stream_write. `closed(arg)` is called when the connection ends
+ * other than by httpd_stream_close or a failed write (the client left, a
+ * write deadline passed). The stream belongs to httpd; the caller's handle
+ * is valid until closed() or one of those.
+ */
+struct httpd_stream;
+typedef void httpd_stream_closed(void *arg);
+struct httpd_stream *httpd_stream_start(struct httpd_req *, size_t max,
+    httpd_stream_closed *closed, void *arg);
+/* Append to the stream; -1 when its output would pass `max`: then the
+ * connection is closed (counted in stream_drops) and the handle is gone. */
+int httpd_stream_write(struct httpd_stream *, const void *, size_t);
+/* Close a stream; accepts NULL and clears the pointer. */
+void httpd_stream_close(struct httpd_stream **);
 
 #endif

@@ -29,6 +29,7 @@ struct server {
 	struct peers *peers;            /* caps the peers of both (peers.h) */
 	struct control *control;
 	struct http *http;
+	struct web *web;                /* the browser board (web.c) */
 	struct service service;         /* what control and http may ask */
 	struct engine *engine;
 	struct alerts *alerts;

@@ -39,6 +39,7 @@
 #include "server-internal.h"
 #include "snapshot.h"
 #include "tz.h"
+#include "web.h"
 #include "xalloc.h"
 #include "zsock.h"
 
@@ -671,6 +672,8 @@ server_publish_boards(struct server *s, const struct snapshot_meta *meta)
 		snapshot_write_filtered(&s->board_snapshot, s->engine, meta, &f);
 		snprintf(topic, sizeof topic, "board/%s", b->name);
 		server_send(s, topic, jsonw_text(&s->board_snapshot));
+		web_publish(s->web, b->name, meta->seq,
+		    jsonw_text(&s->board_snapshot));
 	}
 }
 
@@ -1105,6 +1108,10 @@ server_sockets(struct server *s)
 	    err, sizeof err);
 	if (s->control == NULL)
 		goto fail;
+	if ((s->web = web_open(s->proc, c, &s->service, &s->stats.web_http,
+	    err, sizeof err)) == NULL)
+		goto fail;
+	s->service.web = s->web;
 	if (http_open(&s->http, s->proc, c, &s->service, &s->stats.http, err,
 	    sizeof err) != 0)
 		goto fail;
@@ -1271,6 +1278,7 @@ server_free(struct server *s)
 	ingest_stop(&s->receiver);
 	journal_free(&s->journal);
 	http_close(&s->http);
+	web_close(&s->web);             /* after HTTP: its streams are ours */
 	control_close(&s->control);
 	zsock_free(&s->ingest);
 	zsock_free(&s->publish);

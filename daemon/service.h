@@ -76,6 +76,7 @@ struct server_stats {
 		uint64_t errors;
 		char error[200];
 	} stream;
+	struct httpd_stats web_http;    /* web.listen's, when set */
 };
 
 /* A look at the daemon, valid until control returns to the loop. */
@@ -111,6 +112,8 @@ struct service {
 	int (*message)(void *server, const char *raw, size_t len, char *out, size_t outlen);
 	int (*ack)(void *server, const char *raw, size_t len, char *out, size_t outlen);
 	void (*count_request)(void *server);
+	/* The browser board's routes (web.h); NULL when none. */
+	struct web *web;
 };
 
 /* control.c: the control socket, ipc://STATE_DIR/control.sock (0660). */

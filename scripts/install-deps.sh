@@ -38,11 +38,12 @@ fonts-symbola=file:/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf
 fonts-dejavu-core=file:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 # The suite: Python clients of the daemon, a real terminal (tmux), the unit's
 # checks (systemd-analyze, systemd-sysusers), the syscall filter's (strace),
-# pgrep/kill for the tests that count processes (procps), and NATS servers
-# for the JetStream tests (tests/nats/).
+# pgrep/kill for the tests that count processes (procps), NATS servers for
+# the JetStream tests (tests/nats/), and a real browser for the web board
+# (chromium, headless, driven over its DevTools pipe).
 TEST_PKGS="python3=cmd:$PYTHON python3-yaml=py:yaml python3-zmq=py:zmq
 tmux=cmd:tmux systemd=cmd:systemd-analyze strace=cmd:strace procps=cmd:pgrep
-nats-server=file:/usr/sbin/nats-server"
+nats-server=file:/usr/sbin/nats-server chromium=cmd:chromium"
 # The JSON parser comparison (docs/json-choice.md) measures two more;
 # bench-pixels reads the terminal board's screen through libvterm;
 # bench-nats.py drives a NATS cluster and the daemons from Python.

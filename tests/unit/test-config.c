@@ -821,6 +821,44 @@ test_error_types(void **state)
 	    "10:12: expected a string for 'state_dir', got a sequence", NULL);
 }
 
+/* web: off by default, no token, frame-ancestors 'none'; a board's own
+ * token; bounds on the streams. */
+static void
+test_web(void **state)
+{
+	struct config *c = load_ok("queues: {support: {}}\n");
+
+	assert_string_equal(c->web_listen, "");
+	assert_null(c->web_token);
+	assert_string_equal(c->web_frame_ancestors, "'none'");
+	assert_int_equal(c->web_max_streams, 64);
+	assert_int_equal(c->web_stream_buffer, 8 * 1024 * 1024);
+	config_free(&c);
+	c = load_ok("queues: {support: {}}\n"
+	    "web: {listen: \"0.0.0.0:7413\", token: shared, max_streams: 10,\n"
+	    "      stream_buffer: 1MiB, frame_ancestors: \"'self'\"}\n"
+	    "boards:\n"
+	    "  floor:\n"
+	    "    token: own\n"
+	    "    pages: [{tiles: [{scope: all, metric: waiting}]}]\n");
+	assert_string_equal(c->web_listen, "0.0.0.0:7413");
+	assert_string_equal(c->web_token, "shared");
+	assert_string_equal(c->web_frame_ancestors, "'self'");
+	assert_int_equal(c->web_max_streams, 10);
+	assert_int_equal(c->web_stream_buffer, 1024 * 1024);
+	assert_string_equal(c->boards[0].token, "own");
+	config_free(&c);
+	expect_errors("web: {listen: nowhere, max_streams: 0}\n",
+	    "1:15: bad address 'nowhere' for 'listen' (expected "
+	    "HOST:PORT or [IPV6]:PORT with a port from 1 to 65535, e.g. "
+	    "127.0.0.1:7412 or [::1]:7412; \"\" or off for none)",
+	    "1:37: 'max_streams' value '0' is too small (the minimum is 1)",
+	    NULL);
+	expect_errors("web: {token: \"a b/c\"}\n",
+	    "1:14: bad token for 'token': use letters, digits and - . _ ~ "
+	    "only (it goes in a URL), and not none", NULL);
+}
+
 static void
 test_error_http_listen(void **state)
 {
@@ -1361,6 +1399,7 @@ main(void)
 		cmocka_unit_test(test_site_and_daemon_keys),
 		cmocka_unit_test(test_bounds_edges),
 		cmocka_unit_test(test_http_listen),
+		cmocka_unit_test(test_web),
 		cmocka_unit_test(test_short_abandon_free),
 		cmocka_unit_test(test_teams_and_agents),
 		cmocka_unit_test(test_alert_kinds),
