@@ -99,6 +99,7 @@ $(BUILD)/daemon/%.o: LAYER_INC := -Icore -Iloop
 $(BUILD)/display/%.o: LAYER_INC := -Icore -Idraw -Iloop
 $(BUILD)/feed/%.o: LAYER_INC := -Icore -Ipbx
 $(BUILD)/tools/%.o: LAYER_INC := -Icore
+$(BUILD)/relay/%.o: LAYER_INC := -Icore
 # Tests, fuzzing and benchmarks stand above every layer.
 TOP_INC := -Icore -Ipbx -Idraw -Iloop
 
@@ -131,6 +132,9 @@ CURSES_LIBS = $(call once,CURSES_LIBS,--libs ncursesw)
 DISPLAY_LIBS = $(ZMQ_LIBS) $(EVENT_LIBS) $(CURSES_LIBS)
 PROGRAMS += $(BUILD)/wallboard
 PROGRAMS += $(BUILD)/wallboard-fb
+# The relay (relay/): XSUB/XPUB fan-out with a last-value cache, for many
+# boards; core/ for its log and allocation, libzmq and libsystemd.
+PROGRAMS += $(BUILD)/wallboard-relay
 
 .PHONY: all deps demo test unit asan tsan bench install clean
 all: $(PROGRAMS) $(UNIT_BIN)
@@ -169,6 +173,11 @@ $(BUILD)/wallboardctl: $(BUILD)/tools/wallboardctl.o $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(BUILD)/tools/wallboardctl.o $(LIB) $(CORE_LIBS) $(ZMQ_LIBS)
 
 $(FEED_OBJ): $(wildcard feed/*.h)
+
+$(BUILD)/wallboard-relay: $(BUILD)/relay/wallboard-relay.o $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(BUILD)/relay/wallboard-relay.o $(LIB) $(CORE_LIBS) \
+		$(ZMQ_LIBS) $(SYSTEMD_LIBS)
 
 $(BUILD)/wallboard-feed: $(FEED_OBJ) $(PBX_LIB) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
@@ -352,7 +361,8 @@ bench: $(PROGRAMS) $(BENCH_BIN) | need-bench
 # SYSCONFDIR and DOCDIR (their Documentation= lines point at the docs
 # installed here). Installing to / (no DESTDIR) also creates the wallboard
 # user and group and tells a running systemd about the units.
-UNITS := wallboardd.service wallboard-feed@.service wallboard-fb@.service
+UNITS := wallboardd.service wallboard-feed@.service wallboard-fb@.service \
+	wallboard-relay@.service
 DOCS := README.md $(wildcard docs/*.md docs/*.png)
 install: $(PROGRAMS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/wallboard \
