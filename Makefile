@@ -125,6 +125,8 @@ PROGRAMS := $(BUILD)/wallboardd $(BUILD)/wallboardctl $(BUILD)/wallboard-feed
 # on the same loop objects, without curses; kept out of DISPLAY_SRC.
 FB_SRC := display/wallboard-fb.c $(wildcard display/fb*.c)
 FB_OBJ := $(FB_SRC:%.c=$(BUILD)/%.o)
+# Both boards choose between several endpoints' snapshots alike.
+FB_OBJ += $(BUILD)/display/standby.o
 DISPLAY_SRC := $(filter-out $(FB_SRC),$(wildcard display/*.c))
 DISPLAY_OBJ := $(DISPLAY_SRC:%.c=$(BUILD)/%.o)
 CURSES_CFLAGS = $(call once,CURSES_CFLAGS,--cflags ncursesw)
