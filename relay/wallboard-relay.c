@@ -480,7 +480,7 @@ relay_parse(int argc, char **argv, struct relay_options *o)
 static int
 relay_sockets(struct relay *r)
 {
-	int one = 1, hwm = r->o.hwm, up_hwm = 1000;
+	int one = 1, hwm = r->o.hwm, up_hwm = 1000, backlog = 1024;
 	int64_t max = (int64_t)r->o.max_message * 4 + RELAY_MAX_TOPIC;
 	char subscribe_all = 1;
 
@@ -491,6 +491,10 @@ relay_sockets(struct relay *r)
 	zmq_setsockopt(r->xsub, ZMQ_RCVHWM, &up_hwm, sizeof up_hwm);
 	zmq_setsockopt(r->xpub, ZMQ_SNDHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(r->xpub, ZMQ_XPUB_VERBOSE, &one, sizeof one);
+	/* Boards come back all at once after a restart; libzmq's backlog of
+	 * 100 would drop the SYNs past it, and each waits a TCP
+	 * retransmission (1 s) more. The kernel caps it (somaxconn). */
+	zmq_setsockopt(r->xpub, ZMQ_BACKLOG, &backlog, sizeof backlog);
 	for (size_t i = 0; i < r->o.n_bind; i++)
 		if (zmq_bind(r->xpub, r->o.bind[i]) != 0) {
 			log_msg(LOG_ERR, "wallboard-relay: bind %s: %s",
