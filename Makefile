@@ -206,6 +206,12 @@ TEST_LIBS = $(LIB)
 $(BUILD)/tests/test-bridge-%: TEST_LIBS = $(PBX_LIB) $(LIB)
 $(BUILD)/tests/test-layout: TEST_LIBS = $(DRAW_LIB) $(LIB)
 $(BUILD)/tests/test-pixel: TEST_LIBS = $(DRAW_LIB) $(LIB) $(PANGO_LIBS)
+# The boards' choice between endpoints (display/standby.c) and the loop
+# library its connect half stands on.
+$(BUILD)/tests/test-standby: TOP_INC += -Idisplay
+$(BUILD)/tests/test-standby: TEST_LIBS = $(BUILD)/display/standby.o $(LOOP_LIB) \
+	$(LIB) $(ZMQ_LIBS) $(EVENT_LIBS)
+$(BUILD)/tests/test-standby: $(BUILD)/display/standby.o $(LOOP_LIB)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(PBX_LIB) $(DRAW_LIB) $(wildcard tests/unit/*.h) | need-all
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
