@@ -36,7 +36,9 @@
  *     topic): dropped;
  *   - a slow board: ZeroMQ's send HWM (--hwm messages) per board; past it
  *     XPUB drops that board's messages (libzmq counts them nowhere we can
- *     read; the board sees a snapshot later, each is a whole state).
+ *     read; the board sees a snapshot later, each is a whole state). What
+ *     libzmq does tell, its socket monitor, counts the boards connected
+ *     and ever joined.
  * The relay keeps nothing per board: O(1) memory per board beyond
  * ZeroMQ's queues. The number of boards is bounded by the fd limit
  * (LimitNOFILE in the unit).
@@ -88,12 +90,14 @@ struct relay_entry {
 
 struct relay_counters {
 	uint64_t	 in, out, subscriptions, lvc_sent;
+	uint64_t	 boards, boards_joined;	/* connected now; ever */
 	uint64_t	 malformed, oversize, cache_full_topics, cache_full_bytes;
 };
 
 struct relay {
 	struct relay_options	 o;
 	void			*zctx, *xsub, *xpub;
+	void			*monitor;	/* the XPUB's connections */
 	struct relay_entry	*table;		/* open addressing */
 	size_t			 table_size, topics, bytes;
 	struct relay_counters	 n, last;
@@ -321,6 +325,43 @@ relay_on_board(struct relay *r)
 		relay_replay(r, prefixes[i], (size_t)lens[i]);
 }
 
+/* Boards connecting and leaving, from libzmq's socket monitor: each event
+ * is [event (2 bytes) value (4 bytes), endpoint]. */
+static void
+relay_on_monitor(struct relay *r)
+{
+	for (;;) {
+		zmq_msg_t m;
+		uint16_t event;
+		int more;
+		size_t more_len = sizeof more;
+
+		zmq_msg_init(&m);
+		if (zmq_msg_recv(&m, r->monitor, ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&m);
+			return;
+		}
+		if (zmq_msg_size(&m) >= sizeof event) {
+			memcpy(&event, zmq_msg_data(&m), sizeof event);
+			if (event == ZMQ_EVENT_ACCEPTED) {
+				r->n.boards++;
+				r->n.boards_joined++;
+			} else if (event == ZMQ_EVENT_DISCONNECTED &&
+			    r->n.boards > 0)
+				r->n.boards--;
+		}
+		zmq_getsockopt(r->monitor, ZMQ_RCVMORE, &more, &more_len);
+		zmq_msg_close(&m);
+		while (more) {	/* the endpoint frame */
+			zmq_msg_init(&m);
+			zmq_msg_recv(&m, r->monitor, 0);
+			zmq_getsockopt(r->monitor, ZMQ_RCVMORE, &more,
+			    &more_len);
+			zmq_msg_close(&m);
+		}
+	}
+}
+
 /* ---- status ------------------------------------------------------------ */
 
 static void
@@ -328,16 +369,18 @@ relay_stats(struct relay *r, int64_t now)
 {
 	struct relay_counters *n = &r->n;
 
-	sd_notifyf(0, "STATUS=%" PRIu64 " in, %" PRIu64 " out, %zu topics "
-	    "cached", n->in, n->out, r->topics);
+	sd_notifyf(0, "STATUS=%" PRIu64 " boards, %" PRIu64 " in, %" PRIu64
+	    " out, %zu topics cached", n->boards, n->in, n->out, r->topics);
 	if (r->o.stats_ms <= 0 || now < r->next_stats)
 		return;
 	r->next_stats = now + r->o.stats_ms;
-	log_msg(LOG_INFO, "wallboard-relay: stats in=%" PRIu64 " out=%" PRIu64
+	log_msg(LOG_INFO, "wallboard-relay: stats boards=%" PRIu64
+	    " boards_joined=%" PRIu64 " in=%" PRIu64 " out=%" PRIu64
 	    " subscriptions=%" PRIu64 " lvc_sent=%" PRIu64 " topics=%zu "
 	    "cache_bytes=%zu malformed=%" PRIu64 " oversize=%" PRIu64
 	    " cache_full_topics=%" PRIu64 " cache_full_bytes=%" PRIu64,
-	    n->in, n->out, n->subscriptions, n->lvc_sent, r->topics, r->bytes,
+	    n->boards, n->boards_joined, n->in, n->out, n->subscriptions,
+	    n->lvc_sent, r->topics, r->bytes,
 	    n->malformed, n->oversize, n->cache_full_topics,
 	    n->cache_full_bytes);
 	if (n->cache_full_topics + n->cache_full_bytes >
@@ -495,6 +538,12 @@ relay_sockets(struct relay *r)
 	 * 100 would drop the SYNs past it, and each waits a TCP
 	 * retransmission (1 s) more. The kernel caps it (somaxconn). */
 	zmq_setsockopt(r->xpub, ZMQ_BACKLOG, &backlog, sizeof backlog);
+	/* Boards counted as they connect and leave (relay_on_monitor). */
+	if (zmq_socket_monitor(r->xpub, "inproc://relay-boards",
+	    ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) == 0) {
+		r->monitor = zmq_socket(r->zctx, ZMQ_PAIR);
+		zmq_connect(r->monitor, "inproc://relay-boards");
+	}
 	for (size_t i = 0; i < r->o.n_bind; i++)
 		if (zmq_bind(r->xpub, r->o.bind[i]) != 0) {
 			log_msg(LOG_ERR, "wallboard-relay: bind %s: %s",
@@ -523,8 +572,12 @@ relay_free(struct relay *r)
 	free(r->table);
 	if (r->xsub != NULL)
 		zmq_close(r->xsub);
-	if (r->xpub != NULL)
+	if (r->monitor != NULL)
+		zmq_close(r->monitor);
+	if (r->xpub != NULL) {
+		zmq_socket_monitor(r->xpub, NULL, 0);
 		zmq_close(r->xpub);
+	}
 	if (r->zctx != NULL)
 		zmq_ctx_term(r->zctx);
 }
@@ -535,7 +588,9 @@ relay_loop(struct relay *r)
 	zmq_pollitem_t items[] = {
 		{ r->xsub, 0, ZMQ_POLLIN, 0 },
 		{ r->xpub, 0, ZMQ_POLLIN, 0 },
+		{ r->monitor, 0, ZMQ_POLLIN, 0 },
 	};
+	int n_items = r->monitor != NULL ? 3 : 2;
 	int64_t next_tick = 0;
 
 	while (!relay_quit) {
@@ -545,7 +600,7 @@ relay_loop(struct relay *r)
 			relay_tick(r);
 			next_tick = now + 1000;
 		}
-		if (zmq_poll(items, 2, (long)(next_tick - now)) < 0) {
+		if (zmq_poll(items, n_items, (long)(next_tick - now)) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_msg(LOG_ERR, "wallboard-relay: poll: %s",
@@ -556,6 +611,8 @@ relay_loop(struct relay *r)
 			relay_on_board(r);
 		if (items[0].revents & ZMQ_POLLIN)
 			relay_on_upstream(r);
+		if (n_items == 3 && (items[2].revents & ZMQ_POLLIN))
+			relay_on_monitor(r);
 	}
 }
 

@@ -121,6 +121,9 @@ def test_200_boards():
         missing = sum(1 for s in boards
                       if not want <= seqs(got[s]))
         check("boards that missed an update", missing, 0)
+        time.sleep(1.1)
+        check("boards connected, in the relay's stats",
+              r.stats().get("boards"), 200)
         check("relay alive", r.alive(), True)
     finally:
         for s in boards:
