@@ -504,6 +504,9 @@ relay_parse(int argc, char **argv, struct relay_options *o)
 		else if (opt == 'h') {
 			relay_usage(stdout);
 			exit(0);
+		} else if (opt < O_UPSTREAM || opt > O_STATS) {
+			relay_usage(stderr);
+			return -1;
 		} else if (relay_option(o, opt, optarg) != 0) {
 			fprintf(stderr, "wallboard-relay: bad or too many "
 			    "--%s: %s\n", longopts[opt - O_UPSTREAM].name,
@@ -523,13 +526,16 @@ relay_parse(int argc, char **argv, struct relay_options *o)
 static int
 relay_sockets(struct relay *r)
 {
-	int one = 1, hwm = r->o.hwm, up_hwm = 1000, backlog = 1024;
+	int zero = 0, one = 1, hwm = r->o.hwm, up_hwm = 1000, backlog = 1024;
 	int64_t max = (int64_t)r->o.max_message * 4 + RELAY_MAX_TOPIC;
 	char subscribe_all = 1;
 
 	r->zctx = zmq_ctx_new();
 	r->xsub = zmq_socket(r->zctx, ZMQ_XSUB);
 	r->xpub = zmq_socket(r->zctx, ZMQ_XPUB);
+	/* Nothing waits at exit for an upstream or board that is gone. */
+	zmq_setsockopt(r->xsub, ZMQ_LINGER, &zero, sizeof zero);
+	zmq_setsockopt(r->xpub, ZMQ_LINGER, &zero, sizeof zero);
 	zmq_setsockopt(r->xsub, ZMQ_MAXMSGSIZE, &max, sizeof max);
 	zmq_setsockopt(r->xsub, ZMQ_RCVHWM, &up_hwm, sizeof up_hwm);
 	zmq_setsockopt(r->xpub, ZMQ_SNDHWM, &hwm, sizeof hwm);
@@ -543,6 +549,7 @@ relay_sockets(struct relay *r)
 	    ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) == 0) {
 		r->monitor = zmq_socket(r->zctx, ZMQ_PAIR);
 		zmq_connect(r->monitor, "inproc://relay-boards");
+		zmq_setsockopt(r->monitor, ZMQ_LINGER, &zero, sizeof zero);
 	}
 	for (size_t i = 0; i < r->o.n_bind; i++)
 		if (zmq_bind(r->xpub, r->o.bind[i]) != 0) {

@@ -43,14 +43,22 @@ class Relay:
         return self.proc.poll() is None
 
     def close(self):
-        if self.proc.poll() is None:
+        """Stop it (SIGTERM); its exit status, or None if it had to be
+        killed. Its whole log stays in self.final_log."""
+        if self.log.closed:
+            return self.proc.returncode
+        rc = self.proc.poll()
+        if rc is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=5)
+                rc = self.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait()
+        self.final_log = self.stderr()
         self.log.close()
         os.unlink(self.log_path)
+        return rc
 
 
 def rss_kib(pid):

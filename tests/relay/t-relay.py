@@ -215,6 +215,9 @@ def test_flood():
         up.send_multipart([b"snapshot", b"z" * 500000])
         time.sleep(0.5)
         check("relay alive after a huge frame", r.alive(), True)
+        check("SIGTERM: the relay exits 0", r.close(), 0)
+        check("no sanitizer report", "runtime error" in r.final_log or
+              "Sanitizer" in r.final_log, False)
     finally:
         s.close()
         up.close()
