@@ -37,7 +37,7 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 
 CORE_PKGS := yaml-0.1 libcjson
-PKGS := $(CORE_PKGS) libzmq libevent_core libsystemd
+PKGS := $(CORE_PKGS) libzmq libevent_core libsystemd libnats
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wno-unused-parameter -Werror
@@ -58,6 +58,8 @@ SYSTEMD_LIBS = $(call once,SYSTEMD_LIBS,--libs libsystemd)
 DAEMON_LIBS = $(ZMQ_LIBS) $(EVENT_LIBS) $(SYSTEMD_LIBS) -lpthread
 CMOCKA_LIBS = $(call once,CMOCKA_LIBS,--libs cmocka)
 ZMQ_LIBS = $(call once,ZMQ_LIBS,--libs libzmq)
+# NATS JetStream (stream/): the daemon's and the feed's, opt-in by config.
+NATS_LIBS = $(call once,NATS_LIBS,--libs libnats)
 EVENT_LIBS = $(call once,EVENT_LIBS,--libs libevent_core)
 # The framebuffer board's type: Cairo and Pango (draw/render-pixel.c).
 PANGO_CFLAGS = $(call once,PANGO_CFLAGS,--cflags pangocairo fontconfig)
@@ -74,17 +76,20 @@ DRM_LIBS = $(call once,DRM_LIBS,--libs libdrm)
 #   pbx/   the PBX dialects (Asterisk, FreeSWITCH) mapped to events: core.
 #   draw/  the boards' layout, fonts and pixel/text renderers: core.
 #   loop/  libevent and ZeroMQ glue every program's loop shares: core.
+#   stream/ NATS JetStream (libnats) the feed and the daemon share: core.
 LIB := $(BUILD)/libcore.a
 PBX_LIB := $(BUILD)/libpbx.a
 DRAW_LIB := $(BUILD)/libdraw.a
 LOOP_LIB := $(BUILD)/libloop.a
-LAYER_LIBS := $(LIB) $(PBX_LIB) $(DRAW_LIB) $(LOOP_LIB)
+STREAM_LIB := $(BUILD)/libstream.a
+LAYER_LIBS := $(LIB) $(PBX_LIB) $(DRAW_LIB) $(LOOP_LIB) $(STREAM_LIB)
 lib_obj = $(patsubst %.c,$(BUILD)/%.o,$(wildcard $1/*.c))
 LIB_OBJ := $(call lib_obj,core)
 PBX_OBJ := $(call lib_obj,pbx)
 DRAW_OBJ := $(call lib_obj,draw)
 LOOP_OBJ := $(call lib_obj,loop)
-HEADERS := $(wildcard core/*.h pbx/*.h draw/*.h loop/*.h)
+STREAM_OBJ := $(call lib_obj,stream)
+HEADERS := $(wildcard core/*.h pbx/*.h draw/*.h loop/*.h stream/*.h)
 
 # draw/render-pixel.c draws with Cairo and Pango; a program that does not
 # use it (the terminal board, the tests of the layout) links none of them.
@@ -95,13 +100,14 @@ $(BUILD)/core/%.o: LAYER_INC := -Icore
 $(BUILD)/pbx/%.o: LAYER_INC := -Icore
 $(BUILD)/draw/%.o: LAYER_INC := -Icore
 $(BUILD)/loop/%.o: LAYER_INC := -Icore
-$(BUILD)/daemon/%.o: LAYER_INC := -Icore -Iloop
+$(BUILD)/stream/%.o: LAYER_INC := -Icore
+$(BUILD)/daemon/%.o: LAYER_INC := -Icore -Iloop -Istream
 $(BUILD)/display/%.o: LAYER_INC := -Icore -Idraw -Iloop
-$(BUILD)/feed/%.o: LAYER_INC := -Icore -Ipbx
+$(BUILD)/feed/%.o: LAYER_INC := -Icore -Ipbx -Istream
 $(BUILD)/tools/%.o: LAYER_INC := -Icore
 $(BUILD)/relay/%.o: LAYER_INC := -Icore
 # Tests, fuzzing and benchmarks stand above every layer.
-TOP_INC := -Icore -Ipbx -Idraw -Iloop
+TOP_INC := -Icore -Ipbx -Idraw -Iloop -Istream
 
 DAEMON_SRC := $(wildcard daemon/*.c)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
@@ -161,14 +167,16 @@ $(LIB): $(LIB_OBJ)
 $(PBX_LIB): $(PBX_OBJ)
 $(DRAW_LIB): $(DRAW_OBJ)
 $(LOOP_LIB): $(LOOP_OBJ)
+$(STREAM_LIB): $(STREAM_OBJ)
 $(LAYER_LIBS):
 	@mkdir -p $(dir $@)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/wallboardd: $(DAEMON_OBJ) $(LOOP_LIB) $(LIB)
+$(BUILD)/wallboardd: $(DAEMON_OBJ) $(LOOP_LIB) $(STREAM_LIB) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(DAEMON_OBJ) $(LOOP_LIB) $(LIB) $(CORE_LIBS) $(DAEMON_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(DAEMON_OBJ) $(LOOP_LIB) $(STREAM_LIB) $(LIB) $(CORE_LIBS) \
+		$(DAEMON_LIBS) $(NATS_LIBS)
 
 $(BUILD)/wallboardctl: $(BUILD)/tools/wallboardctl.o $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
@@ -181,9 +189,10 @@ $(BUILD)/wallboard-relay: $(BUILD)/relay/wallboard-relay.o $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(BUILD)/relay/wallboard-relay.o $(LIB) $(CORE_LIBS) \
 		$(ZMQ_LIBS) $(SYSTEMD_LIBS)
 
-$(BUILD)/wallboard-feed: $(FEED_OBJ) $(PBX_LIB) $(LIB)
+$(BUILD)/wallboard-feed: $(FEED_OBJ) $(PBX_LIB) $(STREAM_LIB) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(FEED_OBJ) $(PBX_LIB) $(LIB) $(CORE_LIBS) $(ZMQ_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(FEED_OBJ) $(PBX_LIB) $(STREAM_LIB) $(LIB) $(CORE_LIBS) \
+		$(ZMQ_LIBS) $(NATS_LIBS) -lpthread
 
 $(DISPLAY_OBJ): CFLAGS += $(CURSES_CFLAGS)
 $(DISPLAY_OBJ): $(wildcard display/*.h)
@@ -350,7 +359,7 @@ unit: $(UNIT_BIN) | need-test
 	BUILD=$(BUILD) tests/run.sh unit
 
 asan: | $(DEPS_FIRST)
-	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	WB_TEST_QUICK=1 $(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
 # The daemon has two threads of its own (the loop and ingest.c): the live

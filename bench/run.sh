@@ -32,6 +32,11 @@ echo
 # framebuffer board on a file framebuffer, the terminal board in a pty read
 # through libvterm), publish on change and the defaults. About 50 s.
 BUILD="${BUILD:-build}" "$B/bench-pixels"
+echo
+# Issue 22: events through NATS JetStream (a 3-node cluster on loopback)
+# against ZeroMQ direct, and a daemon catching up from the stream.
+echo "== NATS JetStream (bench-nats.py)"
+BUILD="${BUILD:-build}" "${PYTHON:-/usr/bin/python3}" bench/bench-nats.py
 for extra in "$B"/bench-*; do
 	case "$(basename "$extra")" in
 	bench-engine|bench-json|bench-snapshot|bench-daemon|bench-replay|bench-pixels|*.o) ;;

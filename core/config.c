@@ -245,6 +245,23 @@ static const struct config_key config_feeds_keys[] = {
 	{ .name = NULL }
 };
 
+/* ingest.nats (docs/nats.md): where the events' stream is, and how a
+ * missing one is made. */
+static const struct config_key config_nats_keys[] = {
+	KEY_STRINGS("servers", struct config, nats_servers, n_nats_servers, ""),
+	KEY_STRING("stream", struct config, nats_stream, "WALLBOARD"),
+	KEY_STRINGS("subjects", struct config, nats_subjects, n_nats_subjects,
+	    "wallboard.events.>"),
+	KEY_STRING("credentials", struct config, nats_credentials, ""),
+	KEY_COUNT("replicas", struct config, nats_replicas, 1, 5, "1"),
+	/* today's and yesterday's events at least: a restart reads them */
+	KEY_DURATION("max_age", struct config, nats_max_age_ms, 48 * 3600 * 1000LL,
+	    "72h"),
+	KEY_DURATION("duplicate_window", struct config, nats_duplicates_ms,
+	    1000, "2h"),
+	{ .name = NULL }
+};
+
 static const struct config_key config_ingest_keys[] = {
 	KEY_STRINGS("bind", struct config, ingest_bind, n_ingest_bind,
 	    "tcp://*:7410"),
@@ -263,6 +280,7 @@ static const struct config_key config_ingest_keys[] = {
 	 * the seconds a reload rebuilds the day. Past it, dropped, counted. */
 	KEY_SIZE("max_queue", struct config, ingest_max_queue, 16 * 1024 * 1024,
 	    4LL * 1024 * 1024 * 1024, "64MiB"),
+	KEY_SECTION("nats", 0, config_nats_keys),
 	{ .name = NULL }
 };
 
@@ -2921,6 +2939,10 @@ config_free(struct config **configp)
 	config_boards_free(config);
 	config_strings_free(&config->ingest_bind, &config->n_ingest_bind);
 	config_strings_free(&config->ingest_connect, &config->n_ingest_connect);
+	config_strings_free(&config->nats_servers, &config->n_nats_servers);
+	config_strings_free(&config->nats_subjects, &config->n_nats_subjects);
+	free(config->nats_stream);
+	free(config->nats_credentials);
 	config_strings_free(&config->publish_bind, &config->n_publish_bind);
 	config_strings_free(&config->publish_endpoints,
 	    &config->n_publish_endpoints);

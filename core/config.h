@@ -169,6 +169,17 @@ struct config {
 	                           * default 64MiB */
 	int64_t ingest_max_peers; /* peers connected to the binds at once;
 	                           * default 64 (daemon/peers.c) */
+	/* ingest.nats: the events from NATS JetStream (docs/nats.md); off
+	 * while no server is named. */
+	char **nats_servers;      /* default [] */
+	size_t n_nats_servers;
+	char *nats_stream;        /* default "WALLBOARD" */
+	char **nats_subjects;     /* default ["wallboard.events.>"] */
+	size_t n_nats_subjects;
+	char *nats_credentials;   /* a .creds file; default "" (none) */
+	int64_t nats_replicas;    /* of a stream made here; default 1 */
+	int64_t nats_max_age_ms;  /* its retention; default 72h, at least 48h */
+	int64_t nats_duplicates_ms; /* its duplicate window; default 2h */
 	char **publish_bind;      /* default tcp on port 7411, all interfaces */
 	size_t n_publish_bind;
 	char **publish_endpoints; /* the boards' endpoints; none: the bind */

@@ -91,6 +91,9 @@ enum journal_type {
 	JOURNAL_MESSAGE = 4,    /* a team-leader message (the daemon's format) */
 	JOURNAL_ACK = 5,        /* an alert ack (the daemon's format) */
 	JOURNAL_FILE = 6,       /* the file header: never handed on */
+	JOURNAL_STREAM = 7,     /* ingest.nats: the stream sequence applied
+	                         * last, and what the stream had after it
+	                         * (two uint64_t, host order) */
 	/* Types up to 255 may be added; a reader hands on what it does not know. */
 };
 

@@ -7,6 +7,7 @@
  */
 #include "snapshot-read.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,82 @@ snapshot_read_freshness(struct snapshot_buffer *b, struct snapshot_scope *s,
 	}
 }
 
+/* The trend's series, by enum snapshot_trend_series. */
+static const char *const snapshot_trend_keys[SNAPSHOT_TREND_COUNT] = {
+	"service_level", "offered", "asa_ms", "abandon_rate"
+};
+
+int
+snapshot_trend_series_of(const char *metric)
+{
+	if (metric == NULL)
+		return -1;
+	if (strcmp(metric, "asa") == 0)
+		return SNAPSHOT_TREND_ASA;
+	for (int i = 0; i < SNAPSHOT_TREND_COUNT; i++)
+		if (strcmp(metric, snapshot_trend_keys[i]) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * One series: its newest SNAPSHOT_TREND_MAX values, NaN for null (or for
+ * anything else, which makes it malformed). Returns false if malformed.
+ */
+static bool
+snapshot_read_series(struct snapshot_trend *t, int series, const cJSON *array)
+{
+	size_t count = snapshot_count(array), skip, i = 0;
+	bool ok = count <= SNAPSHOT_TREND_MAX;
+	double v;
+
+	skip = count > SNAPSHOT_TREND_MAX ? count - SNAPSHOT_TREND_MAX : 0;
+	for (const cJSON *c = array->child; c; c = c->next, i++) {
+		if (i < skip)
+			continue;
+		v = NAN;
+		if (cJSON_IsNumber(c) && isfinite(c->valuedouble))
+			v = c->valuedouble;
+		else if (!cJSON_IsNull(c))
+			ok = false;
+		t->values[series][t->n[series]++] = v;
+	}
+	return ok;
+}
+
+/* "trend": the day's intervals, for the tiles' sparklines. Absent is
+ * fine; anything malformed keeps what can be read and counts once. */
+static void
+snapshot_read_trend(struct snapshot_buffer *b, struct snapshot_scope *s,
+    const cJSON *object)
+{
+	const cJSON *trend = cJSON_GetObjectItemCaseSensitive(object, "trend");
+	const cJSON *series;
+	bool ok = true;
+
+	if (trend == NULL || cJSON_IsNull(trend))
+		return;
+	if (!cJSON_IsObject(trend)) {
+		b->view.bad_trends++;
+		return;
+	}
+	s->has_trend = true;
+	s->trend.interval_ms = snapshot_int(trend, "interval_ms");
+	s->trend.end = snapshot_int(trend, "end");
+	for (int i = 0; i < SNAPSHOT_TREND_COUNT; i++) {
+		series = cJSON_GetObjectItemCaseSensitive(trend,
+		    snapshot_trend_keys[i]);
+		if (series == NULL)
+			continue;
+		if (cJSON_IsArray(series))
+			ok = snapshot_read_series(&s->trend, i, series) && ok;
+		else
+			ok = false;
+	}
+	if (!ok)
+		b->view.bad_trends++;
+}
+
 /* Windows go into the pool; their pointers are set once it stops moving. */
 static void
 snapshot_read_scope(struct snapshot_buffer *b, struct snapshot_scope *s,
@@ -240,6 +317,7 @@ snapshot_read_scope(struct snapshot_buffer *b, struct snapshot_scope *s,
 	s->sl_threshold_ms = snapshot_int(object, "sl_threshold_ms");
 	snapshot_read_now(s, cJSON_GetObjectItemCaseSensitive(object, "now"));
 	snapshot_read_freshness(b, s, object);
+	snapshot_read_trend(b, s, object);
 	snapshot_reserve(&b->windows, &b->cap_windows, b->n_windows + n,
 	    sizeof *b->windows);
 	s->windows = (struct snapshot_window *)(uintptr_t)b->n_windows;
@@ -420,6 +498,7 @@ snapshot_fill(struct snapshot_buffer *b, const cJSON *root, char *err,
 	v->site_name = snapshot_string(site, "name");
 	v->timezone = snapshot_string(site, "timezone");
 	v->n_scopes = v->n_agents = v->n_alerts = v->n_feeds = 0;
+	v->bad_trends = 0;
 	snapshot_read_scopes(b, cJSON_GetObjectItemCaseSensitive(root, "scopes"));
 	snapshot_read_agents(b, cJSON_GetObjectItemCaseSensitive(root, "agents"));
 	snapshot_read_alerts(b, cJSON_GetObjectItemCaseSensitive(root, "alerts"));
@@ -427,6 +506,7 @@ snapshot_fill(struct snapshot_buffer *b, const cJSON *root, char *err,
 	snapshot_read_message(v, cJSON_GetObjectItemCaseSensitive(root,
 	    "message"));
 	v->journal = snapshot_string(root, "journal");
+	v->stream = snapshot_string(root, "stream");
 	return true;
 }
 

@@ -27,6 +27,29 @@ struct snapshot_window {
 	bool null[M_WINDOWED_COUNT];
 };
 
+/*
+ * A scope's trend (PROTOCOL §3, "trend"): a figure for each of the day's
+ * last complete intervals, oldest first, NaN where the snapshot said null
+ * (an interval with nothing to measure). At most SNAPSHOT_TREND_MAX a
+ * series: a longer array keeps its newest values and counts as malformed.
+ */
+#define SNAPSHOT_TREND_MAX 16
+
+enum snapshot_trend_series {
+	SNAPSHOT_TREND_SERVICE_LEVEL,   /* "service_level", 0..1 */
+	SNAPSHOT_TREND_OFFERED,         /* "offered", calls */
+	SNAPSHOT_TREND_ASA,             /* "asa_ms" */
+	SNAPSHOT_TREND_ABANDON_RATE,    /* "abandon_rate", 0..1 */
+	SNAPSHOT_TREND_COUNT
+};
+
+struct snapshot_trend {
+	int64_t interval_ms;            /* 0 when absent or not a number */
+	int64_t end;                    /* the last interval's end, ms */
+	size_t n[SNAPSHOT_TREND_COUNT];
+	double values[SNAPSHOT_TREND_COUNT][SNAPSHOT_TREND_MAX];
+};
+
 struct snapshot_scope {
 	const char *key;                /* "queue:support" */
 	const char *label;              /* NULL when absent */
@@ -45,6 +68,10 @@ struct snapshot_scope {
 	bool stale;                     /* one of those feeds is stale */
 	bool has_last_event;            /* false: null or absent */
 	int64_t last_event;             /* newest event counted, ms */
+	/* The day's intervals; false: the snapshot has none for it (an
+	 * older daemon), or it was not an object. */
+	bool has_trend;
+	struct snapshot_trend trend;
 };
 
 struct snapshot_agent {
@@ -108,6 +135,14 @@ struct snapshot_view {
 	 * is not), "damaged" (the day rests on a journal that lost records);
 	 * NULL when absent */
 	const char *journal;
+	/* A stream-fed daemon's (docs/nats.md): "live", or "catching up" while
+	 * its clock holds; NULL when absent */
+	const char *stream;
+	/* Scopes whose "trend" was malformed (not an object, a series not an
+	 * array, a value neither a number nor null, more than
+	 * SNAPSHOT_TREND_MAX values): what could be read of it is kept, the
+	 * rest dropped. wallboard-fb says so once in its log. */
+	size_t bad_trends;
 };
 
 struct snapshot_reader;
@@ -133,6 +168,10 @@ const struct snapshot_view *snapshot_reader_view(const struct snapshot_reader *)
 /* The scope with this key, or NULL. Linear: boards show tens of scopes. */
 const struct snapshot_scope *snapshot_find_scope(const struct snapshot_view *,
     const char *key);
+
+/* The series of a trend for a metric key ("service_level", "offered",
+ * "asa_ms" or "asa", "abandon_rate"); -1 for a metric without one. */
+int snapshot_trend_series_of(const char *metric);
 
 /* The window called name of a scope, or NULL. */
 const struct snapshot_window *snapshot_find_window(

@@ -293,5 +293,8 @@ snapshot_write_filtered(struct jsonw *w, struct engine *e,
 	if (meta->journal != NULL) {
 		jsonw_key(w, "journal"); jsonw_string(w, meta->journal);
 	}
+	if (meta->stream != NULL) {
+		jsonw_key(w, "stream"); jsonw_string(w, meta->stream);
+	}
 	jsonw_end_object(w);
 }

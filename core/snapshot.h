@@ -23,6 +23,9 @@ struct snapshot_meta {
 	                            * written (--replay has none) */
 	const char *feeds_json;    /* the feeds object, from
 	                            * snapshot_write_feeds; NULL: written here */
+	const char *stream;        /* ingest.nats: "live", "catching up" (the
+	                            * clock holds; docs/nats.md); NULL: not
+	                            * written */
 };
 
 /* Which scopes and agents a board's snapshot carries (engine.h patterns). */

@@ -92,6 +92,27 @@ control_feeds(struct jsonw *w, const struct service_state *st)
 
 /* The HTTP server's counters, as /metrics has them (flat, as wallboardctl
  * prints one line a key). */
+/* "stream": where the daemon is in its NATS stream (ingest.nats), or null. */
+static void
+control_stream(struct jsonw *w, const struct stream_stats *st)
+{
+	jsonw_key(w, "stream");
+	if (!st->on) {
+		jsonw_null(w);
+		return;
+	}
+	jsonw_object(w);
+	jsonw_key(w, "name"); jsonw_string(w, st->stream);
+	jsonw_key(w, "connected"); jsonw_bool(w, st->connected);
+	jsonw_key(w, "position"); jsonw_int(w, (int64_t)st->position);
+	jsonw_key(w, "lag"); jsonw_int(w, (int64_t)st->lag);
+	jsonw_key(w, "received"); jsonw_int(w, (int64_t)st->received);
+	jsonw_key(w, "disconnects"); jsonw_int(w, (int64_t)st->disconnects);
+	jsonw_key(w, "errors"); jsonw_int(w, (int64_t)st->errors);
+	jsonw_key(w, "last_error"); jsonw_string(w, st->error);
+	jsonw_end_object(w);
+}
+
 static void
 control_http(struct jsonw *w, const struct httpd_stats *h)
 {
@@ -205,6 +226,10 @@ control_status(const struct service *svc, struct jsonw *w)
 	control_feeds(w, &st);
 	jsonw_key(w, "received"); jsonw_int(w, (int64_t)st.stats->received);
 	jsonw_key(w, "applied"); jsonw_int(w, (int64_t)st.stats->applied);
+	jsonw_key(w, "duplicates"); jsonw_int(w, (int64_t)st.stats->duplicates);
+	/* events whose ts was behind the clock when they came: counted at
+	 * the clock (docs/protocol.md §6.1) */
+	jsonw_key(w, "late"); jsonw_int(w, (int64_t)st.stats->late);
 	jsonw_key(w, "rejected"); jsonw_int(w, (int64_t)rejected);
 	jsonw_key(w, "events_per_s"); jsonw_double(w, st.stats->events_per_s);
 	jsonw_key(w, "snapshots"); jsonw_int(w, (int64_t)st.stats->published);
@@ -236,6 +261,7 @@ control_status(const struct service *svc, struct jsonw *w)
 	jsonw_key(w, "replayed_at_start"); jsonw_int(w, (int64_t)st.stats->replayed);
 	control_journal_damage(w, &st.stats->replay_result);
 	control_http(w, &st.stats->http);
+	control_stream(w, &st.stats->stream);
 	jsonw_end_object(w);
 	return jsonw_text(w);
 }

@@ -43,6 +43,8 @@ struct ingest {
 	uint64_t full;          /* times the queue was full */
 	bool stop;
 	bool joined;            /* the thread has stopped */
+	bool keyed;
+	unsigned char stream_key[INGEST_STREAM_KEY];
 };
 
 /* ---- a batch's storage ------------------------------------------------- */
@@ -139,6 +141,16 @@ ingest_fill(struct ingest *ig, struct ingest_batch *b, size_t room)
 	    zsock_recv_frames(ig->socket, &fr)) {
 		/* Keep the last frame (the event) in the batch; a small one
 		 * lives inside its zmq_msg_t, so it is moved, not copied. */
+		struct ingest_item *it = &b->items[b->n];
+		const unsigned char *pos = zmq_msg_data(&fr.f[0]);
+
+		it->stream_seq = it->stream_pending = 0;
+		if (ig->keyed && fr.n == 2 &&
+		    zmq_msg_size(&fr.f[0]) == INGEST_STREAM_FRAME &&
+		    memcmp(pos, ig->stream_key, INGEST_STREAM_KEY) == 0) {
+			memcpy(&it->stream_seq, pos + INGEST_STREAM_KEY, 8);
+			memcpy(&it->stream_pending, pos + INGEST_STREAM_KEY + 8, 8);
+		}
 		zmq_msg_init(&b->msgs[b->n]);
 		zmq_msg_move(&b->msgs[b->n++], &fr.f[fr.n - 1]);
 		b->bytes += zmq_msg_size(&b->msgs[b->n - 1]) + sizeof(zmq_msg_t);
@@ -296,12 +308,16 @@ ingest_main(void *arg)
 /* ---- the loop's side --------------------------------------------------- */
 
 struct ingest *
-ingest_start(void *socket, size_t max_queue)
+ingest_start(void *socket, size_t max_queue, const unsigned char *stream_key)
 {
 	struct ingest *ig = xcalloc(1, sizeof *ig);
 	int rc;
 
 	ig->socket = socket;
+	if (stream_key != NULL) {
+		ig->keyed = true;
+		memcpy(ig->stream_key, stream_key, INGEST_STREAM_KEY);
+	}
 	ig->decoder = event_decoder_new();
 	ig->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ig->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -36,6 +36,9 @@ struct ingest_item {
 	enum event_reject why;  /* REJECT_NONE: ev is the event */
 	const char *error;      /* rejected: why, a sentence for the log */
 	struct event ev;        /* its strings live in the batch */
+	uint64_t stream_seq;    /* from NATS JetStream: its stream sequence
+	                         * (0: from a ZeroMQ peer) */
+	uint64_t stream_pending; /* and what the stream had after it then */
 };
 
 struct ingest_text;
@@ -56,8 +59,14 @@ struct ingest_batch {
 struct ingest;
 
 /* Start the thread on `socket` (a bound or connected ZMQ_SUB: from now on
- * only the thread touches it, until ingest_stop). */
-struct ingest *ingest_start(void *socket, size_t max_queue);
+ * only the thread touches it, until ingest_stop). A message of two frames
+ * whose first is INGEST_STREAM_FRAME bytes starting with stream_key (the
+ * daemon's NATS reader, nats-in.h; NULL: none) carries its stream
+ * position there: no peer can forge one without the key. */
+#define INGEST_STREAM_KEY 16
+#define INGEST_STREAM_FRAME (INGEST_STREAM_KEY + 16)
+struct ingest *ingest_start(void *socket, size_t max_queue,
+    const unsigned char *stream_key);
 /* Stop the thread; what it handed over can still be taken (ingest_next). */
 void ingest_halt(struct ingest *);
 /* Stop and join the thread (if not yet), free what is left; the socket is

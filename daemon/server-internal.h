@@ -17,6 +17,7 @@
 #include "service.h"
 
 struct ingest;
+struct nats_in;
 struct proc_fd;
 
 struct server {
@@ -35,6 +36,11 @@ struct server {
 	struct event_decoder *decoder;
 	struct ingest *receiver;        /* the thread that reads s->ingest */
 	struct proc_fd *receiver_fd;
+	struct nats_in *nats;           /* ingest.nats: the stream's reader */
+	uint64_t stream_seq;            /* the stream sequence applied last */
+	uint64_t stream_pending;        /* what the stream had after it */
+	bool held;              /* the clock holds: cut off from the stream,
+	                         * or behind it (server_clock) */
 	struct jsonw snapshot;
 	uint64_t snapshot_seq;
 	int64_t offset;         /* event time minus wall time, never decreasing */

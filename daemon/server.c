@@ -16,6 +16,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <sys/random.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include "engine.h"
 #include "event.h"
 #include "ingest.h"
+#include "nats-in.h"
 #include "journal.h"
 #include "jsonw.h"
 #include "log.h"
@@ -184,8 +186,21 @@ server_on_journal_retry(void *arg)
 int64_t
 server_clock(struct server *s)
 {
-	int64_t t = proc_wall_ms() + s->offset - CLOCK_GRACE_MS;
+	int64_t t;
 
+	/* Events from a stream (ingest.nats): the clock goes no further than
+	 * the last look that found the stream had nothing the daemon has not
+	 * applied. Cut off from it, or behind it, the clock holds (only
+	 * events move it), so what a stall kept back applies at its own
+	 * time, as a replay of the stream would. */
+	int64_t wall = proc_wall_ms();
+
+	if (s->nats != NULL) {
+		s->held = !nats_in_caught_up(s->nats, s->stream_seq, &wall);
+		if (s->held)
+			return engine_now(s->engine);
+	}
+	t = wall + s->offset - CLOCK_GRACE_MS;
 	if (!s->offset_set)     /* nothing received yet: the engine's own time */
 		return engine_now(s->engine);
 	return t > engine_now(s->engine) ? t : engine_now(s->engine);
@@ -309,6 +324,8 @@ server_apply_event(struct server *s, enum event_reject why, const struct event *
 		s->future_error[0] = '\0';
 		return;
 	}
+	if (ev->ts < engine_now(s->engine))
+		s->stats.late++;
 	switch (engine_apply(s->engine, ev)) {
 	case ENGINE_DUPLICATE:
 		s->stats.duplicates++;
@@ -457,6 +474,25 @@ server_reject_sample(struct server *s, const struct ingest_item *it,
 		memcpy(r->text + n, "...", 4);
 }
 
+/* The stream position the batch ends at (events from ingest.nats), in the
+ * same write as its events: a restart goes on from the stream after it. */
+static void
+server_stream_position(struct server *s, const struct ingest_batch *b)
+{
+	uint64_t pos[2] = { 0, 0 };
+
+	for (size_t i = 0; i < b->n; i++)
+		if (b->items[i].stream_seq > pos[0]) {
+			pos[0] = b->items[i].stream_seq;
+			pos[1] = b->items[i].stream_pending;
+		}
+	if (pos[0] == 0)
+		return;
+	s->stream_seq = pos[0];
+	s->stream_pending = pos[1];
+	journal_append(s->journal, JOURNAL_STREAM, proc_wall_ms(), pos, sizeof pos);
+}
+
 /* Journal one batch (one write), then apply it. A rejected message is
  * journaled as a small REJECT record (its feed, seq and reason: what a
  * replay needs to count it again), never whole. */
@@ -487,6 +523,7 @@ server_apply_one(struct server *s, const struct ingest_batch *b)
 		else
 			journal_append_reject(s->journal, clock, NULL, false, 0);
 	}
+	server_stream_position(s, b);
 	server_journal_flush(s);
 	for (size_t i = 0; i < b->n; i++) {
 		const struct ingest_item *it = &b->items[i];
@@ -579,7 +616,8 @@ server_meta(struct server *s)
 	    .alerts_json = jsonw_text(&s->alerts_json),
 	    .message_json = jsonw_text(&s->message_json),
 	    .feeds_json = jsonw_text(&s->feeds_json),
-	    .journal = server_journal_state(s) };
+	    .journal = server_journal_state(s),
+	    .stream = s->nats == NULL ? NULL : s->held ? "catching up" : "live" };
 }
 
 /* The snapshot as of the clock, into s->snapshot; meta for the boards'. */
@@ -854,6 +892,13 @@ server_replay_record(const struct journal_record *r, void *arg)
 				s->stats.rejected[rej.why]++;
 		}
 		break;
+	case JOURNAL_STREAM:
+		if (r->len == 2 * sizeof(uint64_t)) {
+			memcpy(&s->stream_seq, r->payload, sizeof s->stream_seq);
+			memcpy(&s->stream_pending, (const char *)r->payload + 8,
+			    sizeof s->stream_pending);
+		}
+		break;
 	case JOURNAL_CLOCK:
 		engine_advance(s->engine, r->clock_ms);
 		if (r->len == sizeof(int64_t)) {
@@ -1063,10 +1108,28 @@ server_sockets(struct server *s)
 	if (http_open(&s->http, s->proc, c, &s->service, &s->stats.http, err,
 	    sizeof err) != 0)
 		goto fail;
+	/* ingest.nats: the stream's reader hands its events to the same
+	 * thread, through inproc, each with its position behind a key of
+	 * this run's own. */
+	unsigned char key[INGEST_STREAM_KEY];
+	bool nats = c->n_nats_servers > 0;
+
+	if (nats) {
+		if (getrandom(key, sizeof key, 0) != (ssize_t)sizeof key) {
+			snprintf(err, sizeof err, "getrandom: %s", strerror(errno));
+			goto fail;
+		}
+		if ((s->nats = nats_in_new(c, s->zctx, key, err, sizeof err)) == NULL ||
+		    zsock_connect(s->ingest, NATS_IN_ENDPOINT, err, sizeof err) != 0)
+			goto fail;
+	}
 	/* From here on only the ingest thread reads the SUB socket. */
 	s->receiver = ingest_start(zsock_raw(s->ingest),
-	    (size_t)c->ingest_max_queue);
+	    (size_t)c->ingest_max_queue, nats ? key : NULL);
 	s->receiver_fd = proc_fd_new(s->proc, ingest_fd(s->receiver), server_on_ingest, s);
+	if (nats && !nats_in_subscribe(s->nats, s->stream_seq,
+	    engine_day_start(s->engine), err, sizeof err))
+		goto fail;
 	return 0;
 fail:
 	log_msg(LOG_ERR, "%s", err);
@@ -1074,6 +1137,26 @@ fail:
 }
 
 /* ---- what control and HTTP may ask (service.h) ----------------------- */
+
+/* Where the daemon is in its stream: what it applied last (journaled),
+ * and the lag the stream reported with it. */
+static void
+server_stream_stats(struct server *s)
+{
+	struct stream_stats *st = &s->stats.stream;
+	struct nats_in_stats ns;
+
+	if (s->nats == NULL) {
+		st->on = false;
+		return;
+	}
+	nats_in_stats(s->nats, &ns);
+	*st = (struct stream_stats){ .on = true, .connected = ns.connected,
+	    .stream = s->config->nats_stream, .received = ns.received,
+	    .position = s->stream_seq, .lag = s->stream_pending,
+	    .disconnects = ns.disconnects, .errors = ns.errors };
+	memcpy(st->error, ns.error, sizeof st->error);
+}
 
 static void
 server_service_state(void *server, bool to_clock, struct service_state *st)
@@ -1083,6 +1166,7 @@ server_service_state(void *server, bool to_clock, struct service_state *st)
 	if (to_clock && s->engine != NULL)      /* none only while starting */
 		server_tick(s);
 	peers_stats(s->peers, &s->stats);
+	server_stream_stats(s);
 	*st = (struct service_state){ .config_path = s->config_path,
 	    .config = s->config, .engine = s->engine, .alerts = s->alerts,
 	    .journal = s->journal, .stats = &s->stats,
@@ -1175,6 +1259,9 @@ server_timers(struct server *s)
 static void
 server_free(struct server *s)
 {
+	/* The stream's reader first: what it has not handed over is read
+	 * again at the next start (the journal's position is before it). */
+	nats_in_free(&s->nats);
 	/* What the thread has handed over is applied and journaled; what it
 	 * has not yet is lost, like messages still in ZeroMQ's queue. */
 	if (s->receiver != NULL)
@@ -1239,6 +1326,14 @@ server_run(const char *path, struct config *config)
 		return 1;
 	}
 	s.engine = server_rebuild(&s, config, true);
+	if (config->n_nats_servers > 0 && s.stats.replayed == 0) {
+		/* Nothing journaled: the day comes from the stream, from its
+		 * start, each event at its own time; the clock starts there. */
+		int64_t day = engine_day_start(s.engine);
+
+		engine_free(&s.engine);
+		s.engine = engine_new(config, day);
+	}
 	s.journal = journal_open_limits(config->state_dir, engine_day_start(s.engine),
 	    &check, &(struct journal_limits){
 		.keep_days = config->journal_keep_days,

@@ -27,6 +27,7 @@ struct server_stats {
 	uint64_t received;      /* messages on the ingest socket, taken in */
 	uint64_t applied;
 	uint64_t duplicates;
+	uint64_t late;          /* applied at the clock: their ts was behind it */
 	uint64_t refused;       /* events past a limit (engine_limit_info) */
 	uint64_t ingest_full;   /* times ingest.max_queue paused reading */
 	uint64_t rejected[REJECT_COUNT];
@@ -62,6 +63,19 @@ struct server_stats {
 	struct journal_replay_result replay_result;
 	double events_per_s;
 	struct httpd_stats http;        /* written by httpd.c */
+	/* ingest.nats (nats-in.h): the stream, where the daemon is in it and
+	 * what it has not read yet (lag, in messages). */
+	struct stream_stats {
+		bool on;
+		bool connected;
+		const char *stream;
+		uint64_t received;      /* messages read since the start */
+		uint64_t position;      /* the stream sequence applied last */
+		uint64_t lag;           /* messages in the stream after it */
+		uint64_t disconnects;
+		uint64_t errors;
+		char error[200];
+	} stream;
 };
 
 /* A look at the daemon, valid until control returns to the loop. */

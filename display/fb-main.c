@@ -57,6 +57,7 @@ struct fb_main {
 	uint64_t frame;
 	bool animated;
 	uint64_t bad;
+	uint64_t bad_trends;            /* snapshots with malformed trends */
 	struct standby standby;         /* several endpoints: standby.h */
 	int status;
 };
@@ -134,7 +135,8 @@ fb_main_draw(struct fb_main *m)
 		.page = m->page, .snap = v,
 		.width = render_pixel_columns(m->canvas),
 		.height = render_pixel_rows(m->canvas),
-		.caps = { .colours = 256, .unicode = true, .scalable = true },
+		.caps = { .colours = 256, .unicode = true, .scalable = true,
+		    .short_rows = render_pixel_short_rows(m->canvas) },
 		.endpoint = m->options->endpoint, .frame = m->frame,
 		.elapsed_ms = m->options->snapshot_file != NULL ?
 		    m->options->elapsed_ms : proc_mono_ms() - m->started_mono,
@@ -211,6 +213,23 @@ fb_main_on_message(const struct zsock_message *msg, void *arg)
 	m->pending = true;
 }
 
+/* A snapshot whose trends were malformed still draws (what could be read
+ * of them); the first says so, the count goes out at exit. */
+static void
+fb_main_check_trends(struct fb_main *m)
+{
+	const struct snapshot_view *v = snapshot_reader_view(m->reader);
+
+	if (v == NULL || v->bad_trends == 0)
+		return;
+	if (m->bad_trends++ == 0)
+		log_msg(LOG_WARNING, "snapshot: %zu scope%s with a malformed "
+		    "trend (not an object, a value neither a number nor null, "
+		    "or more than %d): drawn from what could be read",
+		    v->bad_trends, v->bad_trends == 1 ? "" : "s",
+		    SNAPSHOT_TREND_MAX);
+}
+
 static void
 fb_main_on_drained(void *arg)
 {
@@ -226,6 +245,7 @@ fb_main_on_drained(void *arg)
 			log_msg(LOG_WARNING, "unreadable snapshot: %s", err);
 		return;
 	}
+	fb_main_check_trends(m);
 	m->received_mono = proc_mono_ms();
 	proc_timer_after(m->stale, m->stale_after_ms + 20);
 	fb_main_draw(m);
@@ -396,6 +416,7 @@ fb_main_once(struct fb_main *m)
 		return 1;
 	}
 	free(json);
+	fb_main_check_trends(m);
 	fb_main_draw(m);
 	if (fb_main_shooting(m))
 		fb_main_screenshot(m);
@@ -448,5 +469,8 @@ fb_main_run(const struct fb_main_options *o)
 	if (m.bad > 0)
 		log_msg(LOG_WARNING, "%llu unreadable snapshot%s ignored",
 		    (unsigned long long)m.bad, m.bad == 1 ? "" : "s");
+	if (m.bad_trends > 1)
+		log_msg(LOG_WARNING, "%llu snapshots with malformed trends",
+		    (unsigned long long)m.bad_trends);
 	return status;
 }

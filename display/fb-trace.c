@@ -68,6 +68,21 @@ fb_trace_big(void *ctx, struct render_rect r, const char *text,
 	render_pixel_ops.big(t->canvas, r, text, how, s);
 }
 
+/* "trend X Y W H FG BG ATTRS N ARROW DIRECTION COLOUR": ARROW 0 or 1,
+ * DIRECTION 1, -1 or 0, COLOUR the arrow's RGB. */
+static void
+fb_trace_trend(void *ctx, struct render_rect r, const struct render_trend *tr,
+    struct render_style s)
+{
+	struct fb_trace *t = ctx;
+
+	fb_trace_rect(t, "trend", r);
+	fb_trace_style(t->out, s);
+	fprintf(t->out, " %zu %d %d %06x\n", tr->n, tr->has_arrow,
+	    tr->direction, (unsigned)render_pixel_colour(tr->arrow, false));
+	render_pixel_ops.trend(t->canvas, r, tr, s);
+}
+
 static void
 fb_trace_end(void *ctx)
 {
@@ -83,4 +98,5 @@ const struct render_ops fb_trace_ops = {
 	.text = fb_trace_text,
 	.big = fb_trace_big,
 	.end = fb_trace_end,
+	.trend = fb_trace_trend,
 };

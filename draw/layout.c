@@ -296,6 +296,44 @@ layout_tile_status(const struct config_tile *t, const struct snapshot_scope *s,
 	return LAYOUT_STATUS_GOOD;
 }
 
+bool
+layout_tile_trend(const struct config_tile *t, const struct snapshot_scope *s,
+    bool stale, struct render_trend *out)
+{
+	int series = t->agents_state >= 0 ? -1 :
+	    snapshot_trend_series_of(t->metric);
+	const double *v;
+	size_t n, numbers = 0;
+	double last, prev;
+
+	if (s == NULL || !s->has_trend || series < 0)
+		return false;
+	v = s->trend.values[series];
+	n = s->trend.n[series];
+	for (size_t i = 0; i < n; i++)
+		numbers += !isnan(v[i]);
+	if (numbers < 2)
+		return false;
+	memset(out, 0, sizeof *out);
+	out->values = v;
+	out->n = n;
+	out->has_arrow = !isnan(v[n - 1]) && !isnan(v[n - 2]);
+	if (!out->has_arrow)
+		return true;
+	/* Level when they read alike: "81%" and "81%" is no change. */
+	last = metric_shown(layout_tile_kind(t), v[n - 1]);
+	prev = metric_shown(layout_tile_kind(t), v[n - 2]);
+	out->direction = fabs(last - prev) < 1e-9 ? 0 : last > prev ? 1 : -1;
+	if (stale)
+		out->arrow = RENDER_MUTED;
+	else if (out->direction == 0 || series == SNAPSHOT_TREND_OFFERED)
+		out->arrow = RENDER_NEUTRAL;
+	else
+		out->arrow = (out->direction > 0) != t->good_below ?
+		    RENDER_GOOD : RENDER_BAD;
+	return true;
+}
+
 /* ---- agents ---------------------------------------------------------------- */
 
 /* The queues an agent serves: the snapshot's, the config's or its team's. */
@@ -753,6 +791,11 @@ layout_header(struct layout *l)
 	 * tile. */
 	bool journal_bad = journal != NULL && strcmp(journal, "ok") != 0 &&
 	    in->link != LAYOUT_DISCONNECTED;
+	/* A stream-fed daemon cut off from its stream, or catching up: its
+	 * clock holds (docs/nats.md), so the figures are as of a moment ago. */
+	const char *stream = in->snap != NULL ? in->snap->stream : NULL;
+	bool catching_up = stream != NULL && strcmp(stream, "live") != 0 &&
+	    in->link == LAYOUT_LIVE;
 	int w = in->width, n;
 
 	layout_fill(l, 0, 0, w, 1, bar);
@@ -771,14 +814,15 @@ layout_header(struct layout *l)
 		snprintf(right, sizeof right, " STALE %s%s%s ", age, dot,
 		    in->clock);
 	else
-		snprintf(right, sizeof right, " %sdata %s%s%s ",
+		snprintf(right, sizeof right, " %s%sdata %s%s%s ",
+		    catching_up ? "CATCHING UP " : "",
 		    journal_bad && w >= 40 ? "JOURNAL " : "", age, dot, in->clock);
 	n = layout_cells(right);
 	if (n > w)
 		n = w;
 	layout_text_right(l, w, 0, n, right,
-	    in->link == LAYOUT_LIVE && !l->feeds_silent && !journal_bad ? bar :
-	    alarm);
+	    in->link == LAYOUT_LIVE && !l->feeds_silent && !journal_bad &&
+	    !catching_up ? bar : alarm);
 	layout_text(l, 0, 0, w - n - 1, left, bar);
 }
 
@@ -1122,6 +1166,47 @@ layout_tile_styles(const struct layout *l, const struct layout_tile_view *tv,
 		value->attrs |= RENDER_REVERSE;
 }
 
+static double layout_scaled_figure(const struct layout_tile_view *, size_t,
+    int, int);
+
+#define LAYOUT_FIGURE_SHARE 0.12
+#define LAYOUT_TREND_KEEP 0.85
+
+/*
+ * Where a tile's trend goes, where the back-end draws them: a strip along
+ * the bottom of the tile's inside when the figure keeps, without that
+ * row, LAYOUT_TREND_KEEP of its height and at least LAYOUT_FIGURE_SHARE
+ * of the screen (a tall tile, a portrait screen, a figure the tile's
+ * width limits anyway); else
+ * in the tile's bottom edge after the target (" target 80% (red) "), up
+ * to half the tile's width and a cell short of its corner. False, and no
+ * trend, when fewer than 6 cells are left.
+ */
+static bool
+layout_tile_trend_room(const struct layout *l,
+    const struct layout_tile_view *tv, struct render_rect r,
+    const char *target, struct render_rect *strip, bool *inside)
+{
+	int side = l->in->caps.short_rows > 0 ? l->in->caps.short_rows :
+	    l->in->height, from, to;
+	double whole = layout_scaled_figure(tv, 1, r.w, r.h);
+	double less = layout_scaled_figure(tv, 1, r.w, r.h - 1);
+
+	*inside = r.h >= 6 && less >= LAYOUT_TREND_KEEP * whole &&
+	    less >= LAYOUT_FIGURE_SHARE * side;
+	if (*inside) {
+		*strip = (struct render_rect){ r.x + 2, r.y + r.h - 2, r.w - 4,
+		    1 };
+		return strip->w >= 6;
+	}
+	from = r.x + 1 + (*target != '\0' ? layout_cells(target) + 3 : 1);
+	to = r.x + r.w - 2;
+	if (to - from > r.w / 2)
+		from = to - r.w / 2;
+	*strip = (struct render_rect){ from, r.y + r.h - 1, to - from, 1 };
+	return to - from >= 6;
+}
+
 /* A tile as a box: the label in its top edge, the window top right, the
  * figure inside, the target (or why it is old) in its bottom edge. */
 static void
@@ -1132,6 +1217,9 @@ layout_tile(struct layout *l, const struct layout_tile_view *tv,
 	struct render_style line, value_style;
 	char target[256];
 	const char *window = t->window ? t->window : "now";
+	struct render_trend trend;
+	struct render_rect strip;
+	bool inside;
 
 	layout_tile_styles(l, tv, &line, &value_style);
 	/* A stale tile says why instead of its target. */
@@ -1148,8 +1236,14 @@ layout_tile(struct layout *l, const struct layout_tile_view *tv,
 	layout_box(l, r, line, layout_style(RENDER_NEUTRAL, RENDER_DEFAULT,
 	    RENDER_BOLD | (tv->stale ? RENDER_DIM : 0)), tv->label, window,
 	    target);
+	if (l->ops->trend != NULL && l->in->caps.scalable && r.h >= 3 &&
+	    layout_tile_trend(t, tv->s, tv->stale, &trend) &&
+	    layout_tile_trend_room(l, tv, r, target, &strip, &inside))
+		l->ops->trend(l->ctx, strip, &trend, line);
+	else
+		inside = false;
 	layout_tile_figure(l, (struct render_rect){ r.x + 1, r.y + 1,
-	    r.w - 2, r.h - 2 }, tv->value, value_style);
+	    r.w - 2, r.h - 2 - inside }, tv->value, value_style);
 }
 
 /* Cells a tile's line needs after its label: " 81%", and " STALE" or
@@ -1207,7 +1301,7 @@ struct layout_arrangement {
  * Scalable type: how tall, in rows, the digits of the widest of n figures
  * come out in tiles of tw x th cells, as the framebuffer sets them
  * (render-pixel.c): at most 0.88 of the inside's height, and no wider than
- * the inside less a cell each side; a cell is 0.42 of a row wide, a
+ * the inside less half a cell each side; a cell is 0.42 of a row wide, a
  * figure's character about 0.68 of the type's size, its digits 0.73 tall.
  */
 static double
@@ -1220,7 +1314,7 @@ layout_scaled_figure(const struct layout_tile_view *tv, size_t n, int tw,
 	for (size_t i = 0; i < n; i++)
 		if (tv[i].value_cells > widest)
 			widest = tv[i].value_cells;
-	by_w = (tw - 4) * 0.42 / (widest * 0.68) * 0.73;
+	by_w = (tw - 3) * 0.42 / (widest * 0.68) * 0.73;
 	return by_h < by_w ? by_h : by_w;
 }
 
@@ -1723,17 +1817,18 @@ layout_scaled_tiles(const struct layout *l, const struct config_page *page,
 /*
  * Scalable type: the rows the agent grid takes under tiles, from the most
  * it would (most) down to 4: the most that leaves the figures at least
- * LAYOUT_FIGURE_SHARE of the screen's height; if none does, the one that
+ * LAYOUT_FIGURE_SHARE of the screen's height (of its shorter side,
+ * caps.short_rows, on a portrait screen); if none does, the one that
  * leaves them biggest. On a TV the figures are what is read across the
  * room; the grid pages through what it cannot show.
  */
-#define LAYOUT_FIGURE_SHARE 0.12
-
 static int
 layout_scaled_grid(const struct layout *l, const struct config_page *page,
     struct render_rect body, int most)
 {
-	double want = LAYOUT_FIGURE_SHARE * l->in->height, best = -1, f;
+	int side = l->in->caps.short_rows > 0 ? l->in->caps.short_rows :
+	    l->in->height;
+	double want = LAYOUT_FIGURE_SHARE * side, best = -1, f;
 	int best_h = most;
 
 	for (int g = most; g >= 4 && body.h - g >= 7; g--) {

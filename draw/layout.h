@@ -36,6 +36,12 @@ struct layout_caps {
 	 * (RENDER_ALIGN_*); and a figure in red or amber says so in words
 	 * under it, as in monochrome, so colour is never the only cue. */
 	bool scalable;
+	/* With scalable type: how many rows span the screen's shorter side
+	 * (what its height would be in landscape; 0: its height). Sizes
+	 * that must be legible across a room (figures at least 12%) are
+	 * shares of it: a portrait screen is as legible as the same screen
+	 * turned, and shows more rows. */
+	int short_rows;
 };
 
 /* How fresh the figures are. */
@@ -90,6 +96,18 @@ enum layout_status {
  */
 bool layout_tile_value(const struct config_tile *,
     const struct snapshot_scope *, double *value, enum metric_kind *kind);
+
+/*
+ * A tile's trend from its scope's (snapshot_scope.trend): the series of the
+ * tile's own metric (service_level, offered, asa_ms, abandon_rate; other
+ * metrics have none), the arrow for its last interval against the one
+ * before, level when they read the same as shown, coloured as the tile is
+ * judged (good_below: up is bad) or neutral for offered, grey when stale.
+ * False when there is none to show: no scope, no trend, another metric,
+ * fewer than two numbers.
+ */
+bool layout_tile_trend(const struct config_tile *,
+    const struct snapshot_scope *, bool stale, struct render_trend *);
 
 /*
  * Green, amber or red for value, judged as it is shown (a share to the

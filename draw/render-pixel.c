@@ -28,8 +28,42 @@
 #include "width.h"
 #include "xalloc.h"
 
+/* A frame's operations, kept to compare with the next frame's. */
+enum render_pixel_op_kind {
+	RENDER_PIXEL_OP_FILL, RENDER_PIXEL_OP_TEXT, RENDER_PIXEL_OP_BIG,
+	RENDER_PIXEL_OP_TREND
+};
+
+#define RENDER_PIXEL_TREND_MAX 16
+#define RENDER_PIXEL_REDRAW_MAX 256
+
+struct render_pixel_op {
+	enum render_pixel_op_kind kind;
+	struct render_rect r;           /* cells; text: its cells on its row */
+	struct render_style s;
+	size_t text, text_len;          /* in the list's bytes */
+	size_t n;                       /* a trend's */
+	bool has_arrow;
+	int direction;
+	enum render_colour arrow;
+	double values[RENDER_PIXEL_TREND_MAX];
+};
+
+struct render_pixel_list {
+	struct render_pixel_op *ops;
+	size_t n, cap;
+	char *bytes;                    /* the texts, each NUL-ended */
+	size_t n_bytes, cap_bytes;
+};
+
 struct render_pixel {
 	int width, height;
+	struct render_pixel_list lists[2];
+	int current;                    /* the list being recorded */
+	bool drawn;                     /* the other list is on the canvas */
+	struct render_pixel_rect redraw[RENDER_PIXEL_REDRAW_MAX];
+	size_t n_redraw;
+	uint64_t redrawn;               /* pixels drawn again at end() */
 	uint32_t *back;                 /* the frame being drawn (Cairo's) */
 	uint32_t *shown;                /* the frame last presented */
 	bool shown_valid;
@@ -40,6 +74,7 @@ struct render_pixel {
 	PangoFontDescription *regular, *bold, *big;
 	double cell_w, cell_h;
 	int columns, rows;
+	int short_rows;                 /* rows across the shorter side */
 	double text_px;                 /* the body text's em */
 	double cap_px;                  /* its capitals' height */
 	int line_px;                    /* box lines' thickness */
@@ -129,21 +164,28 @@ render_pixel_source(struct render_pixel *rp, uint32_t rgb)
 
 /* ---- the canvas --------------------------------------------------------- */
 
-/* Rows a proportion of the height, columns what fits across; cells
- * stretched to cover the screen exactly. */
+/*
+ * A row a proportion of the screen's shorter side (its height, unless it
+ * stands in portrait), as many rows as fit down and columns across; cells
+ * stretched to cover the screen exactly. Type is legible by its size on
+ * the glass: a portrait TV sets it as the same TV in landscape would, and
+ * has more rows for it.
+ */
 static void
 render_pixel_grid(struct render_pixel *rp, int columns)
 {
-	double cell_h = (double)rp->height / RENDER_PIXEL_ROWS;
+	int side = rp->width < rp->height ? rp->width : rp->height;
+	double cell_h = (double)side / RENDER_PIXEL_ROWS;
 
 	if (columns > 0) {
 		rp->columns = columns;
 		rp->rows = (int)(rp->height / (rp->width / (double)columns /
 		    RENDER_PIXEL_ASPECT));
 	} else {
-		rp->rows = RENDER_PIXEL_ROWS;
+		rp->rows = (int)(rp->height / cell_h + 1e-9);
 		rp->columns = (int)(rp->width / (cell_h * RENDER_PIXEL_ASPECT));
 	}
+	rp->short_rows = (int)lround(side / (rp->height / (double)rp->rows));
 	if (rp->rows < 5)
 		rp->rows = 5;
 	if (rp->columns < 20)
@@ -253,6 +295,10 @@ render_pixel_free(struct render_pixel **rpp)
 	free(rp->open);
 	free(rp->prev_open);
 	free(rp->damage);
+	for (int i = 0; i < 2; i++) {
+		free(rp->lists[i].ops);
+		free(rp->lists[i].bytes);
+	}
 	free(rp);
 }
 
@@ -286,6 +332,12 @@ int
 render_pixel_rows(const struct render_pixel *rp)
 {
 	return rp->rows;
+}
+
+int
+render_pixel_short_rows(const struct render_pixel *rp)
+{
+	return rp->short_rows;
 }
 
 double
@@ -342,18 +394,9 @@ render_pixel_fill_rect(struct render_pixel *rp, struct render_pixel_rect r,
 /* ---- the operations ----------------------------------------------------- */
 
 static void
-render_pixel_begin(void *ctx, int width, int height)
+render_pixel_draw_fill(struct render_pixel *rp, struct render_rect r,
+    struct render_style s)
 {
-	struct render_pixel *rp = ctx;
-
-	render_pixel_fill_rect(rp, (struct render_pixel_rect){ 0, 0,
-	    rp->width, rp->height }, render_pixel_colour(RENDER_DEFAULT, true));
-}
-
-static void
-render_pixel_fill(void *ctx, struct render_rect r, struct render_style s)
-{
-	struct render_pixel *rp = ctx;
 	uint32_t fg, bg;
 
 	render_pixel_style(s, &fg, &bg);
@@ -545,10 +588,9 @@ render_pixel_run(struct render_pixel *rp, int y, const struct render_pixel_run *
  * its blanks are trimmed, and give it room.
  */
 static void
-render_pixel_text(void *ctx, int x, int y, const char *utf8,
+render_pixel_draw_text(struct render_pixel *rp, int x, int y, const char *utf8,
     struct render_style s)
 {
-	struct render_pixel *rp = ctx;
 	struct render_pixel_run runs[RENDER_PIXEL_RUNS];
 	const char *p = utf8, *q, *start = NULL, *end = NULL;
 	int cell = x, n = 0, blanks = 0, arms, cells, last_end = x, run_a = x;
@@ -604,18 +646,17 @@ render_pixel_text(void *ctx, int x, int y, const char *utf8,
 
 /*
  * A figure (or the STALE banner's word) as large as r allows: as wide as
- * r but a margin, its digits at most RENDER_PIXEL_FIGURE of r's height,
- * centred on the digits' height (so "50%" and "0:41" sit alike), in bold
+ * r but half a cell each side (a 4:3 screen's tiles are narrow), its
+ * digits at most RENDER_PIXEL_FIGURE of r's height, centred on the digits' height (so "50%" and "0:41" sit alike), in bold
  * tabular figures.
  */
 #define RENDER_PIXEL_FIGURE 0.88
 #define RENDER_PIXEL_REF 100.0          /* the size figures are measured at */
 
 static void
-render_pixel_big(void *ctx, struct render_rect r, const char *text,
-    const struct render_big *how, struct render_style s)
+render_pixel_draw_big(struct render_pixel *rp, struct render_rect r,
+    const char *text, struct render_style s)
 {
-	struct render_pixel *rp = ctx;
 	struct render_pixel_rect box = render_pixel_cells(rp, r);
 	PangoLayout *pl = rp->layout;
 	PangoRectangle digit, logical;
@@ -642,7 +683,7 @@ render_pixel_big(void *ctx, struct render_rect r, const char *text,
 	pango_layout_get_pixel_extents(pl, NULL, &logical);
 	if (logical.width <= 0 || digit.height <= 0)
 		return;
-	k = (box.w - 2.0 * rp->cell_w) / logical.width;
+	k = (box.w - rp->cell_w) / logical.width;
 	kh = box.h * RENDER_PIXEL_FIGURE / digit.height;
 	if (kh < k)
 		k = kh;
@@ -665,14 +706,10 @@ render_pixel_big(void *ctx, struct render_rect r, const char *text,
 
 /* ---- trends ------------------------------------------------------------- */
 
-/* The least and greatest of values, and the last two that are numbers;
- * false with fewer than two. */
+/* The least and greatest of values; false when none is a number. */
 static bool
-render_pixel_trend_range(const double *v, size_t n, double *lo, double *hi,
-    double *prev, double *last)
+render_pixel_trend_range(const double *v, size_t n, double *lo, double *hi)
 {
-	size_t count = 0;
-
 	*lo = INFINITY;
 	*hi = -INFINITY;
 	for (size_t i = 0; i < n; i++) {
@@ -680,78 +717,92 @@ render_pixel_trend_range(const double *v, size_t n, double *lo, double *hi,
 			continue;
 		*lo = v[i] < *lo ? v[i] : *lo;
 		*hi = v[i] > *hi ? v[i] : *hi;
-		*prev = count > 0 ? *last : v[i];
-		*last = v[i];
-		count++;
 	}
-	return count >= 2;
+	return *lo <= *hi;
 }
 
-/* An arrow in box: up, down, or level (pointing right). */
+/* An arrow in box: a triangle pointing up or down, or for level a flat
+ * bar: the shape says which, whatever its colour. */
 static void
 render_pixel_arrow(struct render_pixel *rp, struct render_pixel_rect box,
     int direction)
 {
 	double cx = box.x + box.w / 2.0, cy = box.y + box.h / 2.0;
-	double s = (box.w < box.h ? box.w : box.h) * 0.4;
+	double s = (box.w < box.h ? box.w : box.h) * 0.45;
 
 	if (direction > 0) {
 		cairo_move_to(rp->cr, cx, cy - s);
-		cairo_line_to(rp->cr, cx + s, cy + s * 0.7);
-		cairo_line_to(rp->cr, cx - s, cy + s * 0.7);
+		cairo_line_to(rp->cr, cx + s, cy + s * 0.75);
+		cairo_line_to(rp->cr, cx - s, cy + s * 0.75);
 	} else if (direction < 0) {
 		cairo_move_to(rp->cr, cx, cy + s);
-		cairo_line_to(rp->cr, cx + s, cy - s * 0.7);
-		cairo_line_to(rp->cr, cx - s, cy - s * 0.7);
-	} else {
-		cairo_move_to(rp->cr, cx + s, cy);
-		cairo_line_to(rp->cr, cx - s * 0.7, cy - s);
-		cairo_line_to(rp->cr, cx - s * 0.7, cy + s);
-	}
+		cairo_line_to(rp->cr, cx + s, cy - s * 0.75);
+		cairo_line_to(rp->cr, cx - s, cy - s * 0.75);
+	} else
+		cairo_rectangle(rp->cr, cx - s, cy - s * 0.22, 2 * s, s * 0.44);
 	cairo_close_path(rp->cr);
 	cairo_fill(rp->cr);
 }
 
-void
-render_pixel_trend(struct render_pixel *rp, struct render_rect r,
-    const double *values, size_t n, struct render_style s)
+/* The sparkline in line: values scaled between their least and greatest
+ * (a flat series in the middle), a gap for NaN, the last point a dot. */
+static void
+render_pixel_sparkline(struct render_pixel *rp, struct render_pixel_rect line,
+    const double *v, size_t n)
 {
-	struct render_pixel_rect box = render_pixel_cells(rp, r), line, arrow;
-	double lo, hi, prev = 0, last = 0, x = 0, y = 0;
-	uint32_t fg, bg;
-	bool pen = false;
+	double lo, hi, x = 0, y = 0;
+	bool pen = false, any = false;
 
-	if (!render_pixel_trend_range(values, n, &lo, &hi, &prev, &last) ||
-	    box.w < 4 || box.h < 4)
+	if (!render_pixel_trend_range(v, n, &lo, &hi))
 		return;
-	render_pixel_style(s, &fg, &bg);
-	render_pixel_fill_rect(rp, box, bg);
-	arrow = (struct render_pixel_rect){ box.x + box.w - box.h, box.y,
-	    box.h, box.h };
-	line = (struct render_pixel_rect){ box.x + rp->line_px, box.y +
-	    box.h / 8, box.w - box.h - 2 * rp->line_px, box.h * 3 / 4 };
-	render_pixel_source(rp, fg);
 	for (size_t i = 0; i < n; i++) {
-		if (isnan(values[i])) {
+		if (isnan(v[i])) {
 			pen = false;
 			continue;
 		}
 		x = line.x + (n > 1 ? line.w * (double)i / (n - 1) : 0);
-		y = line.y + line.h - (hi > lo ? (values[i] - lo) / (hi - lo) :
-		    0.5) * line.h;
+		y = line.y + line.h - (hi > lo ? (v[i] - lo) / (hi - lo) : 0.5) *
+		    line.h;
 		if (pen)
 			cairo_line_to(rp->cr, x, y);
 		else
 			cairo_move_to(rp->cr, x, y);
 		pen = true;
+		any = true;
 	}
 	cairo_set_line_width(rp->cr, rp->line_px * 1.5);
 	cairo_set_line_join(rp->cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_set_line_cap(rp->cr, CAIRO_LINE_CAP_ROUND);
 	cairo_stroke(rp->cr);
-	cairo_arc(rp->cr, x, y, rp->line_px * 2.5, 0, 2 * M_PI);
-	cairo_fill(rp->cr);
-	render_pixel_arrow(rp, arrow, fabs(last - prev) <= 0.01 * (hi - lo) ?
-	    0 : last > prev ? 1 : -1);
+	if (any && !isnan(v[n - 1])) {
+		cairo_arc(rp->cr, x, y, rp->line_px * 2.2, 0, 2 * M_PI);
+		cairo_fill(rp->cr);
+	}
+}
+
+static void
+render_pixel_draw_trend(struct render_pixel *rp, struct render_rect r,
+    const struct render_trend *t, struct render_style s)
+{
+	struct render_pixel_rect box = render_pixel_cells(rp, r), line, arrow;
+	uint32_t fg, bg;
+	int pad;
+
+	if (t->n < 2 || box.w < 4 * box.h / 2 || box.h < 4)
+		return;
+	render_pixel_style(s, &fg, &bg);
+	render_pixel_fill_rect(rp, box, bg);
+	pad = box.h / 10 + rp->line_px;
+	arrow = (struct render_pixel_rect){ box.x + box.w - box.h, box.y,
+	    box.h, box.h };
+	line = (struct render_pixel_rect){ box.x + pad, box.y + pad,
+	    box.w - box.h - 2 * pad - box.h / 4, box.h - 2 * pad };
+	render_pixel_source(rp, fg);
+	render_pixel_sparkline(rp, line, t->values, t->n);
+	if (!t->has_arrow)
+		return;
+	render_pixel_source(rp, render_pixel_colour(t->arrow, false));
+	render_pixel_arrow(rp, arrow, t->direction);
 }
 
 /* ---- damage ------------------------------------------------------------- */
@@ -861,13 +912,268 @@ render_pixel_find_damage(struct render_pixel *rp)
 	}
 }
 
+/* ---- the display list ----------------------------------------------------
+ *
+ * The operations of a frame are kept, not drawn as they come. At end() they
+ * are compared, one by one in order, with the last frame's: where both
+ * lists hold the same operation, its pixels are the same. Only the
+ * rectangles of those that differ (the old one's and the new one's) are
+ * drawn again, everything that paints there replayed under a clip from the
+ * background up; the rest of the canvas keeps the last frame. So a second
+ * in which one figure changes draws one tile, and a clock tick the clock.
+ * The first frame, and one after render_pixel_invalidate(), are drawn
+ * whole. The pixels are those a whole frame would have (test-pixel.c
+ * compares them).
+ */
+
+/* Where an operation can paint: its cells; for text two cells more each
+ * side (proportional type may spill into the blank beside its run, 0.9
+ * of a cell at most, render_pixel_run, and a glyph's ink may reach past
+ * its advance), on its row only (its clip). */
+static struct render_pixel_rect
+render_pixel_op_bounds(const struct render_pixel *rp,
+    const struct render_pixel_op *op)
+{
+	struct render_rect r = op->r;
+	struct render_pixel_rect p;
+
+	if (op->kind == RENDER_PIXEL_OP_TEXT)
+		r = (struct render_rect){ r.x - 2, r.y, r.w + 4, 1 };
+	p = render_pixel_cells(rp, r);
+	if (p.x < 0) {
+		p.w += p.x;
+		p.x = 0;
+	}
+	if (p.x + p.w > rp->width)
+		p.w = rp->width - p.x;
+	if (p.y < 0) {
+		p.h += p.y;
+		p.y = 0;
+	}
+	if (p.y + p.h > rp->height)
+		p.h = rp->height - p.y;
+	return p;
+}
+
+static bool
+render_pixel_op_same(const struct render_pixel_list *la,
+    const struct render_pixel_op *a, const struct render_pixel_list *lb,
+    const struct render_pixel_op *b)
+{
+	if (a->kind != b->kind || memcmp(&a->r, &b->r, sizeof a->r) != 0 ||
+	    a->s.fg != b->s.fg || a->s.bg != b->s.bg ||
+	    a->s.attrs != b->s.attrs || a->text_len != b->text_len ||
+	    memcmp(la->bytes + a->text, lb->bytes + b->text, a->text_len) != 0)
+		return false;
+	if (a->kind != RENDER_PIXEL_OP_TREND)
+		return true;
+	return a->n == b->n && a->has_arrow == b->has_arrow &&
+	    a->direction == b->direction && a->arrow == b->arrow &&
+	    memcmp(a->values, b->values, a->n * sizeof *a->values) == 0;
+}
+
+static struct render_pixel_op *
+render_pixel_push(struct render_pixel *rp, enum render_pixel_op_kind kind,
+    struct render_rect r, struct render_style s, const char *text)
+{
+	struct render_pixel_list *l = &rp->lists[rp->current];
+	struct render_pixel_op *op;
+	size_t len = text != NULL ? strlen(text) : 0;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->ops = xrealloc(l->ops, l->cap * sizeof *l->ops);
+	}
+	if (l->n_bytes + len + 1 > l->cap_bytes) {
+		while (l->n_bytes + len + 1 > l->cap_bytes)
+			l->cap_bytes = l->cap_bytes ? l->cap_bytes * 2 : 4096;
+		l->bytes = xrealloc(l->bytes, l->cap_bytes);
+	}
+	op = &l->ops[l->n++];
+	memset(op, 0, sizeof *op);
+	op->kind = kind;
+	op->r = r;
+	op->s = s;
+	op->text = l->n_bytes;
+	op->text_len = len;
+	if (len > 0)
+		memcpy(l->bytes + l->n_bytes, text, len);
+	l->bytes[l->n_bytes + len] = '\0';
+	l->n_bytes += len + 1;
+	return op;
+}
+
+static void
+render_pixel_begin(void *ctx, int width, int height)
+{
+	struct render_pixel *rp = ctx;
+	struct render_pixel_list *l = &rp->lists[rp->current];
+
+	l->n = 0;
+	l->n_bytes = 0;
+}
+
+static void
+render_pixel_fill(void *ctx, struct render_rect r, struct render_style s)
+{
+	render_pixel_push(ctx, RENDER_PIXEL_OP_FILL, r, s, NULL);
+}
+
+static void
+render_pixel_text(void *ctx, int x, int y, const char *utf8,
+    struct render_style s)
+{
+	render_pixel_push(ctx, RENDER_PIXEL_OP_TEXT, (struct render_rect){ x,
+	    y, width_utf8(utf8), 1 }, s, utf8);
+}
+
+static void
+render_pixel_big(void *ctx, struct render_rect r, const char *text,
+    const struct render_big *how, struct render_style s)
+{
+	render_pixel_push(ctx, RENDER_PIXEL_OP_BIG, r, s, text);
+}
+
+void
+render_pixel_trend(struct render_pixel *rp, struct render_rect r,
+    const struct render_trend *t, struct render_style s)
+{
+	struct render_pixel_op *op = render_pixel_push(rp,
+	    RENDER_PIXEL_OP_TREND, r, s, NULL);
+
+	op->n = t->n < RENDER_PIXEL_TREND_MAX ? t->n : RENDER_PIXEL_TREND_MAX;
+	/* The newest values, when there are more than it keeps. */
+	memcpy(op->values, t->values + (t->n - op->n), op->n *
+	    sizeof *op->values);
+	op->has_arrow = t->has_arrow;
+	op->direction = t->direction;
+	op->arrow = t->arrow;
+}
+
+static void
+render_pixel_trend_op(void *ctx, struct render_rect r,
+    const struct render_trend *t, struct render_style s)
+{
+	render_pixel_trend(ctx, r, t, s);
+}
+
+static void
+render_pixel_replay_op(struct render_pixel *rp,
+    const struct render_pixel_list *l, const struct render_pixel_op *op)
+{
+	struct render_trend t;
+
+	switch (op->kind) {
+	case RENDER_PIXEL_OP_FILL:
+		render_pixel_draw_fill(rp, op->r, op->s);
+		break;
+	case RENDER_PIXEL_OP_TEXT:
+		render_pixel_draw_text(rp, op->r.x, op->r.y, l->bytes + op->text,
+		    op->s);
+		break;
+	case RENDER_PIXEL_OP_BIG:
+		render_pixel_draw_big(rp, op->r, l->bytes + op->text, op->s);
+		break;
+	case RENDER_PIXEL_OP_TREND:
+		t = (struct render_trend){ op->values, op->n, op->has_arrow,
+		    op->direction, op->arrow };
+		render_pixel_draw_trend(rp, op->r, &t, op->s);
+		break;
+	}
+}
+
+static bool
+render_pixel_overlaps(struct render_pixel_rect a, struct render_pixel_rect b)
+{
+	return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h &&
+	    b.y < a.y + a.h;
+}
+
+/* The rectangles where this frame's list and the last one differ, into
+ * rp->redraw; false when there are more than RENDER_PIXEL_REDRAW_MAX
+ * (then the frame is drawn whole: it changed everywhere anyway). */
+static bool
+render_pixel_diff(struct render_pixel *rp)
+{
+	const struct render_pixel_list *now = &rp->lists[rp->current];
+	const struct render_pixel_list *was = &rp->lists[!rp->current];
+	size_t n = now->n > was->n ? now->n : was->n;
+
+	rp->n_redraw = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool in_now = i < now->n, in_was = i < was->n;
+
+		if (in_now && in_was && render_pixel_op_same(now, &now->ops[i],
+		    was, &was->ops[i]))
+			continue;
+		if (rp->n_redraw + 2 > RENDER_PIXEL_REDRAW_MAX)
+			return false;
+		if (in_was)
+			rp->redraw[rp->n_redraw++] = render_pixel_op_bounds(rp,
+			    &was->ops[i]);
+		if (in_now)
+			rp->redraw[rp->n_redraw++] = render_pixel_op_bounds(rp,
+			    &now->ops[i]);
+		/* A figure that changes in place: one rectangle, not two. */
+		if (in_now && in_was && memcmp(&rp->redraw[rp->n_redraw - 1],
+		    &rp->redraw[rp->n_redraw - 2], sizeof *rp->redraw) == 0)
+			rp->n_redraw--;
+	}
+	return true;
+}
+
+/* Draw the list: whole, or under a clip of the rectangles that changed,
+ * only the operations that paint there, on the background. */
+static void
+render_pixel_replay(struct render_pixel *rp, bool whole)
+{
+	const struct render_pixel_list *l = &rp->lists[rp->current];
+	struct render_pixel_rect all = { 0, 0, rp->width, rp->height };
+	bool hit;
+
+	cairo_save(rp->cr);
+	if (!whole) {
+		for (size_t i = 0; i < rp->n_redraw; i++)
+			cairo_rectangle(rp->cr, rp->redraw[i].x, rp->redraw[i].y,
+			    rp->redraw[i].w, rp->redraw[i].h);
+		cairo_clip(rp->cr);
+	}
+	render_pixel_fill_rect(rp, all, render_pixel_colour(RENDER_DEFAULT,
+	    true));
+	for (size_t i = 0; i < l->n; i++) {
+		struct render_pixel_rect b = render_pixel_op_bounds(rp,
+		    &l->ops[i]);
+
+		hit = whole;
+		for (size_t k = 0; k < rp->n_redraw && !hit; k++)
+			hit = render_pixel_overlaps(b, rp->redraw[k]);
+		if (hit)
+			render_pixel_replay_op(rp, l, &l->ops[i]);
+	}
+	cairo_restore(rp->cr);
+}
+
 static void
 render_pixel_end(void *ctx)
 {
 	struct render_pixel *rp = ctx;
+	bool whole = !rp->drawn || !render_pixel_diff(rp);
 
+	if (whole || rp->n_redraw > 0)
+		render_pixel_replay(rp, whole);
+	rp->redrawn = whole ? (uint64_t)rp->width * rp->height : 0;
+	for (size_t i = 0; !whole && i < rp->n_redraw; i++)
+		rp->redrawn += (uint64_t)rp->redraw[i].w * rp->redraw[i].h;
+	rp->drawn = true;
+	rp->current = !rp->current;
 	cairo_surface_flush(rp->surface);
 	render_pixel_find_damage(rp);
+}
+
+uint64_t
+render_pixel_redrawn(const struct render_pixel *rp)
+{
+	return rp->redrawn;
 }
 
 size_t
@@ -912,6 +1218,7 @@ void
 render_pixel_invalidate(struct render_pixel *rp)
 {
 	rp->shown_valid = false;
+	rp->drawn = false;
 }
 
 const struct render_ops render_pixel_ops = {
@@ -920,4 +1227,5 @@ const struct render_ops render_pixel_ops = {
 	.text = render_pixel_text,
 	.big = render_pixel_big,
 	.end = render_pixel_end,
+	.trend = render_pixel_trend_op,
 };

@@ -7,7 +7,8 @@
  * low 24 bits; the top byte is Cairo's and means nothing), rows packed.
  * The layout places things in cells; here a cell is a proportion of the
  * screen, not of a font: the grid is RENDER_PIXEL_ROWS rows tall whatever
- * the resolution, and as many columns as cells of RENDER_PIXEL_ASPECT
+ * the resolution (a row 1/RENDER_PIXEL_ROWS of the shorter side: a
+ * portrait screen has more), and as many columns as cells of RENDER_PIXEL_ASPECT
  * times a row's height fit across. So 1280x720, 1920x1080 and 3840x2160
  * show the same board, each as sharp as its pixels allow: text is set at
  * RENDER_PIXEL_TEXT of a row (3.8% of the screen's height), figures as
@@ -19,8 +20,10 @@
  * Korean, Symbola for emoji, DejaVu Sans for symbols). Box-drawing
  * characters from the layout are drawn as lines, not glyphs.
  *
- * Each frame is drawn in full by the layout; at end() the canvas compares it
- * with the frame last presented and lists the regions that differ, in
+ * The layout sends a whole frame; the canvas keeps its operations and, at
+ * end(), draws again only where they differ from the last frame's (a
+ * display list: render-pixel.c). It then compares the pixels with the
+ * frame last presented and lists the regions that differ, in
  * blocks of RENDER_PIXEL_BLOCK_W x RENDER_PIXEL_BLOCK_H pixels merged into
  * rectangles. The owner copies those to the screen, then calls
  * render_pixel_presented(). No device, no clock.
@@ -76,6 +79,9 @@ int render_pixel_height(const struct render_pixel *);
 /* The grid, in cells: what to give the layout as its width and height. */
 int render_pixel_columns(const struct render_pixel *);
 int render_pixel_rows(const struct render_pixel *);
+/* How many rows span the screen's shorter side (layout_caps.short_rows):
+ * the rows on a landscape screen, fewer than them in portrait. */
+int render_pixel_short_rows(const struct render_pixel *);
 /* The pixels a rectangle of cells covers (not clipped); adjacent cells
  * share their edges exactly. */
 struct render_pixel_rect render_pixel_cells(const struct render_pixel *,
@@ -84,16 +90,14 @@ struct render_pixel_rect render_pixel_cells(const struct render_pixel *,
 double render_pixel_text_size(const struct render_pixel *);
 
 /*
- * A tile's trend, in r (cells): a sparkline of the n values of the day's
- * intervals (oldest first; NaN for an interval with none), scaled between
- * their least and greatest, in the style's fg on its bg, the last value
- * marked with a dot; and beside it an arrow against the previous interval:
- * up, down, or level within 1% of the range. Nothing at all for fewer than
- * two values. The snapshot carries no history yet (the history extension
- * will bring it); until then nothing calls this with a snapshot's data.
+ * A tile's trend in r (cells), as the trend operation draws it: the
+ * sparkline of the day's intervals in the style's fg on its bg, scaled
+ * between their least and greatest, a gap where an interval has none, the
+ * last value a dot; at r's right end, a square for the arrow (up, down, or
+ * a level bar) in t->arrow's colour. Nothing for fewer than two values.
  */
 void render_pixel_trend(struct render_pixel *, struct render_rect r,
-    const double *values, size_t n, struct render_style);
+    const struct render_trend *t, struct render_style);
 
 /* The pixels: height rows of width XRGB words. Valid while the canvas is. */
 const uint32_t *render_pixel_data(const struct render_pixel *);
@@ -109,6 +113,10 @@ int render_pixel_write_png(struct render_pixel *, const char *path,
  */
 size_t render_pixel_damage(const struct render_pixel *,
     const struct render_pixel_rect **rects);
+/* Pixels the last end() drew again: the whole canvas for the first frame
+ * (or after render_pixel_invalidate), else the rectangles of the
+ * operations that differ from the frame before (0: none did). */
+uint64_t render_pixel_redrawn(const struct render_pixel *);
 /* Pixels in the damage. */
 uint64_t render_pixel_damage_area(const struct render_pixel *);
 /* The damage has been shown: the next frame is compared with this one. */

@@ -23,6 +23,7 @@
 #define WALLBOARD_RENDER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum render_colour {
 	RENDER_DEFAULT,         /* the screen's own foreground/background */
@@ -80,6 +81,21 @@ struct render_big {
 	bool unicode;           /* block elements; else '#' */
 };
 
+/*
+ * A tile's trend (layout_tile_trend): the day's intervals as a sparkline,
+ * and an arrow for the last interval against the one before it, coloured
+ * as the metric goes (service level up is good, a wait up is bad, calls
+ * offered neither): a role, so that a stale tile's is grey. The arrow's
+ * shape says the direction whatever the colour.
+ */
+struct render_trend {
+	const double *values;   /* oldest first; NaN: an interval with none */
+	size_t n;               /* at least 2 */
+	bool has_arrow;         /* the last two intervals are both numbers */
+	int direction;          /* 1 up, -1 down, 0 level (as shown) */
+	enum render_colour arrow;
+};
+
 struct render_ops {
 	/* A frame of width x height cells begins. */
 	void (*begin)(void *ctx, int width, int height);
@@ -105,6 +121,13 @@ struct render_ops {
 	    const struct render_big *how, struct render_style);
 	/* The frame is complete: show it. */
 	void (*end)(void *ctx);
+	/*
+	 * Optional (NULL: the back-end shows no trends, and the layout asks
+	 * for none): a trend in r, its line in the style's fg on its bg,
+	 * the arrow at r's right end in its own colour.
+	 */
+	void (*trend)(void *ctx, struct render_rect r,
+	    const struct render_trend *, struct render_style);
 };
 
 #endif

@@ -70,7 +70,8 @@ ami_cli_usage(FILE *out)
 	    "                             with; without it no caller is sent\n"
 	    "      --src NAME             the feed's name (default asterisk)\n"
 	    "      --jsonl -|FILE         write JSON Lines instead of publishing\n"
-	    "      --endpoint E, --bind E where to publish (default tcp://127.0.0.1:7410)\n");
+	    "      --endpoint E, --bind E where to publish (default tcp://127.0.0.1:7410)\n"
+	    FEED_NATS_USAGE);
 }
 
 static int

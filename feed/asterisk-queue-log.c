@@ -75,7 +75,8 @@ qlog_usage(FILE *out)
 	    "      --jsonl -|FILE     write JSON Lines (a FILE is appended to) instead\n"
 	    "      --endpoint E       publish to the daemon here (default tcp://127.0.0.1:7410)\n"
 	    "      --bind E           or bind here, for a daemon that connects\n"
-	    "      --poll MS          how often --follow looks for more (default 250)\n");
+	    "      --poll MS          how often --follow looks for more (default 250)\n"
+	    FEED_NATS_USAGE);
 }
 
 /* The default state file: one per queue_log path, in the user's state

@@ -30,6 +30,8 @@ bridge_cli_init(struct bridge_cli *c, const char *name, const char *default_src)
 bool
 bridge_cli_option(struct bridge_cli *c, int opt, const char *arg)
 {
+	if (feed_out_nats_option(&c->out, opt, arg))
+		return true;
 	switch (opt) {
 	case BRIDGE_OPT_SRC:
 		c->out.src = arg;

@@ -26,7 +26,8 @@ enum {
 	{ "endpoint", required_argument, NULL, BRIDGE_OPT_ENDPOINT },	\
 	{ "bind", required_argument, NULL, BRIDGE_OPT_BIND },		\
 	{ "caller-secret-file", required_argument, NULL,		\
-	    BRIDGE_OPT_CALLER_SECRET }
+	    BRIDGE_OPT_CALLER_SECRET },					\
+	FEED_NATS_LONG_OPTIONS
 
 struct bridge_cli {
 	const char *name;           /* the subcommand, for messages */

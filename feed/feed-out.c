@@ -17,6 +17,10 @@
 #include <time.h>
 #include <zmq.h>
 
+#include <cjson/cJSON.h>
+
+#include "feed-nats.h"
+#include "jetstream.h"
 #include "jsonw.h"
 #include "xalloc.h"
 
@@ -34,6 +38,9 @@ struct feed_out {
 	void *ctx;              /* publishing: */
 	void *sock;
 	FILE *fp;               /* or JSON Lines */
+	struct feed_nats *nats; /* and/or JetStream */
+	char *name_prefix;      /* before every name, or NULL */
+	char *renamed;          /* the event with its names prefixed */
 	bool own_fp;
 	char *buf;              /* the event with src and seq */
 	size_t cap;
@@ -123,11 +130,27 @@ feed_out_new(const struct feed_out_options *opt, char *err, size_t errlen)
 	}
 	o = xcalloc(1, sizeof *o);
 	o->src = xstrdup(opt->src);
+	if (opt->name_prefix != NULL && *opt->name_prefix != '\0')
+		o->name_prefix = xstrdup(opt->name_prefix);
 	feed_out_prefix(o);
 	if (opt->jsonl != NULL)
 		ok = feed_out_open_file(o, opt->jsonl, err, errlen);
-	else
+	else if (opt->nats == NULL || opt->connect != NULL || opt->bind != NULL)
 		ok = feed_out_open_socket(o, opt, err, errlen);
+	else
+		ok = true;
+	if (ok && opt->nats != NULL && opt->jsonl == NULL) {
+		struct feed_nats_options no = { .servers = opt->nats,
+		    .subject = opt->nats_subject, .credentials = opt->nats_credentials,
+		    .max_events = opt->nats_buffer };
+		char *subject = NULL;
+
+		if (no.subject == NULL)
+			no.subject = subject = xasprintf("wallboard.events.%s", o->src);
+		o->nats = feed_nats_new(&no, err, errlen);
+		ok = o->nats != NULL;
+		free(subject);
+	}
 	if (!ok) {
 		feed_out_free(&o);
 		return NULL;
@@ -144,6 +167,22 @@ feed_out_free(struct feed_out **op)
 
 	if (o == NULL)
 		return;
+	if (o->nats != NULL) {
+		/* What waits for NATS goes, as long as the stream takes some
+		 * every 10 s (a leader election takes fewer); then what became
+		 * of it is said. */
+		struct feed_nats_stats ns;
+
+		feed_nats_drain(o->nats, 10000);
+		feed_nats_stats(o->nats, &ns);
+		fprintf(stderr, "wallboard-feed: %s: NATS: %llu stored (%llu the "
+		    "stream already had), %llu tries again, %llu refused (queue "
+		    "full), %llu waiting, %llu out of order\n", o->src,
+		    (unsigned long long)ns.acked, (unsigned long long)ns.duplicates,
+		    (unsigned long long)ns.retries, (unsigned long long)ns.dropped,
+		    (unsigned long long)ns.waiting, (unsigned long long)ns.reordered);
+		feed_nats_free(&o->nats, 0);
+	}
 	if (o->sock != NULL)
 		zmq_close(o->sock);     /* LINGER: what is queued goes, up to 2 s */
 	if (o->ctx != NULL)
@@ -153,19 +192,89 @@ feed_out_free(struct feed_out **op)
 	else if (o->fp != NULL)
 		fflush(o->fp);
 	free(o->src);
+	free(o->name_prefix);
+	cJSON_free(o->renamed);
 	free(o->prefix);
 	free(o->buf);
 	free(o);
 	*op = NULL;
 }
 
-static int
-feed_out_write(struct feed_out *o, const char *data, size_t len)
+/* The names of an event with the prefix before each (calls, queues,
+ * agents, teams: what two sites' PBXs may both use). NULL if it is not a
+ * JSON object (sent as it is, for the daemon to reject and count). */
+static char *
+feed_out_rename(const char *prefix, const char *data, size_t len)
 {
+	static const char *const keys[] = { "call", "queue", "to_queue",
+	    "agent", "team" };
+	cJSON *root = cJSON_ParseWithLength(data, len), *item;
+	char *text;
+
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		item = cJSON_GetObjectItemCaseSensitive(root, keys[k]);
+		if (cJSON_IsString(item)) {
+			char *v = xasprintf("%s%s", prefix, item->valuestring);
+
+			cJSON_SetValuestring(item, v);
+			free(v);
+		}
+	}
+	item = cJSON_GetObjectItemCaseSensitive(root, "queues");
+	if (cJSON_IsArray(item)) {
+		cJSON *q;
+
+		cJSON_ArrayForEach(q, item)
+			if (cJSON_IsString(q)) {
+				char *v = xasprintf("%s%s", prefix, q->valuestring);
+
+				cJSON_SetValuestring(q, v);
+				free(v);
+			}
+	}
+	text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return text;
+}
+
+/* "src:seq" of a recorded event, for the stream's de-duplication; "" if it
+ * has neither. */
+static void
+feed_out_raw_id(const char *data, size_t len, char *id, size_t size)
+{
+	cJSON *root = cJSON_ParseWithLength(data, len);
+	const cJSON *src = cJSON_GetObjectItemCaseSensitive(root, "src");
+	const cJSON *seq = cJSON_GetObjectItemCaseSensitive(root, "seq");
+
+	id[0] = '\0';
+	if (cJSON_IsString(src) && cJSON_IsNumber(seq) && seq->valuedouble >= 1)
+		js_msg_id(id, size, src->valuestring, (uint64_t)seq->valuedouble);
+	cJSON_Delete(root);
+}
+
+static int
+feed_out_write(struct feed_out *o, const char *data, size_t len,
+    const char *msg_id)
+{
+	if (o->name_prefix != NULL) {
+		cJSON_free(o->renamed);
+		o->renamed = feed_out_rename(o->name_prefix, data, len);
+		if (o->renamed != NULL) {
+			data = o->renamed;
+			len = strlen(o->renamed);
+		}
+	}
+	if (o->nats != NULL && feed_nats_send(o->nats, data, len,
+	    msg_id != NULL && *msg_id != '\0' ? msg_id : NULL) != 0)
+		goto dropped;
 	if (o->fp != NULL) {
 		if (fwrite(data, 1, len, o->fp) != len || putc('\n', o->fp) == EOF)
 			goto dropped;
-	} else {
+	} else if (o->sock != NULL) {
 		/* EAGAIN: the daemon took nothing for SNDTIMEO; EINTR: a stop. */
 		if (zmq_send(o->sock, data, len, 0) < 0)
 			goto dropped;
@@ -181,7 +290,12 @@ dropped:
 int
 feed_out_raw(struct feed_out *o, const char *data, size_t len)
 {
-	return feed_out_write(o, data, len);
+	char id[256];
+
+	if (o->nats == NULL)
+		return feed_out_write(o, data, len, NULL);
+	feed_out_raw_id(data, len, id, sizeof id);
+	return feed_out_write(o, data, len, id);
 }
 
 /* Make room for n bytes in the event buffer. */
@@ -218,7 +332,25 @@ feed_out_event(struct feed_out *o, const char *json, size_t len)
 	n += (size_t)digits;
 	memcpy(o->buf + n, json + i, len - i);
 	n += len - i;
-	return feed_out_write(o, o->buf, n);
+	if (o->nats != NULL) {
+		char id[256];
+
+		js_msg_id(id, sizeof id, o->src, o->seq);
+		return feed_out_write(o, o->buf, n, id);
+	}
+	return feed_out_write(o, o->buf, n, NULL);
+}
+
+bool
+feed_out_nats_option(struct feed_out_options *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case FEED_OPT_NATS: o->nats = arg; return true;
+	case FEED_OPT_SUBJECT: o->nats_subject = arg; return true;
+	case FEED_OPT_NATS_CREDS: o->nats_credentials = arg; return true;
+	case FEED_OPT_NAME_PREFIX: o->name_prefix = arg; return true;
+	}
+	return false;
 }
 
 void

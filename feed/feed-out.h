@@ -2,7 +2,8 @@
  * feed-out.h: where wallboard-feed's events go: a ZeroMQ PUB socket that
  * connects to (or binds) the daemon's ingest endpoint, or a JSON Lines file
  * ("-" for stdout). Shared by every event source (sim, replay, Asterisk,
- * FreeSWITCH).
+ * FreeSWITCH). With `nats`, events go to NATS JetStream (feed-nats.h),
+ * instead of ZeroMQ or as well.
  *
  * The source hands over one protocol-v1 event object as JSON text without
  * "src" and "seq"; feed_out adds both ("src" first, then "seq" counting from
@@ -11,6 +12,7 @@
 #ifndef WALLBOARD_FEED_OUT_H
 #define WALLBOARD_FEED_OUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,7 +23,35 @@ struct feed_out_options {
 	const char *bind;           /* or binds here (the daemon connects) */
 	int settle_ms;              /* wait after connecting before the first send
 	                             * (PUB/SUB joins late); default 300 */
+	const char *nats;           /* NATS servers: publish to JetStream (also to
+	                             * ZeroMQ if connect or bind is given) */
+	const char *nats_subject;   /* default wallboard.events.SRC */
+	const char *nats_credentials;
+	size_t nats_buffer;         /* events kept while NATS cannot take them */
+	const char *name_prefix;    /* put before every call, queue, agent and
+	                             * team name (several sites in one view) */
 };
+
+/* The JetStream options every source takes (getopt_long values, long
+ * options and usage lines): --nats URL[,URL...], --subject S,
+ * --nats-creds FILE. */
+enum { FEED_OPT_NATS = 900, FEED_OPT_SUBJECT, FEED_OPT_NATS_CREDS,
+	FEED_OPT_NAME_PREFIX };
+#define FEED_NATS_LONG_OPTIONS						\
+	{ "nats", required_argument, NULL, FEED_OPT_NATS },		\
+	{ "subject", required_argument, NULL, FEED_OPT_SUBJECT },	\
+	{ "nats-creds", required_argument, NULL, FEED_OPT_NATS_CREDS },	\
+	{ "name-prefix", required_argument, NULL, FEED_OPT_NAME_PREFIX }
+#define FEED_NATS_USAGE							\
+	"      --nats URL[,URL...]  publish to NATS JetStream (instead of ZeroMQ,\n" \
+	"                     or as well with --endpoint/--bind): each event\n" \
+	"                     acknowledged, its id src:seq, kept while NATS is away\n" \
+	"      --subject S    the subject (default wallboard.events.SRC)\n" \
+	"      --nats-creds FILE  a NATS credentials file\n" \
+	"      --name-prefix P  put P before every call, queue, agent and team\n" \
+	"                     name (several sites in one daemon: \"leeds.\")\n"
+/* Take one of them into o; false if opt is not one. */
+bool feed_out_nats_option(struct feed_out_options *o, int opt, const char *arg);
 
 struct feed_out_stats {
 	uint64_t sent;              /* events handed to the socket or file */

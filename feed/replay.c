@@ -46,6 +46,7 @@ replay_usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: wallboard-feed replay FILE.jsonl [--speed X | --max] [--endpoint E | --bind E]\n"
+	    "           [--nats URL [--subject S]]\n"
 	    "\n"
 	    "      --speed X      replay X times faster than recorded (default 1)\n"
 	    "      --max          as fast as the daemon takes it\n"
@@ -53,6 +54,7 @@ replay_usage(FILE *out)
 	    "      --bind E       or bind here, for a daemon that connects\n"
 	    "      --src NAME     the feed's name for lines without src or seq (default replay)\n"
 	    "      --jsonl FILE   write the lines out instead of publishing (\"-\": stdout)\n"
+	    FEED_NATS_USAGE
 	    "\n"
 	    "SIGUSR1 pauses a paced replay (its clock stands still) and SIGUSR1 again\n"
 	    "resumes it.\n");
@@ -68,12 +70,15 @@ replay_parse(struct replay_cli *c, int argc, char **argv)
 		{ "bind", required_argument, NULL, 'b' },
 		{ "src", required_argument, NULL, 'n' },
 		{ "jsonl", required_argument, NULL, 'j' },
+		FEED_NATS_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, speed = 0;
 
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (feed_out_nats_option(&c->out, opt, optarg))
+			continue;
 		switch (opt) {
 		case 'x':
 			if (!feed_pace_parse_factor(optarg, &c->speed)) {

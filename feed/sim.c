@@ -41,7 +41,7 @@ sim_usage(FILE *out)
 	fprintf(out,
 	    "usage: wallboard-feed sim [-c CONFIG] [--seed N] [--speed X] [--rate X]\n"
 	    "           [--jsonl FILE|-] [--duration D] [--start MS] [--warmup D]\n"
-	    "           [--endpoint E | --bind E] [--src NAME]\n"
+	    "           [--endpoint E | --bind E] [--nats URL [--subject S]] [--src NAME]\n"
 	    "           [--no-abandon] [--patience D] [--aht D] [--agents N] [--flat]\n"
 	    "\n"
 	    "  -c, --config FILE  the floor: queues, teams and agents (default: a built-in\n"
@@ -59,6 +59,7 @@ sim_usage(FILE *out)
 	    "      --endpoint E   connect to the daemon here (default tcp://127.0.0.1:7410)\n"
 	    "      --bind E       or bind here, for a daemon that connects\n"
 	    "      --src NAME     the feed's name in events (default sim)\n"
+	    FEED_NATS_USAGE
 	    "      --no-abandon   callers never hang up\n"
 	    "      --patience D   callers' mean patience (default 150s)\n"
 	    "      --aht D        mean handle time (talk + wrap-up) for every queue\n"
@@ -110,6 +111,8 @@ sim_option(struct sim_cli *c, int opt, const char *arg)
 {
 	int64_t v;
 
+	if (feed_out_nats_option(&c->out, opt, arg))
+		return 0;
 	switch (opt) {
 	case 'c': c->config = arg; return 0;
 	case 'S': return sim_parse_int(arg, 0, &v) ? (c->model.seed = (uint64_t)v, 0) :
@@ -153,6 +156,7 @@ sim_parse(struct sim_cli *c, int argc, char **argv)
 		{ "endpoint", required_argument, NULL, 'e' },
 		{ "bind", required_argument, NULL, 'b' },
 		{ "src", required_argument, NULL, 'n' },
+		FEED_NATS_LONG_OPTIONS,
 		{ "no-abandon", no_argument, NULL, 'A' },
 		{ "patience", required_argument, NULL, 'p' },
 		{ "aht", required_argument, NULL, 'h' + 256 },

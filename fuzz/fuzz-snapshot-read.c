@@ -26,7 +26,10 @@ static const char good[] =
     "\"longest_wait_ms\":31000,\"agents\":{\"ready\":1,\"busy\":2,\"wrap\":0,"
     "\"away\":1,\"offline\":0,\"staffed\":4}},\"windows\":{\"15m\":"
     "{\"offered\":9,\"service_level\":0.75,\"csat_avg\":4.5},\"today\":"
-    "{\"offered\":30}}}},"
+    "{\"offered\":30}},\"trend\":{\"interval_ms\":900000,"
+    "\"end\":1795165200000,\"service_level\":[0.81,null,0.7],"
+    "\"offered\":[12,9,0],\"asa_ms\":[14000,null,21000],"
+    "\"abandon_rate\":[0.02,0.05,null]}}},"
     "\"agents\":[{\"id\":\"a1\",\"name\":\"Alice\",\"team\":\"billing\","
     "\"state\":\"busy\",\"since\":1795165300000,\"handled_today\":3,"
     "\"queues\":[\"support\",\"sales\"]}],"
@@ -55,6 +58,10 @@ walk(const struct snapshot_view *v)
 		FUZZ_CHECK(s->key != NULL, "scope %zu has no key", i);
 		FUZZ_CHECK(snapshot_find_scope(v, s->key) != NULL, "%s", s->key);
 		touch(s->label);
+		for (int k = 0; k < SNAPSHOT_TREND_COUNT; k++)
+			FUZZ_CHECK(s->trend.n[k] <= SNAPSHOT_TREND_MAX,
+			    "%s: trend %d has %zu values", s->key, k,
+			    s->trend.n[k]);
 		for (size_t w = 0; w < s->n_windows; w++) {
 			FUZZ_CHECK(s->windows[w].name != NULL,
 			    "%s: window %zu has no name", s->key, w);

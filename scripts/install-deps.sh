@@ -25,7 +25,8 @@ BUILD_PKGS="build-essential=cmd:cc build-essential=cmd:make
 build-essential=file:/usr/include/stdio.h pkg-config=cmd:pkg-config libyaml-dev=pc:yaml-0.1 libcjson-dev=pc:libcjson
 libzmq3-dev=pc:libzmq libevent-dev=pc:libevent_core libsystemd-dev=pc:libsystemd
 libncurses-dev=pc:ncursesw libcmocka-dev=pc:cmocka
-libcairo2-dev=pc:cairo libpango1.0-dev=pc:pangocairo libdrm-dev=pc:libdrm"
+libcairo2-dev=pc:cairo libpango1.0-dev=pc:pangocairo libdrm-dev=pc:libdrm
+libnats-dev=pc:libnats"
 # The demo reads the site's time zone; minbase has tzdata, a container may not.
 # The framebuffer board's type (docs/framebuffer.md), found by fontconfig:
 # Inter, then WenQuanYi Micro Hei for Chinese, Japanese and Korean names,
@@ -37,12 +38,16 @@ fonts-symbola=file:/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf
 fonts-dejavu-core=file:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 # The suite: Python clients of the daemon, a real terminal (tmux), the unit's
 # checks (systemd-analyze, systemd-sysusers), the syscall filter's (strace),
-# and pgrep/kill for the tests that count processes (procps).
+# pgrep/kill for the tests that count processes (procps), and NATS servers
+# for the JetStream tests (tests/nats/).
 TEST_PKGS="python3=cmd:$PYTHON python3-yaml=py:yaml python3-zmq=py:zmq
-tmux=cmd:tmux systemd=cmd:systemd-analyze strace=cmd:strace procps=cmd:pgrep"
+tmux=cmd:tmux systemd=cmd:systemd-analyze strace=cmd:strace procps=cmd:pgrep
+nats-server=file:/usr/sbin/nats-server"
 # The JSON parser comparison (docs/json-choice.md) measures two more;
-# bench-pixels reads the terminal board's screen through libvterm.
-BENCH_PKGS="libjson-c-dev=pc:json-c libjansson-dev=pc:jansson libvterm-dev=pc:vterm"
+# bench-pixels reads the terminal board's screen through libvterm;
+# bench-nats.py drives a NATS cluster and the daemons from Python.
+BENCH_PKGS="libjson-c-dev=pc:json-c libjansson-dev=pc:jansson libvterm-dev=pc:vterm
+python3-zmq=py:zmq python3-yaml=py:yaml nats-server=file:/usr/sbin/nats-server"
 FUZZ_PKGS="clang=cmd:clang libclang-rt-14-dev=fuzzer"
 
 pkgs_for() {

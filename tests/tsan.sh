@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make tsan: the live tests against ThreadSanitizer builds (build-tsan/),
-# for data races between the daemon's loop and its ingest thread.
+# make tsan: the live tests and the NATS ones against ThreadSanitizer builds
+# (build-tsan/), for data races between the daemon's loop, its ingest thread
+# and its NATS reader's threads (and the feed's publishing thread).
 #
 # What fails this check is a race report, not a figure: under ThreadSanitizer
 # the daemon runs 10 to 20 times slower, and a burst can then outlast the
@@ -15,10 +16,12 @@ mkdir -p "$logdir"
 export TSAN_OPTIONS="halt_on_error=0 log_path=$logdir/report suppressions=$PWD/tests/tsan.supp"
 # The run's own closing line is reworded: its figures are not what is
 # judged here, and a reader (or CI) must not take them for the verdict.
-BUILD=build-tsan tests/run.sh live |
-	sed 's/^tests: \([0-9]* passed, [0-9]* failed\)$/(live tests under ThreadSanitizer, figures not judged: \1)/'
-[ "${PIPESTATUS[0]}" -eq 0 ] ||
-	echo "(the live tests' figures are not judged under ThreadSanitizer; see tests/tsan.sh)"
+for group in live nats; do
+	BUILD=build-tsan tests/run.sh "$group" |
+		sed "s/^tests: \([0-9]* passed, [0-9]* failed\)\$/($group tests under ThreadSanitizer, figures not judged: \1)/"
+	[ "${PIPESTATUS[0]}" -eq 0 ] ||
+		echo "(the $group tests' figures are not judged under ThreadSanitizer; see tests/tsan.sh)"
+done
 if compgen -G "$logdir/report.*" >/dev/null; then
 	cat "$logdir"/report.*
 	echo "tsan: data races reported (above; logs in $logdir)"

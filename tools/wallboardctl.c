@@ -576,6 +576,25 @@ ctl_status_field(const cJSON *item, int64_t now, bool heard)
 			ctl_print_safe(el->valuestring);
 		}
 		printf("%s\n", n ? " (the boards show their figures as stale)" : "none");
+	} else if (strcmp(item->string, "stream") == 0) {
+		/* "WALLBOARD: at 1234, 0 behind, connected" */
+		const cJSON *name = cJSON_GetObjectItem(item, "name");
+		const cJSON *err = cJSON_GetObjectItem(item, "last_error");
+
+		if (cJSON_IsString(name))
+			ctl_print_safe(name->valuestring);
+		printf(": at %lld, %lld behind, %s; %lld read, %lld disconnects",
+		    (long long)ctl_int(item, "position"),
+		    (long long)ctl_int(item, "lag"),
+		    cJSON_IsTrue(cJSON_GetObjectItem(item, "connected")) ?
+		    "connected" : "NOT CONNECTED (the figures wait for the stream)",
+		    (long long)ctl_int(item, "received"),
+		    (long long)ctl_int(item, "disconnects"));
+		if (cJSON_IsString(err) && err->valuestring[0] != '\0') {
+			printf("; last error: ");
+			ctl_print_safe(err->valuestring);
+		}
+		putchar('\n');
 	} else if (strcmp(item->string, "limits") == 0) {
 		/* "agents 12/20000, ..."; what was refused, after */
 		cJSON_ArrayForEach(el, item) {

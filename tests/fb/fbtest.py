@@ -108,7 +108,7 @@ def trace_ops(path):
             ops = []
             frames.append(ops)
             continue
-        m = re.match(r"(fill|text|big) (-?\d+) (-?\d+) (\d+) (\d+) "
+        m = re.match(r"(fill|text|big|trend) (-?\d+) (-?\d+) (\d+) (\d+) "
                      r"([0-9a-f]{6}) ([0-9a-f]{6}) (\d+) ?(.*)$", line)
         if m and ops is not None:
             ops.append(dict(op=m.group(1), rect=tuple(int(m.group(i))

@@ -8,6 +8,8 @@
  */
 #include "testutil.h"
 
+#include <math.h>
+
 #include "config.h"
 #include "layout.h"
 #include "render-text.h"
@@ -128,7 +130,7 @@ rec_end(void *ctx)
 }
 
 static const struct render_ops recorder_ops = {
-	rec_begin, rec_fill, rec_text, rec_big, rec_end
+	rec_begin, rec_fill, rec_text, rec_big, rec_end, NULL
 };
 
 /* ---- figures and colours ------------------------------------------------ */
@@ -948,6 +950,63 @@ test_reader(void **state)
 	assert_null(r);
 }
 
+/* A scope's trend: nulls are NaN, absent series are empty, anything
+ * malformed is counted and what can be read is kept, never more than
+ * SNAPSHOT_TREND_MAX values a series. */
+static void
+test_reader_trend(void **state)
+{
+	struct snapshot_reader *r = snapshot_reader_new();
+	const struct snapshot_view *v;
+	const struct snapshot_scope *s;
+	char json[2048];
+	size_t o;
+
+	v = read_snapshot(r, "{\"v\":1,\"now\":1,\"scopes\":{\"queue:a\":"
+	    "{\"trend\":{\"interval_ms\":900000,\"end\":1795424400000,"
+	    "\"service_level\":[0.81,0.77,null],\"offered\":[12,9,0],"
+	    "\"asa_ms\":[14000,21000,null]}},\"queue:b\":{},"
+	    "\"queue:c\":{\"trend\":[1,2]},\"queue:d\":{\"trend\":"
+	    "{\"offered\":{\"x\":1},\"asa_ms\":[1,\"2\",true,3]}}}}");
+	s = snapshot_find_scope(v, "queue:a");
+	assert_true(s->has_trend);
+	assert_int_equal(s->trend.interval_ms, 900000);
+	assert_int_equal(s->trend.end, 1795424400000LL);
+	assert_int_equal(s->trend.n[SNAPSHOT_TREND_SERVICE_LEVEL], 3);
+	assert_float_equal(s->trend.values[SNAPSHOT_TREND_SERVICE_LEVEL][1],
+	    0.77, 1e-12);
+	assert_true(isnan(s->trend.values[SNAPSHOT_TREND_SERVICE_LEVEL][2]));
+	assert_float_equal(s->trend.values[SNAPSHOT_TREND_OFFERED][2], 0, 0);
+	assert_int_equal(s->trend.n[SNAPSHOT_TREND_ABANDON_RATE], 0);
+	assert_false(snapshot_find_scope(v, "queue:b")->has_trend);
+	assert_false(snapshot_find_scope(v, "queue:c")->has_trend);
+	s = snapshot_find_scope(v, "queue:d");
+	assert_true(s->has_trend);
+	assert_int_equal(s->trend.n[SNAPSHOT_TREND_OFFERED], 0);
+	assert_int_equal(s->trend.n[SNAPSHOT_TREND_ASA], 4);
+	assert_true(isnan(s->trend.values[SNAPSHOT_TREND_ASA][1]));
+	assert_true(isnan(s->trend.values[SNAPSHOT_TREND_ASA][2]));
+	assert_float_equal(s->trend.values[SNAPSHOT_TREND_ASA][3], 3, 0);
+	assert_int_equal(v->bad_trends, 2);     /* queue:c and queue:d */
+	/* 40 values: the newest 16 are kept (24..39), and it is counted. */
+	o = (size_t)snprintf(json, sizeof json, "{\"v\":1,\"now\":1,"
+	    "\"scopes\":{\"all\":{\"trend\":{\"offered\":[");
+	for (int i = 0; i < 40; i++)
+		o += (size_t)snprintf(json + o, sizeof json - o, "%s%d",
+		    i ? "," : "", i);
+	snprintf(json + o, sizeof json - o, "]}}}}");
+	v = read_snapshot(r, json);
+	s = snapshot_find_scope(v, "all");
+	assert_int_equal(s->trend.n[SNAPSHOT_TREND_OFFERED], SNAPSHOT_TREND_MAX);
+	assert_float_equal(s->trend.values[SNAPSHOT_TREND_OFFERED][0], 24, 0);
+	assert_float_equal(s->trend.values[SNAPSHOT_TREND_OFFERED][15], 39, 0);
+	assert_int_equal(v->bad_trends, 1);
+	assert_int_equal(snapshot_trend_series_of("asa"), SNAPSHOT_TREND_ASA);
+	assert_int_equal(snapshot_trend_series_of("asa_ms"), SNAPSHOT_TREND_ASA);
+	assert_int_equal(snapshot_trend_series_of("aht_ms"), -1);
+	snapshot_reader_free(&r);
+}
+
 /* The freshness fields and alerts' short ids; absent, the view says so. */
 static void
 test_reader_freshness(void **state)
@@ -1040,6 +1099,7 @@ main(void)
 		cmocka_unit_test(test_big_font),
 		cmocka_unit_test(test_reader),
 		cmocka_unit_test(test_reader_freshness),
+		cmocka_unit_test(test_reader_trend),
 		cmocka_unit_test(test_reader_many_feeds),
 		cmocka_unit_test(test_stale_tile),
 		cmocka_unit_test(test_data_age),

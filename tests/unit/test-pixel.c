@@ -1,15 +1,20 @@
 /*
  * test-pixel.c: the pixel back-end (draw/render-pixel.c): the grid as a
  * proportion of the screen, colours, anti-aliased text and figures set by
- * Pango, box lines, the PNG, and the damage list.
+ * Pango, box lines, the PNG, the damage list, and frames drawn again only
+ * where they changed (the display list) coming out as whole frames do.
  */
 #include "testutil.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "layout.h"
 #include "render-pixel.h"
+#include "snapshot-read.h"
 
 static const struct render_style plain = { RENDER_DEFAULT, RENDER_DEFAULT, 0 };
 
@@ -48,16 +53,20 @@ shades(const struct render_pixel *rp, struct render_pixel_rect r,
 }
 
 /*
- * The grid is 21 rows at any size, and as many columns as cells 0.42 of a
- * row wide fit: floor(21 W / (0.42 H)) = floor(50 W / H). Text is 0.76 of
- * a row: 3.8% of the height, never under 3.5%.
+ * A row is 1/21 of the shorter side: 21 rows on a landscape screen, and as
+ * many columns as cells 0.42 of a row wide fit: floor(21 W / (0.42 H)) =
+ * floor(50 W / H). In portrait, 1080x1920: a row 1080 / 21 = 51.4 px, as
+ * on the same TV in landscape; floor(1920 / 51.4) = 37 rows, floor(1080 /
+ * (0.42 x 51.4)) = 50 columns. Text is 0.8 of a row: 3.8% of the shorter
+ * side, never under 3.5%.
  */
 static void
 test_grid(void **state)
 {
-	static const struct { int w, h, cols; } cases[] = {
-		{ 1920, 1080, 88 }, { 3840, 2160, 88 }, { 1280, 720, 88 },
-		{ 800, 480, 83 }, { 640, 480, 66 }, { 1080, 1920, 28 },
+	static const struct { int w, h, cols, rows; } cases[] = {
+		{ 1920, 1080, 88, 21 }, { 3840, 2160, 88, 21 },
+		{ 1280, 720, 88, 21 }, { 800, 480, 83, 21 },
+		{ 640, 480, 66, 21 }, { 1080, 1920, 50, 37 },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -67,9 +76,12 @@ test_grid(void **state)
 		struct render_pixel_rect all = render_pixel_cells(rp,
 		    (struct render_rect){ 0, 0, cols, rows });
 
-		assert_int_equal(rows, 21);
+		int side = cases[i].w < cases[i].h ? cases[i].w : cases[i].h;
+
+		assert_int_equal(rows, cases[i].rows);
 		assert_int_equal(cols, cases[i].cols);
-		assert_true(render_pixel_text_size(rp) >= 0.035 * cases[i].h);
+		assert_int_equal(render_pixel_short_rows(rp), 21);
+		assert_true(render_pixel_text_size(rp) >= 0.035 * side);
 		/* The cells cover the screen exactly, edge to edge. */
 		assert_int_equal(all.x, 0);
 		assert_int_equal(all.w, cases[i].w);
@@ -265,15 +277,16 @@ ink_in(const struct render_pixel *rp, struct render_pixel_rect r, uint32_t fg)
 /*
  * A trend in 20 x 2 cells: the line rises left to right for a rising
  * series (ink in the bottom-left and top-right, not the top-left), and
- * the arrow in the last square points up (more ink in its lower half, the
- * triangle's base); a falling series' arrow points down. Fewer than two
- * values draw nothing.
+ * the arrow in the last square, in its own colour, points up (more ink in
+ * its lower half, the triangle's base); a falling series' arrow points
+ * down; a level one is a bar as heavy above its middle as below. Fewer
+ * than two values draw nothing.
  */
 static void
 test_trend(void **state)
 {
 	struct render_pixel *rp = render_pixel_new(1920, 1080, NULL, 0);
-	struct render_style s = { RENDER_GOOD, RENDER_DEFAULT, 0 };
+	struct render_style s = { RENDER_NEUTRAL, RENDER_DEFAULT, 0 };
 	struct render_rect r = { 10, 5, 20, 2 };
 	struct render_pixel_rect p = render_pixel_cells(rp, r);
 	struct render_pixel_rect left_top = { p.x, p.y, p.w / 4, p.h / 3 };
@@ -285,25 +298,37 @@ test_trend(void **state)
 	    p.y + p.h / 2, p.h, p.h / 2 };
 	const double rising[] = { 1, 2, NAN, 3, 5, 8 };
 	const double falling[] = { 8, 5, 3, 2 };
-	const double one[] = { 4 };
-	uint32_t green = 0x22c55e;
+	const double level[] = { 8, 5, 3, 3 };
+	struct render_trend t = { rising, 6, true, 1, RENDER_GOOD };
+	uint32_t white = 0xf4f4f4, green = 0x22c55e, red = 0xef3340;
 
 	blank_frame(rp);
-	render_pixel_trend(rp, r, rising, 6, s);
+	render_pixel_trend(rp, r, &t, s);
 	render_pixel_ops.end(rp);
-	assert_true(ink_in(rp, left_bottom, green) > 10);
-	assert_int_equal(ink_in(rp, left_top, green), 0);
+	assert_true(ink_in(rp, left_bottom, white) > 10);
+	assert_int_equal(ink_in(rp, left_top, white), 0);
 	assert_true(ink_in(rp, arrow_bottom, green) >
-	    ink_in(rp, arrow_top, green));
+	    ink_in(rp, arrow_top, green) + 10);
 	blank_frame(rp);
-	render_pixel_trend(rp, r, falling, 4, s);
+	t = (struct render_trend){ falling, 4, true, -1, RENDER_BAD };
+	render_pixel_trend(rp, r, &t, s);
 	render_pixel_ops.end(rp);
-	assert_true(ink_in(rp, arrow_top, green) >
-	    ink_in(rp, arrow_bottom, green));
-	blank_frame(rp);
-	render_pixel_trend(rp, r, one, 1, s);
-	render_pixel_ops.end(rp);
+	assert_true(ink_in(rp, arrow_top, red) >
+	    ink_in(rp, arrow_bottom, red) + 10);
 	assert_int_equal(ink_in(rp, p, green), 0);
+	blank_frame(rp);
+	t = (struct render_trend){ level, 4, true, 0, RENDER_NEUTRAL };
+	render_pixel_trend(rp, r, &t, s);
+	render_pixel_ops.end(rp);
+	assert_true(ink_in(rp, arrow_top, white) > 10);
+	assert_true(abs(ink_in(rp, arrow_top, white) -
+	    ink_in(rp, arrow_bottom, white)) * 5 <
+	    ink_in(rp, arrow_top, white));
+	blank_frame(rp);
+	t = (struct render_trend){ level, 1, false, 0, RENDER_NEUTRAL };
+	render_pixel_trend(rp, r, &t, s);
+	render_pixel_ops.end(rp);
+	assert_int_equal(ink_in(rp, p, white), 0);
 	render_pixel_free(&rp);
 }
 
@@ -429,6 +454,160 @@ test_style(void **state)
 	assert_int_equal(bg, 0);
 }
 
+/* ---- frames drawn again only where they changed -------------------------- */
+
+static const char frames_config[] =
+    "site: {name: Leeds, timezone: UTC}\n"
+    "queues:\n"
+    "  support: {label: Support, sl_target: 80%}\n"
+    "boards:\n"
+    "  floor:\n"
+    "    title: Support floor\n"
+    "    agents: all\n"
+    "    pages:\n"
+    "      - agent_grid: true\n"
+    "        tiles:\n"
+    "          - {scope: \"queue:support\", metric: service_level, window: 15m}\n"
+    "          - {scope: \"queue:support\", metric: waiting, good: below, amber: 3, red: 6}\n"
+    "          - {scope: all, metric: abandon_rate, window: 15m, amber: 5%, red: 10%}\n";
+
+/* A snapshot: support's SL, people waiting, n agents, a critical alert
+ * when alert, a trend on support. */
+static void
+frames_snapshot(char *buf, size_t len, double sl, int waiting, int agents,
+    bool alert)
+{
+	size_t o = (size_t)snprintf(buf, len, "{\"v\": 1, \"now\": 1795424400000, "
+	    "\"scopes\": {\"queue:support\": {\"sl_target\": 0.8, \"now\": "
+	    "{\"waiting\": %d}, \"windows\": {\"15m\": {\"service_level\": "
+	    "%.2f}}, \"trend\": {\"service_level\": [0.9, 0.7, null, 0.6, "
+	    "%.2f]}}, \"all\": {\"windows\": {\"15m\": {\"abandon_rate\": "
+	    "0.04}}}}, \"alerts\": [%s], \"agents\": [", waiting, sl, sl,
+	    alert ? "{\"id\": \"x\", \"severity\": \"critical\", \"text\": "
+	    "\"Support SL low\", \"since\": 1795424100000}" : "");
+
+	for (int i = 0; i < agents; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s{\"id\": \"a%d\", "
+		    "\"name\": \"Agent %d\", \"state\": \"%s\", \"since\": "
+		    "%lld}", i ? ", " : "", i, i, i % 2 ? "busy" : "ready",
+		    1795424400000LL - 1000LL * (i * 37 % 900));
+	snprintf(buf + o, len - o, "]}");
+}
+
+/* Pixels of a and b that differ, and by how much at most in a channel. */
+static void
+frames_compare(const struct render_pixel *a, const struct render_pixel *b,
+    size_t *differ, int *most)
+{
+	const uint32_t *pa = render_pixel_data(a), *pb = render_pixel_data(b);
+	size_t n = (size_t)render_pixel_width(a) * render_pixel_height(a);
+
+	*differ = 0;
+	*most = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (((pa[i] ^ pb[i]) & 0xffffff) == 0)
+			continue;
+		(*differ)++;
+		for (int sh = 0; sh < 24; sh += 8) {
+			int d = abs((int)(pa[i] >> sh & 0xff) -
+			    (int)(pb[i] >> sh & 0xff));
+
+			*most = d > *most ? d : *most;
+		}
+	}
+}
+
+struct frames_step {
+	double sl;
+	int waiting, agents;
+	bool alert;
+	const char *clock;
+	enum layout_link link;
+	uint64_t frame;
+	bool small;             /* drawn again: under 20% of the canvas */
+};
+
+static void
+frames_draw(struct render_pixel *rp, const struct config *c,
+    const struct snapshot_view *v, const struct frames_step *st)
+{
+	struct layout_input in = {
+		.config = c, .board = &c->boards[0], .snap = v,
+		.width = render_pixel_columns(rp),
+		.height = render_pixel_rows(rp),
+		.caps = { .colours = 256, .unicode = true, .scalable = true,
+		    .short_rows = render_pixel_short_rows(rp) },
+		.clock = st->clock, .link = st->link, .frame = st->frame,
+		.age_ms = st->link == LAYOUT_STALE ? 5000 : 0,
+	};
+
+	layout_draw(&in, &render_pixel_ops, rp, NULL);
+}
+
+/*
+ * One canvas draws a run of frames, each again only where it changed; for
+ * each, a new canvas draws the same frame whole: their pixels are the
+ * same, but for a handful on anti-aliased edges that Cairo, compositing
+ * under a clip by another path, rounds a level or three apart (the
+ * corners of a tile that changed colour: 2 pixels, 3 levels, measured). A figure that changes draws its tile's figure again (the SL
+ * tile's room is 42 x 6 of 88 x 21 cells, 13.6%, and its trend 22 cells
+ * of a row, 1.2%: under 20% of the canvas), a frame like the last one
+ * nothing, a clock tick little.
+ */
+static void
+test_frames_incremental(void **state)
+{
+	static const struct frames_step steps[] = {
+		{ 0.71, 3, 6, false, "09:00:01", LAYOUT_LIVE, 0, false },
+		{ 0.68, 3, 6, false, "09:00:01", LAYOUT_LIVE, 0, true },
+		{ 0.68, 3, 6, false, "09:00:01", LAYOUT_LIVE, 0, true },
+		{ 0.68, 3, 6, false, "09:00:02", LAYOUT_LIVE, 1, true },
+		/* 12 waiting is red: the whole tile changes colour. */
+		{ 0.68, 12, 6, false, "09:00:02", LAYOUT_LIVE, 1, false },
+		{ 0.68, 12, 9, true, "09:00:03", LAYOUT_LIVE, 2, false },
+		{ 0.68, 12, 9, true, "09:00:03", LAYOUT_LIVE, 3, false },
+		{ 0.68, 12, 9, true, "09:00:09", LAYOUT_STALE, 4, false },
+		{ 0.5, 2, 2, false, "09:00:10", LAYOUT_LIVE, 5, false },
+	};
+	char *path = testutil_write_temp(frames_config), json[8192], err[128];
+	struct config_errors errors;
+	struct config *c = config_load(path, &errors);
+	struct snapshot_reader *r = snapshot_reader_new();
+	struct render_pixel *kept = render_pixel_new(1280, 720, NULL, 0);
+	const struct snapshot_view *v;
+	uint64_t area = 1280 * 720;
+	size_t differ;
+	int most;
+
+	testutil_remove_temp(&path);
+	assert_non_null(c);
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+		struct render_pixel *whole = render_pixel_new(1280, 720, NULL,
+		    0);
+
+		frames_snapshot(json, sizeof json, steps[i].sl,
+		    steps[i].waiting, steps[i].agents, steps[i].alert);
+		v = snapshot_read(r, json, strlen(json), err, sizeof err);
+		assert_non_null(v);
+		frames_draw(kept, c, v, &steps[i]);
+		frames_draw(whole, c, v, &steps[i]);
+		assert_int_equal(render_pixel_redrawn(whole), area);
+		if (i == 2)     /* the same frame again: nothing */
+			assert_int_equal(render_pixel_redrawn(kept), 0);
+		else if (steps[i].small)
+			assert_true(render_pixel_redrawn(kept) > 0 &&
+			    render_pixel_redrawn(kept) < area * 20 / 100);
+		frames_compare(kept, whole, &differ, &most);
+		assert_true(most <= 4);
+		assert_true(differ <= 64);
+		render_pixel_presented(kept);
+		render_pixel_free(&whole);
+	}
+	render_pixel_free(&kept);
+	snapshot_reader_free(&r);
+	config_free(&c);
+}
+
 int
 main(void)
 {
@@ -445,6 +624,7 @@ main(void)
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_damage_apart),
 		cmocka_unit_test(test_style),
+		cmocka_unit_test(test_frames_incremental),
 	};
 
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
