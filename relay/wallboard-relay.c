@@ -25,6 +25,11 @@
  * figure. Alerts (topic "alert") are deltas, not a state: they are
  * forwarded but not cached (the cached snapshot carries every alert).
  *
+ * Several --upstream daemons (a hot standby): both are forwarded, and the
+ * boards choose by `now` (display/standby.h). The cache keeps the last
+ * message to arrive, whichever daemon sent it, so a joining board's first
+ * picture may be the one a few milliseconds behind; its next is the newer.
+ *
  * What an outsider can make it spend, each bounded, counted and logged
  * once a minute at most:
  *   - the cache: at most --max-topics topics and --max-cache-bytes bytes;
