@@ -105,6 +105,7 @@ $(BUILD)/daemon/%.o: LAYER_INC := -Icore -Iloop -Istream
 $(BUILD)/display/%.o: LAYER_INC := -Icore -Idraw -Iloop
 $(BUILD)/feed/%.o: LAYER_INC := -Icore -Ipbx -Istream
 $(BUILD)/tools/%.o: LAYER_INC := -Icore
+$(BUILD)/relay/%.o: LAYER_INC := -Icore
 # Tests, fuzzing and benchmarks stand above every layer.
 TOP_INC := -Icore -Ipbx -Idraw -Iloop -Istream
 
@@ -132,6 +133,8 @@ PROGRAMS := $(BUILD)/wallboardd $(BUILD)/wallboardctl $(BUILD)/wallboard-feed
 # on the same loop objects, without curses; kept out of DISPLAY_SRC.
 FB_SRC := display/wallboard-fb.c $(wildcard display/fb*.c)
 FB_OBJ := $(FB_SRC:%.c=$(BUILD)/%.o)
+# Both boards choose between several endpoints' snapshots alike.
+FB_OBJ += $(BUILD)/display/standby.o
 DISPLAY_SRC := $(filter-out $(FB_SRC),$(wildcard display/*.c))
 DISPLAY_OBJ := $(DISPLAY_SRC:%.c=$(BUILD)/%.o)
 CURSES_CFLAGS = $(call once,CURSES_CFLAGS,--cflags ncursesw)
@@ -139,6 +142,9 @@ CURSES_LIBS = $(call once,CURSES_LIBS,--libs ncursesw)
 DISPLAY_LIBS = $(ZMQ_LIBS) $(EVENT_LIBS) $(CURSES_LIBS)
 PROGRAMS += $(BUILD)/wallboard
 PROGRAMS += $(BUILD)/wallboard-fb
+# The relay (relay/): XSUB/XPUB fan-out with a last-value cache, for many
+# boards; core/ for its log and allocation, libzmq and libsystemd.
+PROGRAMS += $(BUILD)/wallboard-relay
 
 .PHONY: all deps demo test unit asan tsan bench install clean
 all: $(PROGRAMS) $(UNIT_BIN)
@@ -189,6 +195,11 @@ $(BUILD)/wallboardctl: $(BUILD)/tools/wallboardctl.o $(LIB)
 
 $(FEED_OBJ): $(wildcard feed/*.h)
 
+$(BUILD)/wallboard-relay: $(BUILD)/relay/wallboard-relay.o $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(BUILD)/relay/wallboard-relay.o $(LIB) $(CORE_LIBS) \
+		$(ZMQ_LIBS) $(SYSTEMD_LIBS)
+
 $(BUILD)/wallboard-feed: $(FEED_OBJ) $(PBX_LIB) $(STREAM_LIB) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(FEED_OBJ) $(PBX_LIB) $(STREAM_LIB) $(LIB) $(CORE_LIBS) \
@@ -215,6 +226,12 @@ TEST_LIBS = $(LIB)
 $(BUILD)/tests/test-bridge-%: TEST_LIBS = $(PBX_LIB) $(LIB)
 $(BUILD)/tests/test-layout: TEST_LIBS = $(DRAW_LIB) $(LIB)
 $(BUILD)/tests/test-pixel: TEST_LIBS = $(DRAW_LIB) $(LIB) $(PANGO_LIBS)
+# The boards' choice between endpoints (display/standby.c) and the loop
+# library its connect half stands on.
+$(BUILD)/tests/test-standby: TOP_INC += -Idisplay
+$(BUILD)/tests/test-standby: TEST_LIBS = $(BUILD)/display/standby.o $(LOOP_LIB) \
+	$(LIB) $(ZMQ_LIBS) $(EVENT_LIBS)
+$(BUILD)/tests/test-standby: $(BUILD)/display/standby.o $(LOOP_LIB)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(PBX_LIB) $(DRAW_LIB) $(wildcard tests/unit/*.h) | need-all
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
@@ -372,7 +389,8 @@ bench: $(PROGRAMS) $(BENCH_BIN) | need-bench
 # SYSCONFDIR and DOCDIR (their Documentation= lines point at the docs
 # installed here). Installing to / (no DESTDIR) also creates the wallboard
 # user and group and tells a running systemd about the units.
-UNITS := wallboardd.service wallboard-feed@.service wallboard-fb@.service
+UNITS := wallboardd.service wallboard-feed@.service wallboard-fb@.service \
+	wallboard-relay@.service
 DOCS := README.md $(wildcard docs/*.md docs/*.png)
 install: $(PROGRAMS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/wallboard \

@@ -304,6 +304,11 @@ static const struct config_key config_journal_keys[] = {
 static const struct config_key config_publish_keys[] = {
 	KEY_STRINGS("bind", struct config, publish_bind, n_publish_bind,
 	    "tcp://*:7411"),
+	/* Where the boards on this config connect: several for a hot
+	 * standby (display/standby.h), or relays; default: the first bind,
+	 * on this machine. */
+	KEY_STRINGS("endpoints", struct config, publish_endpoints,
+	    n_publish_endpoints, ""),
 	{ .name = "max_rate", .node = config_node_scalar,
 	  .text = config_text_number, .what = "a number",
 	  .offset = offsetof(struct config, publish_max_rate),
@@ -2980,6 +2985,8 @@ config_free(struct config **configp)
 	free(config->nats_stream);
 	free(config->nats_credentials);
 	config_strings_free(&config->publish_bind, &config->n_publish_bind);
+	config_strings_free(&config->publish_endpoints,
+	    &config->n_publish_endpoints);
 	free(config->state_dir);
 	free(config->http_listen);
 	free(config->web_listen);
@@ -3158,6 +3165,21 @@ config_load_reporting(const char *path)
 	return config;
 }
 
+/* publish.endpoints as one list, joined by commas (display/standby.h). */
+static char *
+config_endpoints_joined(const struct config *c)
+{
+	char *list = xstrdup(c->publish_endpoints[0]);
+
+	for (size_t i = 1; i < c->n_publish_endpoints; i++) {
+		char *longer = xasprintf("%s,%s", list, c->publish_endpoints[i]);
+
+		free(list);
+		list = longer;
+	}
+	return list;
+}
+
 char *
 config_client_endpoint(const struct config *c)
 {
@@ -3165,6 +3187,8 @@ config_client_endpoint(const struct config *c)
 	    "tcp://*:7411";
 	const char *host = strstr(bind, "://");
 
+	if (c->n_publish_endpoints > 0)
+		return config_endpoints_joined(c);
 	if (host != NULL && (strncmp(host + 3, "*:", 2) == 0 ||
 	    strncmp(host + 3, "0.0.0.0:", 8) == 0))
 		return xasprintf("%.*s://127.0.0.1%s", (int)(host - bind), bind,

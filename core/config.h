@@ -184,6 +184,8 @@ struct config {
 	int64_t nats_duplicates_ms; /* its duplicate window; default 2h */
 	char **publish_bind;      /* default tcp on port 7411, all interfaces */
 	size_t n_publish_bind;
+	char **publish_endpoints; /* the boards' endpoints; none: the bind */
+	size_t n_publish_endpoints;
 	double publish_max_rate;  /* snapshots per second at most; default 10 */
 	int64_t publish_heartbeat_ms; /* default 1s */
 	int64_t publish_max_subscribers; /* default 64 */
@@ -256,8 +258,9 @@ const struct config_board *config_find_board(const struct config *, const char *
 /* Load a config, or print every error on stderr and return NULL. */
 struct config *config_load_reporting(const char *path);
 
-/* Where a board connects to see this daemon: its first publish address, a
- * wildcard host read as loopback. Caller frees. */
+/* Where a board connects to see this daemon: publish.endpoints joined by
+ * commas, or else its first publish address, a wildcard host read as
+ * loopback. Caller frees. */
 char *config_client_endpoint(const struct config *);
 
 /* The board a client asked for (name), or the only one when name is NULL.

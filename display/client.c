@@ -11,6 +11,11 @@
  * so none for 3 heartbeats means the data is STALE; none ever means
  * DISCONNECTED. ZeroMQ reconnects by itself; the banner goes when the
  * figures come back.
+ *
+ * Several endpoints (a hot standby, standby.h): one SUB socket on all of
+ * them; a snapshot older than the one shown is passed over while the
+ * daemon ahead still speaks, so the figures never step back, and STALE
+ * needs every endpoint silent.
  */
 #include "client.h"
 
@@ -28,6 +33,7 @@
 #include "proc.h"
 #include "render-curses.h"
 #include "snapshot-read.h"
+#include "standby.h"
 #include "tz.h"
 #include "xalloc.h"
 #include "zsock.h"
@@ -62,6 +68,7 @@ struct client {
 	uint64_t			 frame;
 	bool				 animated;
 	uint64_t			 bad;		/* unreadable documents */
+	struct standby			 standby;	/* which daemon's to show */
 	int				 empty_wakes;	/* stdin readable, no key */
 };
 
@@ -183,6 +190,9 @@ client_on_message(const struct zsock_message *m, void *arg)
 			    "snapshot", 8);
 		c->board_topic = true;
 	} else if (!client_topic_is(m, "snapshot") || c->board_topic)
+		return;
+	if (!standby_take(&c->standby, standby_now(m->data, m->len),
+	    proc_mono_ms()))
 		return;
 	if (m->len + 1 > c->latest_cap) {
 		c->latest_cap = m->len + 1 + m->len / 4;
@@ -325,7 +335,7 @@ client_connect(struct client *c)
 	zmq_setsockopt(zsock_raw(c->sub), ZMQ_SUBSCRIBE, c->topic,
 	    strlen(c->topic));
 	zmq_setsockopt(zsock_raw(c->sub), ZMQ_SUBSCRIBE, "snapshot", 8);
-	if (zsock_connect(c->sub, c->options->endpoint, err, sizeof err) != 0) {
+	if (standby_connect(c->sub, c->options->endpoint, err, sizeof err) != 0) {
 		fprintf(stderr, "wallboard: %s\n", err);
 		return -1;
 	}
@@ -343,6 +353,7 @@ client_setup(struct client *c, const struct client_options *o)
 	c->reader = snapshot_reader_new();
 	c->tz = tz_load(o->config->timezone, err, sizeof err);
 	c->stale_after_ms = 3 * o->config->publish_heartbeat_ms;
+	standby_init(&c->standby, o->config->publish_heartbeat_ms);
 	snprintf(c->topic, sizeof c->topic, "board/%s", o->board->name);
 	c->tick = proc_timer_new(c->proc, client_on_tick, c);
 	c->stale = proc_timer_new(c->proc, client_on_stale, c);

@@ -20,7 +20,8 @@
 struct client_options {
 	const struct config *config;
 	const struct config_board *board;
-	const char *endpoint;   /* tcp://HOST:7411 */
+	const char *endpoint;   /* tcp://HOST:7411, or several joined by
+	                         * commas: a hot standby (standby.h) */
 	bool ascii;             /* no Unicode even if the locale has it */
 	int colours;            /* -1: what the terminal has; else 0, 8, 256 */
 };

@@ -23,6 +23,7 @@
 #include "proc.h"
 #include "render-pixel.h"
 #include "snapshot-read.h"
+#include "standby.h"
 #include "tz.h"
 #include "xalloc.h"
 #include "zsock.h"
@@ -57,6 +58,7 @@ struct fb_main {
 	bool animated;
 	uint64_t bad;
 	uint64_t bad_trends;            /* snapshots with malformed trends */
+	struct standby standby;         /* several endpoints: standby.h */
 	int status;
 };
 
@@ -199,6 +201,9 @@ fb_main_on_message(const struct zsock_message *msg, void *arg)
 		m->board_topic = true;
 	} else if (!fb_main_topic_is(msg, "snapshot") || m->board_topic)
 		return;
+	if (!standby_take(&m->standby, standby_now(msg->data, msg->len),
+	    proc_mono_ms()))
+		return;
 	if (msg->len + 1 > m->latest_cap) {
 		m->latest_cap = msg->len + 1 + msg->len / 4;
 		m->latest = xrealloc(m->latest, m->latest_cap);
@@ -335,7 +340,7 @@ fb_main_connect(struct fb_main *m)
 	zmq_setsockopt(zsock_raw(m->sub), ZMQ_SUBSCRIBE, m->topic,
 	    strlen(m->topic));
 	zmq_setsockopt(zsock_raw(m->sub), ZMQ_SUBSCRIBE, "snapshot", 8);
-	if (zsock_connect(m->sub, m->options->endpoint, err, sizeof err) != 0) {
+	if (standby_connect(m->sub, m->options->endpoint, err, sizeof err) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return false;
 	}
@@ -353,6 +358,7 @@ fb_main_setup(struct fb_main *m, const struct fb_main_options *o)
 	if ((m->tz = tz_load(o->config->timezone, err, sizeof err)) == NULL)
 		log_msg(LOG_WARNING, "%s: the clock shows UTC", err);
 	m->stale_after_ms = 3 * o->config->publish_heartbeat_ms;
+	standby_init(&m->standby, o->config->publish_heartbeat_ms);
 	m->page = o->page % o->board->n_pages;
 	snprintf(m->topic, sizeof m->topic, "board/%s", o->board->name);
 }

@@ -18,7 +18,8 @@
 struct fb_main_options {
 	const struct config *config;
 	const struct config_board *board;
-	const char *endpoint;           /* tcp://HOST:7411 */
+	const char *endpoint;           /* tcp://HOST:7411, or several joined
+	                                 * by commas (display/standby.h) */
 	const char *device;             /* /dev/fb0, or a file with geometry */
 	bool file;                      /* device is a file of geometry */
 	struct fb_geometry geometry;

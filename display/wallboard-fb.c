@@ -1,7 +1,7 @@
 /*
  * wallboard-fb.c: the framebuffer board, for the TVs on a floor.
  *
- *   wallboard-fb [-c CONFIG] --board NAME [--endpoint tcp://HOST:7411]
+ *   wallboard-fb [-c CONFIG] --board NAME [--endpoint tcp://HOST:7411 ...]
  *                [--device /dev/fb0] [--tty /dev/tty1] [--font FAMILY]
  *                [--columns N] [-v]
  *
@@ -26,6 +26,7 @@
 #include "fb-main.h"
 #include "log.h"
 #include "render-pixel.h"
+#include "standby.h"
 #include "xalloc.h"
 
 #define WALLBOARD_FB_CONFIG "/etc/wallboard/wallboard.yaml"
@@ -43,7 +44,7 @@ static void __attribute__((noreturn))
 wallboard_fb_usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wallboard-fb [-c CONFIG] --board NAME [--endpoint ENDPOINT]\n"
+	    "usage: wallboard-fb [-c CONFIG] --board NAME [--endpoint ENDPOINT ...]\n"
 	    "                    [--device /dev/fb0] [--tty TTY] [--font FAMILY]\n"
 	    "                    [--columns N] [--page N] [-v]\n"
 	    "       wallboard-fb ... --device FILE --geometry WxHxBPP\n"
@@ -120,7 +121,9 @@ wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
 		switch (ch) {
 		case 'c': a->config_path = optarg; break;
 		case O_BOARD: a->board = optarg; break;
-		case O_ENDPOINT: o->endpoint = optarg; break;
+		case O_ENDPOINT:	/* repeatable: standby.h */
+			o->endpoint = standby_join((char *)o->endpoint, optarg);
+			break;
 		case O_DEVICE: o->device = optarg; break;
 		case O_GEOMETRY: wallboard_fb_geometry(o, optarg); break;
 		case O_SCREENSHOT: o->screenshot = optarg; break;
@@ -190,7 +193,7 @@ main(int argc, char **argv)
 	a.o.config = config;
 	if ((a.o.board = config_choose_board(config, a.board, err, sizeof err)) == NULL)
 		fatalx("%s", err);
-	endpoint = a.o.endpoint ? xstrdup(a.o.endpoint) :
+	endpoint = a.o.endpoint ? (char *)a.o.endpoint :
 	    config_client_endpoint(config);
 	a.o.endpoint = endpoint;
 	a.o.trace = wallboard_fb_trace(a.trace);

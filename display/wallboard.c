@@ -1,7 +1,7 @@
 /*
  * wallboard.c: the terminal board.
  *
- *   wallboard [-c CONFIG] --board NAME [--endpoint tcp://HOST:7411]
+ *   wallboard [-c CONFIG] --board NAME [--endpoint tcp://HOST:7411 ...]
  *             [--ascii] [--colours 0|8|256]
  *
  * Headless, for golden frames and scripts: --text WxH --snapshot FILE draws
@@ -23,6 +23,7 @@
 #include "layout.h"
 #include "render-text.h"
 #include "snapshot-read.h"
+#include "standby.h"
 #include "tz.h"
 #include "xalloc.h"
 
@@ -31,7 +32,7 @@
 struct wallboard_options {
 	const char *config_path;
 	const char *board;
-	const char *endpoint;
+	char *endpoint;         /* --endpoint, repeatable: standby.h */
 	bool ascii;
 	int colours;            /* -1: the terminal's */
 	/* Headless: the sizes of the frames to draw. */
@@ -51,7 +52,7 @@ static void __attribute__((noreturn))
 wallboard_usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: wallboard [-c CONFIG] --board NAME [--endpoint ENDPOINT]\n"
+	    "usage: wallboard [-c CONFIG] --board NAME [--endpoint ENDPOINT ...]\n"
 	    "                 [--ascii] [--colours 0|8|256]\n"
 	    "       wallboard [-c CONFIG] --board NAME --text WxH --snapshot FILE\n"
 	    "                 [--ascii] [--stale|--disconnected] [--page N]\n"
@@ -126,7 +127,9 @@ wallboard_options(int argc, char **argv, struct wallboard_options *o)
 		switch (ch) {
 		case 'c': o->config_path = optarg; break;
 		case O_BOARD: o->board = optarg; break;
-		case O_ENDPOINT: o->endpoint = optarg; break;
+		case O_ENDPOINT:
+			o->endpoint = standby_join(o->endpoint, optarg);
+			break;
 		case O_ASCII: o->ascii = true; break;
 		case O_COLOURS:
 			o->colours = (int)wallboard_number(optarg, "colours", 0,
@@ -250,7 +253,7 @@ main(int argc, char **argv)
 		free(o.sizes);
 		return status;
 	}
-	endpoint = o.endpoint ? xstrdup(o.endpoint) : config_client_endpoint(config);
+	endpoint = o.endpoint ? o.endpoint : config_client_endpoint(config);
 	co.endpoint = endpoint;
 	status = client_run(&co);
 	free(endpoint);

@@ -1371,6 +1371,25 @@ test_errors_argument(void **state)
 	testutil_remove_temp(&path);
 }
 
+/* Where a board connects: publish.endpoints joined by commas (a hot
+ * standby, display/standby.h), else the first bind read as loopback. */
+static void
+test_client_endpoint(void **state)
+{
+	struct config *c = load_ok("publish: {bind: [\"tcp://*:7500\"]}\n");
+	char *endpoint = config_client_endpoint(c);
+
+	assert_string_equal(endpoint, "tcp://127.0.0.1:7500");
+	free(endpoint);
+	config_free(&c);
+	c = load_ok("publish:\n  endpoints: [\"tcp://wb-a:7411\", "
+	    "\"tcp://wb-b:7411\"]\n");
+	endpoint = config_client_endpoint(c);
+	assert_string_equal(endpoint, "tcp://wb-a:7411,tcp://wb-b:7411");
+	free(endpoint);
+	config_free(&c);
+}
+
 static void
 test_free_accepts_null(void **state)
 {
@@ -1434,6 +1453,7 @@ main(void)
 		cmocka_unit_test(test_errors_sorted),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_errors_argument),
+		cmocka_unit_test(test_client_endpoint),
 		cmocka_unit_test(test_free_accepts_null),
 	};
 
