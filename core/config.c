@@ -78,7 +78,7 @@ struct config_key {
 };
 
 /* Room for the longest table; checked by config_walk. */
-#define CONFIG_MAX_KEYS 16
+#define CONFIG_MAX_KEYS 24
 
 #define DAY_MS (24.0 * 3600 * 1000)
 
@@ -266,6 +266,19 @@ static const struct config_key config_ingest_keys[] = {
 	{ .name = NULL }
 };
 
+/* history: the day's intervals (core/history.h, docs §6.10). */
+static const char *const config_interval_names[] = { "15m", "30m", "60m", NULL };
+
+static const struct config_key config_history_keys[] = {
+	/* Reports' default interval, and the trends' */
+	KEY_ENUM("interval", struct config, history_interval,
+	    config_interval_names, "15m"),
+	/* Intervals in each scope's trend in the snapshot: its size */
+	KEY_COUNT("trend_points", struct config, history_trend_points, 1, 16,
+	    "8"),
+	{ .name = NULL }
+};
+
 /* What the state directory keeps (core/journal.h, README "Personal data"). */
 static const struct config_key config_journal_keys[] = {
 	/* Old days' files, for history and reports; replay at start reads
@@ -365,6 +378,7 @@ static const struct config_key config_keys[] = {
 	KEY_SECTION("http", 0, config_http_keys),
 	KEY_SECTION("limits", 0, config_limits_keys),
 	KEY_SECTION("journal", 0, config_journal_keys),
+	KEY_SECTION("history", 0, config_history_keys),
 	KEY_STRING("state_dir", struct config, state_dir,
 	    "/var/lib/wallboard"),
 	{ .name = NULL }
@@ -3056,6 +3070,16 @@ config_sl_formula_name(enum sl_formula formula)
 	if ((unsigned)formula > SL_ASTERISK2)
 		return "unknown";
 	return config_formula_names[formula];
+}
+
+int64_t
+config_history_interval_ms(const struct config *c)
+{
+	static const int64_t minutes[] = { 15, 30, 60 };
+
+	if (c->history_interval < 0 || c->history_interval > 2)
+		return minutes[0] * 60 * 1000;
+	return minutes[c->history_interval] * 60 * 1000;
 }
 
 /* The formula called name into *out; false (out untouched) if none is. */
