@@ -20,11 +20,18 @@ struct history_scope {
 	struct kpi_sums slot[HISTORY_MAX_BASE];
 };
 
-struct history {
-	int64_t day_start, day_end;
+/* One local day's slots. */
+struct history_span {
+	int64_t start, end;
 	int64_t last_end;
 	struct history_scope **scopes;
 	size_t n_scopes;
+};
+
+/* Today, and the day before when it came just before (so a report asked
+ * for just after midnight still finds the day that ended). */
+struct history {
+	struct history_span day[2];
 };
 
 struct history *
@@ -32,9 +39,30 @@ history_new(int64_t day_start, int64_t day_end)
 {
 	struct history *h = xcalloc(1, sizeof *h);
 
-	h->day_start = day_start;
-	h->day_end = day_end;
+	h->day[0].start = day_start;
+	h->day[0].end = day_end;
 	return h;
+}
+
+static void
+history_span_release(struct history_span *d)
+{
+	for (size_t i = 0; i < d->n_scopes; i++)
+		free(d->scopes[i]);
+	free(d->scopes);
+	memset(d, 0, sizeof *d);
+}
+
+static void
+history_span_clear(struct history_span *d, int64_t start, int64_t end)
+{
+	for (size_t i = 0; i < d->n_scopes; i++)
+		if (d->scopes[i] != NULL)
+			memset(d->scopes[i]->recorded, 0,
+			    sizeof d->scopes[i]->recorded);
+	d->start = start;
+	d->end = end;
+	d->last_end = 0;
 }
 
 void
@@ -44,9 +72,8 @@ history_free(struct history **hp)
 
 	if (h == NULL)
 		return;
-	for (size_t i = 0; i < h->n_scopes; i++)
-		free(h->scopes[i]);
-	free(h->scopes);
+	history_span_release(&h->day[0]);
+	history_span_release(&h->day[1]);
 	free(h);
 	*hp = NULL;
 }
@@ -54,53 +81,76 @@ history_free(struct history **hp)
 void
 history_day(struct history *h, int64_t day_start, int64_t day_end)
 {
-	for (size_t i = 0; i < h->n_scopes; i++)
-		if (h->scopes[i] != NULL)
-			memset(h->scopes[i]->recorded, 0,
-			    sizeof h->scopes[i]->recorded);
-	h->day_start = day_start;
-	h->day_end = day_end;
-	h->last_end = 0;
+	struct history_span keep;
+
+	if (day_start == h->day[0].start)
+		return;
+	if (day_start == h->day[0].end) {
+		keep = h->day[1];
+		h->day[1] = h->day[0];
+		h->day[0] = keep;
+	} else
+		history_span_clear(&h->day[1], 0, 0);
+	history_span_clear(&h->day[0], day_start, day_end);
 }
 
-int64_t history_day_start(const struct history *h) { return h->day_start; }
-int64_t history_day_end(const struct history *h) { return h->day_end; }
-int64_t history_last_end(const struct history *h) { return h->last_end; }
+int64_t history_day_start(const struct history *h) { return h->day[0].start; }
+int64_t history_day_end(const struct history *h) { return h->day[0].end; }
+int64_t history_last_end(const struct history *h) { return h->day[0].last_end; }
 
-/* The slot of the base interval ending at end, or -1. */
-static long
-history_slot(const struct history *h, int64_t end)
+bool
+history_day_of(const struct history *h, int64_t t, int64_t *start,
+    int64_t *end)
 {
-	int64_t off = end - h->day_start;
+	for (int k = 0; k < 2; k++)
+		if (h->day[k].start <= t && t < h->day[k].end) {
+			*start = h->day[k].start;
+			*end = h->day[k].end;
+			return true;
+		}
+	return false;
+}
 
-	if (off <= 0 || end > h->day_end || off % HISTORY_BASE_MS != 0 ||
-	    off / HISTORY_BASE_MS > HISTORY_MAX_BASE)
-		return -1;
-	return (long)(off / HISTORY_BASE_MS) - 1;
+/* The span holding the base interval ending at end, and its slot; NULL. */
+static struct history_span *
+history_slot(const struct history *h, int64_t end, long *slot)
+{
+	for (int k = 0; k < 2; k++) {
+		const struct history_span *d = &h->day[k];
+		int64_t off = end - d->start;
+
+		if (off <= 0 || end > d->end || off % HISTORY_BASE_MS != 0 ||
+		    off / HISTORY_BASE_MS > HISTORY_MAX_BASE)
+			continue;
+		*slot = (long)(off / HISTORY_BASE_MS) - 1;
+		return (struct history_span *)(uintptr_t)d;
+	}
+	return NULL;
 }
 
 void
 history_record(struct history *h, size_t scope, int64_t end,
     const struct kpi_sums *sums)
 {
-	long k = history_slot(h, end);
+	long k;
+	struct history_span *d = history_slot(h, end, &k);
 	struct history_scope *s;
 
-	if (k < 0)
+	if (d == NULL)
 		return;
-	if (scope >= h->n_scopes) {
-		h->scopes = xrealloc(h->scopes, (scope + 1) * sizeof *h->scopes);
-		memset(h->scopes + h->n_scopes, 0,
-		    (scope + 1 - h->n_scopes) * sizeof *h->scopes);
-		h->n_scopes = scope + 1;
+	if (scope >= d->n_scopes) {
+		d->scopes = xrealloc(d->scopes, (scope + 1) * sizeof *d->scopes);
+		memset(d->scopes + d->n_scopes, 0,
+		    (scope + 1 - d->n_scopes) * sizeof *d->scopes);
+		d->n_scopes = scope + 1;
 	}
-	if (h->scopes[scope] == NULL)
-		h->scopes[scope] = xcalloc(1, sizeof *h->scopes[scope]);
-	s = h->scopes[scope];
+	if (d->scopes[scope] == NULL)
+		d->scopes[scope] = xcalloc(1, sizeof *d->scopes[scope]);
+	s = d->scopes[scope];
 	s->slot[k] = *sums;
 	s->recorded[k / 64] |= 1ULL << (k % 64);
-	if (end > h->last_end)
-		h->last_end = end;
+	if (end > d->last_end)
+		d->last_end = end;
 }
 
 static void
@@ -118,19 +168,21 @@ bool
 history_sums(const struct history *h, size_t scope, int64_t end,
     int64_t length, struct kpi_sums *out)
 {
-	const struct history_scope *s;
 	bool any = false;
 
 	memset(out, 0, sizeof *out);
 	out->max_wait_ms = -1;
-	if (!history_length_ok(length) || scope >= h->n_scopes ||
-	    (s = h->scopes[scope]) == NULL)
+	if (!history_length_ok(length))
 		return false;
 	for (int64_t part = end - length + HISTORY_BASE_MS; part <= end;
 	    part += HISTORY_BASE_MS) {
-		long k = history_slot(h, part);
+		long k;
+		const struct history_span *d = history_slot(h, part, &k);
+		const struct history_scope *s;
 
-		if (k < 0 || !(s->recorded[k / 64] & (1ULL << (k % 64))))
+		if (d == NULL || scope >= d->n_scopes ||
+		    (s = d->scopes[scope]) == NULL ||
+		    !(s->recorded[k / 64] & (1ULL << (k % 64))))
 			continue;
 		history_add(out, &s->slot[k]);
 		any = true;
@@ -155,10 +207,13 @@ history_length_ok(int64_t length)
 size_t
 history_memory(const struct history *h)
 {
-	size_t n = sizeof *h + h->n_scopes * sizeof *h->scopes;
+	size_t n = sizeof *h;
 
-	for (size_t i = 0; i < h->n_scopes; i++)
-		if (h->scopes[i] != NULL)
-			n += sizeof *h->scopes[i];
+	for (int k = 0; k < 2; k++) {
+		n += h->day[k].n_scopes * sizeof *h->day[k].scopes;
+		for (size_t i = 0; i < h->day[k].n_scopes; i++)
+			if (h->day[k].scopes[i] != NULL)
+				n += sizeof *h->day[k].scopes[i];
+	}
 	return n;
 }

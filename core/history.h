@@ -11,8 +11,8 @@
  * and base interval: O(1) memory per interval, at most 100 intervals a day
  * (a 25-hour day), scopes bounded by limits.queues and limits.teams.
  *
- * Only the current day is kept; an older day is rebuilt by replaying its
- * journal. Pure: times are passed in.
+ * Today is kept, and the day before it (a report asked just after
+ * midnight); an older day is rebuilt by replaying its journal. Pure: times are passed in.
  */
 #ifndef WALLBOARD_HISTORY_H
 #define WALLBOARD_HISTORY_H
@@ -34,18 +34,24 @@ struct history;
 struct history *history_new(int64_t day_start, int64_t day_end);
 void history_free(struct history **);
 
-/* Start another day: what was kept is forgotten. */
+/* Start another day: today becomes the day before when it is the one just
+ * before, and the older one is forgotten. */
 void history_day(struct history *, int64_t day_start, int64_t day_end);
 int64_t history_day_start(const struct history *);
 int64_t history_day_end(const struct history *);
 
 /* Keep scope i's sums of its 15-minute window at `end`, a base boundary of
- * the day (day_start + k * HISTORY_BASE_MS, 0 < k, end <= day_end). Others
- * are ignored. Scopes grow as they are named. */
+ * a day kept (its start + k * HISTORY_BASE_MS, 0 < k, end <= its end).
+ * Others are ignored. Scopes grow as they are named. */
 void history_record(struct history *, size_t scope, int64_t end,
     const struct kpi_sums *sums);
 
-/* The latest end recorded (any scope); 0 if none. */
+/* The day kept that holds time t (today's or the day before's), into
+ * start and end; false if neither. */
+bool history_day_of(const struct history *, int64_t t, int64_t *start,
+    int64_t *end);
+
+/* The latest end recorded today (any scope); 0 if none. */
 int64_t history_last_end(const struct history *);
 
 /*

@@ -141,7 +141,7 @@ report_write(struct engine *e, const struct report_request *rq,
     struct report_text *out)
 {
 	const struct history *h = engine_history(e);
-	int64_t ds = history_day_start(h), de = history_day_end(h);
+	int64_t ds, de;
 	struct scope_info info;
 	struct kpi_sums sums;
 	struct kpi_figures f;
@@ -149,6 +149,10 @@ report_write(struct engine *e, const struct report_request *rq,
 	report_append(out, "", 0);
 	if (rq->format == REPORT_CSV)
 		report_csv_header(out);
+	/* The day of the last interval asked for: until - 1, so a report
+	 * at midnight is of the day that ended. */
+	if (!history_day_of(h, rq->until - 1, &ds, &de))
+		return;
 	for (size_t i = 0; i < engine_scope_count(e); i++) {
 		engine_scope_info(e, i, &info);
 		if (!report_wanted(rq, info.key))

@@ -32,7 +32,8 @@ struct report_text {
 	size_t len, cap;
 };
 
-/* Append the rows (CSV: a header row first) to *out, NUL-terminated. */
+/* Append the rows of the day kept that holds until - 1 (CSV: a header row
+ * first) to *out, NUL-terminated. */
 void report_write(struct engine *, const struct report_request *,
     struct report_text *out);
 
