@@ -17,6 +17,7 @@
 #include "history.h"
 #include "jsonw.h"
 #include "metric.h"
+#include "tz.h"
 #include "xalloc.h"
 
 static void
@@ -137,7 +138,7 @@ report_wanted(const struct report_request *rq, const char *key)
 }
 
 void
-report_write(struct engine *e, const struct report_request *rq,
+report_write(struct engine *e, struct report_request *rq,
     struct report_text *out)
 {
 	const struct history *h = engine_history(e);
@@ -145,6 +146,7 @@ report_write(struct engine *e, const struct report_request *rq,
 	struct scope_info info;
 	struct kpi_sums sums;
 	struct kpi_figures f;
+	size_t n = 0;
 
 	report_append(out, "", 0);
 	if (rq->format == REPORT_CSV)
@@ -161,6 +163,10 @@ report_write(struct engine *e, const struct report_request *rq,
 		    end <= rq->until; end += rq->interval_ms) {
 			if (!history_sums(h, i, end, rq->interval_ms, &sums))
 				continue;
+			if (rq->max_rows > 0 && n++ >= rq->max_rows) {
+				rq->truncated = true;
+				return;
+			}
 			engine_scope_figures_of(e, i, &sums, &f);
 			double staffed = history_staffed_avg(&sums, rq->interval_ms);
 			if (rq->format == REPORT_CSV)
@@ -184,5 +190,71 @@ report_parse_interval(const char *s, int64_t *ms)
 		*ms = 4 * HISTORY_BASE_MS;
 	else
 		return false;
+	return true;
+}
+
+/* The UTC ms of local noon (plus the day start) of "YYYY-MM-DD": a time
+ * inside that local day, whatever DST does around midnight. */
+static bool
+report_day_time(const struct config *c, const char *day, int64_t *t)
+{
+	int y, m, d;
+	char extra;
+	struct tz *tz;
+
+	if (sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 ||
+	    m < 1 || m > 12 || d < 1 || d > 31 || y < 1970 || y > 9999)
+		return false;
+	/* days from the civil date (Howard Hinnant's days_from_civil) */
+	int yy = y - (m <= 2), era = yy / 400, yoe = yy - era * 400;
+	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t days = (int64_t)era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 +
+	    doy - 719468;
+	int64_t noon = days * 86400000LL + 12 * 3600000LL +
+	    (int64_t)c->day_start_minutes * 60000;
+
+	tz = tz_load(c->timezone, NULL, 0);
+	if (tz == NULL)
+		tz = tz_load("UTC", NULL, 0);
+	*t = noon - (int64_t)tz_offset(tz, noon) * 1000;
+	tz_free(&tz);
+	return true;
+}
+
+bool
+report_answer(struct engine *e, const char *day, const char *interval,
+    char *const *scopes, size_t n_scopes, enum report_format format,
+    size_t max_rows, struct report_text *out, bool *truncated, char *err,
+    size_t errlen)
+{
+	const struct config *c = engine_config(e);
+	struct report_request rq = { .interval_ms = config_history_interval_ms(c),
+	    .until = engine_now(e), .scopes = scopes, .n_scopes = n_scopes,
+	    .format = format, .max_rows = max_rows };
+	int64_t t, start, end;
+
+	if (interval != NULL && *interval != '\0' &&
+	    !report_parse_interval(interval, &rq.interval_ms)) {
+		snprintf(err, errlen, "interval: 15m, 30m or 60m");
+		return false;
+	}
+	if (day != NULL && *day != '\0') {
+		if (!report_day_time(c, day, &t)) {
+			snprintf(err, errlen, "day: YYYY-MM-DD");
+			return false;
+		}
+		if (!history_day_of(engine_history(e), t, &start, &end) ||
+		    start > engine_now(e)) {
+			snprintf(err, errlen, "that day is not kept (today and "
+			    "yesterday are); for an older one: wallboardd "
+			    "--journal-export DAY >FILE, then wallboardd -c CONFIG "
+			    "--replay FILE --report 15m");
+			return false;
+		}
+		if (end < rq.until)
+			rq.until = end;
+	}
+	report_write(e, &rq, out);
+	*truncated = rq.truncated;
 	return true;
 }

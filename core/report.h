@@ -24,6 +24,8 @@ struct report_request {
 	char *const *scopes;    /* scope patterns (config_scope_match); */
 	size_t n_scopes;        /* none: every scope */
 	enum report_format format;
+	size_t max_rows;        /* 0: no limit */
+	bool truncated;         /* set when rows were left off */
 };
 
 /* A growable text buffer; free buf with free(). */
@@ -34,8 +36,21 @@ struct report_text {
 
 /* Append the rows of the day kept that holds until - 1 (CSV: a header row
  * first) to *out, NUL-terminated. */
-void report_write(struct engine *, const struct report_request *,
+void report_write(struct engine *, struct report_request *,
     struct report_text *out);
+
+/*
+ * A report as the daemon answers it (control, HTTP): the rows of `day`
+ * ("YYYY-MM-DD", local; NULL or "": today) up to now, of `interval` (NULL:
+ * history.interval), scopes as in report_request. Only the days the
+ * history keeps (today, yesterday) can be answered: false with a sentence
+ * in err for another day or a bad argument. At most max_rows rows
+ * (*truncated says when more were left off).
+ */
+bool report_answer(struct engine *, const char *day, const char *interval,
+    char *const *scopes, size_t n_scopes, enum report_format format,
+    size_t max_rows, struct report_text *out, bool *truncated, char *err,
+    size_t errlen);
 
 /* "15m", "30m", "60m" (or "1h") into ms; false for anything else. */
 bool report_parse_interval(const char *s, int64_t *ms);

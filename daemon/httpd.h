@@ -75,6 +75,8 @@ int64_t httpd_max_connections(const struct httpd *);
 const char *httpd_req_method(const struct httpd_req *);
 const char *httpd_req_path(const struct httpd_req *);
 bool httpd_req_is_head(const struct httpd_req *);
+/* What follows the '?' of the target, not decoded; "" when none. */
+const char *httpd_req_query(const struct httpd_req *);
 
 /* A response header; name and value are the caller's own text (never the
  * client's), without CR or LF. */
