@@ -93,10 +93,10 @@ replay_line(struct replay *r, struct engine *e, const char *line, size_t len,
  * (a boundary at it included: the clock is moved a millisecond past it,
  * no event being left to come at it). */
 static void
-replay_report(struct engine *e, int64_t report_ms, int64_t until)
+replay_report(struct engine *e, int64_t report_ms, bool csv, int64_t until)
 {
 	struct report_request rq = { .interval_ms = report_ms, .until = until,
-	    .format = REPORT_JSON };
+	    .format = csv ? REPORT_CSV : REPORT_JSON };
 	struct report_text t = { 0 };
 
 	engine_advance(e, until + 1);
@@ -107,7 +107,7 @@ replay_report(struct engine *e, int64_t report_ms, int64_t until)
 
 int
 replay_run(const struct config *config, const char *path, bool has_at,
-    int64_t at, int64_t report_ms)
+    int64_t at, int64_t report_ms, bool csv)
 {
 	struct replay r = { .path = path };
 	struct jsonw w = { 0 };
@@ -135,7 +135,7 @@ replay_run(const struct config *config, const char *path, bool has_at,
 	if (has_at)
 		engine_advance(e, at);
 	if (report_ms > 0) {
-		replay_report(e, report_ms, engine_now(e));
+		replay_report(e, report_ms, csv, engine_now(e));
 		goto done;
 	}
 	alerts_follow_until(r.alerts, e, engine_now(e), &r.evaluated);
