@@ -218,6 +218,37 @@ snapshot_read_freshness(struct snapshot_buffer *b, struct snapshot_scope *s,
 	}
 }
 
+/* "trend": every array as long as the first, at most 16; else none. */
+static void
+snapshot_read_trend(struct snapshot_trend *t, const cJSON *object)
+{
+	static const char *const keys[TREND_FIGURES] = { "service_level",
+	    "offered", "asa_ms", "abandon_rate" };
+	const cJSON *trend = cJSON_GetObjectItemCaseSensitive(object, "trend");
+	const cJSON *a, *v;
+	size_t n = SIZE_MAX, k;
+
+	memset(t, 0, sizeof *t);
+	if (!cJSON_IsObject(trend))
+		return;
+	for (int f = 0; f < TREND_FIGURES; f++) {
+		a = cJSON_GetObjectItemCaseSensitive(trend, keys[f]);
+		if (!cJSON_IsArray(a) || (n != SIZE_MAX &&
+		    (size_t)cJSON_GetArraySize(a) != n) ||
+		    cJSON_GetArraySize(a) > SNAPSHOT_TREND_MAX)
+			return;
+		n = (size_t)cJSON_GetArraySize(a);
+		k = 0;
+		cJSON_ArrayForEach(v, a) {
+			t->null[f][k] = !cJSON_IsNumber(v);
+			t->value[f][k++] = cJSON_IsNumber(v) ? v->valuedouble : 0;
+		}
+	}
+	t->interval_ms = snapshot_int(trend, "interval_ms");
+	t->end = snapshot_int(trend, "end");
+	t->n = n;
+}
+
 /* Windows go into the pool; their pointers are set once it stops moving. */
 static void
 snapshot_read_scope(struct snapshot_buffer *b, struct snapshot_scope *s,
@@ -240,6 +271,7 @@ snapshot_read_scope(struct snapshot_buffer *b, struct snapshot_scope *s,
 	s->sl_threshold_ms = snapshot_int(object, "sl_threshold_ms");
 	snapshot_read_now(s, cJSON_GetObjectItemCaseSensitive(object, "now"));
 	snapshot_read_freshness(b, s, object);
+	snapshot_read_trend(&s->trend, object);
 	snapshot_reserve(&b->windows, &b->cap_windows, b->n_windows + n,
 	    sizeof *b->windows);
 	s->windows = (struct snapshot_window *)(uintptr_t)b->n_windows;

@@ -27,6 +27,20 @@ struct snapshot_window {
 	bool null[M_WINDOWED_COUNT];
 };
 
+/* A scope's "trend" (docs/protocol.md §6.11): the day's last intervals. */
+enum snapshot_trend_figure {
+	TREND_SERVICE_LEVEL, TREND_OFFERED, TREND_ASA_MS, TREND_ABANDON_RATE,
+	TREND_FIGURES
+};
+#define SNAPSHOT_TREND_MAX 16
+
+struct snapshot_trend {
+	size_t n;                       /* 0: none (absent or unreadable) */
+	int64_t interval_ms, end;
+	double value[TREND_FIGURES][SNAPSHOT_TREND_MAX];
+	bool null[TREND_FIGURES][SNAPSHOT_TREND_MAX];
+};
+
 struct snapshot_scope {
 	const char *key;                /* "queue:support" */
 	const char *label;              /* NULL when absent */
@@ -45,6 +59,7 @@ struct snapshot_scope {
 	bool stale;                     /* one of those feeds is stale */
 	bool has_last_event;            /* false: null or absent */
 	int64_t last_event;             /* newest event counted, ms */
+	struct snapshot_trend trend;
 };
 
 struct snapshot_agent {

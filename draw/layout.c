@@ -1122,6 +1122,70 @@ layout_tile_styles(const struct layout *l, const struct layout_tile_view *tv,
 		value->attrs |= RENDER_REVERSE;
 }
 
+/* The trend figure a tile's metric has (§6.11), or -1. */
+static int
+layout_trend_figure(const struct config_tile *t)
+{
+	switch (t->metric_id) {
+	case M_SERVICE_LEVEL: return TREND_SERVICE_LEVEL;
+	case M_OFFERED: return TREND_OFFERED;
+	case M_ASA_MS: return TREND_ASA_MS;
+	case M_ABANDON_RATE: return TREND_ABANDON_RATE;
+	default: return -1;
+	}
+}
+
+/*
+ * The sparkline of a tile's trend, oldest first, one block (U+2581 to
+ * U+2588) an interval scaled between the least and the most, a blank
+ * where undefined; then an arrow against the interval before: up, down or
+ * level (as the figures are shown). Into out; its cells in *cells; false
+ * when there is none to draw (no trend, or a terminal without Unicode).
+ */
+static bool
+layout_sparkline(const struct layout *l, const struct layout_tile_view *tv,
+    char *out, size_t len, int *cells)
+{
+	static const char *const blocks[] = { "\u2581", "\u2582", "\u2583",
+	    "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" };
+	const struct snapshot_trend *tr = tv->s ? &tv->s->trend : NULL;
+	int f = layout_trend_figure(tv->t);
+	double lo = 0, hi = 0, last = 0, prev = 0;
+	bool any = false, has_last = false, has_prev = false;
+	size_t o = 0;
+
+	if (tr == NULL || f < 0 || tr->n == 0 || !l->in->caps.unicode ||
+	    len < tr->n * 3 + 8)
+		return false;
+	for (size_t k = 0; k < tr->n; k++) {
+		double v = tr->value[f][k];
+
+		if (tr->null[f][k])
+			continue;
+		lo = any && lo < v ? lo : v;
+		hi = any && hi > v ? hi : v;
+		any = true;
+		prev = last, has_prev = has_last;
+		last = v, has_last = true;
+	}
+	for (size_t k = 0; k < tr->n; k++) {
+		int b = hi > lo ? (int)((tr->value[f][k] - lo) / (hi - lo) * 7 + 0.5) : 3;
+
+		o += (size_t)snprintf(out + o, len - o, "%s",
+		    tr->null[f][k] ? " " : blocks[b < 0 ? 0 : b > 7 ? 7 : b]);
+	}
+	*cells = (int)tr->n;
+	if (has_prev) {
+		enum metric_kind kind = metric_get(tv->t->metric_id)->kind;
+		double a = metric_shown(kind, last), b = metric_shown(kind, prev);
+
+		snprintf(out + o, len - o, " %s", a > b ? "\u2191" : a < b ?
+		    "\u2193" : "\u2192");
+		*cells += 2;
+	}
+	return true;
+}
+
 /* A tile as a box: the label in its top edge, the window top right, the
  * figure inside, the target (or why it is old) in its bottom edge. */
 static void
@@ -1130,8 +1194,9 @@ layout_tile(struct layout *l, const struct layout_tile_view *tv,
 {
 	const struct config_tile *t = tv->t;
 	struct render_style line, value_style;
-	char target[256];
+	char target[256], spark[SNAPSHOT_TREND_MAX * 3 + 8];
 	const char *window = t->window ? t->window : "now";
+	int spark_cells;
 
 	layout_tile_styles(l, tv, &line, &value_style);
 	/* A stale tile says why instead of its target. */
@@ -1148,6 +1213,16 @@ layout_tile(struct layout *l, const struct layout_tile_view *tv,
 	layout_box(l, r, line, layout_style(RENDER_NEUTRAL, RENDER_DEFAULT,
 	    RENDER_BOLD | (tv->stale ? RENDER_DIM : 0)), tv->label, window,
 	    target);
+	/* The trend under the figure, when the box has room for both
+	 * (the framebuffer board draws its own: issue 19). */
+	if (!l->in->caps.scalable && r.h >= 6 &&
+	    layout_sparkline(l, tv, spark, sizeof spark, &spark_cells) &&
+	    spark_cells <= r.w - 2) {
+		layout_text_centre(l, r.x + 1, r.y + r.h - 2, r.w - 2, spark,
+		    layout_style(RENDER_NEUTRAL, RENDER_DEFAULT,
+		    tv->stale ? RENDER_DIM : 0));
+		r.h--;
+	}
 	layout_tile_figure(l, (struct render_rect){ r.x + 1, r.y + 1,
 	    r.w - 2, r.h - 2 }, tv->value, value_style);
 }
