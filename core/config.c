@@ -2063,6 +2063,10 @@ static const struct config_key config_page_keys[] = {
 	  .text = config_text_bool, .what = "true or false",
 	  .offset = offsetof(struct config_page_draft, page.agent_grid),
 	  .def = "false" },
+	{ .name = "intervals", .node = config_node_scalar,
+	  .text = config_text_bool, .what = "true or false",
+	  .offset = offsetof(struct config_page_draft, page.intervals),
+	  .def = "false" },
 	{ .name = NULL }
 };
 
@@ -2523,9 +2527,10 @@ config_page_read(struct config_loader *loader, yaml_node_t *mapping,
 	d.number = number;
 	config_apply_defaults(config_page_keys, &d);
 	config_walk(loader, mapping, config_page_keys, &d);
-	if (d.page.n_tiles == 0 && !d.page.agent_grid)
+	if (d.page.n_tiles == 0 && !d.page.agent_grid && !d.page.intervals)
 		config_error(loader, &mapping->start_mark, "board '%s' page %zu "
-		    "shows nothing (give 'tiles' or 'agent_grid: true')",
+		    "shows nothing (give 'tiles', 'agent_grid: true' or "
+		    "'intervals: true')",
 		    b->name, number);
 	b->pages = xrealloc(b->pages, (b->n_pages + 1) * sizeof *b->pages);
 	b->pages[b->n_pages++] = d.page;

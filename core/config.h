@@ -115,6 +115,9 @@ struct config_page {
 	struct config_tile *tiles;
 	size_t n_tiles;
 	bool agent_grid;          /* default false */
+	bool intervals;           /* "Today by interval": a table of the
+	                           * board's scopes' trends (§6.11); default
+	                           * false */
 };
 
 struct config_board {

@@ -1828,6 +1828,8 @@ layout_scaled_grid(const struct layout *l, const struct config_page *page,
  * grid takes the rows its agents need, up to half, and never leaves the
  * tiles fewer than 7 rows (room for big figures).
  */
+static void layout_intervals(struct layout *, struct render_rect);
+
 static void
 layout_body(struct layout *l, const struct config_page *page,
     struct render_rect body)
@@ -1865,6 +1867,111 @@ layout_body(struct layout *l, const struct config_page *page,
 	if (page->agent_grid)
 		layout_grid(l, grid, shown, n);
 	free(shown);
+	if (page->intervals && page->n_tiles == 0 && !page->agent_grid)
+		layout_intervals(l, body);
+}
+
+/*
+ * "Today by interval": for each of the board's scopes with a trend, four
+ * lines (service level, offered, ASA, abandon rate), a column an interval,
+ * oldest first, headed by its local start ("09:15"; the local day is told
+ * from the snapshot's day_start, so on a DST day the columns after the
+ * change read an hour off). Service level green at or above the scope's
+ * target, red below. Columns that do not fit go, the oldest first.
+ */
+#define LAYOUT_IV_LABEL 16
+#define LAYOUT_IV_COL 7
+
+static void
+layout_interval_cell(const struct snapshot_trend *t, int f, size_t k,
+    char *buf, size_t len)
+{
+	static const enum metric_kind kinds[TREND_FIGURES] = { METRIC_RATIO,
+	    METRIC_COUNT, METRIC_DURATION, METRIC_RATIO };
+
+	if (t->null[f][k])
+		snprintf(buf, len, "-");
+	else
+		layout_format_value(kinds[f], t->value[f][k], buf, len);
+}
+
+/* Scope s's four lines; column c holds its interval c - shift (its
+ * trend may be shorter than the head's: it ends alike). */
+static int
+layout_interval_scope(struct layout *l, const struct snapshot_scope *s,
+    struct render_rect area, int y, size_t first, size_t shift)
+{
+	static const char *const names[TREND_FIGURES] = { "SL", "offered",
+	    "ASA", "abandoned" };
+	const struct snapshot_trend *t = &s->trend;
+	struct render_style plain = layout_style(RENDER_NEUTRAL, RENDER_DEFAULT, 0);
+	char label[LAYOUT_IV_LABEL * 4 + 8], cell[32];
+
+	for (int f = 0; f < TREND_FIGURES && y < area.y + area.h; f++, y++) {
+		snprintf(label, sizeof label, "%s %s", f == 0 ? (s->label ?
+		    s->label : s->key) : "", names[f]);
+		layout_text(l, area.x, y, LAYOUT_IV_LABEL - 1, f == 0 ? label :
+		    label + 1, f == 0 ? layout_style(RENDER_NEUTRAL,
+		    RENDER_DEFAULT, RENDER_BOLD) : plain);
+		for (size_t c = first > shift ? first : shift; c - shift < t->n;
+		    c++) {
+			struct render_style st = plain;
+			size_t k = c - shift;
+
+			layout_interval_cell(t, f, k, cell, sizeof cell);
+			if (f == TREND_SERVICE_LEVEL && !t->null[f][k] &&
+			    s->sl_target > 0)
+				st = layout_style(metric_shown(METRIC_RATIO,
+				    t->value[f][k]) >= metric_shown(METRIC_RATIO,
+				    s->sl_target) ? RENDER_GOOD : RENDER_BAD,
+				    RENDER_DEFAULT, RENDER_BOLD);
+			layout_text_right(l, area.x + LAYOUT_IV_LABEL +
+			    (int)(c - first + 1) * LAYOUT_IV_COL, y,
+			    LAYOUT_IV_COL - 1, cell, st);
+		}
+	}
+	return y + 1;
+}
+
+static void
+layout_intervals(struct layout *l, struct render_rect area)
+{
+	const struct snapshot_view *v = l->in->snap;
+	int cols = (area.w - LAYOUT_IV_LABEL) / LAYOUT_IV_COL, y = area.y + 2;
+	const struct snapshot_trend *head = NULL;
+	char when[16];
+
+	/* The longest trend heads the columns. */
+	for (size_t i = 0; v != NULL && i < v->n_scopes; i++)
+		if (head == NULL || v->scopes[i].trend.n > head->n)
+			head = v->scopes[i].trend.n > 0 ? &v->scopes[i].trend : head;
+	layout_text(l, area.x, area.y, area.w, "Today by interval",
+	    layout_style(RENDER_NEUTRAL, RENDER_DEFAULT, RENDER_BOLD));
+	if (head == NULL || cols <= 0) {
+		layout_text(l, area.x, y, area.w, "no complete interval yet",
+		    layout_style(RENDER_NEUTRAL, RENDER_DEFAULT, RENDER_DIM));
+		return;
+	}
+	size_t first = head->n > (size_t)cols ? head->n - (size_t)cols : 0;
+	for (size_t k = first; k < head->n; k++) {
+		int64_t start = head->end - (int64_t)(head->n - k) * head->interval_ms;
+		int64_t min = (start - v->day_start) / 60000 +
+		    l->in->config->day_start_minutes;
+
+		min = (min % 1440 + 1440) % 1440;
+		snprintf(when, sizeof when, "%02d:%02d", (int)(min / 60),
+		    (int)(min % 60));
+		layout_text_right(l, area.x + LAYOUT_IV_LABEL +
+		    (int)(k - first + 1) * LAYOUT_IV_COL, area.y + 1,
+		    LAYOUT_IV_COL - 1, when, layout_style(RENDER_NEUTRAL,
+		    RENDER_DEFAULT, RENDER_DIM));
+	}
+	for (size_t i = 0; i < v->n_scopes && y < area.y + area.h; i++)
+		if (v->scopes[i].trend.n > 0 &&
+		    v->scopes[i].trend.end == head->end &&
+		    v->scopes[i].trend.interval_ms == head->interval_ms)
+			y = layout_interval_scope(l, &v->scopes[i], area, y,
+			    first, head->n - v->scopes[i].trend.n);
 }
 
 /* Below 20x5 there is no board to show. */
