@@ -2050,5 +2050,7 @@ engine_memory(const struct engine *e, struct engine_memory *m)
 	m->callers = e->callers.count;
 	m->memories = u64map_memory(&e->recent) + u64map_memory(&e->callers);
 	m->agents = e->n_agents * (sizeof(struct agent) + 64);
-	m->total = sizeof *e + m->windows + m->calls + m->memories + m->agents;
+	m->history = history_memory(e->history);
+	m->total = sizeof *e + m->windows + m->calls + m->memories + m->agents +
+	    m->history;
 }

@@ -238,6 +238,7 @@ struct engine_memory {
 	size_t callers;         /* callers remembered for repeat contacts */
 	size_t memories;        /* bytes of those two tables */
 	size_t agents;          /* agents' bytes */
+	size_t history;         /* the day's intervals (history.h) */
 	size_t total;
 };
 

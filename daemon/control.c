@@ -236,6 +236,7 @@ control_status(const struct service *svc, struct jsonw *w)
 	 * (an estimate from what it holds) beside it */
 	jsonw_key(w, "memory_bytes"); jsonw_int(w, proc_rss_bytes());
 	jsonw_key(w, "engine_bytes"); jsonw_int(w, (int64_t)m.total);
+	jsonw_key(w, "history_bytes"); jsonw_int(w, (int64_t)m.history);
 	jsonw_key(w, "refused"); jsonw_int(w, (int64_t)st.stats->refused);
 	jsonw_key(w, "ingest_queue_full");
 	jsonw_int(w, (int64_t)st.stats->ingest_full);

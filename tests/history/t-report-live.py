@@ -92,6 +92,9 @@ try:
     code, _, body = get(port, f"/api/v1/report?day={today}")
     expect("http today by date", code == 200, f"{code} {body}")
     expect("no caller token", "h:secret" not in body and "h:secret" not in out, body[:200])
+    st = d.control({"cmd": "status"})
+    expect("status counts the history's bytes", isinstance(st.get("history_bytes"), int)
+           and 0 < st["history_bytes"] <= st["engine_bytes"], str(st.get("history_bytes")))
     expect("daemon alive", d.proc.poll() is None, d.stderr()[-500:])
 finally:
     d.close()
