@@ -266,7 +266,7 @@ static const struct config_key config_ingest_keys[] = {
 	{ .name = NULL }
 };
 
-/* history: the day's intervals (core/history.h, docs §6.10). */
+/* history: the day's intervals (core/history.h, docs §6.13). */
 static const char *const config_interval_names[] = { "15m", "30m", "60m", NULL };
 
 static const struct config_key config_history_keys[] = {

@@ -116,7 +116,7 @@ struct config_page {
 	size_t n_tiles;
 	bool agent_grid;          /* default false */
 	bool intervals;           /* "Today by interval": a table of the
-	                           * board's scopes' trends (§6.11); default
+	                           * board's scopes' trends (§6.14); default
 	                           * false */
 };
 
@@ -191,7 +191,7 @@ struct config {
 	int64_t limit_feeds, limit_agents, limit_queues, limit_teams;
 	int64_t limit_calls, limit_callers, limit_alert_history;
 	int64_t limit_window_entries;
-	/* history: (issue 19, §6.10) */
+	/* history: (issue 19, §6.13) */
 	int history_interval;     /* index into 15m, 30m, 60m; default 15m:
 	                           * config_history_interval_ms */
 	int64_t history_trend_points; /* intervals in a snapshot's trend;

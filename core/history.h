@@ -2,7 +2,7 @@
  * history.h: the day cut into intervals, for every scope (issue 19).
  *
  * An interval's figures are, by definition, the rolling window of the same
- * length evaluated at the interval's end (docs/protocol.md §6.10), so a
+ * length evaluated at the interval's end (docs/protocol.md §6.13), so a
  * report and a board never disagree. The engine hands over, at every base
  * boundary (every 15 minutes from the start of the local day), each scope's
  * sums of its 15-minute window; those sums are additive (counts, time

@@ -1,5 +1,5 @@
 /*
- * report.h: the day's interval rows (issue 19, docs/protocol.md §6.10), as
+ * report.h: the day's interval rows (issue 19, docs/protocol.md §6.13), as
  * JSON Lines or CSV, from the engine's history. One writer for
  * `wallboardd --replay --report`, `wallboardctl report` and
  * GET /api/v1/report, so the three never differ.

@@ -27,7 +27,7 @@ struct snapshot_window {
 	bool null[M_WINDOWED_COUNT];
 };
 
-/* A scope's "trend" (docs/protocol.md §6.11): the day's last intervals. */
+/* A scope's "trend" (docs/protocol.md §6.14): the day's last intervals. */
 enum snapshot_trend_figure {
 	TREND_SERVICE_LEVEL, TREND_OFFERED, TREND_ASA_MS, TREND_ABANDON_RATE,
 	TREND_FIGURES

@@ -177,7 +177,7 @@ snapshot_scope(struct jsonw *w, struct engine *e, size_t i,
 	jsonw_end_object(w);
 }
 
-/* The trend's figures (docs/protocol.md §6.11), in key order. */
+/* The trend's figures (docs/protocol.md §6.14), in key order. */
 static const enum metric_id snapshot_trend_ids[] = {
 	M_SERVICE_LEVEL, M_OFFERED, M_ASA_MS, M_ABANDON_RATE,
 };

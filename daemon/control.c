@@ -18,7 +18,7 @@
  *                                       -> {"ok":true,"interval_ms":..,"targets":
  *                                         {scope: sl_target},"truncated":..,
  *                                         "rows":TEXT}: the interval rows of
- *                                         docs/protocol.md §6.10 as one text
+ *                                         docs/protocol.md §6.13 as one text
  *
  * It parses and answers (control_answer, without the socket: the fuzzer's
  * way in); what a request does is the server's, asked through service.h

@@ -12,7 +12,7 @@
  *   GET /api/v1/alerts      the day's alerts, newest first (as wallboardctl
  *                           alerts --json)
  *   GET /api/v1/report?day=&interval=&scope=&format=
- *                           the day by interval (docs/protocol.md §6.10):
+ *                           the day by interval (docs/protocol.md §6.13):
  *                           JSON Lines, or CSV with format=csv; scope may
  *                           repeat (at most 64)
  *

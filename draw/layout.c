@@ -1122,7 +1122,7 @@ layout_tile_styles(const struct layout *l, const struct layout_tile_view *tv,
 		value->attrs |= RENDER_REVERSE;
 }
 
-/* The trend figure a tile's metric has (§6.11), or -1. */
+/* The trend figure a tile's metric has (§6.14), or -1. */
 static int
 layout_trend_figure(const struct config_tile *t)
 {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Trends in the snapshot (issue 19, docs/protocol.md §6.11).
+"""Trends in the snapshot (issue 19, docs/protocol.md §6.14).
 
 - No "trend" before the first interval of the day is complete.
 - Each scope's trend holds the last complete intervals, oldest first, the
