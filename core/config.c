@@ -284,6 +284,19 @@ static const struct config_key config_ingest_keys[] = {
 	{ .name = NULL }
 };
 
+/* history: the day's intervals (core/history.h, docs §6.13). */
+static const char *const config_interval_names[] = { "15m", "30m", "60m", NULL };
+
+static const struct config_key config_history_keys[] = {
+	/* Reports' default interval, and the trends' */
+	KEY_ENUM("interval", struct config, history_interval,
+	    config_interval_names, "15m"),
+	/* Intervals in each scope's trend in the snapshot: its size */
+	KEY_COUNT("trend_points", struct config, history_trend_points, 1, 16,
+	    "8"),
+	{ .name = NULL }
+};
+
 /* What the state directory keeps (core/journal.h, README "Personal data"). */
 static const struct config_key config_journal_keys[] = {
 	/* Old days' files, for history and reports; replay at start reads
@@ -407,6 +420,7 @@ static const struct config_key config_keys[] = {
 	KEY_SECTION("web", 0, config_web_keys),
 	KEY_SECTION("limits", 0, config_limits_keys),
 	KEY_SECTION("journal", 0, config_journal_keys),
+	KEY_SECTION("history", 0, config_history_keys),
 	KEY_STRING("state_dir", struct config, state_dir,
 	    "/var/lib/wallboard"),
 	{ .name = NULL }
@@ -2109,6 +2123,10 @@ static const struct config_key config_page_keys[] = {
 	  .text = config_text_bool, .what = "true or false",
 	  .offset = offsetof(struct config_page_draft, page.agent_grid),
 	  .def = "false" },
+	{ .name = "intervals", .node = config_node_scalar,
+	  .text = config_text_bool, .what = "true or false",
+	  .offset = offsetof(struct config_page_draft, page.intervals),
+	  .def = "false" },
 	{ .name = NULL }
 };
 
@@ -2572,9 +2590,10 @@ config_page_read(struct config_loader *loader, yaml_node_t *mapping,
 	d.number = number;
 	config_apply_defaults(config_page_keys, &d);
 	config_walk(loader, mapping, config_page_keys, &d);
-	if (d.page.n_tiles == 0 && !d.page.agent_grid)
+	if (d.page.n_tiles == 0 && !d.page.agent_grid && !d.page.intervals)
 		config_error(loader, &mapping->start_mark, "board '%s' page %zu "
-		    "shows nothing (give 'tiles' or 'agent_grid: true')",
+		    "shows nothing (give 'tiles', 'agent_grid: true' or "
+		    "'intervals: true')",
 		    b->name, number);
 	b->pages = xrealloc(b->pages, (b->n_pages + 1) * sizeof *b->pages);
 	b->pages[b->n_pages++] = d.page;
@@ -3129,6 +3148,16 @@ config_sl_formula_name(enum sl_formula formula)
 	if ((unsigned)formula > SL_ASTERISK2)
 		return "unknown";
 	return config_formula_names[formula];
+}
+
+int64_t
+config_history_interval_ms(const struct config *c)
+{
+	static const int64_t minutes[] = { 15, 30, 60 };
+
+	if (c->history_interval < 0 || c->history_interval > 2)
+		return minutes[0] * 60 * 1000;
+	return minutes[c->history_interval] * 60 * 1000;
 }
 
 /* The formula called name into *out; false (out untouched) if none is. */

@@ -115,6 +115,9 @@ struct config_page {
 	struct config_tile *tiles;
 	size_t n_tiles;
 	bool agent_grid;          /* default false */
+	bool intervals;           /* "Today by interval": a table of the
+	                           * board's scopes' trends (§6.14); default
+	                           * false */
 };
 
 struct config_board {
@@ -203,6 +206,11 @@ struct config {
 	int64_t limit_feeds, limit_agents, limit_queues, limit_teams;
 	int64_t limit_calls, limit_callers, limit_alert_history;
 	int64_t limit_window_entries;
+	/* history: (issue 19, §6.13) */
+	int history_interval;     /* index into 15m, 30m, 60m; default 15m:
+	                           * config_history_interval_ms */
+	int64_t history_trend_points; /* intervals in a snapshot's trend;
+	                           * default 8, at most 16 */
 	char *http_listen;        /* http: {listen: "127.0.0.1:7412"}; HOST:PORT
 	                           * or [V6]:PORT, "" when off */
 	/* web: the browser board (docs/web.md) */
@@ -277,6 +285,8 @@ bool config_scope_match(const char *pattern, const char *scope);
 
 /* The sl_formula's name ("standard", ...) and back. */
 const char *config_sl_formula_name(enum sl_formula);
+/* history.interval in ms: 15, 30 or 60 minutes. */
+int64_t config_history_interval_ms(const struct config *);
 bool config_sl_formula_parse(const char *name, enum sl_formula *out);
 const char *config_severity_name(enum alert_severity);
 

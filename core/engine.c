@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "erlang.h"
+#include "history.h"
 #include "log.h"
 #include "strmap.h"
 #include "tz.h"
@@ -141,6 +142,12 @@ struct engine {
 	int64_t day_start, next_day_start;
 	int64_t *window_lengths;
 	size_t n_windows;
+	/* history (issue 19): the 15-minute window each scope's kpi_set
+	 * keeps for it (one past the configured ones when none is 15m:
+	 * then the sets' today is n_kpi_windows), read at every boundary */
+	struct history *history;
+	size_t history_window, n_kpi_windows;
+	int64_t history_next;
 	int64_t max_repeat_window;
 	int64_t next_sweep;             /* of recent (ended calls) */
 	int64_t next_caller_sweep;      /* of callers */
@@ -186,6 +193,8 @@ struct engine {
 };
 
 static bool engine_room(struct engine *, enum engine_limit, int64_t);
+static void engine_history_start(struct engine *);
+static void engine_history_take(struct engine *, int64_t);
 
 /* Grow a pointer array by one slot. */
 #define ENGINE_PUSH(array, n, cap, item) do {                          \
@@ -197,6 +206,14 @@ static bool engine_room(struct engine *, enum engine_limit, int64_t);
 } while (0)
 
 /* ---- scopes ---------------------------------------------------------- */
+
+/* Window w as the engine numbers them (n_windows: today) in the kpi_sets,
+ * which may keep history's 15 minutes besides. */
+static size_t
+engine_kpi_window(const struct engine *e, size_t w)
+{
+	return w < e->n_windows ? w : e->n_kpi_windows;
+}
 
 static struct scope *
 engine_scope_new(struct engine *e, enum scope_kind kind, const char *name,
@@ -210,7 +227,8 @@ engine_scope_new(struct engine *e, enum scope_kind kind, const char *name,
 	s->name = s->key + strlen(prefix[kind]);
 	s->label = xstrdup(label ? label : (kind == SCOPE_ALL ? e->config->site_name : name));
 	s->settings = e->config->defaults;
-	s->kpi = kpi_set_new(e->window_lengths, e->n_windows, e->now, e->day_start);
+	s->kpi = kpi_set_new(e->window_lengths, e->n_kpi_windows, e->now,
+	    e->day_start);
 	kpi_set_count_held(s->kpi, &e->entries);
 	if (kind != SCOPE_ALL)
 		strmap_put(kind == SCOPE_QUEUE ? e->queue_map : e->team_map, s->name, s);
@@ -1289,8 +1307,10 @@ engine_sweep(struct engine *e)
 	}
 }
 
-void
-engine_advance(struct engine *e, int64_t now)
+
+/* engine_advance, without the interval boundaries. */
+static void
+engine_advance_clock(struct engine *e, int64_t now)
 {
 	if (now <= e->now)
 		return;
@@ -1305,6 +1325,16 @@ engine_advance(struct engine *e, int64_t now)
 	engine_expire_calls(e);
 	engine_sweep(e);
 	engine_feeds_stale(e);
+}
+
+void
+engine_advance(struct engine *e, int64_t now)
+{
+	/* Each interval boundary passed is stopped at: the interval's
+	 * figures are the window there (entries at the boundary in). */
+	while (e->history_next < now)
+		engine_history_take(e, now);
+	engine_advance_clock(e, now);
 }
 
 enum engine_result
@@ -1362,6 +1392,73 @@ engine_apply(struct engine *e, const struct event *ev)
 	return r;
 }
 
+/* ---- history (issue 19) ------------------------------------------------ */
+
+/* The first base boundary after t in history's day. */
+static void
+engine_history_start(struct engine *e)
+{
+	int64_t n;
+
+	if (e->history == NULL)
+		e->history = history_new(e->day_start, e->next_day_start);
+	else
+		history_day(e->history, e->day_start, e->next_day_start);
+	n = (e->now - e->day_start) / HISTORY_BASE_MS + 1;
+	e->history_next = e->day_start + n * HISTORY_BASE_MS;
+	if (e->history_next > e->next_day_start)
+		e->history_next = e->next_day_start;
+}
+
+/*
+ * Stop the clock at the next boundary, on the way to now, and keep every
+ * scope's 15-minute window there. After a day's last boundary, history
+ * starts the next day. A silence of more than a day skips to now: the
+ * boundaries in between hold nothing a board showed.
+ */
+static void
+engine_history_take(struct engine *e, int64_t now)
+{
+	int64_t b = e->history_next;
+	struct kpi_sums sums;
+
+	if (now - b > 24 * 3600 * 1000LL) {
+		engine_advance_clock(e, now);
+		engine_history_start(e);
+		return;
+	}
+	engine_advance_clock(e, b);
+	for (size_t i = 0; i < e->n_scopes; i++) {
+		kpi_set_read(engine_kpi(e, e->scopes[i]), e->history_window, &sums);
+		history_record(e->history, i, b, &sums);
+	}
+	if (b >= history_day_end(e->history)) {
+		engine_history_start(e);
+		return;
+	}
+	e->history_next = b + HISTORY_BASE_MS;
+	if (e->history_next > e->next_day_start)
+		e->history_next = e->next_day_start;
+}
+
+const struct history *
+engine_history(const struct engine *e)
+{
+	return e->history;
+}
+
+void
+engine_scope_figures_of(const struct engine *e, size_t i,
+    const struct kpi_sums *sums, struct kpi_figures *out)
+{
+	const struct scope *s = e->scopes[i];
+	enum sl_formula formula = s->kind == SCOPE_QUEUE ? s->settings.sl_formula :
+	    e->config->defaults.sl_formula;
+
+	kpi_figures_compute(sums, formula, s->kind == SCOPE_QUEUE,
+	    s->kind != SCOPE_TEAM || s->has_queues, out);
+}
+
 /* ---- life ------------------------------------------------------------ */
 
 struct engine *
@@ -1385,9 +1482,16 @@ engine_new(const struct config *config, int64_t now)
 	    e->day_start);
 	engine_staff_mark(e);
 	e->n_windows = config->n_windows;
-	e->window_lengths = xcalloc(e->n_windows, sizeof *e->window_lengths);
-	for (size_t i = 0; i < e->n_windows; i++)
+	e->window_lengths = xcalloc(e->n_windows + 1, sizeof *e->window_lengths);
+	e->history_window = e->n_kpi_windows = e->n_windows;
+	for (size_t i = 0; i < e->n_windows; i++) {
 		e->window_lengths[i] = config->windows[i].length_ms;
+		if (e->window_lengths[i] == HISTORY_BASE_MS)
+			e->history_window = i;
+	}
+	if (e->history_window == e->n_windows)
+		e->window_lengths[e->n_kpi_windows++] = HISTORY_BASE_MS;
+	engine_history_start(e);
 	e->max_repeat_window = config->defaults.repeat_window_ms;
 	for (size_t i = 0; i < config->n_queues; i++)
 		if (config->queues[i].settings.repeat_window_ms > e->max_repeat_window)
@@ -1439,6 +1543,7 @@ engine_free(struct engine **ep)
 	free(e->agents);
 	free(e->feeds);
 	free(e->window_lengths);
+	history_free(&e->history);
 	tz_free(&e->tz);
 	free(e);
 	*ep = NULL;
@@ -1634,7 +1739,7 @@ engine_scope_figures(struct engine *e, size_t i, size_t w, struct kpi_figures *o
 	enum sl_formula formula = s->kind == SCOPE_QUEUE ? s->settings.sl_formula :
 	    e->config->defaults.sl_formula;
 
-	kpi_set_read(engine_kpi(e, s), w, &sums);
+	kpi_set_read(engine_kpi(e, s), engine_kpi_window(e, w), &sums);
 	kpi_figures_compute(&sums, formula, s->kind == SCOPE_QUEUE,
 	    s->kind != SCOPE_TEAM || s->has_queues, out);
 }
@@ -1702,14 +1807,15 @@ engine_queue_capture(struct engine *e, struct scope *q, int64_t mark)
 		at = kpi_set_clock(q->kpi);
 	q->staffing_mark = mark;
 	q->staff_dirty = false;
-	kpi_set_read(q->kpi, wa, &arr);
-	kpi_set_read(q->kpi, wh, &hour);
+	kpi_set_read(q->kpi, engine_kpi_window(e, wa), &arr);
+	kpi_set_read(q->kpi, engine_kpi_window(e, wh), &hour);
 	/* When these sums next change with no event: the windows sliding,
 	 * and wrap time attributed to the queue (it grows while agents wrap
 	 * its calls). Known now, while the set is at the mark. */
-	q->staff_moves = kpi_set_moves(q->kpi, wa, 0);
+	q->staff_moves = kpi_set_moves(q->kpi, engine_kpi_window(e, wa), 0);
 	if (wh != wa) {
-		int64_t m = kpi_set_moves(q->kpi, wh, 1u << KT_WRAP_ATTR);
+		int64_t m = kpi_set_moves(q->kpi, engine_kpi_window(e, wh),
+		    1u << KT_WRAP_ATTR);
 
 		q->staff_moves = m < q->staff_moves ? m : q->staff_moves;
 	}
@@ -1838,7 +1944,8 @@ engine_scope_staffing_moves(struct engine *e, size_t i)
 int64_t
 engine_scope_window_moves(struct engine *e, size_t i, size_t w, bool timed)
 {
-	return kpi_set_moves(e->scopes[i]->kpi, w, timed ? ~0u : 0);
+	return kpi_set_moves(e->scopes[i]->kpi, engine_kpi_window(e, w),
+	    timed ? ~0u : 0);
 }
 
 int64_t
@@ -1943,5 +2050,7 @@ engine_memory(const struct engine *e, struct engine_memory *m)
 	m->callers = e->callers.count;
 	m->memories = u64map_memory(&e->recent) + u64map_memory(&e->callers);
 	m->agents = e->n_agents * (sizeof(struct agent) + 64);
-	m->total = sizeof *e + m->windows + m->calls + m->memories + m->agents;
+	m->history = history_memory(e->history);
+	m->total = sizeof *e + m->windows + m->calls + m->memories + m->agents +
+	    m->history;
 }

@@ -130,6 +130,14 @@ void engine_scope_info(const struct engine *, size_t i, struct scope_info *out);
 void engine_scope_now(const struct engine *, size_t i, struct scope_now *out);
 /* Window w of scope i: 0 .. n_windows-1 as configured, n_windows = today. */
 void engine_scope_figures(struct engine *, size_t i, size_t w, struct kpi_figures *out);
+/* The day's intervals (core/history.h), kept at every 15-minute boundary
+ * the clock passes; borrowed. */
+struct history;
+const struct history *engine_history(const struct engine *);
+/* The figures of scope i from sums (history_sums'), with the scope's own
+ * formula, as engine_scope_figures works them out from its windows. */
+void engine_scope_figures_of(const struct engine *, size_t i,
+    const struct kpi_sums *sums, struct kpi_figures *out);
 /* Agents the scope needs now to meet its SL target (Erlang C, or Erlang A
  * when the last hour had abandons): queues from the last 15 minutes'
  * arrivals and the last hour's handle time; all and teams sum their queues.
@@ -230,6 +238,7 @@ struct engine_memory {
 	size_t callers;         /* callers remembered for repeat contacts */
 	size_t memories;        /* bytes of those two tables */
 	size_t agents;          /* agents' bytes */
+	size_t history;         /* the day's intervals (history.h) */
 	size_t total;
 };
 

@@ -3,10 +3,12 @@
  */
 #include "snapshot.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "history.h"
 #include "metric.h"
 #include "xalloc.h"
 
@@ -142,6 +144,8 @@ snapshot_scope_feeds(struct jsonw *w, const struct engine *e, size_t i,
 	if (info->last_event > 0) jsonw_int(w, info->last_event); else jsonw_null(w);
 }
 
+static void snapshot_trend(struct jsonw *, struct engine *, size_t);
+
 static void
 snapshot_scope(struct jsonw *w, struct engine *e, size_t i,
     struct snapshot_feedset *fs)
@@ -169,6 +173,74 @@ snapshot_scope(struct jsonw *w, struct engine *e, size_t i,
 		snapshot_figures(w, &f);
 	}
 	jsonw_end_object(w);
+	snapshot_trend(w, e, i);
+	jsonw_end_object(w);
+}
+
+/* The trend's figures (docs/protocol.md §6.14), in key order. */
+static const enum metric_id snapshot_trend_ids[] = {
+	M_SERVICE_LEVEL, M_OFFERED, M_ASA_MS, M_ABANDON_RATE,
+};
+
+/* One trend array: a share to 4 decimals (the size budget), the rest
+ * whole; null where the interval has no figure or was not kept. */
+static void
+snapshot_trend_array(struct jsonw *w, const struct kpi_figures *f,
+    const bool *kept, size_t n, enum metric_id id)
+{
+	jsonw_key(w, metric_get(id)->key);
+	jsonw_array(w);
+	for (size_t k = 0; k < n; k++) {
+		if (!kept[k] || f[k].null[id])
+			jsonw_null(w);
+		else if (metric_get(id)->kind == METRIC_RATIO)
+			jsonw_double(w, round(f[k].value[id] * 1e4) / 1e4);
+		else
+			jsonw_int(w, (int64_t)f[k].value[id]);
+	}
+	jsonw_end_array(w);
+}
+
+/*
+ * "trend": the day's last complete intervals of history.interval, oldest
+ * first, at most history.trend_points; none before the first one ends.
+ * O(points): the sums of each are the history's, added up.
+ */
+static void
+snapshot_trend(struct jsonw *w, struct engine *e, size_t i)
+{
+	const struct config *c = engine_config(e);
+	const struct history *h = engine_history(e);
+	int64_t len = config_history_interval_ms(c), ds = history_day_start(h);
+	int64_t last = history_last_end(h), end, first;
+	struct kpi_figures f[16];
+	struct kpi_sums sums;
+	bool kept[16];
+	size_t n = 0;
+
+	if (last <= ds)
+		return;
+	end = ds + (last - ds) / len * len;
+	first = end - ((int64_t)c->history_trend_points - 1) * len;
+	if (first < ds + len)
+		first = ds + len;
+	/* From the first interval kept for the scope (the daemon started,
+	 * or the scope was first named, later in the day). */
+	while (first <= end && !history_sums(h, i, first, len, &sums))
+		first += len;
+	if (end < first)
+		return;
+	for (int64_t t = first; t <= end && n < 16; t += len, n++) {
+		kept[n] = history_sums(h, i, t, len, &sums);
+		engine_scope_figures_of(e, i, &sums, &f[n]);
+	}
+	jsonw_key(w, "trend");
+	jsonw_object(w);
+	jsonw_key(w, "interval_ms"); jsonw_int(w, len);
+	jsonw_key(w, "end"); jsonw_int(w, end);
+	for (size_t k = 0; k < sizeof snapshot_trend_ids /
+	    sizeof snapshot_trend_ids[0]; k++)
+		snapshot_trend_array(w, f, kept, n, snapshot_trend_ids[k]);
 	jsonw_end_object(w);
 }
 

@@ -14,6 +14,11 @@
  *                                         unambiguous start of the id
  *   {"cmd":"alerts"}                    -> {"ok":true,"timezone":..,"alerts":[..]}:
  *                                         the day's alerts, newest first
+ *   {"cmd":"report","day":D,"interval":"15m","scopes":[S..],"format":"json"|"csv"}
+ *                                       -> {"ok":true,"interval_ms":..,"targets":
+ *                                         {scope: sl_target},"truncated":..,
+ *                                         "rows":TEXT}: the interval rows of
+ *                                         docs/protocol.md §6.13 as one text
  *
  * It parses and answers (control_answer, without the socket: the fuzzer's
  * way in); what a request does is the server's, asked through service.h
@@ -30,6 +35,7 @@
 #include "alert.h"
 #include "engine.h"
 #include "journal.h"
+#include "report.h"
 #include "jsonw.h"
 #include "proc.h"
 #include "service.h"
@@ -41,6 +47,10 @@
 #define CONTROL_STALE_LISTED 64
 #define CONTROL_VERSION "0.1.0"
 #define CONTROL_OUT_MAX 1024    /* a sentence from the server */
+/* A report's rows in one reply (about 600 bytes each: 12 MB), and the
+ * scope patterns one request may name. */
+#define CONTROL_REPORT_ROWS 20000
+#define CONTROL_REPORT_SCOPES 64
 
 struct control {
 	const struct service *svc;
@@ -251,6 +261,7 @@ control_status(const struct service *svc, struct jsonw *w)
 	 * (an estimate from what it holds) beside it */
 	jsonw_key(w, "memory_bytes"); jsonw_int(w, proc_rss_bytes());
 	jsonw_key(w, "engine_bytes"); jsonw_int(w, (int64_t)m.total);
+	jsonw_key(w, "history_bytes"); jsonw_int(w, (int64_t)m.history);
 	jsonw_key(w, "refused"); jsonw_int(w, (int64_t)st.stats->refused);
 	jsonw_key(w, "ingest_queue_full");
 	jsonw_int(w, (int64_t)st.stats->ingest_full);
@@ -323,6 +334,70 @@ control_change(const struct service *svc, struct jsonw *w,
 	return jsonw_text(w);
 }
 
+static const char *
+control_string(const cJSON *req, const char *key)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(req, key);
+
+	return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+static void
+control_targets(struct jsonw *w, struct engine *e)
+{
+	struct scope_info info;
+
+	jsonw_key(w, "targets");
+	jsonw_object(w);
+	for (size_t i = 0; i < engine_scope_count(e); i++) {
+		engine_scope_info(e, i, &info);
+		jsonw_key(w, info.key);
+		jsonw_double(w, info.settings->sl_target);
+	}
+	jsonw_end_object(w);
+}
+
+/* The day's interval rows (core/report.h), as of the clock. */
+static const char *
+control_report(const struct service *svc, const cJSON *req, struct jsonw *w)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(req, "scopes");
+	const cJSON *array = cJSON_IsArray(list) ? list : NULL;
+	const char *format = control_string(req, "format"), *s;
+	char *scopes[CONTROL_REPORT_SCOPES], err[CONTROL_OUT_MAX];
+	struct report_text t = { 0 };
+	struct service_state st;
+	size_t n = 0;
+	bool csv = format != NULL && strcmp(format, "csv") == 0, truncated;
+	const cJSON *item;
+
+	if (format != NULL && !csv && strcmp(format, "json") != 0)
+		return control_error(w, "format: json or csv");
+	cJSON_ArrayForEach(item, array) {
+		if (!cJSON_IsString(item) || n == CONTROL_REPORT_SCOPES)
+			return control_error(w, "scopes: at most 64 strings");
+		scopes[n++] = item->valuestring;
+	}
+	svc->state(svc->server, true, &st);
+	if (!report_answer(st.engine, control_string(req, "day"),
+	    control_string(req, "interval"), scopes, n,
+	    csv ? REPORT_CSV : REPORT_JSON, CONTROL_REPORT_ROWS, &t, &truncated,
+	    err, sizeof err))
+		return control_error(w, err);
+	jsonw_reset(w);
+	jsonw_object(w);
+	jsonw_key(w, "ok"); jsonw_bool(w, true);
+	s = control_string(req, "interval");
+	jsonw_key(w, "interval"); jsonw_string(w, s ? s : "");
+	jsonw_key(w, "timezone"); jsonw_string(w, st.config->timezone);
+	control_targets(w, st.engine);
+	jsonw_key(w, "truncated"); jsonw_bool(w, truncated);
+	jsonw_key(w, "rows"); jsonw_string(w, t.buf);
+	jsonw_end_object(w);
+	free(t.buf);
+	return jsonw_text(w);
+}
+
 const char *
 control_answer(const struct service *svc, const char *data, size_t len,
     struct jsonw *w)
@@ -347,9 +422,11 @@ control_answer(const struct service *svc, const char *data, size_t len,
 		reply = control_change(svc, w, svc->ack, data, len, "id");
 	else if (strcmp(cmd, "alerts") == 0)
 		reply = svc->alerts(svc->server);
+	else if (strcmp(cmd, "report") == 0)
+		reply = control_report(svc, req, w);
 	else
 		reply = control_error(w, "unknown command (status, snapshot, alerts, "
-		    "reload, message, ack)");
+		    "report, reload, message, ack)");
 	cJSON_Delete(req);
 	return reply;
 }

@@ -11,6 +11,10 @@
  *   GET /api/v1/snapshot    the snapshot of PROTOCOL §3
  *   GET /api/v1/alerts      the day's alerts, newest first (as wallboardctl
  *                           alerts --json)
+ *   GET /api/v1/report?day=&interval=&scope=&format=
+ *                           the day by interval (docs/protocol.md §6.13):
+ *                           JSON Lines, or CSV with format=csv; scope may
+ *                           repeat (at most 64)
  *
  * Read-only: no request changes a figure, an alert or the config (a read
  * moves the engine's clock up to now, as a snapshot does), so a port open to
@@ -41,7 +45,9 @@
 #include "log.h"
 #include "metric.h"
 #include "proc.h"
+#include "report.h"
 #include "service.h"
+#include "text.h"
 #include "web.h"
 #include "xalloc.h"
 
@@ -742,6 +748,125 @@ http_alert_history(struct httpd_req *req, const struct service *svc)
 	http_json(req, svc->alerts(svc->server));
 }
 
+#define HTTP_REPORT_SCOPES 64
+#define HTTP_REPORT_ROWS 20000
+#define HTTP_PARAM_MAX 256
+
+static int
+http_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode one query value (len bytes at s, '+' a space) into out;
+ * false when it is too long or not text. */
+static bool
+http_decode(const char *s, size_t len, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned hex;
+		char c = s[i];
+
+		if (n + 1 >= cap)
+			return false;
+		if (c == '+')
+			c = ' ';
+		else if (c == '%' && i + 2 < len && http_hex(s[i + 1]) >= 0 &&
+		    http_hex(s[i + 2]) >= 0) {
+			hex = (unsigned)(http_hex(s[i + 1]) * 16 + http_hex(s[i + 2]));
+			c = (char)hex;
+			i += 2;
+		}
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return text_problem(out, n) == NULL;
+}
+
+struct http_report_args {
+	char day[HTTP_PARAM_MAX], interval[HTTP_PARAM_MAX], format[HTTP_PARAM_MAX];
+	char scope[HTTP_REPORT_SCOPES][HTTP_PARAM_MAX];
+	char *scopes[HTTP_REPORT_SCOPES];
+	size_t n_scopes;
+};
+
+/* day, interval, format, scope... from the query; a sentence on error. */
+static const char *
+http_report_args(const char *q, struct http_report_args *a)
+{
+	while (*q != '\0') {
+		size_t len = strcspn(q, "&"), klen = strcspn(q, "=&");
+		const char *v = q + klen + (klen < len);
+		size_t vlen = len - klen - (klen < len);
+		char *to = NULL;
+
+		if (klen == 3 && strncmp(q, "day", 3) == 0)
+			to = a->day;
+		else if (klen == 8 && strncmp(q, "interval", 8) == 0)
+			to = a->interval;
+		else if (klen == 6 && strncmp(q, "format", 6) == 0)
+			to = a->format;
+		else if (klen == 5 && strncmp(q, "scope", 5) == 0) {
+			if (a->n_scopes == HTTP_REPORT_SCOPES)
+				return "at most 64 scope parameters\n";
+			to = a->scopes[a->n_scopes] = a->scope[a->n_scopes];
+			a->n_scopes++;
+		}
+		if (to != NULL && !http_decode(v, vlen, to, HTTP_PARAM_MAX))
+			return "a parameter too long or not text\n";
+		q += len + (q[len] == '&');
+	}
+	return NULL;
+}
+
+static void
+http_report(struct httpd_req *req, const struct service *svc)
+{
+	static struct http_report_args a;
+	struct report_text t = { 0 };
+	struct service_state st;
+	struct evbuffer *b;
+	const char *why;
+	char err[512];
+	bool csv, truncated;
+
+	memset(&a, 0, sizeof a);
+	if ((why = http_report_args(httpd_req_query(req), &a)) != NULL) {
+		http_text(req, 400, "Bad Request", why);
+		return;
+	}
+	csv = strcmp(a.format, "csv") == 0;
+	if (!csv && a.format[0] != '\0' && strcmp(a.format, "json") != 0) {
+		http_text(req, 400, "Bad Request", "format: json or csv\n");
+		return;
+	}
+	svc->state(svc->server, true, &st);
+	if (!report_answer(st.engine, a.day, a.interval, a.scopes, a.n_scopes,
+	    csv ? REPORT_CSV : REPORT_JSON, HTTP_REPORT_ROWS, &t, &truncated,
+	    err, sizeof err - 1)) {
+		strcat(err, "\n");
+		http_text(req, 400, "Bad Request", err);
+		return;
+	}
+	if ((b = evbuffer_new()) == NULL)
+		fatalx("out of memory");
+	evbuffer_add(b, t.buf, t.len);
+	if (truncated)
+		httpd_header(req, "X-Wallboard-Truncated", "rows");
+	http_reply(req, 200, "OK", csv ? "text/csv; charset=utf-8; header=present" :
+	    "application/x-ndjson", b);
+	evbuffer_free(b);
+	free(t.buf);
+}
+
 static const struct {
 	const char *path;
 	void (*serve)(struct httpd_req *, const struct service *);
@@ -750,6 +875,7 @@ static const struct {
 	{ "/metrics", http_metrics },
 	{ "/api/v1/snapshot", http_snapshot },
 	{ "/api/v1/alerts", http_alert_history },
+	{ "/api/v1/report", http_report },
 };
 
 /* Every request: the path (query aside) picks the route, then the method. */

@@ -788,6 +788,14 @@ httpd_req_path(const struct httpd_req *r)
 	return r->path;
 }
 
+const char *
+httpd_req_query(const struct httpd_req *r)
+{
+	const char *q = strchr(r->target, '?');
+
+	return q ? q + 1 : "";
+}
+
 bool
 httpd_req_is_head(const struct httpd_req *r)
 {

@@ -83,6 +83,8 @@ bool httpd_req_is_head(const struct httpd_req *);
 const char *httpd_req_target(const struct httpd_req *);
 const char *httpd_req_authorization(const struct httpd_req *);
 const char *httpd_req_last_event_id(const struct httpd_req *);
+/* What follows the '?' of the target, not decoded; "" when none. */
+const char *httpd_req_query(const struct httpd_req *);
 
 /* A response header; name and value are the caller's own text (never the
  * client's), without CR or LF. */

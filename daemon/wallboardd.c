@@ -19,6 +19,7 @@
 #include "journaltool.h"
 #include "log.h"
 #include "replay.h"
+#include "report.h"
 #include "server.h"
 
 #define WALLBOARD_VERSION "0.1.0"
@@ -30,6 +31,7 @@ usage(FILE *out)
 	    "usage: wallboardd -c CONFIG [-v]\n"
 	    "       wallboardd -c CONFIG --check-config\n"
 	    "       wallboardd -c CONFIG --replay EVENTS.jsonl [--at MS]\n"
+	    "                  [--report 15m|30m|60m [--csv]]\n"
 	    "       wallboardd --journal-check DIR\n"
 	    "       wallboardd [-c CONFIG] --journal-export FILE_OR_DAY\n"
 	    "\n"
@@ -42,6 +44,11 @@ usage(FILE *out)
 	    "                      snapshot and exit; opens no socket\n"
 	    "      --at MS         the snapshot's time (ms since the epoch);\n"
 	    "                      default: the last event's ts\n"
+	    "      --report INTERVAL\n"
+	    "                      with --replay: print the day's complete\n"
+	    "                      intervals (15m, 30m or 60m) up to --at as JSON\n"
+	    "                      Lines, one row per scope and interval (with\n"
+	    "                      --csv: CSV, a header row first)\n"
 	    "      --journal-check DIR\n"
 	    "                      verify each journal file in DIR (a state_dir)\n"
 	    "                      and print its records, torn tail and damaged\n"
@@ -72,11 +79,14 @@ parse_ms(const char *s, int64_t *out)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256, OPT_REPLAY, OPT_AT, OPT_JCHECK, OPT_JEXPORT };
+	enum { OPT_CHECK = 256, OPT_REPLAY, OPT_AT, OPT_JCHECK, OPT_JEXPORT,
+	    OPT_REPORT, OPT_CSV };
 	static const struct option options[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "at", required_argument, NULL, OPT_AT },
 		{ "journal-check", required_argument, NULL, OPT_JCHECK },
 		{ "journal-export", required_argument, NULL, OPT_JEXPORT },
@@ -87,8 +97,8 @@ main(int argc, char **argv)
 	};
 	const char *config_path = NULL, *replay_path = NULL;
 	const char *jcheck = NULL, *jexport = NULL;
-	bool check = false, has_at = false;
-	int64_t at = 0;
+	bool check = false, has_at = false, csv = false;
+	int64_t at = 0, report_ms = 0;
 	int verbose = 0, opt, status;
 	struct config *config;
 
@@ -97,6 +107,14 @@ main(int argc, char **argv)
 		case 'c': config_path = optarg; break;
 		case OPT_CHECK: check = true; break;
 		case OPT_REPLAY: replay_path = optarg; break;
+		case OPT_CSV: csv = true; break;
+		case OPT_REPORT:
+			if (!report_parse_interval(optarg, &report_ms)) {
+				fprintf(stderr, "wallboardd: --report wants 15m, 30m "
+				    "or 60m, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
 		case OPT_JCHECK: jcheck = optarg; break;
 		case OPT_JEXPORT: jexport = optarg; break;
 		case OPT_AT:
@@ -145,7 +163,7 @@ main(int argc, char **argv)
 		status = 0;
 	}
 	else if (replay_path != NULL)
-		status = replay_run(config, replay_path, has_at, at);
+		status = replay_run(config, replay_path, has_at, at, report_ms, csv);
 	else
 		return server_run(config_path, config);   /* it owns the config */
 	config_free(&config);

@@ -1,6 +1,6 @@
 /*
  * standby.h: a board on several daemons (or relays) at once, the hot
- * standby (README "More than one machine", docs/protocol.md §6.11).
+ * standby (README "More than one machine", docs/protocol.md §6.12).
  *
  * One SUB socket is connected to every endpoint; ZeroMQ fair-queues what
  * they publish, so the snapshots of two daemons arrive interleaved. Each

@@ -1207,6 +1207,75 @@ layout_tile_trend_room(const struct layout *l,
 	return to - from >= 6;
 }
 
+/* The trend figure a tile's metric has (§6.14), or -1. */
+static int
+layout_trend_figure(const struct config_tile *t)
+{
+	switch (t->metric_id) {
+	case M_SERVICE_LEVEL: return SNAPSHOT_TREND_SERVICE_LEVEL;
+	case M_OFFERED: return SNAPSHOT_TREND_OFFERED;
+	case M_ASA_MS: return SNAPSHOT_TREND_ASA;
+	case M_ABANDON_RATE: return SNAPSHOT_TREND_ABANDON_RATE;
+	default: return -1;
+	}
+}
+
+/*
+ * The sparkline of a tile's trend, oldest first, one block (U+2581 to
+ * U+2588) an interval scaled between the least and the most, a blank
+ * where undefined; then an arrow against the interval before: up, down or
+ * level (as the figures are shown). Into out; its cells in *cells; false
+ * when there is none to draw (no trend, or a terminal without Unicode).
+ */
+static bool
+layout_sparkline(const struct layout *l, const struct layout_tile_view *tv,
+    char *out, size_t len, int *cells)
+{
+	static const char *const blocks[] = { "\u2581", "\u2582", "\u2583",
+	    "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" };
+	const struct snapshot_trend *tr = tv->s && tv->s->has_trend ?
+	    &tv->s->trend : NULL;
+	int f = layout_trend_figure(tv->t);
+	double lo = 0, hi = 0, last = 0, prev = 0;
+	bool any = false, has_last = false, has_prev = false;
+	size_t o = 0;
+
+	size_t n;
+
+	if (tr == NULL || f < 0 || (n = tr->n[f]) == 0 ||
+	    !l->in->caps.unicode || len < n * 3 + 8)
+		return false;
+	for (size_t k = 0; k < n; k++) {
+		double v = tr->values[f][k];
+
+		if (isnan(v))     /* null: nothing measured */
+			continue;
+		lo = any && lo < v ? lo : v;
+		hi = any && hi > v ? hi : v;
+		any = true;
+		prev = last, has_prev = has_last;
+		last = v, has_last = true;
+	}
+	for (size_t k = 0; k < n; k++) {
+		double v = tr->values[f][k];
+		int b = hi > lo && !isnan(v) ? (int)((v - lo) / (hi - lo) * 7 +
+		    0.5) : 3;
+
+		o += (size_t)snprintf(out + o, len - o, "%s",
+		    isnan(v) ? " " : blocks[b < 0 ? 0 : b > 7 ? 7 : b]);
+	}
+	*cells = (int)n;
+	if (has_prev) {
+		enum metric_kind kind = metric_get(tv->t->metric_id)->kind;
+		double a = metric_shown(kind, last), b = metric_shown(kind, prev);
+
+		snprintf(out + o, len - o, " %s", a > b ? "\u2191" : a < b ?
+		    "\u2193" : "\u2192");
+		*cells += 2;
+	}
+	return true;
+}
+
 /* A tile as a box: the label in its top edge, the window top right, the
  * figure inside, the target (or why it is old) in its bottom edge. */
 static void
@@ -1215,11 +1284,12 @@ layout_tile(struct layout *l, const struct layout_tile_view *tv,
 {
 	const struct config_tile *t = tv->t;
 	struct render_style line, value_style;
-	char target[256];
+	char target[256], spark[SNAPSHOT_TREND_MAX * 3 + 8];
 	const char *window = t->window ? t->window : "now";
 	struct render_trend trend;
 	struct render_rect strip;
 	bool inside;
+	int spark_cells;
 
 	layout_tile_styles(l, tv, &line, &value_style);
 	/* A stale tile says why instead of its target. */
@@ -1242,6 +1312,16 @@ layout_tile(struct layout *l, const struct layout_tile_view *tv,
 		l->ops->trend(l->ctx, strip, &trend, line);
 	else
 		inside = false;
+	/* The trend under the figure on a terminal, when the box has room
+	 * for both (the framebuffer board draws its own, above). */
+	if (!l->in->caps.scalable && r.h >= 6 &&
+	    layout_sparkline(l, tv, spark, sizeof spark, &spark_cells) &&
+	    spark_cells <= r.w - 2) {
+		layout_text_centre(l, r.x + 1, r.y + r.h - 2, r.w - 2, spark,
+		    layout_style(RENDER_NEUTRAL, RENDER_DEFAULT,
+		    tv->stale ? RENDER_DIM : 0));
+		r.h--;
+	}
 	layout_tile_figure(l, (struct render_rect){ r.x + 1, r.y + 1,
 	    r.w - 2, r.h - 2 - inside }, tv->value, value_style);
 }
@@ -1848,6 +1928,8 @@ layout_scaled_grid(const struct layout *l, const struct config_page *page,
  * grid takes the rows its agents need, up to half, and never leaves the
  * tiles fewer than 7 rows (room for big figures).
  */
+static void layout_intervals(struct layout *, struct render_rect);
+
 static void
 layout_body(struct layout *l, const struct config_page *page,
     struct render_rect body)
@@ -1885,6 +1967,139 @@ layout_body(struct layout *l, const struct config_page *page,
 	if (page->agent_grid)
 		layout_grid(l, grid, shown, n);
 	free(shown);
+	if (page->intervals && page->n_tiles == 0 && !page->agent_grid)
+		layout_intervals(l, body);
+}
+
+/*
+ * "Today by interval": for each of the board's scopes with a trend, four
+ * lines (service level, offered, ASA, abandon rate), a column an interval,
+ * oldest first, headed by its local start ("09:15"; the local day is told
+ * from the snapshot's day_start, so on a DST day the columns after the
+ * change read an hour off). Service level green at or above the scope's
+ * target, red below. Columns that do not fit go, the oldest first.
+ */
+#define LAYOUT_IV_LABEL 16
+#define LAYOUT_IV_COL 7
+
+/* The intervals a scope's trend has (its longest series; 0: none). */
+static size_t
+layout_trend_len(const struct snapshot_scope *s)
+{
+	size_t n = 0;
+
+	for (int f = 0; s->has_trend && f < SNAPSHOT_TREND_COUNT; f++)
+		n = s->trend.n[f] > n ? s->trend.n[f] : n;
+	return n;
+}
+
+/* Interval k of series f: false when undefined (null, or past its end). */
+static bool
+layout_trend_value(const struct snapshot_trend *t, int f, size_t k, double *v)
+{
+	if (k >= t->n[f] || isnan(t->values[f][k]))
+		return false;
+	*v = t->values[f][k];
+	return true;
+}
+
+static void
+layout_interval_cell(const struct snapshot_trend *t, int f, size_t k,
+    char *buf, size_t len)
+{
+	static const enum metric_kind kinds[SNAPSHOT_TREND_COUNT] = {
+	    METRIC_RATIO, METRIC_COUNT, METRIC_DURATION, METRIC_RATIO };
+	double v;
+
+	if (!layout_trend_value(t, f, k, &v))
+		snprintf(buf, len, "-");
+	else
+		layout_format_value(kinds[f], v, buf, len);
+}
+
+/* Scope s's four lines; column c holds its interval c - shift (its
+ * trend may be shorter than the head's: it ends alike). */
+static int
+layout_interval_scope(struct layout *l, const struct snapshot_scope *s,
+    struct render_rect area, int y, size_t first, size_t shift)
+{
+	static const char *const names[SNAPSHOT_TREND_COUNT] = { "SL",
+	    "offered", "ASA", "abandoned" };
+	const struct snapshot_trend *t = &s->trend;
+	size_t n = layout_trend_len(s);
+	double sl;
+	struct render_style plain = layout_style(RENDER_NEUTRAL, RENDER_DEFAULT, 0);
+	char label[LAYOUT_IV_LABEL * 4 + 8], cell[32];
+
+	for (int f = 0; f < SNAPSHOT_TREND_COUNT && y < area.y + area.h;
+	    f++, y++) {
+		snprintf(label, sizeof label, "%s %s", f == 0 ? (s->label ?
+		    s->label : s->key) : "", names[f]);
+		layout_text(l, area.x, y, LAYOUT_IV_LABEL - 1, f == 0 ? label :
+		    label + 1, f == 0 ? layout_style(RENDER_NEUTRAL,
+		    RENDER_DEFAULT, RENDER_BOLD) : plain);
+		for (size_t c = first > shift ? first : shift; c - shift < n;
+		    c++) {
+			struct render_style st = plain;
+			size_t k = c - shift;
+
+			layout_interval_cell(t, f, k, cell, sizeof cell);
+			if (f == SNAPSHOT_TREND_SERVICE_LEVEL &&
+			    layout_trend_value(t, f, k, &sl) && s->sl_target > 0)
+				st = layout_style(metric_shown(METRIC_RATIO,
+				    sl) >= metric_shown(METRIC_RATIO,
+				    s->sl_target) ? RENDER_GOOD : RENDER_BAD,
+				    RENDER_DEFAULT, RENDER_BOLD);
+			layout_text_right(l, area.x + LAYOUT_IV_LABEL +
+			    (int)(c - first + 1) * LAYOUT_IV_COL, y,
+			    LAYOUT_IV_COL - 1, cell, st);
+		}
+	}
+	return y + 1;
+}
+
+static void
+layout_intervals(struct layout *l, struct render_rect area)
+{
+	const struct snapshot_view *v = l->in->snap;
+	int cols = (area.w - LAYOUT_IV_LABEL) / LAYOUT_IV_COL, y = area.y + 2;
+	const struct snapshot_trend *head = NULL;
+	size_t head_n = 0;
+	char when[16];
+
+	/* The longest trend heads the columns. */
+	for (size_t i = 0; v != NULL && i < v->n_scopes; i++)
+		if (layout_trend_len(&v->scopes[i]) > head_n) {
+			head = &v->scopes[i].trend;
+			head_n = layout_trend_len(&v->scopes[i]);
+		}
+	layout_text(l, area.x, area.y, area.w, "Today by interval",
+	    layout_style(RENDER_NEUTRAL, RENDER_DEFAULT, RENDER_BOLD));
+	if (head == NULL || cols <= 0) {
+		layout_text(l, area.x, y, area.w, "no complete interval yet",
+		    layout_style(RENDER_NEUTRAL, RENDER_DEFAULT, RENDER_DIM));
+		return;
+	}
+	size_t first = head_n > (size_t)cols ? head_n - (size_t)cols : 0;
+	for (size_t k = first; k < head_n; k++) {
+		int64_t start = head->end - (int64_t)(head_n - k) * head->interval_ms;
+		int64_t min = (start - v->day_start) / 60000 +
+		    l->in->config->day_start_minutes;
+
+		min = (min % 1440 + 1440) % 1440;
+		snprintf(when, sizeof when, "%02d:%02d", (int)(min / 60),
+		    (int)(min % 60));
+		layout_text_right(l, area.x + LAYOUT_IV_LABEL +
+		    (int)(k - first + 1) * LAYOUT_IV_COL, area.y + 1,
+		    LAYOUT_IV_COL - 1, when, layout_style(RENDER_NEUTRAL,
+		    RENDER_DEFAULT, RENDER_DIM));
+	}
+	for (size_t i = 0; i < v->n_scopes && y < area.y + area.h; i++)
+		if (layout_trend_len(&v->scopes[i]) > 0 &&
+		    v->scopes[i].trend.end == head->end &&
+		    v->scopes[i].trend.interval_ms == head->interval_ms)
+			y = layout_interval_scope(l, &v->scopes[i], area, y,
+			    first, head_n - layout_trend_len(&v->scopes[i]));
 }
 
 /* Below 20x5 there is no board to show. */

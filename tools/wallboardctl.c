@@ -11,6 +11,8 @@
  *   wallboardctl ... message --clear
  *   wallboardctl ... ack ID [--by NAME]
  *   wallboardctl ... alerts [--json]
+ *   wallboardctl ... report [--day YYYY-MM-DD] [--interval 15m] [--scope S...]
+ *                           [--csv | --json]
  *
  * One JSON request, one JSON reply, on the daemon's ZeroMQ REP socket at
  * ipc://STATE_DIR/control.sock (daemon/control.c is the other side). The
@@ -63,7 +65,13 @@ enum {
 	CTL_FROM = 1 << 3,
 	CTL_CLEAR = 1 << 4,
 	CTL_BY = 1 << 5,
+	CTL_CSV = 1 << 6,
+	CTL_DAY = 1 << 7,
+	CTL_INTERVAL = 1 << 8,
+	CTL_SCOPE = 1 << 9,
 };
+
+#define CTL_SCOPES_MAX 64
 
 struct ctl {
 	const char *config;
@@ -72,6 +80,9 @@ struct ctl {
 	int64_t for_ms;
 	const char *from;
 	const char *by;
+	const char *day, *interval;
+	const char *scopes[CTL_SCOPES_MAX];
+	int n_scopes;
 	char **args;            /* the command's words after its name */
 	int n_args;
 };
@@ -101,6 +112,15 @@ ctl_usage(FILE *out)
 	    "                             or #14), or any unambiguous start of its id\n"
 	    "  alerts [--json]            today's alerts, newest first: firing,\n"
 	    "                             pending, acked and resolved, with ids\n"
+	    "  report [--day YYYY-MM-DD] [--interval 15m|30m|60m] [--scope S]...\n"
+	    "         [--csv | --json]    the day by interval (default today, the\n"
+	    "                             config's history.interval, every scope):\n"
+	    "                             a table (service level coloured against\n"
+	    "                             target on a terminal), CSV with a header\n"
+	    "                             row, or JSON Lines; --scope takes a\n"
+	    "                             pattern (queue:*, team:b*), up to 64;\n"
+	    "                             --day: today or yesterday (older days:\n"
+	    "                             wallboardd --journal-export, --report)\n"
 	    "\n"
 	    "  -c, --config FILE   find the daemon through this config's state_dir\n"
 	    "                      (default " CTL_DEFAULT_CONFIG ")\n"
@@ -740,6 +760,129 @@ ctl_alerts(struct ctl *c)
 	return status;
 }
 
+/* ---- report ------------------------------------------------------------- */
+
+static double
+ctl_num(const cJSON *o, const char *key, bool *null)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	*null = !cJSON_IsNumber(v);
+	return *null ? 0 : v->valuedouble;
+}
+
+/* A figure as the boards show it (metric_format), "-" when undefined. */
+static const char *
+ctl_figure(const cJSON *row, const char *key, char *buf, size_t len)
+{
+	const struct metric_info *m = metric_find(key);
+	bool null;
+	double v = ctl_num(row, key, &null);
+
+	if (null || m == NULL)
+		snprintf(buf, len, "-");
+	else
+		metric_format(m->kind, v, buf, len);
+	return buf;
+}
+
+/* One row of the table; the service level green at or above the scope's
+ * target, red below it, as the boards judge it (the value as shown), when
+ * colour is wanted. */
+static void
+ctl_report_row(const cJSON *row, const cJSON *targets, bool colour)
+{
+	static const char *const keys[] = { "offered", "answered", "abandoned",
+	    "asa_ms", "aht_ms", "max_wait_ms", "abandon_rate", "occupancy" };
+	char when[16], sl[16], buf[32];
+	const char *scope = ctl_str(row, "scope");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(targets, scope);
+	bool null;
+	double v = ctl_num(row, "service_level", &null);
+
+	ctl_when(ctl_int(row, "start"), false, when, sizeof when);
+	when[5] = '\0';
+	printf("%-20.20s %s ", scope, when);
+	ctl_figure(row, "service_level", sl, sizeof sl);
+	if (colour && !null && cJSON_IsNumber(t))
+		printf("\033[%sm%5s\033[0m", metric_shown(METRIC_RATIO, v) >=
+		    metric_shown(METRIC_RATIO, t->valuedouble) ? "32" : "31", sl);
+	else
+		printf("%5s", sl);
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		printf(" %8s", ctl_figure(row, keys[k], buf, sizeof buf));
+	printf(" %7.1f\n", ctl_num(row, "staffed_avg", &null));
+}
+
+static void
+ctl_report_table(const cJSON *reply, const char *rows)
+{
+	const cJSON *targets = cJSON_GetObjectItemCaseSensitive(reply, "targets");
+	bool colour = isatty(STDOUT_FILENO);
+	const char *line = rows, *nl;
+	int n = 0;
+
+	ctl_zone_set(reply);
+	printf("%-20s %-5s %5s %8s %8s %8s %8s %8s %8s %8s %8s %7s\n", "SCOPE",
+	    "START", "SL", "OFFERED", "ANSWERED", "ABANDON", "ASA", "AHT",
+	    "MAXWAIT", "ABN%", "OCC", "STAFFED");
+	for (; *line != '\0'; line = *nl ? nl + 1 : nl) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			nl = line + strlen(line);
+		cJSON *row = cJSON_ParseWithLength(line, (size_t)(nl - line));
+
+		if (row != NULL) {
+			ctl_report_row(row, targets, colour);
+			n++;
+		}
+		cJSON_Delete(row);
+	}
+	if (n == 0)
+		printf("no complete interval yet\n");
+	else
+		printf("%d row%s, times in %s\n", n, n == 1 ? "" : "s",
+		    tz_name(ctl_zone));
+	tz_free(&ctl_zone);
+}
+
+/* The day by interval: rows as the daemon wrote them (--csv, --json) or a
+ * table. */
+static int
+ctl_report(struct ctl *c)
+{
+	cJSON *request = ctl_request("report"), *reply, *list;
+	const cJSON *rows;
+	char *raw = NULL;
+	int status;
+
+	if (c->day != NULL)
+		cJSON_AddStringToObject(request, "day", c->day);
+	if (c->interval != NULL)
+		cJSON_AddStringToObject(request, "interval", c->interval);
+	cJSON_AddStringToObject(request, "format",
+	    (c->given & CTL_CSV) ? "csv" : "json");
+	list = cJSON_AddArrayToObject(request, "scopes");
+	for (int i = 0; i < c->n_scopes; i++)
+		cJSON_AddItemToArray(list, cJSON_CreateString(c->scopes[i]));
+	if ((reply = ctl_call(c, request, &raw, &status)) == NULL)
+		return status;
+	rows = cJSON_GetObjectItemCaseSensitive(reply, "rows");
+	if ((status = ctl_refused(reply)) == CTL_OK && cJSON_IsString(rows)) {
+		if (c->given & (CTL_CSV | CTL_JSON))
+			fputs(rows->valuestring, stdout);
+		else
+			ctl_report_table(reply, rows->valuestring);
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(reply,
+		    "truncated")))
+			fprintf(stderr, "wallboardctl: the report was cut short "
+			    "(too many rows): ask for fewer scopes\n");
+	}
+	free(raw);
+	cJSON_Delete(reply);
+	return status;
+}
+
 /* ---- the other commands ------------------------------------------------- */
 
 /* The snapshot as the daemon wrote it, or re-indented with --pretty. */
@@ -820,6 +963,8 @@ static const struct ctl_command ctl_commands[] = {
 	{ "message", CTL_FOR | CTL_FROM | CTL_CLEAR, ctl_message },
 	{ "ack", CTL_BY, ctl_ack },
 	{ "alerts", CTL_JSON, ctl_alerts },
+	{ "report", CTL_JSON | CTL_CSV | CTL_DAY | CTL_INTERVAL | CTL_SCOPE,
+	  ctl_report },
 };
 
 /* ---- the command line --------------------------------------------------- */
@@ -834,6 +979,10 @@ static const struct option ctl_options[] = {
 	{ "clear", no_argument, NULL, 'C' },
 	{ "by", required_argument, NULL, 'b' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "csv", no_argument, NULL, 'x' },
+	{ "day", required_argument, NULL, 'd' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "scope", required_argument, NULL, 'S' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -841,7 +990,8 @@ static const struct option ctl_options[] = {
 
 /* Words a command's options are known by, in CTL_* bit order. */
 static const char *const ctl_option_names[] = {
-	"--json", "--pretty", "--for", "--from", "--clear", "--by",
+	"--json", "--pretty", "--for", "--from", "--clear", "--by", "--csv",
+	"--day", "--interval", "--scope",
 };
 
 static bool
@@ -883,6 +1033,18 @@ ctl_option(struct ctl *c, int opt, const char *arg)
 	case 'C': c->given |= CTL_CLEAR; break;
 	case 'b': c->given |= CTL_BY; c->by = arg; break;
 	case 't': return ctl_parse_timeout(arg) ? -1 : 2;
+	case 'x': c->given |= CTL_CSV; break;
+	case 'd': c->given |= CTL_DAY; c->day = arg; break;
+	case 'i': c->given |= CTL_INTERVAL; c->interval = arg; break;
+	case 'S':
+		c->given |= CTL_SCOPE;
+		if (c->n_scopes == CTL_SCOPES_MAX) {
+			fprintf(stderr, "wallboardctl: at most %d --scope\n",
+			    CTL_SCOPES_MAX);
+			return 2;
+		}
+		c->scopes[c->n_scopes++] = arg;
+		break;
 	case 'V': printf("wallboardctl %s\n", CTL_VERSION); return 0;
 	case 'h': ctl_usage(stdout); return 0;
 	default: ctl_usage(stderr); return 2;
@@ -918,6 +1080,10 @@ ctl_fits(const struct ctl_command *cmd, const struct ctl *c)
 		fprintf(stderr, "wallboardctl: message --clear takes no --for or --from\n");
 		return false;
 	}
+	if ((c->given & CTL_CSV) && (c->given & CTL_JSON)) {
+		fprintf(stderr, "wallboardctl: report takes --csv or --json, not both\n");
+		return false;
+	}
 	if (c->n_args != ctl_arity(cmd, c->given)) {
 		ctl_usage(stderr);
 		return false;
@@ -933,7 +1099,7 @@ ctl_find(const char *name)
 			return &ctl_commands[i];
 	}
 	fprintf(stderr, "wallboardctl: unknown command '%s' (status, snapshot, "
-	    "alerts, reload, message, ack)\n", name);
+	    "alerts, report, reload, message, ack)\n", name);
 	return NULL;
 }
 
