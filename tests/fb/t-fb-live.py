@@ -90,6 +90,12 @@ waited = time.time() - last_sent[0]
 if check(len(banner) == 1, "stopped: STALE %.1f s after the last snapshot "
          "(3 heartbeats: 3 s)" % waited):
     check(waited >= 2.9, "stopped: not before 3 heartbeats")
+    # the trace says what was drawn; the copy to the framebuffer follows
+    # it within the same frame: read it until it has landed (at most 1 s)
+    end = time.time() + 1.0
+    while (Frame(dev, 960, 540, 32).count(banner[0]["rect"], RED_BG) <= 1000
+           and time.time() < end):
+        time.sleep(0.05)
     check(Frame(dev, 960, 540, 32).count(banner[0]["rect"], RED_BG) > 1000,
           "stopped: the banner is red on the framebuffer")
 publish_for(1.0)
