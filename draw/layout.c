@@ -1312,15 +1312,19 @@ layout_tile(struct layout *l, const struct layout_tile_view *tv,
 		l->ops->trend(l->ctx, strip, &trend, line);
 	else
 		inside = false;
-	/* The trend under the figure on a terminal, when the box has room
-	 * for both (the framebuffer board draws its own, above). */
-	if (!l->in->caps.scalable && r.h >= 6 &&
+	/* On a terminal the trend goes in the tile's bottom edge, right of
+	 * the target, where it fits: the figure keeps every row of the box,
+	 * and a sparkline's blocks are never read as part of its big digits
+	 * (the framebuffer board draws its own, above). */
+	if (!l->in->caps.scalable &&
 	    layout_sparkline(l, tv, spark, sizeof spark, &spark_cells) &&
-	    spark_cells <= r.w - 2) {
-		layout_text_centre(l, r.x + 1, r.y + r.h - 2, r.w - 2, spark,
-		    layout_style(RENDER_NEUTRAL, RENDER_DEFAULT,
-		    tv->stale ? RENDER_DIM : 0));
-		r.h--;
+	    layout_cells(target) + spark_cells + 10 <= r.w) {
+		char edge[sizeof spark + 4];
+
+		snprintf(edge, sizeof edge, " %s ", spark);
+		layout_text(l, r.x + r.w - 4 - spark_cells, r.y + r.h - 1,
+		    spark_cells + 2, edge, layout_style(RENDER_NEUTRAL,
+		    RENDER_DEFAULT, tv->stale ? RENDER_DIM : 0));
 	}
 	layout_tile_figure(l, (struct render_rect){ r.x + 1, r.y + 1,
 	    r.w - 2, r.h - 2 - inside }, tv->value, value_style);

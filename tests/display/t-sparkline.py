@@ -56,6 +56,15 @@ for size in ("120x40", "200x60"):
         bad.append(f"{size}: no Sales sparkline")
     if any(c in draw(plain, size) for c in "▁▂▃▆↓↑→"):
         bad.append(f"{size}: a sparkline without a trend")
+    # the big figures read the same with the trends as without: the
+    # sparkline is never taken for part of a figure (it sits in the
+    # tile's bottom edge)
+    sys.path.insert(0, HERE)
+    from screen import tiles  # noqa: E402
+    if tiles(screen.splitlines()) != tiles(draw(plain, size).splitlines()):
+        bad.append(f"{size}: the figures read differently with trends:\n"
+                   f"{tiles(screen.splitlines())}\n"
+                   f"{tiles(draw(plain, size).splitlines())}")
 if any(c in draw(snap, "120x40", "--ascii") for c in "▁▆↓→"):
     bad.append("a sparkline in --ascii")
 # The "Today by interval" page (intervals: true), on a copy of the board
