@@ -239,10 +239,15 @@
     var hb = layout ? layout.heartbeat_ms : 1000, word, cls;
     if (!connected) { word = denied || "DISCONNECTED"; cls = "status-down"; }
     else if (!snapshot || Date.now() - lastAt > 3 * hb) { word = "STALE"; cls = "status-stale"; }
+    /* a stream-fed daemon whose clock holds (docs/nats.md): figures as
+     * of a moment ago; one whose journal fails: a restart would lose some */
+    else if (snapshot.stream && snapshot.stream !== "live") { word = "CATCHING UP"; cls = "status-stale"; }
+    else if (snapshot.journal && snapshot.journal !== "ok") { word = "JOURNAL"; cls = "status-stale"; }
     else { word = "LIVE"; cls = "status-live"; }
     setText($("status"), word);
     setClass($("status"), cls);
-    document.body.classList.toggle("disconnected", word !== "LIVE");
+    document.body.classList.toggle("disconnected", word !== "LIVE" &&
+        word !== "CATCHING UP" && word !== "JOURNAL");
     var d = new Date();
     setText($("clock"), ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2));
   }

@@ -293,6 +293,21 @@ web: {{listen: "127.0.0.1:{port}", token: {TOKEN}}}
             "'#tiles .tile .trend').classList.contains('hidden'); })("
             + json.dumps(snap) + ")"), True)
 
+        # a stream-fed daemon catching up (docs/nats.md), a failing
+        # journal: said in the header, the figures not greyed
+        for field, value, word in (("stream", "catching up", "CATCHING UP"),
+                                   ("journal", "failing", "JOURNAL")):
+            held = dict(snap, **{field: value})
+            got = json.loads(browser.js(
+                "(function (s) { wallboard.render(s); return JSON.stringify(["
+                "document.getElementById('status').textContent, "
+                "document.body.classList.contains('disconnected')]); })("
+                + json.dumps(held) + ")"))
+            check(f"{field} {value}: the header says {word}, figures not greyed",
+                  got, [word, False])
+        browser.js("(function (s) { wallboard.render(s); return 1; })("
+                   + json.dumps(snap) + ")")
+
         # 2. an event on the page within 1 s
         nodes = browser.js("document.getElementsByTagName('*').length")
         t0 = time.time()
