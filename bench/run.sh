@@ -37,6 +37,9 @@ echo
 # against ZeroMQ direct, and a daemon catching up from the stream.
 echo "== NATS JetStream (bench-nats.py)"
 BUILD="${BUILD:-build}" "${PYTHON:-/usr/bin/python3}" bench/bench-nats.py
+echo
+echo "== wallboard-relay: fan-out to 500 boards (bench-relay.py)"
+BUILD="${BUILD:-build}" "${PYTHON:-/usr/bin/python3}" bench/bench-relay.py
 for extra in "$B"/bench-*; do
 	case "$(basename "$extra")" in
 	bench-engine|bench-json|bench-snapshot|bench-daemon|bench-replay|bench-pixels|*.o) ;;
