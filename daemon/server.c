@@ -631,19 +631,15 @@ server_snapshot_with(struct server *s, struct snapshot_meta *meta)
 	return jsonw_text(&s->snapshot);
 }
 
-static bool server_check_alerts(struct server *);
-
-/* A snapshot asked for (control, HTTP) between publications: the alerts
- * are judged first, as for every published one, so its figures and its
- * alerts are of the same moment. A change of alert goes out on "alert" at
- * once; the boards' snapshot follows at the pace max_rate allows. */
+/* A snapshot asked for (control, HTTP): the figures as of the clock, the
+ * alerts as judged with the last snapshot published (judging them here, at
+ * whatever moment a client asks, would make the day's alert history depend
+ * on when people looked, and a restart's replay could not rebuild it). */
 const char *
 server_snapshot(struct server *s)
 {
 	struct snapshot_meta meta;
 
-	if (s->engine != NULL && s->alerts != NULL)
-		server_check_alerts(s);
 	return server_snapshot_with(s, &meta);
 }
 
