@@ -37,6 +37,17 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def take(poller, got, timeout_ms):
+    """Read every message waiting on the boards that have one, counting."""
+    for s, _ in poller.poll(timeout_ms):
+        while True:
+            try:
+                s.recv_multipart(zmq.NOBLOCK)
+                got[s] += 1
+            except zmq.Again:
+                break
+
+
 def main():
     snap = open(os.path.join(ROOT, "tests", "display", "snapshot.json"),
                 "rb").read()
@@ -71,22 +82,10 @@ def main():
             if time.time() >= t0 + sent / RATE:
                 up.send_multipart([b"snapshot", payload])
                 sent += 1
-            for s, _ in poller.poll(5):
-                while True:
-                    try:
-                        s.recv_multipart(zmq.NOBLOCK)
-                        got[s] += 1
-                    except zmq.Again:
-                        break
+            take(poller, got, 5)
         drain = time.time() + 1.0
         while time.time() < drain:
-            for s, _ in poller.poll(50):
-                while True:
-                    try:
-                        s.recv_multipart(zmq.NOBLOCK)
-                        got[s] += 1
-                    except zmq.Again:
-                        break
+            take(poller, got, 50)
         secs = time.time() - t0
         cpu = cpu_seconds(r.proc.pid) - cpu0
         delivered = sum(got.values())

@@ -255,7 +255,6 @@ nats_in_resubscribe(struct nats_in *n, char *err, size_t errlen)
 	n->gen++;
 	pthread_mutex_unlock(&n->send_lock);
 	pthread_mutex_lock(&n->lock);
-	n->stats.stream_made |= made;
 	after = n->stats.last_seq > n->after_seq ? n->stats.last_seq : n->after_seq;
 	old = n->sub;
 	n->sub = NULL;

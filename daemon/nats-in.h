@@ -30,7 +30,6 @@
 struct nats_in_stats {
 	bool connected;
 	bool subscribed;
-	bool stream_made;       /* this daemon made the stream */
 	uint64_t received;      /* messages handed on */
 	uint64_t last_seq;      /* the stream sequence of the last one */
 	uint64_t pending;       /* what the stream had after it */

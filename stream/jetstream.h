@@ -17,8 +17,6 @@
 
 #include <nats/nats.h>
 
-#define JS_DEFAULT_STREAM "WALLBOARD"
-#define JS_DEFAULT_SUBJECTS "wallboard.events.>"
 #define JS_DEFAULT_MAX_AGE_MS (3 * 24 * 3600 * 1000LL)  /* today, yesterday, and one more */
 #define JS_DEFAULT_DUPLICATES_MS (2 * 3600 * 1000LL)     /* a feed's restart, and then some */
 
