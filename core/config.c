@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include <yaml.h>
+#include <cjson/cJSON.h>
 
 #include "event.h"
 #include "metric.h"
@@ -160,8 +161,19 @@ static const char *const config_severity_names[] = {
 	    "standard"),						\
 	KEY_DURATION("repeat_window", T, P repeat_window_ms, 0, "24h")
 
+/* Targets of an agent report (no default: unset is 0, shown as null). */
+static const struct config_key config_targets_keys[] = {
+	KEY_DURATION("aht", struct config_targets, aht_ms, 0, NULL),
+	KEY_SHARE("occupancy", struct config_targets, occupancy, NULL),
+	KEY_SHARE("fcr", struct config_targets, fcr, NULL),
+	KEY_SHARE("csat", struct config_targets, csat, NULL),
+	{ .name = NULL }
+};
+
 static const struct config_key config_settings_keys[] = {
 	KEYS_SETTINGS(struct queue_settings, ),
+	KEY_SECTION("targets", offsetof(struct queue_settings, targets),
+	    config_targets_keys),
 	{ .name = NULL }
 };
 
@@ -181,6 +193,8 @@ static const struct config_key config_team_keys[] = {
 	  .text = config_item_team_queue, .what = "a string",
 	  .offset = offsetof(struct config_team, queues),
 	  .count_offset = offsetof(struct config_team, n_queues) },
+	KEY_SECTION("targets", offsetof(struct config_team, targets),
+	    config_targets_keys),
 	{ .name = NULL }
 };
 
@@ -294,6 +308,18 @@ static const struct config_key config_history_keys[] = {
 	/* Intervals in each scope's trend in the snapshot: its size */
 	KEY_COUNT("trend_points", struct config, history_trend_points, 1, 16,
 	    "8"),
+	/* Abandoned calls listed a day, for calling back; past it counted
+	 * (history_abandoned_dropped), not listed */
+	KEY_COUNT("max_abandoned", struct config, history_max_abandoned, 0,
+	    1000000, "20000"),
+	/* A report of a day before yesterday replays its journal file:
+	 * files larger than this are refused (report them offline) */
+	KEY_SIZE("rebuild_max_bytes", struct config, history_rebuild_max_bytes,
+	    0, 1LL << 40, "256MiB"),
+	/* ... and a different day than the last one rebuilt (which is kept)
+	 * at most once in this long: others are told to try again */
+	KEY_DURATION("rebuild_every", struct config, history_rebuild_every_ms,
+	    0, "10s"),
 	{ .name = NULL }
 };
 
@@ -343,6 +369,10 @@ static const struct config_key config_http_keys[] = {
 	  .def = "127.0.0.1:7412" },
 	KEY_COUNT("max_connections", struct config, http_max_connections, 1,
 	    65536, "256"),
+	{ .name = "agent_reports", .node = config_node_scalar,
+	  .text = config_text_bool, .what = "true or false",
+	  .offset = offsetof(struct config, http_agent_reports),
+	  .def = "false" },
 	KEY_DURATION("header_timeout", struct config, http_header_timeout_ms,
 	    100, "10s"),
 	KEY_DURATION("idle_timeout", struct config, http_idle_timeout_ms, 100,
@@ -2850,6 +2880,9 @@ config_check_limits(struct config_loader *loader)
 			    t[i].what, t[i].what, t[i].limit);
 }
 
+static struct config *config_load_from(const char *, const char *, size_t,
+    struct config_errors *);
+
 /*
  * Load path into a new config. errors is overwritten (not appended to): on
  * success it is empty, on failure it holds every error, sorted by position.
@@ -2857,11 +2890,18 @@ config_check_limits(struct config_loader *loader)
 struct config *
 config_load(const char *path, struct config_errors *errors)
 {
+	return config_load_from(path, NULL, 0, errors);
+}
+
+/* From path's file, or from text (len bytes) named path when text is set. */
+static struct config *
+config_load_from(const char *path, const char *given, size_t len,
+    struct config_errors *errors)
+{
 	struct config_loader loader = { .path = path };
 	struct config_errors discard;
 	yaml_document_t document;
 	char *text;
-	size_t len;
 
 	if (errors == NULL)
 		errors = &discard;
@@ -2871,7 +2911,11 @@ config_load(const char *path, struct config_errors *errors)
 	free(loader.config->path);
 	loader.config->path = xstrdup(path);
 
-	if ((text = config_read_file(&loader, &len)) != NULL) {
+	if (given != NULL)
+		text = xstrndup(given, len);
+	else
+		text = config_read_file(&loader, &len);
+	if (text != NULL) {
 		if (config_parse(&loader, text, len, &document)) {
 			loader.document = &document;
 			config_read_root(&loader);
@@ -3241,4 +3285,338 @@ config_choose_board(const struct config *c, const char *name, char *err,
 	else
 		snprintf(err, errlen, "%s: no board '%s' under boards:", c->path, name);
 	return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * A board's layout from the wire (PROTOCOL §6.15): the §6.11 document is
+ * checked for shape and size here, then written out as the YAML of a
+ * config with that one board and read by the loader above, so a layout
+ * from a daemon passes exactly the checks a config file's board does.
+ */
+
+struct config_layout_out {
+	char *buf;
+	size_t len;
+	FILE *f;
+	char *err;
+	size_t errlen;
+	bool bad;
+};
+
+static void
+config_layout_bad(struct config_layout_out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->bad)
+		return;
+	o->bad = true;
+	va_start(ap, fmt);
+	vsnprintf(o->err, o->errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* A YAML double-quoted scalar: escapes for '"', '\' and control bytes. */
+static void
+config_layout_quote(struct config_layout_out *o, const char *text)
+{
+	fputc('"', o->f);
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(o->f, "\\%c", *c);
+		else if (*c < 0x20 || *c == 0x7f)
+			fprintf(o->f, "\\x%02x", *c);
+		else
+			fputc(*c, o->f);
+	}
+	fputc('"', o->f);
+}
+
+/* An optional string member: absent or null is NULL; else capped text. */
+static const char *
+config_layout_text(struct config_layout_out *o, const cJSON *obj,
+    const char *key, bool required)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (v == NULL || cJSON_IsNull(v)) {
+		if (required)
+			config_layout_bad(o, "missing '%s'", key);
+		return NULL;
+	}
+	if (!cJSON_IsString(v) || v->valuestring == NULL) {
+		config_layout_bad(o, "'%s' is not a string", key);
+		return NULL;
+	}
+	if (strlen(v->valuestring) > CONFIG_LAYOUT_MAX_TEXT) {
+		config_layout_bad(o, "'%s' is longer than %d bytes", key,
+		    CONFIG_LAYOUT_MAX_TEXT);
+		return NULL;
+	}
+	return v->valuestring;
+}
+
+/* An optional number member in [min, max]; false when absent or null. */
+static bool
+config_layout_number(struct config_layout_out *o, const cJSON *obj,
+    const char *key, double min, double max, double *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (v == NULL || cJSON_IsNull(v))
+		return false;
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+	    v->valuedouble < min || v->valuedouble > max) {
+		config_layout_bad(o, "'%s' is not a number from %g to %g", key,
+		    min, max);
+		return false;
+	}
+	*out = v->valuedouble;
+	return true;
+}
+
+static bool
+config_layout_bool(struct config_layout_out *o, const cJSON *obj,
+    const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (v != NULL && !cJSON_IsBool(v) && !cJSON_IsNull(v))
+		config_layout_bad(o, "'%s' is not true or false", key);
+	return v != NULL && cJSON_IsTrue(v);
+}
+
+/* "key": "text", when there is text. */
+static void
+config_layout_pair(struct config_layout_out *o, const char *key,
+    const char *text)
+{
+	if (text == NULL)
+		return;
+	fprintf(o->f, ", \"%s\": ", key);
+	config_layout_quote(o, text);
+}
+
+static void
+config_layout_tile(struct config_layout_out *o, const cJSON *t)
+{
+	const cJSON *good = cJSON_GetObjectItemCaseSensitive(t, "good_below");
+	double v;
+
+	if (!cJSON_IsObject(t)) {
+		config_layout_bad(o, "a tile is not an object");
+		return;
+	}
+	fputs("{\"metric\": ", o->f);
+	config_layout_quote(o, config_layout_text(o, t, "metric", true) ?: "");
+	config_layout_pair(o, "scope", config_layout_text(o, t, "scope",
+	    false));
+	config_layout_pair(o, "window", config_layout_text(o, t, "window",
+	    false));
+	config_layout_pair(o, "label", config_layout_text(o, t, "label",
+	    false));
+	if (good != NULL && !cJSON_IsNull(good))
+		fprintf(o->f, ", \"good\": \"%s\"",
+		    config_layout_bool(o, t, "good_below") ? "below" : "above");
+	if (config_layout_number(o, t, "amber", -1e15, 1e15, &v))
+		fprintf(o->f, ", \"amber\": %.17g", v);
+	if (config_layout_number(o, t, "red", -1e15, 1e15, &v))
+		fprintf(o->f, ", \"red\": %.17g", v);
+	fputc('}', o->f);
+}
+
+static void
+config_layout_page(struct config_layout_out *o, const cJSON *p)
+{
+	const cJSON *tiles, *t;
+	int n = 0;
+
+	if (!cJSON_IsObject(p)) {
+		config_layout_bad(o, "a page is not an object");
+		return;
+	}
+	tiles = cJSON_GetObjectItemCaseSensitive(p, "tiles");
+	if (tiles != NULL && !cJSON_IsArray(tiles) && !cJSON_IsNull(tiles))
+		config_layout_bad(o, "'tiles' is not an array");
+	if (cJSON_GetArraySize(tiles) > CONFIG_LAYOUT_MAX_TILES)
+		config_layout_bad(o, "a page has more than %d tiles",
+		    CONFIG_LAYOUT_MAX_TILES);
+	fprintf(o->f, "{\"agent_grid\": %s, \"intervals\": %s",
+	    config_layout_bool(o, p, "agent_grid") ? "true" : "false",
+	    config_layout_bool(o, p, "intervals") ? "true" : "false");
+	config_layout_pair(o, "title", config_layout_text(o, p, "title",
+	    false));
+	if (cJSON_IsArray(tiles) && cJSON_GetArraySize(tiles) > 0) {
+		fputs(", \"tiles\": [", o->f);
+		cJSON_ArrayForEach(t, tiles) {
+			if (n++ > 0)
+				fputs(", ", o->f);
+			config_layout_tile(o, t);
+		}
+		fputc(']', o->f);
+	}
+	fputc('}', o->f);
+}
+
+/* The config's windows: the layout's "windows" (the daemon's), else the
+ * distinct windows the tiles name. */
+static void
+config_layout_windows(struct config_layout_out *o, const cJSON *root,
+    const cJSON *pages)
+{
+	const cJSON *given = cJSON_GetObjectItemCaseSensitive(root, "windows");
+	const cJSON *p, *t, *w;
+	char **seen = NULL;
+	size_t n = 0;
+
+	if (given != NULL && !cJSON_IsNull(given)) {
+		if (!cJSON_IsArray(given) || cJSON_GetArraySize(given) >
+		    CONFIG_LAYOUT_MAX_WINDOWS) {
+			config_layout_bad(o, "'windows' is not an array of at "
+			    "most %d", CONFIG_LAYOUT_MAX_WINDOWS);
+			return;
+		}
+		cJSON_ArrayForEach(w, given) {
+			if (!cJSON_IsString(w) || w->valuestring == NULL ||
+			    strlen(w->valuestring) > CONFIG_LAYOUT_MAX_TEXT) {
+				config_layout_bad(o, "a window is not a string");
+				return;
+			}
+			seen = xrealloc(seen, (n + 1) * sizeof *seen);
+			seen[n++] = w->valuestring;
+		}
+		pages = NULL;
+	}
+	cJSON_ArrayForEach(p, pages) {
+		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(p,
+		    "tiles")) {
+			bool dup = false;
+
+			w = cJSON_GetObjectItemCaseSensitive(t, "window");
+			/* "today" is every config's, never in windows:. */
+			if (!cJSON_IsString(w) || w->valuestring == NULL ||
+			    strlen(w->valuestring) > CONFIG_LAYOUT_MAX_TEXT ||
+			    strcmp(w->valuestring, "today") == 0)
+				continue;
+			for (size_t i = 0; i < n && !dup; i++)
+				dup = strcmp(seen[i], w->valuestring) == 0;
+			if (dup)
+				continue;
+			seen = xrealloc(seen, (n + 1) * sizeof *seen);
+			seen[n++] = w->valuestring;
+		}
+	}
+	if (n > 0) {
+		fputs(", \"windows\": [", o->f);
+		for (size_t i = 0; i < n; i++) {
+			if (i > 0)
+				fputs(", ", o->f);
+			config_layout_quote(o, seen[i]);
+		}
+		fputc(']', o->f);
+	}
+	free(seen);
+}
+
+/* The layout as a config file's YAML (flow style), or NULL and o->err. */
+static void
+config_layout_yaml(struct config_layout_out *o, const cJSON *root,
+    const char *name)
+{
+	const cJSON *pages = cJSON_GetObjectItemCaseSensitive(root, "pages");
+	const char *text;
+	double v;
+	int n = 0;
+
+	if (!config_layout_number(o, root, "v", 1, 1, &v))
+		config_layout_bad(o, "not a layout of version 1 ('v')");
+	if ((text = config_layout_text(o, root, "name", true)) != NULL &&
+	    strcmp(text, name) != 0)
+		config_layout_bad(o, "the layout of board '%s', not '%s'",
+		    text, name);
+	if (!cJSON_IsArray(pages))
+		config_layout_bad(o, "'pages' is not an array");
+	else if (cJSON_GetArraySize(pages) > CONFIG_LAYOUT_MAX_PAGES)
+		config_layout_bad(o, "more than %d pages",
+		    CONFIG_LAYOUT_MAX_PAGES);
+	if (o->bad)
+		return;
+	fputs("{\"site\": {\"name\": ", o->f);
+	config_layout_quote(o, config_layout_text(o, root, "site", false) ?:
+	    "wallboard");
+	config_layout_pair(o, "timezone", config_layout_text(o, root,
+	    "timezone", false));
+	if (config_layout_number(o, root, "day_start_min", 0, 1439, &v))
+		fprintf(o->f, ", \"day_start\": \"%02d:%02d\"", (int)v / 60,
+		    (int)v % 60);
+	fputc('}', o->f);
+	if (config_layout_number(o, root, "heartbeat_ms", 0, 86400000, &v))
+		fprintf(o->f, ", \"publish\": {\"heartbeat\": \"%.0fms\"}", v);
+	config_layout_windows(o, root, pages);
+	fputs(", \"boards\": {", o->f);
+	config_layout_quote(o, name);
+	fputs(": {\"pages\": [", o->f);
+	const cJSON *p;
+	cJSON_ArrayForEach(p, pages) {
+		if (n++ > 0)
+			fputs(", ", o->f);
+		config_layout_page(o, p);
+	}
+	fputc(']', o->f);
+	config_layout_pair(o, "title", config_layout_text(o, root, "title",
+	    false));
+	if (config_layout_number(o, root, "rotate_ms", 0, 86400000, &v))
+		fprintf(o->f, ", \"rotate\": \"%.0fms\"", v);
+	fputs("}}}\n", o->f);
+}
+
+struct config *
+config_load_layout(const char *json, size_t len, const char *name,
+    int64_t *loaded, char *err, size_t errlen)
+{
+	struct config_layout_out o = { .err = err, .errlen = errlen };
+	struct config_errors errors = { 0 };
+	struct config *c = NULL;
+	cJSON *root;
+	double v;
+	char *path;
+
+	*loaded = -1;
+	if (len > CONFIG_LAYOUT_MAX_BYTES) {
+		snprintf(err, errlen, "%zu bytes, more than the %d a layout may "
+		    "have", len, CONFIG_LAYOUT_MAX_BYTES);
+		return NULL;
+	}
+	if ((root = cJSON_ParseWithLength(json, len)) == NULL ||
+	    !cJSON_IsObject(root)) {
+		snprintf(err, errlen, "not a JSON object");
+		cJSON_Delete(root);
+		return NULL;
+	}
+	if ((o.f = open_memstream(&o.buf, &o.len)) == NULL)
+		fatalx("out of memory");
+	config_layout_yaml(&o, root, name);
+	if (config_layout_number(&o, root, "loaded", 0, 9e15, &v))
+		*loaded = (int64_t)v;
+	fclose(o.f);
+	cJSON_Delete(root);
+	if (!o.bad) {
+		path = xasprintf("layout/%s", name);
+		c = config_load_from(path, o.buf, o.len, &errors);
+		free(path);
+		if (c == NULL) {
+			/* "layout/NAME:L:C: what": the place is in our YAML. */
+			const char *what = errors.lines[0], *at;
+
+			for (int i = 0; i < 3 && (at = strchr(what, ':')); i++)
+				what = at + 1;
+			snprintf(err, errlen, "%s", what + strspn(what, " "));
+			config_errors_clear(&errors);
+		} else if (c->n_boards != 1) {
+			snprintf(err, errlen, "no board");
+			config_free(&c);
+		}
+	}
+	free(o.buf);
+	return c;
 }

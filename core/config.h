@@ -25,6 +25,14 @@ enum sl_formula {
 
 enum alert_severity { SEVERITY_INFO, SEVERITY_WARNING, SEVERITY_CRITICAL };
 
+/* Targets an agent's figures are read against in an agent report
+ * (docs/history.md "Individual figures"); 0: none set. `defaults:
+ * {targets:}` and each team's `targets:` (a team's own first). */
+struct config_targets {
+	int64_t aht_ms;
+	double occupancy, fcr, csat;
+};
+
 /* The per-queue service settings; `defaults:` and every queue hold one. */
 struct queue_settings {
 	int64_t sl_threshold_ms;   /* T; default 20s */
@@ -32,6 +40,7 @@ struct queue_settings {
 	int64_t short_abandon_ms;  /* S; 0 turns short abandons off; default 5s */
 	enum sl_formula sl_formula;
 	int64_t repeat_window_ms;  /* default 24h */
+	struct config_targets targets; /* read from `defaults:` only */
 };
 
 struct config_queue {
@@ -48,6 +57,7 @@ struct config_team {
 	char **queues;            /* queue names; NULL/0 when absent */
 	size_t n_queues;
 	bool has_queues;          /* `queues:` was given (even empty) */
+	struct config_targets targets; /* 0: the defaults' */
 };
 
 struct config_agent {
@@ -211,6 +221,14 @@ struct config {
 	                           * config_history_interval_ms */
 	int64_t history_trend_points; /* intervals in a snapshot's trend;
 	                           * default 8, at most 16 */
+	int64_t history_max_abandoned; /* abandoned calls listed a day;
+	                           * default 20000 (docs/history.md) */
+	int64_t history_rebuild_max_bytes; /* a kept day's journal replayed
+	                           * for a report: at most; default 256MiB */
+	int64_t history_rebuild_every_ms; /* a day rebuilt (not the one kept)
+	                           * at most once in this long; default 10s */
+	bool http_agent_reports;  /* http: {agent_reports: false}: agents'
+	                           * report rows over HTTP (docs/history.md) */
 	char *http_listen;        /* http: {listen: "127.0.0.1:7412"}; HOST:PORT
 	                           * or [V6]:PORT, "" when off */
 	/* web: the browser board (docs/web.md) */
@@ -247,6 +265,21 @@ struct config_errors {
  * fails carries none of them out: errors come first.
  */
 struct config *config_load(const char *path, struct config_errors *errors);
+
+/*
+ * A board's layout from the wire (the §6.11 document, PROTOCOL §6.15): a
+ * config holding that one board, checked as a config file's board is, or
+ * NULL with a sentence in err. Refused past the caps below, or when the
+ * document names another board than name. *loaded: its "loaded" (when the
+ * daemon loaded its config, ms since the epoch), -1 when it has none.
+ */
+#define CONFIG_LAYOUT_MAX_BYTES 65536
+#define CONFIG_LAYOUT_MAX_PAGES 32
+#define CONFIG_LAYOUT_MAX_TILES 64      /* a page */
+#define CONFIG_LAYOUT_MAX_TEXT 256      /* bytes of any string */
+#define CONFIG_LAYOUT_MAX_WINDOWS 64
+struct config *config_load_layout(const char *json, size_t len,
+    const char *name, int64_t *loaded, char *err, size_t errlen);
 
 /* A config with every default and nothing else (no queues, teams, agents,
  * alerts); path is "(defaults)". Free with config_free. */

@@ -15,10 +15,14 @@
  *   {"cmd":"alerts"}                    -> {"ok":true,"timezone":..,"alerts":[..]}:
  *                                         the day's alerts, newest first
  *   {"cmd":"report","day":D,"interval":"15m","scopes":[S..],"format":"json"|"csv"}
+ *     (agents: "team":T or a scope "agent:ID", interval "day" too)
  *                                       -> {"ok":true,"interval_ms":..,"targets":
  *                                         {scope: sl_target},"truncated":..,
  *                                         "rows":TEXT}: the interval rows of
- *                                         docs/protocol.md §6.13 as one text
+ *                                         docs/protocol.md §6.13 as one text;
+ *                                         "kind":"abandoned": the day's
+ *                                         abandoned calls (docs/history.md),
+ *                                         and "dropped"
  *
  * It parses and answers (control_answer, without the socket: the fuzzer's
  * way in); what a request does is the server's, asked through service.h
@@ -34,6 +38,7 @@
 
 #include "alert.h"
 #include "engine.h"
+#include "history.h"
 #include "journal.h"
 #include "report.h"
 #include "jsonw.h"
@@ -42,6 +47,23 @@
 #include "text.h"
 #include "xalloc.h"
 #include "zsock.h"
+
+/* Days rebuilt from their journals for reports (docs/history.md). */
+static void
+control_report_days(struct jsonw *w)
+{
+	struct report_day_stats rd;
+
+	report_day_stats(&rd);
+	jsonw_key(w, "report_days");
+	jsonw_object(w);
+	jsonw_key(w, "rebuilt"); jsonw_int(w, (int64_t)rd.rebuilt);
+	jsonw_key(w, "kept"); jsonw_int(w, (int64_t)rd.kept);
+	jsonw_key(w, "refused"); jsonw_int(w, (int64_t)rd.refused);
+	jsonw_key(w, "last_ms"); jsonw_int(w, rd.last_ms);
+	jsonw_key(w, "last_bytes"); jsonw_int(w, (int64_t)rd.bytes);
+	jsonw_end_object(w);
+}
 
 /* Silent feeds named in a status; the count says how many in all. */
 #define CONTROL_STALE_LISTED 64
@@ -262,6 +284,9 @@ control_status(const struct service *svc, struct jsonw *w)
 	jsonw_key(w, "memory_bytes"); jsonw_int(w, proc_rss_bytes());
 	jsonw_key(w, "engine_bytes"); jsonw_int(w, (int64_t)m.total);
 	jsonw_key(w, "history_bytes"); jsonw_int(w, (int64_t)m.history);
+	jsonw_key(w, "history_abandoned_dropped");
+	jsonw_int(w, (int64_t)history_abandons_dropped(engine_history(st.engine)));
+	control_report_days(w);
 	jsonw_key(w, "refused"); jsonw_int(w, (int64_t)st.stats->refused);
 	jsonw_key(w, "ingest_queue_full");
 	jsonw_int(w, (int64_t)st.stats->ingest_full);
@@ -368,21 +393,26 @@ control_report(const struct service *svc, const cJSON *req, struct jsonw *w)
 	struct report_text t = { 0 };
 	struct service_state st;
 	size_t n = 0;
-	bool csv = format != NULL && strcmp(format, "csv") == 0, truncated;
+	bool csv = format != NULL && strcmp(format, "csv") == 0;
+	struct report_request rq = { .format = csv ? REPORT_CSV : REPORT_JSON,
+	    .max_rows = CONTROL_REPORT_ROWS, .mono_ms = proc_mono_ms };
 	const cJSON *item;
 
 	if (format != NULL && !csv && strcmp(format, "json") != 0)
 		return control_error(w, "format: json or csv");
+	if (!report_parse_kind(control_string(req, "kind"), &rq.kind))
+		return control_error(w, "kind: intervals or abandoned, or agents");
+	rq.team = control_string(req, "team");
 	cJSON_ArrayForEach(item, array) {
 		if (!cJSON_IsString(item) || n == CONTROL_REPORT_SCOPES)
 			return control_error(w, "scopes: at most 64 strings");
 		scopes[n++] = item->valuestring;
 	}
+	rq.scopes = scopes;
+	rq.n_scopes = n;
 	svc->state(svc->server, true, &st);
-	if (!report_answer(st.engine, control_string(req, "day"),
-	    control_string(req, "interval"), scopes, n,
-	    csv ? REPORT_CSV : REPORT_JSON, CONTROL_REPORT_ROWS, &t, &truncated,
-	    err, sizeof err))
+	if (!report_answer_any_day(st.engine, control_string(req, "day"),
+	    control_string(req, "interval"), &rq, &t, err, sizeof err))
 		return control_error(w, err);
 	jsonw_reset(w);
 	jsonw_object(w);
@@ -391,7 +421,15 @@ control_report(const struct service *svc, const cJSON *req, struct jsonw *w)
 	jsonw_key(w, "interval"); jsonw_string(w, s ? s : "");
 	jsonw_key(w, "timezone"); jsonw_string(w, st.config->timezone);
 	control_targets(w, st.engine);
-	jsonw_key(w, "truncated"); jsonw_bool(w, truncated);
+	jsonw_key(w, "truncated"); jsonw_bool(w, rq.truncated);
+	if (rq.kind == REPORT_AGENTS) {
+		jsonw_key(w, "kind"); jsonw_string(w, "agents");
+		jsonw_key(w, "as_of"); jsonw_int(w, rq.as_of);
+	}
+	if (rq.kind == REPORT_ABANDONED) {
+		jsonw_key(w, "kind"); jsonw_string(w, "abandoned");
+		jsonw_key(w, "dropped"); jsonw_int(w, (int64_t)rq.dropped);
+	}
 	jsonw_key(w, "rows"); jsonw_string(w, t.buf);
 	jsonw_end_object(w);
 	free(t.buf);

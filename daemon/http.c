@@ -11,7 +11,8 @@
  *   GET /api/v1/snapshot    the snapshot of PROTOCOL §3
  *   GET /api/v1/alerts      the day's alerts, newest first (as wallboardctl
  *                           alerts --json)
- *   GET /api/v1/report?day=&interval=&scope=&format=
+ *   GET /api/v1/report?day=&interval=&scope=&format=&kind=intervals|abandoned
+ *     (&team=T or scope=agent:ID: agents, 403 unless http.agent_reports)
  *                           the day by interval (docs/protocol.md §6.13):
  *                           JSON Lines, or CSV with format=csv; scope may
  *                           repeat (at most 64)
@@ -45,6 +46,7 @@
 #include "log.h"
 #include "metric.h"
 #include "proc.h"
+#include "history.h"
 #include "report.h"
 #include "service.h"
 #include "text.h"
@@ -490,6 +492,28 @@ http_server(struct evbuffer *b, const struct httpd_stats *h)
 		    http_server_counters[k].offset));
 }
 
+/* Days rebuilt from their journals for reports (docs/history.md). */
+static void
+http_report_days(struct evbuffer *b)
+{
+	struct report_day_stats rd;
+
+	report_day_stats(&rd);
+	http_single(b, "wallboard_report_days_rebuilt_total", "counter",
+	    "Days replayed from their journal for a report (days before "
+	    "yesterday, and any day's agents' report).",
+	    (double)rd.rebuilt);
+	http_single(b, "wallboard_report_days_kept_total", "counter",
+	    "Reports answered from the day kept (no replay).",
+	    (double)rd.kept);
+	http_single(b, "wallboard_report_days_refused_total", "counter",
+	    "Reports needing another replay asked sooner than "
+	    "history.rebuild_every after one.", (double)rd.refused);
+	http_single(b, "wallboard_report_day_rebuild_seconds", "gauge",
+	    "How long the last day's replay for a report took.",
+	    (double)rd.last_ms / 1000);
+}
+
 /* Names the feeds may make it hold (limits:), by kind. */
 static void
 http_limits(struct evbuffer *b, const struct engine *e)
@@ -530,7 +554,12 @@ http_daemon(struct evbuffer *b, const struct service_state *st)
 	    (double)m.total);
 	http_single(b, "process_resident_memory_bytes", "gauge",
 	    "Resident memory of the daemon, bytes.", (double)proc_rss_bytes());
+	http_single(b, "wallboard_history_abandoned_dropped_total", "counter",
+	    "Abandoned calls left off the day's list past "
+	    "history.max_abandoned (counted in the figures all the same).",
+	    (double)history_abandons_dropped(engine_history(st->engine)));
 	http_limits(b, st->engine);
+	http_report_days(b);
 	journal_pending(st->journal, &jp);
 	http_single(b, "wallboard_journal_ok", "gauge",
 	    "1 while the journal is written, 0 while its file cannot be.",
@@ -793,6 +822,7 @@ http_decode(const char *s, size_t len, char *out, size_t cap)
 
 struct http_report_args {
 	char day[HTTP_PARAM_MAX], interval[HTTP_PARAM_MAX], format[HTTP_PARAM_MAX];
+	char kind[HTTP_PARAM_MAX], team[HTTP_PARAM_MAX];
 	char scope[HTTP_REPORT_SCOPES][HTTP_PARAM_MAX];
 	char *scopes[HTTP_REPORT_SCOPES];
 	size_t n_scopes;
@@ -814,6 +844,10 @@ http_report_args(const char *q, struct http_report_args *a)
 			to = a->interval;
 		else if (klen == 6 && strncmp(q, "format", 6) == 0)
 			to = a->format;
+		else if (klen == 4 && strncmp(q, "kind", 4) == 0)
+			to = a->kind;
+		else if (klen == 4 && strncmp(q, "team", 4) == 0)
+			to = a->team;
 		else if (klen == 5 && strncmp(q, "scope", 5) == 0) {
 			if (a->n_scopes == HTTP_REPORT_SCOPES)
 				return "at most 64 scope parameters\n";
@@ -835,8 +869,10 @@ http_report(struct httpd_req *req, const struct service *svc)
 	struct service_state st;
 	struct evbuffer *b;
 	const char *why;
-	char err[512];
-	bool csv, truncated;
+	char err[512], dropped[32];
+	bool csv;
+	struct report_request rq = { .max_rows = HTTP_REPORT_ROWS,
+	    .mono_ms = proc_mono_ms };
 
 	memset(&a, 0, sizeof a);
 	if ((why = http_report_args(httpd_req_query(req), &a)) != NULL) {
@@ -848,19 +884,52 @@ http_report(struct httpd_req *req, const struct service *svc)
 		http_text(req, 400, "Bad Request", "format: json or csv\n");
 		return;
 	}
+	if (!report_parse_kind(a.kind, &rq.kind)) {
+		http_text(req, 400, "Bad Request",
+		    "kind: intervals or abandoned, or agents\n");
+		return;
+	}
+	rq.format = csv ? REPORT_CSV : REPORT_JSON;
+	rq.scopes = a.scopes;
+	rq.n_scopes = a.n_scopes;
+	rq.team = a.team;
 	svc->state(svc->server, true, &st);
-	if (!report_answer(st.engine, a.day, a.interval, a.scopes, a.n_scopes,
-	    csv ? REPORT_CSV : REPORT_JSON, HTTP_REPORT_ROWS, &t, &truncated,
-	    err, sizeof err - 1)) {
+	/* Individual figures are for the agent and their team leader, not
+	 * for whoever reaches the port (docs/history.md). */
+	if (report_wants_agents(&rq) && !st.config->http_agent_reports) {
+		http_text(req, 403, "Forbidden", "agents' own figures are not "
+		    "served over HTTP unless the config says http: "
+		    "{agent_reports: true}; ask with wallboardctl report "
+		    "--team T on the daemon's host\n");
+		return;
+	}
+	if (!report_answer_any_day(st.engine, a.day, a.interval, &rq, &t, err,
+	    sizeof err - 1)) {
+		/* Another old day was rebuilt a moment ago: come back later */
+		bool busy = strncmp(err, "busy:", 5) == 0;
+		const char *again = strstr(err, "try again in ");
+		char secs[24];
+
 		strcat(err, "\n");
-		http_text(req, 400, "Bad Request", err);
+		if (busy) {
+			snprintf(secs, sizeof secs, "%d", again != NULL ?
+			    atoi(again + strlen("try again in ")) : 10);
+			httpd_header(req, "Retry-After", secs);
+		}
+		http_text(req, busy ? 503 : 400, busy ? "Service Unavailable" :
+		    "Bad Request", err);
 		return;
 	}
 	if ((b = evbuffer_new()) == NULL)
 		fatalx("out of memory");
 	evbuffer_add(b, t.buf, t.len);
-	if (truncated)
+	if (rq.truncated)
 		httpd_header(req, "X-Wallboard-Truncated", "rows");
+	if (rq.kind == REPORT_ABANDONED) {
+		snprintf(dropped, sizeof dropped, "%llu",
+		    (unsigned long long)rq.dropped);
+		httpd_header(req, "X-Wallboard-Dropped", dropped);
+	}
 	http_reply(req, 200, "OK", csv ? "text/csv; charset=utf-8; header=present" :
 	    "application/x-ndjson", b);
 	evbuffer_free(b);

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
@@ -69,6 +70,8 @@ enum {
 	CTL_DAY = 1 << 7,
 	CTL_INTERVAL = 1 << 8,
 	CTL_SCOPE = 1 << 9,
+	CTL_ABANDONED = 1 << 10,
+	CTL_TEAM = 1 << 11,
 };
 
 #define CTL_SCOPES_MAX 64
@@ -80,7 +83,7 @@ struct ctl {
 	int64_t for_ms;
 	const char *from;
 	const char *by;
-	const char *day, *interval;
+	const char *day, *interval, *team;
 	const char *scopes[CTL_SCOPES_MAX];
 	int n_scopes;
 	char **args;            /* the command's words after its name */
@@ -119,8 +122,20 @@ ctl_usage(FILE *out)
 	    "                             target on a terminal), CSV with a header\n"
 	    "                             row, or JSON Lines; --scope takes a\n"
 	    "                             pattern (queue:*, team:b*), up to 64;\n"
-	    "                             --day: today or yesterday (older days:\n"
-	    "                             wallboardd --journal-export, --report)\n"
+	    "                             --day: any day whose journal is kept\n"
+	    "                             (older than yesterday: rebuilt from it)\n"
+	    "  report --abandoned [--day D] [--scope S]... [--csv | --json]\n"
+	    "                             the day's abandoned calls, oldest first:\n"
+	    "                             when, queue, wait, the PBX's call id to\n"
+	    "                             call back from, the caller's number in\n"
+	    "                             the day's list (never the phone number)\n"
+	    "  report --team T | --scope agent:ID... [--interval 15m|30m|60m|day]\n"
+	    "         [--day D] [--csv | --json]\n"
+	    "                             agents' own figures beside their team's\n"
+	    "                             and the targets (AHT, OCC, FCR, CSAT green\n"
+	    "                             or red against target on a terminal): for\n"
+	    "                             the agent and their team leader only\n"
+	    "                             (docs/history.md, Individual figures)\n"
 	    "\n"
 	    "  -c, --config FILE   find the daemon through this config's state_dir\n"
 	    "                      (default " CTL_DEFAULT_CONFIG ")\n"
@@ -775,7 +790,10 @@ ctl_num(const cJSON *o, const char *key, bool *null)
 static const char *
 ctl_figure(const cJSON *row, const char *key, char *buf, size_t len)
 {
-	const struct metric_info *m = metric_find(key);
+	/* team_aht_ms, target_occupancy, ...: shown as the figure they are */
+	const char *figure = strncmp(key, "team_", 5) == 0 ? key + 5 :
+	    strncmp(key, "target_", 7) == 0 ? key + 7 : key;
+	const struct metric_info *m = metric_find(figure);
 	bool null;
 	double v = ctl_num(row, key, &null);
 
@@ -789,11 +807,17 @@ ctl_figure(const cJSON *row, const char *key, char *buf, size_t len)
 /* One row of the table; the service level green at or above the scope's
  * target, red below it, as the boards judge it (the value as shown), when
  * colour is wanted. */
+/* The interval table's columns after SL: all 8 and STAFFED (113
+ * columns), or the first 5 (77) on a terminal narrower than that. */
+static const char *const ctl_report_keys[] = { "offered", "answered",
+    "abandoned", "asa_ms", "aht_ms", "max_wait_ms", "abandon_rate",
+    "occupancy" };
+static size_t ctl_report_cols = 8;
+
 static void
 ctl_report_row(const cJSON *row, const cJSON *targets, bool colour)
 {
-	static const char *const keys[] = { "offered", "answered", "abandoned",
-	    "asa_ms", "aht_ms", "max_wait_ms", "abandon_rate", "occupancy" };
+	const char *const *keys = ctl_report_keys;
 	char when[16], sl[16], buf[32];
 	const char *scope = ctl_str(row, "scope");
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(targets, scope);
@@ -809,13 +833,41 @@ ctl_report_row(const cJSON *row, const cJSON *targets, bool colour)
 		    metric_shown(METRIC_RATIO, t->valuedouble) ? "32" : "31", sl);
 	else
 		printf("%5s", sl);
-	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+	for (size_t k = 0; k < ctl_report_cols; k++)
 		printf(" %8s", ctl_figure(row, keys[k], buf, sizeof buf));
-	printf(" %7.1f\n", ctl_num(row, "staffed_avg", &null));
+	if (ctl_report_cols == 8)
+		printf(" %7.1f", ctl_num(row, "staffed_avg", &null));
+	printf("\n");
 }
 
+/* One abandoned call: when, queue, how long the caller waited, the PBX's
+ * call id, and the caller's number in the day's list with how many times
+ * that caller abandoned ("#3 x2"; "-" without a caller token). */
 static void
-ctl_report_table(const cJSON *reply, const char *rows)
+ctl_abandoned_row(const cJSON *row, const cJSON *targets, bool colour)
+{
+	char when[16], waited[32], who[48];
+	const char *queue = ctl_str(row, "queue"), *call = ctl_str(row, "call");
+	int64_t caller = ctl_int(row, "caller");
+
+	(void)targets;
+	(void)colour;
+	ctl_when(ctl_int(row, "ts"), false, when, sizeof when);
+	units_format_duration(ctl_int(row, "waited_ms"), waited, sizeof waited);
+	if (caller > 0)
+		snprintf(who, sizeof who, "#%lld x%lld", (long long)caller,
+		    (long long)ctl_int(row, "caller_abandons"));
+	else
+		snprintf(who, sizeof who, "-");
+	printf("%-8s %-16.16s %8s%s %-12s %-30.30s\n", when, queue ? queue : "?",
+	    waited, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(row, "short")) ?
+	    "*" : " ", who, call ? call : "?");
+}
+
+/* The rows (JSON Lines) as a table: a header, a row each, a footer. */
+static void
+ctl_table(const cJSON *reply, const char *rows, const char *header,
+    void (*print)(const cJSON *, const cJSON *, bool), const char *none)
 {
 	const cJSON *targets = cJSON_GetObjectItemCaseSensitive(reply, "targets");
 	bool colour = isatty(STDOUT_FILENO);
@@ -823,9 +875,7 @@ ctl_report_table(const cJSON *reply, const char *rows)
 	int n = 0;
 
 	ctl_zone_set(reply);
-	printf("%-20s %-5s %5s %8s %8s %8s %8s %8s %8s %8s %8s %7s\n", "SCOPE",
-	    "START", "SL", "OFFERED", "ANSWERED", "ABANDON", "ASA", "AHT",
-	    "MAXWAIT", "ABN%", "OCC", "STAFFED");
+	fputs(header, stdout);
 	for (; *line != '\0'; line = *nl ? nl + 1 : nl) {
 		nl = strchr(line, '\n');
 		if (nl == NULL)
@@ -833,16 +883,121 @@ ctl_report_table(const cJSON *reply, const char *rows)
 		cJSON *row = cJSON_ParseWithLength(line, (size_t)(nl - line));
 
 		if (row != NULL) {
-			ctl_report_row(row, targets, colour);
+			print(row, targets, colour);
 			n++;
 		}
 		cJSON_Delete(row);
 	}
 	if (n == 0)
-		printf("no complete interval yet\n");
+		printf("%s\n", none);
 	else
 		printf("%d row%s, times in %s\n", n, n == 1 ? "" : "s",
 		    tz_name(ctl_zone));
+	tz_free(&ctl_zone);
+}
+
+static void
+ctl_report_table(const cJSON *reply, const char *rows)
+{
+	char header[160];
+	struct winsize ws;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0 && ws.ws_col < 113)
+		ctl_report_cols = 5;
+	snprintf(header, sizeof header,
+	    "%-20s %-5s %5s %8s %8s %8s %8s %8s", "SCOPE",
+	    "START", "SL", "OFFERED", "ANSWERED", "ABANDON", "ASA", "AHT");
+	if (ctl_report_cols == 8)
+		snprintf(header + strlen(header), sizeof header - strlen(header),
+		    " %8s %8s %8s %7s", "MAXWAIT", "ABN%", "OCC", "STAFFED");
+	strcat(header, "\n");
+	ctl_table(reply, rows, header, ctl_report_row, "no complete interval yet");
+}
+
+static void
+ctl_abandoned_table(const cJSON *reply, const char *rows)
+{
+	char header[160];
+
+	snprintf(header, sizeof header, "%-8s %-16s %9s %-12s %s\n", "TIME",
+	    "QUEUE", "WAITED", "CALLER", "CALL");
+	ctl_table(reply, rows, header, ctl_abandoned_row, "no abandoned call");
+	printf("(* short abandon; CALLER: #n in the day's list, x abandons)\n");
+}
+
+/* An agent's figure beside its target: green when it meets it (AHT at or
+ * under, the others at or over), red when not, as shown; plain without a
+ * target or colour. */
+static void
+ctl_agent_figure(const cJSON *row, const char *key, const char *target,
+    bool lower_better, bool colour)
+{
+	const struct metric_info *m = metric_find(key);
+	char buf[32];
+	bool null, tnull;
+	double v = ctl_num(row, key, &null), t = ctl_num(row, target, &tnull);
+
+	ctl_figure(row, key, buf, sizeof buf);
+	if (colour && !null && !tnull && m != NULL) {
+		double a = metric_shown(m->kind, v), b = metric_shown(m->kind, t);
+		bool good = lower_better ? a <= b : a >= b;
+
+		printf(" \033[%sm%8s\033[0m", good ? "32" : "31", buf);
+	} else
+		printf(" %8s", buf);
+}
+
+static void
+ctl_agent_row(const cJSON *row, const cJSON *targets, bool colour)
+{
+	char when[16], buf[32], team[32];
+	const char *agent = ctl_str(row, "agent");
+
+	(void)targets;
+	ctl_when(ctl_int(row, "start"), false, when, sizeof when);
+	when[5] = '\0';
+	printf("%-16.16s %-5s %7lld", agent ? agent : "?", when,
+	    (long long)ctl_int(row, "handled"));
+	ctl_agent_figure(row, "aht_ms", "target_aht_ms", true, colour);
+	printf(" %8s", ctl_figure(row, "team_aht_ms", team, sizeof team));
+	ctl_agent_figure(row, "occupancy", "target_occupancy", false, colour);
+	printf(" %8s", ctl_figure(row, "team_occupancy", team, sizeof team));
+	ctl_agent_figure(row, "fcr", "target_fcr", false, colour);
+	ctl_agent_figure(row, "csat", "target_csat", false, colour);
+	printf(" %8s", ctl_figure(row, "team_csat", team, sizeof team));
+	/* time in each state, to the second, as the boards show times
+	 * ("4:52", "1:02:07") */
+	static const char *const states[] = { "ready_ms", "busy_ms", "wrap_ms",
+	    "away_ms" };
+	for (size_t k = 0; k < 4; k++) {
+		long long sec = (ctl_int(row, states[k]) + 500) / 1000;
+
+		if (sec >= 3600)
+			snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", sec / 3600,
+			    sec / 60 % 60, sec % 60);
+		else
+			snprintf(buf, sizeof buf, "%lld:%02lld", sec / 60, sec % 60);
+		printf(" %8s", buf);
+	}
+	printf("\n");
+}
+
+static void
+ctl_agents_table(const cJSON *reply, const char *rows)
+{
+	char header[256], at[16];
+
+	snprintf(header, sizeof header, "%-16s %-5s %7s %8s %8s %8s %8s %8s "
+	    "%8s %8s %8s %8s %8s %8s\n", "AGENT", "START", "HANDLED", "AHT",
+	    "TEAM AHT", "OCC", "TEAM OCC", "FCR", "CSAT", "TEAM CST", "READY",
+	    "BUSY", "WRAP", "AWAY");
+	ctl_table(reply, rows, header, ctl_agent_row,
+	    "no agent with a complete interval");
+	ctl_zone_set(reply);
+	ctl_when(ctl_int(reply, "as_of"), false, at, sizeof at);
+	printf("(as of %s; individual figures: for the agent and their team "
+	    "leader)\n", at);
 	tz_free(&ctl_zone);
 }
 
@@ -852,7 +1007,7 @@ static int
 ctl_report(struct ctl *c)
 {
 	cJSON *request = ctl_request("report"), *reply, *list;
-	const cJSON *rows;
+	const cJSON *rows, *dropped;
 	char *raw = NULL;
 	int status;
 
@@ -862,6 +1017,10 @@ ctl_report(struct ctl *c)
 		cJSON_AddStringToObject(request, "interval", c->interval);
 	cJSON_AddStringToObject(request, "format",
 	    (c->given & CTL_CSV) ? "csv" : "json");
+	if (c->given & CTL_ABANDONED)
+		cJSON_AddStringToObject(request, "kind", "abandoned");
+	if (c->team != NULL)
+		cJSON_AddStringToObject(request, "team", c->team);
 	list = cJSON_AddArrayToObject(request, "scopes");
 	for (int i = 0; i < c->n_scopes; i++)
 		cJSON_AddItemToArray(list, cJSON_CreateString(c->scopes[i]));
@@ -871,12 +1030,22 @@ ctl_report(struct ctl *c)
 	if ((status = ctl_refused(reply)) == CTL_OK && cJSON_IsString(rows)) {
 		if (c->given & (CTL_CSV | CTL_JSON))
 			fputs(rows->valuestring, stdout);
+		else if (c->given & CTL_ABANDONED)
+			ctl_abandoned_table(reply, rows->valuestring);
+		else if (ctl_str(reply, "kind") != NULL &&
+		    strcmp(ctl_str(reply, "kind"), "agents") == 0)
+			ctl_agents_table(reply, rows->valuestring);
 		else
 			ctl_report_table(reply, rows->valuestring);
 		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(reply,
 		    "truncated")))
 			fprintf(stderr, "wallboardctl: the report was cut short "
 			    "(too many rows): ask for fewer scopes\n");
+		dropped = cJSON_GetObjectItemCaseSensitive(reply, "dropped");
+		if (cJSON_IsNumber(dropped) && dropped->valuedouble > 0)
+			fprintf(stderr, "wallboardctl: %.0f more abandoned call(s) "
+			    "that day not listed (history.max_abandoned)\n",
+			    dropped->valuedouble);
 	}
 	free(raw);
 	cJSON_Delete(reply);
@@ -963,8 +1132,8 @@ static const struct ctl_command ctl_commands[] = {
 	{ "message", CTL_FOR | CTL_FROM | CTL_CLEAR, ctl_message },
 	{ "ack", CTL_BY, ctl_ack },
 	{ "alerts", CTL_JSON, ctl_alerts },
-	{ "report", CTL_JSON | CTL_CSV | CTL_DAY | CTL_INTERVAL | CTL_SCOPE,
-	  ctl_report },
+	{ "report", CTL_JSON | CTL_CSV | CTL_DAY | CTL_INTERVAL | CTL_SCOPE |
+	  CTL_ABANDONED | CTL_TEAM, ctl_report },
 };
 
 /* ---- the command line --------------------------------------------------- */
@@ -983,6 +1152,8 @@ static const struct option ctl_options[] = {
 	{ "day", required_argument, NULL, 'd' },
 	{ "interval", required_argument, NULL, 'i' },
 	{ "scope", required_argument, NULL, 'S' },
+	{ "abandoned", no_argument, NULL, 'A' },
+	{ "team", required_argument, NULL, 'T' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -991,7 +1162,7 @@ static const struct option ctl_options[] = {
 /* Words a command's options are known by, in CTL_* bit order. */
 static const char *const ctl_option_names[] = {
 	"--json", "--pretty", "--for", "--from", "--clear", "--by", "--csv",
-	"--day", "--interval", "--scope",
+	"--day", "--interval", "--scope", "--abandoned", "--team",
 };
 
 static bool
@@ -1036,6 +1207,8 @@ ctl_option(struct ctl *c, int opt, const char *arg)
 	case 'x': c->given |= CTL_CSV; break;
 	case 'd': c->given |= CTL_DAY; c->day = arg; break;
 	case 'i': c->given |= CTL_INTERVAL; c->interval = arg; break;
+	case 'A': c->given |= CTL_ABANDONED; break;
+	case 'T': c->given |= CTL_TEAM; c->team = arg; break;
 	case 'S':
 		c->given |= CTL_SCOPE;
 		if (c->n_scopes == CTL_SCOPES_MAX) {
@@ -1078,6 +1251,11 @@ ctl_fits(const struct ctl_command *cmd, const struct ctl *c)
 	}
 	if ((c->given & CTL_CLEAR) && (c->given & (CTL_FOR | CTL_FROM))) {
 		fprintf(stderr, "wallboardctl: message --clear takes no --for or --from\n");
+		return false;
+	}
+	if ((c->given & CTL_TEAM) && (c->given & CTL_ABANDONED)) {
+		fprintf(stderr, "wallboardctl: report takes --team or --abandoned, "
+		    "not both\n");
 		return false;
 	}
 	if ((c->given & CTL_CSV) && (c->given & CTL_JSON)) {

@@ -18,28 +18,13 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "live"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wb  # noqa: E402
-
-bad = []
-
-
-def ctl(d, *args):
-    r = subprocess.run([wb.WALLBOARDCTL, "-c", d.config, *args], capture_output=True,
-                       text=True, timeout=20)
-    return r.returncode, r.stdout, r.stderr
+from hist import bad, ctl, expect, finish, get  # noqa: E402,F401
 
 
-def get(port, path):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
-            return r.status, r.headers.get("Content-Type"), r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers.get("Content-Type"), e.read().decode()
 
 
-def expect(what, cond, detail=""):
-    if not cond:
-        bad.append(f"{what}: {detail}")
 
 
 port = wb.free_port()
@@ -70,10 +55,10 @@ try:
 
     # the same through HTTP
     code, ctype, body = get(port, "/api/v1/report?format=csv&interval=30m&scope=queue%3A*")
-    expect("http csv", code == 200 and ctype.startswith("text/csv") and
+    expect("http csv", code == 200 and ctype.get("Content-Type", "").startswith("text/csv") and
            body.startswith("scope,start,end,offered"), f"{code} {ctype} {body[:200]}")
     code, ctype, body = get(port, "/api/v1/report")
-    expect("http json", code == 200 and ctype == "application/x-ndjson", f"{code} {ctype}")
+    expect("http json", code == 200 and ctype.get("Content-Type") == "application/x-ndjson", f"{code} {ctype}")
     expect("http json = ctl json", [json.loads(l) for l in body.splitlines()] ==
            [json.loads(l) for l in ctl(d, "report", "--json")[1].splitlines()], body[:300])
 
@@ -98,7 +83,4 @@ try:
     expect("daemon alive", d.proc.poll() is None, d.stderr()[-500:])
 finally:
     d.close()
-for b in bad:
-    print(b)
-print(f"{len(bad)} problems")
-sys.exit(1 if bad else 0)
+finish()
