@@ -77,7 +77,15 @@ struct alert {
 	int64_t acked_at;
 	bool began;             /* a new episode began in this evaluation */
 	long feed;              /* KIND_FEED_STALE: the feed's index; else -1 */
-	size_t index;           /* in the list, after every public call */
+	size_t index;           /* in the list, after every public call;
+	                         * a new one's place at the end */
+	uint64_t visited;       /* the visit (alerts.visits) it was last in */
+	/* where the list last placed it: its sort keys then */
+	bool placed;
+	enum alert_severity placed_severity;
+	enum alert_state placed_state;
+	int64_t placed_since;
+	size_t no;              /* its number in alerts.by_no */
 	struct alerts_episode *ep; /* the current (or last) episode's record */
 };
 
@@ -158,6 +166,31 @@ struct alerts {
 	uint64_t todo_serial;   /* the engine, */
 	int64_t todo_day;       /* the day and */
 	size_t todo_scopes;     /* the scopes the schedule knows */
+	/*
+	 * What an evaluation looks at: the alerts it visits (visit[]), each
+	 * once, its state then kept in was. Every alert when every scope is
+	 * judged (full); else the alerts not on a scope (others[], a few:
+	 * feeds, limits, the daemon), those on the scopes judged (found as
+	 * they are judged), and those the clock moves (a resolved one
+	 * leaving: expire, by no). An alert left out would not change.
+	 */
+	struct alert **visit;
+	size_t n_visit, cap_visit;
+	uint64_t visits;
+	bool full;
+	struct alert **others;
+	size_t n_others, cap_others;
+	struct alert **pending; /* those on a scope left pending */
+	size_t n_pending, cap_pending;
+	struct dueheap expire;  /* resolved ones: when each leaves */
+	uint64_t *marks;        /* settle: list places visited, a bit each */
+	size_t cap_marks;
+	struct alert **moved;   /* settle: those whose sort keys changed */
+	size_t cap_moved;
+	struct alert **by_no;
+	size_t n_no, cap_no;
+	size_t *free_no;
+	size_t n_free_no;
 	char *idbuf;            /* scratch for ids being looked up */
 	size_t idcap;
 	/* the day's episodes, oldest first */
@@ -246,6 +279,44 @@ alerts_id(struct alerts *a, const char *rule, const char *prefix,
 	return a->idbuf;
 }
 
+/* An alert judged on a scope (a rule's, or understaffed). */
+static bool
+alerts_on_scope(const struct alert *al)
+{
+	return al->kind == KIND_RULE || al->kind == KIND_UNDERSTAFFED;
+}
+
+static void
+alerts_push(struct alert ***v, size_t *n, size_t *cap, struct alert *al)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*v = xrealloc(*v, *cap * sizeof **v);
+	}
+	(*v)[(*n)++] = al;
+}
+
+/* The alert is in this evaluation (or settle): its state now is the one
+ * it had before, and it has not been judged yet. */
+static void
+alerts_visit(struct alerts *a, struct alert *al)
+{
+	if (al->visited == a->visits)
+		return;
+	al->visited = a->visits;
+	al->was = al->state;
+	al->seen = false;
+	alerts_push(&a->visit, &a->n_visit, &a->cap_visit, al);
+}
+
+/* A new visit: nothing in it yet. */
+static void
+alerts_visits_begin(struct alerts *a)
+{
+	a->visits++;
+	a->n_visit = 0;
+}
+
 static struct alert *
 alerts_add(struct alerts *a, enum alert_kind kind, const char *rule,
     const char *id)
@@ -265,7 +336,23 @@ alerts_add(struct alerts *a, enum alert_kind kind, const char *rule,
 		a->cap = a->cap ? a->cap * 2 : 16;
 		a->list = xrealloc(a->list, a->cap * sizeof *a->list);
 	}
+	al->index = a->n;
 	a->list[a->n++] = al;
+	if (a->n_free_no > 0)
+		al->no = a->free_no[--a->n_free_no];
+	else {
+		if (a->n_no == a->cap_no) {
+			a->cap_no = a->cap_no ? a->cap_no * 2 : 64;
+			a->by_no = xrealloc(a->by_no, a->cap_no * sizeof *a->by_no);
+			a->free_no = xrealloc(a->free_no,
+			    a->cap_no * sizeof *a->free_no);
+		}
+		al->no = a->n_no++;
+	}
+	a->by_no[al->no] = al;
+	if (!alerts_on_scope(al))
+		alerts_push(&a->others, &a->n_others, &a->cap_others, al);
+	alerts_visit(a, al);
 	return al;
 }
 
@@ -280,8 +367,10 @@ alerts_lookup(struct alerts *a, enum alert_kind kind, const char *rule,
 
 	if (al == NULL && create)
 		al = alerts_add(a, kind, rule, id);
-	if (al != NULL)
+	if (al != NULL) {
+		alerts_visit(a, al);
 		al->seen = true;
+	}
 	return al;
 }
 
@@ -352,15 +441,110 @@ static void alerts_episode_begin(struct alerts *, struct alert *);
 static void alerts_episode_end(struct alerts *, struct alert *);
 static void alerts_episode_sync(struct alerts *, struct alert *);
 
-/* Record every change of state, keep the day's history, let the alerts in
- * state NONE go, and put the rest in list order. */
+/* An alert leaves: its number, its place among the others. */
 static void
-alerts_settle(struct alerts *a)
+alerts_release(struct alerts *a, struct alert *al)
 {
-	size_t kept = 0;
+	dueheap_set(&a->expire, al->no, INT64_MAX);
+	a->by_no[al->no] = NULL;
+	a->free_no[a->n_free_no++] = al->no;
+	if (!alerts_on_scope(al))
+		for (size_t k = 0; k < a->n_others; k++)
+			if (a->others[k] == al) {
+				memmove(a->others + k, a->others + k + 1,
+				    (a->n_others - k - 1) * sizeof *a->others);
+				a->n_others--;
+				break;
+			}
+}
+
+/* The visited alerts in list order: by a bit for each place. */
+static void
+alerts_visit_order(struct alerts *a)
+{
+	size_t words = (a->n + 63) / 64, k = 0;
+
+	if (words > a->cap_marks) {
+		a->marks = xrealloc(a->marks, words * sizeof *a->marks);
+		memset(a->marks + a->cap_marks, 0,
+		    (words - a->cap_marks) * sizeof *a->marks);
+		a->cap_marks = words;
+	}
+	for (size_t v = 0; v < a->n_visit; v++)
+		a->marks[a->visit[v]->index / 64] |=
+		    1ULL << (a->visit[v]->index % 64);
+	for (size_t w = 0; w < words; w++)
+		while (a->marks[w] != 0) {
+			int b = __builtin_ctzll(a->marks[w]);
+
+			a->marks[w] &= a->marks[w] - 1;
+			a->visit[k++] = a->list[w * 64 + (size_t)b];
+		}
+}
+
+/*
+ * Put the list back in order when the sort keys of `moved` (n_moved of
+ * them, still in it) changed: the rest is in order (their keys did not
+ * change), so the moved are taken out, sorted, and each put back where
+ * it goes. The same order as sorting the whole list: alerts_compare
+ * orders every two alerts (ids differ).
+ */
+static void
+alerts_reorder(struct alerts *a, size_t n_moved)
+{
+	size_t rest = 0, out, m;
 
 	for (size_t i = 0; i < a->n; i++) {
 		struct alert *al = a->list[i];
+
+		if (!(al->visited == a->visits && !al->placed))
+			a->list[rest++] = al;
+	}
+	qsort(a->moved, n_moved, sizeof *a->moved, alerts_compare);
+	/* merge from the back: rest in list[0..rest), moved after */
+	out = a->n;
+	m = n_moved;
+	while (m > 0) {
+		struct alert *al = a->moved[m - 1];
+		size_t lo = 0, hi = rest;
+
+		/* the first of list[0..rest) after al */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (alerts_compare(&a->list[mid], &al) > 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		while (rest > lo)
+			a->list[--out] = a->list[--rest];
+		a->list[--out] = al;
+		m--;
+	}
+	for (size_t i = 0; i < a->n; i++)
+		a->list[i]->index = i;
+}
+
+/*
+ * Record every change of state, keep the day's history, let the alerts in
+ * state NONE go, and put the rest in list order: of the alerts visited
+ * (alerts_visit), in list order. The others did not change, so they need
+ * none of it, and they stay in order among themselves.
+ */
+static void
+alerts_settle(struct alerts *a)
+{
+	size_t kept = 0, n_moved = 0;
+	bool removed = false;
+
+	alerts_visit_order(a);
+	if (a->n_visit > a->cap_moved) {
+		a->cap_moved = a->cap_visit;
+		a->moved = xrealloc(a->moved, a->cap_moved * sizeof *a->moved);
+	}
+	for (size_t v = 0; v < a->n_visit; v++) {
+		struct alert *al = a->visit[v];
 
 		if (al->began && al->state != ALERT_NONE)
 			alerts_episode_begin(a, al);
@@ -372,21 +556,50 @@ alerts_settle(struct alerts *a)
 				a->staff[al->slot] = NULL;
 			alerts_episode_end(a, al);
 			strmap_delete(a->by_id, al->id);
+			alerts_release(a, al);
+			a->list[al->index] = NULL;
 			alerts_alert_free(al);
-		} else {
-			alerts_episode_sync(a, al);
-			a->list[kept++] = al;
+			removed = true;
+			continue;
+		}
+		alerts_episode_sync(a, al);
+		a->visit[kept++] = al;
+		if (!al->placed || al->state != al->placed_state ||
+		    al->since != al->placed_since ||
+		    al->severity != al->placed_severity) {
+			al->placed = false;
+			al->placed_state = al->state;
+			al->placed_since = al->since;
+			al->placed_severity = al->severity;
+			a->moved[n_moved++] = al;
 		}
 	}
-	a->n = kept;
-	/* Mostly nothing moved: sort only a list out of order. */
-	for (size_t i = 1; i < a->n; i++)
-		if (alerts_compare(&a->list[i - 1], &a->list[i]) > 0) {
-			qsort(a->list, a->n, sizeof *a->list, alerts_compare);
-			break;
-		}
-	for (size_t i = 0; i < a->n; i++)
-		a->list[i]->index = i;
+	a->n_visit = kept;
+	if (removed) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < a->n; i++)
+			if (a->list[i] != NULL) {
+				a->list[n] = a->list[i];
+				a->list[n]->index = n;
+				n++;
+			}
+		a->n = n;
+	}
+	if (n_moved > 0)
+		alerts_reorder(a, n_moved);
+	/* What the next evaluation must visit by the clock. */
+	a->n_pending = 0;
+	for (size_t v = 0; v < a->n_visit; v++) {
+		struct alert *al = a->visit[v];
+
+		al->placed = true;
+		if (alerts_on_scope(al) && al->state == ALERT_PENDING)
+			alerts_push(&a->pending, &a->n_pending,
+			    &a->cap_pending, al);
+		dueheap_set(&a->expire, al->no, al->state == ALERT_RESOLVED ?
+		    al->resolved_at + ALERT_RESOLVED_KEEP_MS : INT64_MAX);
+	}
 }
 
 /* ---- the lifecycle --------------------------------------------------- */
@@ -685,13 +898,6 @@ alerts_timed(enum metric_id m)
 	return m == M_OCCUPANCY || m == M_WRAP_MS || m == M_AHT_MS;
 }
 
-/* An alert judged on a scope (a rule's, or understaffed). */
-static bool
-alerts_on_scope(const struct alert *al)
-{
-	return al->kind == KIND_RULE || al->kind == KIND_UNDERSTAFFED;
-}
-
 static void
 alerts_todo_add(struct alerts *a, size_t i)
 {
@@ -757,8 +963,10 @@ alerts_todo(struct alerts *a, struct engine *e, int64_t now)
 		a->todo_serial = engine_serial(e);
 		a->todo_day = engine_day_start(e);
 		a->todo_scopes = n;
+		a->full = true;
 		return;
 	}
+	a->full = false;
 	a->schedule_now = true;
 	for (size_t k = 0; k < n_changed; k++)
 		alerts_todo_add(a, changed[k]);
@@ -768,11 +976,10 @@ alerts_todo(struct alerts *a, struct engine *e, int64_t now)
 	while (dueheap_take(&a->schedule, now, &i))
 		alerts_todo_add(a, i);
 	/* A pending alert fires by the clock: its scope is judged until. */
-	for (size_t k = 0; k < a->n; k++) {
-		const struct alert *al = a->list[k];
+	for (size_t k = 0; k < a->n_pending; k++) {
+		const struct alert *al = a->pending[k];
 
-		if (alerts_on_scope(al) && al->state == ALERT_PENDING &&
-		    al->slot < n)
+		if (al->slot < n)
 			alerts_todo_add(a, al->slot);
 	}
 	/* In index order: many are read back off the marks in one sweep, a
@@ -784,6 +991,37 @@ alerts_todo(struct alerts *a, struct engine *e, int64_t now)
 				a->todo[a->n_todo++] = i;
 	} else
 		qsort(a->todo, a->n_todo, sizeof *a->todo, alerts_index_compare);
+}
+
+/*
+ * The alerts this evaluation visits before judging: every one when every
+ * scope is judged; else those not on a scope (in list order) and the
+ * resolved ones whose time in the list is up. The rest are visited as
+ * their scopes are judged.
+ */
+static void
+alerts_visit_due(struct alerts *a, int64_t now)
+{
+	size_t no;
+
+	if (a->full) {
+		for (size_t i = 0; i < a->n; i++)
+			alerts_visit(a, a->list[i]);
+		return;
+	}
+	/* in list order: mostly it already is */
+	for (size_t i = 1; i < a->n_others; i++)
+		for (size_t k = i; k > 0 &&
+		    a->others[k - 1]->index > a->others[k]->index; k--) {
+			struct alert *t = a->others[k];
+
+			a->others[k] = a->others[k - 1];
+			a->others[k - 1] = t;
+		}
+	for (size_t i = 0; i < a->n_others; i++)
+		alerts_visit(a, a->others[i]);
+	while (dueheap_take(&a->expire, now, &no))
+		alerts_visit(a, a->by_no[no]);
 }
 
 /* When each judged scope must be judged again with no event: the
@@ -1055,24 +1293,25 @@ alerts_feeds(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
 		 * and its indices may differ. */
 		a->engine_serial = engine_serial(e);
 		a->feed_changes = 0;
-		for (size_t i = 0; i < a->n; i++)
-			if (a->list[i]->kind == KIND_FEED_STALE)
-				a->list[i]->feed = engine_feed_index(e,
-				    a->list[i]->scope + strlen("feed:"));
+		for (size_t i = 0; i < a->n_visit; i++)
+			if (a->visit[i]->kind == KIND_FEED_STALE)
+				a->visit[i]->feed = engine_feed_index(e,
+				    a->visit[i]->scope + strlen("feed:"));
 	}
-	for (size_t i = 0; i < a->n; i++) {
-		const struct alert *al = a->list[i];
+	/* (every alert not on a scope is visited, in list order) */
+	for (size_t i = 0; i < a->n_visit; i++) {
+		const struct alert *al = a->visit[i];
 
-		if (strcmp(al->scope, "feed:" ALERTS_MORE) != 0 &&
-		    (al->kind == KIND_FEED_STALE || al->kind == KIND_FEED_GAPS ||
-		    al->kind == KIND_CALLS_LOST) && al->state != ALERT_NONE)
+		if ((al->kind == KIND_FEED_STALE || al->kind == KIND_FEED_GAPS ||
+		    al->kind == KIND_CALLS_LOST) && al->state != ALERT_NONE &&
+		    strcmp(al->scope, "feed:" ALERTS_MORE) != 0)
 			a->feed_alerts[al->kind]++;
 	}
 	engine_feeds_changed(e, a->feed_changes, alerts_feed_changed, a);
 	a->feed_changes = engine_feed_changes(e);
 	/* the single-feed stale alerts no change brought up: judged again */
-	for (size_t i = 0; i < a->n; i++) {
-		struct alert *al = a->list[i];
+	for (size_t i = 0; i < a->n_visit; i++) {
+		struct alert *al = a->visit[i];
 
 		if (al->kind == KIND_FEED_STALE && !al->seen && al->feed >= 0 &&
 		    (size_t)al->feed < engine_feed_count(e))
@@ -1177,8 +1416,10 @@ alerts_staff_alert(struct alerts *a, struct engine *e, size_t i, bool create)
 	}
 	if (a->staff_known[i]) {
 		al = a->staff[i];
-		if (al != NULL)
+		if (al != NULL) {
+			alerts_visit(a, al);
 			al->seen = true;
+		}
 		if (al != NULL || !create)
 			return al;
 	}
@@ -1498,6 +1739,14 @@ alerts_free(struct alerts **ap)
 	free(a->staff);
 	free(a->staff_known);
 	dueheap_clear(&a->schedule);
+	dueheap_clear(&a->expire);
+	free(a->visit);
+	free(a->others);
+	free(a->pending);
+	free(a->by_no);
+	free(a->free_no);
+	free(a->marks);
+	free(a->moved);
 	free(a->todo);
 	free(a->judged);
 	free(a->daemon_text);
@@ -1529,10 +1778,11 @@ alerts_reconfigure(struct alerts *a, const struct config *new_config)
 	a->config = new_config;
 	alerts_forget_moves(a, a->n_moves_evaluated);
 	a->n_moves_evaluated = 0;
+	alerts_visits_begin(a);
 	for (size_t i = 0; i < a->n; i++) {
 		struct alert *al = a->list[i];
 
-		al->was = al->state;
+		alerts_visit(a, al);
 		al->said[0] = -1;       /* labels may have changed: say it again */
 		memset(&al->synced, 0, sizeof al->synced); /* and levels */
 		if (al->kind == KIND_RULE)
@@ -1556,19 +1806,17 @@ alerts_evaluate(struct alerts *a, struct engine *e, int64_t now)
 	alerts_history_day(a, engine_day_start(e));
 	alerts_forget_moves(a, a->n_moves_evaluated);
 	before = a->n_moves;
-	for (size_t i = 0; i < a->n; i++) {
-		a->list[i]->was = a->list[i]->state;
-		a->list[i]->seen = false;
-	}
+	alerts_visits_begin(a);
 	alerts_todo(a, e, now);
+	alerts_visit_due(a, now);
 	alerts_rules(a, e, now, &due);
 	alerts_limits(a, e, now);
 	alerts_feeds(a, e, now, &due);
 	alerts_staffing(a, e, now, &due);
 	alerts_daemon_judge(a, now, &due);
 	alerts_schedule(a, e);
-	for (size_t i = 0; i < a->n; i++) {
-		struct alert *al = a->list[i];
+	for (size_t i = 0; i < a->n_visit; i++) {
+		struct alert *al = a->visit[i];
 
 		/* A scope left out reads as it did: its alerts stand. */
 		if (alerts_on_scope(al) && al->slot < engine_scope_count(e) &&
@@ -1577,6 +1825,7 @@ alerts_evaluate(struct alerts *a, struct engine *e, int64_t now)
 		alerts_sweep(al, now, &due);
 	}
 	alerts_settle(a);
+	alerts_due(&due, dueheap_next(&a->expire));
 	changed = a->changed || a->n_moves > before;
 	a->changed = false;
 	a->n_moves_evaluated = a->n_moves;

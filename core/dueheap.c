@@ -127,3 +127,9 @@ dueheap_take(struct dueheap *h, int64_t t, size_t *item)
 	dueheap_remove_at(h, 0);
 	return true;
 }
+
+int64_t
+dueheap_next(const struct dueheap *h)
+{
+	return h->n > 0 ? h->heap[0].due : INT64_MAX;
+}

@@ -34,6 +34,9 @@ void dueheap_set(struct dueheap *, size_t item, int64_t due);
 /* When item i is due, INT64_MAX if never. */
 int64_t dueheap_get(const struct dueheap *, size_t item);
 
+/* The earliest due time, INT64_MAX if none. O(1). */
+int64_t dueheap_next(const struct dueheap *);
+
 /* Take out the earliest item due at or before t: true and *item, or false
  * when none is. */
 bool dueheap_take(struct dueheap *, int64_t t, size_t *item);

@@ -90,6 +90,7 @@ struct call {
 	struct scope *queue;
 	int64_t queued_ts;
 	unsigned visit_flags;   /* KPI_F_CALLER, KPI_F_REPEAT */
+	uint64_t caller_key;    /* strmap_hash of its caller token; 0: none */
 	bool waiting;
 	struct call *qprev, *qnext;   /* in queue->wait list */
 	/* The conversation. */
@@ -105,7 +106,7 @@ struct call {
 };
 
 struct agent {
-	char *id;
+	char *id;               /* points at id_text: the agents map borrows it */
 	char *name;
 	char *feed_team;        /* the team the feed reported */
 	bool config_placed;     /* the config gives this agent a team */
@@ -121,6 +122,9 @@ struct agent {
 	int64_t handled_today;
 	int64_t handled_day;         /* the day_start handled_today belongs to */
 	struct feed *feed;           /* the last to report it; NULL: none */
+	int64_t *iv;                 /* engine_keep_agent_intervals: this
+	                              * base interval's HA_COUNT numbers */
+	char id_text[];
 };
 
 /*
@@ -148,6 +152,10 @@ struct engine {
 	struct history *history;
 	size_t history_window, n_kpi_windows;
 	int64_t history_next;
+	/* agents' intervals (engine_keep_agent_intervals): off in the live
+	 * engine; the start of the base interval being summed */
+	bool agent_intervals;
+	int64_t agent_iv_start;
 	int64_t max_repeat_window;
 	int64_t next_sweep;             /* of recent (ended calls) */
 	int64_t next_caller_sweep;      /* of callers */
@@ -185,6 +193,12 @@ struct engine {
 	/* limits: names refused, by kind; when the last was */
 	int64_t refused[LIMIT_COUNT];
 	int64_t refused_at[LIMIT_COUNT];
+
+	/* The event being applied: its call and agent once looked up (the
+	 * limits' check and the event's work share one lookup each). */
+	struct call *ev_call;
+	struct agent *ev_agent;
+	bool ev_call_known, ev_agent_known;
 
 	struct strmap *calls;           /* live: waiting or talking */
 	struct call *live_head, *live_tail;
@@ -492,6 +506,63 @@ engine_agent_scopes(struct engine *e, struct agent *a, int sign)
 		engine_scope_agent(e, a->queues[i], a->state, sign);
 }
 
+/* ---- agents' intervals (reports of a rebuilt day only) ---------------- */
+
+static int64_t *
+engine_agent_iv(struct agent *a)
+{
+	if (a->iv == NULL)
+		a->iv = xcalloc(HA_COUNT, sizeof *a->iv);
+	return a->iv;
+}
+
+/* Add the agent's time in its state, from the later of since and the
+ * interval's start up to t. */
+static void
+engine_agent_iv_time(struct engine *e, struct agent *a, int64_t t)
+{
+	static const int field[AGENT_STATE_COUNT] = {
+		[AGENT_READY] = HA_READY_MS, [AGENT_BUSY] = HA_BUSY_MS,
+		[AGENT_WRAP] = HA_WRAP_MS, [AGENT_AWAY] = HA_AWAY_MS,
+		[AGENT_OFFLINE] = -1,
+	};
+	int64_t from = a->since > e->agent_iv_start ? a->since :
+	    e->agent_iv_start;
+
+	if (field[a->state] >= 0 && t > from)
+		engine_agent_iv(a)[field[a->state]] += t - from;
+}
+
+void
+engine_keep_agent_intervals(struct engine *e)
+{
+	e->agent_intervals = true;
+	e->agent_iv_start = e->history_next - HISTORY_BASE_MS;
+	if (e->agent_iv_start < e->day_start)
+		e->agent_iv_start = e->day_start;
+}
+
+/* At base boundary b: close every agent's interval into the history (an
+ * agent with nothing in it, offline and no call, is left out). */
+static void
+engine_agent_iv_take(struct engine *e, int64_t b)
+{
+	for (size_t i = 0; i < e->n_agents; i++) {
+		struct agent *a = e->agents[i];
+		bool any = false;
+
+		engine_agent_iv_time(e, a, b);
+		if (a->iv == NULL)
+			continue;
+		for (size_t f = 0; f < HA_COUNT; f++)
+			any |= a->iv[f] != 0;
+		if (any)
+			history_record_agent(e->history, i, b, a->iv);
+		memset(a->iv, 0, HA_COUNT * sizeof *a->iv);
+	}
+	e->agent_iv_start = b;
+}
+
 static void
 engine_agent_set_state(struct engine *e, struct agent *a, enum agent_state state)
 {
@@ -499,6 +570,8 @@ engine_agent_set_state(struct engine *e, struct agent *a, enum agent_state state
 
 	if (a->state == state)
 		return;
+	if (e->agent_intervals)
+		engine_agent_iv_time(e, a, e->now);
 	if (a->state == AGENT_WRAP) {
 		engine_wrap_attribution(e, a->wrap_queue, -1);
 		a->wrap_queue = NULL;
@@ -567,15 +640,17 @@ engine_config_team(const struct config *c, const char *id)
 static struct agent *
 engine_agent_new(struct engine *e, const char *id, enum agent_state state)
 {
-	struct agent *a = xcalloc(1, sizeof *a);
+	size_t len = strlen(id);
+	struct agent *a = xcalloc(1, sizeof *a + len + 1);
 	const struct config_agent *ca = config_find_agent(e->config, id);
 	const char *team = engine_config_team(e->config, id);
 
-	a->id = xstrdup(id);
+	memcpy(a->id_text, id, len + 1);
+	a->id = a->id_text;
 	a->state = state;
 	a->since = e->now;
 	a->handled_day = e->day_start;
-	strmap_put(e->agent_map, id, a);
+	strmap_put(e->agent_map, a->id, a);
 	ENGINE_PUSH(e->agents, e->n_agents, e->cap_agents, a);
 	engine_scope_agent(e, e->all, a->state, +1);
 	if (ca != NULL && ca->name != NULL)
@@ -603,15 +678,39 @@ engine_agents_from_config(struct engine *e)
 static void
 engine_agent_free(struct agent *a)
 {
-	free(a->id);
 	free(a->name);
 	free(a->feed_team);
 	free(a->reason);
 	free(a->queues);
+	free(a->iv);
 	free(a);
 }
 
 /* ---- calls ----------------------------------------------------------- */
+
+/* The live call the event being applied names, or NULL: looked up once an
+ * event (engine_apply forgets it before the next). */
+static struct call *
+engine_event_call(struct engine *e, const struct event *ev)
+{
+	if (!e->ev_call_known) {
+		e->ev_call = ev->call != NULL ? strmap_get(e->calls, ev->call) : NULL;
+		e->ev_call_known = true;
+	}
+	return e->ev_call;
+}
+
+/* The agent the event being applied names, or NULL; looked up once. */
+static struct agent *
+engine_event_agent(struct engine *e, const struct event *ev)
+{
+	if (!e->ev_agent_known) {
+		e->ev_agent = ev->agent != NULL ? strmap_get(e->agent_map,
+		    ev->agent) : NULL;
+		e->ev_agent_known = true;
+	}
+	return e->ev_agent;
+}
 
 static void
 engine_live_remove(struct engine *e, struct call *c)
@@ -668,6 +767,8 @@ engine_call_forget(struct engine *e, struct call *c)
 {
 	engine_wait_remove(e, c);
 	engine_live_remove(e, c);
+	if (e->ev_call == c)
+		e->ev_call = NULL;
 	free(strmap_delete(e->calls, c->id));
 }
 
@@ -684,7 +785,8 @@ engine_call_remember(struct engine *e, struct call *c)
 		engine_call_forget(e, c);
 		return;
 	}
-	r = u64map_put(&e->recent, key);
+	if (r == NULL)
+		r = u64map_put(&e->recent, key);
 	r->v[RECENT_END] = (uint64_t)e->now;
 	r->v[RECENT_QUEUE] = (uint64_t)(uintptr_t)c->answered_queue;
 	r->v[RECENT_AGENT] = (uint64_t)(uintptr_t)c->agent;
@@ -693,10 +795,9 @@ engine_call_remember(struct engine *e, struct call *c)
 
 /* Is this visit a repeat contact? Records the caller's call either way. */
 static unsigned
-engine_caller_flags(struct engine *e, const char *token, const char *call_id,
+engine_caller_flags(struct engine *e, uint64_t key, const char *call_id,
     int64_t ts, int64_t repeat_window)
 {
-	uint64_t key = strmap_hash(token, strlen(token));
 	uint64_t id = strmap_hash(call_id, strlen(call_id));
 	struct u64map_entry *c = u64map_get(&e->callers, key);
 	unsigned flags = KPI_F_CALLER;
@@ -732,7 +833,7 @@ engine_caller_flags(struct engine *e, const char *token, const char *call_id,
 static void
 engine_call_queued(struct engine *e, struct feed *f, const struct event *ev)
 {
-	struct call *c = strmap_get(e->calls, ev->call);
+	struct call *c = engine_event_call(e, ev);
 
 	if (c == NULL) {
 		size_t len = strlen(ev->call);
@@ -740,6 +841,7 @@ engine_call_queued(struct engine *e, struct feed *f, const struct event *ev)
 		c = xcalloc(1, sizeof *c + len + 1);
 		memcpy(c->id, ev->call, len + 1);
 		strmap_put(e->calls, c->id, c);
+		e->ev_call = c;
 	} else {
 		engine_wait_remove(e, c);
 		engine_live_remove(e, c);
@@ -747,8 +849,10 @@ engine_call_queued(struct engine *e, struct feed *f, const struct event *ev)
 	c->feed = f;
 	c->queue = engine_queue(e, ev->queue);
 	c->queued_ts = ev->ts;
+	c->caller_key = ev->caller == NULL ? 0 :
+	    strmap_hash(ev->caller, strlen(ev->caller));
 	c->visit_flags = ev->caller == NULL ? 0 : engine_caller_flags(e,
-	    ev->caller, ev->call, ev->ts, c->queue->settings.repeat_window_ms);
+	    c->caller_key, ev->call, ev->ts, c->queue->settings.repeat_window_ms);
 	engine_wait_append(e, c);
 	engine_live_append(e, c);
 	engine_count(e, c->queue, KPI_ARRIVAL, 0, 0);
@@ -759,7 +863,7 @@ engine_call_queued(struct engine *e, struct feed *f, const struct event *ev)
 static struct call *
 engine_waiting_call(struct engine *e, const struct event *ev)
 {
-	struct call *c = strmap_get(e->calls, ev->call);
+	struct call *c = engine_event_call(e, ev);
 
 	return c != NULL && c->waiting ? c : NULL;
 }
@@ -784,22 +888,24 @@ engine_outcome(struct engine *e, struct call *c, enum kpi_kind kind, int64_t ts,
 }
 
 static struct agent *
-engine_agent(struct engine *e, const char *id, enum agent_state initial)
+engine_agent(struct engine *e, const struct event *ev, enum agent_state initial)
 {
-	struct agent *a = strmap_get(e->agent_map, id);
+	struct agent *a = engine_event_agent(e, ev);
 
-	return a ? a : engine_agent_new(e, id, initial);
+	if (a == NULL)
+		a = e->ev_agent = engine_agent_new(e, ev->agent, initial);
+	return a;
 }
 
 static enum engine_result
 engine_call_answered(struct engine *e, const struct event *ev)
 {
-	struct call *c = strmap_get(e->calls, ev->call);
+	struct call *c = engine_event_call(e, ev);
 	struct agent *a;
 
 	if (c == NULL)
 		return ENGINE_ORPHAN;
-	a = engine_agent(e, ev->agent, AGENT_BUSY);
+	a = engine_agent(e, ev, AGENT_BUSY);
 	if (c->waiting) {
 		unsigned flags = engine_outcome(e, c, KPI_ANSWERED, ev->ts, 0);
 
@@ -823,10 +929,15 @@ engine_call_left(struct engine *e, const struct event *ev, enum kpi_kind kind)
 	/* app_queue's SL2 counts these exits as abandons (not key, overflow). */
 	bool as_abandon = kind == KPI_EXITED && (ev->exit_reason == EXIT_TIMEOUT ||
 	    ev->exit_reason == EXIT_EMPTY || ev->exit_reason == EXIT_WITHDRAW);
+	unsigned flags;
 
 	if (c == NULL)
 		return ENGINE_ORPHAN;
-	engine_outcome(e, c, kind, ev->ts, as_abandon ? KPI_F_AS_ABANDON : 0);
+	flags = engine_outcome(e, c, kind, ev->ts, as_abandon ? KPI_F_AS_ABANDON : 0);
+	if (kind == KPI_ABANDONED)      /* the day's list, for calling back */
+		history_abandon(e->history, ev->ts, c->queue->index,
+		    ev->ts > c->queued_ts ? ev->ts - c->queued_ts : 0, c->id,
+		    c->caller_key, (flags & KPI_F_SHORT) != 0);
 	if (!c->talking)
 		engine_call_forget(e, c);
 	return ENGINE_APPLIED;
@@ -846,7 +957,7 @@ engine_reattribute_wrap(struct engine *e, struct agent *a, struct scope *q)
 static enum engine_result
 engine_call_ended(struct engine *e, const struct event *ev)
 {
-	struct call *c = strmap_get(e->calls, ev->call);
+	struct call *c = engine_event_call(e, ev);
 	struct agent *a;
 	unsigned flags = 0;
 
@@ -870,6 +981,14 @@ engine_call_ended(struct engine *e, const struct event *ev)
 		a->handled_today = 0;
 	}
 	a->handled_today++;
+	if (e->agent_intervals) {
+		int64_t *iv = engine_agent_iv(a);
+
+		iv[HA_HANDLED]++;
+		iv[HA_TALK_MS] += talk;
+		iv[HA_RESOLVED_KNOWN] += (flags & KPI_F_RESOLVED_KNOWN) != 0;
+		iv[HA_RESOLVED] += (flags & KPI_F_RESOLVED) != 0;
+	}
 	a->last_queue = c->answered_queue;
 	engine_reattribute_wrap(e, a, c->answered_queue);
 	if (a->state == AGENT_BUSY)
@@ -885,7 +1004,7 @@ engine_call_ended(struct engine *e, const struct event *ev)
 static void
 engine_agent_state(struct engine *e, const struct event *ev)
 {
-	struct agent *a = engine_agent(e, ev->agent, ev->state);
+	struct agent *a = engine_agent(e, ev, ev->state);
 
 	if (ev->name != NULL && (a->name == NULL || strcmp(a->name, ev->name) != 0)) {
 		free(a->name);
@@ -913,7 +1032,7 @@ static int engine_keep_recent(const struct u64map_entry *, void *);
 static void
 engine_survey(struct engine *e, const struct event *ev)
 {
-	struct call *c = ev->call ? strmap_get(e->calls, ev->call) : NULL;
+	struct call *c = engine_event_call(e, ev);
 	struct u64map_entry *r = NULL;
 	struct scope *q = NULL;
 	struct agent *a = NULL;
@@ -932,7 +1051,7 @@ engine_survey(struct engine *e, const struct event *ev)
 	else if (r != NULL)
 		q = (struct scope *)(uintptr_t)r->v[RECENT_QUEUE];
 	if (ev->agent != NULL)
-		a = strmap_get(e->agent_map, ev->agent);
+		a = engine_event_agent(e, ev);
 	else if (c != NULL)
 		a = c->agent;
 	else if (r != NULL)
@@ -942,6 +1061,13 @@ engine_survey(struct engine *e, const struct event *ev)
 	if (a != NULL) {
 		engine_count(e, a->team, KPI_SURVEY, ev->csat, 0);
 		engine_touch(e, a->team);
+		if (e->agent_intervals) {
+			int64_t *iv = engine_agent_iv(a);
+
+			iv[HA_SURVEYS]++;
+			iv[HA_SURVEY_SUM] += ev->csat;
+			iv[HA_SURVEYS_GOOD] += ev->csat >= 4;
+		}
 	}
 	engine_count(e, e->all, KPI_SURVEY, ev->csat, 0);
 }
@@ -1173,7 +1299,7 @@ engine_admit(struct engine *e, const struct event *ev)
 		if (engine_spare(e, LIMIT_CALLS, 1) &&
 		    engine_spare(e, LIMIT_QUEUES, 1))
 			return true;
-		if (strmap_get(e->calls, ev->call) == NULL &&
+		if (engine_event_call(e, ev) == NULL &&
 		    !engine_room(e, LIMIT_CALLS, 1))
 			return false;
 		return strmap_get(e->queue_map, ev->queue) != NULL ||
@@ -1181,15 +1307,15 @@ engine_admit(struct engine *e, const struct event *ev)
 	case EVENT_CALL_ANSWERED:
 		if (engine_spare(e, LIMIT_AGENTS, 1))
 			return true;
-		c = strmap_get(e->calls, ev->call);
-		return c == NULL || strmap_get(e->agent_map, ev->agent) != NULL ||
+		c = engine_event_call(e, ev);
+		return c == NULL || engine_event_agent(e, ev) != NULL ||
 		    engine_room(e, LIMIT_AGENTS, 1);
 	case EVENT_AGENT_STATE:
 		if (engine_spare(e, LIMIT_AGENTS, 1) &&
 		    engine_spare(e, LIMIT_TEAMS, 1) && engine_spare(e, LIMIT_QUEUES,
 		    ev->has_queues ? (int64_t)ev->n_queues : 0))
 			return true;
-		if (strmap_get(e->agent_map, ev->agent) == NULL &&
+		if (engine_event_agent(e, ev) == NULL &&
 		    !engine_room(e, LIMIT_AGENTS, 1))
 			return false;
 		if (ev->team != NULL && strmap_get(e->team_map, ev->team) == NULL &&
@@ -1340,7 +1466,23 @@ engine_advance(struct engine *e, int64_t now)
 enum engine_result
 engine_apply(struct engine *e, const struct event *ev)
 {
-	struct feed *f = engine_feed(e, ev->src);
+	struct feed *f;
+
+	/* The maps of a big floor's calls, agents and callers are far bigger
+	 * than the cache: start loading the slots the event will look up
+	 * while its feed's bookkeeping runs. */
+	if (ev->call != NULL)
+		strmap_prefetch(e->calls, ev->call);
+	if (ev->call != NULL && (ev->type == EVENT_CALL_ENDED ||
+	    ev->type == EVENT_SURVEY))
+		u64map_prefetch(&e->recent, strmap_hash(ev->call,
+		    strlen(ev->call)));
+	if (ev->agent != NULL)
+		strmap_prefetch(e->agent_map, ev->agent);
+	if (ev->caller != NULL)
+		u64map_prefetch(&e->callers, strmap_hash(ev->caller,
+		    strlen(ev->caller)));
+	f = engine_feed(e, ev->src);
 
 	if (f == NULL)
 		return ENGINE_REFUSED;
@@ -1355,6 +1497,7 @@ engine_apply(struct engine *e, const struct event *ev)
 	engine_advance(e, ev->ts);
 	f->info.last_event = e->last_event = e->now;
 	engine_feed_heard(e, f);
+	e->ev_call_known = e->ev_agent_known = false;
 	if (!engine_admit(e, ev)) {
 		f->info.refused++;
 		return ENGINE_REFUSED;
@@ -1404,6 +1547,8 @@ engine_history_start(struct engine *e)
 		e->history = history_new(e->day_start, e->next_day_start);
 	else
 		history_day(e->history, e->day_start, e->next_day_start);
+	history_set_abandon_max(e->history,
+	    (size_t)e->config->history_max_abandoned);
 	n = (e->now - e->day_start) / HISTORY_BASE_MS + 1;
 	e->history_next = e->day_start + n * HISTORY_BASE_MS;
 	if (e->history_next > e->next_day_start)
@@ -1425,6 +1570,13 @@ engine_history_take(struct engine *e, int64_t now)
 	if (now - b > 24 * 3600 * 1000LL) {
 		engine_advance_clock(e, now);
 		engine_history_start(e);
+		if (e->agent_intervals) {
+			for (size_t i = 0; i < e->n_agents; i++)
+				if (e->agents[i]->iv != NULL)
+					memset(e->agents[i]->iv, 0, HA_COUNT *
+					    sizeof *e->agents[i]->iv);
+			engine_keep_agent_intervals(e);
+		}
 		return;
 	}
 	engine_advance_clock(e, b);
@@ -1432,6 +1584,8 @@ engine_history_take(struct engine *e, int64_t now)
 		kpi_set_read(engine_kpi(e, e->scopes[i]), e->history_window, &sums);
 		history_record(e->history, i, b, &sums);
 	}
+	if (e->agent_intervals)
+		engine_agent_iv_take(e, b);
 	if (b >= history_day_end(e->history)) {
 		engine_history_start(e);
 		return;
@@ -1500,7 +1654,7 @@ engine_new(const struct config *config, int64_t now)
 	e->next_caller_sweep = now + SWEEP_MS;
 	e->queue_map = strmap_new();
 	e->team_map = strmap_new();
-	e->agent_map = strmap_new();
+	e->agent_map = strmap_new_borrowing();
 	e->feed_map = strmap_new();
 	e->calls = strmap_new_borrowing();
 	engine_scopes_from_config(e);
@@ -2050,6 +2204,8 @@ engine_memory(const struct engine *e, struct engine_memory *m)
 	m->callers = e->callers.count;
 	m->memories = u64map_memory(&e->recent) + u64map_memory(&e->callers);
 	m->agents = e->n_agents * (sizeof(struct agent) + 64);
+	if (e->agent_intervals)         /* a rebuilt day's, never the live */
+		m->agents += e->n_agents * HA_COUNT * sizeof(int64_t);
 	m->history = history_memory(e->history);
 	m->total = sizeof *e + m->windows + m->calls + m->memories + m->agents +
 	    m->history;

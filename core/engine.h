@@ -134,6 +134,11 @@ void engine_scope_figures(struct engine *, size_t i, size_t w, struct kpi_figure
  * the clock passes; borrowed. */
 struct history;
 const struct history *engine_history(const struct engine *);
+/* Keep agents' base intervals in the history too (history_agent_sums),
+ * from now on: for a day rebuilt for an agent report (core/report-day.c),
+ * right after engine_new. The live engine never does (docs/history.md
+ * "Individual figures"). */
+void engine_keep_agent_intervals(struct engine *);
 /* The figures of scope i from sums (history_sums'), with the scope's own
  * formula, as engine_scope_figures works them out from its windows. */
 void engine_scope_figures_of(const struct engine *, size_t i,

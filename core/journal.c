@@ -1235,6 +1235,46 @@ journal_append(struct journal *j, unsigned type, int64_t clock_ms,
 	return 0;
 }
 
+#define JOURNAL_STREAM_FIXED 16
+
+int
+journal_append_stream_event(struct journal *j, int64_t clock_ms,
+    uint64_t stream_seq, uint64_t stream_pending, const void *event, size_t len)
+{
+	unsigned char *p;
+
+	if (len > JOURNAL_PAYLOAD_MAX - JOURNAL_STREAM_FIXED) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	p = journal_begin(j, JOURNAL_STREAM_FIXED + len);
+	memcpy(p, &stream_seq, 8);
+	memcpy(p + 8, &stream_pending, 8);
+	if (len > 0)
+		memcpy(p + JOURNAL_STREAM_FIXED, event, len);
+	journal_seal(j, p - journal_hsize(j), JOURNAL_STREAM_EVENT, clock_ms,
+	    JOURNAL_STREAM_FIXED + len);
+	return 0;
+}
+
+bool
+journal_event_decode(const struct journal_record *r, struct journal_event *out)
+{
+	if (r->type == JOURNAL_EVENT) {
+		out->data = (const char *)r->payload;
+		out->len = r->len;
+		out->stream_seq = out->stream_pending = 0;
+		return true;
+	}
+	if (r->type != JOURNAL_STREAM_EVENT || r->len < JOURNAL_STREAM_FIXED)
+		return false;
+	memcpy(&out->stream_seq, r->payload, 8);
+	memcpy(&out->stream_pending, r->payload + 8, 8);
+	out->data = (const char *)r->payload + JOURNAL_STREAM_FIXED;
+	out->len = r->len - JOURNAL_STREAM_FIXED;
+	return true;
+}
+
 /* A reject's payload: flags (1: has seq, 2: has src, 4: has why), seq
  * (i64), then the reason (u8) when there is one, then src and its NUL when
  * there is one. Records without flag 4 are read as they always were. */

@@ -93,7 +93,18 @@ enum journal_type {
 	JOURNAL_FILE = 6,       /* the file header: never handed on */
 	JOURNAL_STREAM = 7,     /* ingest.nats: the stream sequence applied
 	                         * last, and what the stream had after it
-	                         * (two uint64_t, host order) */
+	                         * (two uint64_t, host order); read, no
+	                         * longer written: see JOURNAL_STREAM_EVENT */
+	JOURNAL_STREAM_EVENT = 8, /* ingest.nats: an accepted event with its
+	                         * stream sequence and what the stream had
+	                         * after it (two uint64_t, host order, then
+	                         * the event's JSON as received). One record:
+	                         * a write a kill cuts short leaves the
+	                         * position exactly at the last whole event */
+	JOURNAL_JUDGE = 9,      /* the alerts were judged, at this record's
+	                         * clock (no payload): a restart judges them
+	                         * at exactly these moments, so the day's
+	                         * alert history comes back as it was */
 	/* Types up to 255 may be added; a reader hands on what it does not know. */
 };
 
@@ -107,6 +118,19 @@ struct journal_record {
 	uint32_t seq;           /* its number in its file (0 in format 1) */
 	size_t size;            /* its bytes in the file: header and payload */
 };
+
+/* An event record's parts: JOURNAL_EVENT's payload is the event whole
+ * (no stream position: 0); JOURNAL_STREAM_EVENT's follows its position. */
+struct journal_event {
+	const char *data;
+	size_t len;
+	uint64_t stream_seq;
+	uint64_t stream_pending;
+};
+
+/* true, and *out filled, for an event record (either type) whole enough
+ * to read; false for any other record. */
+bool journal_event_decode(const struct journal_record *r, struct journal_event *out);
 
 /* Called for each record in file order; return 0 to go on, anything else to
  * stop the replay there. */
@@ -220,6 +244,11 @@ void journal_free(struct journal **j);
  */
 int journal_append(struct journal *j, unsigned type, int64_t clock_ms,
     const void *payload, size_t len);
+
+/* A JOURNAL_STREAM_EVENT record: the event and its stream position; as
+ * journal_append (EMSGSIZE when the three do not fit a record). */
+int journal_append_stream_event(struct journal *j, int64_t clock_ms,
+    uint64_t stream_seq, uint64_t stream_pending, const void *event, size_t len);
 
 /* A JOURNAL_REJECT record: the feed (NULL: unreadable) and its seq, so that a
  * replay counts the rejection again (engine_reject). Never the message: a

@@ -84,7 +84,7 @@ strmap_new(void)
 	struct strmap *map = xcalloc(1, sizeof *map);
 
 	map->mask = 15;
-	map->slots = xcalloc(map->mask + 1, sizeof *map->slots);
+	map->slots = xcalloc_huge((map->mask + 1) * sizeof *map->slots);
 	return map;
 }
 
@@ -135,7 +135,7 @@ strmap_grow(struct strmap *map)
 	size_t old_capacity = map->mask + 1;
 
 	map->mask = old_capacity * 2 - 1;
-	map->slots = xcalloc(map->mask + 1, sizeof *map->slots);
+	map->slots = xcalloc_huge((map->mask + 1) * sizeof *map->slots);
 	for (size_t i = 0; i < old_capacity; i++) {
 		if (old[i].hash == 0)
 			continue;
@@ -145,6 +145,12 @@ strmap_grow(struct strmap *map)
 		map->slots[j] = old[i];
 	}
 	free(old);
+}
+
+void
+strmap_prefetch(const struct strmap *map, const char *key)
+{
+	__builtin_prefetch(&map->slots[strmap_hash(key, strlen(key)) & map->mask]);
 }
 
 void *

@@ -21,6 +21,10 @@ struct strmap *strmap_new_borrowing(void);
 /* Free the map and its key copies (not the values); clears *map. NULL ok. */
 void strmap_free(struct strmap **map);
 
+/* Start loading the slot where key's lookup begins (a hint; nothing
+ * changes): for a caller with other work to do before the lookup, in a map
+ * too big for the cache. */
+void strmap_prefetch(const struct strmap *, const char *key);
 /* The value stored under key, or NULL. */
 void *strmap_get(const struct strmap *, const char *key);
 /* Store value under key (replacing any); returns the map's own copy of key,

@@ -22,6 +22,13 @@ u64map_home(const struct u64map *m, uint64_t key)
 	return (size_t)(key ^ (key >> 32)) & m->mask;
 }
 
+void
+u64map_prefetch(const struct u64map *m, uint64_t key)
+{
+	if (m->slots != NULL)
+		__builtin_prefetch(&m->slots[u64map_home(m, key)]);
+}
+
 struct u64map_entry *
 u64map_get(const struct u64map *m, uint64_t key)
 {
@@ -42,7 +49,7 @@ u64map_grow(struct u64map *m)
 	size_t old_cap = m->slots ? m->mask + 1 : 0;
 
 	m->mask = old_cap ? old_cap * 2 - 1 : 63;
-	m->slots = xcalloc(m->mask + 1, sizeof *m->slots);
+	m->slots = xcalloc_huge((m->mask + 1) * sizeof *m->slots);
 	for (size_t i = 0; i < old_cap; i++) {
 		if (old[i].key == 0)
 			continue;

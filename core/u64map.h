@@ -27,6 +27,8 @@ struct u64map {
 /* Zero-initialise a struct u64map to use it; free with u64map_clear. */
 void u64map_clear(struct u64map *);
 
+/* Start loading the slot where key's lookup begins (a hint). */
+void u64map_prefetch(const struct u64map *, uint64_t key);
 /* The entry for key, or NULL. The pointer lives until the next insert or
  * delete. */
 struct u64map_entry *u64map_get(const struct u64map *, uint64_t key);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void
 xalloc_die(size_t size)
@@ -34,6 +35,22 @@ xcalloc(size_t count, size_t size)
 
 	if (p == NULL)
 		xalloc_die(count * size);
+	return p;
+}
+
+void *
+xcalloc_huge(size_t size)
+{
+	void *p;
+
+	if (size < XALLOC_HUGE)
+		return xcalloc(1, size);
+	if (posix_memalign(&p, XALLOC_HUGE, size) != 0)
+		xalloc_die(size);
+#ifdef MADV_HUGEPAGE
+	madvise(p, size, MADV_HUGEPAGE);        /* a hint: ignored if refused */
+#endif
+	memset(p, 0, size);
 	return p;
 }
 

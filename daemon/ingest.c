@@ -13,20 +13,13 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "chunks.h"
 #include "log.h"
 #include "xalloc.h"
 #include "zsock.h"
 
 #define TEXT_CHUNK (64 * 1024)
 #define INGEST_FILL_MS 5        /* a batch's wait to fill, the loop behind */
-
-/* Decoded strings of a batch: chunks that never move (a pointer into one
- * stays good until the batch is reset). */
-struct ingest_text {
-	struct ingest_text *next;
-	size_t cap, used;
-	char bytes[];
-};
 
 struct ingest {
 	void *socket;
@@ -52,20 +45,7 @@ struct ingest {
 static char *
 batch_text(struct ingest_batch *b, size_t need)
 {
-	struct ingest_text *t = b->text;
-
-	if (t == NULL || t->cap - t->used < need) {
-		size_t cap = need > TEXT_CHUNK ? need : TEXT_CHUNK;
-
-		t = xmalloc(sizeof *t + cap);
-		b->bytes += sizeof *t + cap;
-		t->cap = cap;
-		t->used = 0;
-		t->next = b->text;
-		b->text = t;
-	}
-	t->used += need;
-	return t->bytes + t->used - need;
+	return chunks_take(&b->text, need, &b->bytes);
 }
 
 /* Empty the batch for reuse: close its messages, keep one chunk of text
@@ -73,34 +53,17 @@ batch_text(struct ingest_batch *b, size_t need)
 static void
 batch_reset(struct ingest_batch *b)
 {
-	struct ingest_text *keep = NULL;
-
 	for (size_t i = 0; i < b->n; i++)
 		zmq_msg_close(&b->msgs[i]);
 	b->n = 0;
-	b->bytes = sizeof *b;
-	while (b->text != NULL) {
-		struct ingest_text *t = b->text;
-
-		b->text = t->next;
-		if (keep == NULL && t->cap == TEXT_CHUNK)
-			keep = t;
-		else
-			free(t);
-	}
-	if (keep != NULL) {
-		keep->used = 0;
-		keep->next = NULL;
-		b->bytes += sizeof *keep + keep->cap;
-	}
-	b->text = keep;
+	b->bytes = sizeof *b + chunks_reset(&b->text);
 }
 
 static void
 batch_free(struct ingest_batch *b)
 {
 	batch_reset(b);
-	free(b->text);
+	chunks_free(&b->text);
 	free(b);
 }
 
@@ -242,6 +205,7 @@ batch_new(void)
 	struct ingest_batch *b = xcalloc(1, sizeof *b);
 
 	b->bytes = sizeof *b;
+	b->text.size = TEXT_CHUNK;
 	return b;
 }
 

@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <zmq.h>
 
+#include "chunks.h"
 #include "event.h"
 
 #define INGEST_BATCH 512        /* messages a batch: one journal write */
@@ -41,7 +42,6 @@ struct ingest_item {
 	uint64_t stream_pending; /* and what the stream had after it then */
 };
 
-struct ingest_text;
 
 struct ingest_batch {
 	size_t n;
@@ -51,7 +51,7 @@ struct ingest_batch {
 	 * long after ZeroMQ's own thread has moved on from their buffers),
 	 * and the decoded strings. */
 	zmq_msg_t msgs[INGEST_BATCH];
-	struct ingest_text *text;
+	struct chunks text;     /* TEXT_CHUNK (ingest.c) a chunk */
 	size_t bytes;           /* what it holds, counted against the bound */
 	struct ingest_batch *next;      /* in the queue, or the spares */
 };

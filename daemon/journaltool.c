@@ -127,17 +127,18 @@ static int
 journaltool_print(const struct journal_record *rec, void *arg)
 {
 	uint64_t *events = arg;
-	size_t len = rec->len;
+	struct journal_event ev;
+	size_t len;
 
-	if (rec->type != JOURNAL_EVENT)
+	if (!journal_event_decode(rec, &ev))
 		return 0;
 	/* A message as received: its own lines stay; one newline ends it. */
-	while (len > 0 && (rec->payload[len - 1] == '\n' ||
-	    rec->payload[len - 1] == '\r'))
+	len = ev.len;
+	while (len > 0 && (ev.data[len - 1] == '\n' || ev.data[len - 1] == '\r'))
 		len--;
 	if (len == 0)
 		return 0;
-	fwrite(rec->payload, 1, len, stdout);
+	fwrite(ev.data, 1, len, stdout);
 	putchar('\n');
 	(*events)++;
 	return 0;

@@ -24,11 +24,15 @@
 #define NATS_IN_HWM 10000
 
 /* One subscription's callback closure: messages of an older generation
- * than the reader's (a subscription being replaced) are dropped. */
+ * than the reader's (a subscription being replaced) are dropped. Freed
+ * once the library says the subscription's last callback has returned
+ * (done, set by its on-complete callback), at the next resubscribe or at
+ * the end: a link that flaps all day does not grow the daemon. */
 struct nats_in_sub {
 	struct nats_in *n;
 	unsigned gen;
-	struct nats_in_sub *next;       /* all of them, freed at the end */
+	int done;                       /* atomic */
+	struct nats_in_sub *next;       /* all not yet freed */
 };
 
 struct nats_in {
@@ -223,6 +227,35 @@ nats_in_new(const struct config *c, void *zctx,
 	return n;
 }
 
+/* The library is done with a subscription: no callback runs or will. */
+static void
+nats_in_on_complete(void *closure)
+{
+	struct nats_in_sub *ns = closure;
+
+	__atomic_store_n(&ns->done, 1, __ATOMIC_RELEASE);
+}
+
+/* Free the closures of finished subscriptions (all of them: at the end,
+ * after the connection is closed). Only the supervisor, then the freeing
+ * thread, touch the list. */
+static void
+nats_in_sweep(struct nats_in *n, bool all)
+{
+	struct nats_in_sub **p = &n->subs;
+
+	while (*p != NULL) {
+		struct nats_in_sub *ns = *p;
+
+		if (all || __atomic_load_n(&ns->done, __ATOMIC_ACQUIRE)) {
+			*p = ns->next;
+			free(ns);
+		} else {
+			p = &ns->next;
+		}
+	}
+}
+
 /* Make the stream if missing, then (again) the ordered consumer, from
  * after the last message taken. In the supervisor's thread: the requests
  * may wait seconds for a server. */
@@ -264,6 +297,7 @@ nats_in_resubscribe(struct nats_in *n, char *err, size_t errlen)
 		natsSubscription_Unsubscribe(old);
 		natsSubscription_Destroy(old);
 	}
+	nats_in_sweep(n, false);
 	ns = xcalloc(1, sizeof *ns);
 	ns->n = n;
 	ns->gen = n->gen;
@@ -288,6 +322,8 @@ nats_in_resubscribe(struct nats_in *n, char *err, size_t errlen)
 	}
 	natsSubscription_SetPendingLimits(old, NATS_IN_PENDING_MSGS,
 	    NATS_IN_PENDING_BYTES);
+	/* Not set (closed already): the closure stays until the end. */
+	natsSubscription_SetOnCompleteCB(old, nats_in_on_complete, ns);
 	pthread_mutex_lock(&n->lock);
 	n->sub = old;
 	n->stats.subscribed = true;
@@ -430,7 +466,8 @@ nats_in_caught_up(struct nats_in *n, uint64_t applied, int64_t *wall)
 
 	pthread_mutex_lock(&n->lock);
 	ok = n->looked && n->stats.connected && n->stats.subscribed && !n->again &&
-	    applied >= n->look_last;
+	    applied >= n->look_last &&
+	    nats_in_wall_ms() - n->look_wall <= NATS_IN_LOOK_STALE_MS;
 	*wall = n->look_wall;
 	pthread_mutex_unlock(&n->lock);
 	return ok;
@@ -456,12 +493,16 @@ nats_in_free(struct nats_in **np)
 	js_link_close(&n->link);
 	if (n->out != NULL)
 		zmq_close(n->out);
-	while (n->subs != NULL) {
-		struct nats_in_sub *ns = n->subs;
+	/* The on-completes come from the library's threads once the last
+	 * callbacks have returned: wait for them a little (1 s at most). */
+	nats_in_sweep(n, false);
+	for (int i = 0; i < 100 && n->subs != NULL; i++) {
+		struct timespec tick = { 0, 10 * 1000000L };
 
-		n->subs = ns->next;
-		free(ns);
+		nanosleep(&tick, NULL);
+		nats_in_sweep(n, false);
 	}
+	nats_in_sweep(n, true);
 	pthread_cond_destroy(&n->wake);
 	pthread_mutex_destroy(&n->send_lock);
 	pthread_mutex_destroy(&n->lock);

@@ -57,11 +57,17 @@ void nats_in_stats(struct nats_in *, struct nats_in_stats *);
  * of the last look at the stream (every NATS_IN_LOOK_MS) that found no
  * message after `applied`, the stream sequence the daemon has applied.
  * False while there is none: cut off (no server, no stream leader, the
- * subscription being made again) or behind (the stream has more than was
+ * subscription being made again, no look answered for
+ * NATS_IN_LOOK_STALE_MS) or behind (the stream has more than was
  * applied). The clock holds meanwhile, so what a stall kept back applies
  * at its own time, as a replay of the stream would apply it.
  */
 #define NATS_IN_LOOK_MS 500
+/* A look older than this (three looks missed, each waiting up to 1 s) is
+ * no look: a server that stopped answering without closing the connection
+ * is cut off from the first missed seconds, not only once the pings give
+ * the connection up. */
+#define NATS_IN_LOOK_STALE_MS 3000
 bool nats_in_caught_up(struct nats_in *, uint64_t applied, int64_t *wall);
 void nats_in_free(struct nats_in **);
 

@@ -48,6 +48,14 @@ struct server {
 	bool offset_set;        /* by the first event, or the journal */
 	bool dirty;
 	int64_t last_publish;   /* monotonic ms */
+	/* Layouts on layout/NAME (PROTOCOL §6.15): when the config was
+	 * loaded (wall ms), the boards a subscription asked for since the
+	 * last send, and when that was (monotonic ms). */
+	int64_t config_loaded;
+	bool *layout_wanted;
+	size_t n_layout_wanted;
+	int64_t layout_sent_mono;
+	struct proc_timer *layout_timer;
 	struct proc_timer *heartbeat_timer, *rate_timer, *alert_timer;
 	struct log_limiter reject_log;
 	struct log_limiter limit_log;   /* names refused at a limit */

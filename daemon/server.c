@@ -36,6 +36,7 @@
 #include "log.h"
 #include "peers.h"
 #include "proc.h"
+#include "report.h"
 #include "server-internal.h"
 #include "snapshot.h"
 #include "tz.h"
@@ -475,23 +476,42 @@ server_reject_sample(struct server *s, const struct ingest_item *it,
 		memcpy(r->text + n, "...", 4);
 }
 
-/* The stream position the batch ends at (events from ingest.nats), in the
- * same write as its events: a restart goes on from the stream after it. */
+/* A stream event's position goes into the journal in the same record as
+ * the event (JOURNAL_STREAM_EVENT), so that a restart goes on from the
+ * stream right after the last event the journal holds whole, even when a
+ * kill cut the batch's write short; what is journaled otherwise (a
+ * rejection, an unknown event) is followed by a JOURNAL_STREAM record. */
 static void
-server_stream_position(struct server *s, const struct ingest_batch *b)
+server_journal_item(struct server *s, const struct ingest_item *it,
+    int64_t clock)
 {
-	uint64_t pos[2] = { 0, 0 };
+	uint64_t pos[2] = { it->stream_seq, it->stream_pending };
 
-	for (size_t i = 0; i < b->n; i++)
-		if (b->items[i].stream_seq > pos[0]) {
-			pos[0] = b->items[i].stream_seq;
-			pos[1] = b->items[i].stream_pending;
-		}
-	if (pos[0] == 0)
-		return;
-	s->stream_seq = pos[0];
-	s->stream_pending = pos[1];
-	journal_append(s->journal, JOURNAL_STREAM, proc_wall_ms(), pos, sizeof pos);
+	if (it->why != REJECT_NONE)
+		journal_append_rejected(s->journal, clock, it->ev.src,
+		    it->ev.has_seq, it->ev.seq, it->why);
+	else if (server_too_far_ahead(s, &it->ev, clock))
+		/* judged now, as the replay would: kept small */
+		journal_append_rejected(s->journal, clock, it->ev.src,
+		    it->ev.has_seq, it->ev.seq, REJECT_VALUE);
+	else if (it->ev.type == EVENT_UNKNOWN)
+		server_journal_unknown(s, &it->ev, clock);
+	else if (it->stream_seq > 0) {
+		if (journal_append_stream_event(s->journal, clock, it->stream_seq,
+		    it->stream_pending, it->data, it->len) != 0)
+			journal_append_reject(s->journal, clock, NULL, false, 0);
+		else
+			pos[0] = 0;     /* in the record */
+	} else if (it->len <= JOURNAL_PAYLOAD_MAX)
+		journal_append(s->journal, JOURNAL_EVENT, clock, it->data, it->len);
+	else
+		journal_append_reject(s->journal, clock, NULL, false, 0);
+	if (pos[0] > 0)
+		journal_append(s->journal, JOURNAL_STREAM, clock, pos, sizeof pos);
+	if (it->stream_seq > s->stream_seq) {
+		s->stream_seq = it->stream_seq;
+		s->stream_pending = it->stream_pending;
+	}
 }
 
 /* Journal one batch (one write), then apply it. A rejected message is
@@ -507,24 +527,8 @@ server_apply_one(struct server *s, const struct ingest_batch *b)
 	/* EVENT records keep the wall time they came at: events apply at their
 	 * own ts, and a restart must judge "too far ahead" as live did. */
 	clock = proc_wall_ms();
-	for (size_t i = 0; i < b->n; i++) {
-		const struct ingest_item *it = &b->items[i];
-
-		if (it->why != REJECT_NONE)
-			journal_append_rejected(s->journal, clock, it->ev.src,
-			    it->ev.has_seq, it->ev.seq, it->why);
-		else if (server_too_far_ahead(s, &it->ev, clock))
-			/* judged now, as the replay would: kept small */
-			journal_append_rejected(s->journal, clock, it->ev.src,
-			    it->ev.has_seq, it->ev.seq, REJECT_VALUE);
-		else if (it->ev.type == EVENT_UNKNOWN)
-			server_journal_unknown(s, &it->ev, clock);
-		else if (it->len <= JOURNAL_PAYLOAD_MAX)
-			journal_append(s->journal, JOURNAL_EVENT, clock, it->data, it->len);
-		else
-			journal_append_reject(s->journal, clock, NULL, false, 0);
-	}
-	server_stream_position(s, b);
+	for (size_t i = 0; i < b->n; i++)
+		server_journal_item(s, &b->items[i], clock);
 	server_journal_flush(s);
 	for (size_t i = 0; i < b->n; i++) {
 		const struct ingest_item *it = &b->items[i];
@@ -673,6 +677,91 @@ server_publish_boards(struct server *s, const struct snapshot_meta *meta)
 	}
 }
 
+/*
+ * Layouts (PROTOCOL §6.15): each board's on "layout/NAME", the §6.11
+ * document with "loaded". Sent after every reload, and when a board
+ * subscribes to a prefix of its topic: the publish socket is an XPUB that
+ * hands us every subscription (XPUB_VERBOSE: repeats too). A board that
+ * subscribes again and again costs at most one round of layouts every
+ * LAYOUT_GAP_MS, whatever it asks.
+ */
+#define LAYOUT_GAP_MS 100
+
+static void
+server_publish_layouts(struct server *s, bool all)
+{
+	struct jsonw j = { 0 };
+	char topic[256];
+	bool *wanted = s->layout_wanted;
+	size_t n_wanted = s->n_layout_wanted;
+
+	/* A send reads what waits on the socket (zsock.h), so subscriptions
+	 * may come in below: they count from this round, not before it. */
+	s->layout_wanted = NULL;
+	s->n_layout_wanted = 0;
+	s->layout_sent_mono = proc_mono_ms();
+	for (size_t i = 0; i < s->config->n_boards; i++) {
+		const struct config_board *b = &s->config->boards[i];
+
+		if (!all && (i >= n_wanted || !wanted[i]))
+			continue;
+		jsonw_reset(&j);
+		web_layout_json(&j, s->config, b, s->config_loaded);
+		snprintf(topic, sizeof topic, "layout/%s", b->name);
+		server_send(s, topic, jsonw_text(&j));
+	}
+	jsonw_release(&j);
+	free(wanted);
+}
+
+static void
+server_on_layout_timer(void *arg)
+{
+	server_publish_layouts(arg, false);
+}
+
+/* A (un)subscription on the publish socket: \1 or \0, then the prefix. */
+static void
+server_on_subscription(const struct zsock_message *m, void *arg)
+{
+	struct server *s = arg;
+	char topic[256];
+	size_t n;
+
+	if (m->topic != NULL || m->len < 1 || m->data[0] != 1)
+		return;
+	if (s->n_layout_wanted != s->config->n_boards) {
+		s->n_layout_wanted = s->config->n_boards;
+		s->layout_wanted = xrealloc(s->layout_wanted,
+		    (s->n_layout_wanted + 1) * sizeof *s->layout_wanted);
+		memset(s->layout_wanted, 0,
+		    s->n_layout_wanted * sizeof *s->layout_wanted);
+	}
+	for (size_t i = 0; i < s->config->n_boards; i++) {
+		n = (size_t)snprintf(topic, sizeof topic, "layout/%s",
+		    s->config->boards[i].name);
+		if (m->len - 1 <= n && memcmp(topic, m->data + 1, m->len - 1) == 0)
+			s->layout_wanted[i] = true;
+	}
+}
+
+static void
+server_on_subscriptions(void *arg)
+{
+	struct server *s = arg;
+	int64_t wait = s->layout_sent_mono + LAYOUT_GAP_MS - proc_mono_ms();
+	bool any = false;
+
+	for (size_t i = 0; i < s->n_layout_wanted && !any; i++)
+		any = s->layout_wanted[i];
+	if (!any || proc_timer_pending(s->layout_timer))
+		return;
+	if (wait <= 0)
+		server_publish_layouts(s, false);
+	else
+		proc_timer_after(s->layout_timer, wait);
+}
+
 static void
 server_publish(struct server *s)
 {
@@ -727,6 +816,9 @@ server_check_alerts(struct server *s)
 
 	server_tick(s);
 	now = engine_now(s->engine);
+	/* The moment goes to the journal: a restart judges at the same ones */
+	journal_append(s->journal, JOURNAL_JUDGE, now, NULL, 0);
+	server_journal_flush(s);
 	if (!alerts_evaluate(s->alerts, s->engine, now))
 		return false;
 	server_publish_alerts(s);
@@ -843,6 +935,8 @@ struct server_replay {
 	int64_t offset;         /* from the last CLOCK record */
 	bool follow;            /* judge the alerts along the way */
 	int64_t evaluated;      /* the last time they were judged */
+	bool judged;            /* a JUDGE record seen: from then on the
+	                         * alerts are judged at those only */
 	uint64_t records;
 	int64_t started, told;  /* monotonic ms: the replay's start, the last
 	                         * word to systemd */
@@ -873,14 +967,29 @@ server_replay_record(const struct journal_record *r, void *arg)
 	struct server_replay *rp = arg;
 	struct server *s = rp->s;
 	struct journal_reject rej;
+	struct journal_event ev;
 
 	rp->last_clock = r->clock_ms;
 	server_replay_progress(rp);
+	/* Alerts judged before any event ever were judged on a guess of the
+	 * engine's time, which the first event set again (server_first_event):
+	 * nothing to judge here, and no clock to start the engine at. */
+	if (s->engine == NULL && r->type == JOURNAL_JUDGE) {
+		rp->judged = true;
+		return 0;
+	}
 	if (s->engine == NULL)  /* the engine starts where the journal does */
 		s->engine = engine_new(rp->config, r->clock_ms);
 	switch (r->type) {
 	case JOURNAL_EVENT:
-		server_apply_raw(s, (const char *)r->payload, r->len, r->clock_ms);
+	case JOURNAL_STREAM_EVENT:
+		if (!journal_event_decode(r, &ev))
+			break;
+		if (ev.stream_seq > 0) {
+			s->stream_seq = ev.stream_seq;
+			s->stream_pending = ev.stream_pending;
+		}
+		server_apply_raw(s, ev.data, ev.len, r->clock_ms);
 		break;
 	case JOURNAL_REJECT:
 		/* As live: a rejection does not move the clock (the record's
@@ -908,14 +1017,26 @@ server_replay_record(const struct journal_record *r, void *arg)
 			rp->has_offset = true;
 		}
 		break;
+	case JOURNAL_JUDGE:
+		/* Judged where the live daemon judged, as of the engine's
+		 * time then (which its CLOCK records have brought it to) */
+		rp->judged = true;
+		if (rp->follow) {
+			if (r->clock_ms > engine_now(s->engine))
+				engine_advance(s->engine, r->clock_ms);
+			alerts_evaluate(s->alerts, s->engine, engine_now(s->engine));
+			rp->evaluated = engine_now(s->engine);
+		}
+		break;
 	default:
 		notes_replay(s, r, rp->follow);
 		break;
 	}
-	/* Judged as of the engine's time after each record, never ahead of
-	 * it: the clock moves only as the journal says (the live daemon
-	 * journaled a move of the clock before each judgement it made). */
-	if (rp->follow) {
+	/* A journal from before JOURNAL_JUDGE: judged as of the engine's time
+	 * after each record, at most once a second and at the alerts' due
+	 * times, never ahead of the engine (the live daemon journaled a move
+	 * of the clock before each judgement it made). */
+	if (rp->follow && !rp->judged) {
 		alerts_follow_until(s->alerts, s->engine, engine_now(s->engine),
 		    &rp->evaluated);
 		alerts_follow_after(s->alerts, s->engine, &rp->evaluated);
@@ -935,8 +1056,9 @@ struct engine *
 server_rebuild(struct server *s, const struct config *config, bool follow_alerts)
 {
 	struct journal_replay_result res = { 0 };
-	struct server_replay rp = { s, config, 0, false, 0, follow_alerts,
-	    INT64_MIN, 0, proc_mono_ms(), proc_mono_ms() };
+	struct server_replay rp = { .s = s, .config = config,
+	    .follow = follow_alerts, .evaluated = INT64_MIN,
+	    .started = proc_mono_ms(), .told = proc_mono_ms() };
 	struct engine *old = s->engine, *fresh;
 	int64_t start_ms = proc_mono_ms();
 
@@ -1017,8 +1139,12 @@ server_reload(struct server *s, struct config_errors *errors)
 	engine_free(&s->engine);
 	s->engine = engine;
 	alerts_reconfigure(s->alerts, config);
+	report_day_forget();    /* the day kept for reports points at it */
 	config_free(&s->config);
 	s->config = config;
+	s->config_loaded = proc_wall_ms();
+	/* Every board's layout, at once: each screen follows the reload. */
+	server_publish_layouts(s, true);
 	log_msg(LOG_NOTICE, "reloaded %s: %zu queues, %zu teams, %zu alert rules",
 	    s->config_path, config->n_queues, config->n_teams, config->n_alerts);
 	server_config_warnings(config);
@@ -1089,7 +1215,10 @@ server_sockets(struct server *s)
 	 * snapshot brings it up to date. */
 	int publish_hwm = (int)c->publish_queue;
 	int sndbuf = PUBLISH_SNDBUF, maxrt = PUBLISH_MAXRT_MS;
-	s->publish = zsock_new(s->proc, s->zctx, ZMQ_PUB);
+	int verbose = 1;
+	s->publish = zsock_new(s->proc, s->zctx, ZMQ_XPUB);
+	zmq_setsockopt(zsock_raw(s->publish), ZMQ_XPUB_VERBOSE, &verbose,
+	    sizeof verbose);
 	zmq_setsockopt(zsock_raw(s->publish), ZMQ_SNDHWM, &publish_hwm, sizeof publish_hwm);
 	zmq_setsockopt(zsock_raw(s->publish), ZMQ_SNDBUF, &sndbuf, sizeof sndbuf);
 	zmq_setsockopt(zsock_raw(s->publish), ZMQ_TCP_MAXRT, &maxrt, sizeof maxrt);
@@ -1099,6 +1228,8 @@ server_sockets(struct server *s)
 	for (size_t i = 0; i < c->n_publish_bind; i++)
 		if (zsock_bind(s->publish, c->publish_bind[i], err, sizeof err) != 0)
 			goto fail;
+	zsock_watch(s->publish, server_on_subscription, server_on_subscriptions,
+	    s);
 	peers_start(s->peers);
 	s->control = control_open(s->proc, s->zctx, c->state_dir, &s->service,
 	    err, sizeof err);
@@ -1253,6 +1384,7 @@ server_timers(struct server *s)
 	s->journal_timer = proc_timer_new(s->proc, server_on_journal_retry, s);
 	s->rate_timer = proc_timer_new(s->proc, server_on_rate_timer, s);
 	s->alert_timer = proc_timer_new(s->proc, server_on_alert_timer, s);
+	s->layout_timer = proc_timer_new(s->proc, server_on_layout_timer, s);
 	proc_signal(s->proc, SIGTERM, server_on_signal, s);
 	proc_signal(s->proc, SIGINT, server_on_signal, s);
 	proc_signal(s->proc, SIGHUP, server_on_signal, s);
@@ -1286,6 +1418,8 @@ server_free(struct server *s)
 	proc_timer_free(&s->rate_timer);
 	proc_timer_free(&s->alert_timer);
 	proc_timer_free(&s->watchdog_timer);
+	proc_timer_free(&s->layout_timer);
+	free(s->layout_wanted);
 	jsonw_release(&s->board_snapshot);
 	jsonw_release(&s->alerts_json);
 	jsonw_release(&s->feeds_json);
@@ -1293,6 +1427,7 @@ server_free(struct server *s)
 	jsonw_release(&s->history);
 	jsonw_release(&s->message_json);
 	alerts_free(&s->alerts);
+	report_day_forget();
 	engine_free(&s->engine);
 	event_decoder_free(&s->decoder);
 	jsonw_release(&s->snapshot);
@@ -1305,7 +1440,8 @@ server_free(struct server *s)
 int
 server_run(const char *path, struct config *config)
 {
-	struct server s = { .config_path = path, .config = config };
+	struct server s = { .config_path = path, .config = config,
+	    .config_loaded = proc_wall_ms() };
 	struct journal_replay_result check = { 0 };
 	uint64_t usec;
 

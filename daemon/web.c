@@ -51,11 +51,16 @@
 /* A comment line on every stream this often: proxies and NATs keep it. */
 #define WEB_KEEPALIVE_MS 15000
 #define WEB_NAME_MAX 128
+/* A stream keeps at most this much of the token it gave (a configured
+ * token is shorter: one longer never matched). */
+#define WEB_TOKEN_KEEP 1024
 
 struct web_client {
 	struct web *web;
 	struct httpd_stream *stream;
 	char board[WEB_NAME_MAX];
+	char *token;            /* the token it gave (NULL: none), for a
+	                         * reload to judge again */
 	TAILQ_ENTRY(web_client) entry;
 };
 
@@ -248,7 +253,7 @@ web_tile_json(struct jsonw *j, const struct config_tile *t)
 /* The board's layout: what the page draws, as the terminal board does. */
 void
 web_layout_json(struct jsonw *j, const struct config *c,
-    const struct config_board *b)
+    const struct config_board *b, int64_t loaded)
 {
 	jsonw_object(j);
 	jsonw_key(j, "v"); jsonw_int(j, 1);
@@ -257,6 +262,17 @@ web_layout_json(struct jsonw *j, const struct config *c,
 	jsonw_key(j, "site"); jsonw_string(j, c->site_name);
 	jsonw_key(j, "rotate_ms"); jsonw_int(j, b->rotate_ms);
 	jsonw_key(j, "heartbeat_ms"); jsonw_int(j, c->publish_heartbeat_ms);
+	/* Added for boards that have no config (PROTOCOL §6.15). */
+	jsonw_key(j, "timezone"); jsonw_string(j, c->timezone);
+	jsonw_key(j, "day_start_min"); jsonw_int(j, c->day_start_minutes);
+	jsonw_key(j, "windows");
+	jsonw_array(j);
+	for (size_t i = 0; i < c->n_windows; i++)
+		jsonw_string(j, c->windows[i].name);
+	jsonw_end_array(j);
+	if (loaded >= 0) {
+		jsonw_key(j, "loaded"); jsonw_int(j, loaded);
+	}
 	jsonw_key(j, "pages");
 	jsonw_array(j);
 	for (size_t p = 0; p < b->n_pages; p++) {
@@ -265,6 +281,7 @@ web_layout_json(struct jsonw *j, const struct config *c,
 		jsonw_object(j);
 		jsonw_key(j, "title"); jsonw_string(j, pg->title);
 		jsonw_key(j, "agent_grid"); jsonw_bool(j, pg->agent_grid);
+		jsonw_key(j, "intervals"); jsonw_bool(j, pg->intervals);
 		jsonw_key(j, "tiles");
 		jsonw_array(j);
 		for (size_t i = 0; i < pg->n_tiles; i++)
@@ -282,7 +299,7 @@ web_layout(struct web *w, struct httpd_req *req, const struct config *c,
 {
 	struct jsonw j = { 0 };
 
-	web_layout_json(&j, c, b);
+	web_layout_json(&j, c, b, -1);
 	web_body(req, c, "application/json", jsonw_text(&j),
 	    strlen(jsonw_text(&j)));
 	jsonw_release(&j);
@@ -304,6 +321,7 @@ web_client_free(struct web_client *cl)
 {
 	TAILQ_REMOVE(&cl->web->clients, cl, entry);
 	cl->web->n_clients--;
+	free(cl->token);
 	free(cl);
 }
 
@@ -333,7 +351,7 @@ web_layout_event(const struct config *c, const struct config_board *b)
 	size_t len;
 	char *event;
 
-	web_layout_json(&j, c, b);
+	web_layout_json(&j, c, b, -1);
 	len = strlen(jsonw_text(&j)) + 32;
 	event = xmalloc(len);
 	snprintf(event, len, "event: layout\ndata: %s\n\n", jsonw_text(&j));
@@ -343,6 +361,36 @@ web_layout_event(const struct config *c, const struct config_board *b)
 
 static void web_broadcast(struct web *, const char *board, const char *,
     size_t);
+
+/* After a reload, a stream whose token the new config no longer accepts
+ * (or whose board is gone) is closed: a revoked token stops working at
+ * once, not at the viewer's next reconnect. */
+static void
+web_tokens_check(struct web *w, const struct config *c)
+{
+	struct web_client *cl, *next;
+	const struct config_board *b;
+	const char *want;
+
+	for (cl = TAILQ_FIRST(&w->clients); cl != NULL; cl = next) {
+		next = TAILQ_NEXT(cl, entry);
+		b = config_find_board(c, cl->board);
+		want = b == NULL ? NULL : b->token != NULL ? b->token :
+		    c->web_token;
+		if (b != NULL && (want == NULL || *want == '\0' ||
+		    (cl->token != NULL && web_token_equal(cl->token,
+		    strlen(cl->token), want))))
+			continue;
+		w->stats.revoked++;
+		log_limited(&w->token_log, proc_mono_ms(), LOG_NOTICE,
+		    "web: closed a stream of board %s: %s after the reload "
+		    "(%" PRIu64 " so far)", cl->board, b == NULL ? "the board "
+		    "is gone" : "its token is no longer valid",
+		    w->stats.revoked);
+		httpd_stream_close(&cl->stream);
+		web_client_free(cl);
+	}
+}
 
 /* After a reload, each board whose layout changed sends it on its streams:
  * every screen follows the config at once (PROTOCOL §6.11). */
@@ -362,6 +410,8 @@ web_layouts_check(struct web *w)
 	w->svc->state(w->svc->server, false, &st);
 	changed = st.config != w->config_seen;
 	w->config_seen = st.config;
+	if (changed)
+		web_tokens_check(w, st.config);
 	for (size_t i = 0; i < w->n_boards; i++) {
 		struct web_board *wb = &w->boards[i];
 
@@ -385,6 +435,8 @@ web_stream(struct web *w, struct httpd_req *req, const struct config *c,
 	static const char hello[] = "retry: 2000\n\n";
 	struct web_client *cl;
 	struct web_board *last;
+	const char *given;
+	size_t given_len = 0;
 	char *layout;
 	bool ok;
 
@@ -402,6 +454,9 @@ web_stream(struct web *w, struct httpd_req *req, const struct config *c,
 	cl = xcalloc(1, sizeof *cl);
 	cl->web = w;
 	snprintf(cl->board, sizeof cl->board, "%s", b->name);
+	if ((given = web_token_given(req, &given_len)) != NULL)
+		cl->token = xstrndup(given, given_len < WEB_TOKEN_KEEP ?
+		    given_len : WEB_TOKEN_KEEP);
 	web_headers(req, c);
 	httpd_header(req, "Content-Type", "text/event-stream");
 	httpd_header(req, "X-Accel-Buffering", "no");   /* nginx: pass on */
@@ -706,6 +761,10 @@ web_metrics(const struct web *w, struct evbuffer *b)
 		{ "wallboard_web_forbidden_total", "counter", "Board requests "
 		  "refused for a wrong or missing token (403).",
 		  offsetof(struct web_stats, forbidden) },
+		{ "wallboard_web_streams_revoked_total", "counter", "Board "
+		  "event streams closed by a reload: their token no longer "
+		  "valid, or their board gone.",
+		  offsetof(struct web_stats, revoked) },
 	};
 
 	if (w == NULL)

@@ -35,6 +35,8 @@ struct web_stats {
 	uint64_t dropped;               /* closed: the client fell behind */
 	uint64_t forbidden;             /* 403: a wrong or missing token */
 	uint64_t layouts;               /* layouts sent again after a reload */
+	uint64_t revoked;               /* streams closed by a reload: token
+	                                 * no longer valid, board gone */
 };
 
 struct web;
@@ -54,9 +56,10 @@ bool web_serve(struct web *, struct httpd_req *);
  * for the next stream that starts. Accepts a NULL web. */
 void web_publish(struct web *, const char *board, uint64_t seq,
     const char *json);
-/* The layout of board b as JSON (docs/web.md). */
+/* The layout of board b as JSON (docs/web.md, PROTOCOL §6.11), with
+ * "loaded" (ms since the epoch) when loaded >= 0 (§6.15). */
 void web_layout_json(struct jsonw *, const struct config *,
-    const struct config_board *);
+    const struct config_board *, int64_t loaded);
 const struct web_stats *web_stats(const struct web *);
 /* Its counters, appended to /metrics text. Accepts NULL (nothing). */
 struct evbuffer;

@@ -101,6 +101,7 @@ replay_record(const struct journal_record *rec, void *arg)
 {
 	struct replay *r = arg;
 	struct journal_reject rej;
+	struct journal_event je;
 	struct event ev;
 
 	FUZZ_CHECK(rec->type >= 1 && rec->type <= 255, "type %u", rec->type);
@@ -123,8 +124,11 @@ replay_record(const struct journal_record *rec, void *arg)
 	if (rec->type == JOURNAL_REJECT && journal_reject_decode(rec, &rej)) {
 		FUZZ_CHECK(rej.src == NULL || strlen(rej.src) <
 		    rec->len, "reject src runs past its record");
-	} else if (rec->type == JOURNAL_EVENT)
-		event_decode(r->decoder, (const char *)rec->payload, rec->len, &ev);
+	} else if (journal_event_decode(rec, &je)) {
+		FUZZ_CHECK(je.len <= rec->len && (je.len == 0 ||
+		    je.data >= (const char *)rec->payload), "event runs past its record");
+		event_decode(r->decoder, je.data, je.len, &ev);
+	}
 	return 0;
 }
 

@@ -345,6 +345,92 @@ test_torn_tail_every_byte(void **state)
 	free(whole);
 }
 
+/* ingest.nats: an event and its stream position are one record, so a
+ * write a kill cuts short anywhere leaves a journal whose last position is
+ * that of its last whole event: a restart reads the stream from the next
+ * one, nothing twice and nothing skipped. Cut at every byte of a 3-event
+ * batch (seqs 101..103, what the stream had after each: 9, 8, 7). */
+struct stream_seen {
+	unsigned events;
+	uint64_t seq, pending;
+	char last[32];
+};
+
+static int
+stream_seen_add(const struct journal_record *rec, void *arg)
+{
+	struct stream_seen *s = arg;
+	struct journal_event ev;
+
+	assert_true(journal_event_decode(rec, &ev));
+	s->events++;
+	s->seq = ev.stream_seq;
+	s->pending = ev.stream_pending;
+	assert_true(ev.len < sizeof s->last);
+	memcpy(s->last, ev.data, ev.len);
+	s->last[ev.len] = '\0';
+	return 0;
+}
+
+static void
+test_stream_event_position_whole(void **state)
+{
+	struct journal *j = journal_open(dir, D0, NULL);
+	const char *ev[3] = { "{\"n\": 1}", "{\"n\": 22}", "{\"n\": 333}" };
+	struct journal_replay_result res;
+	struct journal_record rec = { 0 };
+	struct journal_event je;
+	size_t len, ends[3], at = F;
+	unsigned char *whole;
+	const char *path;
+
+	assert_true(journal_ok(j));
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(journal_append_stream_event(j, D0 + i,
+		    101 + (uint64_t)i, 9 - (uint64_t)i, ev[i], strlen(ev[i])), 0);
+		at += H + 16 + strlen(ev[i]);
+		ends[i] = at;
+	}
+	/* the event and its position cannot outgrow a record together */
+	assert_int_equal(journal_append_stream_event(j, D0, 1, 0, ev[0],
+	    JOURNAL_PAYLOAD_MAX - 15), -1);
+	assert_int_equal(errno, EMSGSIZE);
+	assert_int_equal(journal_flush(j), 0);
+	journal_free(&j);
+	path = path_of(D0);
+	whole = slurp(path, &len);
+	assert_int_equal(len, ends[2]);
+	for (size_t cut = F; cut <= len; cut++) {
+		struct stream_seen s = { 0 };
+		unsigned whole_events = cut >= ends[2] ? 3 : cut >= ends[1] ? 2 :
+		    cut >= ends[0] ? 1 : 0;
+
+		spill(path, whole, cut);
+		assert_int_equal(journal_replay(path, stream_seen_add, &s, &res), 0);
+		assert_int_equal(s.events, whole_events);
+		if (whole_events > 0) {
+			assert_int_equal(s.seq, 100 + whole_events);
+			assert_int_equal(s.pending, 10 - whole_events);
+			assert_string_equal(s.last, ev[whole_events - 1]);
+		}
+	}
+	/* a plain event has no position; a record too short for one, and any
+	 * other type, is not an event */
+	rec.type = JOURNAL_EVENT, rec.payload = (const unsigned char *)"{}", rec.len = 2;
+	assert_true(journal_event_decode(&rec, &je));
+	assert_int_equal(je.stream_seq, 0);
+	assert_int_equal(je.len, 2);
+	rec.type = JOURNAL_STREAM_EVENT, rec.len = 15;
+	rec.payload = (const unsigned char *)"0123456789abcdef";
+	assert_false(journal_event_decode(&rec, &je));
+	rec.len = 16;
+	assert_true(journal_event_decode(&rec, &je));
+	assert_int_equal(je.len, 0);
+	rec.type = JOURNAL_STREAM;
+	assert_false(journal_event_decode(&rec, &je));
+	free(whole);
+}
+
 /* A power cut can leave the file longer than what reached the disk, filled
  * with zeros: a torn tail too. */
 static void
@@ -1407,6 +1493,7 @@ main(void)
 		cmocka_unit_test(test_reject_decode_refuses),
 		T(test_round_trip),
 		T(test_torn_tail_every_byte),
+		T(test_stream_event_position_whole),
 		T(test_zero_filled_tail),
 		T(test_flipped_bit_in_middle),
 		T(test_reopen_cuts_torn_tail),
