@@ -37,6 +37,8 @@ struct feed_nats {
 	pthread_mutex_t mu;
 	pthread_cond_t cond;        /* an item queued, or stop */
 	pthread_cond_t drained;     /* the queue emptied */
+	pthread_cond_t room;        /* events left the queue */
+	const volatile sig_atomic_t *wait_unless;
 	struct feed_nats_item *head, *tail;
 	size_t n, bytes;
 	bool stop;
@@ -149,9 +151,13 @@ feed_nats_window(struct feed_nats *f, struct feed_nats_item **items, size_t n,
 		    (int)items[sent]->len);
 		if (s == NATS_OK)
 			s = natsMsgHeader_Set(msg, "Wb-Window", tag);
+		/* No MaxWait of its own: the library's per-message timeout
+		 * timer is not used (a feed of libnats 3.4.1 died once in it,
+		 * or near it, with the server frozen); the window's wait below
+		 * bounds them all, and what is still unanswered then is taken
+		 * back. */
 		jsPubOptions_Init(&po);
 		po.MsgId = items[sent]->msg_id;
-		po.MaxWait = FEED_NATS_ACK_WAIT_MS;
 		if (s == NATS_OK)
 			s = js_PublishMsgAsync(f->link.js, &msg, &po);
 		natsMsg_Destroy(msg);   /* NULL once the library took it */
@@ -160,10 +166,17 @@ feed_nats_window(struct feed_nats *f, struct feed_nats_item **items, size_t n,
 			break;
 		}
 	}
-	/* Every answer, or the wait's end (each publish has its own). */
+	/* Every answer, or the wait's end: then the publishes still
+	 * unanswered are taken back from the library (and freed), so none
+	 * stays pending there for ever and a late answer finds nothing. */
 	jsPubOptions_Init(&po);
-	po.MaxWait = FEED_NATS_ACK_WAIT_MS + 1000;
-	js_PublishAsyncComplete(f->link.js, &po);
+	po.MaxWait = FEED_NATS_ACK_WAIT_MS;
+	if (js_PublishAsyncComplete(f->link.js, &po) != NATS_OK) {
+		natsMsgList pending = { 0 };
+
+		if (js_PublishAsyncGetPendingList(&pending, f->link.js) == NATS_OK)
+			natsMsgList_Destroy(&pending);
+	}
 	pthread_mutex_lock(&f->mu);
 	f->window_gen++;        /* answers still to come are ignored */
 	for (size_t i = 0; i < sent; i++) {
@@ -221,6 +234,8 @@ feed_nats_main(void *arg)
 			f->stats.acked++;
 			feed_nats_item_free(it);
 		}
+		if (good > 0)
+			pthread_cond_broadcast(&f->room);
 		if (f->head == NULL) {
 			f->tail = NULL;
 			pthread_cond_broadcast(&f->drained);
@@ -278,10 +293,12 @@ feed_nats_new(const struct feed_nats_options *o, char *err, size_t errlen)
 	f->subject = xstrdup(o->subject);
 	f->max_events = o->max_events > 0 ? o->max_events : FEED_NATS_MAX_EVENTS;
 	f->max_bytes = o->max_bytes > 0 ? o->max_bytes : FEED_NATS_MAX_BYTES;
+	f->wait_unless = o->wait_unless;
 	f->said_full = f->said_retry = -FEED_NATS_SAY_EVERY_MS;
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cond, NULL);
 	pthread_cond_init(&f->drained, NULL);
+	pthread_cond_init(&f->room, NULL);
 	if (pthread_create(&f->thread, NULL, feed_nats_main, f) != 0) {
 		snprintf(err, errlen, "cannot start the publishing thread");
 		js_link_close(&f->link);
@@ -292,6 +309,21 @@ feed_nats_new(const struct feed_nats_options *o, char *err, size_t errlen)
 	return f;
 }
 
+/* Wait on cond (mu held) for ms at most. */
+static void
+feed_nats_timedwait(pthread_cond_t *cond, pthread_mutex_t *mu, int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)ms * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(cond, mu, &ts);
+}
+
 int
 feed_nats_send(struct feed_nats *f, const char *data, size_t len,
     const char *msg_id)
@@ -299,6 +331,12 @@ feed_nats_send(struct feed_nats *f, const char *data, size_t len,
 	struct feed_nats_item *it;
 
 	pthread_mutex_lock(&f->mu);
+	/* A file can wait: for room, while the stream takes events */
+	while (f->wait_unless != NULL && !*f->wait_unless && !f->stop &&
+	    f->head != NULL && (f->n >= f->max_events ||
+	    f->bytes + len > f->max_bytes)) {
+		feed_nats_timedwait(&f->room, &f->mu, 100);
+	}
 	if (f->n >= f->max_events || f->bytes + len > f->max_bytes) {
 		f->stats.dropped++;
 		f->full_since_said++;
@@ -342,15 +380,7 @@ feed_nats_drain(struct feed_nats *f, int idle_ms)
 	pthread_mutex_lock(&f->mu);
 	acked = f->stats.acked;
 	while (f->head != NULL && feed_nats_mono_ms() - last < idle_ms) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 50 * 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&f->drained, &f->mu, &ts);
+		feed_nats_timedwait(&f->drained, &f->mu, 50);
 		if (f->stats.acked != acked) {  /* still getting on */
 			acked = f->stats.acked;
 			last = feed_nats_mono_ms();
@@ -382,6 +412,7 @@ feed_nats_free(struct feed_nats **fp, int wait_ms)
 	}
 	js_link_close(&f->link);
 	pthread_cond_destroy(&f->drained);
+	pthread_cond_destroy(&f->room);
 	pthread_cond_destroy(&f->cond);
 	pthread_mutex_destroy(&f->mu);
 	free(f->subject);

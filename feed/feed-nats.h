@@ -23,6 +23,7 @@
 #ifndef WALLBOARD_FEED_NATS_H
 #define WALLBOARD_FEED_NATS_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,10 @@ struct feed_nats_options {
 	const char *credentials;    /* a .creds file, or NULL */
 	size_t max_events;          /* the queue's bound (default 100,000) */
 	size_t max_bytes;           /* and in bytes (default 64 MiB) */
+	/* A source that can wait (a file replayed): a full queue makes
+	 * feed_nats_send wait for room, nothing refused, until *stop is set
+	 * (a signal). NULL: a full queue refuses (a live source cannot wait). */
+	const volatile sig_atomic_t *wait_unless;
 };
 
 struct feed_nats_stats {
@@ -48,7 +53,7 @@ struct feed_nats;
 struct feed_nats *feed_nats_new(const struct feed_nats_options *, char *err,
     size_t errlen);
 /* Queue one event (copied) with its message id (NULL: none). 0, or -1 when
- * the queue is full (counted). */
+ * the queue is full (counted; with wait_unless, only once it is set). */
 int feed_nats_send(struct feed_nats *, const char *data, size_t len,
     const char *msg_id);
 /* Wait for the queue to empty, as long as the stream takes some event

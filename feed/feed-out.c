@@ -142,7 +142,8 @@ feed_out_new(const struct feed_out_options *opt, char *err, size_t errlen)
 	if (ok && opt->nats != NULL && opt->jsonl == NULL) {
 		struct feed_nats_options no = { .servers = opt->nats,
 		    .subject = opt->nats_subject, .credentials = opt->nats_credentials,
-		    .max_events = opt->nats_buffer };
+		    .max_events = opt->nats_buffer,
+		    .wait_unless = opt->nats_wait_unless };
 		char *subject = NULL;
 
 		if (no.subject == NULL)
@@ -349,6 +350,21 @@ feed_out_nats_option(struct feed_out_options *o, int opt, const char *arg)
 	case FEED_OPT_SUBJECT: o->nats_subject = arg; return true;
 	case FEED_OPT_NATS_CREDS: o->nats_credentials = arg; return true;
 	case FEED_OPT_NAME_PREFIX: o->name_prefix = arg; return true;
+	case FEED_OPT_NATS_BUFFER: {
+		char *end;
+		unsigned long long n;
+
+		errno = 0;
+		n = strtoull(arg, &end, 10);
+		if (errno != 0 || end == arg || *end != '\0' || n < 1 ||
+		    n > 10000000ULL) {
+			fprintf(stderr, "wallboard-feed: --nats-buffer %s: a number "
+			    "of events from 1 to 10000000\n", arg);
+			exit(2);
+		}
+		o->nats_buffer = (size_t)n;
+		return true;
+	}
 	}
 	return false;
 }

@@ -12,6 +12,7 @@
 #ifndef WALLBOARD_FEED_OUT_H
 #define WALLBOARD_FEED_OUT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,8 @@ struct feed_out_options {
 	const char *nats_subject;   /* default wallboard.events.SRC */
 	const char *nats_credentials;
 	size_t nats_buffer;         /* events kept while NATS cannot take them */
+	const volatile sig_atomic_t *nats_wait_unless; /* a file: wait for room
+	                             * (feed-nats.h), until this is set */
 	const char *name_prefix;    /* put before every call, queue, agent and
 	                             * team name (several sites in one view) */
 };
@@ -36,18 +39,22 @@ struct feed_out_options {
  * options and usage lines): --nats URL[,URL...], --subject S,
  * --nats-creds FILE. */
 enum { FEED_OPT_NATS = 900, FEED_OPT_SUBJECT, FEED_OPT_NATS_CREDS,
-	FEED_OPT_NAME_PREFIX };
+	FEED_OPT_NAME_PREFIX, FEED_OPT_NATS_BUFFER };
 #define FEED_NATS_LONG_OPTIONS						\
 	{ "nats", required_argument, NULL, FEED_OPT_NATS },		\
 	{ "subject", required_argument, NULL, FEED_OPT_SUBJECT },	\
 	{ "nats-creds", required_argument, NULL, FEED_OPT_NATS_CREDS },	\
-	{ "name-prefix", required_argument, NULL, FEED_OPT_NAME_PREFIX }
+	{ "name-prefix", required_argument, NULL, FEED_OPT_NAME_PREFIX }, \
+	{ "nats-buffer", required_argument, NULL, FEED_OPT_NATS_BUFFER }
 #define FEED_NATS_USAGE							\
 	"      --nats URL[,URL...]  publish to NATS JetStream (instead of ZeroMQ,\n" \
 	"                     or as well with --endpoint/--bind): each event\n" \
 	"                     acknowledged, its id src:seq, kept while NATS is away\n" \
 	"      --subject S    the subject (default wallboard.events.SRC)\n" \
 	"      --nats-creds FILE  a NATS credentials file\n" \
+	"      --nats-buffer N  events kept while NATS cannot take them (default\n" \
+	"                     100000; 1 to 10000000): past it a live source's\n" \
+	"                     are refused (counted), a replay waits for room\n" \
 	"      --name-prefix P  put P before every call, queue, agent and team\n" \
 	"                     name (several sites in one daemon: \"leeds.\")\n"
 /* Take one of them into o; false if opt is not one. */

@@ -191,6 +191,8 @@ replay_main(int argc, char **argv)
 		return 1;
 	}
 	feed_pace_signals();
+	/* A file can wait for the stream: nothing refused (feed-nats.h) */
+	c.out.nats_wait_unless = &feed_pace_stop;
 	if ((r.out = feed_out_new(&c.out, err, sizeof err)) == NULL) {
 		fprintf(stderr, "wallboard-feed: replay: %s\n", err);
 		fclose(r.fp);

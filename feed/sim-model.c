@@ -182,7 +182,7 @@ sim_begin(struct sim_model *m, const char *type)
 	jsonw_key(&m->w, "type");
 	jsonw_string(&m->w, type);
 	jsonw_key(&m->w, "ts");
-	jsonw_int(&m->w, m->now);
+	jsonw_int(&m->w, m->now + m->opt.ts_shift_ms);
 }
 
 static void
@@ -190,7 +190,7 @@ sim_end(struct sim_model *m)
 {
 	jsonw_end_object(&m->w);
 	m->stats.events++;
-	m->emit(m->now, m->w.buf, m->w.len, m->arg);
+	m->emit(m->now + m->opt.ts_shift_ms, m->w.buf, m->w.len, m->arg);
 }
 
 static void
@@ -962,7 +962,7 @@ sim_model_new(const struct sim_floor *floor, const struct sim_options *opt,
 	if ((m->tz = tz_load(floor->timezone, err, sizeof err)) == NULL)
 		m->tz = tz_load("UTC", NULL, 0);
 	snprintf(m->call_prefix, sizeof m->call_prefix, "c%llx.",
-	    (unsigned long long)(opt->start_ms / 1000));
+	    (unsigned long long)((opt->start_ms + opt->ts_shift_ms) / 1000));
 	m->agents = xcalloc(floor->n_agents + 1, sizeof *m->agents);
 	for (size_t a = 0; a < floor->n_agents; a++)
 		m->agents[a].call = -1;

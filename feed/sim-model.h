@@ -25,6 +25,9 @@ struct sim_floor;
 
 struct sim_options {
 	int64_t start_ms;         /* the model's time at the start */
+	int64_t ts_shift_ms;      /* added to the model's time in what it emits:
+	                           * a floor whose own clock differs from the
+	                           * real one (sim --floor-clock) */
 	uint64_t seed;
 	double rate;              /* arrivals scaled by this; 1 by default */
 	double load;              /* offered traffic over what the staff was

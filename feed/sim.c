@@ -28,6 +28,7 @@ struct sim_cli {
 	int64_t warmup_ms;        /* sent at once before pacing starts */
 	int has_start;
 	int agents;
+	int floor_clock_min;      /* --floor-clock HH:MM; -1: the real clock */
 };
 
 struct sim_sink {
@@ -43,6 +44,7 @@ sim_usage(FILE *out)
 	    "           [--jsonl FILE|-] [--duration D] [--start MS] [--warmup D]\n"
 	    "           [--endpoint E | --bind E] [--nats URL [--subject S]] [--src NAME]\n"
 	    "           [--no-abandon] [--patience D] [--aht D] [--agents N] [--flat]\n"
+	    "           [--floor-clock HH:MM]\n"
 	    "\n"
 	    "  -c, --config FILE  the floor: queues, teams and agents (default: a built-in\n"
 	    "                     floor of 3 queues, 2 teams and 24 agents)\n"
@@ -56,6 +58,10 @@ sim_usage(FILE *out)
 	    "                     opens on full windows)\n"
 	    "      --start MS     simulated time at the start, ms since the epoch\n"
 	    "                     (default: now live; 09:00 local today with --jsonl)\n"
+	    "      --floor-clock HH:MM  the floor lives its day as if its clock read\n"
+	    "                     HH:MM at the start (shifts, breaks, the morning\n"
+	    "                     peak), while events carry the real times: a busy\n"
+	    "                     floor at any hour (the demo, tests)\n"
 	    "      --endpoint E   connect to the daemon here (default tcp://127.0.0.1:7410)\n"
 	    "      --bind E       or bind here, for a daemon that connects\n"
 	    "      --src NAME     the feed's name in events (default sim)\n"
@@ -105,6 +111,19 @@ sim_parse_seconds(const char *s, double *out)
 	return 1;
 }
 
+/* "HH:MM" into minutes of the day. */
+static int
+sim_parse_clock(const char *s, int *out)
+{
+	int h, m, used = 0;
+
+	if (sscanf(s, "%2d:%2d%n", &h, &m, &used) != 2 || s[used] != '\0' ||
+	    h < 0 || h > 23 || m < 0 || m > 59)
+		return 0;
+	*out = h * 60 + m;
+	return 1;
+}
+
 /* Parse one option into c; 0 on success, else the exit status. */
 static int
 sim_option(struct sim_cli *c, int opt, const char *arg)
@@ -136,6 +155,8 @@ sim_option(struct sim_cli *c, int opt, const char *arg)
 	case 'a': return sim_parse_int(arg, 1, &v) && v <= 100000 ? (c->agents = (int)v, 0) :
 	    sim_bad("number of agents", arg);
 	case 'f': c->model.flat = true; return 0;
+	case 'F': return sim_parse_clock(arg, &c->floor_clock_min) ? 0 :
+	    sim_bad("floor clock (HH:MM)", arg);
 	case 'h': sim_usage(stdout); return -1;
 	default: sim_usage(stderr); return 2;
 	}
@@ -162,6 +183,7 @@ sim_parse(struct sim_cli *c, int argc, char **argv)
 		{ "aht", required_argument, NULL, 'h' + 256 },
 		{ "agents", required_argument, NULL, 'a' },
 		{ "flat", no_argument, NULL, 'f' },
+		{ "floor-clock", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -216,6 +238,21 @@ sim_default_start(const struct sim_floor *f)
 	t = tz_day_start(tz, 9 * 60, feed_pace_wall_ms());
 	tz_free(&tz);
 	return t;
+}
+
+/* The model runs on the floor's clock, from the last HH:MM at or before
+ * the real start; what it emits is moved back onto the real one. */
+static void
+sim_floor_clock(struct sim_cli *c, const struct sim_floor *f)
+{
+	struct tz *tz = tz_load(f->timezone, NULL, 0);
+	int64_t real = c->model.start_ms;
+
+	if (tz == NULL)
+		tz = tz_load("UTC", NULL, 0);
+	c->model.start_ms = tz_day_start(tz, c->floor_clock_min, real);
+	c->model.ts_shift_ms = real - c->model.start_ms;
+	tz_free(&tz);
 }
 
 static void
@@ -273,7 +310,7 @@ int
 sim_main(int argc, char **argv)
 {
 	struct sim_cli c = { .speed = 1, .model = { .seed = 1, .rate = 1, .abandon = true },
-	    .out = { .src = "sim" } };
+	    .out = { .src = "sim" }, .floor_clock_min = -1 };
 	struct sim_sink sink = { 0 };
 	struct sim_floor *floor;
 	struct sim_model *m;
@@ -287,6 +324,8 @@ sim_main(int argc, char **argv)
 		return 1;
 	if (!c.has_start)
 		c.model.start_ms = c.out.jsonl ? sim_default_start(floor) : feed_pace_wall_ms();
+	if (c.floor_clock_min >= 0)
+		sim_floor_clock(&c, floor);
 	feed_pace_signals();
 	if ((sink.out = feed_out_new(&c.out, err, sizeof err)) == NULL) {
 		fprintf(stderr, "wallboard-feed: sim: %s\n", err);
@@ -295,11 +334,12 @@ sim_main(int argc, char **argv)
 	}
 	if (c.out.jsonl)
 		fprintf(stderr, "wallboard-feed: sim: %zu queues, %zu agents, from %" PRId64
-		    ", to %s\n", floor->n_queues, floor->n_agents, c.model.start_ms, c.out.jsonl);
+		    ", to %s\n", floor->n_queues, floor->n_agents, c.model.start_ms + c.model.ts_shift_ms,
+		    c.out.jsonl);
 	else
 		fprintf(stderr, "wallboard-feed: sim: %zu queues, %zu agents, from %" PRId64
 		    ", at %gx real time\n", floor->n_queues, floor->n_agents,
-		    c.model.start_ms, c.speed);
+		    c.model.start_ms + c.model.ts_shift_ms, c.speed);
 	m = sim_model_new(floor, &c.model, sim_emit, &sink);
 	until = sim_run(&c, m, &sink);
 	sim_report(m, until - c.model.start_ms);

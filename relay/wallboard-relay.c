@@ -10,13 +10,14 @@
  * subscribes to everything; an XPUB socket bound for the boards forwards
  * each [topic, body] message as it comes, as zmq_proxy does. Beside the
  * forwarding sits a last-value cache (the ZeroMQ guide's "lvcache"): the
- * newest body of each topic. When a board subscribes, XPUB hands the
- * relay its subscription (ZMQ_XPUB_VERBOSE: every one, repeats too), and
- * the relay sends the cached message of every topic the prefix matches at
- * once, so a joining board shows the current picture without waiting for
- * the next heartbeat. A board connects to a relay exactly as to a daemon,
- * and a relay to a relay: a chain subscribes to "" and so gets the upstream
- * relay's whole cache when it joins.
+ * newest body of each topic (snapshot, board/NAME, and layout/NAME: a
+ * joining board gets its layout from here, PROTOCOL §6.15). When a board
+ * subscribes, XPUB hands the relay its subscription (ZMQ_XPUB_VERBOSE: every
+ * one, repeats too), and the relay sends the cached message of every topic
+ * the prefix matches at once, so a joining board shows the current picture
+ * without waiting for the next heartbeat. A board connects to a relay
+ * exactly as to a daemon, and a relay to a relay: a chain subscribes to ""
+ * and so gets the upstream relay's whole cache when it joins.
  *
  * XPUB cannot address one peer: the cached message goes to every board
  * whose subscription matches, so the boards already there get a copy of a

@@ -66,6 +66,14 @@ js_link_open(struct js_link *l, const struct js_link_options *o, char *err,
 		    o->reconnect_buffer : 8 * 1024 * 1024);
 	if (s == NATS_OK)
 		s = natsOptions_SetTimeout(opts, 2000);
+	/* A server that stops answering without closing the connection (a
+	 * cable pulled, a frozen box, a firewall dropping packets) is given
+	 * up after 3 pings 2 s apart unanswered, ~6 s: the library's default,
+	 * 2 pings 2 minutes apart, would publish into the void for minutes. */
+	if (s == NATS_OK)
+		s = natsOptions_SetPingInterval(opts, 2000);
+	if (s == NATS_OK)
+		s = natsOptions_SetMaxPingsOut(opts, 3);
 	/* Not reachable at start is like a loss later: keep trying. */
 	if (s == NATS_OK)
 		s = natsOptions_SetRetryOnFailedConnect(opts, true, NULL, NULL);

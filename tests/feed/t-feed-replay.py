@@ -238,6 +238,34 @@ def test_pause(start):
         FAILURES.append(f"sim stderr lacks the pause and resume: {err}")
 
 
+def test_floor_clock(tmp, start):
+    """--floor-clock: the floor lives the same day as one started at that
+    hour, on the real clock: every event the same but its time, moved by
+    the difference; the call ids new (taken from the real start)."""
+    a, b = os.path.join(tmp, "fc-a.jsonl"), os.path.join(tmp, "fc-b.jsonl")
+    shift = 9 * HOUR + 13 * 60 * 1000 + 7000     # 19:13:07 is 10:00 for the floor
+    sim("--jsonl", a, "--duration", "30m", "--seed", "5", "--start", str(start))
+    sim("--jsonl", b, "--duration", "30m", "--seed", "5", "--start", str(start + shift),
+        "--floor-clock", "10:00")
+    ea, eb = read_lines(a), read_lines(b)
+    check("floor clock: a busy morning", sum(e["type"] == "call.answered" for e in ea) > 20,
+          True)
+    check("floor clock: as many events", len(eb), len(ea))
+    ids = {}
+    for x, y in zip(ea, eb):
+        check(f"floor clock: seq {x['seq']} moved by the shift", y["ts"] - x["ts"], shift)
+        if "call" in x:
+            ids.setdefault(x["call"], y["call"])
+            check("floor clock: one call, one new id", ids[x["call"]], y["call"])
+            check("floor clock: the call id new", y["call"] != x["call"], True)
+        x.pop("ts"), y.pop("ts"), x.pop("call", None), y.pop("call", None)
+        check(f"floor clock: seq {x['seq']} otherwise the same", y, x)
+        if len(FAILURES) > 10:
+            break
+    r = sim("--floor-clock", "25:00", "--jsonl", b, "--duration", "1m", check_rc=False)
+    check("floor clock 25:00 refused", r.returncode, 2)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="wb-feed-")
     # The latest 10:00 UTC (the built-in floor's zone) an hour or more ago:
@@ -252,6 +280,7 @@ def main():
         ("replay live", lambda: test_replay_live(*path_n)),
         ("sim live", lambda: test_sim_live(tmp, start)),
         ("replay lines", lambda: test_replay_lines(tmp)),
+        ("floor clock", lambda: test_floor_clock(tmp, start)),
         ("sigint", lambda: test_sigint(start)),
         ("pause", lambda: test_pause(start)),
     ]

@@ -134,6 +134,8 @@ class NatsDaemon(wb.Daemon):
     def __init__(self, nats_url, replicas=1, **kw):
         self.nats_url = ", ".join(f'"{u}"' for u in nats_url.split(","))
         self.replicas = replicas
+        # a day recorded up to 45 minutes back never crosses a midnight
+        kw.setdefault("site", "{name: Test, timezone: %s}" % wb.noon_zone()[0])
         super().__init__(**kw)
 
     def write_config(self, extra):
@@ -153,12 +155,18 @@ http: {{listen: off}}
 
 
 def record_day(path, start_ms, duration="40m", seed=3, src="sim"):
-    """A simulated floor's events, written to a file by the feed itself."""
+    """A simulated floor's events, written to a file by the feed itself:
+    a busy morning whatever the hour the test runs at (its floor's clock
+    reads 10:00 at the start; the events carry the real times)."""
     subprocess.run([FEED, "sim", "--jsonl", path, "--duration", duration,
-                    "--start", str(start_ms), "--seed", str(seed),
-                    "--src", src], check=True, capture_output=True)
+                    "--start", str(start_ms), "--floor-clock", "10:00",
+                    "--seed", str(seed), "--src", src],
+                   check=True, capture_output=True)
     with open(path) as f:
         lines = [json.loads(line) for line in f if line.strip()]
+    # A quiet night would make every comparison below hold trivially
+    if sum(1 for e in lines if e["type"] == "call.answered") < 20:
+        raise AssertionError(f"the simulated floor is too quiet: {len(lines)} events")
     return lines
 
 
@@ -358,11 +366,13 @@ def test_two_sites_one_view():
         snap = None
         end = time.time() + 20
         n = {site: sum(1 for _ in open(days[site])) for site in days}
+        # every event applied first, then the snapshot (taken before the
+        # count, it could miss the last of them)
         while time.time() < end:
-            snap = d.snapshot()
             if d.status()["applied"] >= n["leeds"] + n["york"]:
                 break
             time.sleep(0.1)
+        snap = d.snapshot()
         for site in days:
             alone = replay_at(d.config, days[site], snap["now"])
             want = alone["scopes"]["queue:support"]["windows"]["today"]
@@ -454,6 +464,187 @@ def test_cluster_node_and_daemon_killed():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def test_thirty_seconds_away():
+    """The server unreachable for 30 s in the middle of a paced day, the
+    way a pulled cable or a frozen box is: no connection closed, nothing
+    answers (SIGSTOP), then it answers again (SIGCONT). The feed keeps
+    every event meanwhile and delivers them all after, in order, and says
+    it was retrying; the daemon, cut off, holds its clock and says
+    "catching up", then reads on; at the end its figures equal a replay
+    of the same events, figure for figure (the stall costs no exactness),
+    nothing lost, doubled or late. Under WB_TEST_QUICK=1 (the sanitizer
+    runs) the outage is 10 s: what they look for does not need 30."""
+    away = 10 if os.environ.get("WB_TEST_QUICK") == "1" else 30
+    nats = Nats().start()
+    tmp = tempfile.mkdtemp(prefix="wb-nats-30s-")
+    d = feed = None
+    try:
+        day = os.path.join(tmp, "day.jsonl")
+        now = int(time.time() * 1000)
+        events = record_day(day, now - 25 * 60 * 1000, duration="20m", seed=11)
+        n = len(events)
+        d = NatsDaemon(nats.url).start()
+        # 20 minutes of the floor paced over the outage and 12 s more
+        speed = 20 * 60 / (away + 12)
+        feed = subprocess.Popen(
+            [FEED, "replay", day, "--speed", "%.1f" % speed, "--nats",
+             nats.url, "--subject", "wallboard.events.test.sim"],
+            stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        before = d.status()["applied"]
+        wb.check("events arrive before the outage", before > 0, True)
+        nats.proc.send_signal(signal.SIGSTOP)
+        t0 = time.time()
+        # No look at the stream answered for 3 s: cut off, before the
+        # connection's pings give it up (~6 s)
+        time.sleep(4)
+        held = d.snapshot()
+        wb.check("cut off 4 s: the daemon's snapshot says catching up",
+                 held.get("stream"), "catching up")
+        time.sleep(max(0, away - 1 - (time.time() - t0)))
+        wb.check("cut off: the daemon knows the server is gone",
+                 d.status()["stream"]["connected"], False)
+        wb.check("cut off: still catching up", d.snapshot().get("stream"),
+                 "catching up")
+        time.sleep(max(0, away - (time.time() - t0)))
+        nats.proc.send_signal(signal.SIGCONT)
+        _, err = feed.communicate(timeout=120)
+        wb.check("the feed ends well", feed.returncode, 0)
+        wb.check("the feed said it was trying again", "trying again" in err,
+                 True)
+        wb.check("the feed: every event stored, none refused or waiting",
+                 f"NATS: {n} stored" in err and "0 refused" in err and
+                 "0 waiting" in err, True)
+        snap = d.wait_for(
+            lambda s: s["feeds"].get("sim", {}).get("events") == n and
+            s.get("stream") == "live", timeout=40)
+        st = d.status()
+        wb.check("the daemon found the server again",
+                 st["stream"]["connected"] and st["stream"]["disconnects"] >= 1,
+                 True)
+        wb.check("no gaps", snap["feeds"]["sim"]["gaps"], 0)
+        wb.check("nothing doubled", st["duplicates"], 0)
+        wb.check("nothing late", st["late"], 0)
+        wb.check("the daemon's log says it lost the server",
+                 "NATS: disconnected" in d.stderr(), True)
+        replayed = replay_at(d.config, day, snap["now"])
+        compared = windows_equal(snap, replayed, f"after {away} s away")
+        wb.check("figures compared", compared > 50, True)
+    finally:
+        if nats.proc and nats.proc.poll() is None:
+            nats.proc.send_signal(signal.SIGCONT)
+        if feed and feed.poll() is None:
+            feed.kill()
+            feed.wait()
+        if d:
+            d.close()
+        nats.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def nats_publish_raw(url, subject, payloads):
+    """A publisher that is not ours, on NATS's text protocol over a plain
+    socket: whatever bytes it likes, on the stream's subjects."""
+    import socket
+    host, port = url.rsplit("/", 1)[1].split(":")
+    sock = socket.create_connection((host, int(port)), timeout=5)
+    sock.recv(4096)                                 # INFO
+    sock.sendall(b'CONNECT {"verbose":false}\r\n')
+    for p in payloads:
+        sock.sendall(b"PUB %s %d\r\n" % (subject.encode(), len(p)) + p + b"\r\n")
+    sock.sendall(b"PING\r\n")
+    got = b""
+    while b"PONG" not in got:
+        got += sock.recv(4096)
+    sock.close()
+
+
+def test_rogue_messages_on_the_stream():
+    """Anyone who may publish on the stream's subjects can put anything
+    there: 200 KB in one message (more than an event may be), invalid
+    UTF-8 with NULs and escapes, an empty message, a JSON array. Each is
+    counted as rejected, with its reason, none stops the daemon, and the
+    good events around them are applied in order: the figures equal the
+    replay of the good events alone."""
+    nats = Nats().start()
+    tmp = tempfile.mkdtemp(prefix="wb-nats-rogue-")
+    d = None
+    try:
+        day = os.path.join(tmp, "day.jsonl")
+        now = int(time.time() * 1000)
+        events = record_day(day, now - 20 * 60 * 1000, duration="10m", seed=13)
+        n = len(events)
+        with open(day, "rb") as f:
+            lines = [line.rstrip(b"\n") for line in f if line.strip()]
+        d = NatsDaemon(nats.url).start()
+        # a plain publish to a subject no stream holds yet is lost
+        end = time.time() + 10
+        while "NATS: made the stream" not in d.stderr() and time.time() < end:
+            time.sleep(0.05)
+        rogue = [b"x" * 200 * 1024,
+                 b'{"v":1,"type":"call.queued","ts":1,\xff\xfe\x00\x1b[2J"',
+                 b"", b"[1,2,3]"]
+        subject = "wallboard.events.test.rogue"
+        half = len(lines) // 2
+        nats_publish_raw(nats.url, subject, lines[:half] + rogue +
+                         lines[half:])
+        snap = d.wait_for(lambda s: s["feeds"].get("sim", {}).get("events") == n,
+                          timeout=20)
+        st = d.status()
+        wb.check("every rogue message rejected", st["rejected"], len(rogue))
+        wb.check("the stream read on past them", st["stream"]["position"],
+                 n + len(rogue))
+        samples = st["rejected_samples"]
+        wb.check("the 200 KB one: said too big",
+                 any("204800 bytes is over the 65536 byte limit" in r["why"]
+                     for r in samples), True)
+        wb.check("the others: not JSON, not an object",
+                 sorted(r["why"] for r in samples[1:]),
+                 ["not a JSON object", "not valid JSON", "not valid JSON"])
+        wb.check("no NUL, escape or invalid byte shown back",
+                 any(c in r["text"] for r in samples for c in "\x00\x1b\ufffd"),
+                 False)
+        wb.check("no gaps among the good ones", snap["feeds"]["sim"]["gaps"], 0)
+        replayed = replay_at(d.config, day, snap["now"])
+        windows_equal(snap, replayed, "the good events vs replay")
+        wb.check("the daemon runs on", d.proc.poll(), None)
+    finally:
+        if d:
+            d.close()
+        nats.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_replay_waits_for_room():
+    """A file replayed at full speed into a stream slower than the file:
+    the feed's queue (here 50 events, --nats-buffer) fills, and a replay,
+    which can wait, waits for room instead of refusing events (a live
+    source cannot wait: it refuses past the bound, counted). Every event is
+    stored and applied, in order."""
+    nats = Nats().start()
+    tmp = tempfile.mkdtemp(prefix="wb-nats-room-")
+    d = None
+    try:
+        day = os.path.join(tmp, "day.jsonl")
+        n = len(record_day(day, int(time.time() * 1000) - 45 * 60 * 1000,
+                           duration="20m", seed=5))
+        d = NatsDaemon(nats.url).start()
+        said = publish(day, nats.url, extra=("--nats-buffer", "50"))
+        wb.check("a queue of 50 for %d events: all stored, none refused" % n,
+                 f"NATS: {n} stored" in said and "0 refused" in said and
+                 f"{n} events sent (0 dropped)" in said, True)
+        snap = d.wait_for(
+            lambda s: s["feeds"].get("sim", {}).get("events") == n, timeout=20)
+        wb.check("the daemon: every event, no gaps",
+                 (snap["feeds"]["sim"]["events"], snap["feeds"]["sim"]["gaps"]),
+                 (n, 0))
+    finally:
+        if d:
+            d.close()
+        nats.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 if __name__ == "__main__":
     if not os.path.exists(NATS_SERVER):
         if os.environ.get("CI"):
@@ -461,7 +652,10 @@ if __name__ == "__main__":
             sys.exit(1)
         print("SKIP: nats-server not installed (make deps test)")
         sys.exit(0)
-    sys.exit(wb.run([test_day_through_the_stream, test_feed_first_then_outage,
-                    test_two_sites_one_view,
-                    test_cluster_node_and_daemon_killed],
-                    "nats"))
+    tests = [test_day_through_the_stream, test_feed_first_then_outage,
+             test_two_sites_one_view, test_cluster_node_and_daemon_killed,
+             test_rogue_messages_on_the_stream, test_thirty_seconds_away,
+             test_replay_waits_for_room]
+    # t-nats.py [NAME...]: only the tests named
+    tests = [t for t in tests if not sys.argv[1:] or t.__name__ in sys.argv[1:]]
+    sys.exit(wb.run(tests, "nats"))
