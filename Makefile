@@ -134,7 +134,7 @@ PROGRAMS := $(BUILD)/wallboardd $(BUILD)/wallboardctl $(BUILD)/wallboard-feed
 FB_SRC := display/wallboard-fb.c $(wildcard display/fb*.c)
 FB_OBJ := $(FB_SRC:%.c=$(BUILD)/%.o)
 # Both boards choose between several endpoints' snapshots alike.
-FB_OBJ += $(BUILD)/display/standby.o
+FB_OBJ += $(BUILD)/display/standby.o $(BUILD)/display/board-layout.o
 DISPLAY_SRC := $(filter-out $(FB_SRC),$(wildcard display/*.c))
 DISPLAY_OBJ := $(DISPLAY_SRC:%.c=$(BUILD)/%.o)
 CURSES_CFLAGS = $(call once,CURSES_CFLAGS,--cflags ncursesw)
@@ -232,6 +232,11 @@ $(BUILD)/tests/test-standby: TOP_INC += -Idisplay
 $(BUILD)/tests/test-standby: TEST_LIBS = $(BUILD)/display/standby.o $(LOOP_LIB) \
 	$(LIB) $(ZMQ_LIBS) $(EVENT_LIBS)
 $(BUILD)/tests/test-standby: $(BUILD)/display/standby.o $(LOOP_LIB)
+# The DRM/KMS back-end (display/fb-drm.c), as far as a machine without a GPU
+# allows.
+$(BUILD)/tests/test-drm: TOP_INC += -Idisplay
+$(BUILD)/tests/test-drm: TEST_LIBS = $(BUILD)/display/fb-drm.o $(LIB) $(DRM_LIBS)
+$(BUILD)/tests/test-drm: $(BUILD)/display/fb-drm.o
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(PBX_LIB) $(DRAW_LIB) $(wildcard tests/unit/*.h) | need-all
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")

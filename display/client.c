@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "board-layout.h"
 #include "layout.h"
 #include "proc.h"
 #include "render-curses.h"
@@ -56,6 +57,8 @@ struct client {
 	struct tz			*tz;
 	struct layout_caps		 caps;
 	char				 topic[160];
+	char				 layout_topic[160];
+	struct board_layout		 layout;	/* its pages and tiles */
 	bool				 board_topic;	/* seen: ignore "snapshot" */
 	char				*latest;	/* newest unread document */
 	size_t				 latest_len, latest_cap;
@@ -146,7 +149,7 @@ client_draw(struct client *c)
 	const struct snapshot_view *v = snapshot_reader_view(c->reader);
 	int64_t now = proc_mono_ms();
 	struct layout_input in = {
-		.config = c->options->config, .board = c->options->board,
+		.config = c->layout.config, .board = c->layout.board,
 		.page = c->page, .snap = v, .width = COLS, .height = LINES,
 		.caps = c->caps, .endpoint = c->options->endpoint,
 		.frame = c->frame, .link = LAYOUT_LIVE,
@@ -171,11 +174,23 @@ client_draw(struct client *c)
 
 /* ---- snapshots -------------------------------------------------------- */
 
+static void client_page_to(struct client *, size_t);
+
 static bool
 client_topic_is(const struct zsock_message *m, const char *topic)
 {
 	return m->topic != NULL && m->topic_len == strlen(topic) &&
 	    memcmp(m->topic, topic, m->topic_len) == 0;
+}
+
+/* The daemon's layout came (or changed): its clock, heartbeat, pages. */
+static void
+client_on_layout(struct client *c)
+{
+	board_layout_timing(&c->layout, &c->tz, &c->stale_after_ms,
+	    &c->standby.grace_ms);
+	client_page_to(c, c->page);
+	client_draw(c);
 }
 
 /* Keep only the newest document; the board topic wins over "snapshot". */
@@ -184,6 +199,13 @@ client_on_message(const struct zsock_message *m, void *arg)
 {
 	struct client *c = arg;
 
+	if (client_topic_is(m, c->layout_topic)) {
+		/* A line on stderr only where it is not the screen. */
+		if (board_layout_take(&c->layout, m->data, m->len,
+		    !isatty(STDERR_FILENO)))
+			client_on_layout(c);
+		return;
+	}
 	if (client_topic_is(m, c->topic)) {
 		if (!c->board_topic)
 			zmq_setsockopt(zsock_raw(c->sub), ZMQ_UNSUBSCRIBE,
@@ -234,7 +256,7 @@ client_on_stale(void *arg)
 static void
 client_page_to(struct client *c, size_t page)
 {
-	c->page = page % c->options->board->n_pages;
+	c->page = page % c->layout.board->n_pages;
 	c->page_since_mono = proc_mono_ms();
 }
 
@@ -254,7 +276,7 @@ static void
 client_on_tick(void *arg)
 {
 	struct client *c = arg;
-	int64_t rotate = c->options->board->rotate_ms;
+	int64_t rotate = c->layout.board->rotate_ms;
 
 	c->frame++;
 	if (rotate > 0 && proc_mono_ms() - c->page_since_mono >= rotate)
@@ -267,7 +289,7 @@ static void
 client_on_key(void *arg)
 {
 	struct client *c = arg;
-	size_t n = c->options->board->n_pages;
+	size_t n = c->layout.board->n_pages;
 	int key, keys = 0;
 
 	while ((key = getch()) != ERR) {
@@ -335,6 +357,8 @@ client_connect(struct client *c)
 	zmq_setsockopt(zsock_raw(c->sub), ZMQ_SUBSCRIBE, c->topic,
 	    strlen(c->topic));
 	zmq_setsockopt(zsock_raw(c->sub), ZMQ_SUBSCRIBE, "snapshot", 8);
+	zmq_setsockopt(zsock_raw(c->sub), ZMQ_SUBSCRIBE, c->layout_topic,
+	    strlen(c->layout_topic));
 	if (standby_connect(c->sub, c->options->endpoint, err, sizeof err) != 0) {
 		fprintf(stderr, "wallboard: %s\n", err);
 		return -1;
@@ -351,10 +375,13 @@ client_setup(struct client *c, const struct client_options *o)
 	c->proc = proc_new();
 	c->zctx = zmq_ctx_new();
 	c->reader = snapshot_reader_new();
-	c->tz = tz_load(o->config->timezone, err, sizeof err);
-	c->stale_after_ms = 3 * o->config->publish_heartbeat_ms;
-	standby_init(&c->standby, o->config->publish_heartbeat_ms);
-	snprintf(c->topic, sizeof c->topic, "board/%s", o->board->name);
+	board_layout_init(&c->layout, o->name, o->config, o->board,
+	    o->local_wins);
+	board_layout_topic(&c->layout, c->layout_topic, sizeof c->layout_topic);
+	c->tz = tz_load(c->layout.config->timezone, err, sizeof err);
+	c->stale_after_ms = 3 * c->layout.config->publish_heartbeat_ms;
+	standby_init(&c->standby, c->layout.config->publish_heartbeat_ms);
+	snprintf(c->topic, sizeof c->topic, "board/%s", o->name);
 	c->tick = proc_timer_new(c->proc, client_on_tick, c);
 	c->stale = proc_timer_new(c->proc, client_on_stale, c);
 	c->started_mono = c->page_since_mono = proc_mono_ms();
@@ -375,6 +402,7 @@ client_teardown(struct client *c)
 	tz_free(&c->tz);
 	proc_free(&c->proc);
 	free(c->latest);
+	board_layout_free(&c->layout);
 }
 
 int
@@ -398,6 +426,7 @@ client_run(const struct client_options *o)
 	client_draw(&c);
 	client_arm_tick(&c);
 	proc_loop(c.proc);
+	board_layout_report(&c.layout, "wallboard");
 	client_teardown(&c);
 	if (c.bad > 0)
 		fprintf(stderr, "wallboard: %llu unreadable snapshot%s "

@@ -18,8 +18,11 @@
 #include "config.h"
 
 struct client_options {
-	const struct config *config;
-	const struct config_board *board;
+	const char *name;               /* the board's */
+	const struct config *config;    /* a config read, or NULL */
+	const struct config_board *board; /* its board named name, or NULL */
+	bool local_wins;                /* -c: its layout, never the daemon's
+	                                 * (board-layout.h) */
 	const char *endpoint;   /* tcp://HOST:7411, or several joined by
 	                         * commas: a hot standby (standby.h) */
 	bool ascii;             /* no Unicode even if the locale has it */

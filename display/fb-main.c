@@ -24,6 +24,7 @@
 #include "render-pixel.h"
 #include "snapshot-read.h"
 #include "standby.h"
+#include "board-layout.h"
 #include "tz.h"
 #include "xalloc.h"
 #include "zsock.h"
@@ -45,6 +46,8 @@ struct fb_main {
 	struct snapshot_reader *reader;
 	struct tz *tz;
 	char topic[160];
+	char layout_topic[160];
+	struct board_layout layout;     /* its pages and tiles */
 	bool board_topic;
 	char *latest;
 	size_t latest_len, latest_cap;
@@ -131,7 +134,7 @@ fb_main_draw(struct fb_main *m)
 {
 	const struct snapshot_view *v = snapshot_reader_view(m->reader);
 	struct layout_input in = {
-		.config = m->options->config, .board = m->options->board,
+		.config = m->layout.config, .board = m->layout.board,
 		.page = m->page, .snap = v,
 		.width = render_pixel_columns(m->canvas),
 		.height = render_pixel_rows(m->canvas),
@@ -188,12 +191,30 @@ fb_main_topic_is(const struct zsock_message *msg, const char *topic)
 	    memcmp(msg->topic, topic, msg->topic_len) == 0;
 }
 
+/* The daemon's layout came (or changed): its clock, heartbeat, pages. A
+ * screenshot waits for it (and a snapshot). */
+static void
+fb_main_on_layout(struct fb_main *m)
+{
+	board_layout_timing(&m->layout, &m->tz, &m->stale_after_ms,
+	    &m->standby.grace_ms);
+	m->page %= m->layout.board->n_pages;
+	fb_main_draw(m);
+	if (fb_main_shooting(m) && snapshot_reader_view(m->reader) != NULL)
+		fb_main_screenshot(m);
+}
+
 /* Keep only the newest document; the board topic wins over "snapshot". */
 static void
 fb_main_on_message(const struct zsock_message *msg, void *arg)
 {
 	struct fb_main *m = arg;
 
+	if (fb_main_topic_is(msg, m->layout_topic)) {
+		if (board_layout_take(&m->layout, msg->data, msg->len, true))
+			fb_main_on_layout(m);
+		return;
+	}
 	if (fb_main_topic_is(msg, m->topic)) {
 		if (!m->board_topic)
 			zmq_setsockopt(zsock_raw(m->sub), ZMQ_UNSUBSCRIBE,
@@ -249,7 +270,7 @@ fb_main_on_drained(void *arg)
 	m->received_mono = proc_mono_ms();
 	proc_timer_after(m->stale, m->stale_after_ms + 20);
 	fb_main_draw(m);
-	if (fb_main_shooting(m))
+	if (fb_main_shooting(m) && !board_layout_waiting(&m->layout))
 		fb_main_screenshot(m);
 }
 
@@ -281,11 +302,11 @@ static void
 fb_main_on_tick(void *arg)
 {
 	struct fb_main *m = arg;
-	int64_t rotate = m->options->board->rotate_ms;
+	int64_t rotate = m->layout.board->rotate_ms;
 
 	m->frame++;
 	if (rotate > 0 && proc_mono_ms() - m->page_since_mono >= rotate) {
-		m->page = (m->page + 1) % m->options->board->n_pages;
+		m->page = (m->page + 1) % m->layout.board->n_pages;
 		m->page_since_mono = proc_mono_ms();
 	}
 	fb_main_draw(m);
@@ -340,6 +361,8 @@ fb_main_connect(struct fb_main *m)
 	zmq_setsockopt(zsock_raw(m->sub), ZMQ_SUBSCRIBE, m->topic,
 	    strlen(m->topic));
 	zmq_setsockopt(zsock_raw(m->sub), ZMQ_SUBSCRIBE, "snapshot", 8);
+	zmq_setsockopt(zsock_raw(m->sub), ZMQ_SUBSCRIBE, m->layout_topic,
+	    strlen(m->layout_topic));
 	if (standby_connect(m->sub, m->options->endpoint, err, sizeof err) != 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return false;
@@ -351,16 +374,22 @@ fb_main_connect(struct fb_main *m)
 static void
 fb_main_setup(struct fb_main *m, const struct fb_main_options *o)
 {
+	const struct config *c;
 	char err[256];
 
 	m->options = o;
 	m->reader = snapshot_reader_new();
-	if ((m->tz = tz_load(o->config->timezone, err, sizeof err)) == NULL)
+	board_layout_init(&m->layout, o->name, o->config, o->board,
+	    o->local_wins);
+	board_layout_topic(&m->layout, m->layout_topic,
+	    sizeof m->layout_topic);
+	c = m->layout.config;
+	if ((m->tz = tz_load(c->timezone, err, sizeof err)) == NULL)
 		log_msg(LOG_WARNING, "%s: the clock shows UTC", err);
-	m->stale_after_ms = 3 * o->config->publish_heartbeat_ms;
-	standby_init(&m->standby, o->config->publish_heartbeat_ms);
-	m->page = o->page % o->board->n_pages;
-	snprintf(m->topic, sizeof m->topic, "board/%s", o->board->name);
+	m->stale_after_ms = 3 * c->publish_heartbeat_ms;
+	standby_init(&m->standby, c->publish_heartbeat_ms);
+	m->page = o->page % m->layout.board->n_pages;
+	snprintf(m->topic, sizeof m->topic, "board/%s", o->name);
 }
 
 static void
@@ -378,6 +407,7 @@ fb_main_teardown(struct fb_main *m)
 	tz_free(&m->tz);
 	proc_free(&m->proc);
 	free(m->latest);
+	board_layout_free(&m->layout);
 }
 
 static char *
@@ -465,6 +495,7 @@ fb_main_run(const struct fb_main_options *o)
 		status = fb_main_once(&m);
 	else
 		status = fb_main_live(&m);
+	board_layout_report(&m.layout, "wallboard-fb");
 	fb_main_teardown(&m);
 	if (m.bad > 0)
 		log_msg(LOG_WARNING, "%llu unreadable snapshot%s ignored",

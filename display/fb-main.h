@@ -16,8 +16,11 @@
 #include "fb.h"
 
 struct fb_main_options {
-	const struct config *config;
-	const struct config_board *board;
+	const char *name;               /* the board's */
+	const struct config *config;    /* a config read, or NULL */
+	const struct config_board *board; /* its board named name, or NULL */
+	bool local_wins;                /* -c: its layout, never the daemon's
+	                                 * (board-layout.h) */
 	const char *endpoint;           /* tcp://HOST:7411, or several joined
 	                                 * by commas (display/standby.h) */
 	const char *device;             /* /dev/fb0, or a file with geometry */

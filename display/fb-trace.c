@@ -68,8 +68,9 @@ fb_trace_big(void *ctx, struct render_rect r, const char *text,
 	render_pixel_ops.big(t->canvas, r, text, how, s);
 }
 
-/* "trend X Y W H FG BG ATTRS N ARROW DIRECTION COLOUR": ARROW 0 or 1,
- * DIRECTION 1, -1 or 0, COLOUR the arrow's RGB. */
+/* "trend X Y W H FG BG ATTRS N ARROW DIRECTION COLOUR ONLY": ARROW 0 or
+ * 1, DIRECTION 1, -1 or 0, COLOUR the arrow's RGB, ONLY 1 when the arrow
+ * is drawn without its sparkline. */
 static void
 fb_trace_trend(void *ctx, struct render_rect r, const struct render_trend *tr,
     struct render_style s)
@@ -78,8 +79,9 @@ fb_trace_trend(void *ctx, struct render_rect r, const struct render_trend *tr,
 
 	fb_trace_rect(t, "trend", r);
 	fb_trace_style(t->out, s);
-	fprintf(t->out, " %zu %d %d %06x\n", tr->n, tr->has_arrow,
-	    tr->direction, (unsigned)render_pixel_colour(tr->arrow, false));
+	fprintf(t->out, " %zu %d %d %06x %d\n", tr->n, tr->has_arrow,
+	    tr->direction, (unsigned)render_pixel_colour(tr->arrow, false),
+	    tr->arrow_only);
 	render_pixel_ops.trend(t->canvas, r, tr, s);
 }
 

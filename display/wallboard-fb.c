@@ -5,6 +5,11 @@
  *                [--device /dev/fb0] [--tty /dev/tty1] [--font FAMILY]
  *                [--columns N] [-v]
  *
+ * The layout (PROTOCOL §6.15): with -c, the config's; else the daemon's,
+ * on layout/NAME. With --endpoint and no -c no file is read at all; with
+ * neither, the default config gives the endpoint, and its layout shows
+ * until the daemon's comes. A screenshot waits for a layout.
+ *
  * Headless, for scripts and tests: --device FILE --geometry WxHxBPP draws
  * into a plain file instead of a framebuffer; --screenshot FILE.ppm writes
  * what is on the screen after the next snapshot and exits, --png FILE.png
@@ -13,7 +18,9 @@
  * --now MS (ms since the epoch) if given, and as if the board had run
  * --elapsed MS (the agent grid's page). --trace FILE writes each drawing
  * operation in pixels. --reset-console TTY puts a console left in graphics
- * mode back (for a unit's ExecStopPost=).
+ * mode back (for a unit's ExecStopPost=). --layout-file FILE draws with a
+ * layout document (what the daemon sends on layout/NAME, PROTOCOL §6.15)
+ * instead of a config, read and checked as a board reads one.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +41,8 @@
 
 struct wallboard_fb_args {
 	const char *config_path;
+	bool config_given;      /* -c: its layout wins over the daemon's */
+	const char *layout_file; /* a layout document (§6.15) instead */
 	const char *board;
 	const char *trace;
 	const char *reset_console;
@@ -51,6 +60,7 @@ wallboard_fb_usage(int status)
 	    "                    [--screenshot FILE.ppm] [--png FILE.png]\n"
 	    "                    [--snapshot-file FILE]\n"
 	    "                    [--now MS] [--elapsed MS] [--trace FILE]\n"
+	    "                    [--layout-file LAYOUT.json]\n"
 	    "       wallboard-fb --reset-console TTY\n");
 	exit(status);
 }
@@ -89,7 +99,7 @@ wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
 {
 	enum { O_BOARD = 256, O_ENDPOINT, O_DEVICE, O_GEOMETRY, O_SCREENSHOT,
 	    O_FONT, O_SNAPSHOT_FILE, O_NOW, O_TTY, O_COLUMNS, O_PAGE, O_TRACE,
-	    O_RESET_CONSOLE, O_ELAPSED, O_PNG };
+	    O_RESET_CONSOLE, O_ELAPSED, O_PNG, O_LAYOUT_FILE };
 	static const struct option longs[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "board", required_argument, NULL, O_BOARD },
@@ -98,6 +108,7 @@ wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
 		{ "geometry", required_argument, NULL, O_GEOMETRY },
 		{ "screenshot", required_argument, NULL, O_SCREENSHOT },
 		{ "png", required_argument, NULL, O_PNG },
+		{ "layout-file", required_argument, NULL, O_LAYOUT_FILE },
 		{ "font", required_argument, NULL, O_FONT },
 		{ "snapshot-file", required_argument, NULL, O_SNAPSHOT_FILE },
 		{ "now", required_argument, NULL, O_NOW },
@@ -119,7 +130,10 @@ wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
 	o->now_ms = -1;
 	while ((ch = getopt_long(argc, argv, "c:vh", longs, NULL)) != -1) {
 		switch (ch) {
-		case 'c': a->config_path = optarg; break;
+		case 'c':
+			a->config_path = optarg;
+			a->config_given = true;
+			break;
 		case O_BOARD: a->board = optarg; break;
 		case O_ENDPOINT:	/* repeatable: standby.h */
 			o->endpoint = standby_join((char *)o->endpoint, optarg);
@@ -128,6 +142,7 @@ wallboard_fb_options(int argc, char **argv, struct wallboard_fb_args *a)
 		case O_GEOMETRY: wallboard_fb_geometry(o, optarg); break;
 		case O_SCREENSHOT: o->screenshot = optarg; break;
 		case O_PNG: o->png = optarg; break;
+		case O_LAYOUT_FILE: a->layout_file = optarg; break;
 		case O_FONT: o->font = optarg; break;
 		case O_SNAPSHOT_FILE: o->snapshot_file = optarg; break;
 		case O_NOW:
@@ -172,6 +187,27 @@ wallboard_fb_trace(const char *path)
 	return f;
 }
 
+/* A layout document from a file, as a board takes one from the daemon. */
+static struct config *
+wallboard_fb_layout(const char *path, const char *board)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = xmalloc(CONFIG_LAYOUT_MAX_BYTES + 1), err[256];
+	struct config *c;
+	int64_t loaded;
+	size_t len;
+
+	if (f == NULL)
+		fatal("%s", path);
+	len = fread(text, 1, CONFIG_LAYOUT_MAX_BYTES + 1, f);
+	fclose(f);
+	if ((c = config_load_layout(text, len, board, &loaded, err,
+	    sizeof err)) == NULL)
+		fatalx("%s: %s", path, err);
+	free(text);
+	return c;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -187,12 +223,31 @@ main(int argc, char **argv)
 			fatalx("%s", err);
 		return 0;
 	}
-	config = config_load_reporting(a.config_path);
-	if (config == NULL)
-		exit(1);
-	a.o.config = config;
-	if ((a.o.board = config_choose_board(config, a.board, err, sizeof err)) == NULL)
-		fatalx("%s", err);
+	if (a.layout_file != NULL) {
+		if (a.board == NULL)
+			fatalx("--layout-file needs --board NAME");
+		config = wallboard_fb_layout(a.layout_file, a.board);
+		a.o.config = config;
+		a.o.board = &config->boards[0];
+		a.o.local_wins = true;
+		a.o.name = a.board;
+	} else if (a.o.endpoint != NULL && !a.config_given &&
+	    a.o.snapshot_file == NULL) {
+		/* Only an endpoint and a name: the daemon sends the layout. */
+		if (a.board == NULL)
+			fatalx("--endpoint without -c needs --board NAME");
+		config = NULL;
+		a.o.name = a.board;
+	} else {
+		if ((config = config_load_reporting(a.config_path)) == NULL)
+			exit(1);
+		a.o.config = config;
+		a.o.local_wins = a.config_given;
+		if ((a.o.board = config_choose_board(config, a.board, err,
+		    sizeof err)) == NULL)
+			fatalx("%s", err);
+		a.o.name = a.o.board->name;
+	}
 	endpoint = a.o.endpoint ? (char *)a.o.endpoint :
 	    config_client_endpoint(config);
 	a.o.endpoint = endpoint;

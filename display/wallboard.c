@@ -4,6 +4,11 @@
  *   wallboard [-c CONFIG] --board NAME [--endpoint tcp://HOST:7411 ...]
  *             [--ascii] [--colours 0|8|256]
  *
+ * The layout (PROTOCOL §6.15): with -c, the config's; else the daemon's,
+ * on layout/NAME. With --endpoint and no -c no file is read at all; with
+ * neither, the default config gives the endpoint, and its layout shows
+ * until the daemon's comes.
+ *
  * Headless, for golden frames and scripts: --text WxH --snapshot FILE draws
  * one frame of FILE through the plain-text back-end to stdout (add --stale,
  * --disconnected, --page N, --frame N, --age MS, --clock HH:MM:SS,
@@ -31,6 +36,7 @@
 
 struct wallboard_options {
 	const char *config_path;
+	bool config_given;      /* -c: its layout wins over the daemon's */
 	const char *board;
 	char *endpoint;         /* --endpoint, repeatable: standby.h */
 	bool ascii;
@@ -125,7 +131,10 @@ wallboard_options(int argc, char **argv, struct wallboard_options *o)
 	    .colours = -1, .link = LAYOUT_LIVE };
 	while ((ch = getopt_long(argc, argv, "c:h", longs, NULL)) != -1) {
 		switch (ch) {
-		case 'c': o->config_path = optarg; break;
+		case 'c':
+			o->config_path = optarg;
+			o->config_given = true;
+			break;
 		case O_BOARD: o->board = optarg; break;
 		case O_ENDPOINT:
 			o->endpoint = standby_join(o->endpoint, optarg);
@@ -240,12 +249,24 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	wallboard_options(argc, argv, &o);
+	if (o.endpoint != NULL && !o.config_given && o.text_width == 0) {
+		/* Only an endpoint and a name: the daemon sends the layout. */
+		if (o.board == NULL)
+			fatalx("--endpoint without -c needs --board NAME");
+		co = (struct client_options){ .name = o.board,
+		    .endpoint = o.endpoint, .ascii = o.ascii,
+		    .colours = o.colours };
+		status = client_run(&co);
+		free(o.endpoint);
+		return status;
+	}
 	config = config_load_reporting(o.config_path);
 	if (config == NULL)
 		exit(1);
 	if ((board = config_choose_board(config, o.board, err, sizeof err)) == NULL)
 		fatalx("%s", err);
-	co = (struct client_options){ .config = config, .board = board, .ascii = o.ascii,
+	co = (struct client_options){ .name = board->name, .config = config,
+	    .board = board, .local_wins = o.config_given, .ascii = o.ascii,
 	    .colours = o.colours };
 	if (o.text_width > 0) {
 		status = wallboard_text(&o, config, co.board);

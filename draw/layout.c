@@ -33,6 +33,7 @@
 
 /* A grid cell for one agent: wide enough for a name, a state and a time. */
 #define LAYOUT_AGENT_CELL 26
+#define LAYOUT_AGENT_CELL_TV 23
 
 struct layout {
 	const struct layout_input	*in;
@@ -1171,6 +1172,22 @@ static double layout_scaled_figure(const struct layout_tile_view *, size_t,
 
 #define LAYOUT_FIGURE_SHARE 0.12
 #define LAYOUT_TREND_KEEP 0.85
+/* A trend's room, in cells: its arrow takes LAYOUT_TREND_ARROW (a square
+ * of a row and a margin); its sparkline is read only with a cell for every
+ * two intervals left of it, and at least LAYOUT_TREND_LINE; with less the
+ * arrow alone; with less than the arrow, nothing. */
+#define LAYOUT_TREND_LINE 4
+#define LAYOUT_TREND_ARROW 3
+
+/* Whether a trend of n intervals gets its sparkline in w cells. */
+static bool
+layout_trend_line_fits(size_t n, int w)
+{
+	int need = (int)(n + 1) / 2;
+
+	return w - LAYOUT_TREND_ARROW >= (need > LAYOUT_TREND_LINE ? need :
+	    LAYOUT_TREND_LINE);
+}
 
 /*
  * Where a tile's trend goes, where the back-end draws them: a strip along
@@ -1197,14 +1214,14 @@ layout_tile_trend_room(const struct layout *l,
 	if (*inside) {
 		*strip = (struct render_rect){ r.x + 2, r.y + r.h - 2, r.w - 4,
 		    1 };
-		return strip->w >= 6;
+		return strip->w >= LAYOUT_TREND_ARROW;
 	}
 	from = r.x + 1 + (*target != '\0' ? layout_cells(target) + 3 : 1);
 	to = r.x + r.w - 2;
 	if (to - from > r.w / 2)
 		from = to - r.w / 2;
 	*strip = (struct render_rect){ from, r.y + r.h - 1, to - from, 1 };
-	return to - from >= 6;
+	return to - from >= LAYOUT_TREND_ARROW;
 }
 
 /* The trend figure a tile's metric has (§6.14), or -1. */
@@ -1308,9 +1325,17 @@ layout_tile(struct layout *l, const struct layout_tile_view *tv,
 	    target);
 	if (l->ops->trend != NULL && l->in->caps.scalable && r.h >= 3 &&
 	    layout_tile_trend(t, tv->s, tv->stale, &trend) &&
-	    layout_tile_trend_room(l, tv, r, target, &strip, &inside))
+	    layout_tile_trend_room(l, tv, r, target, &strip, &inside) &&
+	    (layout_trend_line_fits(trend.n, strip.w) || trend.has_arrow)) {
+		/* The arrow alone takes its own cells at the strip's end: the
+		 * edge's line runs on up to it. */
+		trend.arrow_only = !layout_trend_line_fits(trend.n, strip.w);
+		if (trend.arrow_only) {
+			strip.x += strip.w - LAYOUT_TREND_ARROW;
+			strip.w = LAYOUT_TREND_ARROW;
+		}
 		l->ops->trend(l->ctx, strip, &trend, line);
-	else
+	} else
 		inside = false;
 	/* On a terminal the trend goes in the tile's bottom edge, right of
 	 * the target, where it fits: the figure keeps every row of the box,
@@ -1384,7 +1409,7 @@ struct layout_arrangement {
 /*
  * Scalable type: how tall, in rows, the digits of the widest of n figures
  * come out in tiles of tw x th cells, as the framebuffer sets them
- * (render-pixel.c): at most 0.88 of the inside's height, and no wider than
+ * (render-pixel.c): at most 0.9 of the inside's height, and no wider than
  * the inside less half a cell each side; a cell is 0.42 of a row wide, a
  * figure's character about 0.68 of the type's size, its digits 0.73 tall.
  */
@@ -1393,7 +1418,7 @@ layout_scaled_figure(const struct layout_tile_view *tv, size_t n, int tw,
     int th)
 {
 	int widest = 1;
-	double by_h = (th - 2) * 0.88, by_w;
+	double by_h = (th - 2) * 0.9, by_w;
 
 	for (size_t i = 0; i < n; i++)
 		if (tv[i].value_cells > widest)
@@ -1617,7 +1642,9 @@ layout_agent_cell(struct layout *l, const struct snapshot_agent *a,
 	struct render_style s = layout_style(RENDER_BLACK,
 	    layout_state_colour(a->state), 0);
 	char time[16], shown[64], tagbuf[16];
-	int tag_w = r.w >= 22 ? 7 : 0, name_w;
+	/* Proportional type sets "lunch" in less than its cells: on a TV
+	 * the name gets what the state's column spares. */
+	int tag_w = r.w < 22 ? 0 : l->in->caps.scalable ? 5 : 7, name_w;
 	bool stale = l->stale || a->stale;
 
 	if (l->in->caps.colours == 0 || stale)
@@ -1631,7 +1658,10 @@ layout_agent_cell(struct layout *l, const struct snapshot_agent *a,
 	name_w = r.w - 8 - (tag_w ? tag_w + 1 : 0);
 	if (layout_cells(name) > name_w) {
 		layout_short_name(name, shown, sizeof shown);
-		if (layout_cells(shown) > name_w && name_w < 8)
+		/* Proportional type condenses "Jonas B." into a cell less
+		 * before it comes to initials. */
+		if (layout_cells(shown) > name_w + (l->in->caps.scalable ? 1 :
+		    0) && name_w < 8)
 			layout_initials(name, shown, sizeof shown);
 		name = shown;
 	}
@@ -1639,10 +1669,23 @@ layout_agent_cell(struct layout *l, const struct snapshot_agent *a,
 		tag = "";
 	snprintf(tagbuf, sizeof tagbuf, "%s", tag);
 	layout_fill(l, r.x, r.y, r.w, 1, s);
+	/* The name, the state and the time a blank apart: in proportional
+	 * type two of them would spill into it ("lunch34:00"); each keeps
+	 * to its cells. */
+	if (l->in->caps.scalable)
+		s.attrs |= RENDER_FIT;
 	layout_text(l, r.x + 1, r.y, name_w, name, s);
 	if (tag_w > 0)
 		layout_text(l, r.x + r.w - 7 - tag_w, r.y, tag_w, tagbuf, s);
-	layout_text_right(l, r.x + r.w - 1, r.y, 5, time, s);
+	/* Right-aligned in all five cells: "1h08" has the fifth for its
+	 * proportional width (its blank gives it room, render-pixel.c). */
+	if (l->in->caps.scalable) {
+		char padded[sizeof time + 8];
+
+		snprintf(padded, sizeof padded, "%5s", time);
+		layout_text_right(l, r.x + r.w - 1, r.y, 5, padded, s);
+	} else
+		layout_text_right(l, r.x + r.w - 1, r.y, 5, time, s);
 }
 
 /*
@@ -1780,11 +1823,16 @@ layout_offline_count(const struct layout *l)
 	return n;
 }
 
-/* Columns of agent cells across w. */
+/* Columns of agent cells across w: on a screen whose type scales, cells
+ * of LAYOUT_AGENT_CELL_TV (a name shortened to "Amira K." still whole, its
+ * state and its time), so that a 16:9 TV shows four columns. */
 static int
-layout_grid_columns(int w)
+layout_grid_columns(const struct layout *l, int w)
 {
-	return w / LAYOUT_AGENT_CELL > 0 ? w / LAYOUT_AGENT_CELL : 1;
+	int cell = l->in->caps.scalable ? LAYOUT_AGENT_CELL_TV :
+	    LAYOUT_AGENT_CELL;
+
+	return w / cell > 0 ? w / cell : 1;
 }
 
 /*
@@ -1802,7 +1850,7 @@ layout_grid(struct layout *l, struct render_rect area,
 
 	if (v == NULL || area.h < 2 || area.w < 8)
 		return;
-	cols = layout_grid_columns(area.w);
+	cols = layout_grid_columns(l, area.w);
 	cw = area.w / cols;
 	rows = area.h - 1;
 	slots = (size_t)(rows * cols);
@@ -1949,8 +1997,8 @@ layout_body(struct layout *l, const struct config_page *page,
 		n = layout_agents_sorted(l->in->config, l->in->board, v, shown);
 	}
 	if (page->agent_grid && page->n_tiles > 0) {
-		need = 1 + ((int)n + layout_grid_columns(body.w) - 1) /
-		    layout_grid_columns(body.w);
+		need = 1 + ((int)n + layout_grid_columns(l, body.w) - 1) /
+		    layout_grid_columns(l, body.w);
 		need = need < 4 ? 4 : need;
 		grid.h = need < body.h / 2 ? need : body.h / 2;
 		if (l->in->caps.scalable)

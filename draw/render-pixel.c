@@ -43,7 +43,7 @@ struct render_pixel_op {
 	struct render_style s;
 	size_t text, text_len;          /* in the list's bytes */
 	size_t n;                       /* a trend's */
-	bool has_arrow;
+	bool has_arrow, arrow_only;
 	int direction;
 	enum render_colour arrow;
 	double values[RENDER_PIXEL_TREND_MAX];
@@ -306,8 +306,14 @@ void
 render_pixel_shutdown(void)
 {
 	pango_cairo_font_map_set_default(NULL);
+#if defined(__SANITIZE_ADDRESS__)
+	/* Only for the leak checker: Cairo asserts (an abort at exit) when
+	 * a scaled font is still alive, which Pango's own font threads can
+	 * make so now and then (CI saw it once, on a loaded machine). A
+	 * process that ends gives it all back anyway. */
 	cairo_debug_reset_static_data();
 	FcFini();
+#endif
 }
 
 int
@@ -523,7 +529,8 @@ render_pixel_run(struct render_pixel *rp, int y, const struct render_pixel_run *
 	    run->room_start, 1 });
 	PangoLayout *pl = rp->layout;
 	PangoRectangle logical;
-	double spill = rp->cell_w * 0.6, lo = c.x, hi = room.x + room.w + spill;
+	double spill = s.attrs & RENDER_FIT ? 0 : rp->cell_w * 0.6;
+	double lo = c.x, hi = room.x + room.w + spill;
 	double x, squeeze = 1;
 
 	pango_layout_set_font_description(pl, s.attrs & RENDER_BOLD ?
@@ -650,7 +657,7 @@ render_pixel_draw_text(struct render_pixel *rp, int x, int y, const char *utf8,
  * digits at most RENDER_PIXEL_FIGURE of r's height, centred on the digits' height (so "50%" and "0:41" sit alike), in bold
  * tabular figures.
  */
-#define RENDER_PIXEL_FIGURE 0.88
+#define RENDER_PIXEL_FIGURE 0.9
 #define RENDER_PIXEL_REF 100.0          /* the size figures are measured at */
 
 static void
@@ -788,13 +795,22 @@ render_pixel_draw_trend(struct render_pixel *rp, struct render_rect r,
 	uint32_t fg, bg;
 	int pad;
 
-	if (t->n < 2 || box.w < 4 * box.h / 2 || box.h < 4)
+	if (t->n < 2 || box.h < 4 || box.w < (t->arrow_only ? box.h :
+	    2 * box.h))
 		return;
 	render_pixel_style(s, &fg, &bg);
 	render_pixel_fill_rect(rp, box, bg);
 	pad = box.h / 10 + rp->line_px;
 	arrow = (struct render_pixel_rect){ box.x + box.w - box.h, box.y,
 	    box.h, box.h };
+	if (t->arrow_only) {
+		if (t->has_arrow) {
+			render_pixel_source(rp, render_pixel_colour(t->arrow,
+			    false));
+			render_pixel_arrow(rp, arrow, t->direction);
+		}
+		return;
+	}
 	line = (struct render_pixel_rect){ box.x + pad, box.y + pad,
 	    box.w - box.h - 2 * pad - box.h / 4, box.h - 2 * pad };
 	render_pixel_source(rp, fg);
@@ -968,7 +984,7 @@ render_pixel_op_same(const struct render_pixel_list *la,
 	if (a->kind != RENDER_PIXEL_OP_TREND)
 		return true;
 	return a->n == b->n && a->has_arrow == b->has_arrow &&
-	    a->direction == b->direction && a->arrow == b->arrow &&
+	    a->arrow_only == b->arrow_only && a->direction == b->direction && a->arrow == b->arrow &&
 	    memcmp(a->values, b->values, a->n * sizeof *a->values) == 0;
 }
 
@@ -1046,6 +1062,7 @@ render_pixel_trend(struct render_pixel *rp, struct render_rect r,
 	memcpy(op->values, t->values + (t->n - op->n), op->n *
 	    sizeof *op->values);
 	op->has_arrow = t->has_arrow;
+	op->arrow_only = t->arrow_only;
 	op->direction = t->direction;
 	op->arrow = t->arrow;
 }
@@ -1076,7 +1093,7 @@ render_pixel_replay_op(struct render_pixel *rp,
 		break;
 	case RENDER_PIXEL_OP_TREND:
 		t = (struct render_trend){ op->values, op->n, op->has_arrow,
-		    op->direction, op->arrow };
+		    op->direction, op->arrow, op->arrow_only };
 		render_pixel_draw_trend(rp, op->r, &t, op->s);
 		break;
 	}

@@ -37,9 +37,9 @@
 
 #include "render.h"
 
-#define RENDER_PIXEL_ROWS 21            /* the grid's height, in rows */
+#define RENDER_PIXEL_ROWS 22            /* the grid's height, in rows */
 #define RENDER_PIXEL_ASPECT 0.42        /* a cell's width / its height */
-#define RENDER_PIXEL_TEXT 0.8           /* text's size / a row's height */
+#define RENDER_PIXEL_TEXT 0.84          /* text's size / a row's height */
 #define RENDER_PIXEL_FAMILY "Inter"     /* the default typeface */
 #define RENDER_PIXEL_BLOCK_W 16
 #define RENDER_PIXEL_BLOCK_H 16
@@ -70,7 +70,8 @@ void render_pixel_free(struct render_pixel **);
  * Free what the type stack keeps for the whole process (Pango's font map,
  * fontconfig's and Cairo's caches), once every canvas is freed, before
  * exit: nothing is lost by keeping them, but a leak checker (ASan) would
- * count them.
+ * count them. Cairo's and fontconfig's are freed in ASan builds only:
+ * Cairo aborts when a scaled font is still alive then.
  */
 void render_pixel_shutdown(void);
 

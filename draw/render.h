@@ -58,6 +58,10 @@ enum render_attr {
 	 * back-end drawing a character a cell ignores them. */
 	RENDER_ALIGN_END = 0x10,
 	RENDER_ALIGN_CENTRE = 0x20,
+	/* Proportional type kept within its cells, condensed rather than
+	 * spilling into the blank beside it: for two texts a blank apart
+	 * that would both spill into it (an agent's state and time). */
+	RENDER_FIT = 0x40,
 };
 
 struct render_style {
@@ -94,6 +98,9 @@ struct render_trend {
 	bool has_arrow;         /* the last two intervals are both numbers */
 	int direction;          /* 1 up, -1 down, 0 level (as shown) */
 	enum render_colour arrow;
+	/* Too little room for a readable line (a 4:3 screen's narrow tiles):
+	 * the arrow alone, at r's right end. */
+	bool arrow_only;
 };
 
 struct render_ops {

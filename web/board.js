@@ -29,6 +29,7 @@
 
   var layout = null, layoutText = "", pageIndex = 0, tiles = [];
   var snapshot = null, lastAt = 0, connected = false, source = null;
+  var heardAt = Date.now();   /* anything from the stream, or the last try */
   var retryTimer = null, rotateTimer = null, lastSeq = null;
   var agentNodes = [], alertNodes = [], denied = null;
 
@@ -281,15 +282,18 @@
    * again here. */
   function connect() {
     retryTimer = null;
+    heardAt = Date.now();
     if (source) { source.onopen = source.onmessage = source.onerror = null; source.close(); }
     source = new EventSource(base + "/stream" + query);
     source.onopen = function () {
+      heardAt = Date.now();
       connected = true;
       denied = null;
       status();
     };
-    source.addEventListener("layout", function (e) { applyLayout(e.data); });
+    source.addEventListener("layout", function (e) { heardAt = Date.now(); applyLayout(e.data); });
     source.onmessage = function (e) {
+      heardAt = Date.now();
       if (e.lastEventId === lastSeq && snapshot) { lastAt = Date.now(); return; }
       lastSeq = e.lastEventId;
       try { snapshot = JSON.parse(e.data); } catch (x) { return; }
@@ -322,7 +326,21 @@
     snapshot = snap; lastAt = Date.now(); if (layout) render(); status();
   } };
 
-  setInterval(status, 500);
+  /* A link that went silent without closing (a cable pulled, a Wi-Fi
+   * stick asleep, a proxy that holds it) never errors: the daemon sends a
+   * snapshot every heartbeat, so nothing for 5 of them (10 s at least)
+   * means the link is dead. Say DISCONNECTED and make the stream again,
+   * and so every 10 s until it opens. */
+  function watchdog() {
+    var hb = layout ? layout.heartbeat_ms : 1000;
+    if (!retryTimer && Date.now() - heardAt > Math.max(5 * hb, 10000)) {
+      connected = false;
+      status();
+      connect();
+    }
+  }
+
+  setInterval(function () { watchdog(); status(); }, 500);
   status();
   connect();
 })();

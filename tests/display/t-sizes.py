@@ -19,6 +19,7 @@ out by hand (50% is 0.5 as a share; 0:41 is 41000 ms; 4:05 is 245000 ms).
                              sanitizers look for memory errors, which the
                              sweep's 5,600 sizes find as well as 27,000)
 """
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -46,8 +47,6 @@ checked = [0]
 
 def fail(what):
     failures.append(what)
-    if len(failures) <= 30:
-        print("FAIL " + what)
 
 
 def box_figure(lines, y, left, ascii_):
@@ -122,31 +121,51 @@ def check_frame(frame, w, h, page, ascii_, what):
                 x = line.find(label[:4], x + 1)
 
 
+def draw_and_check(job):
+    """One batch of sizes: drawn by one run of wallboard (each frame ending
+    in a form feed line) and every frame checked; in a worker process, so
+    the failures and the count go back with the result."""
+    args, batch, snapshot, page, ascii_ = job
+    del failures[:]
+    checked[0] = 0
+    for w, h in batch:
+        args = args + ["--text", "%dx%d" % (w, h)]
+    out = subprocess.run(args, capture_output=True, text=True,
+                         check=True).stdout
+    check_batch(out, batch, snapshot, page, ascii_)
+    return list(failures), checked[0]
+
+
 def sweep(sizes, snapshot, page=1, ascii_=False, extra=()):
-    """Draw snapshot at each size (a batch of sizes per run of wallboard,
-    each frame ending in a form feed line) and check every frame."""
+    """Draw snapshot at each size and check every frame, a batch of 500
+    sizes a job, as many jobs at once as there are cores (the frames of
+    the whole grid would be ~400 MB; a batch's are some 15)."""
     base = [os.path.join(BUILD, "wallboard"), "-c", CONFIG, "--board",
             "floor", "--snapshot", os.path.join(HERE, snapshot), "--page",
             str(page), "--clock", "09:00:00"] + list(extra)
     if ascii_:
         base.append("--ascii")
-    for start in range(0, len(sizes), 500):
-        batch = sizes[start:start + 500]
-        args = list(base)
-        for w, h in batch:
-            args += ["--text", "%dx%d" % (w, h)]
-        out = subprocess.run(args, capture_output=True, text=True,
-                             check=True)
-        frames = out.stdout.split("\f\n")
-        if frames[-1] == "":
-            frames.pop()
-        if len(frames) != len(batch):
-            fail("%s: %d frames for %d sizes" % (snapshot, len(frames),
-                                                 len(batch)))
-        for (w, h), frame in zip(batch, frames):
-            check_frame(frame, w, h, page, ascii_, "%s%s page %d %dx%d" % (
-                snapshot, " ascii" if ascii_ else "", page, w, h))
+    jobs = [(base, sizes[i:i + 500], snapshot, page, ascii_)
+            for i in range(0, len(sizes), 500)]
+    for found, n in POOL.imap(draw_and_check, jobs):
+        for what in found:
+            if len(failures) < 30:
+                print("FAIL " + what)
+            failures.append(what)
+        checked[0] += n
     return len(sizes)
+
+
+def check_batch(out, batch, snapshot, page, ascii_):
+    frames = out.split("\f\n")
+    if frames[-1] == "":
+        frames.pop()
+    if len(frames) != len(batch):
+        fail("%s: %d frames for %d sizes" % (snapshot, len(frames),
+                                             len(batch)))
+    for (w, h), frame in zip(batch, frames):
+        check_frame(frame, w, h, page, ascii_, "%s%s page %d %dx%d" % (
+            snapshot, " ascii" if ascii_ else "", page, w, h))
 
 
 quick = "--quick" in sys.argv or os.environ.get("WB_TEST_QUICK") == "1"
@@ -156,6 +175,7 @@ some = sorted(set([(w, h) for w in range(20, 301) for h in heights] +
                   [(w, h) for h in range(5, 101) for w in widths]))
 every = [(w, h) for w in range(20, 301) for h in range(5, 101)]
 
+POOL = multiprocessing.get_context("fork").Pool(os.cpu_count() or 2)
 frames = 0
 frames += sweep(some if quick else every, "snapshot.json")
 print("ok   %s: snapshot.json page 1, %d sizes from 20x5 to 300x100"
@@ -176,4 +196,6 @@ if len(failures) > 30:
 print("%d passed, %d failed" % (frames - len(set(f.split(":")[0]
                                                  for f in failures)),
                                 len(set(f.split(":")[0] for f in failures))))
+POOL.close()
+POOL.join()
 sys.exit(1 if failures else 0)

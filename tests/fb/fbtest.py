@@ -119,7 +119,10 @@ def trace_ops(path):
 
 
 def find(ops, op, text):
-    return [o for o in ops if o["op"] == op and o["text"] == text]
+    """The ops drawing text, but for the blanks around it (a TV's agent
+    times are padded to their five cells)."""
+    return [o for o in ops if o["op"] == op and
+            o["text"].strip() == text.strip()]
 
 
 def ink_mask(frame, rect, fg, bg):

@@ -16,8 +16,8 @@ the frame with 68% has landed, and a clock tick after it:
   flashing alert, the ticker, the agents' timers) was repainted;
 - every frame since copied a small part of the screen (-v logs the bytes
   each frame copies): under 15% of it. Every frame has the flashing
-  critical alert's line and the scrolling ticker, two of the 21 rows the
-  width of the screen (9.5%, a little more in whole 16-pixel blocks);
+  critical alert's line and the scrolling ticker, two of the 22 rows the
+  width of the screen (9.1%, a little more in whole 16-pixel blocks);
   the one that brought 68% has the tile's figure besides.
 """
 import json

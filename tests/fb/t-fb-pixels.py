@@ -135,7 +135,7 @@ check(len(notes) == 5,
 sales = find(ops, "big", "83%")
 check(len(sales) == 1 and sales[0]["fg"] == AMBER,
       "feed stale: Sales (pbx2, live) keeps its colour: 83% is amber")
-erik = [o for o in ops if o["op"] == "text" and o["text"] == "3:48"]
+erik = [o for o in ops if o["op"] == "text" and o["text"].strip() == "3:48"]
 check(len(erik) == 1, "feed stale: Erik (pbx1) on ready 3:48, stopped at "
       "pbx1's last event (300 s - 72 s)")
 _, later = draw_file(FEED_STALE, SNAP_NOW + 2500, "feedstale2")
@@ -149,33 +149,41 @@ check(find(later, "text", "3:48") and find(later, "text", "0:14") and
 # --columns 120 the grid is 120x28 cells (cells 16 px wide, rows 16 / 0.42
 # = 38 px: 28 of them): the header, 2 alert lines and the ticker leave a
 # body of 24 rows; the agent grid takes half, 12: a heading and 11 rows of
-# 4 columns (26 cells an agent), 44 cells. The 19 away need under half of
-# them, so they keep theirs on every page; the 92 others take turns in the
-# other 25 (4 pages: 25, 25, 25, 17), a page every 8 s.
+# 5 columns (23 cells an agent on a TV), 55 cells. The 19 away need under
+# half of them, so they keep theirs on every page; the 92 others take
+# turns in the other 36 (3 pages: 36, 36, 20), a page every 8 s.
 import json  # noqa: E402
 agents = [a for a in json.load(open(os.path.join(HERE, "snapshot-120.json")))
           ["agents"] if a["state"] != "offline"]
 
 
 def shown_names(ops):
-    """The agents whose name (or "First L." when the cell is narrow) is
-    drawn."""
-    texts = set(o["text"] for o in ops if o["op"] == "text")
-    out = set()
-    for a in agents:
-        first, last = a["name"].split(" ")
-        if a["name"] in texts or "%s %s." % (first, last[0]) in texts:
-            out.add(a["id"])
-    return out
+    """The agents whose name (or "First L." when the cell is narrow, or
+    "Fatima …" when even that is too wide) is drawn, and how many cells
+    show a name: two agents may share a short name ("Ben S."), which then
+    stands for both."""
+    out, cells = set(), 0
+    for o in ops:
+        if o["op"] != "text":
+            continue
+        hit = False
+        for a in agents:
+            first, last = a["name"].split(" ")
+            cut = o["text"].endswith("\u2026") and \
+                a["name"].startswith(o["text"][:-1].rstrip() + " ")
+            if cut or o["text"] in (a["name"], "%s %s." % (first, last[0])):
+                out.add(a["id"])
+                hit = True
+        cells += hit
+    return out, cells
 
 
 away = set(a["id"] for a in agents if a["state"] == "away")
 seen = set()
-headings = ["Agents 1-44 of 111 (page 1/4)",
-            "Agents 1-19, 45-69 of 111 (page 2/4)",
-            "Agents 1-19, 70-94 of 111 (page 3/4)",
-            "Agents 1-19, 95-111 of 111 (page 4/4)"]
-for page in range(4):
+headings = ["Agents 1-55 of 111 (page 1/3)",
+            "Agents 1-19, 56-91 of 111 (page 2/3)",
+            "Agents 1-19, 92-111 of 111 (page 3/3)"]
+for page in range(3):
     dev, trace = (os.path.join(d, "a120-%d%s" % (page, ext))
                   for ext in (".raw", ".trace"))
     p = run(["--board", "floor", "--device", dev, "--geometry",
@@ -184,7 +192,7 @@ for page in range(4):
              str(SNAP_NOW + 1000), "--elapsed", str(page * 8000),
              "--trace", trace])
     ops = trace_ops(trace)
-    names = shown_names(ops)
+    names, cells = shown_names(ops)
     seen |= names
     check(any(o["text"].startswith(" " + headings[page] + ": 27 ready")
               for o in ops if o["op"] == "text"),
@@ -192,11 +200,32 @@ for page in range(4):
                                                           headings[page]))
     check(away <= names, "120 agents, page %d: all 19 away agents shown "
           "(%d of them)" % (page + 1, len(away & names)))
-    check(len(names) == (44 if page < 3 else 36),
-          "120 agents, page %d: %d agents in the grid" % (page + 1,
-                                                          len(names)))
-check(len(seen) == 111, "120 agents: over 4 pages, all 111 shown (%d)"
+    check(cells == (55 if page < 2 else 39),
+          "120 agents, page %d: %d agents in the grid" % (page + 1, cells))
+check(len(seen) == 111, "120 agents: over 3 pages, all 111 shown (%d)"
       % len(seen))
+
+# ---- 120 agents at the TV's own grid: as many a page at 720p, 1080p, 4K --
+# A row is 1/22 of the height: 22 rows, 93 columns. The header, 2 alert
+# lines and the ticker leave a body of 18 rows. Six tiles in two rows of
+# three (31 columns each); the grid takes the most rows, from 9 (half),
+# that leave the figures 12% of the height (2.64 rows): 9 leave tiles of
+# 4 rows, digits 0.9 x 2 = 1.8 rows, too small; 8 leave tiles of 5, 2.7
+# rows. A heading and 7 rows of 4 agents (23 columns each): 28. The 19
+# away get half, 14 (two pages of them), the 92 others 14 (7 pages): the
+# first page shows agents 1-14 and 20-33.
+for geometry in ("1280x720x32", "1920x1080x32", "3840x2160x32"):
+    dev, trace = (os.path.join(d, "tv120-%s%s" % (geometry, ext))
+                  for ext in (".raw", ".trace"))
+    p = run(["--board", "floor", "--device", dev, "--geometry", geometry,
+             "--snapshot-file", os.path.join(HERE, "snapshot-120.json"),
+             "--now", str(SNAP_NOW + 1000), "--trace", trace], timeout=120)
+    ops = trace_ops(trace)
+    names, cells = shown_names(ops)
+    check(any(o["text"].startswith(" Agents 1-14, 20-33 of 111 (page 1/7)")
+              for o in ops if o["op"] == "text") and cells == 28,
+          "%s: 28 agents a page, the heading says which (%d)"
+          % (geometry, cells))
 
 # ---- 800x480x16: RGB565 ---------------------------------------------------
 small, ops, shot = draw("800x480x16", SNAP_NOW + 1000, "live480")

@@ -16,6 +16,15 @@ values below are the fixture's, worked out by hand:
 - A malformed trend (a string among the numbers, 20 values where 16 at
   most come) is drawn from what reads (the newest 16), said once on
   stderr, and the board exits 0.
+- Tight tiles (4:3 screens, 1024x768 and 1280x1024, and portrait): with
+  Support on target (85%: "target 80%", no "(red)") and a day of 16
+  intervals ending 60%, 50%, every trend drawn either has its line, each
+  interval at least a quarter of the type's size apart, or is the arrow
+  alone, a square, with no line beside it; never anything cramped. At
+  1024x768 (69 columns: tiles of 23 cells) the abandoned tile's bottom
+  edge, after " max 5% (amber) " (1 + 14 + 3 cells), has 3 cells left
+  before its corner: the arrow's, not a line's. On every screen no trend
+  touches a figure's ink, and Support SL keeps its trend.
 """
 import json
 import os
@@ -23,7 +32,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fbtest import (GREEN, HERE, RED, SNAP_NOW, SNAPSHOT, Frame,  # noqa: E402
-                    check, find, finish, run, tmpdir, trace_ops)
+                    check, find, finish, ink_box, ink_mask, run, tmpdir,
+                    trace_ops)
 
 d = tmpdir()
 TREND = os.path.join(HERE, "snapshot-trend.json")
@@ -79,7 +89,7 @@ for geometry in ("1280x720x32", "1920x1080x32", "3840x2160x32"):
     if check(sl is not None, "%s: Support SL's tile has a trend in its "
              "bottom edge" % g):
         x, y, w, h = sl["rect"]
-        n, has_arrow, direction, colour = sl["text"].split()
+        n, has_arrow, direction, colour = sl["text"].split()[:4]
         check((n, has_arrow, direction, int(colour, 16)) == ("6", "1", "-1",
                                                               RED),
               "%s: 6 intervals, the arrow down and red (%s)" % (g, sl["text"]))
@@ -102,7 +112,7 @@ for geometry in ("1280x720x32", "1920x1080x32", "3840x2160x32"):
               "of %d" % (g, h, H))
     ab = trend_under(ops, "7%")
     if check(ab is not None, "%s: the abandoned tile has a trend" % g):
-        n, has_arrow, direction, colour = ab["text"].split()
+        n, has_arrow, direction, colour = ab["text"].split()[:4]
         check((n, direction, int(colour, 16)) == ("6", "-1", GREEN),
               "%s: abandons down from 9%% to 7%%: the arrow down and green "
               "(%s)" % (g, ab["text"]))
@@ -121,24 +131,36 @@ for geometry in ("1280x720x32", "1920x1080x32", "3840x2160x32"):
     plain, ops = draw(geometry, SNAPSHOT)
     check(not [o for o in ops if o["op"] == "trend"],
           "%s: snapshot.json (no trend): no tile has one" % g)
-    if sl is not None:
+    fig = find(ops, "big", "50%")
+    if sl is not None and len(fig) == 1:
         x, y, w, h = sl["rect"]
-        top, bottom = arrow_halves(plain, sl["rect"], RED)
-        check(top + bottom < h * h / 8, "%s: no trend: no arrow where it "
-              "would be (%d red pixels, an edge's line)" % (g, top + bottom))
+        fx, fy, fw, fh = fig[0]["rect"]
+        if fy + fh <= y:
+            # The trend was in the bottom edge: there is only the edge.
+            top, bottom = arrow_halves(plain, sl["rect"], RED)
+            check(top + bottom < h * h / 8, "%s: no trend: no arrow where "
+                  "it would be (%d red pixels, an edge's line)"
+                  % (g, top + bottom))
+        else:
+            # The trend had a strip inside the tile: without it the
+            # figure has the whole inside, the strip's row too.
+            check(fy + fh >= y + h and fy <= y - h, "%s: no trend: the "
+                  "figure takes the strip's row back (%d..%d over the "
+                  "strip's %d..%d)" % (g, fy, fy + fh, y, y + h))
 
     # Stale: the arrow is grey, neither good nor bad. With pbx1 silent
     # (snapshot-trend-feed-stale.json: snapshot-feed-stale.json with the
     # same trends), Support's and the whole site's tiles are stale, with
     # no banner over them.
     stale, ops = draw(geometry, STALE)
-    o = trend_under(ops, "7%")
+    # Support SL's: down, red when live.
+    o = trend_under(ops, "50%")
     if check(o is not None and int(o["text"].split()[3], 16) == MUTED,
              "%s stale: the arrow is grey" % g):
         top, bottom = arrow_halves(stale, o["rect"], MUTED)
-        green = sum(arrow_halves(stale, o["rect"], GREEN))
-        check(top > bottom and green == 0, "%s stale: drawn grey, no green "
-              "(%d grey, %d green)" % (g, top + bottom, green))
+        red = sum(arrow_halves(stale, o["rect"], RED))
+        check(top > bottom and red == 0, "%s stale: drawn grey, no red "
+              "(%d grey, %d red)" % (g, top + bottom, red))
 # Malformed: Support's service level as 20 values, one a string; the
 # newest 16 are kept (the string is an interval without a figure), the
 # abandon rate not a list at all.
@@ -161,4 +183,67 @@ check(sl is not None and sl["text"].split()[:3] == ["16", "1", "-1"],
       "arrow down (%s)" % (sl["text"] if sl else None))
 check(trend_under(ops, "7%") is None, "malformed: abandons (not a list) "
       "have no trend")
+
+# Tight tiles: Support on target with 16 intervals.
+tight = json.load(open(TREND))
+support = tight["scopes"]["queue:support"]
+support["windows"]["15m"].update(service_level=0.85, answered_in_sl=8.5)
+support["trend"]["service_level"] = [0.9, 0.88, 0.85, 0.86, 0.8, 0.82, 0.78,
+                                     0.75, 0.77, 0.72, 0.7, 0.71, 0.68, 0.64,
+                                     0.6, 0.5]
+path = os.path.join(d, "tight-trend.json")
+json.dump(tight, open(path, "w"))
+for geometry in ("1024x768x32", "1280x1024x32", "1080x1920x32",
+                 "1920x1080x32", "3840x2160x32"):
+    g = geometry.split("x32")[0]
+    frame, ops = draw(geometry, path)
+    inks = []
+    for b in (o for o in ops if o["op"] == "big"):
+        box = ink_box(ink_mask(frame, b["rect"], b["fg"], b["bg"]))
+        if box is not None:
+            inks.append((b["text"], b["rect"][0] + box[0],
+                         b["rect"][1] + box[1], box[2], box[3]))
+    touching = [(o["rect"], i[0]) for o in ops if o["op"] == "trend"
+                for i in inks
+                if not (o["rect"][0] + o["rect"][2] <= i[1] or
+                        i[1] + i[3] <= o["rect"][0] or
+                        o["rect"][1] + o["rect"][3] <= i[2] or
+                        i[2] + i[4] <= o["rect"][1])]
+    check(len(inks) == 6 and not touching, "%s: no trend touches the ink "
+          "of a figure (%d figures; %s)" % (g, len(inks), touching))
+    sl = trend_under(ops, "85%")
+    if not check(sl is not None, "%s: Support SL (85%%, 16 intervals) keeps "
+                 "a trend" % g):
+        continue
+    n, has_arrow, direction, colour, only = sl["text"].split()[:5]
+    check((n, has_arrow, direction, int(colour, 16)) == ("16", "1", "-1",
+                                                          RED),
+          "%s: 16 intervals, the arrow down and red (%s)" % (g, sl["text"]))
+    top, bottom = arrow_halves(frame, sl["rect"], RED)
+    h = sl["rect"][3]
+    check(top > bottom + h and top > h * h / 8, "%s: the arrow drawn red, "
+          "pointing down (%d over %d)" % (g, top, bottom))
+    em = 0.84 * min(frame.w, frame.h) / 22      # the type's size (docs)
+    alone = 0
+    for o in (o for o in ops if o["op"] == "trend"):
+        x, y, w, h = o["rect"]
+        n, only = int(o["text"].split()[0]), o["text"].split()[4]
+        if only == "1":
+            alone += 1
+            # In its rectangle left of the square, above and below the
+            # edge's line (which runs up to it).
+            line = ink(frame, (x, y, w - h, h // 3), o["fg"]) + \
+                ink(frame, (x, y + h - h // 3, w - h, h // 3), o["fg"])
+            check(w <= 2 * h and line == 0, "%s: a trend %s is its arrow "
+                  "alone, %d px for its %d px square, no line beside it "
+                  "(%d)" % (g, o["rect"], w, h, line))
+        else:
+            check((w - h) / n >= 0.25 * em, "%s: a trend %s has its line, "
+                  "%.1f px an interval (at least %.1f)"
+                  % (g, o["rect"], (w - h) / n, 0.25 * em))
+    if g == "1024x768":
+        ab = trend_under(ops, "7%")
+        check(ab is not None and ab["text"].split()[4] == "1" and alone == 1,
+              "1024x768: the abandoned tile keeps its arrow alone (%s)"
+              % (ab["text"] if ab else None))
 finish()

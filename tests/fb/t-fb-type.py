@@ -130,7 +130,8 @@ for geometry in ("1280x720x32", "1920x1080x32", "3840x2160x32"):
         check(px >= 0.035 * H, "%s: the alert line's text is %d px tall, "
               "at least 3.5%% of %d" % (g, px, H))
     for name in ("Gary Wells", "Ivan Petrov"):
-        o = find(ops, "text", name)
+        # Whole, or "Gary W." where the grid's cells are narrow.
+        o = find(ops, "text", name) or find(ops, "text", name[:6] + ".")
         if check(len(o) == 1, "%s: %s in the agent grid" % (g, name)):
             px = text_ink(frame, o[0])
             want = 0.035 if "y" in name else 0.025   # 'y' has a descender
@@ -183,7 +184,7 @@ for geometry in ("1280x720x32", "1920x1080x32", "3840x2160x32"):
         check(abs(w_ - 6 * cell) <= 1, "%s: 王小明 takes 6 cells (%d px, a "
               "cell %.1f)" % (g, w_, cell))
         box = ink_box(ink_mask(wide, o[0]["rect"], o[0]["fg"], o[0]["bg"]))
-        em = 0.8 * H / 21
+        em = 0.84 * H / 22
         check(box is not None and box[2] >= 2.5 * em,
               "%s: its three ideographs are set about an em each (%d px of "
               "ink, em %.0f)" % (g, box[2] if box else 0, em))

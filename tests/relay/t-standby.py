@@ -5,7 +5,6 @@ counting from B; with B killed too, STALE is up within 3 heartbeats."""
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -17,6 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
 from relay import wb  # noqa: E402
 from wb import check, ev  # noqa: E402
 import screen  # noqa: E402
+from tmuxpane import Tmux  # noqa: E402
 
 WALLBOARD = os.path.join(wb.ROOT, wb.BUILD, "wallboard")
 HEARTBEAT_MS = 200
@@ -31,25 +31,6 @@ boards:
         tiles:
           - {scope: "queue:support", metric: offered, window: today, label: Offered}
 """
-
-
-class Tmux:
-    def __init__(self, command):
-        self.sock = f"wb-standby-{os.getpid()}"
-        subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null",
-                        "new-session", "-d", "-s", "board", "-x", "80",
-                        "-y", "24", command + "; sleep 60"], check=True)
-        subprocess.run(["tmux", "-L", self.sock, "set-option", "-g",
-                        "status", "off"], check=True)
-
-    def capture(self):
-        return subprocess.run(["tmux", "-L", self.sock, "capture-pane", "-p",
-                               "-t", "board"], capture_output=True,
-                              text=True).stdout
-
-    def close(self):
-        subprocess.run(["tmux", "-L", self.sock, "kill-server"],
-                       capture_output=True)
 
 
 def offered(text):
@@ -114,7 +95,7 @@ def test_failover():
         feeder.start()
         tmux = Tmux(f"{WALLBOARD} -c {a.config} --board floor --ascii "
                     f"--endpoint tcp://127.0.0.1:{a.pub} "
-                    f"--endpoint tcp://127.0.0.1:{b.pub}")
+                    f"--endpoint tcp://127.0.0.1:{b.pub}", name="wb-standby")
         end = time.time() + 10
         while time.time() < end and not (offered(tmux.capture()) or 0) > 0:
             time.sleep(0.1)

@@ -53,20 +53,20 @@ shades(const struct render_pixel *rp, struct render_pixel_rect r,
 }
 
 /*
- * A row is 1/21 of the shorter side: 21 rows on a landscape screen, and as
- * many columns as cells 0.42 of a row wide fit: floor(21 W / (0.42 H)) =
- * floor(50 W / H). In portrait, 1080x1920: a row 1080 / 21 = 51.4 px, as
- * on the same TV in landscape; floor(1920 / 51.4) = 37 rows, floor(1080 /
- * (0.42 x 51.4)) = 50 columns. Text is 0.8 of a row: 3.8% of the shorter
- * side, never under 3.5%.
+ * A row is 1/22 of the shorter side: 22 rows on a landscape screen, and as
+ * many columns as cells 0.42 of a row wide fit: floor(22 W / (0.42 H)) =
+ * floor(52.38 W / H). In portrait, 1080x1920: a row 1080 / 22 = 49.1 px,
+ * as on the same TV in landscape; floor(1920 / 49.1) = 39 rows, floor(1080
+ * / (0.42 x 49.1)) = 52 columns. Text is 0.84 of a row: 3.8% of the
+ * shorter side, never under 3.5%.
  */
 static void
 test_grid(void **state)
 {
 	static const struct { int w, h, cols, rows; } cases[] = {
-		{ 1920, 1080, 88, 21 }, { 3840, 2160, 88, 21 },
-		{ 1280, 720, 88, 21 }, { 800, 480, 83, 21 },
-		{ 640, 480, 66, 21 }, { 1080, 1920, 50, 37 },
+		{ 1920, 1080, 93, 22 }, { 3840, 2160, 93, 22 },
+		{ 1280, 720, 93, 22 }, { 800, 480, 87, 22 },
+		{ 640, 480, 69, 22 }, { 1080, 1920, 52, 39 },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -80,7 +80,7 @@ test_grid(void **state)
 
 		assert_int_equal(rows, cases[i].rows);
 		assert_int_equal(cols, cases[i].cols);
-		assert_int_equal(render_pixel_short_rows(rp), 21);
+		assert_int_equal(render_pixel_short_rows(rp), 22);
 		assert_true(render_pixel_text_size(rp) >= 0.035 * side);
 		/* The cells cover the screen exactly, edge to edge. */
 		assert_int_equal(all.x, 0);
@@ -155,7 +155,7 @@ test_text(void **state)
 					top = y;
 				bottom = y;
 			}
-	/* 0.8 x 1080 / 21 = 41 px type; capitals 0.73 of it, 30 px. */
+	/* 0.84 x 1080 / 22 = 41.2 px type; capitals 0.73 of it, 30 px. */
 	assert_true(bottom - top + 1 >= 28 && bottom - top + 1 <= 32);
 	assert_true(abs((top - row.y) - (row.y + row.h - 1 - bottom)) <= 3);
 	/* Nothing left of its first cell. */
@@ -230,7 +230,7 @@ test_box(void **state)
 	render_pixel_free(&rp);
 }
 
-/* A figure fills its box: its digits 0.88 of the box's height (less when
+/* A figure fills its box: its digits 0.9 of the box's height (less when
  * the width limits), centred, anti-aliased. */
 static void
 test_big(void **state)
@@ -255,8 +255,8 @@ test_big(void **state)
 				left = x < left ? x : left;
 				right = x > right ? x : right;
 			}
-	/* 6 rows of 51.4 px: 308 px; digits 0.88 of it, 271 px. */
-	assert_true(bottom - top + 1 >= 265 && bottom - top + 1 <= 277);
+	/* 6 rows of 1080 / 22 = 49.1 px: 295 px; digits 0.9 of it, 265 px. */
+	assert_true(bottom - top + 1 >= 259 && bottom - top + 1 <= 271);
 	assert_true(abs(top - (p.h - 1 - bottom)) <= 3);
 	assert_true(abs(left - (p.w - 1 - right)) <= p.w / 20);
 	render_pixel_free(&rp);
@@ -299,7 +299,7 @@ test_trend(void **state)
 	const double rising[] = { 1, 2, NAN, 3, 5, 8 };
 	const double falling[] = { 8, 5, 3, 2 };
 	const double level[] = { 8, 5, 3, 3 };
-	struct render_trend t = { rising, 6, true, 1, RENDER_GOOD };
+	struct render_trend t = { rising, 6, true, 1, RENDER_GOOD, false };
 	uint32_t white = 0xf4f4f4, green = 0x22c55e, red = 0xef3340;
 
 	blank_frame(rp);
@@ -310,14 +310,14 @@ test_trend(void **state)
 	assert_true(ink_in(rp, arrow_bottom, green) >
 	    ink_in(rp, arrow_top, green) + 10);
 	blank_frame(rp);
-	t = (struct render_trend){ falling, 4, true, -1, RENDER_BAD };
+	t = (struct render_trend){ falling, 4, true, -1, RENDER_BAD, false };
 	render_pixel_trend(rp, r, &t, s);
 	render_pixel_ops.end(rp);
 	assert_true(ink_in(rp, arrow_top, red) >
 	    ink_in(rp, arrow_bottom, red) + 10);
 	assert_int_equal(ink_in(rp, p, green), 0);
 	blank_frame(rp);
-	t = (struct render_trend){ level, 4, true, 0, RENDER_NEUTRAL };
+	t = (struct render_trend){ level, 4, true, 0, RENDER_NEUTRAL, false };
 	render_pixel_trend(rp, r, &t, s);
 	render_pixel_ops.end(rp);
 	assert_true(ink_in(rp, arrow_top, white) > 10);
@@ -325,10 +325,20 @@ test_trend(void **state)
 	    ink_in(rp, arrow_bottom, white)) * 5 <
 	    ink_in(rp, arrow_top, white));
 	blank_frame(rp);
-	t = (struct render_trend){ level, 1, false, 0, RENDER_NEUTRAL };
+	t = (struct render_trend){ level, 1, false, 0, RENDER_NEUTRAL, false };
 	render_pixel_trend(rp, r, &t, s);
 	render_pixel_ops.end(rp);
 	assert_int_equal(ink_in(rp, p, white), 0);
+	/* Arrow only (a narrow tile's): the rising arrow, no line left of
+	 * it, not even the dot of the last interval. */
+	blank_frame(rp);
+	t = (struct render_trend){ rising, 6, true, 1, RENDER_GOOD, true };
+	render_pixel_trend(rp, r, &t, s);
+	render_pixel_ops.end(rp);
+	assert_true(ink_in(rp, arrow_bottom, green) >
+	    ink_in(rp, arrow_top, green) + 10);
+	assert_int_equal(ink_in(rp, (struct render_pixel_rect){ p.x, p.y,
+	    p.w - p.h, p.h }, white), 0);
 	render_pixel_free(&rp);
 }
 
@@ -550,9 +560,8 @@ frames_draw(struct render_pixel *rp, const struct config *c,
  * same, but for a handful on anti-aliased edges that Cairo, compositing
  * under a clip by another path, rounds a level or three apart (the
  * corners of a tile that changed colour: 2 pixels, 3 levels, measured). A figure that changes draws its tile's figure again (the SL
- * tile's room is 42 x 6 of 88 x 21 cells, 13.6%, and its trend 22 cells
- * of a row, 1.2%: under 20% of the canvas), a frame like the last one
- * nothing, a clock tick little.
+ * tile's room and its trend's, a few percent of the canvas: under 20%),
+ * a frame like the last one nothing, a clock tick little.
  */
 static void
 test_frames_incremental(void **state)
