@@ -71,6 +71,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <locale.h>
 #include <netinet/in.h>
@@ -1132,7 +1133,84 @@ struct result {
 	struct figures first[2], done[2], snap, after[2], before[2];
 	size_t missed[2], unsettled, stalled;
 	struct rect fbr, tmr;
+	double idle[2];                 /* % of a core, no events (-1: not measured) */
 };
+
+#define IDLE_SECONDS 5
+
+/* A process's CPU time so far, in seconds: the sum of its threads' (a
+ * board has ZeroMQ's I/O thread besides its own), from schedstat, in ns;
+ * else user + system from stat, in clock ticks; -1 if gone. */
+static double
+proc_cpu_seconds(pid_t pid)
+{
+	char path[300], buf[1024], *p;
+	unsigned long long ut, st, ns, sum = 0;
+	struct dirent *de;
+	DIR *dir;
+	FILE *f;
+	size_t n;
+	bool any = false;
+
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	if ((dir = opendir(path)) != NULL) {
+		while ((de = readdir(dir)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof path, "/proc/%d/task/%s/schedstat",
+			    (int)pid, de->d_name);
+			if ((f = fopen(path, "r")) == NULL)
+				continue;
+			if (fscanf(f, "%llu", &ns) == 1) {
+				sum += ns;
+				any = true;
+			}
+			fclose(f);
+		}
+		closedir(dir);
+		if (any)
+			return (double)sum / 1e9;
+	}
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* after the command's ")": state is field 3, utime 14, stime 15 */
+	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 2,
+	    "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+	    &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* No events for IDLE_SECONDS (the other feed stopped): what each board
+ * costs while nothing changes but the daemon's heartbeat snapshot and the
+ * clock's second. */
+static void
+run_idle(struct run *r, struct result *res)
+{
+	pid_t pids[2] = { r->fb, r->term };
+	double before[2], t0;
+
+	if (r->bg_on) {
+		atomic_store(&r->bg_stop, 1);
+		pthread_join(r->bg_th, NULL);
+		r->bg_on = false;
+	}
+	usleep(500000);
+	for (int b = 0; b < 2; b++)
+		before[b] = proc_cpu_seconds(pids[b]);
+	t0 = (double)mono_ns() / 1e9;
+	sleep(IDLE_SECONDS);
+	for (int b = 0; b < 2; b++) {
+		double now = proc_cpu_seconds(pids[b]);
+
+		res->idle[b] = before[b] < 0 || now < 0 ? -1 : 100.0 *
+		    (now - before[b]) / ((double)mono_ns() / 1e9 - t0);
+	}
+}
 
 static void
 run_figures(struct run *r, struct result *res)
@@ -1259,6 +1337,9 @@ run_config(const char *name, double max_rate, size_t samples,
 		}
 		run_sample(r, &r->s[r->n++]);
 	}
+	res->idle[0] = res->idle[1] = -1;
+	if (max_rate <= 10)
+		run_idle(r, res);
 	run_figures(r, res);
 	run_teardown(r);
 	free(r->s);
@@ -1305,7 +1386,9 @@ int
 main(int argc, char **argv)
 {
 	const char *build = getenv("BUILD");
-	size_t samples = SAMPLES;
+	/* WB_BENCH_QUICK=1 (CI's proof that it runs): a quarter */
+	size_t samples = getenv("WB_BENCH_QUICK") != NULL &&
+	    strcmp(getenv("WB_BENCH_QUICK"), "1") == 0 ? SAMPLES / 4 : SAMPLES;
 	struct result change = { 0 }, defaults = { 0 };
 	int64_t started = mono_ns();
 	const char **paths[] = { &wallboardd, &wallboard, &wallboard_fb };
@@ -1374,6 +1457,9 @@ main(int argc, char **argv)
 	    "event -> cells, terminal, publish on change", &change, 20);
 	report_config("event -> pixels, fb, defaults (max_rate 10)",
 	    "event -> cells, terminal, defaults", &defaults, 150);
+	printf("idle, no events for %d s (a heartbeat snapshot and the clock's "
+	    "tick each second): wallboard-fb %.3f%% of a core, wallboard "
+	    "%.3f%%\n", IDLE_SECONDS, defaults.idle[0], defaults.idle[1]);
 	zmq_ctx_term(zctx);
 	printf("(bench-pixels took %.0f s; a shared 2-vCPU machine: figures swing "
 	    "between runs)\n", (double)(mono_ns() - started) / 1e9);

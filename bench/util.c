@@ -40,6 +40,14 @@ bench_runs(int most)
 }
 
 double
+bench_scale(void)
+{
+	const char *v = getenv("WB_BENCH_QUICK");
+
+	return v != NULL && strcmp(v, "1") == 0 ? 0.25 : 1.0;
+}
+
+double
 bench_median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof *v, bench_cmp);

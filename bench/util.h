@@ -15,6 +15,10 @@ double bench_median(double *v, int n);
  * WB_BENCH_RUNS says so (CI proves `make bench` works with 1; the figures
  * the README reports are medians of the full count). */
 int bench_runs(int most);
+/* 1, or 0.25 when WB_BENCH_QUICK=1: CI's proof that `make bench` runs
+ * scales the longest benchmarks' days and samples by it (their figures
+ * then say so); the README's figures are full-size runs. */
+double bench_scale(void);
 /* Run on CPU 0 only: "one core" figures, and steadier ones. */
 void bench_pin(void);
 /* A config from YAML text (through a temporary file), or exit. */
