@@ -4,7 +4,7 @@
 # new), in a real 120x40 terminal (tmux), as a newcomer would type it.
 #
 #   - the board comes up (make deps installs first: minutes on a cold cache);
-#   - after 30 s of the demo, the pane shows a board with figures: every
+#   - after 15 s of the demo, the pane shows a board with figures: every
 #     service-level tile read back from its big digits as a percentage
 #     (tests/display/screen.py), each tile's target, and the header's data
 #     age, fresh (a few seconds at most);
@@ -87,8 +87,8 @@ while [ $((SECONDS - start)) -lt 900 ]; do
 	sleep 2
 done
 [ -n "$up" ] || fail "no board after 15 minutes"
-echo "demo-tmux: the board is up after $((SECONDS - start)) s; 30 s of the demo"
-sleep 30
+echo "demo-tmux: the board is up after $((SECONDS - start)) s; 15 s of the demo"
+sleep 15
 capture
 cp "$tmp/screen" "$tmp/board"
 "$PYTHON" tests/display/screen.py "$tmp/board" >"$tmp/tiles" 2>&1 || fail "screen.py could not read the board"
@@ -106,7 +106,7 @@ targets=$(grep -oE 'target [0-9]{1,3}%' "$tmp/board" | wc -l)
 checks=$((checks + 1))
 age=$(sed -n '1s/.* data \([0-9]*\)s .*/\1/p' "$tmp/board")
 [ -n "$age" ] || fail "the header shows no data age ('data Ns')"
-[ "$age" -le 5 ] || fail "the data is ${age} s old after 30 s of a live demo"
+[ "$age" -le 5 ] || fail "the data is ${age} s old after 15 s of a live demo"
 checks=$((checks + 1))
 grep -q 'STALE\|DISCONNECTED' "$tmp/board" && fail "the board says it is stale or disconnected"
 checks=$((checks + 1))

@@ -108,7 +108,7 @@ EOF
 # The simulator as a bridge instance: the last half hour at once, then live
 # at ten times real time.
 cat >"$root/etc/wallboard/feed-sim.env" <<EOF
-WALLBOARD_FEED_ARGS="sim -c /etc/wallboard/wallboard.yaml --rate 3 --speed 10 --start $(( ($(date +%s) - 1800) * 1000 )) --warmup 30m --endpoint tcp://127.0.0.1:$ingest"
+WALLBOARD_FEED_ARGS="sim -c /etc/wallboard/wallboard.yaml --rate 3 --speed 10 --floor-clock 09:30 --start $(( ($(date +%s) - 1800) * 1000 )) --warmup 30m --endpoint tcp://127.0.0.1:$ingest"
 EOF
 : >"$root/etc/machine-id"
 # A second run starts as the first: the unit not enabled yet (the day's

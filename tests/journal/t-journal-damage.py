@@ -30,6 +30,20 @@ HEADER = 24             # a record's header (format 2)
 EVENT = 1
 
 
+# The site in a zone where it is about noon now (wb.noon_zone): no test's
+# day (events up to 30 minutes back) crosses a midnight, which would roll
+# the journal into two files.
+ZONE, _H = wb.noon_zone()
+SITE = "{name: Test, timezone: %s}" % ZONE
+
+
+def day_start_now():
+    """Today's start in the site's zone, in UTC ms."""
+    wall = int(time.time() * 1000)
+    local = wall + _H * 3600 * S
+    return local - local % (24 * 3600 * S) - _H * 3600 * S
+
+
 def day_stream(base, n):
     """n events: calls queued, answered or abandoned, ended, 30 agents."""
     evs = []
@@ -129,7 +143,8 @@ def restart(d):
 
 def test_flipped_byte_in_a_50000_event_day():
     port = wb.free_port()
-    d = wb.Daemon(extra=f'http: {{listen: "127.0.0.1:{port}"}}\n').start()
+    d = wb.Daemon(extra=f'http: {{listen: "127.0.0.1:{port}"}}\n',
+                  site=SITE).start()
     try:
         base = int(time.time() * 1000) - 30 * 60 * S
         evs = day_stream(base, N)
@@ -226,7 +241,7 @@ def test_flipped_byte_in_a_50000_event_day():
               [e["seq"] for e in survivors + more])
         same_figures(after, replay_file(d, exp, after["now"]), "export replayed")
         # By day, through the config's state_dir.
-        day = time.strftime("%Y-%m-%d", time.gmtime(base / 1000))
+        day = time.strftime("%Y-%m-%d", time.gmtime(base / 1000 + _H * 3600))
         out = subprocess.run([wb.WALLBOARDD, "-c", d.config, "--journal-export", day],
                              capture_output=True, text=True)
         check("--journal-export DAY", out.stdout.splitlines() == lines, True)
@@ -235,7 +250,7 @@ def test_flipped_byte_in_a_50000_event_day():
 
 
 def test_clean_check_and_export_round_trip():
-    d = wb.Daemon().start()
+    d = wb.Daemon(site=SITE).start()
     try:
         base = int(time.time() * 1000) - 10 * 60 * S
         evs = day_stream(base, 2000)
@@ -287,7 +302,7 @@ def test_zeroed_block():
     the events in the others."""
     import random
     rnd = random.Random(17)
-    d = wb.Daemon().start()
+    d = wb.Daemon(site=SITE).start()
     try:
         base = int(time.time() * 1000) - 20 * 60 * S
         evs = day_stream(base, 20000)
@@ -322,13 +337,12 @@ def test_an_older_daemons_journal():
     """Today's journal as the daemon before format 2 left it (written here,
     byte by byte, from journal.h's format 1): replayed whole; damage in it
     skipped (estimated); the day goes on in it after the restart."""
-    d = wb.Daemon()
+    d = wb.Daemon(site=SITE)
     try:
         base = int(time.time() * 1000) - 10 * 60 * S
         evs = day_stream(base, 500)
         os.makedirs(d.state, mode=0o750, exist_ok=True)
-        wall = int(time.time() * 1000)
-        day = wall - wall % (24 * 3600 * S)      # the site is UTC
+        day = day_start_now()
         name = time.strftime("journal-%Y%m%dT%H%MZ", time.gmtime(day / 1000))
         path = os.path.join(d.state, f"{name}-{day}.wbj")
         blob = v1_record(3, base - S, struct.pack("<q", base - S))

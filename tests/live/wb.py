@@ -18,6 +18,15 @@ WALLBOARDD = os.path.join(ROOT, BUILD, "wallboardd")
 WALLBOARDCTL = os.path.join(ROOT, BUILD, "wallboardctl")
 
 
+def noon_zone():
+    """(zone, hours east of UTC): a fixed zone where it is about noon now
+    (Etc/GMT-H is UTC+H), within 11 hours of UTC. A test whose day reaches
+    back tens of minutes gives it to its daemon, so that the day never
+    crosses a midnight, whatever the hour the suite runs at."""
+    h = max(-11, (12 - time.gmtime().tm_hour + 12) % 24 - 12)
+    return ("Etc/GMT%+d" % -h if h else "UTC"), h
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -58,10 +67,12 @@ state_dir: {self.state}
         # it (another test's client connections, on a busy machine): the
         # ports this harness chose are chosen again, a few times.
         for attempt in range(5):
+            self.log.flush()
+            since = os.path.getsize(os.path.join(self.dir, "stderr.log"))
             self.proc = subprocess.Popen([WALLBOARDD, "-c", self.config, "-v"],
                                          stderr=self.log, stdout=self.log)
             try:
-                self.wait_control()
+                self.wait_control(since=since)
                 return self
             except RuntimeError:
                 if (attempt == 4 or self.own_ports is None or
@@ -71,21 +82,29 @@ state_dir: {self.state}
                 self.write_config(self.own_ports)
         return self
 
-    def wait_control(self, timeout=10):
+    def wait_control(self, timeout=10, since=None):
+        """The control socket is there; with `since` (the log's size when
+        this daemon started), also its "wallboardd ready" line: the control
+        socket opens before the HTTP and web listeners, and a busy machine
+        can keep those a moment behind it."""
         path = os.path.join(self.state, "control.sock")
         end = time.time() + timeout
         while time.time() < end:
-            if os.path.exists(path):
+            if os.path.exists(path) and (
+                    since is None or b"wallboardd ready" in self.stderr_bytes()[since:]):
                 return
             if self.proc.poll() is not None:
                 raise RuntimeError("wallboardd exited: " + self.stderr())
             time.sleep(0.02)
-        raise RuntimeError("no control socket: " + self.stderr())
+        raise RuntimeError("not ready: " + self.stderr()[-2000:])
 
-    def stderr(self):
+    def stderr_bytes(self):
         self.log.flush()
         with open(os.path.join(self.dir, "stderr.log"), "rb") as f:
-            return f.read().decode(errors="replace")
+            return f.read()
+
+    def stderr(self):
+        return self.stderr_bytes().decode(errors="replace")
 
     def publisher(self):
         sock = self.ctx.socket(zmq.PUB)
