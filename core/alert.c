@@ -61,6 +61,14 @@ struct alert {
 	char *text;
 	unsigned text_no;       /* counts the changes of text */
 	int64_t said[2];        /* understaffed: the figures text was made of */
+	/* rules: what the text was last made of (alerts_rule_said); formatting
+	 * it at every judgement was half of a restart's replay */
+	struct alerts_rule_said {
+		bool ok;
+		unsigned char form;     /* resolved, breaching, recovering */
+		bool has_value;
+		double value, threshold, clear;
+	} rule_said;
 	/* what its episode's record was last brought up to (episode_sync) */
 	struct alerts_synced {
 		const void *ep, *config, *acked_by;
@@ -124,6 +132,20 @@ struct alerts_move {
 
 struct alerts {
 	const struct config *config;
+	/* this evaluation's rules, resolved once (alerts_rules_ready) */
+	struct alerts_rule *rules;
+	bool *rule_ok;
+	size_t cap_rules;
+	/* [rule * cell_scopes + scope]: whether the rule takes the scope and
+	 * its alert there, found once instead of by id at every judgement;
+	 * for one engine and day (cell_serial, cell_day) and one config */
+	struct alerts_cell {
+		unsigned char known;    /* 0: look; 1: not its scope; 2: no */
+		size_t no;              /* when known is 2: by_no + 1, or 0 */
+	} *cells;
+	size_t cell_rules, cell_scopes;
+	uint64_t cell_serial;
+	int64_t cell_day;
 	struct alert **list;    /* in list order after every public call */
 	size_t n, cap;
 	struct strmap *by_id;
@@ -834,11 +856,89 @@ alerts_foresee(const struct alerts_rule *r, const struct alerts_reading *reading
 		alerts_due(due, now + (int64_t)ceil(over - reading->value));
 }
 
+/*
+ * Whether the rule alert's text is already made of these: its form, the
+ * reading (the raw value: the text shows it rounded), the levels and the
+ * scope's label; if not, remembers them for the text about to be made.
+ * The label is read from the text, which begins with it; the rule itself
+ * only changes at a reload, which forgets (reconfigure).
+ */
+static bool
+alerts_rule_said(struct alert *al, const struct scope_info *si,
+    const struct alerts_reading *reading, double threshold, double clear)
+{
+	struct alerts_rule_said now = { .ok = true,
+	    .form = al->state == ALERT_RESOLVED ? 0 : reading->breach ? 1 : 2,
+	    .has_value = reading->has_value,
+	    .value = reading->has_value ? reading->value : 0,
+	    .threshold = threshold, .clear = clear };
+	struct alerts_rule_said *was = &al->rule_said;
+	size_t label = strlen(si->label);
+
+	if (al->text != NULL && was->ok && was->form == now.form &&
+	    was->has_value == now.has_value && was->value == now.value &&
+	    was->threshold == now.threshold && was->clear == now.clear &&
+	    strncmp(al->text, si->label, label) == 0 && al->text[label] == ' ')
+		return true;
+	*was = now;
+	return false;
+}
+
+/* Rule k's cell for scope i (see alerts.cells). */
+static struct alerts_cell *
+alerts_cell(struct alerts *a, const struct engine *e, size_t k, size_t i)
+{
+	size_t rules = a->config->n_alerts;
+
+	if (a->cell_serial != engine_serial(e) ||
+	    a->cell_day != engine_day_start(e) || a->cell_rules != rules) {
+		free(a->cells);
+		a->cells = NULL;
+		a->cell_rules = rules;
+		a->cell_scopes = 0;
+		a->cell_serial = engine_serial(e);
+		a->cell_day = engine_day_start(e);
+	}
+	if (i >= a->cell_scopes) {
+		size_t scopes = a->cell_scopes ? a->cell_scopes : 64;
+		struct alerts_cell *cells;
+
+		while (scopes <= i)
+			scopes *= 2;
+		cells = xcalloc(rules * scopes, sizeof *cells);
+		for (size_t r = 0; r < rules && a->cell_scopes > 0; r++)
+			memcpy(cells + r * scopes, a->cells + r * a->cell_scopes,
+			    a->cell_scopes * sizeof *cells);
+		free(a->cells);
+		a->cells = cells;
+		a->cell_scopes = scopes;
+	}
+	return &a->cells[k * a->cell_scopes + i];
+}
+
+/* The alert a known cell names, if it is still rule r's on scope i (its
+ * number may since have gone to another alert, or to none). */
+static struct alert *
+alerts_cell_alert(struct alerts *a, const struct alerts_cell *cell,
+    const struct alerts_rule *r, size_t i)
+{
+	struct alert *al;
+
+	if (cell->no == 0 || cell->no - 1 >= a->cap_no)
+		return NULL;
+	al = a->by_no[cell->no - 1];
+	if (al == NULL || al->kind != KIND_RULE || al->config != r->config ||
+	    al->slot != i)
+		return NULL;
+	return al;
+}
+
 static void
 alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
     size_t i, int64_t now, int64_t *due)
 {
 	struct alerts_reading reading;
+	struct alerts_cell *cell;
 	struct scope_info si;
 	struct alert *al;
 	char text[ALERT_TEXT_MAX];
@@ -846,16 +946,29 @@ alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
 	bool has;
 	enum alert_state was;
 
-	engine_scope_info(e, i, &si);
-	if (!config_scope_match(r->config->scope, si.key))
+	cell = alerts_cell(a, e, (size_t)(r - a->rules), i);
+	if (cell->known == 1)
 		return;
+	engine_scope_info(e, i, &si);
+	if (cell->known == 0 && !config_scope_match(r->config->scope, si.key)) {
+		cell->known = 1;
+		return;
+	}
 	has = alerts_read(e, r, i, &v);
 	alerts_levels(r->config, &si, &threshold, &clear);
 	alerts_rule_reading(r->config, r->info->kind, threshold, clear, has, v,
 	    &reading);
 	alerts_foresee(r, &reading, threshold, now, due);
-	al = alerts_lookup(a, KIND_RULE, r->config->name, "", si.key,
-	    reading.breach);
+	al = cell->known == 2 ? alerts_cell_alert(a, cell, r, i) : NULL;
+	if (al != NULL) {
+		alerts_visit(a, al);
+		al->seen = true;
+	} else if (cell->known == 0 || reading.breach) {
+		al = alerts_lookup(a, KIND_RULE, r->config->name, "", si.key,
+		    reading.breach);
+		cell->known = 2;
+		cell->no = al != NULL ? al->no + 1 : 0;
+	}
 	if (al == NULL)
 		return;
 	al->slot = i;
@@ -868,6 +981,8 @@ alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
 	if (al->state == ALERT_NONE || (al->state == ALERT_RESOLVED &&
 	    was == ALERT_RESOLVED))
 		return;         /* a resolved alert keeps its last words */
+	if (alerts_rule_said(al, &si, &reading, threshold, clear))
+		return;
 	alerts_rule_text(text, sizeof text, r, &si, &reading, al, threshold,
 	    clear);
 	alerts_set_text(al, text);
@@ -877,15 +992,29 @@ alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
 static void
 alerts_rules(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
 {
-	struct alerts_rule r;
-
 	for (size_t k = 0; k < a->config->n_alerts; k++) {
-		if (!alerts_rule_resolve(&a->config->alerts[k],
-		    engine_config(e), &r))
+		if (!a->rule_ok[k])
 			continue;
 		for (size_t t = 0; t < a->n_todo; t++)
-			alerts_judge(a, e, &r, a->todo[t], now, due);
+			alerts_judge(a, e, &a->rules[k], a->todo[t], now, due);
 	}
+}
+
+/* The rules against the engine's windows, once an evaluation (judging and
+ * scheduling read them for every scope). */
+static void
+alerts_rules_ready(struct alerts *a, struct engine *e)
+{
+	size_t n = a->config->n_alerts;
+
+	if (n > a->cap_rules) {
+		a->rules = xrealloc(a->rules, n * sizeof *a->rules);
+		a->rule_ok = xrealloc(a->rule_ok, n * sizeof *a->rule_ok);
+		a->cap_rules = n;
+	}
+	for (size_t k = 0; k < n; k++)
+		a->rule_ok[k] = alerts_rule_resolve(&a->config->alerts[k],
+		    engine_config(e), &a->rules[k]);
 }
 
 /* ---- what to judge ---------------------------------------------------- */
@@ -1024,12 +1153,45 @@ alerts_visit_due(struct alerts *a, int64_t now)
 		alerts_visit(a, a->by_no[no]);
 }
 
+/*
+ * When the clock alone may move a rule on the figures of now: the number
+ * waiting never (events do); the longest wait, read as shown, when it
+ * shows another second while the rule's alert is pending or firing (its
+ * words quote it), else when it first shows a second past an above-rule's
+ * level (nothing before that changes the judgement).
+ */
+static int64_t
+alerts_wait_moves(struct alerts *a, struct engine *e,
+    const struct alerts_cell *cell, const struct alerts_rule *r, size_t i,
+    const struct scope_info *si)
+{
+	struct scope_now now;
+	struct alert *al;
+	double threshold, clear;
+	int64_t age, next, over;
+
+	if (r->metric != M_LONGEST_WAIT_MS)
+		return INT64_MAX;
+	engine_scope_now(e, i, &now);
+	if (!now.waiting_known || now.waiting == 0)
+		return INT64_MAX;
+	age = now.longest_wait_ms;
+	next = engine_now(e) + (age < 0 ? 1000 - age : 1000 - age % 1000);
+	al = cell->known == 2 ? alerts_cell_alert(a, cell, r, i) : NULL;
+	if (cell->known != 2 || !r->config->above || (al != NULL &&
+	    (al->state == ALERT_PENDING || al->state == ALERT_FIRING)))
+		return next;
+	alerts_levels(r->config, si, &threshold, &clear);
+	over = (int64_t)((floor(threshold / 1000 + 1e-9) + 1) * 1000);
+	return age >= over ? next : engine_now(e) + (over - age);
+}
+
 /* When each judged scope must be judged again with no event: the
  * earliest time any of its rules' readings, or its staffing, may move. */
 static void
 alerts_schedule(struct alerts *a, struct engine *e)
 {
-	struct alerts_rule r;
+	const struct alerts_rule *r;
 	struct scope_info si;
 
 	if (!a->schedule_now)
@@ -1041,13 +1203,18 @@ alerts_schedule(struct alerts *a, struct engine *e)
 		if (a->config->n_alerts > 0)
 			engine_scope_info(e, i, &si);
 		for (size_t k = 0; k < a->config->n_alerts; k++) {
-			if (!alerts_rule_resolve(&a->config->alerts[k],
-			    engine_config(e), &r) ||
-			    !config_scope_match(r.config->scope, si.key))
+			struct alerts_cell *cell;
+
+			r = &a->rules[k];
+			if (!a->rule_ok[k])
 				continue;
-			m = r.info->windowed ? engine_scope_window_moves(e, i,
-			    r.window, alerts_timed(r.metric)) :
-			    engine_scope_now_moves(e, i);
+			cell = alerts_cell(a, e, k, i);
+			if (cell->known == 1 || (cell->known == 0 &&
+			    !config_scope_match(r->config->scope, si.key)))
+				continue;
+			m = r->info->windowed ? engine_scope_window_moves(e, i,
+			    r->window, alerts_timed(r->metric)) :
+			    alerts_wait_moves(a, e, cell, r, i, &si);
 			due = m < due ? m : due;
 		}
 		dueheap_set(&a->schedule, i, due);
@@ -1725,6 +1892,9 @@ alerts_free(struct alerts **ap)
 		return;
 	for (size_t i = 0; i < a->n; i++)
 		alerts_alert_free(a->list[i]);
+	free(a->rules);
+	free(a->rule_ok);
+	free(a->cells);
 	while (strmap_next(a->feeds, &pos, NULL, &value))
 		free(value);
 	alerts_forget_moves(a, a->n_moves);
@@ -1776,6 +1946,7 @@ void
 alerts_reconfigure(struct alerts *a, const struct config *new_config)
 {
 	a->config = new_config;
+	a->cell_rules = SIZE_MAX;       /* the rules' cells are looked again */
 	alerts_forget_moves(a, a->n_moves_evaluated);
 	a->n_moves_evaluated = 0;
 	alerts_visits_begin(a);
@@ -1784,6 +1955,7 @@ alerts_reconfigure(struct alerts *a, const struct config *new_config)
 
 		alerts_visit(a, al);
 		al->said[0] = -1;       /* labels may have changed: say it again */
+		al->rule_said.ok = false;
 		memset(&al->synced, 0, sizeof al->synced); /* and levels */
 		if (al->kind == KIND_RULE)
 			alerts_rebind(al, new_config);
@@ -1807,6 +1979,7 @@ alerts_evaluate(struct alerts *a, struct engine *e, int64_t now)
 	alerts_forget_moves(a, a->n_moves_evaluated);
 	before = a->n_moves;
 	alerts_visits_begin(a);
+	alerts_rules_ready(a, e);
 	alerts_todo(a, e, now);
 	alerts_visit_due(a, now);
 	alerts_rules(a, e, now, &due);

@@ -67,7 +67,9 @@ struct alert_info {
 	int64_t fired_at;       /* 0 while pending */
 	int64_t resolved_at;    /* 0 unless resolved */
 	bool has_value;         /* false: the figure was null */
-	double value;           /* latest while active; frozen once resolved */
+	double value;           /* as last judged while active (a wait: when it
+	                         * last showed another second); frozen once
+	                         * resolved */
 	double threshold;       /* the level it fires at, on its scope */
 	double clear;           /* the level it resolves at */
 	const char *text;       /* "Support SL 62% < 75% for 8m" */

@@ -2102,17 +2102,6 @@ engine_scope_window_moves(struct engine *e, size_t i, size_t w, bool timed)
 	    timed ? ~0u : 0);
 }
 
-int64_t
-engine_scope_now_moves(const struct engine *e, size_t i)
-{
-	const struct scope *s = e->scopes[i];
-	int64_t waiting = s->kind == SCOPE_ALL ? e->n_waiting : s->waiting;
-
-	for (size_t k = 0; s->kind == SCOPE_TEAM && k < s->n_queues; k++)
-		waiting += s->queues[k]->waiting;
-	return waiting > 0 ? e->now : INT64_MAX;
-}
-
 size_t
 engine_take_changed(struct engine *e, const size_t **out)
 {

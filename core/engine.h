@@ -172,8 +172,6 @@ size_t engine_take_changed(struct engine *, const size_t **out);
 /* Window w of scope i (n_windows: today); timed: the figure sums agents'
  * time in states (occupancy, wrap, AHT). */
 int64_t engine_scope_window_moves(struct engine *, size_t i, size_t w, bool timed);
-/* Waiting and the longest wait (scope_now). */
-int64_t engine_scope_now_moves(const struct engine *, size_t i);
 /* A queue's staffing (engine_scope_short_of_staff, agents_needed). */
 int64_t engine_scope_staffing_moves(struct engine *, size_t i);
 /* Is agent i in a scope pattern's agents: "all", its team ("team:b*"), or
