@@ -46,7 +46,10 @@
  *   startup   issue 18: a 10,000-agent day (08:00-20:00, ~3M events) into
  *             the journal through the daemon, then starts on it: fork to
  *             READY=1 on a NOTIFY_SOCKET of the bench's own, as systemd
- *             sees it; the journal's bytes.
+ *             sees it; the journal's bytes. Then the same day as a floor
+ *             journals it at its pace (a judgement each 100 ms), under the
+ *             reference config's alert rules, written straight to a
+ *             journal, and starts on that.
  *
  *   bench-daemon [all | ingest | latency | replay | stale | limits | startup]
  *
@@ -78,6 +81,7 @@
 
 #include "util.h"
 #include "gen.h"
+#include "journal.h"
 #include "xalloc.h"
 
 #define RUNS_MAX 5
@@ -1473,10 +1477,152 @@ bench_limits(void)
 	daemon_free(&d);
 }
 
+#define STARTUP_RUNS 2
+/* config/wallboard.yaml's alert rules */
+#define STARTUP_ALERTS "feeds: {max_ahead: 0s}\n" \
+	"alerts:\n" \
+	"  - {name: sl-breach, metric: service_level, window: 15m, " \
+	"scope: \"queue:*\", below: 80%, for: 60s, clear: 82%, severity: critical}\n" \
+	"  - {name: long-wait, metric: longest_wait_ms, scope: \"queue:*\", " \
+	"above: 2m, clear: 90s, severity: warning}\n" \
+	"  - {name: under-target, metric: service_level, window: 60m, " \
+	"scope: \"queue:*\", below: target, clear: target+2%, severity: warning}\n"
+
+/* The bytes of the journal files in a state directory. */
+static unsigned long long
+state_journal_bytes(const char *state)
+{
+	unsigned long long bytes = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	if ((dir = opendir(state)) == NULL)
+		fatal("%s", state);
+	while ((de = readdir(dir)) != NULL) {
+		char path[512];
+		struct stat sb;
+
+		snprintf(path, sizeof path, "%s/%s", state, de->d_name);
+		if (strstr(de->d_name, "journal") != NULL && stat(path, &sb) == 0 &&
+		    S_ISREG(sb.st_mode))
+			bytes += (unsigned long long)sb.st_size;
+	}
+	closedir(dir);
+	return bytes;
+}
+
+/* STARTUP_RUNS starts of d on the journal in its state directory: fork to
+ * READY=1 on a NOTIFY_SOCKET of the bench's own, as systemd sees it. */
+static void
+startup_measure(struct daemon *d, size_t events)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	double secs[STARTUP_RUNS], inner[STARTUP_RUNS], rss = 0, hwm = 0;
+	unsigned long long journal = state_journal_bytes(d->state);
+	int fd;
+
+	snprintf(d->notify, sizeof d->notify, "%s/notify.sock", d->dir);
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", d->notify);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+		fatal("%s", d->notify);
+	for (int r = 0; r < STARTUP_RUNS; r++) {
+		int64_t t0 = mono_ns(), ready = 0;
+		char msg[4096];
+
+		daemon_spawn(d);
+		while (ready == 0) {
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			int wstatus;
+			ssize_t got;
+
+			if (waitpid(d->pid, &wstatus, WNOHANG) == d->pid) {
+				daemon_print_log(d);
+				fatalx("wallboardd exited before READY=1");
+			}
+			if (mono_ns() - t0 > 300000000000LL) {
+				daemon_print_log(d);
+				fatalx("no READY=1 within 300 s");
+			}
+			if (poll(&pfd, 1, 100) <= 0)
+				continue;
+			got = recv(fd, msg, sizeof msg - 1, 0);
+			if (got <= 0)
+				continue;
+			msg[got] = '\0';
+			if (strncmp(msg, "READY=1", 7) == 0 || strstr(msg, "\nREADY=1"))
+				ready = mono_ns();
+		}
+		secs[r] = (double)(ready - t0) / 1e9;
+		inner[r] = (double)daemon_logged_replay_ms(d) / 1e3;
+		proc_rss(d->pid, &rss, &hwm);
+		printf("  start %d: READY=1 %.3f s after fork (the daemon logs %.3f s "
+		    "for its replay)\n", r + 1, secs[r], inner[r]);
+		daemon_stop(d);
+	}
+	close(fd);
+	printf("start-up to READY=1: %.2f s (median of %d), a day of %zu events, "
+	    "journal %.0f MB\n", median(secs, STARTUP_RUNS), STARTUP_RUNS,
+	    events, (double)journal / 1e6);
+	printf("    (the daemon's own replay figure %.2f s; after start VmRSS %.1f "
+	    "MiB, VmHWM %.1f MiB)\n", median(inner, STARTUP_RUNS), rss, hwm);
+}
+
+/*
+ * The day as a floor's daemon journals it at the floor's pace, written
+ * straight into state/ (the same records, in hours less): each event, and
+ * a judgement of the alerts (JOURNAL_JUDGE) each 100 ms of event time
+ * while events flow, as publish.max_rate 10 makes them. Returns the
+ * events; *judged the judgements.
+ */
+static size_t
+startup_paced_journal(const struct gen_params *p, const char *state,
+    int64_t day, size_t *judged)
+{
+	struct gen *g = gen_new(p);
+	struct gen_stream s = { 0 };
+	struct journal *j;
+	int64_t last = INT64_MIN;
+	size_t n = 0;
+
+	*judged = 0;
+	if (mkdir(state, 0700) != 0 && errno != EEXIST)
+		fatal("%s", state);
+	if ((j = journal_open(state, day, NULL)) == NULL)
+		fatal("journal in %s", state);
+	while (gen_fill(g, &s, 100000)) {
+		for (size_t i = 0; i < s.n; i++) {
+			const char *text, *ts;
+			size_t len;
+			int64_t t;
+
+			stream_line(&s, i, &text, &len);
+			if (len > 0 && text[len - 1] == '\n')
+				len--;
+			if ((ts = memmem(text, len, "\"ts\":", 5)) == NULL)
+				continue;
+			t = strtoll(ts + 5, NULL, 10);
+			if (last != INT64_MIN && t - last >= 100) {
+				journal_append(j, JOURNAL_JUDGE, t, NULL, 0);
+				(*judged)++;
+			}
+			if (last == INT64_MIN || t - last >= 100)
+				last = t;
+			journal_append(j, JOURNAL_EVENT, t, text, len);
+			n++;
+		}
+		if (journal_flush(j) != 0)
+			fatalx("journal: %s", journal_error(j));
+	}
+	journal_free(&j);
+	gen_stream_free(&s);
+	gen_free(&g);
+	return n;
+}
+
 /* A 10,000-agent site's day, through the daemon into its journal; then
  * the time from fork to READY=1 on NOTIFY_SOCKET, as systemd sees it. Two
  * starts: the day itself takes most of this section's minute. */
-#define STARTUP_RUNS 2
 struct startup_made {
 	size_t events;
 	int64_t first_send;
@@ -1493,15 +1639,9 @@ bench_startup(void)
 	    .duration_ms = (int64_t)(12 * 3600000LL * bench_scale()),
 	    .calls_per_s = 15, .seed = 16 };
 	struct startup_made *made = shared_alloc(sizeof *made);
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	double secs[STARTUP_RUNS], inner[STARTUP_RUNS], rss = 0, hwm = 0;
-	unsigned long long journal = 0;
 	struct status st;
 	struct daemon d;
-	struct dirent *de;
-	DIR *dir;
 	pid_t tx;
-	int fd;
 
 	printf("== start-up to READY=1 with a 10,000-agent day in the journal "
 	    "(300 queues, 15 calls/s from 08:00 to %s)\n", bench_scale() < 1 ?
@@ -1544,64 +1684,22 @@ bench_startup(void)
 	printf("  %zu events in the day, through the daemon in %.1f s\n",
 	    made->events, (double)(mono_ns() - made->first_send) / 1e9);
 	daemon_stop(&d);
-	if ((dir = opendir(d.state)) == NULL)
-		fatal("%s", d.state);
-	while ((de = readdir(dir)) != NULL) {
-		char path[512];
-		struct stat sb;
 
-		snprintf(path, sizeof path, "%s/%s", d.state, de->d_name);
-		if (strstr(de->d_name, "journal") != NULL && stat(path, &sb) == 0 &&
-		    S_ISREG(sb.st_mode))
-			journal += (unsigned long long)sb.st_size;
+	startup_measure(&d, made->events);
+	daemon_free(&d);
+
+	/* The same day at the floor's pace, under the reference config's
+	 * alert rules: a restart judges them where the day did. */
+	printf("== the same day as journalled at the floor's pace, with the "
+	    "reference config's three alert rules on every queue\n");
+	daemon_init_with(&d, 10, "1s", STARTUP_ALERTS, 0);
+	{
+		size_t judged, n = startup_paced_journal(&p, d.state, day, &judged);
+
+		printf("  %zu events and %zu judgements (one each 100 ms of event "
+		    "time while events flow)\n", n, judged);
+		startup_measure(&d, n);
 	}
-	closedir(dir);
-
-	snprintf(d.notify, sizeof d.notify, "%s/notify.sock", d.dir);
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", d.notify);
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-		fatal("%s", d.notify);
-	for (int r = 0; r < STARTUP_RUNS; r++) {
-		int64_t t0 = mono_ns(), ready = 0;
-		char msg[4096];
-
-		daemon_spawn(&d);
-		while (ready == 0) {
-			struct pollfd pfd = { .fd = fd, .events = POLLIN };
-			int wstatus;
-			ssize_t got;
-
-			if (waitpid(d.pid, &wstatus, WNOHANG) == d.pid) {
-				daemon_print_log(&d);
-				fatalx("wallboardd exited before READY=1");
-			}
-			if (mono_ns() - t0 > 120000000000LL) {
-				daemon_print_log(&d);
-				fatalx("no READY=1 within 120 s");
-			}
-			if (poll(&pfd, 1, 100) <= 0)
-				continue;
-			got = recv(fd, msg, sizeof msg - 1, 0);
-			if (got <= 0)
-				continue;
-			msg[got] = '\0';
-			if (strncmp(msg, "READY=1", 7) == 0 || strstr(msg, "\nREADY=1"))
-				ready = mono_ns();
-		}
-		secs[r] = (double)(ready - t0) / 1e9;
-		inner[r] = (double)daemon_logged_replay_ms(&d) / 1e3;
-		proc_rss(d.pid, &rss, &hwm);
-		printf("  start %d: READY=1 %.3f s after fork (the daemon logs %.3f s "
-		    "for its replay)\n", r + 1, secs[r], inner[r]);
-		daemon_stop(&d);
-	}
-	close(fd);
-	printf("start-up to READY=1: %.2f s (median of %d), a day of %zu events, "
-	    "journal %.0f MB\n", median(secs, STARTUP_RUNS), STARTUP_RUNS,
-	    made->events, (double)journal / 1e6);
-	printf("    (the daemon's own replay figure %.2f s; after start VmRSS %.1f "
-	    "MiB, VmHWM %.1f MiB)\n", median(inner, STARTUP_RUNS), rss, hwm);
 	daemon_free(&d);
 	shared_free(made, sizeof *made);
 }
