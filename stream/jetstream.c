@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xalloc.h"
 
@@ -31,6 +32,18 @@ js_say(char *err, size_t errlen, const char *what, natsStatus s)
 
 	snprintf(err, errlen, "%s: %s%s%s", what, natsStatus_GetText(s),
 	    last != NULL && *last != '\0' ? ": " : "", last != NULL ? last : "");
+}
+
+/* The last callback the library makes on a connection (its callbacks run
+ * one after another on one thread): after it, nothing of the caller's is
+ * touched, and its memory may go. */
+static void
+js_link_on_closed(natsConnection *nc, void *closure)
+{
+	struct js_link *l = closure;
+
+	(void)nc;
+	__atomic_store_n(&l->closed, 1, __ATOMIC_RELEASE);
 }
 
 bool
@@ -91,6 +104,14 @@ js_link_open(struct js_link *l, const struct js_link_options *o, char *err,
 		natsOptions_Destroy(opts);
 		return false;
 	}
+	__atomic_store_n(&l->closed, 0, __ATOMIC_RELEASE);
+	if (s == NATS_OK)
+		s = natsOptions_SetClosedCB(opts, js_link_on_closed, l);
+	if (s != NATS_OK) {
+		js_say(err, errlen, "NATS options", s);
+		natsOptions_Destroy(opts);
+		return false;
+	}
 	s = natsConnection_Connect(&l->nc, opts);
 	natsOptions_Destroy(opts);
 	if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED) {
@@ -118,6 +139,15 @@ js_link_close(struct js_link *l)
 		jsCtx_Destroy(l->js);
 	if (l->nc != NULL) {
 		natsConnection_Close(l->nc);
+		/* A disconnected callback may still be on its way from the
+		 * library's thread: wait for the closed one behind it (1 s at
+		 * most), so the caller may free what the callbacks touch. */
+		for (int i = 0; i < 1000 &&
+		    !__atomic_load_n(&l->closed, __ATOMIC_ACQUIRE); i++) {
+			struct timespec tick = { 0, 1000000L };
+
+			nanosleep(&tick, NULL);
+		}
 		natsConnection_Destroy(l->nc);
 	}
 	memset(l, 0, sizeof *l);

@@ -37,6 +37,8 @@ struct js_link_options {
 struct js_link {
 	natsConnection *nc;
 	jsCtx *js;
+	int closed;             /* the library's closed callback has run: no
+	                         * callback of the link's can come after it */
 };
 
 /* Connect (the first server that answers; every one is tried again for
