@@ -140,7 +140,9 @@ struct alerts {
 	 * its alert there, found once instead of by id at every judgement;
 	 * for one engine and day (cell_serial, cell_day) and one config */
 	struct alerts_cell {
-		unsigned char known;    /* 0: look; 1: not its scope; 2: no */
+		unsigned char known;    /* 0: not yet looked at; 1: not the
+		                         * rule's scope; 2: its scope, and
+		                         * its alert there is `no` */
 		size_t no;              /* when known is 2: by_no + 1, or 0 */
 	} *cells;
 	size_t cell_rules, cell_scopes;
