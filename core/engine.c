@@ -255,7 +255,6 @@ engine_scope_new(struct engine *e, enum scope_kind kind, const char *name,
 static void
 engine_changed(struct engine *e, struct scope *s)
 {
-	s->staff_dirty = true;
 	if (s->changed)
 		return;
 	s->changed = true;
@@ -264,6 +263,18 @@ engine_changed(struct engine *e, struct scope *s)
 
 /* A queue's waiting calls change: so do those of the teams that show it
  * and of the site. */
+/* The same, for a change to what staffing's inputs are read from (an entry
+ * in its windows, or wrap time attributed to it): the next mark takes
+ * them again. An agent's state, counted in the scope, changes no input
+ * (the agents staffed are the alert's comparison, not an input), nor do
+ * the calls waiting, so neither sends a queue to be judged at the mark. */
+static void
+engine_changed_inputs(struct engine *e, struct scope *s)
+{
+	s->staff_dirty = true;
+	engine_changed(e, s);
+}
+
 static void
 engine_changed_waiting(struct engine *e, struct scope *q)
 {
@@ -369,7 +380,7 @@ engine_count(struct engine *e, struct scope *s, enum kpi_kind kind,
 	if (s == NULL)
 		return;
 	kpi_set_add(engine_kpi(e, s), kind, value, flags);
-	engine_changed(e, s);
+	engine_changed_inputs(e, s);
 }
 
 /* A queue outcome counts in its queue, the teams that show it, and all. */
@@ -481,7 +492,7 @@ engine_wrap_attribution(struct engine *e, struct scope *q, int sign)
 		return;
 	delta[KT_WRAP_ATTR] = (int8_t)sign;
 	kpi_set_agents(engine_kpi(e, q), delta);
-	engine_changed(e, q);
+	engine_changed_inputs(e, q);
 }
 
 /* An agent counts in its team and the queues it serves. */
