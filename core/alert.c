@@ -54,6 +54,7 @@ struct alert {
 	enum alert_state was;   /* before this evaluation; ALERT_NONE if new */
 	bool seen;              /* judged in this evaluation */
 	int64_t since, fired_at, resolved_at;
+	int64_t fires_at;       /* pending: when it fires if the breach holds */
 	int64_t last_rise;      /* counter alerts: the latest rise */
 	bool has_value;
 	double value;
@@ -204,9 +205,8 @@ struct alerts {
 	bool full;
 	struct alert **others;
 	size_t n_others, cap_others;
-	struct alert **pending; /* those on a scope left pending */
-	size_t n_pending, cap_pending;
 	struct dueheap expire;  /* resolved ones: when each leaves */
+	struct dueheap fires;   /* pending ones on a scope: when each fires */
 	uint64_t *marks;        /* settle: list places visited, a bit each */
 	size_t cap_marks;
 	struct alert **moved;   /* settle: those whose sort keys changed */
@@ -470,6 +470,7 @@ static void
 alerts_release(struct alerts *a, struct alert *al)
 {
 	dueheap_set(&a->expire, al->no, INT64_MAX);
+	dueheap_set(&a->fires, al->no, INT64_MAX);
 	a->by_no[al->no] = NULL;
 	a->free_no[a->n_free_no++] = al->no;
 	if (!alerts_on_scope(al))
@@ -612,15 +613,15 @@ alerts_settle(struct alerts *a)
 	}
 	if (n_moved > 0)
 		alerts_reorder(a, n_moved);
-	/* What the next evaluation must visit by the clock. */
-	a->n_pending = 0;
+	/* What a later evaluation must judge or visit by the clock: a
+	 * pending alert's scope when it is to fire, a resolved alert when it
+	 * leaves. */
 	for (size_t v = 0; v < a->n_visit; v++) {
 		struct alert *al = a->visit[v];
 
 		al->placed = true;
-		if (alerts_on_scope(al) && al->state == ALERT_PENDING)
-			alerts_push(&a->pending, &a->n_pending,
-			    &a->cap_pending, al);
+		dueheap_set(&a->fires, al->no, alerts_on_scope(al) &&
+		    al->state == ALERT_PENDING ? al->fires_at : INT64_MAX);
 		dueheap_set(&a->expire, al->no, al->state == ALERT_RESOLVED ?
 		    al->resolved_at + ALERT_RESOLVED_KEEP_MS : INT64_MAX);
 	}
@@ -712,8 +713,10 @@ alerts_step(struct alert *al, const struct alerts_reading *r, int64_t for_ms,
 			alerts_resolve(al, now);
 	} else if (now - al->since >= for_ms)
 		alerts_fire(al, now);
-	else
-		alerts_due(due, al->since + for_ms);
+	else {
+		al->fires_at = al->since + for_ms;
+		alerts_due(due, al->fires_at);
+	}
 }
 
 /* ---- rules ----------------------------------------------------------- */
@@ -1063,10 +1066,10 @@ alerts_index_compare(const void *pa, const void *pb)
 /*
  * The scopes this evaluation judges, in index order (the order every
  * scope was judged in before, so alerts are made, and numbered, alike):
- * those events changed, those whose readings the clock may have moved
- * (their time in the schedule is past), those with a pending alert (which
- * fires by the clock), and every one when the engine, the day or the
- * config is new. What is left out would read exactly as it did, so its
+ * those events changed, those whose time in the schedule is past (their
+ * readings the clock may have moved), those with a pending alert that is
+ * to fire now (a time each, from alerts_settle), and every one when the
+ * engine, the day or the config is new. What is left out would read exactly as it did, so its
  * alerts stand as they are.
  */
 static void
@@ -1106,13 +1109,9 @@ alerts_todo(struct alerts *a, struct engine *e, int64_t now)
 	a->todo_scopes = n;
 	while (dueheap_take(&a->schedule, now, &i))
 		alerts_todo_add(a, i);
-	/* A pending alert fires by the clock: its scope is judged until. */
-	for (size_t k = 0; k < a->n_pending; k++) {
-		const struct alert *al = a->pending[k];
-
-		if (al->slot < n)
-			alerts_todo_add(a, al->slot);
-	}
+	while (dueheap_take(&a->fires, now, &i))
+		if (a->by_no[i] != NULL && a->by_no[i]->slot < n)
+			alerts_todo_add(a, a->by_no[i]->slot);
 	/* In index order: many are read back off the marks in one sweep, a
 	 * few sorted. */
 	if (a->n_todo > n / 16) {
@@ -1912,9 +1911,9 @@ alerts_free(struct alerts **ap)
 	free(a->staff_known);
 	dueheap_clear(&a->schedule);
 	dueheap_clear(&a->expire);
+	dueheap_clear(&a->fires);
 	free(a->visit);
 	free(a->others);
-	free(a->pending);
 	free(a->by_no);
 	free(a->free_no);
 	free(a->marks);
@@ -2001,6 +2000,7 @@ alerts_evaluate(struct alerts *a, struct engine *e, int64_t now)
 	}
 	alerts_settle(a);
 	alerts_due(&due, dueheap_next(&a->expire));
+	alerts_due(&due, dueheap_next(&a->fires));
 	changed = a->changed || a->n_moves > before;
 	a->changed = false;
 	a->n_moves_evaluated = a->n_moves;
