@@ -1069,8 +1069,8 @@ alerts_index_compare(const void *pa, const void *pb)
  * those events changed, those whose time in the schedule is past (their
  * readings the clock may have moved), those with a pending alert that is
  * to fire now (a time each, from alerts_settle), and every one when the
- * engine, the day or the config is new. What is left out would read exactly as it did, so its
- * alerts stand as they are.
+ * engine, the day or the config is new. What is left out would read
+ * exactly as it did, so its alerts stand as they are.
  */
 static void
 alerts_todo(struct alerts *a, struct engine *e, int64_t now)

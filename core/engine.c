@@ -261,8 +261,6 @@ engine_changed(struct engine *e, struct scope *s)
 	ENGINE_PUSH(e->changed, e->n_changed, e->cap_changed, s->index);
 }
 
-/* A queue's waiting calls change: so do those of the teams that show it
- * and of the site. */
 /* The same, for a change to what staffing's inputs are read from (an entry
  * in its windows, or wrap time attributed to it): the next mark takes
  * them again. An agent's state, counted in the scope, changes no input
@@ -275,6 +273,8 @@ engine_changed_inputs(struct engine *e, struct scope *s)
 	engine_changed(e, s);
 }
 
+/* A queue's waiting calls change: so do those of the teams that show it
+ * and of the site. */
 static void
 engine_changed_waiting(struct engine *e, struct scope *q)
 {

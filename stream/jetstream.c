@@ -98,15 +98,10 @@ js_link_open(struct js_link *l, const struct js_link_options *o, char *err,
 		s = natsOptions_SetErrorHandler(opts, o->error, o->closure);
 	if (s == NATS_OK && o->credentials != NULL)
 		s = natsOptions_SetUserCredentialsFromFiles(opts, o->credentials, NULL);
-	free(copy);
-	if (s != NATS_OK) {
-		js_say(err, errlen, "NATS options", s);
-		natsOptions_Destroy(opts);
-		return false;
-	}
 	__atomic_store_n(&l->closed, 0, __ATOMIC_RELEASE);
 	if (s == NATS_OK)
 		s = natsOptions_SetClosedCB(opts, js_link_on_closed, l);
+	free(copy);
 	if (s != NATS_OK) {
 		js_say(err, errlen, "NATS options", s);
 		natsOptions_Destroy(opts);
