@@ -76,9 +76,26 @@ def poke(rect, colour):
                            colour >> 16 & 0xff, 0)) * w)
 
 
+def frames_logged():
+    """How many frames the board has copied to the screen (-v's lines)."""
+    with open(log) as f:
+        return len(re.findall(r"frame \d+: \d+ regions, \d+ bytes", f.read()))
+
+
+def presented(timeout):
+    """Wait for a frame copied after now: the trace is written as a frame
+    is drawn, and its pixels reach the screen only when it is done (long
+    under a sanitizer), so the frame the trace showed is on the screen
+    once a later one is."""
+    n, end = frames_logged(), time.time() + timeout
+    while frames_logged() <= n and time.time() < end:
+        time.sleep(0.05)
+
+
 try:
     ops = until(docs[0], "50%", 5)
     check(ops != [], "the board draws Support SL 50%")
+    presented(5)
     sl, wait = find(ops, "big", "50%"), find(ops, "big", "3")
     if sl and wait:
         x, y, w, h = wait[0]["rect"]
@@ -95,6 +112,7 @@ try:
         log_from = os.path.getsize(log)
         ops = until(docs[1], "68%", 5)
         check(ops != [], "the board draws the new figure, 68%")
+        presented(5)
         time.sleep(1.3)         # a clock tick (and the ticker) after it
         after = Frame(dev, W, H, 32)
         new = find(trace_ops(trace), "big", "68%")
