@@ -30,42 +30,52 @@
  * what it depends on is then the site's, and adding a feed costs O(1). */
 #define SCOPE_FEEDS_MAX 64
 
+/*
+ * What an event reads and writes of a scope comes first, in its first two
+ * cache lines (a scope is allocated on a line), and the name its lookups
+ * compare in the third: a floor of a thousand queues finds most scopes
+ * cold, and each line is a miss. The rest is read by snapshots and alerts.
+ */
+#define SCOPE_KEY_INLINE 48
+
 struct scope {
-	enum scope_kind kind;
-	char *key;
-	const char *name;       /* points into key */
-	char *label;
-	struct queue_settings settings;
 	struct kpi_set *kpi;
+	enum scope_kind kind;
+	bool changed;           /* in the engine's changed list */
+	/* queue: staffing's inputs as they were at the mark staffing_mark,
+	 * whether the queue changed since (staff_dirty); the figure once
+	 * worked out for them (needed_done), and bounds on it, further on */
+	bool staffing_read, staff_dirty;
+	bool feeds_overflow;    /* more than SCOPE_FEEDS_MAX feeds: all of them */
+	int64_t staffing_mark;
+	int64_t last_event;     /* when the newest event it counted came */
 	int64_t agents[AGENT_STATE_COUNT]; /* assigned agents by state */
 	/* queue: its waiting calls, oldest first, and the teams that show it */
 	struct call *wait_head, *wait_tail;
 	int64_t waiting;
 	struct scope **teams;
 	size_t n_teams;
+	size_t index;           /* its place in scopes */
+	uint64_t feed_bits;     /* which of feeds 0..63 are in feeds */
+	/* the third line: the key ("queue:sales"), here when it fits */
+	const char *name;       /* points into key; the maps borrow it */
+	char *key;              /* key_text, or its own copy when longer */
+	char key_text[SCOPE_KEY_INLINE];
+	/* the fourth: the rest of staffing's (an alert's verdict) */
+	bool staffing_known, staff_traffic, needed_done;
+	int64_t staff_moves;    /* when the clock alone changes them next */
+	double staff_rate, staff_aht_s, staff_patience_s;
+	int64_t agents_needed;
+	int64_t short_n, ok_n;  /* needed > short_n, needed <= ok_n */
+	/* the feeds whose events it counted */
+	struct feed **feeds;
+	size_t n_feeds, cap_feeds;
+	struct queue_settings settings;
+	char *label;
 	/* team: the queues it shows (from the config) */
 	struct scope **queues;
 	size_t n_queues;
 	bool has_queues;
-	/* queue: staffing's inputs as they were at the mark staffing_mark,
-	 * whether the queue changed since (staff_dirty), the figure once
-	 * worked out for them (needed_done), and bounds on it */
-	int64_t staffing_mark;
-	int64_t staff_moves;    /* when the clock alone changes them next */
-	bool staffing_read, staff_dirty, staffing_known, staff_traffic;
-	bool needed_done;
-	double staff_rate, staff_aht_s, staff_patience_s;
-	int64_t agents_needed;
-	int64_t short_n, ok_n;  /* needed > short_n, needed <= ok_n */
-	/* its place in scopes, and whether it is in the changed list */
-	size_t index;
-	bool changed;
-	/* the feeds whose events it counted, and when the newest came */
-	struct feed **feeds;
-	size_t n_feeds, cap_feeds;
-	bool feeds_overflow;    /* more than SCOPE_FEEDS_MAX: all of them */
-	uint64_t feed_bits;     /* which of feeds 0..63 are in the list */
-	int64_t last_event;
 };
 
 struct feed {
@@ -233,11 +243,18 @@ static struct scope *
 engine_scope_new(struct engine *e, enum scope_kind kind, const char *name,
     const char *label)
 {
-	struct scope *s = xcalloc(1, sizeof *s);
 	static const char *const prefix[] = { "", "queue:", "team:" };
+	struct scope *s = xcalloc_line(sizeof *s);
+	char *key = kind == SCOPE_ALL ? xstrdup("all") :
+	    xasprintf("%s%s", prefix[kind], name);
 
 	s->kind = kind;
-	s->key = kind == SCOPE_ALL ? xstrdup("all") : xasprintf("%s%s", prefix[kind], name);
+	if (strlen(key) < sizeof s->key_text) {
+		strcpy(s->key_text, key);
+		free(key);
+		key = s->key_text;
+	}
+	s->key = key;
 	s->name = s->key + strlen(prefix[kind]);
 	s->label = xstrdup(label ? label : (kind == SCOPE_ALL ? e->config->site_name : name));
 	s->settings = e->config->defaults;
@@ -292,7 +309,8 @@ engine_scope_free(struct scope *s)
 	free(s->teams);
 	free(s->queues);
 	free(s->label);
-	free(s->key);
+	if (s->key != s->key_text)
+		free(s->key);
 	free(s);
 }
 
@@ -1663,8 +1681,8 @@ engine_new(const struct config *config, int64_t now)
 			e->max_repeat_window = config->queues[i].settings.repeat_window_ms;
 	e->next_sweep = now + SWEEP_MS;
 	e->next_caller_sweep = now + SWEEP_MS;
-	e->queue_map = strmap_new();
-	e->team_map = strmap_new();
+	e->queue_map = strmap_new_borrowing();
+	e->team_map = strmap_new_borrowing();
 	e->agent_map = strmap_new_borrowing();
 	e->feed_map = strmap_new();
 	e->calls = strmap_new_borrowing();
@@ -1972,8 +1990,20 @@ engine_queue_capture(struct engine *e, struct scope *q, int64_t mark)
 		at = kpi_set_clock(q->kpi);
 	q->staffing_mark = mark;
 	q->staff_dirty = false;
-	kpi_set_read(q->kpi, engine_kpi_window(e, wa), &arr);
-	kpi_set_read(q->kpi, engine_kpi_window(e, wh), &hour);
+	/* Only the sums staffing reads: a few cache lines of the set, not
+	 * all its sums and the longest wait's search (most queues are cold
+	 * on a big floor, and this runs at most marks for each). Patience's
+	 * waits only when the hour had abandons (else it is infinite). */
+	kpi_set_read_some(q->kpi, engine_kpi_window(e, wa),
+	    1u << KS_ARRIVALS, 0, &arr);
+	kpi_set_read_some(q->kpi, engine_kpi_window(e, wh),
+	    1u << KS_HANDLED | 1u << KS_TALK_MS | 1u << KS_ABANDONED,
+	    1u << KT_WRAP_ATTR, &hour);
+	hour.n[KS_WAIT_ANSWERED_MS] = hour.n[KS_WAIT_ABANDONED_MS] = 0;
+	if (hour.n[KS_ABANDONED] > 0)
+		kpi_set_read_some(q->kpi, engine_kpi_window(e, wh),
+		    1u << KS_WAIT_ANSWERED_MS | 1u << KS_WAIT_ABANDONED_MS, 0,
+		    &hour);
 	/* When these sums next change with no event: the windows sliding,
 	 * and wrap time attributed to the queue (it grows while agents wrap
 	 * its calls). Known now, while the set is at the mark. */

@@ -29,15 +29,19 @@
 
 /* Counters summed over a window. */
 enum kpi_sum {
-	KS_ANSWERED, KS_ANSWERED_IN_SL, KS_ABANDONED, KS_SHORT_ABANDONED,
-	KS_ABANDONED_IN_SL, KS_EXITED, KS_WAIT_ANSWERED_MS, KS_WAIT_ABANDONED_MS,
-	KS_WITH_CALLER, KS_REPEATS, KS_HANDLED, KS_TALK_MS, KS_TRANSFERRED,
+	/* staffing's inputs first, in the first line or two of the sums
+	 * (kpi_set_read_some reads only these, most queues being cold) */
+	KS_ARRIVALS,            /* call.queued */
+	KS_HANDLED, KS_TALK_MS, KS_ABANDONED,
+	KS_WAIT_ANSWERED_MS, KS_WAIT_ABANDONED_MS,
+	KS_ANSWERED, KS_ANSWERED_IN_SL, KS_SHORT_ABANDONED,
+	KS_ABANDONED_IN_SL, KS_EXITED,
+	KS_WITH_CALLER, KS_REPEATS, KS_TRANSFERRED,
 	KS_RESOLVED, KS_RESOLVED_KNOWN, KS_SURVEYS, KS_SURVEYS_GOOD,
 	KS_SURVEY_SUM,
 	KS_HANDLED_IN_SL,       /* handled calls answered within T (asterisk) */
 	KS_EXITED_AS_ABANDON,   /* exits app_queue counts as abandons (asterisk2) */
 	KS_EXITED_AS_ABANDON_IN_SL,
-	KS_ARRIVALS,            /* call.queued (staffing) */
 	KS_COUNT
 };
 
@@ -111,6 +115,12 @@ void kpi_set_agents(struct kpi_set *, const int8_t delta[KT_COUNT]);
 /* The sums of window i (0 .. n_windows-1), or of 'today' for i == n_windows,
  * as of the set's clock. Reading a window brings the far edges up to it. */
 void kpi_set_read(struct kpi_set *, size_t i, struct kpi_sums *out);
+
+/* Only some of window i's sums, the same as kpi_set_read gives: n[k] for
+ * each bit k of `sums` (1u << KS_...), time_ms[k] for each of `timed`
+ * (1u << KT_...); the rest of *out, max_wait_ms too, is left as it was. */
+void kpi_set_read_some(struct kpi_set *, size_t i, uint32_t sums,
+    unsigned timed, struct kpi_sums *out);
 
 /* The earliest clock at which window i (n_windows: today) may read other
  * sums with no entry added: the set's clock when it moves all the time

@@ -39,17 +39,39 @@ xcalloc(size_t count, size_t size)
 }
 
 void *
+xmalloc_huge(size_t size)
+{
+	void *p;
+
+	if (size < XALLOC_HUGE)
+		return xmalloc(size);
+	if (posix_memalign(&p, XALLOC_HUGE, size) != 0)
+		xalloc_die(size);
+#ifdef MADV_HUGEPAGE
+	madvise(p, size, MADV_HUGEPAGE);        /* a hint: ignored if refused */
+#endif
+	return p;
+}
+
+void *
 xcalloc_huge(size_t size)
 {
 	void *p;
 
 	if (size < XALLOC_HUGE)
 		return xcalloc(1, size);
-	if (posix_memalign(&p, XALLOC_HUGE, size) != 0)
+	p = xmalloc_huge(size);
+	memset(p, 0, size);
+	return p;
+}
+
+void *
+xcalloc_line(size_t size)
+{
+	void *p;
+
+	if (posix_memalign(&p, 64, size ? size : 1) != 0)
 		xalloc_die(size);
-#ifdef MADV_HUGEPAGE
-	madvise(p, size, MADV_HUGEPAGE);        /* a hint: ignored if refused */
-#endif
 	memset(p, 0, size);
 	return p;
 }

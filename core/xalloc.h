@@ -19,6 +19,12 @@ void *xrealloc(void *ptr, size_t size);
  * smaller, as xcalloc. Free with free(). */
 #define XALLOC_HUGE ((size_t)2 << 20)
 void *xcalloc_huge(size_t size);
+/* The same, not zeroed (a pool whose every byte is written before it is
+ * read): no pass over the memory before its first use. */
+void *xmalloc_huge(size_t size);
+/* size bytes, zeroed, starting on a 64-byte cache line (a record whose
+ * hot fields are laid out by line). Free with free(). */
+void *xcalloc_line(size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* printf into a fresh string (caller frees). */

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "engine.h"
 #include "event.h"
+#include "kpi.h"
 #include "metric.h"
 
 #define S 1000LL
@@ -252,6 +253,73 @@ test_sl_formulas(void **state)
 	assert_value("queue:ign", "15m", "service_level", 2.0 / 4);   /* 2 / (6 - 2) */
 	/* all aggregates 24 calls with the default (standard) formula: 8 / (24 - 4) */
 	assert_value("all", "15m", "service_level", 8.0 / 20);
+}
+
+/*
+ * kpi_set_read_some, which staffing reads its inputs with, gives each sum
+ * it is asked for as kpi_set_read does, in every window and today, as
+ * entries come, agents change state and far edges pass them; and it
+ * writes nothing it was not asked for. Worked by hand at 20 min: the 15m
+ * window (5:00, 20:00] holds the arrivals at 6, 12 and 19 min (3), the
+ * hour all four (4); handled talk 90 + 120 s; one agent wrapping from
+ * 10 min for queue wrap time: 10 min = 600,000 ms in both windows.
+ */
+static void
+test_kpi_read_some_as_read(void **state)
+{
+	const int64_t lengths[] = { 15 * MIN, 60 * MIN };
+	struct kpi_set *set = kpi_set_new(lengths, 2, T0, T0);
+	const int8_t wrap_in[KT_COUNT] = { [KT_WRAP_ATTR] = 1 };
+	const int64_t arrivals[] = { 1, 6, 12, 19 };
+	struct kpi_sums all, some;
+
+	(void)state;
+	for (size_t k = 0; k < 4; k++) {
+		kpi_set_advance(set, T0 + arrivals[k] * MIN, T0);
+		kpi_set_add(set, KPI_ARRIVAL, 0, 0);
+		kpi_set_add(set, KPI_ANSWERED, 5000, KPI_F_IN_SL);
+		if (k == 1) {
+			kpi_set_add(set, KPI_HANDLED, 90000, 0);
+			kpi_set_add(set, KPI_ABANDONED, 30000, 0);
+		}
+		if (k == 2)
+			kpi_set_add(set, KPI_HANDLED, 120000, 0);
+		if (k == 1) {
+			kpi_set_advance(set, T0 + 10 * MIN, T0);
+			kpi_set_agents(set, wrap_in);
+		}
+	}
+	kpi_set_advance(set, T0 + 20 * MIN, T0);
+	for (size_t w = 0; w <= 2; w++) {
+		kpi_set_read(set, w, &all);
+		for (int k = 0; k < KS_COUNT; k++) {
+			memset(&some, 0x5a, sizeof some);
+			kpi_set_read_some(set, w, 1u << k, 0, &some);
+			assert_int_equal(some.n[k], all.n[k]);
+			for (int j = 0; j < KS_COUNT; j++)
+				if (j != k)
+					assert_int_equal(some.n[j], 0x5a5a5a5a5a5a5a5aLL);
+		}
+		for (int k = 0; k < KT_COUNT; k++) {
+			memset(&some, 0x5a, sizeof some);
+			kpi_set_read_some(set, w, 0, 1u << k, &some);
+			assert_int_equal(some.time_ms[k], all.time_ms[k]);
+			assert_int_equal(some.max_wait_ms, 0x5a5a5a5a5a5a5a5aLL);
+		}
+	}
+	kpi_set_read_some(set, 0, 1u << KS_ARRIVALS, 1u << KT_WRAP_ATTR, &some);
+	assert_int_equal(some.n[KS_ARRIVALS], 3);
+	assert_int_equal(some.time_ms[KT_WRAP_ATTR], 10 * MIN);
+	kpi_set_read_some(set, 1, 1u << KS_ARRIVALS | 1u << KS_HANDLED |
+	    1u << KS_TALK_MS | 1u << KS_ABANDONED | 1u << KS_WAIT_ABANDONED_MS,
+	    1u << KT_WRAP_ATTR, &some);
+	assert_int_equal(some.n[KS_ARRIVALS], 4);
+	assert_int_equal(some.n[KS_HANDLED], 2);
+	assert_int_equal(some.n[KS_TALK_MS], 210000);
+	assert_int_equal(some.n[KS_ABANDONED], 1);
+	assert_int_equal(some.n[KS_WAIT_ABANDONED_MS], 30000);
+	assert_int_equal(some.time_ms[KT_WRAP_ATTR], 10 * MIN);
+	kpi_set_free(&set);
 }
 
 static void
@@ -663,6 +731,7 @@ main(void)
 		cmocka_unit_test_teardown(test_queue_outcomes, teardown),
 		cmocka_unit_test_teardown(test_sl_formulas, teardown),
 		cmocka_unit_test_teardown(test_windows_slide_and_empty_null, teardown),
+		cmocka_unit_test(test_kpi_read_some_as_read),
 		cmocka_unit_test_teardown(test_max_wait_slides, teardown),
 		cmocka_unit_test_teardown(test_now_waiting_and_longest, teardown),
 		cmocka_unit_test_teardown(test_occupancy_and_aht, teardown),
