@@ -36,10 +36,53 @@ struct kpi_maxq {
 	uint64_t head, tail;
 };
 
-#define KPI_BLOCK 250   /* entries a block: 3 kB */
+/*
+ * An entry, in 8 bytes: its time in ms after its block's first entry (24
+ * bits: a block spans at most 4.6 hours, and a new one starts sooner when
+ * entries come further apart), its kind and flags, and its value (29 bits:
+ * a wait or talk counts up to KPI_VALUE_MAX ms, some 6.2 days; a call
+ * times out long before, 4 h by default) or a state change's deltas.
+ *   head: dt << 8 | kind << 5 | flags & 0x1f
+ *   word: KPI_STATE: delta[KT_COUNT]; else value | (flags >> 5) << 29
+ */
+struct kpi_entry {
+	uint32_t head;
+	union {
+		uint32_t word;
+		int8_t delta[KT_COUNT];
+	};
+};
+
+#define KPI_DT_MAX ((1u << 24) - 1)
+_Static_assert(KPI_ARRIVAL < 8 && KPI_STATE < 8, "a kind fits 3 bits");
+_Static_assert(KPI_F_AS_ABANDON < 1 << 8, "the flags fit 8 bits");
+_Static_assert(KT_COUNT <= 4, "a state change's deltas fit a word");
+
+static unsigned
+kpi_entry_kind(const struct kpi_entry *e)
+{
+	return e->head >> 5 & 7;
+}
+
+static unsigned
+kpi_entry_flags(const struct kpi_entry *e)
+{
+	return (e->head & 0x1f) | (e->word >> 29) << 5;
+}
+
+static uint32_t
+kpi_entry_value(const struct kpi_entry *e)
+{
+	return e->word & KPI_VALUE_MAX;
+}
+
+#define KPI_BLOCK 250   /* entries a block: 2 kB */
 
 struct kpi_block {
 	struct kpi_block *next;
+	int64_t base;           /* its first entry's time; the others' dt from it */
+	unsigned n;             /* its entries, once closed (the last block's:
+	                         * the set's last_fill) */
 	struct kpi_entry e[KPI_BLOCK];
 };
 
@@ -113,7 +156,7 @@ struct kpi_window {
 	int64_t edge;           /* far edge: entries at or before it are out */
 	uint64_t cursor;        /* first log entry still inside (absolute) */
 	struct kpi_block *block; /* the block holding it ... */
-	unsigned offset;        /* ... at this index (KPI_BLOCK: the next block) */
+	unsigned offset;        /* ... at this index (its n: the next block) */
 	int64_t next_t;         /* its time, INT64_MAX when there is none */
 	int32_t n_edge[KT_COUNT]; /* agents in each state at the far edge */
 	struct kpi_acc gone;    /* what has passed the far edge */
@@ -127,7 +170,7 @@ struct kpi_window {
  */
 struct kpi_set {
 	int64_t t;
-	int64_t epoch;          /* entries' times are ms after this */
+	int64_t slid_t;         /* the clock the windows were last slid to */
 	int64_t today_start;
 	int32_t n_now[KT_COUNT];
 	struct kpi_block *last;
@@ -142,7 +185,6 @@ struct kpi_set {
 	struct kpi_block *first;
 	size_t n_blocks;
 	int64_t *held;          /* a count of entries' room, shared; or NULL */
-	int64_t slid_t;         /* the clock the windows were last slid to */
 	size_t longest;         /* index of the longest window */
 	struct kpi_window windows[];
 };
@@ -163,7 +205,6 @@ kpi_set_new(const int64_t *lengths, size_t n, int64_t now, int64_t day_start)
 	memset(set, 0, size);
 
 	set->t = now;
-	set->epoch = now;
 	set->slid_t = now;
 	set->today_start = day_start;
 	set->today_max_wait = -1;
@@ -211,10 +252,10 @@ kpi_set_free(struct kpi_set **setp)
 static void
 kpi_count(int64_t n[KS_COUNT], const struct kpi_entry *e)
 {
-	int64_t v = e->value;
-	unsigned f = e->flags;
+	int64_t v = kpi_entry_value(e);
+	unsigned f = kpi_entry_flags(e);
 
-	switch (e->kind) {
+	switch (kpi_entry_kind(e)) {
 	case KPI_ANSWERED:
 		n[KS_ANSWERED] += 1;
 		n[KS_ANSWERED_IN_SL] += !!(f & KPI_F_IN_SL);
@@ -259,8 +300,10 @@ kpi_count(int64_t n[KS_COUNT], const struct kpi_entry *e)
 static bool
 kpi_is_outcome(const struct kpi_entry *e)
 {
-	return e->kind == KPI_ANSWERED || e->kind == KPI_ABANDONED ||
-	    e->kind == KPI_EXITED;
+	unsigned kind = kpi_entry_kind(e);
+
+	return kind == KPI_ANSWERED || kind == KPI_ABANDONED ||
+	    kind == KPI_EXITED;
 }
 
 /* Agent time over a span at constant counts n. */
@@ -318,10 +361,18 @@ kpi_peaks_after(const struct kpi_maxq *q, int64_t edge)
 	return lo < q->tail ? q->items[lo & (q->cap - 1)].wait : -1;
 }
 
-static int64_t
-kpi_entry_time(const struct kpi_set *set, const struct kpi_entry *e)
+/* Entries in block b: a closed block may hold fewer than KPI_BLOCK (a new
+ * one starts when the next entry's time is too far from its base). */
+static unsigned
+kpi_block_fill(const struct kpi_set *set, const struct kpi_block *b)
 {
-	return set->epoch + e->dt;
+	return b == set->last ? set->last_fill : b->n;
+}
+
+static int64_t
+kpi_entry_time(const struct kpi_block *b, const struct kpi_entry *e)
+{
+	return b->base + (e->head >> 8);
 }
 
 /* The time of the entry at a window's cursor, or INT64_MAX at the tail. */
@@ -330,9 +381,9 @@ kpi_window_peek(const struct kpi_set *set, const struct kpi_window *w)
 {
 	if (w->cursor >= set->tail)
 		return INT64_MAX;
-	if (w->offset == KPI_BLOCK)
-		return kpi_entry_time(set, &w->block->next->e[0]);
-	return kpi_entry_time(set, &w->block->e[w->offset]);
+	if (w->offset == kpi_block_fill(set, w->block))
+		return kpi_entry_time(w->block->next, &w->block->next->e[0]);
+	return kpi_entry_time(w->block, &w->block->e[w->offset]);
 }
 
 /* Move a window's far edge to `edge`, taking out what it passes. Agent
@@ -346,14 +397,14 @@ kpi_window_slide(struct kpi_set *set, struct kpi_window *w, int64_t edge)
 	if (edge <= at)
 		return;
 	while (w->next_t <= edge) {
-		if (w->offset == KPI_BLOCK) {
+		if (w->offset == kpi_block_fill(set, w->block)) {
 			w->block = w->block->next;
 			w->offset = 0;
 		}
 		const struct kpi_entry *e = &w->block->e[w->offset];
 		int64_t t = w->next_t;
 
-		if (e->kind == KPI_STATE) {
+		if (kpi_entry_kind(e) == KPI_STATE) {
 			kpi_integrate(w->gone.time_ms, w->n_edge, t - at);
 			at = t > at ? t : at;
 			for (int k = 0; k < KT_COUNT; k++)
@@ -431,39 +482,13 @@ kpi_set_advance(struct kpi_set *set, int64_t t, int64_t day_start)
 	kpi_set_integrate(set, t);
 }
 
-/* Keep entry times within 32 bits of the epoch: move the epoch up (once in
- * some 49 days of uptime) and every held entry with it. */
-static void
-kpi_set_rebase(struct kpi_set *set)
-{
-	int64_t epoch = set->t - 24 * 3600 * 1000LL * 30;
-
-	if (epoch <= set->epoch)
-		return;
-	kpi_set_slide(set);
-	for (struct kpi_block *b = set->first; b != NULL; b = b->next) {
-		unsigned n = b == set->last ? set->last_fill : KPI_BLOCK;
-
-		for (unsigned i = 0; i < n; i++) {
-			int64_t t = kpi_entry_time(set, &b->e[i]);
-
-			b->e[i].dt = t > epoch ? (uint32_t)(t - epoch) : 0;
-		}
-	}
-	set->epoch = epoch;
-	for (size_t i = 0; i < set->n_windows; i++)
-		set->windows[i].next_t = kpi_window_peek(set, &set->windows[i]);
-}
-
 static void
 kpi_set_append(struct kpi_set *set, struct kpi_entry *e)
 {
 	if (set->n_windows == 0)
 		return;
-	if (set->t - set->epoch >= (int64_t)UINT32_MAX)
-		kpi_set_rebase(set);
-	e->dt = (uint32_t)(set->t - set->epoch);
-	if (set->last == NULL || set->last_fill == KPI_BLOCK) {
+	if (set->last == NULL || set->last_fill == KPI_BLOCK ||
+	    set->t - set->last->base > (int64_t)KPI_DT_MAX) {
 		/* Before the log grows, let the windows give back what they
 		 * have passed: memory stays bounded however rarely they are
 		 * read. */
@@ -471,9 +496,12 @@ kpi_set_append(struct kpi_set *set, struct kpi_entry *e)
 		struct kpi_block *b = kpi_block_new();
 
 		b->next = NULL;
-		if (set->last != NULL)
+		b->base = set->t;
+		b->n = 0;
+		if (set->last != NULL) {
+			set->last->n = set->last_fill;
 			set->last->next = b;
-		else
+		} else
 			set->first = b;
 		set->last = b;
 		set->last_fill = 0;
@@ -484,6 +512,7 @@ kpi_set_append(struct kpi_set *set, struct kpi_entry *e)
 			if (set->windows[i].block == NULL)
 				set->windows[i].block = b;
 	}
+	e->head |= (uint32_t)(set->t - set->last->base) << 8;
 	set->last->e[set->last_fill++] = *e;
 	/* A window that had passed every entry finds its next one here. */
 	for (size_t i = 0; set->any_idle && i < set->n_windows; i++)
@@ -496,17 +525,20 @@ kpi_set_append(struct kpi_set *set, struct kpi_entry *e)
 void
 kpi_set_add(struct kpi_set *set, enum kpi_kind kind, int64_t value, unsigned flags)
 {
-	struct kpi_entry e = { .kind = (uint16_t)kind, .flags = (uint16_t)flags };
+	struct kpi_entry e;
+	uint32_t v;
 
 	if (value < 0)
 		value = 0;
-	e.value = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+	v = value > KPI_VALUE_MAX ? KPI_VALUE_MAX : (uint32_t)value;
+	e.head = (uint32_t)kind << 5 | (flags & 0x1f);
+	e.word = v | (uint32_t)(flags >> 5 & 7) << 29;
 	kpi_count(set->total.n, &e);
 	if (kpi_is_outcome(&e)) {
-		if (e.value > set->today_max_wait)
-			set->today_max_wait = e.value;
+		if (v > set->today_max_wait)
+			set->today_max_wait = v;
 		if (set->n_windows > 0)
-			kpi_peaks_push(&set->peaks, set->t, e.value);
+			kpi_peaks_push(&set->peaks, set->t, v);
 	}
 	kpi_set_append(set, &e);
 }
@@ -522,7 +554,8 @@ kpi_set_merge(struct kpi_set *set, const int8_t delta[KT_COUNT])
 	if (set->last == NULL || set->last_fill == 0)
 		return false;
 	last = &set->last->e[set->last_fill - 1];
-	if (last->kind != KPI_STATE || kpi_entry_time(set, last) != set->t)
+	if (kpi_entry_kind(last) != KPI_STATE ||
+	    kpi_entry_time(set->last, last) != set->t)
 		return false;
 	for (int k = 0; k < KT_COUNT; k++)
 		if (last->delta[k] + delta[k] > INT8_MAX || last->delta[k] + delta[k] < INT8_MIN)
@@ -535,7 +568,7 @@ kpi_set_merge(struct kpi_set *set, const int8_t delta[KT_COUNT])
 void
 kpi_set_agents(struct kpi_set *set, const int8_t delta[KT_COUNT])
 {
-	struct kpi_entry e = { .kind = KPI_STATE };
+	struct kpi_entry e = { .head = KPI_STATE << 5 };
 
 	for (int k = 0; k < KT_COUNT; k++) {
 		set->n_now[k] += delta[k];

@@ -73,17 +73,6 @@ enum {
 	KPI_F_AS_ABANDON = 1 << 7,     /* an exit by timeout, empty or withdraw */
 };
 
-/* 12 bytes: the time is kept relative to the set's epoch. */
-struct kpi_entry {
-	uint32_t dt;                     /* ms after the set's epoch */
-	union {
-		uint32_t value;          /* wait or talk ms, or survey score */
-		int8_t delta[KT_COUNT];  /* KPI_STATE: change in agents per kpi_time */
-	};
-	uint16_t kind;
-	uint16_t flags;
-};
-
 struct kpi_set;
 
 /* A set with windows of the given lengths (ms, any order) and 'today',
@@ -105,8 +94,12 @@ void kpi_set_advance(struct kpi_set *, int64_t t, int64_t day_start);
 /* The set's clock. */
 int64_t kpi_set_clock(const struct kpi_set *);
 
+/* The most an entry's value holds (ms: about 6.2 days). */
+#define KPI_VALUE_MAX ((1u << 29) - 1)
+
 /* Record an entry at the set's clock (advance first). value is a wait or a
- * talk time in ms (clamped to 32 bits) or a survey score. */
+ * talk time in ms or a survey score: an entry holds up to KPI_VALUE_MAX
+ * (about 6.2 days), and a longer wait or talk counts as that. */
 void kpi_set_add(struct kpi_set *, enum kpi_kind kind, int64_t value, unsigned flags);
 
 /* Agents entering (+1) or leaving (-1) states in this scope, at its clock. */

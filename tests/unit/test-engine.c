@@ -322,6 +322,47 @@ test_kpi_read_some_as_read(void **state)
 	kpi_set_free(&set);
 }
 
+/*
+ * A set's entries hold their time within their block (24 bits of ms, 4.6
+ * hours): entries further apart start a new block, and the windows and
+ * today still hold exactly what they should. A talk of 5 days counts in
+ * full; one of 7 days counts as the most an entry holds (2^29 - 1 ms).
+ * Worked by hand: handled calls at 0, 5 h and 10 h 30 min, talks of
+ * 60 s, 5 days and 7 days; a 6-hour window at 10 h 30 min is (4:30,
+ * 10:30]: the 5 h and the 10 h 30 min calls.
+ */
+static void
+test_kpi_entries_far_apart(void **state)
+{
+	const int64_t lengths[] = { 6 * 60 * MIN };
+	struct kpi_set *set = kpi_set_new(lengths, 1, T0, T0 - 3600 * S);
+	struct kpi_sums w, today;
+
+	(void)state;
+	kpi_set_add(set, KPI_HANDLED, 60 * S, 0);
+	kpi_set_advance(set, T0 + 5 * 60 * MIN, T0 - 3600 * S);
+	kpi_set_add(set, KPI_HANDLED, 5 * 24 * 3600 * S, KPI_F_RESOLVED |
+	    KPI_F_RESOLVED_KNOWN);
+	kpi_set_advance(set, T0 + 630 * MIN, T0 - 3600 * S);
+	kpi_set_add(set, KPI_HANDLED, 7 * 24 * 3600 * S, KPI_F_TRANSFERRED);
+	kpi_set_read(set, 0, &w);
+	kpi_set_read(set, 1, &today);
+	assert_int_equal(w.n[KS_HANDLED], 2);
+	assert_int_equal(w.n[KS_TALK_MS], 5 * 24 * 3600 * S + 536870911LL);
+	assert_int_equal(w.n[KS_RESOLVED], 1);
+	assert_int_equal(w.n[KS_RESOLVED_KNOWN], 1);
+	assert_int_equal(w.n[KS_TRANSFERRED], 1);
+	assert_int_equal(today.n[KS_HANDLED], 3);
+	assert_int_equal(today.n[KS_TALK_MS], 60 * S + 5 * 24 * 3600 * S +
+	    536870911LL);
+	/* 6 h later the window has let all three go, today keeps them */
+	kpi_set_advance(set, T0 + 990 * MIN + 1, T0 - 3600 * S);
+	kpi_set_read(set, 0, &w);
+	assert_int_equal(w.n[KS_HANDLED], 0);
+	assert_int_equal(w.n[KS_TALK_MS], 0);
+	kpi_set_free(&set);
+}
+
 static void
 test_windows_slide_and_empty_null(void **state)
 {
@@ -732,6 +773,7 @@ main(void)
 		cmocka_unit_test_teardown(test_sl_formulas, teardown),
 		cmocka_unit_test_teardown(test_windows_slide_and_empty_null, teardown),
 		cmocka_unit_test(test_kpi_read_some_as_read),
+		cmocka_unit_test(test_kpi_entries_far_apart),
 		cmocka_unit_test_teardown(test_max_wait_slides, teardown),
 		cmocka_unit_test_teardown(test_now_waiting_and_longest, teardown),
 		cmocka_unit_test_teardown(test_occupancy_and_aht, teardown),
