@@ -54,7 +54,12 @@ struct kpi_entry {
 };
 
 #define KPI_DT_MAX ((1u << 24) - 1)
-_Static_assert(KPI_ARRIVAL < 8 && KPI_STATE < 8, "a kind fits 3 bits");
+/* After a block's last entry, when it was closed before it was full: the
+ * windows' cursors read it, not a count in the block's header (another
+ * cache line). */
+#define KPI_END 7
+_Static_assert(KPI_ARRIVAL < KPI_END && KPI_STATE < KPI_END,
+    "a kind fits 3 bits, KPI_END apart");
 _Static_assert(KPI_F_AS_ABANDON < 1 << 8, "the flags fit 8 bits");
 _Static_assert(KT_COUNT <= 4, "a state change's deltas fit a word");
 
@@ -81,8 +86,6 @@ kpi_entry_value(const struct kpi_entry *e)
 struct kpi_block {
 	struct kpi_block *next;
 	int64_t base;           /* its first entry's time; the others' dt from it */
-	unsigned n;             /* its entries, once closed (the last block's:
-	                         * the set's last_fill) */
 	struct kpi_entry e[KPI_BLOCK];
 };
 
@@ -154,9 +157,13 @@ struct kpi_acc {
 struct kpi_window {
 	int64_t length;
 	int64_t edge;           /* far edge: entries at or before it are out */
-	uint64_t cursor;        /* first log entry still inside (absolute) */
-	struct kpi_block *block; /* the block holding it ... */
-	unsigned offset;        /* ... at this index (its n: the next block) */
+	uint32_t cursor;        /* first log entry still inside (the absolute
+	                         * index's low 32 bits: the tail is never 2^32
+	                         * entries ahead) */
+	unsigned offset;        /* ... at this index of block (KPI_BLOCK or a
+	                         * KPI_END entry: the next block) */
+	struct kpi_block *block; /* the block holding it, */
+	int64_t base;           /* and that block's base */
 	int64_t next_t;         /* its time, INT64_MAX when there is none */
 	int32_t n_edge[KT_COUNT]; /* agents in each state at the far edge */
 	struct kpi_acc gone;    /* what has passed the far edge */
@@ -171,13 +178,14 @@ struct kpi_window {
 struct kpi_set {
 	int64_t t;
 	int64_t slid_t;         /* the clock the windows were last slid to */
-	int64_t today_start;
+	int64_t last_base;      /* the last block's base */
 	int32_t n_now[KT_COUNT];
 	struct kpi_block *last;
 	uint64_t tail;          /* absolute index of the next entry */
 	uint32_t n_windows;
 	uint16_t last_fill;     /* entries in the last block */
 	bool any_idle;          /* a window's cursor may be at the tail */
+	int64_t today_start;    /* read as the clock moves, as total's time is */
 	struct kpi_acc total;   /* everything since the set began */
 	struct kpi_acc day_base; /* total when today began */
 	int64_t today_max_wait; /* -1: no outcome today */
@@ -190,8 +198,10 @@ struct kpi_set {
 };
 
 #define KPI_LINE 64
-_Static_assert(offsetof(struct kpi_set, total) <= KPI_LINE,
+_Static_assert(offsetof(struct kpi_set, today_start) <= KPI_LINE,
     "a kpi_set's hot fields fit one cache line");
+_Static_assert(offsetof(struct kpi_window, gone) == KPI_LINE,
+    "a window's cursor fits one cache line");
 
 struct kpi_set *
 kpi_set_new(const int64_t *lengths, size_t n, int64_t now, int64_t day_start)
@@ -361,12 +371,14 @@ kpi_peaks_after(const struct kpi_maxq *q, int64_t edge)
 	return lo < q->tail ? q->items[lo & (q->cap - 1)].wait : -1;
 }
 
-/* Entries in block b: a closed block may hold fewer than KPI_BLOCK (a new
- * one starts when the next entry's time is too far from its base). */
-static unsigned
-kpi_block_fill(const struct kpi_set *set, const struct kpi_block *b)
+/* Whether a window at a cursor short of the tail has passed its block's
+ * last entry: a closed block may hold fewer than KPI_BLOCK (a new one
+ * starts when the next entry's time is too far from its base). */
+static bool
+kpi_window_at_block_end(const struct kpi_window *w)
 {
-	return b == set->last ? set->last_fill : b->n;
+	return w->offset == KPI_BLOCK ||
+	    kpi_entry_kind(&w->block->e[w->offset]) == KPI_END;
 }
 
 static int64_t
@@ -379,11 +391,11 @@ kpi_entry_time(const struct kpi_block *b, const struct kpi_entry *e)
 static int64_t
 kpi_window_peek(const struct kpi_set *set, const struct kpi_window *w)
 {
-	if (w->cursor >= set->tail)
+	if (w->cursor == (uint32_t)set->tail)
 		return INT64_MAX;
-	if (w->offset == kpi_block_fill(set, w->block))
+	if (kpi_window_at_block_end(w))
 		return kpi_entry_time(w->block->next, &w->block->next->e[0]);
-	return kpi_entry_time(w->block, &w->block->e[w->offset]);
+	return w->base + (w->block->e[w->offset].head >> 8);
 }
 
 /* Move a window's far edge to `edge`, taking out what it passes. Agent
@@ -397,8 +409,9 @@ kpi_window_slide(struct kpi_set *set, struct kpi_window *w, int64_t edge)
 	if (edge <= at)
 		return;
 	while (w->next_t <= edge) {
-		if (w->offset == kpi_block_fill(set, w->block)) {
+		if (kpi_window_at_block_end(w)) {
 			w->block = w->block->next;
+			w->base = w->block->base;
 			w->offset = 0;
 		}
 		const struct kpi_entry *e = &w->block->e[w->offset];
@@ -488,7 +501,7 @@ kpi_set_append(struct kpi_set *set, struct kpi_entry *e)
 	if (set->n_windows == 0)
 		return;
 	if (set->last == NULL || set->last_fill == KPI_BLOCK ||
-	    set->t - set->last->base > (int64_t)KPI_DT_MAX) {
+	    set->t - set->last_base > (int64_t)KPI_DT_MAX) {
 		/* Before the log grows, let the windows give back what they
 		 * have passed: memory stays bounded however rarely they are
 		 * read. */
@@ -497,26 +510,29 @@ kpi_set_append(struct kpi_set *set, struct kpi_entry *e)
 
 		b->next = NULL;
 		b->base = set->t;
-		b->n = 0;
 		if (set->last != NULL) {
-			set->last->n = set->last_fill;
+			if (set->last_fill < KPI_BLOCK)
+				set->last->e[set->last_fill].head = KPI_END << 5;
 			set->last->next = b;
 		} else
 			set->first = b;
 		set->last = b;
+		set->last_base = b->base;
 		set->last_fill = 0;
 		set->n_blocks++;
 		if (set->held != NULL)
 			*set->held += KPI_BLOCK;
 		for (size_t i = 0; i < set->n_windows; i++)
-			if (set->windows[i].block == NULL)
+			if (set->windows[i].block == NULL) {
 				set->windows[i].block = b;
+				set->windows[i].base = b->base;
+			}
 	}
-	e->head |= (uint32_t)(set->t - set->last->base) << 8;
+	e->head |= (uint32_t)(set->t - set->last_base) << 8;
 	set->last->e[set->last_fill++] = *e;
 	/* A window that had passed every entry finds its next one here. */
 	for (size_t i = 0; set->any_idle && i < set->n_windows; i++)
-		if (set->windows[i].cursor == set->tail)
+		if (set->windows[i].cursor == (uint32_t)set->tail)
 			set->windows[i].next_t = set->t;
 	set->any_idle = false;
 	set->tail++;
@@ -555,7 +571,7 @@ kpi_set_merge(struct kpi_set *set, const int8_t delta[KT_COUNT])
 		return false;
 	last = &set->last->e[set->last_fill - 1];
 	if (kpi_entry_kind(last) != KPI_STATE ||
-	    kpi_entry_time(set->last, last) != set->t)
+	    set->last_base + (last->head >> 8) != set->t)
 		return false;
 	for (int k = 0; k < KT_COUNT; k++)
 		if (last->delta[k] + delta[k] > INT8_MAX || last->delta[k] + delta[k] < INT8_MIN)
@@ -660,7 +676,8 @@ kpi_set_memory(const struct kpi_set *set)
 size_t
 kpi_set_entries(const struct kpi_set *set)
 {
-	return set->n_windows ? (size_t)(set->tail - set->windows[set->longest].cursor) : 0;
+	return set->n_windows ? (size_t)(uint32_t)((uint32_t)set->tail -
+	    set->windows[set->longest].cursor) : 0;
 }
 
 /* Ratio num/den, null when den is 0. */
