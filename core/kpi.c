@@ -628,8 +628,13 @@ kpi_set_read_some(struct kpi_set *set, size_t i, uint32_t sums,
 
 	_Static_assert(KS_COUNT <= 32 && KT_COUNT <= 32, "a mask holds them");
 	if (i < set->n_windows) {
-		kpi_set_slide(set);
-		less = &set->windows[i].gone;
+		struct kpi_window *w = &set->windows[i];
+
+		/* This window's edge alone: the others', the longest wait's
+		 * and the blocks given back wait for a full read or the next
+		 * block (each window's edge moves on its own). */
+		kpi_window_slide(set, w, set->t - w->length);
+		less = &w->gone;
 	}
 	for (; sums != 0; sums &= sums - 1) {
 		int k = __builtin_ctz(sums);
