@@ -206,13 +206,8 @@ _Static_assert(offsetof(struct kpi_window, gone) == KPI_LINE,
 struct kpi_set *
 kpi_set_new(const int64_t *lengths, size_t n, int64_t now, int64_t day_start)
 {
-	size_t size = sizeof(struct kpi_set) + n * sizeof(struct kpi_window);
-	struct kpi_set *set = aligned_alloc(KPI_LINE,
-	    (size + KPI_LINE - 1) / KPI_LINE * KPI_LINE);
-
-	if (set == NULL)
-		fatalx("out of memory allocating %zu bytes", size);
-	memset(set, 0, size);
+	struct kpi_set *set = xcalloc_line(sizeof(struct kpi_set) +
+	    n * sizeof(struct kpi_window));
 
 	set->t = now;
 	set->slid_t = now;
