@@ -15,12 +15,16 @@
 #include "log.h"
 #include "report.h"
 #include "snapshot.h"
+#include "xalloc.h"
+
+#define REPLAY_READ (64 << 10)
 
 struct replay {
 	const char *path;
 	struct alerts *alerts;
 	int64_t evaluated;      /* event time of the last alert evaluation */
 	FILE *fp;
+	char *fpbuf;            /* fp's buffer, REPLAY_READ bytes */
 	char *line;
 	size_t cap;
 	long lineno;
@@ -123,6 +127,12 @@ replay_run(const struct config *config, const char *path, bool has_at,
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
 		return 1;
 	}
+	/* Read in 64 kB, not stdio's 4 kB: a day of some 100 MB was 27,000
+	 * read calls, each costly on a virtual machine; 64 kB stays well
+	 * inside the cache the engine's state needs. (glibc takes a size
+	 * only with a buffer.) */
+	r.fpbuf = xmalloc(REPLAY_READ);
+	setvbuf(r.fp, r.fpbuf, _IOFBF, REPLAY_READ);
 	r.decoder = event_decoder_new();
 	if (replay_first_ts(&r, &start) && has_at && at < start)
 		start = at;
@@ -153,5 +163,6 @@ done:
 	event_decoder_free(&r.decoder);
 	free(r.line);
 	fclose(r.fp);
+	free(r.fpbuf);
 	return 0;
 }
