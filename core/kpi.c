@@ -155,7 +155,9 @@ struct kpi_acc {
 };
 
 struct kpi_window {
-	int64_t length;
+	/* On a line of its own: a window is read as its cursor's line and the
+	 * line of sums after it (staffing's are there), not three. */
+	_Alignas(64) int64_t length;
 	int64_t edge;           /* far edge: entries at or before it are out */
 	uint32_t cursor;        /* first log entry still inside (the absolute
 	                         * index's low 32 bits: the tail is never 2^32
@@ -202,6 +204,8 @@ _Static_assert(offsetof(struct kpi_set, today_start) <= KPI_LINE,
     "a kpi_set's hot fields fit one cache line");
 _Static_assert(offsetof(struct kpi_window, gone) == KPI_LINE,
     "a window's cursor fits one cache line");
+_Static_assert(offsetof(struct kpi_set, windows) % KPI_LINE == 0 &&
+    sizeof(struct kpi_window) % KPI_LINE == 0, "windows start on lines");
 
 struct kpi_set *
 kpi_set_new(const int64_t *lengths, size_t n, int64_t now, int64_t day_start)
