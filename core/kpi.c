@@ -179,7 +179,7 @@ struct kpi_window {
  */
 struct kpi_set {
 	int64_t t;
-	int64_t slid_t;         /* the clock the windows were last slid to */
+	int64_t today_start;    /* read as the clock moves */
 	int64_t last_base;      /* the last block's base */
 	int32_t n_now[KT_COUNT];
 	struct kpi_block *last;
@@ -187,8 +187,9 @@ struct kpi_set {
 	uint32_t n_windows;
 	uint16_t last_fill;     /* entries in the last block */
 	bool any_idle;          /* a window's cursor may be at the tail */
-	int64_t today_start;    /* read as the clock moves, as total's time is */
+	/* the second line: agent time, then staffing's sums */
 	struct kpi_acc total;   /* everything since the set began */
+	int64_t slid_t;         /* the clock the windows were last slid to */
 	struct kpi_acc day_base; /* total when today began */
 	int64_t today_max_wait; /* -1: no outcome today */
 	struct kpi_maxq peaks;
@@ -200,8 +201,10 @@ struct kpi_set {
 };
 
 #define KPI_LINE 64
-_Static_assert(offsetof(struct kpi_set, today_start) <= KPI_LINE,
-    "a kpi_set's hot fields fit one cache line");
+_Static_assert(offsetof(struct kpi_set, total) == KPI_LINE &&
+    offsetof(struct kpi_set, total.n[KS_ABANDONED + 1]) <= 2 * KPI_LINE,
+    "a kpi_set's hot fields fit one cache line, and staffing's totals the "
+    "next (kpi_set_read_some)");
 _Static_assert(offsetof(struct kpi_window, gone) == KPI_LINE,
     "a window's cursor fits one cache line");
 _Static_assert(offsetof(struct kpi_set, windows) % KPI_LINE == 0 &&
