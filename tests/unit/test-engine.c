@@ -213,6 +213,56 @@ six_calls(const char *q)
 	    (long long)(T0 + 60 * S), id[5]);
 }
 
+/* An agent's id is kept inline when it is short and copied when not: ids
+ * of 1, 23 (the longest inline), 24 and 61 bytes, differing only near
+ * their ends, are each found again by later events, and each event moves
+ * the agent it names (worked by hand: 4 ready, then the 24-byte one busy
+ * on a call and the 61-byte one away). */
+static void
+test_agent_ids_short_and_long(void **state)
+{
+	static const char *const ids[] = {
+		"a",
+		"Local/1001@from-queue/n",      /* 23 bytes */
+		"Local/1001@from-queue/nn",     /* 24 */
+		"sip:agent.with.a.long.name@contact-centre.example.org;tag=x01", /* 61 */
+	};
+	struct scope_now n;
+	bool seen[4] = { false };
+
+	setup(basic_yaml, T0);
+	assert_int_equal(strlen(ids[1]), 23);
+	assert_int_equal(strlen(ids[2]), 24);
+	assert_int_equal(strlen(ids[3]), 61);
+	for (size_t k = 0; k < 4; k++)
+		agent_state(T0, ids[k], "ready", ",\"queues\":[\"std\"]");
+	n = now_of("queue:std");
+	assert_int_equal(n.agents[AGENT_READY], 4);
+	queued(T0 + S, "c1", "std");
+	answered(T0 + 5 * S, "c1", ids[2]);
+	agent_state(T0 + 6 * S, ids[3], "away", NULL);
+	n = now_of("queue:std");
+	assert_int_equal(n.agents[AGENT_READY], 2);
+	assert_int_equal(n.agents[AGENT_BUSY], 1);
+	assert_int_equal(n.agents[AGENT_AWAY], 1);
+	assert_int_equal(engine_agent_count(fx.engine), 4);
+	for (size_t i = 0; i < engine_agent_count(fx.engine); i++) {
+		struct agent_info info;
+
+		engine_agent_info(fx.engine, i, &info);
+		for (size_t k = 0; k < 4; k++) {
+			if (strcmp(info.id, ids[k]) != 0)
+				continue;
+			seen[k] = true;
+			assert_int_equal(info.state, k == 2 ? AGENT_BUSY :
+			    k == 3 ? AGENT_AWAY : AGENT_READY);
+		}
+	}
+	for (size_t k = 0; k < 4; k++)
+		assert_true(seen[k]);
+	(void)state;
+}
+
 static void
 test_queue_outcomes(void **state)
 {
@@ -790,6 +840,7 @@ main(void)
 		cmocka_unit_test_teardown(test_today_state_time_splits_at_midnight, teardown),
 		cmocka_unit_test_teardown(test_asterisk_formulas, teardown),
 		cmocka_unit_test_teardown(test_staffing_erlang_c, teardown),
+		cmocka_unit_test_teardown(test_agent_ids_short_and_long, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
