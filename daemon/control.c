@@ -139,6 +139,7 @@ control_stream(struct jsonw *w, const struct stream_stats *st)
 	jsonw_key(w, "position"); jsonw_int(w, (int64_t)st->position);
 	jsonw_key(w, "lag"); jsonw_int(w, (int64_t)st->lag);
 	jsonw_key(w, "received"); jsonw_int(w, (int64_t)st->received);
+	jsonw_key(w, "redelivered"); jsonw_int(w, (int64_t)st->redelivered);
 	jsonw_key(w, "disconnects"); jsonw_int(w, (int64_t)st->disconnects);
 	jsonw_key(w, "errors"); jsonw_int(w, (int64_t)st->errors);
 	jsonw_key(w, "last_error"); jsonw_string(w, st->error);

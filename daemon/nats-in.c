@@ -31,6 +31,8 @@
 struct nats_in_sub {
 	struct nats_in *n;
 	unsigned gen;
+	uint64_t last;          /* the last stream sequence it handed on (its
+	                         * start, after, at first); send_lock */
 	int done;                       /* atomic */
 	struct nats_in_sub *next;       /* all not yet freed */
 };
@@ -94,6 +96,18 @@ nats_in_on_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg,
 		natsMsg_Destroy(msg);
 		return;
 	}
+	/* A stream's sequences only grow: one at or before what this
+	 * subscription handed on already is the library's consumer starting
+	 * again further back (seen with a node of the cluster restarting as
+	 * the daemon subscribed). The journal has it: dropped, counted. */
+	if (seq > 0 && seq <= ns->last) {
+		pthread_mutex_unlock(&n->send_lock);
+		pthread_mutex_lock(&n->lock);
+		n->stats.redelivered++;
+		pthread_mutex_unlock(&n->lock);
+		natsMsg_Destroy(msg);
+		return;
+	}
 	memcpy(n->frame + INGEST_STREAM_KEY, &seq, 8);
 	memcpy(n->frame + INGEST_STREAM_KEY + 8, &pending, 8);
 	/* Waits while the ingest thread is behind (XPUB_NODROP; SNDTIMEO so
@@ -103,6 +117,8 @@ nats_in_on_msg(natsConnection *nc, natsSubscription *sub, natsMsg *msg,
 	if (nats_in_send(n, n->frame, sizeof n->frame, ZMQ_SNDMORE) &&
 	    nats_in_send(n, data != NULL ? data : "", (size_t)(len > 0 ? len : 0),
 	    0)) {
+		if (seq > 0)
+			ns->last = seq;
 		pthread_mutex_lock(&n->lock);
 		n->stats.received++;
 		if (seq > 0) {
@@ -301,6 +317,7 @@ nats_in_resubscribe(struct nats_in *n, char *err, size_t errlen)
 	ns = xcalloc(1, sizeof *ns);
 	ns->n = n;
 	ns->gen = n->gen;
+	ns->last = after;
 	ns->next = n->subs;
 	n->subs = ns;
 	jsSubOptions_Init(&sub);

@@ -31,6 +31,9 @@ struct nats_in_stats {
 	bool connected;
 	bool subscribed;
 	uint64_t received;      /* messages handed on */
+	uint64_t redelivered;   /* dropped: at or before what the subscription
+	                         * had already handed on (the library's
+	                         * consumer started again further back) */
 	uint64_t last_seq;      /* the stream sequence of the last one */
 	uint64_t pending;       /* what the stream had after it */
 	uint64_t disconnects, reconnects;

@@ -1287,7 +1287,7 @@ server_stream_stats(struct server *s)
 	nats_in_stats(s->nats, &ns);
 	*st = (struct stream_stats){ .on = true, .connected = ns.connected,
 	    .stream = s->config->nats_stream, .received = ns.received,
-	    .position = s->stream_seq, .lag = s->stream_pending,
+	    .redelivered = ns.redelivered, .position = s->stream_seq, .lag = s->stream_pending,
 	    .disconnects = ns.disconnects, .errors = ns.errors };
 	memcpy(st->error, ns.error, sizeof st->error);
 }

@@ -70,6 +70,8 @@ struct server_stats {
 		bool connected;
 		const char *stream;
 		uint64_t received;      /* messages read since the start */
+		uint64_t redelivered;   /* dropped: the library's consumer
+		                         * started again before the last read */
 		uint64_t position;      /* the stream sequence applied last */
 		uint64_t lag;           /* messages in the stream after it */
 		uint64_t disconnects;
