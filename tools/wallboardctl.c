@@ -625,6 +625,9 @@ ctl_status_field(const cJSON *item, int64_t now, bool heard)
 		    "connected" : "NOT CONNECTED (the figures wait for the stream)",
 		    (long long)ctl_int(item, "received"),
 		    (long long)ctl_int(item, "disconnects"));
+		if (ctl_int(item, "redelivered") > 0)
+			printf("; %lld sent again by the library, dropped",
+			    (long long)ctl_int(item, "redelivered"));
 		if (cJSON_IsString(err) && err->valuestring[0] != '\0') {
 			printf("; last error: ");
 			ctl_print_safe(err->valuestring);
