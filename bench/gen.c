@@ -135,6 +135,26 @@ gen_feed(struct gen *g, int key)
 	return (unsigned long long)++g->feed_seq[f];
 }
 
+/* An agent's state; named: with its name, team and queues. */
+static void
+gen_agent_state(struct gen *g, long long t, unsigned long long seq, int a,
+    const char *state, bool named)
+{
+	const struct gen_params *p = g->p;
+
+	if (!named) {
+		gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,\"src\":\"%s\","
+		    "\"seq\":%llu,\"agent\":\"agent%05d\",\"state\":\"%s\"}", t,
+		    g->src, seq, a, state);
+		return;
+	}
+	gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,\"src\":\"%s\","
+	    "\"seq\":%llu,\"agent\":\"agent%05d\",\"state\":\"%s\","
+	    "\"name\":\"Agent %d\",\"team\":\"team%03d\",\"queues\":"
+	    "[\"queue%04d\",\"queue%04d\"]}", t, g->src, seq, a, state, a,
+	    a % p->teams, a % p->queues, (a * 7 + 3) % p->queues);
+}
+
 static void
 gen_agents_login(struct gen *g)
 {
@@ -143,12 +163,8 @@ gen_agents_login(struct gen *g)
 	for (int a = 0; a < p->agents; a++) {
 		unsigned long long seq = gen_feed(g, a);
 
-		gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,\"src\":\"%s\","
-		    "\"seq\":%llu,\"agent\":\"agent%05d\",\"state\":\"ready\","
-		    "\"name\":\"Agent %d\",\"team\":\"team%03d\",\"queues\":"
-		    "[\"queue%04d\",\"queue%04d\"]}", (long long)p->start_ms,
-		    g->src, seq, a, a, a % p->teams,
-		    a % p->queues, (a * 7 + 3) % p->queues);
+		/* the login names them, whatever the floor */
+		gen_agent_state(g, p->start_ms, seq, a, "ready", true);
 	}
 }
 
@@ -193,18 +209,16 @@ gen_happen(struct gen *g, struct gen_item it)
 		    "\"resolved\":%s}", t, g->src, seq, (long long)it.call, it.agent,
 		    gen_rand(g) % 4 ? "true" : "false");
 		seq = gen_feed(g, it.agent);
-		gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,\"src\":\"%s\","
-		    "\"seq\":%llu,\"agent\":\"agent%05d\",\"state\":\"wrap\"}", t,
-		    g->src, seq, it.agent);
+		gen_agent_state(g, t, seq, it.agent, "wrap",
+		    g->p->named_states);
 		it.kind = G_READY;
 		it.t += gen_between(g, 5000, 60000);
 		gen_push(g, it);
 		return;
 	case G_READY:
 		seq = gen_feed(g, it.agent);
-		gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,\"src\":\"%s\","
-		    "\"seq\":%llu,\"agent\":\"agent%05d\",\"state\":\"ready\"}", t,
-		    g->src, seq, it.agent);
+		gen_agent_state(g, t, seq, it.agent, "ready",
+		    g->p->named_states);
 		return;
 	}
 }

@@ -8,6 +8,7 @@
 #ifndef WALLBOARD_BENCH_GEN_H
 #define WALLBOARD_BENCH_GEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,8 @@ struct gen_params {
 	uint64_t seed;
 	size_t max_events;      /* stop after this many (0: no limit) */
 	int feeds;              /* srcs "pbx00".. (each its own seq), 0: "bench" */
+	bool named_states;      /* every agent.state names the agent's team and
+	                         * queues again, as the PBX bridges send them */
 };
 
 struct gen_stream {

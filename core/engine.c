@@ -639,6 +639,16 @@ static void
 engine_agent_set_queues(struct engine *e, struct agent *a, char *const *names,
     size_t n)
 {
+	size_t same = 0;
+
+	/* A bridge names the queues in every state it sends: the same list
+	 * again, in the same order, changes nothing (no lookup, no leaving
+	 * and joining each scope). */
+	while (same < n && same < a->n_queues &&
+	    strcmp(a->queues[same]->name, names[same]) == 0)
+		same++;
+	if (same == n && n == a->n_queues)
+		return;
 	engine_agent_scopes(e, a, -1);
 	free(a->queues);
 	a->queues = n ? xcalloc(n, sizeof *a->queues) : NULL;
@@ -658,8 +668,11 @@ engine_agent_set_queues(struct engine *e, struct agent *a, char *const *names,
 static void
 engine_agent_set_team(struct engine *e, struct agent *a, const char *team)
 {
-	struct scope *t = team ? engine_team(e, team) : NULL;
+	struct scope *t;
 
+	if (team != NULL && a->team != NULL && strcmp(a->team->name, team) == 0)
+		return;         /* the same team again: no lookup */
+	t = team ? engine_team(e, team) : NULL;
 	if (t == a->team)
 		return;
 	engine_scope_agent(e, a->team, a->state, -1);
@@ -1059,8 +1072,10 @@ engine_agent_state(struct engine *e, const struct event *ev)
 		a->name = xstrdup(ev->name);
 	}
 	if (ev->team != NULL && !a->config_placed) {
-		free(a->feed_team);
-		a->feed_team = xstrdup(ev->team);
+		if (a->feed_team == NULL || strcmp(a->feed_team, ev->team) != 0) {
+			free(a->feed_team);
+			a->feed_team = xstrdup(ev->team);
+		}
 		engine_agent_set_team(e, a, ev->team);
 	}
 	if (ev->has_queues) {

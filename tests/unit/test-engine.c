@@ -263,6 +263,54 @@ test_agent_ids_short_and_long(void **state)
 	(void)state;
 }
 
+/*
+ * A bridge names the agent's team and queues in every state it sends: the
+ * same again changes nothing, a changed list or team moves the agent, and
+ * the same queues in another order are the same membership.
+ */
+static void
+test_agent_queues_and_team_sent_again(void **state)
+{
+	struct scope_now n;
+
+	setup(basic_yaml, T0);
+	agent_state(T0, "a1", "ready",
+	    ",\"team\":\"red\",\"queues\":[\"std\",\"ans\"]");
+	agent_state(T0 + 60 * S, "a1", "busy",
+	    ",\"team\":\"red\",\"queues\":[\"std\",\"ans\"]");
+	n = now_of("queue:std");
+	assert_int_equal(n.agents[AGENT_BUSY], 1);
+	assert_int_equal(n.agents[AGENT_READY], 0);
+	n = now_of("team:red");
+	assert_int_equal(n.agents[AGENT_BUSY], 1);
+	agent_state(T0 + 120 * S, "a1", "ready",
+	    ",\"team\":\"blue\",\"queues\":[\"ans\",\"pos\"]");
+	n = now_of("queue:std");
+	assert_int_equal(n.agents[AGENT_BUSY] + n.agents[AGENT_READY], 0);
+	n = now_of("team:red");
+	assert_int_equal(n.agents[AGENT_BUSY] + n.agents[AGENT_READY], 0);
+	n = now_of("queue:pos");
+	assert_int_equal(n.agents[AGENT_READY], 1);
+	agent_state(T0 + 180 * S, "a1", "wrap",
+	    ",\"team\":\"blue\",\"queues\":[\"pos\",\"ans\"]");
+	n = now_of("queue:ans");
+	assert_int_equal(n.agents[AGENT_WRAP], 1);
+	n = now_of("queue:pos");
+	assert_int_equal(n.agents[AGENT_WRAP], 1);
+	n = now_of("team:blue");
+	assert_int_equal(n.agents[AGENT_WRAP], 1);
+	engine_advance(fx.engine, T0 + 200 * S);
+	/* std had it 0-120 s: ready 60, busy 60 */
+	assert_value("queue:std", "15m", "occupancy", 60.0 / 120);
+	assert_value("team:red", "15m", "occupancy", 60.0 / 120);
+	/* ans all along: ready 60 + 60, busy 60, wrap 20 */
+	assert_value("queue:ans", "15m", "occupancy", 80.0 / 200);
+	/* pos and blue from 120 s: ready 60, wrap 20 */
+	assert_value("queue:pos", "15m", "occupancy", 20.0 / 80);
+	assert_value("team:blue", "15m", "occupancy", 20.0 / 80);
+	(void)state;
+}
+
 static void
 test_queue_outcomes(void **state)
 {
@@ -841,6 +889,8 @@ main(void)
 		cmocka_unit_test_teardown(test_asterisk_formulas, teardown),
 		cmocka_unit_test_teardown(test_staffing_erlang_c, teardown),
 		cmocka_unit_test_teardown(test_agent_ids_short_and_long, teardown),
+		cmocka_unit_test_teardown(test_agent_queues_and_team_sent_again,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
