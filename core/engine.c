@@ -121,6 +121,7 @@ struct call {
  * of 20,000 agents finds most of them cold, and each line is a miss.
  */
 #define AGENT_ID_INLINE 24
+#define AGENT_QUEUES_INLINE 2
 
 struct agent {
 	/* the first line: its id, and what every event of it reads */
@@ -132,24 +133,28 @@ struct agent {
 	enum agent_state state;
 	int64_t since;
 	char id_text[AGENT_ID_INLINE];
-	/* the second: its calls */
+	/* the second: its calls, and its queues when there are two at most
+	 * (every state change reads them: not another line elsewhere) */
 	struct scope *wrap_queue;    /* where the current wrap time counts */
 	struct scope *last_queue;    /* queue of the last call it ended */
 	int64_t handled_today;
 	int64_t handled_day;         /* the day_start handled_today belongs to */
 	struct feed *feed;           /* the last to report it; NULL: none */
+	char *reason;
+	struct scope *queues_inline[AGENT_QUEUES_INLINE];
+	/* the rest */
+	char *name;
 	int64_t *iv;                 /* engine_keep_agent_intervals: this
 	                              * base interval's HA_COUNT numbers */
-	char *reason;
-	char *name;
-	/* the rest */
 	char *feed_team;        /* the team the feed reported */
 	bool config_placed;     /* the config gives this agent a team */
 	bool feed_queues;       /* queues came from the feed */
 };
 
-_Static_assert(offsetof(struct agent, wrap_queue) == 64,
-    "an agent's id and hot fields fill its first line");
+_Static_assert(offsetof(struct agent, wrap_queue) == 64 &&
+    offsetof(struct agent, queues_inline[AGENT_QUEUES_INLINE]) <= 128,
+    "an agent's id and hot fields fill its first line, its calls' and "
+    "queues' the second");
 
 /*
  * Memories kept in u64maps, keyed by the 64-bit hash of a string:
@@ -650,8 +655,10 @@ engine_agent_set_queues(struct engine *e, struct agent *a, char *const *names,
 	if (same == n && n == a->n_queues)
 		return;
 	engine_agent_scopes(e, a, -1);
-	free(a->queues);
-	a->queues = n ? xcalloc(n, sizeof *a->queues) : NULL;
+	if (a->queues != a->queues_inline)
+		free(a->queues);
+	a->queues = n > AGENT_QUEUES_INLINE ? xcalloc(n, sizeof *a->queues) :
+	    n > 0 ? a->queues_inline : NULL;
 	a->n_queues = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct scope *q = engine_queue(e, names[i]);
@@ -740,7 +747,8 @@ engine_agent_free(struct agent *a)
 	free(a->name);
 	free(a->feed_team);
 	free(a->reason);
-	free(a->queues);
+	if (a->queues != a->queues_inline)
+		free(a->queues);
 	free(a->iv);
 	if (a->id != a->id_text)
 		free(a->id);
