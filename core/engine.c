@@ -39,6 +39,7 @@
 #define SCOPE_KEY_INLINE 48
 
 struct scope {
+	/* the first line: what every event of the scope reads and writes */
 	struct kpi_set *kpi;
 	enum scope_kind kind;
 	bool changed;           /* in the engine's changed list */
@@ -49,23 +50,25 @@ struct scope {
 	bool feeds_overflow;    /* more than SCOPE_FEEDS_MAX feeds: all of them */
 	int64_t staffing_mark;
 	int64_t last_event;     /* when the newest event it counted came */
-	int64_t agents[AGENT_STATE_COUNT]; /* assigned agents by state */
-	/* queue: its waiting calls, oldest first, and the teams that show it */
+	int32_t agents[AGENT_STATE_COUNT]; /* assigned agents by state */
+	uint32_t index;         /* its place in scopes */
+	uint64_t feed_bits;     /* which of feeds 0..63 are in feeds */
+	/* the second: a queue's waiting calls, oldest first, and the teams
+	 * that show it */
 	struct call *wait_head, *wait_tail;
 	int64_t waiting;
 	struct scope **teams;
 	size_t n_teams;
-	size_t index;           /* its place in scopes */
-	uint64_t feed_bits;     /* which of feeds 0..63 are in feeds */
+	/* ... and of staffing's (an alert's verdict) what a mark changes */
+	bool staffing_known, staff_traffic, needed_done;
+	int64_t staff_moves;    /* when the clock alone changes them next */
+	int64_t agents_needed;
 	/* the third line: the key ("queue:sales"), here when it fits */
 	const char *name;       /* points into key; the maps borrow it */
 	char *key;              /* key_text, or its own copy when longer */
 	char key_text[SCOPE_KEY_INLINE];
-	/* the fourth: the rest of staffing's (an alert's verdict) */
-	bool staffing_known, staff_traffic, needed_done;
-	int64_t staff_moves;    /* when the clock alone changes them next */
+	/* the fourth: the rest of staffing's */
 	double staff_rate, staff_aht_s, staff_patience_s;
-	int64_t agents_needed;
 	int64_t short_n, ok_n;  /* needed > short_n, needed <= ok_n */
 	/* the feeds whose events it counted */
 	struct feed **feeds;
@@ -77,6 +80,10 @@ struct scope {
 	size_t n_queues;
 	bool has_queues;
 };
+
+_Static_assert(offsetof(struct scope, feed_bits) + 8 <= 64 &&
+    offsetof(struct scope, name) == 128,
+    "what every event of a scope touches fills its first line");
 
 struct feed {
 	struct feed_info info;
