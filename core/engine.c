@@ -2031,6 +2031,7 @@ engine_queue_capture(struct engine *e, struct scope *q, int64_t mark)
 	size_t wa = engine_window_near(e, 15 * 60 * 1000LL);
 	size_t wh = engine_window_near(e, 60 * 60 * 1000LL);
 	double span, rate = 0, aht_s = 0, patience_s = 0;
+	unsigned hour_kinds;
 	int64_t at = mark;
 	bool known, traffic;
 
@@ -2053,14 +2054,24 @@ engine_queue_capture(struct engine *e, struct scope *q, int64_t mark)
 		kpi_set_read_some(q->kpi, engine_kpi_window(e, wh),
 		    1u << KS_WAIT_ANSWERED_MS | 1u << KS_WAIT_ABANDONED_MS, 0,
 		    &hour);
-	/* When these sums next change with no event: the windows sliding,
-	 * and wrap time attributed to the queue (it grows while agents wrap
-	 * its calls). Known now, while the set is at the mark. */
-	q->staff_moves = kpi_set_moves(q->kpi, engine_kpi_window(e, wa), 0);
-	if (wh != wa) {
-		int64_t m = kpi_set_moves(q->kpi, engine_kpi_window(e, wh),
-		    1u << KT_WRAP_ATTR);
+	/* When these sums next change with no event: the windows sliding
+	 * past an entry they count (an arrival out of the first; a handled
+	 * call, an abandon, a change to wrap attributed, and with abandons an
+	 * answer's wait, out of the hour: not the agents' other states, which
+	 * most entries are on a floor of many queues), and wrap time
+	 * attributed to the queue (it grows while agents wrap its calls).
+	 * Known now, while the set is at the mark. */
+	hour_kinds = 1u << KPI_HANDLED | 1u << KPI_ABANDONED | 1u << KPI_STATE |
+	    (hour.n[KS_ABANDONED] > 0 ? 1u << KPI_ANSWERED : 0);
+	if (wh == wa)
+		q->staff_moves = kpi_set_moves_of(q->kpi, engine_kpi_window(e, wa),
+		    1u << KT_WRAP_ATTR, 1u << KPI_ARRIVAL | hour_kinds);
+	else {
+		int64_t m = kpi_set_moves_of(q->kpi, engine_kpi_window(e, wh),
+		    1u << KT_WRAP_ATTR, hour_kinds);
 
+		q->staff_moves = kpi_set_moves_of(q->kpi,
+		    engine_kpi_window(e, wa), 0, 1u << KPI_ARRIVAL);
 		q->staff_moves = m < q->staff_moves ? m : q->staff_moves;
 	}
 	span = engine_window_seconds_at(e, wa, at);

@@ -672,6 +672,48 @@ kpi_set_moves(const struct kpi_set *set, size_t i, unsigned timed)
 	return w->next_t == INT64_MAX ? INT64_MAX : w->next_t + w->length;
 }
 
+int64_t
+kpi_set_moves_of(const struct kpi_set *set, size_t i, unsigned timed,
+    unsigned kinds)
+{
+	int64_t moves = kpi_set_moves(set, i, timed);
+	const struct kpi_window *w;
+	const struct kpi_block *b;
+	unsigned offset;
+	uint32_t cursor;
+	int64_t t = INT64_MAX;
+
+	/* moving now, or no entry to leave: as for all the sums */
+	if (i >= set->n_windows || moves == set->t || moves == INT64_MAX)
+		return moves;
+	w = &set->windows[i];
+	b = w->block;
+	offset = w->offset;
+	cursor = w->cursor;
+	for (int n = 0; n < KPI_MOVES_SCAN; n++, cursor++, offset++) {
+		const struct kpi_entry *e;
+		unsigned kind;
+
+		if (cursor == (uint32_t)set->tail)
+			return INT64_MAX;       /* none of them in the window */
+		if (offset == KPI_BLOCK || kpi_entry_kind(&b->e[offset]) == KPI_END) {
+			b = b->next;
+			offset = 0;
+		}
+		e = &b->e[offset];
+		kind = kpi_entry_kind(e);
+		t = kpi_entry_time(b, e) + w->length;
+		if (!(kinds & 1u << kind))
+			continue;
+		if (kind != KPI_STATE)
+			return t;
+		for (int k = 0; k < KT_COUNT; k++)
+			if ((timed & 1u << k) && e->delta[k] != 0)
+				return t;
+	}
+	return t;
+}
+
 size_t
 kpi_set_memory(const struct kpi_set *set)
 {

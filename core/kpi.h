@@ -123,6 +123,16 @@ void kpi_set_read_some(struct kpi_set *, size_t i, uint32_t sums,
  * only the next day changes it). */
 int64_t kpi_set_moves(const struct kpi_set *, size_t i, unsigned timed);
 
+/* The same for only some of the window's sums: those of entries of the
+ * kinds in the mask `kinds` (1 << KPI_...), a state change counting only
+ * when it moves agents in one of the kpi_times in `timed`. It looks at
+ * most KPI_MOVES_SCAN entries past the far edge: with no such entry among
+ * them, the time the last of them leaves (sooner than need be, never
+ * later). */
+#define KPI_MOVES_SCAN 8
+int64_t kpi_set_moves_of(const struct kpi_set *, size_t i, unsigned timed,
+    unsigned kinds);
+
 /* Bytes held by the set, and entries in its log, for the memory figures. */
 size_t kpi_set_memory(const struct kpi_set *);
 size_t kpi_set_entries(const struct kpi_set *);

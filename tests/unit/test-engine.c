@@ -421,6 +421,124 @@ test_kpi_read_some_as_read(void **state)
 }
 
 /*
+ * When a window's sums of some kinds next move (staffing's schedule).
+ * A 60 s window; entries, by hand: at 1 s an agent busy, at 2 s an
+ * arrival, at 3 s a handled call, at 4 s and 5 s wrap attributed +1 and
+ * -1, then ten more busy changes from 6 s, then an arrival at 16 s. At
+ * 20 s nothing is in motion (wrap attributed is back to 0 at both
+ * edges), so each kind moves when its first entry leaves: the arrival at
+ * 2 + 60 s, the handled call at 63 s, wrap attributed at 64 s. Once
+ * the first arrival has gone, the next is the one at 16 s: 76 s, or
+ * sooner when the entries before it are more than the function looks
+ * at, but never later.
+ */
+static void
+test_kpi_moves_of_kinds(void **state)
+{
+	const int64_t lengths[] = { 60 * S };
+	struct kpi_set *set = kpi_set_new(lengths, 1, T0, T0);
+	const int8_t busy[KT_COUNT] = { [KT_BUSY] = 1 };
+	const int8_t wrap_in[KT_COUNT] = { [KT_WRAP_ATTR] = 1 };
+	const int8_t wrap_out[KT_COUNT] = { [KT_WRAP_ATTR] = -1 };
+	const unsigned state_bit = 1u << KPI_STATE;
+	const unsigned wrap_t = 1u << KT_WRAP_ATTR;
+	struct kpi_sums sums;
+	int64_t m;
+
+	(void)state;
+	kpi_set_advance(set, T0 + 1 * S, T0);
+	kpi_set_agents(set, busy);
+	kpi_set_advance(set, T0 + 2 * S, T0);
+	kpi_set_add(set, KPI_ARRIVAL, 0, 0);
+	kpi_set_advance(set, T0 + 3 * S, T0);
+	kpi_set_add(set, KPI_HANDLED, 60 * S, 0);
+	kpi_set_advance(set, T0 + 4 * S, T0);
+	kpi_set_agents(set, wrap_in);
+	kpi_set_advance(set, T0 + 5 * S, T0);
+	kpi_set_agents(set, wrap_out);
+	for (int k = 0; k < 10; k++) {
+		kpi_set_advance(set, T0 + (6 + k) * S, T0);
+		kpi_set_agents(set, busy);
+	}
+	kpi_set_advance(set, T0 + 16 * S, T0);
+	kpi_set_add(set, KPI_ARRIVAL, 0, 0);
+	kpi_set_advance(set, T0 + 20 * S, T0);
+	kpi_set_read(set, 0, &sums);
+	assert_int_equal(kpi_set_moves(set, 0, 0), T0 + 61 * S);
+	assert_int_equal(kpi_set_moves_of(set, 0, 0, 1u << KPI_ARRIVAL),
+	    T0 + 62 * S);
+	assert_int_equal(kpi_set_moves_of(set, 0, wrap_t,
+	    1u << KPI_HANDLED | state_bit), T0 + 63 * S);
+	assert_int_equal(kpi_set_moves_of(set, 0, wrap_t, state_bit),
+	    T0 + 64 * S);
+	/* no survey in the window: never, or (looking at only some of the
+	 * entries) when one of them leaves */
+	m = kpi_set_moves_of(set, 0, 0, 1u << KPI_SURVEY);
+	assert_true(m == INT64_MAX || (m >= T0 + 61 * S && m <= T0 + 76 * S));
+	/* at 62.5 s the first arrival has gone */
+	kpi_set_advance(set, T0 + 62 * S + 500, T0);
+	kpi_set_read(set, 0, &sums);
+	assert_int_equal(sums.n[KS_ARRIVALS], 1);
+	m = kpi_set_moves_of(set, 0, 0, 1u << KPI_ARRIVAL);
+	assert_true(m > T0 + 62 * S + 500 && m <= T0 + 76 * S);
+	if (KPI_MOVES_SCAN >= 14)      /* the arrival is the 14th entry */
+		assert_int_equal(m, T0 + 76 * S);
+	/* while an agent wraps for the queue, wrap time moves with the clock */
+	kpi_set_agents(set, wrap_in);
+	assert_int_equal(kpi_set_moves_of(set, 0, wrap_t, state_bit),
+	    T0 + 62 * S + 500);
+	kpi_set_free(&set);
+}
+
+/*
+ * With one window, staffing's arrivals and handle time are read from the
+ * same one: while an agent wraps a call of the queue, the wrap time in it
+ * grows, so the queue is judged again at the next mark. Worked by hand:
+ * the daemon started two hours before 09:00 (the window is full); a call
+ * queued at 09:00, answered at 09:00:10, ended at 09:01:10, its agent
+ * wrapping since; at 09:10:02 the inputs are those of the mark 09:10:00
+ * and the next to take is 09:10:05 (before, only the arrival leaving the
+ * hour at 10:00 was seen). Once it is ready again, nothing moves until
+ * the arrival leaves the hour, at 10:00.
+ */
+static void
+test_staffing_one_window_wrap_moves(void **state)
+{
+	static const char *const yaml =
+	    "site: {name: Leeds, timezone: Europe/London}\n"
+	    "windows: [60m]\n"
+	    "queues: {std: {}}\n";
+	int64_t staffed;
+	bool short_of_staff;
+	long i;
+
+	(void)state;
+	setup(yaml, T0 - 120 * MIN);
+	agent_state(T0 - 100 * MIN, "a1", "ready", ",\"queues\":[\"std\"]");
+	queued(T0, "c1", "std");
+	answered(T0 + 10 * S, "c1", "a1");
+	ended(T0 + 70 * S, "c1", NULL);
+	agent_state(T0 + 70 * S, "a1", "wrap", NULL);
+	engine_advance(fx.engine, T0 + 10 * MIN + 2 * S);
+	i = engine_scope_find(fx.engine, "queue:std");
+	assert_true(i >= 0);
+	assert_true(engine_scope_short_of_staff(fx.engine, (size_t)i, &staffed,
+	    &short_of_staff));
+	assert_int_equal(staffed, 1);
+	assert_int_equal(engine_scope_staffing_moves(fx.engine, (size_t)i),
+	    T0 + 10 * MIN + 5 * S);
+	agent_state(T0 + 11 * MIN, "a1", "ready", NULL);
+	engine_advance(fx.engine, T0 + 12 * MIN + 1 * S);
+	assert_true(engine_scope_short_of_staff(fx.engine, (size_t)i, &staffed,
+	    &short_of_staff));
+	/* the wrap ended: the hour's wrap time stands until its entries
+	 * leave; the first entry to leave that staffing reads is the
+	 * arrival */
+	assert_int_equal(engine_scope_staffing_moves(fx.engine, (size_t)i),
+	    T0 + 60 * MIN);
+}
+
+/*
  * A set's entries hold their time within their block (24 bits of ms, 4.6
  * hours): entries further apart start a new block, and the windows and
  * today still hold exactly what they should. A talk of 5 days counts in
@@ -889,6 +1007,9 @@ main(void)
 		cmocka_unit_test_teardown(test_asterisk_formulas, teardown),
 		cmocka_unit_test_teardown(test_staffing_erlang_c, teardown),
 		cmocka_unit_test_teardown(test_agent_ids_short_and_long, teardown),
+		cmocka_unit_test(test_kpi_moves_of_kinds),
+		cmocka_unit_test_teardown(test_staffing_one_window_wrap_moves,
+		    teardown),
 		cmocka_unit_test_teardown(test_agent_queues_and_team_sent_again,
 		    teardown),
 	};
