@@ -104,8 +104,9 @@ struct feed_info {
 	int64_t refused;        /* events that would pass a limit (§6.9) */
 };
 
-/* A new engine for `config` (borrowed: it must outlive the engine or be
- * replaced with engine_reconfigure), clock at `now`. Free with engine_free. */
+/* A new engine for `config` (borrowed: it must outlive the engine; a reload
+ * builds a new engine from the journal), clock at `now`. Free with
+ * engine_free. */
 struct engine *engine_new(const struct config *config, int64_t now);
 void engine_free(struct engine **engine);
 
