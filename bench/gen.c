@@ -143,9 +143,9 @@ gen_agent_state(struct gen *g, long long t, unsigned long long seq, int a,
 	const struct gen_params *p = g->p;
 
 	if (!named) {
-		gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,\"src\":\"%s\","
-		    "\"seq\":%llu,\"agent\":\"agent%05d\",\"state\":\"%s\"}", t,
-		    g->src, seq, a, state);
+		gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,"
+		    "\"src\":\"%s\",\"seq\":%llu,\"agent\":\"agent%05d\","
+		    "\"state\":\"%s\"}", t, g->src, seq, a, state);
 		return;
 	}
 	gen_emit(g, "{\"type\":\"agent.state\",\"ts\":%lld,\"src\":\"%s\","

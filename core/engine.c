@@ -1087,7 +1087,8 @@ engine_agent_state(struct engine *e, const struct event *ev)
 		a->name = xstrdup(ev->name);
 	}
 	if (ev->team != NULL && !a->config_placed) {
-		if (a->feed_team == NULL || strcmp(a->feed_team, ev->team) != 0) {
+		if (a->feed_team == NULL ||
+		    strcmp(a->feed_team, ev->team) != 0) {
 			free(a->feed_team);
 			a->feed_team = xstrdup(ev->team);
 		}
@@ -2064,8 +2065,9 @@ engine_queue_capture(struct engine *e, struct scope *q, int64_t mark)
 	hour_kinds = 1u << KPI_HANDLED | 1u << KPI_ABANDONED | 1u << KPI_STATE |
 	    (hour.n[KS_ABANDONED] > 0 ? 1u << KPI_ANSWERED : 0);
 	if (wh == wa)
-		q->staff_moves = kpi_set_moves_of(q->kpi, engine_kpi_window(e, wa),
-		    1u << KT_WRAP_ATTR, 1u << KPI_ARRIVAL | hour_kinds);
+		q->staff_moves = kpi_set_moves_of(q->kpi,
+		    engine_kpi_window(e, wa), 1u << KT_WRAP_ATTR,
+		    1u << KPI_ARRIVAL | hour_kinds);
 	else {
 		int64_t m = kpi_set_moves_of(q->kpi, engine_kpi_window(e, wh),
 		    1u << KT_WRAP_ATTR, hour_kinds);

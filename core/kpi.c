@@ -696,7 +696,8 @@ kpi_set_moves_of(const struct kpi_set *set, size_t i, unsigned timed,
 
 		if (cursor == (uint32_t)set->tail)
 			return INT64_MAX;       /* none of them in the window */
-		if (offset == KPI_BLOCK || kpi_entry_kind(&b->e[offset]) == KPI_END) {
+		if (offset == KPI_BLOCK ||
+		    kpi_entry_kind(&b->e[offset]) == KPI_END) {
 			b = b->next;
 			offset = 0;
 		}
