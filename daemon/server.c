@@ -1288,7 +1288,8 @@ server_stream_stats(struct server *s)
 	*st = (struct stream_stats){ .on = true, .connected = ns.connected,
 	    .stream = s->config->nats_stream, .received = ns.received,
 	    .redelivered = ns.redelivered, .position = s->stream_seq,
-	    .lag = s->stream_pending, .disconnects = ns.disconnects, .errors = ns.errors };
+	    .lag = s->stream_pending, .disconnects = ns.disconnects,
+	    .errors = ns.errors };
 	memcpy(st->error, ns.error, sizeof st->error);
 }
 
