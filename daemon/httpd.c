@@ -38,7 +38,7 @@
  * the time the probe takes to send a few hundred bytes to push it out.
  * (libevent accepts the new one before the oldest is closed: for that
  * instant one fd more is held; the oldest's socket is closed at once,
- * httpd_conn_evict.) At most HTTPD_ACCEPT_BATCH are accepted in
+ * httpd_conn_free.) At most HTTPD_ACCEPT_BATCH are accepted in
  * a turn of the loop, so what accepted connections have sent is read
  * before a burst of newer ones can push them out. Only when every
  * connection is in REPLY does the listener pause; the write deadline frees
@@ -264,26 +264,6 @@ httpd_await(struct httpd_conn *c, bool fresh)
 		httpd_parse(c);
 }
 
-/*
- * Close the oldest connection for a new one, its socket at once: libevent
- * 2.1 closes a freed bufferevent's socket in its finalizer, which runs
- * after the callback that freed it, so a turn's batch of accepts at the
- * cap held up to HTTPD_ACCEPT_BATCH sockets more than the cap until the
- * turn ended. The bufferevent lets go of its socket first (its events
- * deleted while the fd is still open), so nothing of it touches the number
- * the next accept may be given.
- */
-static void
-httpd_conn_evict(struct httpd_conn *c)
-{
-	evutil_socket_t fd = bufferevent_getfd(c->bev);
-
-	bufferevent_setfd(c->bev, -1);
-	httpd_conn_free(c);
-	if (fd >= 0)
-		evutil_closesocket(fd);
-}
-
 static void
 httpd_on_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -301,7 +281,7 @@ httpd_on_accept(struct evconnlistener *l, evutil_socket_t fd,
 		    "http.max_connections allows; the oldest with no request "
 		    "in progress is closed for each new one (%" PRIu64
 		    " so far)", h->cap, h->st->evicted);
-		httpd_conn_evict(old);
+		httpd_conn_free(old);
 	}
 	if ((int64_t)h->st->open >= h->cap) {
 		/* Every one is being answered: the listener is paused by now;
@@ -773,10 +753,21 @@ httpd_on_timer(void *arg)
 	httpd_conn_free(c);
 }
 
+/*
+ * Free a connection and close its socket at once. libevent 2.1 closes a
+ * freed bufferevent's socket only in its finalizer, after the callback
+ * that freed it has returned: a turn's batch of accepts at the cap (each
+ * evicting the oldest), or after a connection was done, then held up to
+ * HTTPD_ACCEPT_BATCH sockets more than the cap until the turn ended. The
+ * bufferevent lets go of its socket first (its events deleted while the fd
+ * is still open), so nothing of it touches the number the next accept may
+ * be given.
+ */
 static void
 httpd_conn_free(struct httpd_conn *c)
 {
 	struct httpd *h = c->httpd;
+	evutil_socket_t fd;
 
 	if (c->state == HTTPD_STREAM) {
 		h->st->streams--;
@@ -788,7 +779,11 @@ httpd_conn_free(struct httpd_conn *c)
 	TAILQ_REMOVE(&h->all, c, all_entry);
 	h->queued -= c->queued;
 	proc_timer_free(&c->timer);
+	fd = bufferevent_getfd(c->bev);
+	bufferevent_setfd(c->bev, -1);
 	bufferevent_free(c->bev);
+	if (fd >= 0)
+		evutil_closesocket(fd);
 	httpd_req_clear(&c->req);
 	free(c);
 	h->st->open--;

@@ -3,7 +3,8 @@ the real wallboardd, flooded over real TCP sockets on loopback.
 
 1. 2,000 idle connections with http.max_connections 200 and a header_timeout
    long enough not to help (30 s): the daemon never holds more than 200 (its
-   sockets on the port, counted in /proc), a probe thread gets /healthz 200
+   sockets on the port, counted in /proc; 201 for the instant between
+   accepting one at the cap and closing the oldest), a probe thread gets /healthz 200
    within 1 s all along (at the cap, each new connection closes the oldest
    one with no request in progress), every eviction is counted, and the log
    has a handful of lines, not one per connection.
@@ -228,8 +229,14 @@ def test_flood():
         if prober.n < 10:
             FAILURES.append(f"only {prober.n} probes ran during the flood")
         batches = (flood + 99) // 100
-        if most > CAP:
-            FAILURES.append(f"the daemon held {most} HTTP sockets, over the cap of {CAP}")
+        # At the cap the daemon is given the new socket before it closes the
+        # oldest: for that instant (a few microseconds, longer if the
+        # scheduler takes the CPU away in between, as on a loaded CI
+        # machine) it holds one more. More than that is sockets kept past
+        # their connection (before 590b361, up to a turn's 16 accepts).
+        if most > CAP + 1:
+            FAILURES.append(f"the daemon held {most} HTTP sockets, over the cap of "
+                            f"{CAP} and the one being accepted")
         time.sleep(0.3)             # the probes' lingering closes are done
         # Each of the last probes (the thread's, the last batch's) may have
         # closed a flood connection at the cap, and gone.
