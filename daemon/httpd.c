@@ -754,11 +754,11 @@ httpd_on_timer(void *arg)
 }
 
 /*
- * Free a connection and close its socket at once. libevent 2.1 closes a
- * freed bufferevent's socket only in its finalizer, after the callback
- * that freed it has returned: a turn's batch of accepts at the cap (each
- * evicting the oldest), or after a connection was done, then held up to
- * HTTPD_ACCEPT_BATCH sockets more than the cap until the turn ended. The
+ * Free a connection and close its socket at once, whatever freed it (an
+ * eviction at the cap, a timeout, a finished answer). libevent 2.1 closes
+ * a freed bufferevent's socket only in its finalizer, after the callback
+ * that freed it has returned: until then the socket stayed open beside the
+ * turn's new accepts, up to HTTPD_ACCEPT_BATCH over the cap. The
  * bufferevent lets go of its socket first (its events deleted while the fd
  * is still open), so nothing of it touches the number the next accept may
  * be given.

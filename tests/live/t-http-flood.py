@@ -125,7 +125,7 @@ def held_now(pid, port):
     """http_sockets, the lower of two looks: at the cap the daemon accepts a
     connection before it closes the oldest, so for an instant it holds one
     more; and a listing of /proc/PID/fd made while fds are closed and reused
-    can see one twice. More than the cap in both looks is a leak."""
+    can see one twice. More than one over the cap in both looks is a leak."""
     return min(http_sockets(pid, port), http_sockets(pid, port))
 
 
