@@ -2072,9 +2072,16 @@ engine_queue_capture(struct engine *e, struct scope *q, int64_t mark)
 		int64_t m = kpi_set_moves_of(q->kpi, engine_kpi_window(e, wh),
 		    1u << KT_WRAP_ATTR, hour_kinds);
 
-		q->staff_moves = kpi_set_moves_of(q->kpi,
-		    engine_kpi_window(e, wa), 0, 1u << KPI_ARRIVAL);
-		q->staff_moves = m < q->staff_moves ? m : q->staff_moves;
+		/* Moving now (an agent wraps one of its calls, most marks of
+		 * a busy queue): nothing sooner, so the arrivals' window
+		 * need not be scanned (its far edge is cold). */
+		q->staff_moves = m;
+		if (m > kpi_set_clock(q->kpi)) {
+			int64_t ma = kpi_set_moves_of(q->kpi,
+			    engine_kpi_window(e, wa), 0, 1u << KPI_ARRIVAL);
+
+			q->staff_moves = ma < m ? ma : m;
+		}
 	}
 	span = engine_window_seconds_at(e, wa, at);
 	known = hour.n[KS_HANDLED] > 0 || arr.n[KS_ARRIVALS] == 0;
