@@ -863,19 +863,22 @@ alerts_foresee(const struct alerts_rule *r, const struct alerts_reading *reading
 
 /*
  * Whether the rule alert's text is already made of these: its form, the
- * reading (the raw value: the text shows it rounded), the levels and the
+ * reading as the text shows it (rounded as a tile shows it: metric_format
+ * prints only that, so a figure moving within its rounding, as most do
+ * from one evaluation to the next, makes no new text), the levels and the
  * scope's label; if not, remembers them for the text about to be made.
  * The label is read from the text, which begins with it; the rule itself
  * only changes at a reload, which forgets (reconfigure).
  */
 static bool
-alerts_rule_said(struct alert *al, const struct scope_info *si,
-    const struct alerts_reading *reading, double threshold, double clear)
+alerts_rule_said(struct alert *al, enum metric_kind kind,
+    const struct scope_info *si, const struct alerts_reading *reading,
+    double threshold, double clear)
 {
 	struct alerts_rule_said now = { .ok = true,
 	    .form = al->state == ALERT_RESOLVED ? 0 : reading->breach ? 1 : 2,
 	    .has_value = reading->has_value,
-	    .value = reading->has_value ? reading->value : 0,
+	    .value = reading->has_value ? metric_shown(kind, reading->value) : 0,
 	    .threshold = threshold, .clear = clear };
 	struct alerts_rule_said *was = &al->rule_said;
 	size_t label = strlen(si->label);
@@ -986,7 +989,8 @@ alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
 	if (al->state == ALERT_NONE || (al->state == ALERT_RESOLVED &&
 	    was == ALERT_RESOLVED))
 		return;         /* a resolved alert keeps its last words */
-	if (alerts_rule_said(al, &si, &reading, threshold, clear))
+	if (alerts_rule_said(al, r->info->kind, &si, &reading, threshold,
+	    clear))
 		return;
 	alerts_rule_text(text, sizeof text, r, &si, &reading, al, threshold,
 	    clear);
