@@ -18,6 +18,7 @@
 
 #include "dueheap.h"
 #include "strmap.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define ALERT_TEXT_MAX 512
@@ -822,24 +823,40 @@ alerts_rule_text(char *buf, size_t len, const struct alerts_rule *r,
 	const char *noun = alerts_nouns[r->metric];
 	const char *op = c->above ? ">" : "<";
 	char value[32], level[32], clr[32], what[160];
+	struct text_out w, o;
 
 	metric_format(r->info->kind, reading->value, value, sizeof value);
 	metric_format_level(r->info->kind, threshold, level, sizeof level);
 	metric_format_level(r->info->kind, clear, clr, sizeof clr);
-	if (!reading->has_value)
-		snprintf(what, sizeof what, "%s %s: no data", si->label, noun);
-	else if (r->info->kind == METRIC_COUNT)
-		snprintf(what, sizeof what, "%s %s %s", si->label, value, noun);
-	else
-		snprintf(what, sizeof what, "%s %s %s", si->label, noun, value);
-	if (al->state == ALERT_RESOLVED)
-		snprintf(buf, len, "%s%s cleared (fired %s %s)", what,
-		    reading->has_value ? ":" : ",", op, level);
-	else if (reading->breach)
-		snprintf(buf, len, "%s %s %s", what, op, level);
-	else
-		snprintf(buf, len, "%s, recovering: clears at %s (fired %s %s)",
-		    what, clr, op, level);
+	/* put together as snprintf would, "what" cut at its size */
+	text_out_init(&w, what, sizeof what);
+	text_out_str(&w, si->label);
+	text_out_str(&w, " ");
+	if (!reading->has_value) {
+		text_out_str(&w, noun);
+		text_out_str(&w, ": no data");
+	} else {
+		text_out_str(&w, r->info->kind == METRIC_COUNT ? value : noun);
+		text_out_str(&w, " ");
+		text_out_str(&w, r->info->kind == METRIC_COUNT ? noun : value);
+	}
+	text_out_init(&o, buf, len);
+	text_out_str(&o, what);
+	if (al->state == ALERT_RESOLVED) {
+		text_out_str(&o, reading->has_value ? ":" : ",");
+		text_out_str(&o, " cleared (fired ");
+	} else if (reading->breach)
+		text_out_str(&o, " ");
+	else {
+		text_out_str(&o, ", recovering: clears at ");
+		text_out_str(&o, clr);
+		text_out_str(&o, " (fired ");
+	}
+	text_out_str(&o, op);
+	text_out_str(&o, " ");
+	text_out_str(&o, level);
+	if (al->state == ALERT_RESOLVED || !reading->breach)
+		text_out_str(&o, ")");
 }
 
 /*

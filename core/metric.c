@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
+
 static const struct metric_info metric_table[M_COUNT] = {
 	[M_OFFERED] = {"offered", METRIC_COUNT, true, true},
 	[M_ANSWERED] = {"answered", METRIC_COUNT, true, true},
@@ -74,36 +76,78 @@ metric_shown(enum metric_kind kind, double v)
 	}
 }
 
-void
-metric_format_duration(long long ms, char *buf, size_t len)
+/*
+ * Writing a figure, without printf for the figures a floor has (the alerts'
+ * texts are made at evaluations): a whole number of units written, what
+ * snprintf's "%.0f" of it would print. The rest (a negative, NaN, a
+ * figure past 10^12) goes through snprintf as before.
+ */
+#define METRIC_PLAIN_MAX 1e12
+
+static void
+metric_write_duration(struct text_out *o, long long ms)
 {
 	long long s = ms < 0 ? 0 : ms / 1000;
 
-	if (s < 3600)
-		snprintf(buf, len, "%d:%02d", (int)(s / 60), (int)(s % 60));
-	else
-		snprintf(buf, len, "%lldh%02d", s / 3600, (int)(s / 60 % 60));
+	if (s < 3600) {         /* "m:ss" */
+		text_out_uint(o, (unsigned long long)(s / 60), 1);
+		text_out_str(o, ":");
+		text_out_uint(o, (unsigned long long)(s % 60), 2);
+	} else {                /* "1h05": hours and minutes */
+		text_out_uint(o, (unsigned long long)(s / 3600), 1);
+		text_out_str(o, "h");
+		text_out_uint(o, (unsigned long long)(s / 60 % 60), 2);
+	}
+}
+
+void
+metric_format_duration(long long ms, char *buf, size_t len)
+{
+	struct text_out o;
+
+	text_out_init(&o, buf, len);
+	metric_write_duration(&o, ms);
 }
 
 void
 metric_format(enum metric_kind kind, double v, char *buf, size_t len)
 {
 	double shown = metric_shown(kind, v);
+	double scale = kind == METRIC_RATIO ? 100 : kind == METRIC_SCORE ? 10 : 1;
+	unsigned long long k;
+	struct text_out o;
 
-	switch (kind) {
-	case METRIC_RATIO:
-		snprintf(buf, len, "%.0f%%", shown * 100);
-		break;
-	case METRIC_DURATION:
+	if (kind == METRIC_DURATION) {
 		metric_format_duration((long long)shown, buf, len);
-		break;
-	case METRIC_SCORE:
-		snprintf(buf, len, "%.1f", shown);
-		break;
-	default:
-		snprintf(buf, len, "%.0f", shown);
-		break;
+		return;
 	}
+	if (!(shown >= 0 && shown * scale < METRIC_PLAIN_MAX) ||
+	    signbit(shown)) {
+		switch (kind) {
+		case METRIC_RATIO:
+			snprintf(buf, len, "%.0f%%", shown * 100);
+			break;
+		case METRIC_SCORE:
+			snprintf(buf, len, "%.1f", shown);
+			break;
+		default:
+			snprintf(buf, len, "%.0f", shown);
+			break;
+		}
+		return;
+	}
+	/* shown is a whole number of hundredths, tenths or units: within
+	 * rounding of one once scaled, never near a half */
+	k = (unsigned long long)llround(shown * scale);
+	text_out_init(&o, buf, len);
+	if (kind == METRIC_SCORE) {
+		text_out_uint(&o, k / 10, 1);
+		text_out_str(&o, ".");
+		text_out_uint(&o, k % 10, 1);
+	} else
+		text_out_uint(&o, k, 1);
+	if (kind == METRIC_RATIO)
+		text_out_str(&o, "%");
 }
 
 void

@@ -87,3 +87,41 @@ text_clean(char *s)
 		p += n;
 	}
 }
+
+void
+text_out_init(struct text_out *o, char *buf, size_t len)
+{
+	o->buf = buf;
+	o->len = len;
+	o->n = 0;
+	if (len > 0)
+		buf[0] = '\0';
+}
+
+void
+text_out_str(struct text_out *o, const char *s)
+{
+	size_t room, k;
+
+	if (o->len == 0)
+		return;
+	room = o->len - 1 - o->n;
+	for (k = 0; k < room && s[k] != '\0'; k++)
+		o->buf[o->n + k] = s[k];
+	o->n += k;
+	o->buf[o->n] = '\0';
+}
+
+void
+text_out_uint(struct text_out *o, unsigned long long v, unsigned min_digits)
+{
+	char digits[24];
+	size_t n = sizeof digits - 1;
+
+	digits[n] = '\0';
+	do {
+		digits[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while ((v > 0 || sizeof digits - 1 - n < min_digits) && n > 0);
+	text_out_str(o, digits + n);
+}

@@ -23,4 +23,21 @@ const char *text_problem(const char *s, size_t len);
  * must be safe whatever came in (a log line stays one line). */
 void text_clean(char *s);
 
+/*
+ * Text put together without printf, for what runs at every evaluation
+ * (issue 18: no formatting of the printf family there): as snprintf would
+ * write it, at most len - 1 bytes and a NUL, cut at the byte.
+ */
+struct text_out {
+	char *buf;
+	size_t len, n;          /* n: bytes written so far, before the NUL */
+};
+
+/* Start writing into buf (len bytes, 0 allowed: nothing is written). */
+void text_out_init(struct text_out *, char *buf, size_t len);
+void text_out_str(struct text_out *, const char *s);
+/* v in decimal, with leading zeros to at least min_digits digits. */
+void text_out_uint(struct text_out *, unsigned long long v,
+    unsigned min_digits);
+
 #endif

@@ -852,6 +852,83 @@ layout_like(double v, char *buf)
 	metric_format(METRIC_RATIO, v, buf, 16);
 }
 
+/* A duration as snprintf wrote it until issue 18 (the route is printf's,
+ * not the code's). */
+static void
+duration_by_printf(long long ms, char *buf, size_t len)
+{
+	long long s = ms < 0 ? 0 : ms / 1000;
+
+	if (s < 3600)
+		snprintf(buf, len, "%d:%02d", (int)(s / 60), (int)(s % 60));
+	else
+		snprintf(buf, len, "%lldh%02d", s / 3600, (int)(s / 60 % 60));
+}
+
+/* Figures are written without printf (alert texts are made at every
+ * evaluation): they read as printf wrote them, over every share to a
+ * thousandth of a percent, scores and counts finely, durations to 30 h,
+ * the rare values printf still writes (negative, huge), and cut where
+ * snprintf cuts a buffer too short. */
+static void
+test_format_as_printf(void **state)
+{
+	char got[32], want[32];
+
+	(void)state;
+	/* by hand first: what a tile and an alert read */
+	metric_format(METRIC_RATIO, 0.805, got, sizeof got);
+	assert_string_equal(got, "81%");
+	metric_format(METRIC_RATIO, 1.0, got, sizeof got);
+	assert_string_equal(got, "100%");
+	metric_format(METRIC_DURATION, 41999, got, sizeof got);
+	assert_string_equal(got, "0:41");
+	metric_format(METRIC_DURATION, 3900000, got, sizeof got);
+	assert_string_equal(got, "1h05");
+	metric_format(METRIC_SCORE, 4.15, got, sizeof got);
+	assert_string_equal(got, "4.2");
+	metric_format(METRIC_SCORE, 0.04, got, sizeof got);
+	assert_string_equal(got, "0.0");
+	metric_format(METRIC_COUNT, 12.4, got, sizeof got);
+	assert_string_equal(got, "12");
+	metric_format(METRIC_COUNT, 1234567, got, sizeof got);
+	assert_string_equal(got, "1234567");
+	for (int i = 0; i <= 100000; i++) {
+		double v = i / 100000.0;
+
+		metric_format(METRIC_RATIO, v, got, sizeof got);
+		snprintf(want, sizeof want, "%.0f%%",
+		    metric_shown(METRIC_RATIO, v) * 100);
+		assert_string_equal(got, want);
+		v = i / 1000.0;
+		metric_format(METRIC_SCORE, v, got, sizeof got);
+		snprintf(want, sizeof want, "%.1f", metric_shown(METRIC_SCORE, v));
+		assert_string_equal(got, want);
+		v = i * 0.37;
+		metric_format(METRIC_COUNT, v, got, sizeof got);
+		snprintf(want, sizeof want, "%.0f", metric_shown(METRIC_COUNT, v));
+		assert_string_equal(got, want);
+		metric_format(METRIC_DURATION, i * 1097.0, got, sizeof got);
+		duration_by_printf((long long)metric_shown(METRIC_DURATION,
+		    i * 1097.0), want, sizeof want);
+		assert_string_equal(got, want);
+	}
+	metric_format(METRIC_SCORE, -1.25, got, sizeof got);
+	snprintf(want, sizeof want, "%.1f", metric_shown(METRIC_SCORE, -1.25));
+	assert_string_equal(got, want);
+	metric_format(METRIC_COUNT, 3e15, got, sizeof got);
+	assert_string_equal(got, "3000000000000000");
+	metric_format(METRIC_DURATION, -5000, got, sizeof got);
+	assert_string_equal(got, "0:00");
+	/* cut as snprintf cuts */
+	metric_format(METRIC_DURATION, 3723000, got, 4);
+	assert_string_equal(got, "1h0");
+	metric_format(METRIC_RATIO, 0.5, got, 3);
+	assert_string_equal(got, "50");
+	metric_format(METRIC_RATIO, 0.5, got, 1);
+	assert_string_equal(got, "");
+}
+
 /* n calls to support, the first in_sl answered after 5 s (<= T = 20 s),
  * the rest after 30 s: SL = in_sl / n. */
 static void
@@ -1227,6 +1304,7 @@ main(void)
 		cmocka_unit_test_teardown(test_feed_gaps_and_lost_calls, teardown),
 		cmocka_unit_test_teardown(test_understaffed, teardown),
 		cmocka_unit_test_teardown(test_one_rounding, teardown),
+		cmocka_unit_test(test_format_as_printf),
 		cmocka_unit_test_teardown(test_history, teardown),
 		cmocka_unit_test_teardown(test_target_levels, teardown),
 		cmocka_unit_test_teardown(test_judged_where_changed_as_everywhere,
