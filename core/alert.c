@@ -241,6 +241,7 @@ struct alerts_reading {
 	bool clear;             /* past the clear level: a firing alert resolves */
 	bool has_value;
 	double value;           /* as read; judged as shown (metric_shown) */
+	double shown;           /* rules: value as shown */
 	bool keep;              /* keep the alert's last value */
 	const char *text;       /* NULL: the caller writes it after the step */
 };
@@ -800,6 +801,7 @@ alerts_rule_reading(const struct config_alert *c, enum metric_kind kind,
 	memset(out, 0, sizeof *out);
 	out->has_value = has;
 	out->value = v;
+	out->shown = shown;
 	out->breach = has && (c->above ? shown > threshold + eps :
 	    shown < threshold - eps);
 	out->clear = !has || (c->above ? shown <= clear + eps :
@@ -888,14 +890,13 @@ alerts_foresee(const struct alerts_rule *r, const struct alerts_reading *reading
  * only changes at a reload, which forgets (reconfigure).
  */
 static bool
-alerts_rule_said(struct alert *al, enum metric_kind kind,
-    const struct scope_info *si, const struct alerts_reading *reading,
-    double threshold, double clear)
+alerts_rule_said(struct alert *al, const struct scope_info *si,
+    const struct alerts_reading *reading, double threshold, double clear)
 {
 	struct alerts_rule_said now = { .ok = true,
 	    .form = al->state == ALERT_RESOLVED ? 0 : reading->breach ? 1 : 2,
 	    .has_value = reading->has_value,
-	    .value = reading->has_value ? metric_shown(kind, reading->value) : 0,
+	    .value = reading->has_value ? reading->shown : 0,
 	    .threshold = threshold, .clear = clear };
 	struct alerts_rule_said *was = &al->rule_said;
 	size_t label = strlen(si->label);
@@ -1006,8 +1007,7 @@ alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
 	if (al->state == ALERT_NONE || (al->state == ALERT_RESOLVED &&
 	    was == ALERT_RESOLVED))
 		return;         /* a resolved alert keeps its last words */
-	if (alerts_rule_said(al, r->info->kind, &si, &reading, threshold,
-	    clear))
+	if (alerts_rule_said(al, &si, &reading, threshold, clear))
 		return;
 	alerts_rule_text(text, sizeof text, r, &si, &reading, al, threshold,
 	    clear);
