@@ -146,6 +146,11 @@ struct alerts {
 		                         * rule's scope; 2: its scope, and
 		                         * its alert there is `no` */
 		size_t no;              /* when known is 2: by_no + 1, or 0 */
+		/* the rule's windowed figure as last read, and a stamp of
+		 * what the window counted then (0: none; alerts_read) */
+		bool has_value;
+		double value;
+		uint64_t stamp;
 	} *cells;
 	size_t cell_rules, cell_scopes;
 	uint64_t cell_serial;
@@ -753,17 +758,34 @@ alerts_rule_resolve(const struct config_alert *c, const struct config *ec,
 	return false;
 }
 
-/* The rule's figure in scope i; false when it is null (no data). */
+static bool alerts_timed(enum metric_id);
+
+/* The rule's figure in scope i; false when it is null (no data). A
+ * window's figure is kept in the rule's cell with a stamp of what the
+ * window counts, and read again only once that moved: most judgements
+ * of a busy floor find no call's outcome came or went since the last
+ * (agents' states did; figures of agents' time are read every time). */
 static bool
 alerts_read(struct engine *e, const struct alerts_rule *r, size_t i,
-    double *out)
+    struct alerts_cell *cell, double *out)
 {
 	struct kpi_figures f;
 	struct scope_now now;
+	bool kept = !alerts_timed(r->metric);
 
 	if (r->info->windowed) {
+		if (kept && cell->stamp != 0 &&
+		    engine_scope_counts_same(e, i, r->window, cell->stamp)) {
+			*out = cell->value;
+			return cell->has_value;
+		}
 		engine_scope_figures(e, i, r->window, &f);
 		*out = f.value[r->metric];
+		if (kept) {
+			cell->stamp = engine_scope_counts_stamp(e, i, r->window);
+			cell->value = *out;
+			cell->has_value = !f.null[r->metric];
+		}
 		return !f.null[r->metric];
 	}
 	engine_scope_now(e, i, &now);
@@ -980,7 +1002,7 @@ alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
 		cell->known = 1;
 		return;
 	}
-	has = alerts_read(e, r, i, &v);
+	has = alerts_read(e, r, i, cell, &v);
 	alerts_levels(r->config, &si, &threshold, &clear);
 	alerts_rule_reading(r->config, r->info->kind, threshold, clear, has, v,
 	    &reading);

@@ -1977,6 +1977,20 @@ engine_scope_figures(struct engine *e, size_t i, size_t w, struct kpi_figures *o
 	    s->kind != SCOPE_TEAM || s->has_queues, out);
 }
 
+uint64_t
+engine_scope_counts_stamp(const struct engine *e, size_t i, size_t w)
+{
+	return kpi_set_counts_stamp(e->scopes[i]->kpi, engine_kpi_window(e, w));
+}
+
+bool
+engine_scope_counts_same(const struct engine *e, size_t i, size_t w,
+    uint64_t stamp)
+{
+	return kpi_set_counts_same(e->scopes[i]->kpi, engine_kpi_window(e, w),
+	    stamp, e->now);
+}
+
 /* The configured window nearest in length to `length` (the staffing
  * windows: 15 minutes of arrivals, an hour of handling). */
 static size_t

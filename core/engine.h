@@ -131,6 +131,12 @@ void engine_scope_info(const struct engine *, size_t i, struct scope_info *out);
 void engine_scope_now(const struct engine *, size_t i, struct scope_now *out);
 /* Window w of scope i: 0 .. n_windows-1 as configured, n_windows = today. */
 void engine_scope_figures(struct engine *, size_t i, size_t w, struct kpi_figures *out);
+/* A stamp of what window w of scope i counts (every figure but those of
+ * agents' time: occupancy, wrap, AHT), after engine_scope_figures; while
+ * engine_scope_counts_same holds, those figures read the same now. */
+uint64_t engine_scope_counts_stamp(const struct engine *, size_t i, size_t w);
+bool engine_scope_counts_same(const struct engine *, size_t i, size_t w,
+    uint64_t stamp);
 /* The day's intervals (core/history.h), kept at every 15-minute boundary
  * the clock passes; borrowed. */
 struct history;

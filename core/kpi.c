@@ -715,6 +715,68 @@ kpi_set_moves_of(const struct kpi_set *set, size_t i, unsigned timed,
 	return t;
 }
 
+/* Entries other than agents' states counted into a, each of which adds
+ * one to exactly one of these (kpi_count). */
+static uint64_t
+kpi_counted(const struct kpi_acc *a)
+{
+	return (uint64_t)(a->n[KS_ARRIVALS] + a->n[KS_ANSWERED] +
+	    a->n[KS_ABANDONED] + a->n[KS_EXITED] + a->n[KS_HANDLED] +
+	    a->n[KS_SURVEYS]);
+}
+
+uint64_t
+kpi_set_counts_stamp(const struct kpi_set *set, size_t i)
+{
+	uint64_t in, out;
+
+	if (i >= set->n_windows)
+		return 0;
+	/* what came in and what went out past the far edge: the same pair,
+	 * none came or went (31 and 32 bits: no 2^31 entries between two
+	 * judgements) */
+	in = kpi_counted(&set->total);
+	out = kpi_counted(&set->windows[i].gone);
+	return 1ull << 63 | (in & 0x7fffffffu) << 32 | (out & 0xffffffffu);
+}
+
+bool
+kpi_set_counts_same(const struct kpi_set *set, size_t i, uint64_t stamp,
+    int64_t t)
+{
+	const struct kpi_window *w;
+	const struct kpi_block *b;
+	unsigned offset;
+	uint32_t cursor;
+
+	if (stamp == 0 || stamp != kpi_set_counts_stamp(set, i))
+		return false;
+	/* Nor may one be out by t that the far edge has yet to pass: the
+	 * entries from it on, up to the first still inside at t, are all
+	 * agents' states (a few looked at; more, and the answer is no). */
+	w = &set->windows[i];
+	b = w->block;
+	offset = w->offset;
+	cursor = w->cursor;
+	for (int n = 0; n < KPI_MOVES_SCAN; n++, cursor++, offset++) {
+		const struct kpi_entry *e;
+
+		if (cursor == (uint32_t)set->tail)
+			return true;
+		if (offset == KPI_BLOCK ||
+		    kpi_entry_kind(&b->e[offset]) == KPI_END) {
+			b = b->next;
+			offset = 0;
+		}
+		e = &b->e[offset];
+		if (kpi_entry_time(b, e) + w->length > t)
+			return true;
+		if (kpi_entry_kind(e) != KPI_STATE)
+			return false;
+	}
+	return false;
+}
+
 size_t
 kpi_set_memory(const struct kpi_set *set)
 {

@@ -133,6 +133,15 @@ int64_t kpi_set_moves(const struct kpi_set *, size_t i, unsigned timed);
 int64_t kpi_set_moves_of(const struct kpi_set *, size_t i, unsigned timed,
     unsigned kinds);
 
+/* A stamp of what window i counts: every sum but agents' time, and the
+ * longest wait. While kpi_set_counts_same(set, i, stamp, t) holds they
+ * read at clock t as they did when the stamp was taken (after a read),
+ * with no read: no entry other than agents' states came or went since.
+ * 'today' has no stamp (0, which never holds). */
+uint64_t kpi_set_counts_stamp(const struct kpi_set *, size_t i);
+bool kpi_set_counts_same(const struct kpi_set *, size_t i, uint64_t stamp,
+    int64_t t);
+
 /* Bytes held by the set, and entries in its log, for the memory figures. */
 size_t kpi_set_memory(const struct kpi_set *);
 size_t kpi_set_entries(const struct kpi_set *);

@@ -491,6 +491,60 @@ test_kpi_moves_of_kinds(void **state)
 }
 
 /*
+ * A stamp of what a window counts (alert rules keep a figure until it
+ * moves). A 60 s window, by hand: at 1 s an agent goes busy, at 2 s a
+ * call is answered; read at 20 s. Agents' states coming (30 s) or going
+ * (the one at 1 s is out at 61 s) leave the counts as they were; an
+ * arrival (40 s) or the answer leaving (at 62 s, not 61.999 s) does not,
+ * and a read then finds the answer gone. 'today' has no stamp.
+ */
+static void
+test_kpi_counts_stamp(void **state)
+{
+	const int64_t lengths[] = { 60 * S };
+	struct kpi_set *set = kpi_set_new(lengths, 1, T0, T0);
+	const int8_t busy[KT_COUNT] = { [KT_BUSY] = 1 };
+	struct kpi_sums sums;
+	uint64_t stamp;
+
+	(void)state;
+	kpi_set_advance(set, T0 + 1 * S, T0);
+	kpi_set_agents(set, busy);
+	kpi_set_advance(set, T0 + 2 * S, T0);
+	kpi_set_add(set, KPI_ANSWERED, 5 * S, KPI_F_IN_SL);
+	kpi_set_advance(set, T0 + 20 * S, T0);
+	kpi_set_read(set, 0, &sums);
+	stamp = kpi_set_counts_stamp(set, 0);
+	assert_true(stamp != 0);
+	assert_true(kpi_set_counts_same(set, 0, stamp, T0 + 20 * S));
+	kpi_set_advance(set, T0 + 30 * S, T0);
+	kpi_set_agents(set, busy);
+	assert_true(kpi_set_counts_same(set, 0, stamp, T0 + 30 * S));
+	kpi_set_advance(set, T0 + 40 * S, T0);
+	kpi_set_add(set, KPI_ARRIVAL, 0, 0);
+	assert_false(kpi_set_counts_same(set, 0, stamp, T0 + 40 * S));
+	kpi_set_read(set, 0, &sums);
+	assert_int_equal(sums.n[KS_ARRIVALS], 1);
+	stamp = kpi_set_counts_stamp(set, 0);
+	/* the state at 1 s leaves at 61 s: unread, then read */
+	assert_true(kpi_set_counts_same(set, 0, stamp, T0 + 61 * S + 500));
+	kpi_set_advance(set, T0 + 61 * S + 500, T0);
+	kpi_set_read(set, 0, &sums);
+	assert_int_equal(sums.n[KS_ANSWERED], 1);
+	assert_true(kpi_set_counts_same(set, 0, stamp, T0 + 61 * S + 999));
+	/* the answer at 2 s is out at 62 s */
+	assert_false(kpi_set_counts_same(set, 0, stamp, T0 + 62 * S));
+	kpi_set_advance(set, T0 + 62 * S, T0);
+	kpi_set_read(set, 0, &sums);
+	assert_int_equal(sums.n[KS_ANSWERED], 0);
+	assert_false(kpi_set_counts_same(set, 0, stamp, T0 + 62 * S));
+	/* today */
+	assert_int_equal(kpi_set_counts_stamp(set, 1), 0);
+	assert_false(kpi_set_counts_same(set, 1, 0, T0 + 62 * S));
+	kpi_set_free(&set);
+}
+
+/*
  * With one window, staffing's arrivals and handle time are read from the
  * same one: while an agent wraps a call of the queue, the wrap time in it
  * grows, so the queue is judged again at the next mark. Worked by hand:
@@ -1008,6 +1062,7 @@ main(void)
 		cmocka_unit_test_teardown(test_staffing_erlang_c, teardown),
 		cmocka_unit_test_teardown(test_agent_ids_short_and_long, teardown),
 		cmocka_unit_test(test_kpi_moves_of_kinds),
+		cmocka_unit_test(test_kpi_counts_stamp),
 		cmocka_unit_test_teardown(test_staffing_one_window_wrap_moves,
 		    teardown),
 		cmocka_unit_test_teardown(test_agent_queues_and_team_sent_again,
