@@ -932,9 +932,9 @@ alerts_rule_said(struct alert *al, const struct scope_info *si,
 	return false;
 }
 
-/* Rule k's cell for scope i (see alerts.cells). */
-static struct alerts_cell *
-alerts_cell(struct alerts *a, const struct engine *e, size_t k, size_t i)
+/* Make the cells fit this engine, day and config, and scope i. */
+static void
+alerts_cells_fit(struct alerts *a, const struct engine *e, size_t i)
 {
 	size_t rules = a->config->n_alerts;
 
@@ -961,6 +961,18 @@ alerts_cell(struct alerts *a, const struct engine *e, size_t k, size_t i)
 		a->cells = cells;
 		a->cell_scopes = scopes;
 	}
+}
+
+/* Rule k's cell for scope i (see alerts.cells): a few compares, at every
+ * judgement of every rule. */
+static inline struct alerts_cell *
+alerts_cell(struct alerts *a, const struct engine *e, size_t k, size_t i)
+{
+	if (__builtin_expect(i >= a->cell_scopes ||
+	    a->cell_rules != a->config->n_alerts ||
+	    a->cell_serial != engine_serial(e) ||
+	    a->cell_day != engine_day_start(e), 0))
+		alerts_cells_fit(a, e, i);
 	return &a->cells[k * a->cell_scopes + i];
 }
 
@@ -1688,6 +1700,18 @@ alerts_staffing(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
 
 /* ---- the day's history ------------------------------------------------ */
 
+/* The levels an alert reports (alerts_describe): a rule's on its scope,
+ * a stale feed's silence allowed; none for the others. */
+static void
+alerts_levels_of(const struct alerts *a, const struct alert *al,
+    double *threshold, double *clear)
+{
+	*threshold = *clear = al->kind == KIND_RULE ? al->threshold :
+	    al->kind == KIND_FEED_STALE ? (double)a->config->feeds_stale_after_ms : 0;
+	if (al->kind == KIND_RULE)
+		*clear = al->clear;
+}
+
 static void alerts_describe(const struct alerts *, const struct alert *,
     struct alert_info *);
 
@@ -1770,7 +1794,7 @@ static void
 alerts_episode_sync(struct alerts *a, struct alert *al)
 {
 	struct alerts_episode *ep = al->ep;
-	struct alert_info *in, d = { 0 };
+	struct alert_info *in;
 	struct alerts_synced now = { ep, al->config, al->acked_by, al->severity,
 	    al->state, al->since, al->fired_at, al->resolved_at, al->acked_at,
 	    al->has_value, al->value, al->threshold, al->clear, al->text_no };
@@ -1798,9 +1822,7 @@ alerts_episode_sync(struct alerts *a, struct alert *al)
 		in->resolved_at = al->resolved_at;
 	in->has_value = al->has_value;
 	in->value = al->value;
-	alerts_describe(a, al, &d);
-	in->threshold = d.threshold;
-	in->clear = d.clear;
+	alerts_levels_of(a, al, &in->threshold, &in->clear);
 	if (al->has_value && (!in->has_worst || (ep->worst_high ?
 	    al->value > in->worst : al->value < in->worst))) {
 		in->has_worst = true;
@@ -2109,19 +2131,17 @@ alerts_describe(const struct alerts *a, const struct alert *al,
 {
 	const struct metric_info *info;
 
+	alerts_levels_of(a, al, &out->threshold, &out->clear);
 	switch (al->kind) {
 	case KIND_RULE:
 		info = al->config ? metric_find(al->config->metric) : NULL;
 		out->metric = al->config ? al->config->metric : NULL;
 		out->window = al->config ? al->config->window : NULL;
-		out->threshold = al->threshold;
-		out->clear = al->clear;
 		out->kind = info ? info->kind : METRIC_COUNT;
 		break;
 	case KIND_FEED_STALE:
 		out->metric = "silence_ms";
 		out->kind = METRIC_DURATION;
-		out->threshold = out->clear = (double)a->config->feeds_stale_after_ms;
 		break;
 	case KIND_UNDERSTAFFED:
 		out->metric = "staffed";
