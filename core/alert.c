@@ -776,6 +776,10 @@ alerts_read(struct engine *e, const struct alerts_rule *r, size_t i,
 	if (r->info->windowed) {
 		if (kept && cell->stamp != 0 &&
 		    engine_scope_counts_same(e, i, r->window, cell->stamp)) {
+			/* agents' states that left it leave it, as a read
+			 * would have them: the schedule asks when the window
+			 * moves next from its far edge */
+			engine_scope_slide(e, i, r->window);
 			*out = cell->value;
 			return cell->has_value;
 		}

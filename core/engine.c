@@ -1991,6 +1991,15 @@ engine_scope_counts_same(const struct engine *e, size_t i, size_t w,
 	    stamp, e->now);
 }
 
+void
+engine_scope_slide(struct engine *e, size_t i, size_t w)
+{
+	struct kpi_sums none;
+
+	kpi_set_read_some(engine_kpi(e, e->scopes[i]), engine_kpi_window(e, w),
+	    0, 0, &none);
+}
+
 /* The configured window nearest in length to `length` (the staffing
  * windows: 15 minutes of arrivals, an hour of handling). */
 static size_t

@@ -137,6 +137,10 @@ void engine_scope_figures(struct engine *, size_t i, size_t w, struct kpi_figure
 uint64_t engine_scope_counts_stamp(const struct engine *, size_t i, size_t w);
 bool engine_scope_counts_same(const struct engine *, size_t i, size_t w,
     uint64_t stamp);
+/* Bring window w's far edge up to now as engine_scope_figures would,
+ * reading nothing (for a figure kept: so that when the window next moves,
+ * engine_scope_window_moves, is seen from where it is). */
+void engine_scope_slide(struct engine *, size_t i, size_t w);
 /* The day's intervals (core/history.h), kept at every 15-minute boundary
  * the clock passes; borrowed. */
 struct history;

@@ -672,44 +672,71 @@ kpi_set_moves(const struct kpi_set *set, size_t i, unsigned timed)
 	return w->next_t == INT64_MAX ? INT64_MAX : w->next_t + w->length;
 }
 
+/* Going through a window's entries from its far edge on, leaving it be. */
+struct kpi_walk {
+	const struct kpi_block *b;      /* the block of the entry last given */
+	unsigned offset;
+	uint32_t cursor, tail;
+};
+
+static void
+kpi_walk_start(struct kpi_walk *k, const struct kpi_set *set,
+    const struct kpi_window *w)
+{
+	k->b = w->block;
+	k->offset = w->offset;
+	k->cursor = w->cursor;
+	k->tail = (uint32_t)set->tail;
+}
+
+/* The next entry (its time: kpi_entry_time(k->b, e)), or NULL at the
+ * log's tail. */
+static const struct kpi_entry *
+kpi_walk_next(struct kpi_walk *k)
+{
+	const struct kpi_entry *e;
+
+	if (k->cursor == k->tail)
+		return NULL;
+	if (k->offset == KPI_BLOCK ||
+	    kpi_entry_kind(&k->b->e[k->offset]) == KPI_END) {
+		k->b = k->b->next;
+		k->offset = 0;
+	}
+	e = &k->b->e[k->offset];
+	k->cursor++;
+	k->offset++;
+	return e;
+}
+
 int64_t
 kpi_set_moves_of(const struct kpi_set *set, size_t i, unsigned timed,
     unsigned kinds)
 {
 	int64_t moves = kpi_set_moves(set, i, timed);
 	const struct kpi_window *w;
-	const struct kpi_block *b;
-	unsigned offset;
-	uint32_t cursor;
+	struct kpi_walk k;
 	int64_t t = INT64_MAX;
 
 	/* moving now, or no entry to leave: as for all the sums */
 	if (i >= set->n_windows || moves == set->t || moves == INT64_MAX)
 		return moves;
 	w = &set->windows[i];
-	b = w->block;
-	offset = w->offset;
-	cursor = w->cursor;
-	for (int n = 0; n < KPI_MOVES_SCAN; n++, cursor++, offset++) {
-		const struct kpi_entry *e;
+	kpi_walk_start(&k, set, w);
+	for (int n = 0; n < KPI_MOVES_SCAN; n++) {
+		const struct kpi_entry *e = kpi_walk_next(&k);
 		unsigned kind;
 
-		if (cursor == (uint32_t)set->tail)
+		if (e == NULL)
 			return INT64_MAX;       /* none of them in the window */
-		if (offset == KPI_BLOCK ||
-		    kpi_entry_kind(&b->e[offset]) == KPI_END) {
-			b = b->next;
-			offset = 0;
-		}
-		e = &b->e[offset];
 		kind = kpi_entry_kind(e);
-		t = kpi_entry_time(b, e) + w->length;
+		t = kpi_entry_time(k.b, e) + w->length;
 		if (!(kinds & 1u << kind))
 			continue;
 		if (kind != KPI_STATE)
 			return t;
-		for (int k = 0; k < KT_COUNT; k++)
-			if ((timed & 1u << k) && e->delta[k] != 0)
+		for (int j = 0; j < KT_COUNT; j++)
+			if ((timed & 1u << j) && e->delta[j] != 0)
 				return t;
 	}
 	return t;
@@ -745,9 +772,7 @@ kpi_set_counts_same(const struct kpi_set *set, size_t i, uint64_t stamp,
     int64_t t)
 {
 	const struct kpi_window *w;
-	const struct kpi_block *b;
-	unsigned offset;
-	uint32_t cursor;
+	struct kpi_walk k;
 
 	if (stamp == 0 || stamp != kpi_set_counts_stamp(set, i))
 		return false;
@@ -755,21 +780,11 @@ kpi_set_counts_same(const struct kpi_set *set, size_t i, uint64_t stamp,
 	 * entries from it on, up to the first still inside at t, are all
 	 * agents' states (a few looked at; more, and the answer is no). */
 	w = &set->windows[i];
-	b = w->block;
-	offset = w->offset;
-	cursor = w->cursor;
-	for (int n = 0; n < KPI_MOVES_SCAN; n++, cursor++, offset++) {
-		const struct kpi_entry *e;
+	kpi_walk_start(&k, set, w);
+	for (int n = 0; n < KPI_MOVES_SCAN; n++) {
+		const struct kpi_entry *e = kpi_walk_next(&k);
 
-		if (cursor == (uint32_t)set->tail)
-			return true;
-		if (offset == KPI_BLOCK ||
-		    kpi_entry_kind(&b->e[offset]) == KPI_END) {
-			b = b->next;
-			offset = 0;
-		}
-		e = &b->e[offset];
-		if (kpi_entry_time(b, e) + w->length > t)
+		if (e == NULL || kpi_entry_time(k.b, e) + w->length > t)
 			return true;
 		if (kpi_entry_kind(e) != KPI_STATE)
 			return false;

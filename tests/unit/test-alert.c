@@ -873,26 +873,25 @@ duration_by_printf(long long ms, char *buf, size_t len)
 static void
 test_format_as_printf(void **state)
 {
+	/* by hand first: what a tile and an alert read */
+	static const struct {
+		enum metric_kind kind;
+		double v;
+		const char *text;
+	} hand[] = {
+		{ METRIC_RATIO, 0.805, "81%" }, { METRIC_RATIO, 1.0, "100%" },
+		{ METRIC_DURATION, 41999, "0:41" },
+		{ METRIC_DURATION, 3900000, "1h05" },
+		{ METRIC_SCORE, 4.15, "4.2" }, { METRIC_SCORE, 0.04, "0.0" },
+		{ METRIC_COUNT, 12.4, "12" }, { METRIC_COUNT, 1234567, "1234567" },
+	};
 	char got[32], want[32];
 
 	(void)state;
-	/* by hand first: what a tile and an alert read */
-	metric_format(METRIC_RATIO, 0.805, got, sizeof got);
-	assert_string_equal(got, "81%");
-	metric_format(METRIC_RATIO, 1.0, got, sizeof got);
-	assert_string_equal(got, "100%");
-	metric_format(METRIC_DURATION, 41999, got, sizeof got);
-	assert_string_equal(got, "0:41");
-	metric_format(METRIC_DURATION, 3900000, got, sizeof got);
-	assert_string_equal(got, "1h05");
-	metric_format(METRIC_SCORE, 4.15, got, sizeof got);
-	assert_string_equal(got, "4.2");
-	metric_format(METRIC_SCORE, 0.04, got, sizeof got);
-	assert_string_equal(got, "0.0");
-	metric_format(METRIC_COUNT, 12.4, got, sizeof got);
-	assert_string_equal(got, "12");
-	metric_format(METRIC_COUNT, 1234567, got, sizeof got);
-	assert_string_equal(got, "1234567");
+	for (size_t k = 0; k < sizeof hand / sizeof hand[0]; k++) {
+		metric_format(hand[k].kind, hand[k].v, got, sizeof got);
+		assert_string_equal(got, hand[k].text);
+	}
 	for (int i = 0; i <= 100000; i++) {
 		double v = i / 100000.0;
 
