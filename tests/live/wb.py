@@ -3,6 +3,7 @@ ports with a private state directory, publish events and read snapshots over
 real ZeroMQ sockets, talk to the control socket."""
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -27,7 +28,31 @@ def noon_zone():
     return ("Etc/GMT%+d" % -h if h else "UTC"), h
 
 
+def _ephemeral_low():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port():
+    """A port free now, below the kernel's ephemeral range. A port the
+    kernel hands out for bind(0) comes from that range, where every
+    outgoing connection of the tests running beside takes its own port
+    too: one was taken before the daemon (or a nats-server of a cluster)
+    could bind it ("Address already in use"). Below it, only a listener
+    can take it, and each test picks at random."""
+    low = _ephemeral_low()
+    if low > 12000:
+        for _ in range(200):
+            port = random.randrange(10000, low)
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
