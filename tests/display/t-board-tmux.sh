@@ -32,8 +32,9 @@ fail() {
 	failed=$((failed + 1))
 }
 
-free_port() {
-	"$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# distinct free loopback ports below the ephemeral range
+free_ports() {
+	"$PYTHON" tests/live/ports.py "$1"
 }
 
 capture() {
@@ -75,8 +76,7 @@ is_restored() {
 	[ "$(tmux -L "$sock" display -p -t board '#{alternate_on}')" = 0 ]
 }
 
-ingest=$(free_port)
-publish=$(free_port)
+read -r ingest publish < <(free_ports 2)
 cat >"$tmp/wallboard.yaml" <<YAML
 site: {name: Leeds, timezone: UTC}
 queues:

@@ -11,11 +11,7 @@ T="$(mktemp -d /tmp/wb-demo-test.XXXXXX)"
 fail=0
 trap 'pkill -KILL -f "$T" 2>/dev/null; rm -rf "$T"' EXIT
 
-ports() { "$PY" -c '
-import socket
-ss = [socket.socket() for _ in range(3)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in ss])'; }
+ports() { "$PY" tests/live/ports.py 3; }
 
 # Every process the demo started has $T in its command line (its config
 # lives in a directory under TMPDIR=$T).

@@ -79,8 +79,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() {
-	"$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# distinct free loopback ports below the ephemeral range
+free_ports() {
+	"$PYTHON" tests/live/ports.py "$1"
 }
 
 # ---- install, as the README says ------------------------------------------------
@@ -90,9 +91,7 @@ ok "make install"
 conf="$root/etc/wallboard/wallboard.yaml"
 # The shipped config (a second run finds the one the first edited, kept).
 cp "$root/work/main/config/wallboard.yaml" "$conf"
-ingest=$(free_port)
-publish=$(free_port)
-http=$(free_port)
+read -r ingest publish http < <(free_ports 3)
 sed -i -e "s|\"tcp://\*:7410\"|\"tcp://127.0.0.1:$ingest\"|" \
 	-e "s|\"tcp://\*:7411\"|\"tcp://127.0.0.1:$publish\"|" \
 	-e "s|\"127.0.0.1:7412\"|\"127.0.0.1:$http\"|" "$conf"

@@ -3,7 +3,6 @@ ports with a private state directory, publish events and read snapshots over
 real ZeroMQ sockets, talk to the control socket."""
 import json
 import os
-import random
 import shutil
 import signal
 import socket
@@ -12,6 +11,8 @@ import tempfile
 import time
 
 import zmq
+
+from ports import free_port, free_ports  # noqa: F401 (the tests' port picker)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.environ.get("BUILD", "build")
@@ -28,36 +29,6 @@ def noon_zone():
     return ("Etc/GMT%+d" % -h if h else "UTC"), h
 
 
-def _ephemeral_low():
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            return int(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
-
-
-def free_port():
-    """A port free now, below the kernel's ephemeral range. A port the
-    kernel hands out for bind(0) comes from that range, where every
-    outgoing connection of the tests running beside takes its own port
-    too: one was taken before the daemon (or a nats-server of a cluster)
-    could bind it ("Address already in use"). Below it, only a listener
-    can take it, and each test picks at random."""
-    low = _ephemeral_low()
-    if low > 12000:
-        for _ in range(200):
-            port = random.randrange(10000, low)
-            with socket.socket() as s:
-                try:
-                    s.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-                return port
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Daemon:
     """A wallboardd under test. `extra` is YAML appended to the config."""
 
@@ -66,7 +37,7 @@ class Daemon:
         self.site = site
         self.dir = tempfile.mkdtemp(prefix="wb-live-")
         self.state = state_dir or os.path.join(self.dir, "state")
-        self.ingest, self.pub = ports or (free_port(), free_port())
+        self.ingest, self.pub = ports or tuple(free_ports(2))
         self.config = os.path.join(self.dir, "wallboard.yaml")
         # the extra YAML, when the ports are the harness's to choose again
         self.own_ports = None if ports else extra
@@ -103,7 +74,7 @@ state_dir: {self.state}
                 if (attempt == 4 or self.own_ports is None or
                         "Address already in use" not in self.stderr()):
                     raise
-                self.ingest, self.pub = free_port(), free_port()
+                self.ingest, self.pub = free_ports(2)
                 self.write_config(self.own_ports)
         return self
 

@@ -81,8 +81,8 @@ class Cluster:
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="wb-nats-cluster-")
-        self.ports = [wb.free_port() for _ in range(3)]
-        self.cports = [wb.free_port() for _ in range(3)]
+        ports = wb.free_ports(6)
+        self.ports, self.cports = ports[:3], ports[3:]
         self.procs = [None] * 3
 
     @property
@@ -104,16 +104,23 @@ class Cluster:
     def start_all(self):
         for i in range(3):
             self.start(i)
-        end = time.time() + 20
-        while time.time() < end:
+        # A cluster with no metadata leader cannot hold the stream: the
+        # test would fail later, and far from its cause. Say it here.
+        end = time.time() + 40
+        while True:
             logs = [open(os.path.join(self.dir, f"n{i}.log"), "rb").read()
                     for i in range(3)]
             if all(b"Server is ready" in x for x in logs) and \
                     any(b"JetStream cluster new metadata leader" in x or
                         b"meta leader" in x.lower() for x in logs):
                 return self
+            if time.time() >= end:
+                tails = "\n".join(f"-- n{i}.log:\n" + x[-1500:].decode(
+                    errors="replace") for i, x in enumerate(logs))
+                self.close()
+                raise RuntimeError("the 3-node cluster found no JetStream "
+                                   "metadata leader in 40 s\n" + tails)
             time.sleep(0.1)
-        return self
 
     def kill(self, i):
         self.procs[i].kill()
