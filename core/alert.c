@@ -122,6 +122,7 @@ struct alerts_episode {
 /* A feed's counters as last seen, so that a rise can be told from history. */
 struct alerts_feed {
 	int64_t gaps, lost;
+	bool stale_alert;       /* its KIND_FEED_STALE alert exists */
 };
 
 /* A transition, with copies of what it names (the alert may be gone). */
@@ -159,6 +160,10 @@ struct alerts {
 	size_t n, cap;
 	struct strmap *by_id;
 	struct strmap *feeds;   /* feed name -> struct alerts_feed */
+	/* the same by the engine's feed index (engine_serial's engine), found
+	 * by name once: every evaluation looks at each feed that changed */
+	struct alerts_feed **feed_of;
+	size_t n_feed_of;
 	bool baselined;         /* the first evaluation has seen the feeds */
 	uint64_t feed_changes;  /* engine_feed_changes as last looked */
 	uint64_t engine_serial; /* of the engine then */
@@ -558,6 +563,17 @@ alerts_reorder(struct alerts *a, size_t n_moved)
 		a->list[i]->index = i;
 }
 
+/* A feed's stale alert goes (alerts_feed_of's flag follows). */
+static void
+alerts_feed_gone(struct alerts *a, const struct alert *al)
+{
+	struct alerts_feed *w;
+
+	if (strncmp(al->scope, "feed:", 5) == 0 &&
+	    (w = strmap_get(a->feeds, al->scope + 5)) != NULL)
+		w->stale_alert = false;
+}
+
 /*
  * Record every change of state, keep the day's history, let the alerts in
  * state NONE go, and put the rest in list order: of the alerts visited
@@ -587,6 +603,8 @@ alerts_settle(struct alerts *a)
 			if (al->slot < a->staff_cap && a->staff[al->slot] == al)
 				a->staff[al->slot] = NULL;
 			alerts_episode_end(a, al);
+			if (al->kind == KIND_FEED_STALE)
+				alerts_feed_gone(a, al);
 			strmap_delete(a->by_id, al->id);
 			alerts_release(a, al);
 			a->list[al->index] = NULL;
@@ -1325,6 +1343,36 @@ alerts_feed_room(const struct alerts *a, enum alert_kind kind)
 	return a->feed_alerts[kind] < ALERTS_FEEDS_MAX;
 }
 
+/* What the alerts keep of feed idx (f: its info). The counters a feed
+ * already had at the first evaluation are history (a journal replayed at
+ * start), not news; a feed first seen later starts from zero. */
+static struct alerts_feed *
+alerts_feed_of(struct alerts *a, size_t idx, const struct feed_info *f)
+{
+	struct alerts_feed *w;
+
+	if (idx < a->n_feed_of && a->feed_of[idx] != NULL)
+		return a->feed_of[idx];
+	w = strmap_get(a->feeds, f->name);
+	if (w == NULL) {
+		w = xcalloc(1, sizeof *w);
+		if (!a->baselined) {
+			w->gaps = f->gaps;
+			w->lost = f->lost;
+		}
+		strmap_put(a->feeds, f->name, w);
+	}
+	if (idx >= a->n_feed_of) {
+		size_t n = idx + 1 > 2 * a->n_feed_of ? idx + 1 : 2 * a->n_feed_of;
+
+		a->feed_of = xrealloc(a->feed_of, n * sizeof *a->feed_of);
+		memset(a->feed_of + a->n_feed_of, 0,
+		    (n - a->n_feed_of) * sizeof *a->feed_of);
+		a->n_feed_of = n;
+	}
+	return a->feed_of[idx] = w;
+}
+
 /* A feed that has been heard from and has gone quiet for stale_after (by
  * the engine: engine_feed_stale). A feed never heard from (only rejects)
  * has nothing to go quiet. The episode's since is the feed's last event:
@@ -1345,6 +1393,9 @@ alerts_feed_stale(struct alerts *a, size_t idx, int64_t now)
 	r.breach = engine_feed_stale(a->engine, idx);
 	r.clear = !r.breach;
 	r.keep = !r.breach;
+	/* most feeds, most of the time: fresh, with no alert to look up */
+	if (!r.breach && !alerts_feed_of(a, idx, &f)->stale_alert)
+		return;
 	al = alerts_lookup(a, KIND_FEED_STALE, ALERT_FEED_STALE, "feed:",
 	    f.name, false);
 	if (al == NULL && r.breach) {
@@ -1353,6 +1404,7 @@ alerts_feed_stale(struct alerts *a, size_t idx, int64_t now)
 		al = alerts_lookup(a, KIND_FEED_STALE, ALERT_FEED_STALE,
 		    "feed:", f.name, true);
 		al->feed = (long)idx;
+		alerts_feed_of(a, idx, &f)->stale_alert = true;
 		a->feed_alerts[KIND_FEED_STALE]++;
 	}
 	if (al == NULL)
@@ -1463,24 +1515,14 @@ alerts_counter(struct alerts *a, enum alert_kind kind, const char *rule,
 	return al;
 }
 
-/*
- * Gaps and lost calls counted since the alerts last looked. The counters a
- * feed already had at the first evaluation are history (a journal replayed
- * at start), not news; a feed first seen later starts from zero.
- */
+/* Gaps and lost calls counted since the alerts last looked
+ * (alerts_feed_of says from when). */
 static void
-alerts_feed_counters(struct alerts *a, const struct feed_info *f, int64_t now)
+alerts_feed_counters(struct alerts *a, size_t idx, const struct feed_info *f,
+    int64_t now)
 {
-	struct alerts_feed *w = strmap_get(a->feeds, f->name);
+	struct alerts_feed *w = alerts_feed_of(a, idx, f);
 
-	if (w == NULL) {
-		w = xcalloc(1, sizeof *w);
-		if (!a->baselined) {
-			w->gaps = f->gaps;
-			w->lost = f->lost;
-		}
-		strmap_put(a->feeds, f->name, w);
-	}
 	alerts_counter(a, KIND_FEED_GAPS, ALERT_FEED_GAPS, "feed:", f->name,
 	    f->gaps - w->gaps, now);
 	alerts_counter(a, KIND_CALLS_LOST, ALERT_CALLS_LOST, "feed:", f->name,
@@ -1498,7 +1540,7 @@ alerts_feed_changed(void *arg, size_t idx)
 
 	engine_feed_info(a->engine, idx, &f);
 	alerts_feed_stale(a, idx, a->now);
-	alerts_feed_counters(a, &f, a->now);
+	alerts_feed_counters(a, idx, &f, a->now);
 }
 
 /*
@@ -1520,6 +1562,7 @@ alerts_feeds(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
 		 * and its indices may differ. */
 		a->engine_serial = engine_serial(e);
 		a->feed_changes = 0;
+		a->n_feed_of = 0;
 		for (size_t i = 0; i < a->n_visit; i++)
 			if (a->visit[i]->kind == KIND_FEED_STALE)
 				a->visit[i]->feed = engine_feed_index(e,
@@ -1976,6 +2019,7 @@ alerts_free(struct alerts **ap)
 	free(a->moves);
 	free(a->list);
 	free(a->idbuf);
+	free(a->feed_of);
 	free(a->staff);
 	free(a->staff_known);
 	dueheap_clear(&a->schedule);

@@ -753,6 +753,29 @@ test_feed_stale(void **state)
 	assert_int_equal(a.resolved_at, T0 + 50 * S);
 	assert_string_equal(a.text, "Feed pbx1 was silent for 0:45 (stale after 0:30)");
 	assert_int_equal(alerts_next_due(fx.alerts), T0 + 80 * S);
+
+	/* The feed speaks every 20 s until T0+410s: the resolved alert goes
+	 * 5 minutes after it resolved (T0+350s). */
+	for (int k = 0; k < 18; k++) {
+		from("pbx1", 3 + k, T0 + (70 + 20 * k) * S);
+		evaluate(T0 + (70 + 20 * k) * S);
+	}
+	assert_false(present("feed-stale/feed:pbx1"));
+	/* A second silence, from T0+410s: a new alert, stale at T0+440s,
+	 * with its own sentences; an event at T0+490s resolves it with the
+	 * silence last shown, 72 s at T0+482s. */
+	assert_true(evaluate(T0 + 440 * S));
+	a = get("feed-stale/feed:pbx1");
+	assert_int_equal(a.state, ALERT_FIRING);
+	assert_int_equal(a.since, T0 + 410 * S);
+	assert_string_equal(a.text, "Feed pbx1 silent (stale after 0:30)");
+	evaluate(T0 + 482 * S);
+	from("pbx1", 21, T0 + 490 * S);
+	assert_true(evaluate(T0 + 490 * S));
+	a = get("feed-stale/feed:pbx1");
+	assert_int_equal(a.state, ALERT_RESOLVED);
+	assert_int_equal(a.resolved_at, T0 + 490 * S);
+	assert_string_equal(a.text, "Feed pbx1 was silent for 1:12 (stale after 0:30)");
 }
 
 static void
