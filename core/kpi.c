@@ -266,8 +266,10 @@ kpi_count(int64_t n[KS_COUNT], const struct kpi_entry *e)
 {
 	int64_t v = kpi_entry_value(e);
 	unsigned f = kpi_entry_flags(e);
+	enum kpi_kind kind = kpi_entry_kind(e);
 
-	switch (kpi_entry_kind(e)) {
+	n[KS_COUNTED] += kind != KPI_STATE && kind <= KPI_ARRIVAL;
+	switch (kind) {
 	case KPI_ANSWERED:
 		n[KS_ANSWERED] += 1;
 		n[KS_ANSWERED_IN_SL] += !!(f & KPI_F_IN_SL);
@@ -742,14 +744,11 @@ kpi_set_moves_of(const struct kpi_set *set, size_t i, unsigned timed,
 	return t;
 }
 
-/* Entries other than agents' states counted into a, each of which adds
- * one to exactly one of these (kpi_count). */
+/* Entries other than agents' states counted into a (kpi_count). */
 static uint64_t
 kpi_counted(const struct kpi_acc *a)
 {
-	return (uint64_t)(a->n[KS_ARRIVALS] + a->n[KS_ANSWERED] +
-	    a->n[KS_ABANDONED] + a->n[KS_EXITED] + a->n[KS_HANDLED] +
-	    a->n[KS_SURVEYS]);
+	return (uint64_t)a->n[KS_COUNTED];
 }
 
 uint64_t
@@ -780,6 +779,10 @@ kpi_set_counts_same(const struct kpi_set *set, size_t i, uint64_t stamp,
 	 * entries from it on, up to the first still inside at t, are all
 	 * agents' states (a few looked at; more, and the answer is no). */
 	w = &set->windows[i];
+	/* the first of them by the window's own line (next_t is its time),
+	 * not its log's: most often it is still inside */
+	if (w->next_t == INT64_MAX || w->next_t + w->length > t)
+		return true;
 	kpi_walk_start(&k, set, w);
 	for (int n = 0; n < KPI_MOVES_SCAN; n++) {
 		const struct kpi_entry *e = kpi_walk_next(&k);

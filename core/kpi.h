@@ -33,6 +33,9 @@ enum kpi_sum {
 	 * (kpi_set_read_some reads only these, most queues being cold) */
 	KS_ARRIVALS,            /* call.queued */
 	KS_HANDLED, KS_TALK_MS, KS_ABANDONED,
+	/* entries other than agents' states, one each (a window's figure
+	 * other than agents' time moves only with them: kpi_set_counts_same) */
+	KS_COUNTED,
 	KS_WAIT_ANSWERED_MS, KS_WAIT_ABANDONED_MS,
 	KS_ANSWERED, KS_ANSWERED_IN_SL, KS_SHORT_ABANDONED,
 	KS_ABANDONED_IN_SL, KS_EXITED,
