@@ -70,6 +70,10 @@ struct alert {
 		unsigned char form;     /* resolved, breaching, recovering */
 		bool has_value;
 		double value, threshold, clear;
+		/* the scope's label it named: a scope's label is the same
+		 * string for its engine's life */
+		const char *label;
+		uint64_t serial;
 	} rule_said;
 	/* what its episode's record was last brought up to (episode_sync) */
 	struct alerts_synced {
@@ -96,6 +100,8 @@ struct alert {
 	enum alert_state placed_state;
 	int64_t placed_since;
 	size_t no;              /* its number in alerts.by_no */
+	size_t made;            /* a rule's, made in this evaluation: its
+	                         * place had rules been judged one by one */
 	struct alerts_episode *ep; /* the current (or last) episode's record */
 };
 
@@ -935,20 +941,21 @@ alerts_foresee(const struct alerts_rule *r, const struct alerts_reading *reading
  */
 static bool
 alerts_rule_said(struct alert *al, const struct scope_info *si,
-    const struct alerts_reading *reading, double threshold, double clear)
+    uint64_t serial, const struct alerts_reading *reading, double threshold,
+    double clear)
 {
 	struct alerts_rule_said now = { .ok = true,
 	    .form = al->state == ALERT_RESOLVED ? 0 : reading->breach ? 1 : 2,
 	    .has_value = reading->has_value,
 	    .value = reading->has_value ? reading->shown : 0,
-	    .threshold = threshold, .clear = clear };
+	    .threshold = threshold, .clear = clear, .label = si->label,
+	    .serial = serial };
 	struct alerts_rule_said *was = &al->rule_said;
-	size_t label = strlen(si->label);
 
 	if (al->text != NULL && was->ok && was->form == now.form &&
 	    was->has_value == now.has_value && was->value == now.value &&
 	    was->threshold == now.threshold && was->clear == now.clear &&
-	    strncmp(al->text, si->label, label) == 0 && al->text[label] == ' ')
+	    was->label == now.label && was->serial == now.serial)
 		return true;
 	*was = now;
 	return false;
@@ -1017,7 +1024,7 @@ alerts_cell_alert(struct alerts *a, const struct alerts_cell *cell,
 
 static void
 alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
-    size_t i, int64_t now, int64_t *due)
+    size_t i, size_t made, int64_t now, int64_t *due)
 {
 	struct alerts_reading reading;
 	struct alerts_cell *cell;
@@ -1046,8 +1053,12 @@ alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
 		alerts_visit(a, al);
 		al->seen = true;
 	} else if (cell->known == 0 || reading.breach) {
+		size_t n = a->n;
+
 		al = alerts_lookup(a, KIND_RULE, r->config->name, "", si.key,
 		    reading.breach);
+		if (a->n > n)
+			al->made = made;
 		cell->known = 2;
 		cell->no = al != NULL ? al->no + 1 : 0;
 	}
@@ -1063,23 +1074,43 @@ alerts_judge(struct alerts *a, struct engine *e, const struct alerts_rule *r,
 	if (al->state == ALERT_NONE || (al->state == ALERT_RESOLVED &&
 	    was == ALERT_RESOLVED))
 		return;         /* a resolved alert keeps its last words */
-	if (alerts_rule_said(al, &si, &reading, threshold, clear))
+	if (alerts_rule_said(al, &si, engine_serial(e), &reading, threshold,
+	    clear))
 		return;
 	alerts_rule_text(text, sizeof text, r, &si, &reading, al, threshold,
 	    clear);
 	alerts_set_text(al, text);
 }
 
-/* Every rule on every scope to judge that it matches. */
+static int
+alerts_made_compare(const void *pa, const void *pb)
+{
+	const struct alert *x = *(const struct alert *const *)pa;
+	const struct alert *y = *(const struct alert *const *)pb;
+
+	return x->made < y->made ? -1 : x->made > y->made;
+}
+
+/* Every rule on every scope to judge that it matches: a scope's rules one
+ * after the other, while its lines are in the cache. The alerts this
+ * makes join the list (and so are numbered: short_id) in the order of
+ * judging each rule over the scopes in turn, as before. */
 static void
 alerts_rules(struct alerts *a, struct engine *e, int64_t now, int64_t *due)
 {
-	for (size_t k = 0; k < a->config->n_alerts; k++) {
-		if (!a->rule_ok[k])
-			continue;
-		for (size_t t = 0; t < a->n_todo; t++)
-			alerts_judge(a, e, &a->rules[k], a->todo[t], now, due);
-	}
+	size_t first = a->n, rules = a->config->n_alerts;
+
+	for (size_t t = 0; t < a->n_todo; t++)
+		for (size_t k = 0; k < rules; k++)
+			if (a->rule_ok[k])
+				alerts_judge(a, e, &a->rules[k], a->todo[t],
+				    k * a->n_todo + t, now, due);
+	if (a->n - first < 2)
+		return;
+	qsort(a->list + first, a->n - first, sizeof *a->list,
+	    alerts_made_compare);
+	for (size_t j = first; j < a->n; j++)
+		a->list[j]->index = j;
 }
 
 /* The rules against the engine's windows, once an evaluation (judging and
