@@ -712,6 +712,21 @@ test_reconfigure_keeps_survivors(void **state)
 
 /* ---- built-in feed alerts ---------------------------------------------- */
 
+/* Feed pbx1's event seq at `at` ends its silence: its stale alert is
+ * resolved then, with these words. */
+static void
+assert_pbx1_recovers(int64_t seq, int64_t at, const char *text)
+{
+	struct alert_info a;
+
+	from("pbx1", seq, at);
+	assert_true(evaluate(at));
+	a = get("feed-stale/feed:pbx1");
+	assert_int_equal(a.state, ALERT_RESOLVED);
+	assert_int_equal(a.resolved_at, at);
+	assert_string_equal(a.text, text);
+}
+
 static void
 test_feed_stale(void **state)
 {
@@ -746,12 +761,8 @@ test_feed_stale(void **state)
 
 	/* an event arrives: resolved, keeping the last silence it showed; the
 	 * timer is now the feed's next stale time, T0+50s + 30s */
-	from("pbx1", 2, T0 + 50 * S);
-	assert_true(evaluate(T0 + 50 * S));
-	a = get("feed-stale/feed:pbx1");
-	assert_int_equal(a.state, ALERT_RESOLVED);
-	assert_int_equal(a.resolved_at, T0 + 50 * S);
-	assert_string_equal(a.text, "Feed pbx1 was silent for 0:45 (stale after 0:30)");
+	assert_pbx1_recovers(2, T0 + 50 * S,
+	    "Feed pbx1 was silent for 0:45 (stale after 0:30)");
 	assert_int_equal(alerts_next_due(fx.alerts), T0 + 80 * S);
 
 	/* The feed speaks every 20 s until T0+410s: the resolved alert goes
@@ -770,12 +781,8 @@ test_feed_stale(void **state)
 	assert_int_equal(a.since, T0 + 410 * S);
 	assert_string_equal(a.text, "Feed pbx1 silent (stale after 0:30)");
 	evaluate(T0 + 482 * S);
-	from("pbx1", 21, T0 + 490 * S);
-	assert_true(evaluate(T0 + 490 * S));
-	a = get("feed-stale/feed:pbx1");
-	assert_int_equal(a.state, ALERT_RESOLVED);
-	assert_int_equal(a.resolved_at, T0 + 490 * S);
-	assert_string_equal(a.text, "Feed pbx1 was silent for 1:12 (stale after 0:30)");
+	assert_pbx1_recovers(21, T0 + 490 * S,
+	    "Feed pbx1 was silent for 1:12 (stale after 0:30)");
 }
 
 static void
