@@ -3,7 +3,7 @@
  *
  * Layout: for each scope, HISTORY_MAX_BASE slots, slot k holding the
  * 15-minute window at day_start + (k + 1) * 15m, and a bitmap of the slots
- * recorded. A slot's struct kpi_sums (27 numbers, 216 bytes) is kept packed
+ * recorded. A slot's struct kpi_sums (28 numbers, 224 bytes) is kept packed
  * in the scope's byte string: a 32-bit mask of the fields that are not 0,
  * then each of those as a zigzag varint. Most are 0 or small, so a slot
  * takes some 30-70 bytes. The day's slots, every scope's, are appended to
@@ -30,6 +30,7 @@ struct history_scope {
 
 /* The fields of struct kpi_sums, in the packed order. */
 #define HISTORY_FIELDS (KS_COUNT + KT_COUNT + 1)
+_Static_assert(HISTORY_FIELDS <= 32, "a slot's mask has a bit for each field");
 
 static int64_t *
 history_field(struct kpi_sums *s, size_t f)
