@@ -13,6 +13,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "live"))
+from ports import free_port  # noqa: E402,F401 (the tests' port picker)
+
 ROOT = os.environ.get("WB_ROOT", os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
@@ -198,11 +202,6 @@ def holes(mask):
             if not edge and size > 4:
                 count += 1
     return count
-
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))), "live"))
-from ports import free_port  # noqa: E402,F401 (the tests' port picker)
 
 
 def ppm_to_png(ppm, png):
