@@ -70,8 +70,13 @@ bench_predecode(const struct gen_stream *s)
 		ev->caller = bench_keep(ev->caller);
 		ev->name = bench_keep(ev->name);
 		ev->team = bench_keep(ev->team);
-		for (size_t q = 0; q < ev->n_queues; q++)
-			ev->queues[q] = bench_keep(ev->queues[q]);
+		if (ev->n_queues > 0) {
+			const char **queues = xcalloc(ev->n_queues, sizeof *queues);
+
+			for (size_t q = 0; q < ev->n_queues; q++)
+				queues[q] = bench_keep(ev->queues[q]);
+			ev->queues = queues;
+		}
 	}
 	event_decoder_free(&d);
 	return evs;

@@ -26,7 +26,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdalign.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "text.h"
@@ -85,6 +87,7 @@ struct event_decoder {
 	struct jv slot[F_COUNT];
 	struct jv items[ITEMS_MAX];
 	size_t n_items;         /* of the queues array, up to ITEMS_MAX */
+	const char *queues[EVENT_QUEUES_MAX];   /* the event's, as decoded */
 	char *text;             /* the scanner's copies of strings */
 	size_t text_used;
 	unsigned char *arena;   /* cJSON's nodes while it parses for us */
@@ -203,6 +206,9 @@ event_text_size(const struct event *ev)
 		n += *fields[i] != NULL ? strlen(*fields[i]) + 1 : 0;
 	for (size_t i = 0; i < ev->n_queues; i++)
 		n += strlen(ev->queues[i]) + 1;
+	/* The queues' array, at the first pointer-aligned place. */
+	if (ev->n_queues > 0)
+		n += ev->n_queues * sizeof ev->queues[0] + alignof(const char *) - 1;
 	return n;
 }
 
@@ -224,11 +230,22 @@ void
 event_move_text(struct event *ev, char *text)
 {
 	const char **fields[] = { EVENT_STRINGS(ev) };
+	const char **queues = NULL;
 
+	if (ev->n_queues > 0) {
+		uintptr_t at = ((uintptr_t)text + alignof(const char *) - 1) &
+		    ~(uintptr_t)(alignof(const char *) - 1);
+
+		queues = (const char **)(void *)(text + (at - (uintptr_t)text));
+		text = (char *)(queues + ev->n_queues);
+		for (size_t i = 0; i < ev->n_queues; i++)
+			queues[i] = ev->queues[i];
+		ev->queues = queues;
+	}
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		*fields[i] = event_move_one(*fields[i], &text);
 	for (size_t i = 0; i < ev->n_queues; i++)
-		ev->queues[i] = event_move_one(ev->queues[i], &text);
+		queues[i] = event_move_one(queues[i], &text);
 }
 
 const char *
@@ -832,6 +849,7 @@ event_queues(struct event_decoder *d, struct event *ev)
 
 	ev->has_queues = false;
 	ev->n_queues = 0;
+	ev->queues = d->queues;
 	if (event_jv_null(item))
 		return REJECT_NONE;
 	if (item->kind != JV_ARRAY)
@@ -850,7 +868,7 @@ event_queues(struct event_decoder *d, struct event *ev)
 		if (ev->n_queues == EVENT_QUEUES_MAX)
 			return event_fail(d, REJECT_TOO_LONG,
 			    "'queues' has more than %d entries", EVENT_QUEUES_MAX);
-		ev->queues[ev->n_queues++] = q->s;
+		d->queues[ev->n_queues++] = q->s;
 	}
 	ev->has_queues = true;
 	return REJECT_NONE;
@@ -1006,7 +1024,8 @@ event_decode(struct event_decoder *d, const char *json, size_t len, struct event
 	memset(d->slot, 0, sizeof d->slot);
 	d->n_items = 0;
 	d->scanned = false;
-	memset(ev, 0, offsetof(struct event, queues));
+	memset(ev, 0, sizeof *ev);
+	ev->queues = d->queues;
 	ev->resolved = ev->transferred = FLAG_ABSENT;
 	d->error[0] = '\0';
 	if (len > EVENT_JSON_MAX)

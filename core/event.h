@@ -85,9 +85,11 @@ struct event {
 	bool has_queues;
 	size_t n_queues;
 	int csat;
-	/* Last, and only the first n_queues are set: a decode clears the
-	 * fields above, not these 512 bytes. */
-	const char *queues[EVENT_QUEUES_MAX];
+	/* n_queues names (has_queues: the event gave the list, maybe empty).
+	 * Like the strings, the array lives in the decoder until its next
+	 * message (event_move_text copies it out too): an event is some 170
+	 * bytes, not 670, as it crosses from the ingest thread to the loop. */
+	const char *const *queues;
 };
 
 struct event_decoder;

@@ -183,7 +183,7 @@ fill_agent_state(struct stream *s, struct event *ev, unsigned who)
 		ev->n_queues = q & 3;
 		for (size_t i = 0; i < ev->n_queues; i++)
 			qbuf[i] = queues[(q >> (2 + 2 * i)) & 3];
-		memcpy(ev->queues, qbuf, ev->n_queues * sizeof qbuf[0]);
+		ev->queues = qbuf;
 	}
 }
 

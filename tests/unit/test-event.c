@@ -410,15 +410,20 @@ test_event_outlives_its_decoder(void **state)
 
 	for (size_t k = 0; k < 2; k++) {
 		struct event kept;
-		char *text;
+		char *block, *text;
 		/* src 5, agent 3, reason 6, name 8, team 8, queues 6 + 8: each
-		 * with its NUL. */
-		size_t want = 5 + 3 + 6 + 8 + 8 + 6 + 8;
+		 * with its NUL; then the queues' array of two pointers, and up
+		 * to 7 bytes to align it. */
+		size_t strings = 5 + 3 + 6 + 8 + 8 + 6 + 8;
+		size_t want = strings + 2 * sizeof(char *) + sizeof(char *) - 1;
 
 		assert_int_equal(decode(first[k]), REJECT_NONE);
 		assert_int_equal(event_text_size(&ev), want);
 		kept = ev;
-		text = test_malloc(want);
+		/* The second time at an odd address: the array is aligned
+		 * past it, within the size asked for. */
+		block = test_malloc(want + k);
+		text = block + k;
 		event_move_text(&kept, text);
 		assert_int_equal(decode("{\"type\":\"call.queued\",\"ts\":1795424401000,"
 		    "\"src\":\"pbx2\",\"call\":\"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\","
@@ -433,8 +438,14 @@ test_event_outlives_its_decoder(void **state)
 		assert_string_equal(kept.queues[1], "support");
 		assert_null(kept.call);
 		assert_null(kept.caller);
-		assert_true(kept.src >= text && kept.queues[1] + 8 == text + want);
-		test_free(text);
+		/* The array first, at the first pointer-aligned byte; the
+		 * strings after it, the last queue's NUL the last byte used. */
+		assert_ptr_equal((const char *)kept.queues, block + 8 * k);
+		assert_ptr_equal(kept.src, block + 8 * k + 2 * sizeof(char *));
+		assert_ptr_equal(kept.queues[1] + 8,
+		    block + 8 * k + 2 * sizeof(char *) + strings);
+		assert_true(kept.queues[1] + 8 <= text + want);
+		test_free(block);
 	}
 	/* An absent src reads "default", which moves too. */
 	assert_int_equal(decode("{\"type\":\"call.abandoned\",\"ts\":1795424400000,"
