@@ -378,9 +378,10 @@ asan: | $(DEPS_FIRST)
 	WB_TEST_QUICK=1 $(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
-# The daemon has two threads of its own (the loop and ingest.c): the live
-# tests against ThreadSanitizer builds, failing on any race report
-# (tests/tsan.sh says what it judges, tests/tsan.supp what it suppresses).
+# The daemon has threads of its own (the loop, ingest.c, and replay-ahead.c
+# while the journal is replayed): the live tests against ThreadSanitizer
+# builds, failing on any race report (tests/tsan.sh says what it judges,
+# tests/tsan.supp what it suppresses).
 tsan: | $(DEPS_FIRST) need-test
 	$(MAKE) BUILD=build-tsan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=thread" all

@@ -36,6 +36,7 @@
 #include "log.h"
 #include "peers.h"
 #include "proc.h"
+#include "replay-ahead.h"
 #include "report.h"
 #include "server-internal.h"
 #include "snapshot.h"
@@ -371,16 +372,6 @@ server_log_full(struct server *s)
 	    "at ingest.max_queue until the loop catches up (%llu times so "
 	    "far); the senders hold the rest, and a feed's gaps say what its "
 	    "own queue dropped", (unsigned long long)n);
-}
-
-/* A journaled message, decoded here (at start and reload). */
-static void
-server_apply_raw(struct server *s, const char *data, size_t len, int64_t clock)
-{
-	struct event ev;
-	enum event_reject why = event_decode(s->decoder, data, len, &ev);
-
-	server_apply_event(s, why, &ev, event_decoder_error(s->decoder), clock, false);
 }
 
 /*
@@ -961,13 +952,15 @@ server_replay_progress(struct server_replay *rp)
 	    (unsigned long long)rp->records, (long long)((now - rp->started) / 1000));
 }
 
-static int
-server_replay_record(const struct journal_record *r, void *arg)
+/* One record of the journal, in file order; an event's decoded on the
+ * reading thread (replay-ahead.c). */
+static void
+server_replay_record(const struct journal_record *r,
+    const struct replay_ahead_event *ev, void *arg)
 {
 	struct server_replay *rp = arg;
 	struct server *s = rp->s;
 	struct journal_reject rej;
-	struct journal_event ev;
 
 	rp->last_clock = r->clock_ms;
 	server_replay_progress(rp);
@@ -976,20 +969,21 @@ server_replay_record(const struct journal_record *r, void *arg)
 	 * nothing to judge here, and no clock to start the engine at. */
 	if (s->engine == NULL && r->type == JOURNAL_JUDGE) {
 		rp->judged = true;
-		return 0;
+		return;
 	}
 	if (s->engine == NULL)  /* the engine starts where the journal does */
 		s->engine = engine_new(rp->config, r->clock_ms);
 	switch (r->type) {
 	case JOURNAL_EVENT:
 	case JOURNAL_STREAM_EVENT:
-		if (!journal_event_decode(r, &ev))
+		if (!ev->decoded)       /* a stream event too short to read */
 			break;
-		if (ev.stream_seq > 0) {
-			s->stream_seq = ev.stream_seq;
-			s->stream_pending = ev.stream_pending;
+		if (ev->stream_seq > 0) {
+			s->stream_seq = ev->stream_seq;
+			s->stream_pending = ev->stream_pending;
 		}
-		server_apply_raw(s, ev.data, ev.len, r->clock_ms);
+		/* (no reason for a log line: a replay logs no rejection) */
+		server_apply_event(s, ev->why, &ev->ev, "", r->clock_ms, false);
 		break;
 	case JOURNAL_REJECT:
 		/* As live: a rejection does not move the clock (the record's
@@ -1041,7 +1035,6 @@ server_replay_record(const struct journal_record *r, void *arg)
 		    &rp->evaluated);
 		alerts_follow_after(s->alerts, s->engine, &rp->evaluated);
 	}
-	return 0;
 }
 
 /*
@@ -1063,7 +1056,7 @@ server_rebuild(struct server *s, const struct config *config, bool follow_alerts
 	int64_t start_ms = proc_mono_ms();
 
 	s->engine = NULL;
-	journal_replay_since(config->state_dir, INT64_MIN, server_replay_record, &rp, &res);
+	replay_ahead(config->state_dir, server_replay_record, &rp, &res);
 	if (s->engine == NULL)
 		s->engine = engine_new(config, proc_wall_ms() + s->offset);
 	if (res.corrupt)
