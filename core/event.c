@@ -23,6 +23,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,18 +135,23 @@ event_arena_free(void *p)
 	free(p);
 }
 
+/* Once a process, whichever thread makes the first decoder (the daemon's
+ * ingest and journal-replay threads each have theirs). */
+static void
+event_hook_cjson(void)
+{
+	cJSON_Hooks hooks = { event_arena_malloc, event_arena_free };
+
+	cJSON_InitHooks(&hooks);
+}
+
 struct event_decoder *
 event_decoder_new(void)
 {
-	static bool hooked;
+	static pthread_once_t hooked = PTHREAD_ONCE_INIT;
 	struct event_decoder *d = xcalloc(1, sizeof *d);
 
-	if (!hooked) {
-		cJSON_Hooks hooks = { event_arena_malloc, event_arena_free };
-
-		cJSON_InitHooks(&hooks);
-		hooked = true;
-	}
+	pthread_once(&hooked, event_hook_cjson);
 	d->scanner = true;
 	d->arena = xmalloc(ARENA_SIZE);
 	d->text = xmalloc(EVENT_JSON_MAX + 1);

@@ -133,6 +133,10 @@ ahead_record(const struct journal_record *r, void *arg)
 
 		memcpy(copy, r->payload, r->len);
 		it->rec.payload = copy;
+	} else {
+		static const unsigned char empty[1];
+
+		it->rec.payload = empty;        /* not the reader's buffer */
 	}
 	if (a->filling->n == AHEAD_BATCH)
 		ahead_hand_over(a, false);

@@ -34,7 +34,6 @@ struct server {
 	struct engine *engine;
 	struct alerts *alerts;
 	struct journal *journal;
-	struct event_decoder *decoder;
 	struct ingest *receiver;        /* the thread that reads s->ingest */
 	struct proc_fd *receiver_fd;
 	struct nats_in *nats;           /* ingest.nats: the stream's reader */

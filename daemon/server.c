@@ -1423,7 +1423,6 @@ server_free(struct server *s)
 	alerts_free(&s->alerts);
 	report_day_forget();
 	engine_free(&s->engine);
-	event_decoder_free(&s->decoder);
 	jsonw_release(&s->snapshot);
 	free(s->message_text);
 	free(s->message_from);
@@ -1452,7 +1451,6 @@ server_run(const char *path, struct config *config)
 	s.journal_log.period_ms = 60000;
 	s.journal_log.burst = 2;
 	s.proc = proc_new();
-	s.decoder = event_decoder_new();
 	s.alerts = alerts_new(config);
 	server_timers(&s);
 	if (server_state_dir(config->state_dir) != 0) {
