@@ -202,6 +202,12 @@ def within_a_tick(got, want):
         return False
 
 
+def check_tiles(what, tiles, snap):
+    shown, want = [t[1] for t in tiles], expected(snap)
+    check(f"{what}, the longest wait within a second (shown {shown}, the "
+          f"snapshot {want})", within_a_tick(shown, want), True)
+
+
 def expected(snap):
     q, a = snap["scopes"]["queue:support"], snap["scopes"]["all"]
     return [pct(q["windows"]["15m"]["service_level"]), str(q["now"]["waiting"]),
@@ -341,9 +347,7 @@ web: {{listen: "127.0.0.1:{port}", token: {TOKEN}}}
                 time.sleep(0.05)
             return True, tiles, snap
         ok, tiles, snap = matches()
-        shown, want = [t[1] for t in tiles], expected(snap)
-        check(f"tiles = snapshot, the longest wait within a second (shown "
-              f"{shown}, the snapshot {want})", within_a_tick(shown, want), True)
+        check_tiles("tiles = snapshot", tiles, snap)
         check("tile words", all(t[2] in ("OK", "AMBER", "RED", "STALE", "") for t in tiles), True)
         check("agents in the grid", browser.js(
             "document.querySelectorAll('#grid .agent:not(.hidden)').length"), 6)
@@ -492,7 +496,7 @@ web: {{listen: "127.0.0.1:{port}", token: {TOKEN}}}
         got, took = browser.wait(f"{STATUS} === 'LIVE'", 10)
         check(f"LIVE again after a restart (took {took:.1f} s)", got, True)
         ok, tiles, snap = matches()
-        check("figures after the restart", [t[1] for t in tiles], expected(snap))
+        check_tiles("figures after the restart", tiles, snap)
 
         # 5. a link gone silent, not closed: nothing errors, so only the
         # page's own watch can tell (no snapshot for 5 heartbeats, 10 s at
