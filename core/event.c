@@ -24,12 +24,12 @@
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <stdalign.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -855,7 +855,6 @@ event_queues(struct event_decoder *d, struct event *ev)
 
 	ev->has_queues = false;
 	ev->n_queues = 0;
-	ev->queues = d->queues;
 	if (event_jv_null(item))
 		return REJECT_NONE;
 	if (item->kind != JV_ARRAY)
