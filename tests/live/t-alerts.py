@@ -62,8 +62,9 @@ def test_alerts_ack_restart():
     judges at every publish, so it may judge a half-applied burst, and it
     judges the figure as a tile shows it: 8/9 = 88.9% shows as 89%, which
     a clear level of 89% would take (CI saw 'Support SL 89%: cleared'
-    once). At 90% only the whole burst clears, whatever the timing.
-    A restart rebuilds the same history from the journal."""
+    once). At 90% only the whole burst clears, whatever the timing; the
+    test waits for the judgement at 8/9 and checks it still fires. A
+    restart rebuilds the same history from the journal."""
     d = wb.Daemon(RULES, site=f"{{name: Test, timezone: {ZONE}}}").start()
     try:
         pub = d.publisher()
@@ -103,10 +104,10 @@ def test_alerts_ack_restart():
             wb.send(pub, ev("call.answered", now - 15 * S, 4 + 2 * k, call=f"q{k}", agent="a1"))
             if k == 7:
                 # judged at 8/9, shown as 89%: short of the clear level
-                s = d.wait_for(lambda s: len(s["alerts"]) == 1 and
-                               abs(s["alerts"][0]["value"] - 8 / 9) < 1e-9)
+                snap = d.wait_for(lambda s: len(s["alerts"]) == 1 and
+                                  abs(s["alerts"][0]["value"] - 8 / 9) < 1e-9)
                 check("at 8/9 still firing, recovering",
-                      (s["alerts"][0]["state"], s["alerts"][0]["text"]),
+                      (snap["alerts"][0]["state"], snap["alerts"][0]["text"]),
                       ("firing", "Support SL 89%, recovering: clears at 90% "
                        "(fired < 80%)"))
         d.wait_for(lambda s: any(a["state"] == "resolved" for a in s["alerts"]))
